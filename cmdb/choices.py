@@ -1,0 +1,171 @@
+"""Stable choice values of the inventory, stored by value (lowercase, never renamed).
+
+Every choice set is a ``StrEnum`` so a value compares equal to its string, and the
+database column holds the string itself (see ``cmdb.db.enum_column``).
+"""
+
+from enum import StrEnum
+
+
+class Source(StrEnum):
+    """Where a record or a fact came from."""
+
+    MANUAL = "manual"
+    NETBOX = "netbox"
+    SNMP = "snmp"
+    ANSIBLE = "ansible"
+    DEMO = "demo"
+
+
+class AdminLevel(StrEnum):
+    """Level of an administrative unit; the 2025 reform removed ``district``."""
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+class AgencyKind(StrEnum):
+    DEPARTMENT = "department"  # Sở, ban, ngành of the province
+    PROVINCIAL_COMMITTEE = "provincial_committee"
+    DISTRICT_COMMITTEE = "district_committee"
+    COMMUNE_COMMITTEE = "commune_committee"
+    OTHER = "other"
+
+
+class SiteKind(StrEnum):
+    DATA_CENTRE = "data_centre"
+    AGENCY_OFFICE = "agency_office"
+    DISTRICT_OFFICE = "district_office"  # a district People's Committee
+    COMMUNE_OFFICE = "commune_office"  # a commune People's Committee
+    POP = "pop"  # a provider's point of presence
+
+
+class Status(StrEnum):
+    """Lifecycle of sites, devices, links and systems (NetBox's vocabulary)."""
+
+    PLANNED = "planned"
+    ACTIVE = "active"
+    OFFLINE = "offline"
+    FAILED = "failed"
+    DECOMMISSIONED = "decommissioned"
+
+
+class DeviceRole(StrEnum):
+    SERVER = "server"
+    STORAGE = "storage"
+    SWITCH = "switch"
+    ROUTER = "router"
+    FIREWALL = "firewall"
+    LOAD_BALANCER = "load_balancer"
+    OTHER = "other"
+
+
+class Network(StrEnum):
+    """The networks a link can belong to; TSLCD is the state's dedicated network."""
+
+    INTERNET = "internet"
+    TSLCD = "tslcd"
+    WAN = "wan"
+    MAN = "man"
+    LAN = "lan"
+
+
+class Zone(StrEnum):
+    """Where an information system is reachable from; clusters are certified per zone."""
+
+    INTERNET = "internet"
+    TSLCD = "tslcd"
+    INTERNAL = "internal"
+
+
+class StoragePoolKind(StrEnum):
+    SAN = "san"
+    NAS = "nas"
+    BACKUP = "backup"
+    OBJECT = "object"
+
+
+class Protection(StrEnum):
+    """Data protection scheme; its efficiency turns raw TB into usable TB."""
+
+    NONE = "none"
+    RAID10 = "raid10"
+    RAID5_4_1 = "raid5_4_1"
+    RAID6_8_2 = "raid6_8_2"
+    REPLICA3 = "replica3"
+    ERASURE_8_3 = "erasure_8_3"
+
+
+PROTECTION_EFFICIENCY: dict[Protection, float] = {
+    Protection.NONE: 1.0,
+    Protection.RAID10: 0.5,
+    Protection.RAID5_4_1: 0.8,
+    Protection.RAID6_8_2: 0.8,
+    Protection.REPLICA3: 1 / 3,
+    Protection.ERASURE_8_3: 8 / 11,
+}
+
+
+class ResourceKind(StrEnum):
+    """The kind of object a time series belongs to."""
+
+    CLUSTER = "cluster"
+    STORAGE_POOL = "storage_pool"
+    LINK = "link"
+    DEVICE = "device"
+    INTERFACE = "interface"
+
+
+class Metric(StrEnum):
+    """What a time series measures; the unit is part of the name."""
+
+    VCPU_ALLOCATED = "vcpu_allocated"
+    RAM_ALLOCATED_GB = "ram_allocated_gb"
+    STORAGE_USED_TB = "storage_used_tb"
+    IN_MBPS = "in_mbps"
+    OUT_MBPS = "out_mbps"
+    CPU_UTIL_PCT = "cpu_util_pct"
+
+
+class RequestStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    EVALUATED = "evaluated"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DEPLOYED = "deployed"
+    RETIRED = "retired"
+
+
+class Verdict(StrEnum):
+    HOST = "host"
+    HOST_UNTIL = "host_until"
+    CANNOT_HOST = "cannot_host"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
+class DiscrepancyStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    IGNORED = "ignored"
+
+
+class ChangeAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class Role(StrEnum):
+    """What a user may do: read, change inventory and requests, or administer."""
+
+    VIEWER = "viewer"
+    OPERATOR = "operator"
+    ADMIN = "admin"

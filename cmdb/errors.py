@@ -1,0 +1,27 @@
+"""Errors the services raise; the API and the CLI turn them into 400s and exit codes."""
+
+from __future__ import annotations
+
+
+class CmdbError(Exception):
+    """Base of every error a user can act on."""
+
+
+class ValidationError(CmdbError):
+    """Bad input, with a message per field (or per row, for imports)."""
+
+    def __init__(self, errors: dict[str, list[str]], message: str = "invalid input") -> None:
+        super().__init__(message)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        lines = [f"{field}: {'; '.join(msgs)}" for field, msgs in self.errors.items()]
+        return f"{self.args[0]}\n" + "\n".join(lines) if lines else str(self.args[0])
+
+
+class NotFoundError(CmdbError):
+    """A referenced record does not exist."""
+
+
+class ConflictError(CmdbError):
+    """The change is no longer possible (e.g. the capacity it needs is gone)."""

@@ -1,0 +1,66 @@
+"""Discovery runs, what they observed, and the discrepancies between sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cmdb.choices import DiscrepancyStatus, RunStatus, Source
+from cmdb.db import Base, enum_column, utcnow
+
+
+class DiscoveryRun(Base):
+    __tablename__ = "discovery_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[Source] = mapped_column(enum_column(Source))
+    target: Mapped[str | None] = mapped_column(sa.String(300), doc="Address, URL or scope")
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus), default=RunStatus.RUNNING)
+    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    stats: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    observations: Mapped[list[Observation]] = relationship(
+        back_populates="run", cascade="all, delete-orphan"
+    )
+
+
+class Observation(Base):
+    """What one run saw of one thing, as the source said it."""
+
+    __tablename__ = "observation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("discovery_run.id", ondelete="CASCADE"), index=True
+    )
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    external_id: Mapped[str | None] = mapped_column(sa.String(200))
+    object_id: Mapped[int | None] = mapped_column(doc="The record it was matched to")
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    observed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    run: Mapped[DiscoveryRun] = relationship(back_populates="observations")
+
+
+class Discrepancy(Base):
+    """Sources disagree on one field of one record; ``values`` holds each source's value."""
+
+    __tablename__ = "discrepancy"
+    __table_args__ = (sa.Index("ix_discrepancy_object", "object_type", "object_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[int]
+    field: Mapped[str] = mapped_column(sa.String(60))
+    values: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    status: Mapped[DiscrepancyStatus] = mapped_column(
+        enum_column(DiscrepancyStatus), default=DiscrepancyStatus.OPEN, index=True
+    )
+    opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(sa.Text)

@@ -1,0 +1,102 @@
+"""Administrative units, agencies and sites: where things are and who owns them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cmdb.choices import AdminLevel, AgencyKind, SiteKind, Status
+from cmdb.db import Base, enum_column
+from cmdb.models.mixins import SourcedMixin
+
+if TYPE_CHECKING:
+    from cmdb.models.links import Link
+
+
+class AdminUnit(SourcedMixin, Base):
+    """A node of the administrative tree (GSO codes); any depth, dated validity.
+
+    The 2025 reform removed the district level: a unit's parent may then be the
+    province itself, so nothing assumes three levels.
+    """
+
+    __tablename__ = "admin_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    level: Mapped[AdminLevel] = mapped_column(enum_column(AdminLevel))
+    kind: Mapped[str] = mapped_column(sa.String(60), doc="Tỉnh, Huyện, Thị xã, Xã, Phường, …")
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("admin_unit.id", ondelete="RESTRICT"), index=True
+    )
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+
+    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[AdminUnit]] = relationship(
+        back_populates="parent", order_by="AdminUnit.code"
+    )
+    sites: Mapped[list[Site]] = relationship(back_populates="admin_unit", order_by="Site.name")
+
+    def __repr__(self) -> str:
+        return f"<AdminUnit {self.code} {self.name}>"
+
+
+class Agency(SourcedMixin, Base):
+    """An owner organisation: a Sở, a ban or ngành, a People's Committee."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    short_name: Mapped[str | None] = mapped_column(sa.String(40))
+    kind: Mapped[AgencyKind] = mapped_column(enum_column(AgencyKind))
+    admin_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("admin_unit.id", ondelete="RESTRICT"), index=True
+    )
+
+    admin_unit: Mapped[AdminUnit | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.name}>"
+
+
+class Site(SourcedMixin, Base):
+    """A place with equipment; its admin unit is the smallest unit that contains it."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    kind: Mapped[SiteKind] = mapped_column(enum_column(SiteKind))
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
+    admin_unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("admin_unit.id", ondelete="RESTRICT"), index=True
+    )
+    agency_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="SET NULL"), index=True
+    )
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+    admin_unit: Mapped[AdminUnit] = relationship(back_populates="sites")
+    agency: Mapped[Agency | None] = relationship()
+    links_a: Mapped[list[Link]] = relationship(
+        foreign_keys="Link.a_site_id", back_populates="a_site", viewonly=True
+    )
+    links_b: Mapped[list[Link]] = relationship(
+        foreign_keys="Link.b_site_id", back_populates="b_site", viewonly=True
+    )
+
+    @property
+    def links(self) -> list[Link]:
+        return [*self.links_a, *self.links_b]
+
+    def __repr__(self) -> str:
+        return f"<Site {self.slug}>"

@@ -1,0 +1,77 @@
+"""Links: the circuits through which every commune reaches the data centre."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cmdb.choices import Network, Status
+from cmdb.db import Base, enum_column
+from cmdb.models.mixins import SourcedMixin
+
+if TYPE_CHECKING:
+    from cmdb.models.dcim import Interface
+    from cmdb.models.geo import Site
+
+
+class Link(SourcedMixin, Base):
+    """A circuit or cable between two sites (optionally two interfaces).
+
+    Capacity is the commit rate when the provider sells one, else the port speed.
+    """
+
+    __tablename__ = "link"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "commit_rate_mbps IS NULL OR commit_rate_mbps > 0", name="commit_rate_positive"
+        ),
+        sa.CheckConstraint(
+            "port_speed_mbps IS NULL OR port_speed_mbps > 0", name="port_speed_positive"
+        ),
+        sa.CheckConstraint(
+            "commit_rate_mbps IS NOT NULL OR port_speed_mbps IS NOT NULL", name="has_capacity"
+        ),
+        sa.CheckConstraint("a_site_id <> b_site_id", name="distinct_ends"),
+        sa.CheckConstraint(
+            "ceiling_pct IS NULL OR (ceiling_pct > 0 AND ceiling_pct <= 100)", name="ceiling_pct"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    network: Mapped[Network] = mapped_column(enum_column(Network), index=True)
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
+    a_site_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True, doc="The end nearer the users"
+    )
+    b_site_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True, doc="The end nearer the DC"
+    )
+    a_interface_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("interface.id", ondelete="SET NULL")
+    )
+    b_interface_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("interface.id", ondelete="SET NULL")
+    )
+    commit_rate_mbps: Mapped[float | None]
+    port_speed_mbps: Mapped[float | None]
+    provider: Mapped[str | None] = mapped_column(sa.String(100))
+    circuit_id: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    ceiling_pct: Mapped[float | None] = mapped_column(doc="Override of the default link ceiling")
+
+    a_site: Mapped[Site] = relationship(foreign_keys=[a_site_id], back_populates="links_a")
+    b_site: Mapped[Site] = relationship(foreign_keys=[b_site_id], back_populates="links_b")
+    a_interface: Mapped[Interface | None] = relationship(foreign_keys=[a_interface_id])
+    b_interface: Mapped[Interface | None] = relationship(foreign_keys=[b_interface_id])
+
+    @property
+    def capacity_mbps(self) -> float:
+        """Commit rate, else port speed (a constraint guarantees one is set)."""
+        if self.commit_rate_mbps is not None:
+            return self.commit_rate_mbps
+        return self.port_speed_mbps or 0.0
+
+    def __repr__(self) -> str:
+        return f"<Link {self.name} {self.network} {self.capacity_mbps} Mbps>"

@@ -1,0 +1,76 @@
+"""Information systems (HTTT/CSDL) and the workloads (VMs) that run them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cmdb.choices import Status
+from cmdb.db import Base, enum_column
+from cmdb.models.mixins import SourcedMixin
+
+if TYPE_CHECKING:
+    from cmdb.models.geo import Agency
+    from cmdb.models.pools import Cluster, StoragePool
+
+
+class InformationSystem(SourcedMixin, Base):
+    """A system with its owner and security level (cấp độ ATTT, 1–5)."""
+
+    __tablename__ = "information_system"
+    __table_args__ = (
+        sa.CheckConstraint("security_level BETWEEN 1 AND 5", name="security_level_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    code: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    agency_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="RESTRICT"), index=True
+    )
+    security_level: Mapped[int]
+    zones: Mapped[list[str]] = mapped_column(sa.JSON, default=list, doc="Zone values")
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
+
+    agency: Mapped[Agency] = relationship()
+    workloads: Mapped[list[Workload]] = relationship(
+        back_populates="information_system", order_by="Workload.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<InformationSystem {self.name}>"
+
+
+class Workload(SourcedMixin, Base):
+    """A virtual machine of a system, placed on a cluster and a storage pool."""
+
+    __tablename__ = "workload"
+    __table_args__ = (
+        sa.UniqueConstraint("information_system_id", "name"),
+        sa.CheckConstraint("vcpu > 0", name="vcpu_positive"),
+        sa.CheckConstraint("ram_gb > 0", name="ram_gb_positive"),
+        sa.CheckConstraint("disk_gb >= 0", name="disk_gb_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    information_system_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("information_system.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    vcpu: Mapped[int]
+    ram_gb: Mapped[float]
+    disk_gb: Mapped[float] = mapped_column(default=0.0)
+    cluster_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cluster.id", ondelete="RESTRICT"), index=True
+    )
+    storage_pool_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("storage_pool.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
+
+    information_system: Mapped[InformationSystem] = relationship(back_populates="workloads")
+    cluster: Mapped[Cluster] = relationship(back_populates="workloads")
+    storage_pool: Mapped[StoragePool | None] = relationship(back_populates="workloads")

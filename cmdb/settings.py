@@ -1,0 +1,40 @@
+"""Settings from defaults and ``CMDB_*`` environment variables.
+
+Nothing reads the environment at import time: ``load_settings`` takes the mapping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "var"
+
+
+def default_database_url(data_dir: str | os.PathLike[str]) -> str:
+    """The embedded SQLite database file inside the data directory."""
+    return f"sqlite:///{Path(data_dir).resolve() / 'headroom.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: str = DEFAULT_DATA_DIR
+    secret_key: str = "dev-only-change-me"
+    redis_url: str | None = None
+    default_language: str = "vi"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings: defaults first, then each ``CMDB_<FIELD>`` variable present."""
+    env = os.environ if environ is None else environ
+    values: dict[str, str] = {}
+    for field in fields(Settings):
+        key = f"CMDB_{field.name.upper()}"
+        if env.get(key):
+            values[field.name] = env[key]
+    data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
+    values.setdefault("database_url", default_database_url(data_dir))
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,23 @@
+"""The Flask application: UI and (later) REST API over the inventory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from web import db
+from web.config import build_config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build an app: config from defaults, then ``CMDB_*`` variables, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(build_config(test_config=test_config))
+    db.init_app(app)
+
+    from web.ui import bp as ui_bp
+
+    app.register_blueprint(ui_bp)
+    return app
