@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+import sqlalchemy as sa
 from flask.cli import FlaskGroup
 
+from cmdb.errors import CmdbError
 from web import create_app
 from web.cli.db import db_group
 from web.cli.serve import serve_command
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+class HeadroomGroup(FlaskGroup):
+    """Turns the errors a user can act on into a message and exit code 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CmdbError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except sa.exc.OperationalError as exc:
+            first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise click.ClickException(
+                f"cannot use the database: {first_line}\n"
+                "Check CMDB_DATABASE_URL and run 'cmdb db upgrade'."
+            ) from exc
+
+
+@click.group(cls=HeadroomGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """Headroom: inventory (CMDB) and capacity of the provincial data centre.
 

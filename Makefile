@@ -1,0 +1,46 @@
+# Headroom — the two commands of the README, and the ones they are made of.
+#   make demo   set up, migrate the embedded SQLite database, load the demo, serve on :5000
+#   make test   install what the tests need and run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: demo test test-fast lint venv system-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# System packages the tests talk to (real peers); installed only when missing and root.
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: $(STAMP)
+	$(BIN)/cmdb db upgrade
+	$(BIN)/cmdb demo load --reset
+	$(BIN)/cmdb serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: $(STAMP) system-deps lint
+	$(BIN)/pytest
+
+# The quick tier while you work: no PostgreSQL, no slow peers.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow and not postgres" -q -x
+
+bench: $(STAMP)
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache .hypothesis

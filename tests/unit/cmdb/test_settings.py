@@ -1,0 +1,27 @@
+"""Settings come from defaults, then ``CMDB_*`` variables; nothing reads os.environ early."""
+
+from pathlib import Path
+
+from cmdb.settings import default_database_url, load_settings
+
+
+def test_defaults_use_an_embedded_sqlite_file_in_the_data_dir() -> None:
+    settings = load_settings({})
+    assert settings.database_url == default_database_url("var")
+    assert settings.database_url.endswith(str(Path("var").resolve() / "headroom.db"))
+
+
+def test_environment_overrides_defaults() -> None:
+    env = {"CMDB_DATABASE_URL": "postgresql+psycopg://x@h/db", "CMDB_SECRET_KEY": "s3"}
+    settings = load_settings(env)
+    assert settings.database_url == "postgresql+psycopg://x@h/db"
+    assert settings.secret_key == "s3"
+
+
+def test_data_dir_moves_the_default_database(tmp_path: Path) -> None:
+    settings = load_settings({"CMDB_DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'headroom.db'}"
+
+
+def test_empty_variables_are_ignored() -> None:
+    assert load_settings({"CMDB_DATABASE_URL": ""}).database_url == default_database_url("var")
