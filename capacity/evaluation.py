@@ -1,0 +1,164 @@
+"""The answer to a request, as plain records: the evaluation JSON of issue 3.
+
+Kept apart from the search that produces it so the API, the CLI and the stored
+evaluations can read and render an answer without the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from capacity.expansion import Expansion, expansion_to_dict
+
+VERDICT_HOST = "host"
+VERDICT_HOST_UNTIL = "host_until"
+VERDICT_CANNOT_HOST = "cannot_host"
+VERDICT_RANK: Mapping[str, int] = {VERDICT_CANNOT_HOST: 0, VERDICT_HOST_UNTIL: 1, VERDICT_HOST: 2}
+"""Order of verdicts from worst to best, for comparisons and property tests."""
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """The first resource that stops fitting, and when."""
+
+    resource: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason the request cannot be placed that no load figure expresses."""
+
+    resource: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the request would run (None: not needed, or nowhere eligible)."""
+
+    cluster: str | None
+    storage_pool: str | None
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    """One resource at go-live, and how it fares over the horizon."""
+
+    resource: str
+    name: str
+    kind: str
+    unit: str
+    capacity: float
+    ceiling_pct: float
+    ceiling: float
+    baseline: float
+    reserved: float
+    demand: float
+    headroom: float
+    first_shortfall_date: date | None
+    shortfall_at_go_live: float
+    shortfall_at_horizon: float
+    max_shortfall: float
+    baseline_model: str
+
+
+@dataclass(frozen=True)
+class LinkRow(ResourceRow):
+    """A link row, with the target sites whose traffic crosses it."""
+
+    network: str
+    sites: tuple[str, ...]
+    carries_dc_demand: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A placement considered, for explaining the choice."""
+
+    cluster: str | None
+    storage_pool: str | None
+    first_shortfall_date: date | None
+    min_headroom_pct: float
+
+
+@dataclass(frozen=True)
+class Cost:
+    """The expansion against what the project would buy itself: the investment avoided.
+
+    ``avoided_vnd`` = own hardware − expansion; negative when expanding the DC
+    costs more than the project's own purchase. None without an own-hardware cost.
+    """
+
+    expansion_vnd: float
+    own_hardware_vnd: float | None
+    avoided_vnd: float | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The answer to a request; :meth:`to_dict` is the evaluation JSON of issue 3."""
+
+    request: str
+    verdict: str
+    until: date | None
+    first_shortfall: Shortfall | None
+    placement: Placement
+    go_live: date
+    horizon_end: date
+    resources: tuple[ResourceRow, ...]
+    links: tuple[LinkRow, ...]
+    expansion: Expansion
+    cost: Cost
+    problems: tuple[Problem, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    assumptions: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> tuple[ResourceRow, ...]:
+        """Every resource row, links included."""
+        return (*self.resources, *self.links)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form: dates ISO, floats rounded to 6 decimals."""
+        out = {
+            "request": self.request,
+            "verdict": self.verdict,
+            "until": self.until,
+            "first_shortfall": self.first_shortfall,
+            "placement": self.placement,
+            "go_live": self.go_live,
+            "horizon_end": self.horizon_end,
+            "resources": self.resources,
+            "links": self.links,
+            "expansion": expansion_to_dict(self.expansion),
+            "cost": self.cost,
+            "problems": self.problems,
+            "candidates": self.candidates,
+            "assumptions": self.assumptions,
+        }
+        return _jsonable(out)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [_jsonable(v) for v in items]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return None
+        return round(value, 6)
+    return value

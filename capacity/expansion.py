@@ -1,0 +1,312 @@
+"""The smallest purchase that closes a shortfall, from a configurable catalogue (DESIGN §6).
+
+Decision 6a of the province funds only what the DC cannot already provide; this
+module prices that gap so it can be set against what the project would spend on
+its own hardware. The default catalogue holds round Vietnamese-market figures
+(VND, 2025) meant to be replaced by the DC's procurement prices in settings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from capacity.model import (
+    ClusterSpec,
+    HostSpec,
+    LinkSpec,
+    StoragePoolSpec,
+    VmSize,
+    compute_cluster_capacity,
+    compute_protection_efficiency,
+    compute_usable_tb,
+    fits_within,
+    vm_fits_host,
+)
+
+_MAX_EXTRA_SERVERS = 10_000
+
+
+@dataclass(frozen=True)
+class ServerModel:
+    """The DC's standard virtualisation host."""
+
+    name: str
+    cores: int
+    ram_gb: float
+    price_vnd: float
+
+    def __post_init__(self) -> None:
+        if self.cores <= 0 or self.ram_gb <= 0 or self.price_vnd < 0:
+            raise ValueError("server model needs cores > 0, ram_gb > 0, price ≥ 0")
+
+
+@dataclass(frozen=True)
+class StorageShelf:
+    """A disk shelf added to a pool; its usable TB follow the pool's protection scheme."""
+
+    name: str
+    raw_tb: float
+    price_vnd: float
+
+    def __post_init__(self) -> None:
+        if self.raw_tb <= 0 or self.price_vnd < 0:
+            raise ValueError("storage shelf needs raw_tb > 0, price ≥ 0")
+
+
+@dataclass(frozen=True)
+class LinkTier:
+    """A circuit speed one can order, with its yearly fee."""
+
+    mbps: float
+    yearly_price_vnd: float
+
+
+def _default_link_tiers() -> tuple[LinkTier, ...]:
+    return (
+        LinkTier(10, 6_000_000),
+        LinkTier(20, 9_600_000),
+        LinkTier(50, 18_000_000),
+        LinkTier(100, 30_000_000),
+        LinkTier(200, 54_000_000),
+        LinkTier(500, 120_000_000),
+        LinkTier(1_000, 216_000_000),
+        LinkTier(2_000, 390_000_000),
+        LinkTier(10_000, 1_500_000_000),
+    )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the DC can buy to expand: one server model, one shelf, link speed tiers."""
+
+    server: ServerModel = field(
+        default_factory=lambda: ServerModel("2U 2×32-core, 512 GB", 64, 512, 650_000_000)
+    )
+    shelf: StorageShelf = field(
+        default_factory=lambda: StorageShelf("24 × 8 TB NL-SAS shelf", 192, 900_000_000)
+    )
+    link_tiers: tuple[LinkTier, ...] = field(default_factory=_default_link_tiers)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "link_tiers", tuple(sorted(self.link_tiers, key=lambda t: t.mbps)))
+
+
+@dataclass(frozen=True)
+class ExpansionItem:
+    """One line of a purchase: what, for which resource, how many, at what cost."""
+
+    kind: str  # "server" | "storage_shelf" | "link_tier"
+    target: str  # resource key it relieves
+    quantity: int
+    description: str
+    unit_price_vnd: float
+    cost_vnd: float
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The purchases to fit at go-live and to fit through the whole horizon.
+
+    The horizon plan covers the go-live one (it is sized on the largest load of
+    any monthly step), so its cost is the investment to budget. ``unresolved``
+    says what no purchase from the catalogue can fix (no certified cluster, a VM
+    bigger than the standard server, a link beyond the fastest tier).
+    """
+
+    at_go_live: tuple[ExpansionItem, ...] = ()
+    at_horizon: tuple[ExpansionItem, ...] = ()
+    unresolved: tuple[str, ...] = ()
+
+    @property
+    def cost_vnd(self) -> float:
+        """Cost of the horizon plan."""
+        return float(sum(item.cost_vnd for item in self.at_horizon))
+
+    @property
+    def go_live_cost_vnd(self) -> float:
+        """Cost of the go-live plan alone."""
+        return float(sum(item.cost_vnd for item in self.at_go_live))
+
+
+@dataclass(frozen=True)
+class ComputeNeed:
+    """A cluster and the peak vCPU and RAM load (baseline + reserved + demand) it must carry."""
+
+    cluster: ClusterSpec
+    vcpu_load: float
+    ram_load: float
+    vms: tuple[VmSize, ...] = ()
+
+
+@dataclass(frozen=True)
+class StorageNeed:
+    """A storage pool and the peak TB it must carry."""
+
+    pool: StoragePoolSpec
+    tb_load: float
+
+
+@dataclass(frozen=True)
+class LinkNeed:
+    """A link and the peak Mbps it must carry."""
+
+    link: LinkSpec
+    mbps_load: float
+
+
+def _ceil(x: float) -> int:
+    # 2.0000000000000004 servers is two servers, not three.
+    return max(0, math.ceil(x - 1e-9))
+
+
+def _cluster_fits(cluster: ClusterSpec, need: ComputeNeed) -> bool:
+    cap = compute_cluster_capacity(cluster)
+    return (
+        fits_within(need.vcpu_load, cap.vcpu * cluster.ceiling_pct)
+        and fits_within(need.ram_load, cap.ram_gb * cluster.ceiling_pct)
+        and all(vm_fits_host(cluster, vm) for vm in need.vms)
+    )
+
+
+def plan_servers(need: ComputeNeed, server: ServerModel) -> int | None:
+    """Fewest standard servers to add so the cluster carries the load; None if none can.
+
+    Starts from ⌈shortfall / (server cores × cpu_ratio × ceiling)⌉, and the same for
+    RAM, then adds one at a time until the cluster truly fits: a new server larger
+    than the current ones also enlarges the HA reserve, which the formula alone
+    would miss.
+    """
+    cluster = need.cluster
+    if _cluster_fits(cluster, need):
+        return 0
+    extra_host = HostSpec(cores=server.cores, ram_gb=server.ram_gb, name=server.name)
+    with_one = replace(cluster, hosts=(*cluster.hosts, extra_host))
+    if not all(vm_fits_host(with_one, vm) for vm in need.vms):
+        return None
+    cap = compute_cluster_capacity(cluster)
+    ceiling = cluster.ceiling_pct
+    vcpu_short = need.vcpu_load - cap.vcpu * ceiling
+    ram_short = need.ram_load - cap.ram_gb * ceiling
+    n = max(
+        1,
+        _ceil(vcpu_short / (server.cores * cluster.cpu_ratio * ceiling)),
+        _ceil(ram_short / (server.ram_gb * cluster.ram_ratio * ceiling)),
+    )
+    while n <= _MAX_EXTRA_SERVERS:
+        grown = replace(cluster, hosts=(*cluster.hosts, *([extra_host] * n)))
+        if _cluster_fits(grown, need):
+            return n
+        n += 1
+    return None
+
+
+def plan_shelves(need: StorageNeed, shelf: StorageShelf) -> int:
+    """⌈TB shortfall / (shelf usable TB × ceiling)⌉, usable by the pool's protection scheme."""
+    pool = need.pool
+    shortfall = need.tb_load - compute_usable_tb(pool) * pool.ceiling_pct
+    if fits_within(need.tb_load, compute_usable_tb(pool) * pool.ceiling_pct):
+        return 0
+    per_shelf = shelf.raw_tb * compute_protection_efficiency(pool.protection) * pool.ceiling_pct
+    return _ceil(shortfall / per_shelf)
+
+
+def plan_link_tier(need: LinkNeed, tiers: Sequence[LinkTier]) -> LinkTier | None:
+    """The slowest tier whose ceiling carries the load (≥ load / ceiling); None if none does."""
+    link = need.link
+    if fits_within(need.mbps_load, link.capacity_mbps * link.ceiling_pct):
+        return None
+    required = need.mbps_load / link.ceiling_pct
+    for tier in sorted(tiers, key=lambda t: t.mbps):
+        if fits_within(required, tier.mbps):
+            return tier
+    return None
+
+
+def plan_purchases(
+    compute: ComputeNeed | None,
+    storage: StorageNeed | None,
+    links: Sequence[LinkNeed],
+    catalogue: Catalogue,
+    years: float,
+) -> tuple[tuple[ExpansionItem, ...], tuple[str, ...]]:
+    """The items that make every given need fit, and what the catalogue cannot fix.
+
+    Link tiers are priced at their yearly fee × ``years`` (the request's horizon):
+    the gross fee of the faster circuit, the current circuit's fee not netted off.
+    """
+    items: list[ExpansionItem] = []
+    unresolved: list[str] = []
+    if compute is not None:
+        n = plan_servers(compute, catalogue.server)
+        key = f"cluster:{compute.cluster.id}"
+        if n is None:
+            unresolved.append(f"{key}: a VM does not fit one {catalogue.server.name} after ratios")
+        elif n > 0:
+            price = catalogue.server.price_vnd
+            items.append(ExpansionItem("server", key, n, catalogue.server.name, price, n * price))
+    if storage is not None:
+        n = plan_shelves(storage, catalogue.shelf)
+        if n > 0:
+            price = catalogue.shelf.price_vnd
+            items.append(
+                ExpansionItem(
+                    "storage_shelf",
+                    f"storage:{storage.pool.id}",
+                    n,
+                    catalogue.shelf.name,
+                    price,
+                    n * price,
+                )
+            )
+    for need in links:
+        if fits_within(need.mbps_load, need.link.capacity_mbps * need.link.ceiling_pct):
+            continue
+        tier = plan_link_tier(need, catalogue.link_tiers)
+        key = f"link:{need.link.id}"
+        if tier is None:
+            fastest = catalogue.link_tiers[-1].mbps if catalogue.link_tiers else 0
+            unresolved.append(
+                f"{key}: needs {need.mbps_load / need.link.ceiling_pct:.0f} Mbps, "
+                f"above the fastest tier ({fastest:.0f} Mbps)"
+            )
+            continue
+        cost = tier.yearly_price_vnd * years
+        items.append(
+            ExpansionItem(
+                "link_tier",
+                key,
+                1,
+                f"upgrade {need.link.capacity_mbps:g} → {tier.mbps:g} Mbps for {years:g} years",
+                tier.yearly_price_vnd,
+                cost,
+            )
+        )
+    return tuple(items), tuple(unresolved)
+
+
+def expansion_to_dict(expansion: Expansion) -> dict[str, Any]:
+    """JSON form of an expansion, with the totals."""
+
+    def rows(items: tuple[ExpansionItem, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": i.kind,
+                "target": i.target,
+                "quantity": i.quantity,
+                "description": i.description,
+                "unit_price_vnd": i.unit_price_vnd,
+                "cost_vnd": i.cost_vnd,
+            }
+            for i in items
+        ]
+
+    return {
+        "at_go_live": rows(expansion.at_go_live),
+        "at_horizon": rows(expansion.at_horizon),
+        "go_live_cost_vnd": expansion.go_live_cost_vnd,
+        "horizon_cost_vnd": expansion.cost_vnd,
+        "unresolved": list(expansion.unresolved),
+    }

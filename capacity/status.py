@@ -1,0 +1,143 @@
+"""Where every pool and link stands today and when it runs out (the capacity report).
+
+The report answers the planner's standing question without any request: headroom
+now, the day the point forecast (plus approved reservations) reaches the
+ceiling, and the day its upper 80 % bound does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from capacity.forecast import Bound, Forecast
+from capacity.model import compute_cluster_capacity, compute_usable_tb
+from capacity.snapshot import (
+    Inventory,
+    Reservation,
+    cluster_ram_key,
+    cluster_vcpu_key,
+    link_key,
+    storage_key,
+)
+
+_DAYS_PER_YEAR = 365.2425
+
+
+@dataclass(frozen=True)
+class ResourceStatus:
+    """One row of the capacity report."""
+
+    resource: str
+    name: str
+    kind: str
+    unit: str
+    capacity: float
+    ceiling_pct: float
+    ceiling: float
+    baseline: float
+    reserved: float
+    headroom: float
+    exhaustion_date: date | None
+    at_risk_date: date | None
+    baseline_model: str
+    backtest_mape_pct: float | None
+
+
+def _reserved_daily(reservations: Sequence[Reservation], ordinals: np.ndarray) -> np.ndarray:
+    # Daily resolution: years as days / 365.2425, within a day of the monthly rule.
+    out = np.zeros(len(ordinals))
+    for r in reservations:
+        days = ordinals - r.start.toordinal()
+        grown = r.d0 * (1.0 + r.growth_pct_per_year / 100.0) ** (
+            np.maximum(days, 0) / _DAYS_PER_YEAR
+        )
+        out += np.where(days >= 0, grown, 0.0)
+    return out
+
+
+def _status(
+    *,
+    resource: str,
+    name: str,
+    kind: str,
+    unit: str,
+    capacity: float,
+    ceiling_pct: float,
+    forecast: Forecast,
+    reservations: Sequence[Reservation],
+    at: date,
+) -> ResourceStatus:
+    limit = capacity * ceiling_pct
+    last = max(forecast.end, at)
+    days = np.arange(at.toordinal(), last.toordinal() + 1)
+    reserved = _reserved_daily(reservations, days)
+    tolerance = 1e-9 * max(1.0, abs(limit))
+
+    def first_reach(bound: Bound) -> date | None:
+        load = forecast.values_at(days, bound) + reserved
+        hit = np.flatnonzero(load >= limit - tolerance)
+        return date.fromordinal(int(days[hit[0]])) if len(hit) else None
+
+    baseline = float(forecast.value_at(at))
+    return ResourceStatus(
+        resource=resource,
+        name=name,
+        kind=kind,
+        unit=unit,
+        capacity=capacity,
+        ceiling_pct=ceiling_pct,
+        ceiling=limit,
+        baseline=baseline,
+        reserved=float(reserved[0]),
+        headroom=limit - baseline - float(reserved[0]),
+        exhaustion_date=first_reach("mean"),
+        at_risk_date=first_reach("hi80"),
+        baseline_model=forecast.model,
+        backtest_mape_pct=forecast.backtest_mape_pct,
+    )
+
+
+def compute_resource_status(
+    inventory: Inventory, reservations: Sequence[Reservation], at: date
+) -> tuple[ResourceStatus, ...]:
+    """A status row for every cluster (vCPU, RAM), storage pool and link, as of ``at``."""
+    by_resource: dict[str, list[Reservation]] = {}
+    for r in reservations:
+        by_resource.setdefault(r.resource, []).append(r)
+    rows: list[ResourceStatus] = []
+    for c in inventory.clusters:
+        cap = compute_cluster_capacity(c.spec)
+        for key, kind, unit, capacity, fc in (
+            (cluster_vcpu_key(c.spec.id), "vcpu", "vCPU", cap.vcpu, c.vcpu_baseline),
+            (cluster_ram_key(c.spec.id), "ram", "GB", cap.ram_gb, c.ram_baseline),
+        ):
+            rows.append(
+                _status(
+                    resource=key, name=c.spec.name or c.spec.id, kind=kind, unit=unit,
+                    capacity=capacity, ceiling_pct=c.spec.ceiling_pct, forecast=fc,
+                    reservations=by_resource.get(key, []), at=at,
+                )
+            )  # fmt: skip
+    for p in inventory.storage_pools:
+        key = storage_key(p.spec.id)
+        rows.append(
+            _status(
+                resource=key, name=p.spec.name or p.spec.id, kind="storage", unit="TB",
+                capacity=compute_usable_tb(p.spec), ceiling_pct=p.spec.ceiling_pct,
+                forecast=p.used_baseline, reservations=by_resource.get(key, []), at=at,
+            )
+        )  # fmt: skip
+    for link in inventory.links:
+        key = link_key(link.spec.id)
+        rows.append(
+            _status(
+                resource=key, name=link.spec.name or link.spec.id, kind="link", unit="Mbps",
+                capacity=link.spec.capacity_mbps, ceiling_pct=link.spec.ceiling_pct,
+                forecast=link.p95_baseline, reservations=by_resource.get(key, []), at=at,
+            )
+        )  # fmt: skip
+    return tuple(rows)

@@ -1,0 +1,128 @@
+"""One resource over the planning steps: B(t), R(t), D(t) against ceiling × C.
+
+Both the placement search and the verdict ask the same question of every
+resource — at which monthly step does B + R + D first exceed the ceiling — so
+it is answered once, here, with the steps as a vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+
+from capacity.dates import years_between
+from capacity.forecast import Bound, Forecast
+from capacity.model import fit_tolerance
+from capacity.snapshot import Reservation
+
+
+@dataclass(frozen=True, eq=False)
+class ResourceTimeline:
+    """Loads of one resource at each planning step, and where they stop fitting."""
+
+    resource: str
+    kind: str  # vcpu | ram | storage | link
+    owner_id: str
+    name: str
+    unit: str
+    capacity: float
+    ceiling_pct: float
+    steps: tuple[date, ...]
+    baseline: np.ndarray
+    reserved: np.ndarray
+    demand: np.ndarray
+    baseline_model: str
+
+    @property
+    def limit(self) -> float:
+        """ceiling × C: the most that may be planned."""
+        return self.capacity * self.ceiling_pct
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        """B + R + D at each step."""
+        return self.baseline + self.reserved + self.demand
+
+    @cached_property
+    def headroom(self) -> np.ndarray:
+        """ceiling × C − (B + R + D) at each step; negative is a shortfall."""
+        return self.limit - self.total
+
+    @cached_property
+    def shortfall(self) -> np.ndarray:
+        """How far over the ceiling at each step (0 where it fits)."""
+        over = self.total - self.limit
+        return np.where(over > fit_tolerance(self.limit), over, 0.0)
+
+    @cached_property
+    def first_fail_index(self) -> int | None:
+        """Index of the first step that does not fit (``≤`` fits), None if all fit."""
+        failing = np.flatnonzero(self.shortfall > 0)
+        return int(failing[0]) if len(failing) else None
+
+    @property
+    def first_fail_date(self) -> date | None:
+        """Date of the first step that does not fit."""
+        i = self.first_fail_index
+        return None if i is None else self.steps[i]
+
+    @property
+    def relative_headroom_at_start(self) -> float:
+        """Headroom at go-live as a fraction of the ceiling, to compare unlike resources."""
+        if self.limit <= 0:
+            return -np.inf if self.total[0] > 0 else 0.0
+        return float(self.headroom[0] / self.limit)
+
+    @property
+    def peak_load(self) -> float:
+        """The largest B + R + D over the steps: what an expansion must carry."""
+        return float(self.total.max())
+
+
+def compute_reserved(reservations: Sequence[Reservation], steps: Sequence[date]) -> np.ndarray:
+    """R(t) at each step: Σ d0 × (1 + g)^(years since start) of reservations started by t."""
+    out = np.zeros(len(steps))
+    for r in reservations:
+        base = 1.0 + r.growth_pct_per_year / 100.0
+        out += np.array(
+            [r.d0 * base ** years_between(r.start, t) if t >= r.start else 0.0 for t in steps]
+        )
+    return out
+
+
+def build_timeline(
+    *,
+    resource: str,
+    kind: str,
+    owner_id: str,
+    name: str,
+    unit: str,
+    capacity: float,
+    ceiling_pct: float,
+    baseline: Forecast,
+    reservations: Sequence[Reservation],
+    demand0: float,
+    growth: np.ndarray,
+    steps: tuple[date, ...],
+    step_ordinals: np.ndarray,
+    bound: Bound = "mean",
+) -> ResourceTimeline:
+    """Assemble a resource's timeline; ``growth`` is (1 + g)^(m/12) at each step."""
+    return ResourceTimeline(
+        resource=resource,
+        kind=kind,
+        owner_id=owner_id,
+        name=name,
+        unit=unit,
+        capacity=capacity,
+        ceiling_pct=ceiling_pct,
+        steps=steps,
+        baseline=baseline.values_at(step_ordinals, bound),
+        reserved=compute_reserved(reservations, steps),
+        demand=demand0 * growth,
+        baseline_model=baseline.model,
+    )
