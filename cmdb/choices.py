@@ -118,7 +118,11 @@ class ResourceKind(StrEnum):
 
 
 class Metric(StrEnum):
-    """What a time series measures; the unit is part of the name."""
+    """What a time series measures; the unit is part of the name.
+
+    On a link, ``in_mbps`` is traffic towards its user end (a side) and ``out_mbps``
+    traffic towards the DC (b side); capacity plans against max(in, out).
+    """
 
     VCPU_ALLOCATED = "vcpu_allocated"
     RAM_ALLOCATED_GB = "ram_allocated_gb"

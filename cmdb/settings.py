@@ -9,6 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATA_DIR = "var"
 
@@ -25,16 +26,25 @@ class Settings:
     secret_key: str = "dev-only-change-me"
     redis_url: str | None = None
     default_language: str = "vi"
+    page_size: int = 50
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings: defaults first, then each ``CMDB_<FIELD>`` variable present."""
     env = os.environ if environ is None else environ
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    errors: list[str] = []
     for field in fields(Settings):
         key = f"CMDB_{field.name.upper()}"
         if env.get(key):
             values[field.name] = env[key]
+            if field.type == "int":
+                try:
+                    values[field.name] = int(env[key])
+                except ValueError:
+                    errors.append(f"{key} must be a whole number, not {env[key]!r}")
+    if errors:
+        raise ValueError("; ".join(errors))
     data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
     values.setdefault("database_url", default_database_url(data_dir))
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)

@@ -17,7 +17,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(test_config=test_config))
     db.init_app(app)
 
-    from web.ui import bp as ui_bp
+    from web import ui
 
-    app.register_blueprint(ui_bp)
+    ui.init_app(app)
     return app

@@ -16,7 +16,6 @@ def build_config(
     config: dict[str, Any] = {
         "SECRET_KEY": settings.secret_key,
         "JSON_SORT_KEYS": False,
-        "CMDB_PAGE_SIZE": 50,
     }
     config.update({f"CMDB_{k.upper()}": v for k, v in asdict(settings).items()})
     if test_config:

@@ -1,6 +1,7 @@
 """The inventory model; importing this package registers every table on ``Base``."""
 
 from cmdb.models.audit import ChangeLog
+from cmdb.models.capacity import CapacityReservation, ForecastCache
 from cmdb.models.dcim import Device, Interface, Rack
 from cmdb.models.discovery import DiscoveryRun, Discrepancy, Observation
 from cmdb.models.geo import AdminUnit, Agency, Site
@@ -16,11 +17,13 @@ __all__ = [
     "AdminUnit",
     "Agency",
     "ApiToken",
+    "CapacityReservation",
     "ChangeLog",
     "Cluster",
     "Device",
     "DiscoveryRun",
     "Discrepancy",
+    "ForecastCache",
     "InformationSystem",
     "Interface",
     "Link",

@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from cmdb.models.systems import Workload
 
 
+cluster_storage_pool = sa.Table(
+    "cluster_storage_pool",
+    Base.metadata,
+    sa.Column("cluster_id", sa.ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "storage_pool_id", sa.ForeignKey("storage_pool.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+"""Which clusters can mount which pools; a pool with no row is mountable by every cluster."""
+
+
 class Cluster(SourcedMixin, Base):
     """A compute pool: its hosts, allocation ratios, HA reserve and certification."""
 
@@ -43,6 +54,9 @@ class Cluster(SourcedMixin, Base):
     site: Mapped[Site] = relationship()
     hosts: Mapped[list[Device]] = relationship(back_populates="cluster", order_by="Device.name")
     workloads: Mapped[list[Workload]] = relationship(back_populates="cluster")
+    storage_pools: Mapped[list[StoragePool]] = relationship(
+        secondary=cluster_storage_pool, back_populates="clusters", order_by="StoragePool.name"
+    )
 
     @property
     def zone_set(self) -> frozenset[Zone]:
@@ -74,6 +88,9 @@ class StoragePool(SourcedMixin, Base):
     site: Mapped[Site] = relationship()
     devices: Mapped[list[Device]] = relationship(back_populates="storage_pool")
     workloads: Mapped[list[Workload]] = relationship(back_populates="storage_pool")
+    clusters: Mapped[list[Cluster]] = relationship(
+        secondary=cluster_storage_pool, back_populates="storage_pools", order_by="Cluster.name"
+    )
 
     @property
     def usable_tb(self) -> float:

@@ -11,6 +11,8 @@ from flask.cli import FlaskGroup
 from cmdb.errors import CmdbError
 from web import create_app
 from web.cli.db import db_group
+from web.cli.demo import demo_group
+from web.cli.imports import import_group
 from web.cli.serve import serve_command
 
 
@@ -39,4 +41,6 @@ def main() -> None:
 
 
 main.add_command(db_group)
+main.add_command(demo_group)
+main.add_command(import_group)
 main.add_command(serve_command)

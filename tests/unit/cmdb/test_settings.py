@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from cmdb.settings import default_database_url, load_settings
 
 
@@ -25,3 +27,9 @@ def test_data_dir_moves_the_default_database(tmp_path: Path) -> None:
 
 def test_empty_variables_are_ignored() -> None:
     assert load_settings({"CMDB_DATABASE_URL": ""}).database_url == default_database_url("var")
+
+
+def test_whole_numbers_are_converted_and_checked() -> None:
+    assert load_settings({"CMDB_PAGE_SIZE": "25"}).page_size == 25
+    with pytest.raises(ValueError, match="CMDB_PAGE_SIZE must be a whole number"):
+        load_settings({"CMDB_PAGE_SIZE": "lots"})

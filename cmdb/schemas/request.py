@@ -1,0 +1,109 @@
+"""The resource-request document (issue 3): what a project asks the DC to host.
+
+Validation here is about the document alone (types, ranges, the go-live date);
+whether the agency, admin units, sites or a pinned cluster exist is checked by
+``cmdb.services.requests`` against the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from cmdb.choices import AdminLevel, Network, Zone
+
+MAX_HORIZON_YEARS = 15
+
+
+class WorkloadSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    vcpu = fields.Integer(required=True, validate=validate.Range(min=1, max=1024))
+    ram_gb = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    disk_gb = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+
+
+class BandwidthSchema(Schema):
+    network = fields.Enum(Network, by_value=True, required=True)
+    mbps = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+
+
+class SitesSchema(Schema):
+    """Target sites: the listed sites plus the People's Committee site of every unit at
+    ``levels`` under ``admin_units`` (``["49"]`` with ``["commune"]``: every commune)."""
+
+    network = fields.Enum(Network, by_value=True, required=True)
+    per_site_mbps = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    admin_units = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    levels = fields.List(
+        fields.Enum(AdminLevel, by_value=True), load_default=lambda: [AdminLevel.COMMUNE]
+    )
+    site_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+
+    @validates_schema
+    def _has_targets(self, data: dict[str, Any], **_kw: Any) -> None:
+        if not data.get("admin_units") and not data.get("site_ids"):
+            raise ValidationError("give admin_units or site_ids", "admin_units")
+
+
+class RequestSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    agency = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    security_level = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    zone = fields.Enum(Zone, by_value=True, required=True)
+    go_live = fields.Date(required=True)
+    horizon_years = fields.Integer(
+        load_default=5, validate=validate.Range(min=1, max=MAX_HORIZON_YEARS)
+    )
+    growth_pct_per_year = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=1000))
+    workloads = fields.List(fields.Nested(WorkloadSchema), load_default=list)
+    storage_tb = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    dc_bandwidth = fields.List(fields.Nested(BandwidthSchema), load_default=list)
+    sites = fields.Nested(SitesSchema, load_default=None, allow_none=True)
+    own_hardware_cost_vnd = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0)
+    )
+    cluster = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Pin the placement to this cluster (default: the best eligible one)"
+        },
+    )
+    storage_pool = fields.String(load_default=None, allow_none=True)
+
+    def __init__(self, *, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.today = today or date.today()
+
+    @validates("go_live")
+    def _not_in_the_past(self, value: date, **_kw: Any) -> None:
+        if value < self.today:
+            raise ValidationError(f"must not be in the past (today is {self.today.isoformat()})")
+
+    @validates_schema
+    def _asks_for_something(self, data: dict[str, Any], **_kw: Any) -> None:
+        if not (
+            data.get("workloads")
+            or data.get("storage_tb")
+            or data.get("dc_bandwidth")
+            or data.get("sites")
+        ):
+            raise ValidationError(
+                "a request needs workloads, storage_tb, dc_bandwidth or sites", "workloads"
+            )
+
+
+def load_request(document: Any, *, today: date | None = None) -> dict[str, Any]:
+    """Validate a request document; raise ``cmdb.errors.ValidationError`` per field."""
+    from cmdb.errors import ValidationError as CmdbValidationError
+    from cmdb.schemas import flatten_errors
+
+    if not isinstance(document, dict):
+        raise CmdbValidationError({"_schema": ["a request is a JSON/YAML object"]})
+    try:
+        return RequestSchema(today=today).load(document)
+    except ValidationError as exc:
+        raise CmdbValidationError(flatten_errors(exc.messages), "invalid request") from exc

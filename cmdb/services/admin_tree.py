@@ -1,0 +1,247 @@
+"""The administrative tree with each unit's sites and each site's links.
+
+Reading it is a fixed number of flat queries (units, sites, links) whatever the
+size of the province; ``compute_admin_tree`` then nests the rows in Python. That
+keeps the page fast on 260 units as on 10,000, and keeps the nesting testable
+without a database. Depth is never assumed: after the 2025 reform communes hang
+directly under the province.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from cmdb.models import AdminUnit, Link, Site
+
+#: Bound of the recursive queries: far deeper than any real tree (province →
+#: district → commune is 3), it only stops a corrupt parent cycle from looping.
+MAX_DEPTH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    id: int
+    parent_id: int | None
+    code: str
+    name: str
+    level: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRow:
+    id: int
+    admin_unit_id: int
+    name: str
+    slug: str
+    kind: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRef:
+    """The far end of a link, enough to name it and point at its unit."""
+
+    id: int
+    name: str
+    slug: str
+    unit_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """A link with both ends; ``a`` is the end nearer the users, ``b`` nearer the DC."""
+
+    id: int
+    name: str
+    network: str
+    status: str
+    capacity_mbps: float
+    a: SiteRef
+    b: SiteRef
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEnd:
+    """A link seen from one of its sites: ``uplink`` when this site is the user end."""
+
+    link: LinkRow
+    uplink: bool
+    other: SiteRef
+
+
+@dataclass(slots=True)
+class SiteNode:
+    site: SiteRow
+    links: list[LinkEnd] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class UnitNode:
+    unit: UnitRow
+    depth: int = 0
+    children: list[UnitNode] = field(default_factory=list)
+    sites: list[SiteNode] = field(default_factory=list)
+    unit_count: int = 0  # units below this one, at any depth
+    site_count: int = 0  # sites in this unit and below
+
+
+def compute_admin_tree(
+    units: Iterable[UnitRow], sites: Iterable[SiteRow], links: Iterable[LinkRow]
+) -> list[UnitNode]:
+    """Nest flat rows into trees; a unit whose parent is not among ``units`` is a root.
+
+    Children are ordered by code, sites by name, a site's uplinks before its
+    downlinks. Rows that point at units or sites not given are left out, so a
+    subtree's rows can be passed as they are.
+    """
+    nodes = {u.id: UnitNode(unit=u) for u in units}
+    roots: list[UnitNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.unit.parent_id) if node.unit.parent_id is not None else None
+        (parent.children if parent is not None else roots).append(node)
+    site_nodes = _attach_sites(nodes, sites)
+    _attach_links(site_nodes, links)
+    roots.sort(key=lambda n: n.unit.code)
+    for root in roots:
+        _finish(root, depth=0)
+    return roots
+
+
+def _attach_sites(nodes: dict[int, UnitNode], sites: Iterable[SiteRow]) -> dict[int, SiteNode]:
+    site_nodes: dict[int, SiteNode] = {}
+    for site in sites:
+        unit = nodes.get(site.admin_unit_id)
+        if unit is not None:
+            site_nodes[site.id] = SiteNode(site=site)
+            unit.sites.append(site_nodes[site.id])
+    return site_nodes
+
+
+def _attach_links(site_nodes: dict[int, SiteNode], links: Iterable[LinkRow]) -> None:
+    for link in links:
+        if link.a.id in site_nodes:
+            site_nodes[link.a.id].links.append(LinkEnd(link=link, uplink=True, other=link.b))
+        if link.b.id in site_nodes:
+            site_nodes[link.b.id].links.append(LinkEnd(link=link, uplink=False, other=link.a))
+
+
+def _finish(node: UnitNode, depth: int) -> None:
+    """Order, set depths and roll the counts up (depth-first; trees are shallow)."""
+    node.depth = depth
+    node.children.sort(key=lambda n: n.unit.code)
+    node.sites.sort(key=lambda s: (s.site.name, s.site.id))
+    for site in node.sites:
+        site.links.sort(key=lambda e: (not e.uplink, e.link.network, e.other.name, e.link.id))
+    node.unit_count, node.site_count = 0, len(node.sites)
+    for child in node.children:
+        _finish(child, depth + 1)
+        node.unit_count += 1 + child.unit_count
+        node.site_count += child.site_count
+
+
+def find_unit(roots: Sequence[UnitNode], code: str) -> UnitNode | None:
+    """The node with ``code`` anywhere under ``roots`` (breadth-first)."""
+    queue = list(roots)
+    while queue:
+        node = queue.pop(0)
+        if node.unit.code == code:
+            return node
+        queue.extend(node.children)
+    return None
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def get_unit_path(session: Session, code: str) -> list[UnitRow]:
+    """The unit with ``code`` and its ancestors, province first; empty if unknown."""
+    start = sa.select(AdminUnit.id, AdminUnit.parent_id, sa.literal(0).label("up"))
+    chain = start.where(AdminUnit.code == code).cte("chain", recursive=True)
+    parent = aliased(AdminUnit)
+    chain = chain.union_all(
+        sa.select(parent.id, parent.parent_id, (chain.c.up + 1).label("up")).where(
+            parent.id == chain.c.parent_id, chain.c.up < MAX_DEPTH
+        )
+    )
+    stmt = (
+        sa.select(*_unit_columns())
+        .join(chain, chain.c.id == AdminUnit.id)
+        .order_by(chain.c.up.desc())
+    )
+    return [UnitRow(*row) for row in session.execute(stmt)]
+
+
+def load_admin_tree(session: Session, root_id: int | None = None) -> list[UnitNode]:
+    """The whole tree, or the subtree under ``root_id``, in three queries."""
+    unit_ids = _subtree_ids(root_id) if root_id is not None else None
+    return compute_admin_tree(
+        _load_units(session, unit_ids),
+        _load_sites(session, unit_ids),
+        _load_links(session, unit_ids),
+    )
+
+
+def _subtree_ids(root_id: int) -> sa.Select[tuple[int]]:
+    """Ids of a unit and every unit below it (a recursive CTE: SQLite and PostgreSQL)."""
+    start = sa.select(AdminUnit.id, sa.literal(0).label("down")).where(AdminUnit.id == root_id)
+    tree = start.cte("subtree", recursive=True)
+    child = aliased(AdminUnit)
+    tree = tree.union_all(
+        sa.select(child.id, (tree.c.down + 1).label("down")).where(
+            child.parent_id == tree.c.id, tree.c.down < MAX_DEPTH
+        )
+    )
+    return sa.select(tree.c.id)
+
+
+def _unit_columns() -> tuple[sa.ColumnElement[object], ...]:
+    return (
+        AdminUnit.id,
+        AdminUnit.parent_id,
+        AdminUnit.code,
+        AdminUnit.name,
+        AdminUnit.level,
+        AdminUnit.kind,
+    )
+
+
+def _load_units(session: Session, unit_ids: sa.Select[tuple[int]] | None) -> list[UnitRow]:
+    stmt = sa.select(*_unit_columns())
+    if unit_ids is not None:
+        stmt = stmt.where(AdminUnit.id.in_(unit_ids))
+    return [UnitRow(*row) for row in session.execute(stmt)]
+
+
+def _load_sites(session: Session, unit_ids: sa.Select[tuple[int]] | None) -> list[SiteRow]:
+    stmt = sa.select(Site.id, Site.admin_unit_id, Site.name, Site.slug, Site.kind, Site.status)
+    if unit_ids is not None:
+        stmt = stmt.where(Site.admin_unit_id.in_(unit_ids))
+    return [SiteRow(*row) for row in session.execute(stmt)]
+
+
+def _load_links(session: Session, unit_ids: sa.Select[tuple[int]] | None) -> list[LinkRow]:
+    a_site, b_site = aliased(Site), aliased(Site)
+    a_unit, b_unit = aliased(AdminUnit), aliased(AdminUnit)
+    capacity = sa.func.coalesce(Link.commit_rate_mbps, Link.port_speed_mbps)
+    stmt = (
+        sa.select(Link.id, Link.name, Link.network, Link.status, capacity)
+        .add_columns(a_site.id, a_site.name, a_site.slug, a_unit.code)
+        .add_columns(b_site.id, b_site.name, b_site.slug, b_unit.code)
+        .join(a_site, a_site.id == Link.a_site_id)
+        .join(a_unit, a_unit.id == a_site.admin_unit_id)
+        .join(b_site, b_site.id == Link.b_site_id)
+        .join(b_unit, b_unit.id == b_site.admin_unit_id)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(
+            sa.or_(a_site.admin_unit_id.in_(unit_ids), b_site.admin_unit_id.in_(unit_ids))
+        )
+    return [
+        LinkRow(*row[:4], capacity_mbps=float(row[4]), a=SiteRef(*row[5:9]), b=SiteRef(*row[9:13]))
+        for row in session.execute(stmt)
+    ]

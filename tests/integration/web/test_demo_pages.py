@@ -1,0 +1,57 @@
+"""The pages a newcomer sees after ``make demo``: the whole demo province renders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from cmdb import schema
+from cmdb.db import make_engine, make_session_factory, transaction
+from cmdb.demo import load_demo
+from web import create_app
+
+
+@pytest.fixture(scope="module")
+def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with transaction(make_session_factory(engine)) as session:
+        load_demo(session, today=date(2026, 1, 15))
+    engine.dispose()
+    app: Flask = create_app({"TESTING": True, "CMDB_DATABASE_URL": url})
+    yield app.test_client()
+
+
+def test_tree_shows_every_commune_under_its_district_with_links(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/admin-units/").get_data(as_text=True)
+    assert "Tỉnh Quảng Nam" in html
+    # Every one of the 18 districts and 241 communes is a node of the tree.
+    codes = set(re.findall(r'data-code="(\d+)"', html))
+    assert len([c for c in codes if len(c) == 3]) == 18
+    assert len([c for c in codes if len(c) == 5]) == 241
+    assert html.count("tslcd") >= 241 + 18
+
+
+def test_a_district_page_lists_its_communes(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/admin-units/504").get_data(as_text=True)  # Huyện Tây Giang
+    assert "Huyện Tây Giang" in html
+    assert "Xã A Tiêng" in html
+
+
+def test_overview_counts_the_demo_inventory(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/").get_data(as_text=True)
+    numbers = re.findall(r">\s*([\d.,]+)\s*<", html)
+    assert "241" in numbers  # communes (and commune offices)
+    assert "262" in numbers  # links
+
+
+def test_device_list_shows_the_dc_servers(demo_client: FlaskClient) -> None:
+    html = demo_client.get("/devices/?role=server").get_data(as_text=True)
+    assert "PowerEdge" in html
+    assert "Nexus 93180YC-FX" not in html  # the core switches are filtered out

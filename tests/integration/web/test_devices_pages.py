@@ -1,0 +1,150 @@
+"""The device list (filters, search, pages) and the device page."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from cmdb.choices import DeviceRole, SiteKind, Status
+from cmdb.models import Device, Interface
+from tests import factories as f
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'<td><a href="/devices/\d+">([^<]+)</a></td>', html)
+
+
+def _fleet(db: Session) -> dict[str, Device]:
+    dc = f.site(db, name="TTDL tỉnh", slug="dc", kind=SiteKind.DATA_CENTRE)
+    pop = f.site(db, name="POP Tam Kỳ", slug="pop-tk", kind=SiteKind.POP)
+    cluster = f.cluster(db, site=dc, name="CL-PROD")
+    devices = {
+        "esx-01": f.server(
+            db, site=dc, name="esx-01", cluster=cluster, serial="CZ001", model="DL380"
+        ),
+        "esx-02": f.server(db, site=dc, name="esx-02", cluster=cluster, serial="CZ002"),
+        "core-sw": f.server(
+            db, site=dc, name="core-sw", role=DeviceRole.SWITCH, management_address="10.1.0.1"
+        ),
+        "old-fw": f.server(
+            db, site=dc, name="old-fw", role=DeviceRole.FIREWALL, status=Status.OFFLINE
+        ),
+        "pop-rtr": f.server(db, site=pop, name="pop-rtr", role=DeviceRole.ROUTER),
+    }
+    db.commit()
+    return devices
+
+
+def test_list_shows_every_column(client: FlaskClient, db: Session) -> None:
+    _fleet(db)
+
+    html = client.get("/devices/").get_data(as_text=True)
+
+    assert _names(html) == ["core-sw", "esx-01", "esx-02", "old-fw", "pop-rtr"]
+    row = html[html.index(">esx-01<") : html.index("</tr>", html.index(">esx-01<"))]
+    for text in ("Server", "TTDL tỉnh", "DL380", "CZ001", "Active", "CL-PROD"):
+        assert text in row
+    assert "10.1.0.1" in html
+
+
+def test_filters_by_site_role_status_and_text(client: FlaskClient, db: Session) -> None:
+    _fleet(db)
+
+    def names(query: str) -> list[str]:
+        response = client.get(f"/devices/?{query}")
+        assert response.status_code == 200
+        return _names(response.get_data(as_text=True))
+
+    assert names("site=pop-tk") == ["pop-rtr"]
+    assert names("role=server") == ["esx-01", "esx-02"]
+    assert names("status=offline") == ["old-fw"]
+    assert names("q=cz002") == ["esx-02"]  # serial, case-insensitive
+    assert names("q=10.1.0") == ["core-sw"]  # management address
+    assert names("q=%25") == []  # a literal %, not a wildcard
+    assert names("site=dc&role=server&q=esx-01") == ["esx-01"]
+
+
+def test_filter_form_keeps_the_chosen_values(client: FlaskClient, db: Session) -> None:
+    _fleet(db)
+
+    html = client.get("/devices/?role=router&site=pop-tk&q=rtr").get_data(as_text=True)
+
+    assert '<option value="router" selected>' in html
+    assert '<option value="pop-tk" selected>' in html
+    assert 'name="q" value="rtr"' in html
+
+
+def test_unknown_role_or_status_is_a_bad_request(client: FlaskClient) -> None:
+    assert client.get("/devices/?role=toaster").status_code == 400
+    assert client.get("/devices/?status=lost").status_code == 400
+
+
+def test_pages_by_the_configured_size_and_keeps_filters(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    app.config["CMDB_PAGE_SIZE"] = 2
+    _fleet(db)
+
+    first = client.get("/devices/").get_data(as_text=True)
+    third = client.get("/devices/?page=3").get_data(as_text=True)
+    filtered = client.get("/devices/?role=server&page=1").get_data(as_text=True)
+
+    assert _names(first) == ["core-sw", "esx-01"]
+    assert _names(third) == ["pop-rtr"]
+    assert "Showing 5–5 of 5 devices" in third
+    assert 'href="/devices/?page=2"' in first
+    assert "?page=2&amp;role=server" not in filtered  # 2 servers fit one page: no pager
+    assert _names(client.get("/devices/?page=99").get_data(as_text=True)) == ["pop-rtr"]
+    assert _names(client.get("/devices/?page=x").get_data(as_text=True)) == _names(first)
+
+
+def test_pager_links_keep_the_filters(app: Flask, client: FlaskClient, db: Session) -> None:
+    app.config["CMDB_PAGE_SIZE"] = 1
+    _fleet(db)
+
+    html = client.get("/devices/?role=server").get_data(as_text=True)
+
+    assert 'href="/devices/?page=2&amp;role=server"' in html
+
+
+def test_list_query_count_does_not_grow_with_the_page(
+    client: FlaskClient, db: Session, count_queries
+) -> None:
+    dc = _fleet(db)["esx-01"].site
+    with count_queries() as small:
+        client.get("/devices/")
+    for i in range(30):
+        f.server(db, site=dc, name=f"extra-{i:02d}", cluster=f.cluster(db, site=dc))
+    db.commit()
+    with count_queries() as large:
+        html = client.get("/devices/").get_data(as_text=True)
+    assert len(_names(html)) == 35
+    assert small() == large() <= 5
+
+
+def test_detail_shows_the_device_and_its_interfaces(client: FlaskClient, db: Session) -> None:
+    device = _fleet(db)["esx-01"]
+    db.add_all(
+        [
+            Interface(device=device, name="eth0", speed_mbps=10000, ip_addresses=["10.0.0.11/24"]),
+            Interface(device=device, name="eth1", speed_mbps=25000, enabled=False),
+        ]
+    )
+    db.commit()
+
+    response = client.get(f"/devices/{device.id}")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<h1" in html and "esx-01" in html
+    for text in ("CZ001", "DL380", "CL-PROD", "eth0", "eth1", "10,000", "10.0.0.11/24"):
+        assert text in html
+
+
+def test_detail_of_unknown_device_is_404(client: FlaskClient) -> None:
+    response = client.get("/devices/424242")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)

@@ -1,0 +1,78 @@
+"""The read services on SQLite and PostgreSQL (recursive CTEs, ILIKE, GROUP BY)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cmdb.choices import DeviceRole
+from cmdb.models import AdminUnit
+from cmdb.services.admin_tree import MAX_DEPTH, get_unit_path, load_admin_tree
+from cmdb.services.devices import DeviceFilter, load_device_sites, load_devices
+from cmdb.services.inventory import load_inventory_counts, load_link_capacity_counts
+from tests import factories as f
+from tests.integration.web.conftest import build_province
+
+
+def test_tree_and_subtree_on_each_backend(session: Session) -> None:
+    province = build_province(session, districts=2, communes_per_district=2)
+    district = province.districts[1]
+
+    (root,) = load_admin_tree(session)
+    (sub,) = load_admin_tree(session, root_id=district.id)
+    path = get_unit_path(session, province.communes[-1].code)
+
+    assert root.unit.code == "49" and root.unit_count == 1 + 2 + 2 * 3
+    assert [c.unit.code for c in sub.children] == sorted(
+        c.code for c in province.communes if c.parent_id == district.id
+    )
+    assert [u.code for u in path] == ["49", district.code, province.communes[-1].code]
+    assert get_unit_path(session, "nope") == []
+
+
+def test_subtree_includes_links_leaving_it(session: Session) -> None:
+    province = build_province(session, districts=1, communes_per_district=1)
+    (sub,) = load_admin_tree(session, root_id=province.districts[0].id)
+
+    town = sub.children[0]
+    (office,) = town.sites
+    assert [(e.uplink, e.other.name) for e in office.links] == [
+        (True, "TTDL tỉnh"),
+        (False, province.commune_sites[0].name),
+    ]
+
+
+def test_counts_and_capacity_rows_on_each_backend(session: Session) -> None:
+    build_province(session, districts=1, communes_per_district=3, commune_mbps=8.0)
+
+    counts = load_inventory_counts(session)
+    rows = load_link_capacity_counts(session)
+
+    assert counts.admin_units_by_level == {"province": 1, "district": 1, "commune": 5}
+    assert counts.links_by_network["tslcd"] == 4
+    assert rows == [("tslcd", 8.0, 3), ("tslcd", 100.0, 1)]
+
+
+def test_device_search_is_case_insensitive_and_literal(session: Session) -> None:
+    dc = f.site(session)
+    f.server(session, site=dc, name="ESX-01", serial="ab_1")
+    f.server(session, site=dc, name="esx-02", serial="abx1", role=DeviceRole.STORAGE)
+
+    def names(**kw: object) -> list[str]:
+        return [d.name for d in load_devices(session, DeviceFilter(**kw), 1, 10).items]
+
+    assert names(q="esx") == ["ESX-01", "esx-02"]
+    assert names(q="ab_") == ["ESX-01"]  # "_" is not a wildcard
+    assert names(role=DeviceRole.STORAGE) == ["esx-02"]
+    assert load_device_sites(session) == [(dc.slug, dc.name)]
+
+
+def test_a_corrupt_parent_cycle_does_not_hang_the_tree(session: Session) -> None:
+    first = f.admin_unit(session)
+    second = f.admin_unit(session, parent=first)
+    session.execute(  # an UPDATE: the ORM itself refuses to flush a cycle
+        sa.update(AdminUnit).where(AdminUnit.id == first.id).values(parent_id=second.id)
+    )
+
+    assert len(get_unit_path(session, first.code)) <= 1 + MAX_DEPTH
+    assert load_admin_tree(session, root_id=first.id) == []  # no root to hang it from

@@ -1,0 +1,69 @@
+"""``/devices/``: the filtered, paged device list and each device's page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from enum import StrEnum
+from typing import TypeVar
+
+from flask import abort, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from cmdb.choices import DeviceRole, Status
+from cmdb.services.devices import DeviceFilter, get_device, load_device_sites, load_devices
+from web.db import get_session
+from web.ui import bp
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@bp.get("/devices/")
+def devices() -> str:
+    where = parse_device_filter(request.args)
+    session = get_session()
+    page = load_devices(
+        session,
+        where,
+        page=request.args.get("page", 1, type=int),
+        page_size=int(current_app.config["CMDB_PAGE_SIZE"]),
+    )
+    return render_template(
+        "devices/list.html",
+        page=page,
+        where=where,
+        filter_args={k: str(v) for k, v in asdict(where).items() if v is not None},
+        sites=load_device_sites(session),
+        roles=list(DeviceRole),
+        statuses=list(Status),
+    )
+
+
+@bp.get("/devices/<int:device_id>")
+def device(device_id: int) -> str:
+    found = get_device(get_session(), device_id)
+    if found is None:
+        abort(404)
+    return render_template("devices/detail.html", device=found)
+
+
+def parse_device_filter(args: MultiDict[str, str]) -> DeviceFilter:
+    """The filter from the query string; an unknown role or status is a 400, not ignored.
+
+    Silently ignoring it would show every device under a filter the user believes
+    is applied.
+    """
+    return DeviceFilter(
+        site=args.get("site") or None,
+        role=_choice(DeviceRole, args.get("role")),
+        status=_choice(Status, args.get("status")),
+        q=(args.get("q") or "").strip() or None,
+    )
+
+
+def _choice(choices: type[E], value: str | None) -> E | None:
+    if not value:
+        return None
+    try:
+        return choices(value)
+    except ValueError:
+        abort(400)
