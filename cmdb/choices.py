@@ -94,7 +94,7 @@ class Protection(StrEnum):
     RAID5_4_1 = "raid5_4_1"
     RAID6_8_2 = "raid6_8_2"
     REPLICA3 = "replica3"
-    ERASURE_8_3 = "erasure_8_3"
+    EC_8_3 = "ec_8_3"
 
 
 PROTECTION_EFFICIENCY: dict[Protection, float] = {
@@ -103,7 +103,7 @@ PROTECTION_EFFICIENCY: dict[Protection, float] = {
     Protection.RAID5_4_1: 0.8,
     Protection.RAID6_8_2: 0.8,
     Protection.REPLICA3: 1 / 3,
-    Protection.ERASURE_8_3: 8 / 11,
+    Protection.EC_8_3: 8 / 11,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from cmdb import schema
 from cmdb.db import make_engine
+from cmdb.demo import DemoSummary, load_demo
 
 PG_ADMIN_URL = os.environ.get(
     "CMDB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -109,3 +111,25 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+DEMO_TODAY = date(2026, 1, 15)
+
+
+@pytest.fixture(scope="module")
+def demo(migrated_engine: Engine) -> Iterator[tuple[Session, DemoSummary]]:
+    """The demo loaded once per module and backend, inside a transaction rolled back after.
+
+    Loading costs seconds, so the read-only checks of a module share one load; the
+    shared migrated database is left empty for every other test.
+    """
+    with migrated_engine.connect() as conn:
+        outer = conn.begin()
+        session = Session(bind=conn, join_transaction_mode="create_savepoint")
+        try:
+            summary = load_demo(session, today=DEMO_TODAY)
+            session.flush()
+            yield session, summary
+        finally:
+            session.close()
+            outer.rollback()

@@ -21,6 +21,7 @@ from cmdb.demo import history
 from cmdb.demo.context import DemoContext
 from cmdb.demo.dc_catalog import CLUSTERS, POOLS
 from cmdb.models import SampleDaily, Series, Workload
+from cmdb.services.samples import refresh_daily_marks
 
 VIETNAM = timezone(timedelta(hours=7))
 GB_PER_TB = 1000
@@ -77,6 +78,7 @@ def load_history(ctx: DemoContext) -> int:
         write_samples(ctx.session, chunk)
         written += len(chunk)
         ctx.progress(f"  daily samples {written:,} / {total:,}")
+    refresh_daily_marks(ctx.session, [s.id for s in series.values()])
     return written
 
 

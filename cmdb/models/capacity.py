@@ -37,15 +37,17 @@ class CapacityReservation(Base):
 
 
 class ForecastCache(Base):
-    """The last forecast of a series, valid while no newer daily sample exists."""
+    """The last baseline forecast of a resource, valid while its samples are unchanged.
+
+    Keyed by the capacity engine's resource key: a link's baseline is fitted on
+    max(in, out) of two series, so a series id would not name it.
+    """
 
     __tablename__ = "forecast_cache"
 
-    series_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("series.id", ondelete="CASCADE"), primary_key=True
-    )
+    resource: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     fitted_through: Mapped[date] = mapped_column(doc="Last daily rollup the fit saw")
-    sample_count: Mapped[int]
+    sample_count: Mapped[int] = mapped_column(doc="Daily rollups the fit saw")
     method: Mapped[str] = mapped_column(sa.String(60), doc="Forecast settings the fit used")
     computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

@@ -17,6 +17,10 @@ from cmdb.db import Base, enum_column
 
 
 class Series(Base):
+    """One time series. ``daily_through``/``daily_count`` are the watermark of its daily
+    rollups (kept by ``cmdb.services.samples``): a cached forecast is valid while
+    they are unchanged, without counting hundreds of thousands of rows each time."""
+
     __tablename__ = "series"
     __table_args__ = (sa.UniqueConstraint("object_type", "object_id", "metric"),)
 
@@ -26,6 +30,8 @@ class Series(Base):
     metric: Mapped[Metric] = mapped_column(enum_column(Metric))
     unit: Mapped[str] = mapped_column(sa.String(16))
     last_sample_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    daily_through: Mapped[date | None] = mapped_column(doc="Last day with a daily rollup")
+    daily_count: Mapped[int] = mapped_column(default=0, server_default="0", doc="Daily rollups")
 
 
 class Sample(Base):

@@ -42,5 +42,5 @@ class SourcedMixin(TimestampMixin):
                 RecordSource.object_type == table,
             ),
             viewonly=True,
-            lazy="selectin",
+            lazy="select",  # pages that show sources ask for them (selectinload)
         )

@@ -571,7 +571,7 @@ def upgrade() -> None:
                 "raid5_4_1",
                 "raid6_8_2",
                 "replica3",
-                "erasure_8_3",
+                "ec_8_3",
                 name="protection",
                 native_enum=False,
                 create_constraint=True,

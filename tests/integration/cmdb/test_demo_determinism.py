@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from cmdb import schema
 from cmdb.db import Base, make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
-from tests.integration.cmdb.conftest import DEMO_TODAY
+from tests.conftest import DEMO_TODAY
 
 # Columns stamped with the wall-clock time of the load: not part of the data.
 LOAD_TIME_COLUMNS = {"created_at", "updated_at", "first_seen_at", "last_seen_at"}

@@ -36,7 +36,7 @@ from cmdb.models import (
     StoragePool,
     Workload,
 )
-from tests.integration.cmdb.conftest import DEMO_TODAY
+from tests.conftest import DEMO_TODAY
 
 Demo = tuple[Session, DemoSummary]
 

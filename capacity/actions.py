@@ -1,0 +1,166 @@
+"""Use cases of the capacity engine, shared by the REST API, the UI and the CLI.
+
+Each takes a ``Session`` and never commits: the caller (request, command, test)
+owns the transaction. Reading goes through ``capacity.inputs`` (the one module
+that queries the database); writing goes through ``cmdb.services.requests``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from capacity import inputs
+from capacity.evaluate import Evaluation, compute_reservations, evaluate_request
+from capacity.evaluation import VERDICT_CANNOT_HOST, VERDICT_HOST_UNTIL
+from capacity.expansion import Catalogue
+from capacity.status import ResourceStatus, compute_resource_status
+from cmdb.choices import RequestStatus
+from cmdb.errors import ConflictError
+from cmdb.models import RequestEvaluation, ResourceRequest
+from cmdb.schemas.request import load_request
+from cmdb.services import requests as store
+
+EVALUABLE = (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.EVALUATED)
+
+
+def evaluate_document(
+    session: Session,
+    document: Any,
+    *,
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
+) -> Evaluation:
+    """Validate a request document and evaluate it without storing anything.
+
+    Raises ``cmdb.errors.ValidationError`` (per-field messages: unknown agency,
+    admin unit, site, cluster; negative sizes; go-live in the past; …).
+    """
+    today = today or date.today()
+    doc = load_request(document, today=today)
+    refs = store.resolve_request_refs(session, doc)
+    return _evaluate(session, doc, refs, today, catalogue)
+
+
+def _evaluate(
+    session: Session,
+    doc: dict[str, Any],
+    refs: store.RequestRefs,
+    today: date,
+    catalogue: Catalogue | None,
+) -> Evaluation:
+    request = inputs.build_request(doc, refs)
+    inventory = inputs.load_inventory(session, today=today)
+    return evaluate_request(request, inventory, inputs.load_reservations(session), catalogue)
+
+
+def submit_request(
+    session: Session, document: Any, *, today: date | None = None, actor: str = "api"
+) -> ResourceRequest:
+    """Validate and store a request (status submitted). ValidationError on bad input."""
+    doc = load_request(document, today=today or date.today())
+    refs = store.resolve_request_refs(session, doc)
+    return store.save_request(session, doc, _as_json(document), refs, actor=actor)
+
+
+def _as_json(document: Any) -> dict[str, Any]:
+    """The document as submitted, with YAML dates turned into ISO text."""
+    return json.loads(json.dumps(document, default=str))
+
+
+def evaluate_stored(
+    session: Session, request_id: int, *, today: date | None = None
+) -> RequestEvaluation:
+    """Evaluate a stored request and store the evaluation (status evaluated).
+
+    NotFoundError for an unknown id; ConflictError when its status no longer allows it.
+    """
+    req = store.get_request(session, request_id)
+    if req.status not in EVALUABLE:
+        raise ConflictError(f"request {request_id} is {req.status.value}: it cannot be evaluated")
+    evaluation = _evaluate_request_row(session, req, today or date.today())
+    return store.save_evaluation(session, req, evaluation.to_dict(), status=RequestStatus.EVALUATED)
+
+
+def _evaluate_request_row(session: Session, req: ResourceRequest, today: date) -> Evaluation:
+    # A stored request is re-validated against today's inventory, not against the
+    # date it was written, so a go-live that has passed is still evaluated.
+    doc = load_request(req.spec, today=min(today, req.go_live))
+    refs = store.resolve_request_refs(session, doc)
+    return _evaluate(session, doc, refs, today, None)
+
+
+def approve_request(
+    session: Session,
+    request_id: int,
+    *,
+    today: date | None = None,
+    approved_by_id: int | None = None,
+    accept_until: bool = False,
+    actor: str = "planner",
+) -> RequestEvaluation:
+    """Approve a request atomically: lock, re-evaluate against current reservations,
+    store its reservations and the evaluation, status approved.
+
+    ConflictError (HTTP 409) when it no longer fits (verdict cannot_host, or
+    host_until unless ``accept_until``); NotFoundError for an unknown id.
+    """
+    today = today or date.today()
+    store.lock_capacity(session)
+    req = store.get_request(session, request_id, for_update=True)
+    if req.status not in EVALUABLE:
+        raise ConflictError(f"request {request_id} is {req.status.value}: it cannot be approved")
+    doc = load_request(req.spec, today=min(today, req.go_live))
+    refs = store.resolve_request_refs(session, doc)
+    request = inputs.build_request(doc, refs)
+    evaluation = evaluate_request(
+        request, inputs.load_inventory(session, today=today), inputs.load_reservations(session)
+    )
+    _refuse_unless_fits(request_id, evaluation, accept_until)
+    stored = store.save_evaluation(
+        session, req, evaluation.to_dict(), status=RequestStatus.EVALUATED
+    )
+    store.save_approval(
+        session,
+        req,
+        [_reservation_row(r) for r in compute_reservations(request, evaluation)],
+        cluster_id=_int_or_none(evaluation.placement.cluster),
+        storage_pool_id=_int_or_none(evaluation.placement.storage_pool),
+        approved_by_id=approved_by_id,
+        actor=actor,
+    )
+    return stored
+
+
+def _refuse_unless_fits(request_id: int, evaluation: Evaluation, accept_until: bool) -> None:
+    if evaluation.verdict == VERDICT_CANNOT_HOST or (
+        evaluation.verdict == VERDICT_HOST_UNTIL and not accept_until
+    ):
+        short = evaluation.first_shortfall
+        where = f" ({short.resource} from {short.date.isoformat()})" if short else ""
+        hint = "" if evaluation.verdict == VERDICT_CANNOT_HOST else "; accept_until approves it"
+        raise ConflictError(
+            f"request {request_id} no longer fits: {evaluation.verdict}{where}{hint}"
+        )
+
+
+def _reservation_row(reservation: Any) -> dict[str, Any]:
+    row = asdict(reservation)
+    row.pop("request", None)
+    return row
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def capacity_report(session: Session, *, at: date | None = None) -> list[ResourceStatus]:
+    """Every cluster (vCPU, RAM), storage pool and link: capacity, used, headroom,
+    time-to-exhaustion and at-risk dates, reservations included."""
+    at = at or date.today()
+    inventory = inputs.load_inventory(session, today=at)
+    return list(compute_resource_status(inventory, inputs.load_reservations(session), at))

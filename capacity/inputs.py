@@ -1,0 +1,461 @@
+"""The one module of ``capacity`` that reads the database: it builds the pure inputs.
+
+Inventory rows become specs, sample rollups become baseline forecasts (cached in
+``forecast_cache`` and in this process until new samples arrive), the link graph
+becomes each site's path to the DC, approved requests become reservations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from threading import Lock
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from capacity.forecast import Forecast, forecast_many
+from capacity.model import ClusterSpec, HostSpec, LinkSpec, StoragePoolSpec
+from capacity.request import DcBandwidth, Request, SiteBandwidth, Workload
+from capacity.snapshot import (
+    ClusterState,
+    Inventory,
+    LinkState,
+    Reservation,
+    StoragePoolState,
+    cluster_ram_key,
+    cluster_vcpu_key,
+    link_key,
+    storage_key,
+)
+from cmdb.choices import DeviceRole, Metric, ResourceKind, SiteKind, Status
+from cmdb.db import utcnow
+from cmdb.models import (
+    Cluster,
+    ForecastCache,
+    Link,
+    SampleDaily,
+    Series,
+    Site,
+    StoragePool,
+)
+from cmdb.models import (
+    Workload as WorkloadRow,
+)
+from cmdb.services.requests import RequestRefs, load_reservation_rows
+
+DEFAULT_LINK_CEILING_PCT = 70.0
+FORECAST_METHOD = "weekly-peak;ets-aan-aicc-damping;h312;v1"
+"""Changing how forecasts are fitted must change this, so cached fits are redone."""
+
+_DAMPED: bool | None = None
+"""Let AICc choose damped or straight trend: a fixed damping (φ ≤ 0.98 a week) dated
+exhaustion months late on steadily growing series (tests/unit/capacity)."""
+
+ACTIVE = (Status.ACTIVE, Status.PLANNED)
+
+
+# -- the snapshot --------------------------------------------------------------------
+
+
+def load_inventory(session: Session, *, today: date) -> Inventory:
+    """Clusters, pools and links with their baselines, paths and DC uplinks."""
+    clusters = _load_clusters(session)
+    pools = _load_pools(session)
+    links = list(session.scalars(sa.select(Link).where(Link.status.in_(ACTIVE))))
+    baselines = load_baselines(session, clusters, pools, links, today=today)
+    dc = _dc_site_id(session, clusters)
+    pop_ids = set(session.scalars(sa.select(Site.id).where(Site.kind == SiteKind.POP)))
+    return Inventory(
+        clusters=tuple(
+            ClusterState(
+                spec=_cluster_spec(c),
+                vcpu_baseline=baselines[cluster_vcpu_key(str(c.id))],
+                ram_baseline=baselines[cluster_ram_key(str(c.id))],
+            )
+            for c in clusters
+        ),
+        storage_pools=tuple(
+            StoragePoolState(spec=_pool_spec(p), used_baseline=baselines[storage_key(str(p.id))])
+            for p in pools
+        ),
+        links=tuple(
+            LinkState(spec=_link_spec(lk), p95_baseline=baselines[link_key(str(lk.id))])
+            for lk in links
+        ),
+        paths=compute_paths(links, dc) if dc is not None else {},
+        dc_uplinks=compute_dc_uplinks(links, dc, pop_ids) if dc is not None else {},
+    )
+
+
+def _load_clusters(session: Session) -> list[Cluster]:
+    stmt = sa.select(Cluster).options(selectinload(Cluster.hosts)).order_by(Cluster.name)
+    return list(session.scalars(stmt))
+
+
+def _load_pools(session: Session) -> list[StoragePool]:
+    stmt = sa.select(StoragePool).options(selectinload(StoragePool.clusters))
+    return list(session.scalars(stmt.order_by(StoragePool.name)))
+
+
+def _cluster_spec(cluster: Cluster) -> ClusterSpec:
+    hosts = tuple(
+        HostSpec(cores=h.cores or 0, ram_gb=h.ram_gb or 0.0, name=h.name)
+        for h in cluster.hosts
+        if h.role == DeviceRole.SERVER and h.status == Status.ACTIVE
+    )
+    return ClusterSpec(
+        id=str(cluster.id),
+        name=cluster.name,
+        hosts=hosts,
+        cpu_ratio=cluster.cpu_ratio,
+        ram_ratio=cluster.ram_ratio,
+        ha_reserve_hosts=cluster.ha_reserve_hosts,
+        max_security_level=cluster.max_security_level,
+        zones=frozenset(cluster.zones),
+        ceiling_pct=cluster.ceiling_pct / 100.0,
+    )
+
+
+def _pool_spec(pool: StoragePool) -> StoragePoolSpec:
+    return StoragePoolSpec(
+        id=str(pool.id),
+        name=pool.name,
+        raw_tb=pool.raw_tb,
+        protection=pool.protection.value,
+        ceiling_pct=pool.ceiling_pct / 100.0,
+        cluster_ids=frozenset(str(c.id) for c in pool.clusters),
+    )
+
+
+def _link_spec(link: Link) -> LinkSpec:
+    return LinkSpec(
+        id=str(link.id),
+        name=link.name,
+        network=link.network.value,
+        capacity_mbps=link.capacity_mbps,
+        a_site=str(link.a_site_id),
+        b_site=str(link.b_site_id),
+        ceiling_pct=(link.ceiling_pct or DEFAULT_LINK_CEILING_PCT) / 100.0,
+    )
+
+
+def _dc_site_id(session: Session, clusters: list[Cluster]) -> int | None:
+    """The DC the paths lead to: the data centre that hosts the clusters."""
+    counts: dict[int, int] = defaultdict(int)
+    for c in clusters:
+        counts[c.site_id] += 1
+    if counts:
+        return max(sorted(counts), key=lambda s: counts[s])
+    stmt = sa.select(Site.id).where(Site.kind == SiteKind.DATA_CENTRE).order_by(Site.id)
+    return session.scalars(stmt).first()
+
+
+# -- paths through the link graph ------------------------------------------------------
+
+
+def compute_paths(links: Iterable[Link], dc_site_id: int) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per network, each site's links to the DC (its own access link first).
+
+    A breadth-first search from the DC over the network's links gives every
+    reachable site its shortest path; the link graph, not the admin tree, decides
+    (after the 2025 reform a commune may hang straight off the DC).
+    """
+    by_network: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        by_network[link.network.value].append(link)
+    return {net: _bfs_paths(net_links, dc_site_id) for net, net_links in by_network.items()}
+
+
+def _bfs_paths(links: list[Link], dc: int) -> dict[str, tuple[str, ...]]:
+    adjacent: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for link in sorted(links, key=lambda lk: lk.id):
+        adjacent[link.a_site_id].append((link.b_site_id, link.id))
+        adjacent[link.b_site_id].append((link.a_site_id, link.id))
+    paths: dict[int, tuple[int, ...]] = {dc: ()}
+    queue = deque([dc])
+    while queue:
+        here = queue.popleft()
+        for there, link_id in adjacent[here]:
+            if there not in paths:
+                paths[there] = (link_id, *paths[here])
+                queue.append(there)
+    return {str(site): tuple(str(i) for i in path) for site, path in paths.items() if path}
+
+
+def compute_dc_uplinks(
+    links: Iterable[Link], dc_site_id: int, pop_site_ids: set[int]
+) -> dict[str, tuple[str, ...]]:
+    """Per network, the DC's links to a provider's point of presence."""
+    uplinks: dict[str, list[str]] = defaultdict(list)
+    for link in sorted(links, key=lambda lk: lk.id):
+        ends = {link.a_site_id, link.b_site_id}
+        if dc_site_id in ends and ends - {dc_site_id} <= pop_site_ids:
+            uplinks[link.network.value].append(str(link.id))
+    return {net: tuple(ids) for net, ids in uplinks.items()}
+
+
+# -- baselines -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Need:
+    """One baseline to forecast: its series and how a day's value is read from them."""
+
+    resource: str
+    series_ids: tuple[int, ...]
+    column: str  # "max" for allocations and storage, "p95" for links (max over in/out)
+    fallback: float  # the current value, when there is no history
+
+
+def load_baselines(
+    session: Session, clusters: list[Cluster], pools: list[StoragePool], links: list[Link],
+    *, today: date,
+) -> dict[str, Forecast]:  # fmt: skip
+    """The baseline forecast of every resource, from cache where samples are unchanged."""
+    needs, stats = _baseline_needs(session, clusters, pools, links)
+    out: dict[str, Forecast] = {}
+    to_fit: dict[str, _Need] = {}
+    marks: dict[str, tuple[date, int]] = {}
+    for need in needs:
+        seen = [stats[s] for s in need.series_ids if s in stats]
+        if not seen:
+            out[need.resource] = Forecast.constant(need.fallback, today, model="current_value")
+            continue
+        marks[need.resource] = (max(d for d, _ in seen), sum(n for _, n in seen))
+        to_fit[need.resource] = need
+    cached = _load_cached(session, marks)
+    out.update(cached)
+    stale = {r: n for r, n in to_fit.items() if r not in cached}
+    if stale:
+        fitted = _fit(session, stale)
+        _store_cache(session, fitted, marks)
+        out.update(fitted)
+    return out
+
+
+def _baseline_needs(
+    session: Session, clusters: list[Cluster], pools: list[StoragePool], links: list[Link]
+) -> tuple[list[_Need], dict[int, tuple[date, int]]]:
+    """What to forecast, and each series' watermark (last day, count of daily rollups)."""
+    rows = session.execute(
+        sa.select(Series.id, Series.object_type, Series.object_id, Series.metric,
+                  Series.daily_through, Series.daily_count)
+    ).all()  # fmt: skip
+    series = {(r.object_type, r.object_id, r.metric): r.id for r in rows}
+    stats = {r.id: (r.daily_through, r.daily_count) for r in rows if r.daily_through}
+    alloc = _current_allocation(session)
+
+    def ids(kind: ResourceKind, obj_id: int, *metrics: Metric) -> tuple[int, ...]:
+        return tuple(series[(kind, obj_id, m)] for m in metrics if (kind, obj_id, m) in series)
+
+    needs: list[_Need] = []
+    for c in clusters:
+        vcpu, ram, _ = alloc["cluster"].get(c.id, (0.0, 0.0, 0.0))
+        needs.append(
+            _Need(
+                cluster_vcpu_key(str(c.id)),
+                ids(ResourceKind.CLUSTER, c.id, Metric.VCPU_ALLOCATED),
+                "max",
+                vcpu,
+            )
+        )
+        needs.append(
+            _Need(
+                cluster_ram_key(str(c.id)),
+                ids(ResourceKind.CLUSTER, c.id, Metric.RAM_ALLOCATED_GB),
+                "max",
+                ram,
+            )
+        )
+    for p in pools:
+        _, _, disk_tb = alloc["pool"].get(p.id, (0.0, 0.0, 0.0))
+        needs.append(
+            _Need(
+                storage_key(str(p.id)),
+                ids(ResourceKind.STORAGE_POOL, p.id, Metric.STORAGE_USED_TB),
+                "max",
+                disk_tb,
+            )
+        )
+    for lk in links:
+        needs.append(
+            _Need(
+                link_key(str(lk.id)),
+                ids(ResourceKind.LINK, lk.id, Metric.IN_MBPS, Metric.OUT_MBPS),
+                "p95",
+                0.0,
+            )
+        )
+    return needs, stats  # fmt: skip
+
+
+def _current_allocation(session: Session) -> dict[str, dict[int, tuple[float, float, float]]]:
+    """Σ vCPU, RAM GB, disk TB of active workloads per cluster and per pool."""
+    cols = (
+        sa.func.sum(WorkloadRow.vcpu),
+        sa.func.sum(WorkloadRow.ram_gb),
+        sa.func.sum(WorkloadRow.disk_gb) / 1000.0,
+    )
+    active = WorkloadRow.status == Status.ACTIVE
+    out: dict[str, dict[int, tuple[float, float, float]]] = {"cluster": {}, "pool": {}}
+    for key, col in (("cluster", WorkloadRow.cluster_id), ("pool", WorkloadRow.storage_pool_id)):
+        stmt = sa.select(col, *cols).where(active, col.is_not(None)).group_by(col)
+        for obj_id, vcpu, ram, disk in session.execute(stmt):
+            out[key][obj_id] = (float(vcpu or 0), float(ram or 0), float(disk or 0))
+    return out
+
+
+# In-process memo of decoded forecasts: decoding JSON for hundreds of series costs
+# more than an evaluation. It is checked against the cache row's computed_at, so a
+# refit, a reset or a rolled-back transaction is never served from memory.
+_MEMO: dict[tuple[str, str], tuple[Any, Forecast]] = {}
+_MEMO_LOCK = Lock()
+_MEMO_MAX = 50_000
+
+
+def _memo_key(session: Session, resource: str) -> tuple[str, str]:
+    return (session.get_bind().engine.url.render_as_string(hide_password=True), resource)
+
+
+def _load_cached(session: Session, marks: Mapping[str, tuple[date, int]]) -> dict[str, Forecast]:
+    """Cached forecasts still valid for the samples' watermarks."""
+    stmt = sa.select(
+        ForecastCache.resource, ForecastCache.fitted_through, ForecastCache.sample_count,
+        ForecastCache.computed_at,
+    ).where(ForecastCache.method == FORECAST_METHOD)  # fmt: skip
+    valid = {
+        row.resource: _utc_naive(row.computed_at)
+        for row in session.execute(stmt)
+        if marks.get(row.resource) == (row.fitted_through, row.sample_count)
+    }
+    out: dict[str, Forecast] = {}
+    with _MEMO_LOCK:
+        for resource, computed_at in valid.items():
+            hit = _MEMO.get(_memo_key(session, resource))
+            if hit is not None and hit[0] == computed_at:
+                out[resource] = hit[1]
+    missing = [r for r in valid if r not in out]
+    for i in range(0, len(missing), 500):
+        rows = sa.select(ForecastCache.resource, ForecastCache.data).where(
+            ForecastCache.resource.in_(missing[i : i + 500])
+        )
+        for resource, data in session.execute(rows):
+            out[resource] = Forecast.from_dict(data)
+            _remember(session, resource, valid[resource], out[resource])
+    return out
+
+
+def _remember(session: Session, resource: str, computed_at: Any, fc: Forecast) -> None:
+    with _MEMO_LOCK:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[_memo_key(session, resource)] = (_utc_naive(computed_at), fc)
+
+
+def _utc_naive(at: datetime) -> datetime:
+    """SQLite gives back naive UTC, PostgreSQL aware: compare them as naive UTC."""
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+def _fit(session: Session, needs: Mapping[str, _Need]) -> dict[str, Forecast]:
+    daily = _load_daily(session, needs.values())
+    series = {resource: daily[resource] for resource in needs if daily.get(resource)}
+    return forecast_many(series, damped=_DAMPED)
+
+
+def _load_daily(session: Session, needs: Iterable[_Need]) -> dict[str, list[tuple[date, float]]]:
+    """Each need's daily values: the day's max (or p95), the larger over its series."""
+    owner: dict[int, tuple[str, str]] = {}
+    for need in needs:
+        for sid in need.series_ids:
+            owner[sid] = (need.resource, need.column)
+    per_resource: dict[str, dict[date, float]] = defaultdict(dict)
+    ids = sorted(owner)
+    for i in range(0, len(ids), 500):  # bounded IN lists
+        stmt = sa.select(
+            SampleDaily.series_id, SampleDaily.day, SampleDaily.max, SampleDaily.p95
+        ).where(SampleDaily.series_id.in_(ids[i : i + 500]))
+        for sid, day, mx, p95 in session.execute(stmt):
+            resource, column = owner[sid]
+            value = mx if column == "max" else p95
+            days = per_resource[resource]
+            days[day] = max(days.get(day, value), value)
+    return {r: sorted(days.items()) for r, days in per_resource.items()}
+
+
+def _store_cache(
+    session: Session, fitted: Mapping[str, Forecast], marks: Mapping[str, tuple[date, int]]
+) -> None:
+    existing = {
+        row.resource: row
+        for row in session.scalars(
+            sa.select(ForecastCache).where(ForecastCache.resource.in_(list(fitted)))
+        )
+    }
+    for resource, forecast in fitted.items():
+        through, count = marks[resource]
+        row = existing.get(resource) or ForecastCache(resource=resource)
+        row.fitted_through, row.sample_count = through, count
+        row.method, row.data = FORECAST_METHOD, forecast.to_dict()
+        row.computed_at = utcnow()
+        session.add(row)
+        _remember(session, resource, row.computed_at, forecast)
+    session.flush()
+
+
+# -- reservations and requests -----------------------------------------------------------------
+
+
+def load_reservations(session: Session) -> tuple[Reservation, ...]:
+    return tuple(
+        Reservation(
+            resource=row.resource,
+            start=row.start,
+            d0=row.d0,
+            growth_pct_per_year=row.growth_pct_per_year,
+            request=str(row.request_id),
+        )
+        for row in load_reservation_rows(session)
+    )
+
+
+def build_request(doc: Mapping[str, Any], refs: RequestRefs) -> Request:
+    """A validated request document, with its names resolved, as the pure engine takes it."""
+    sites = doc.get("sites")
+    return Request(
+        name=doc["name"],
+        agency=refs.agency.name,
+        security_level=doc["security_level"],
+        zone=str(doc["zone"].value if hasattr(doc["zone"], "value") else doc["zone"]),
+        go_live=doc["go_live"],
+        horizon_years=doc["horizon_years"],
+        growth_pct_per_year=doc["growth_pct_per_year"],
+        workloads=tuple(
+            Workload(w["name"], w["count"], w["vcpu"], w["ram_gb"], w["disk_gb"])
+            for w in doc["workloads"]
+        ),
+        storage_tb=doc["storage_tb"],
+        dc_bandwidth=tuple(DcBandwidth(str(b["network"]), b["mbps"]) for b in doc["dc_bandwidth"]),
+        sites=_site_bandwidth(sites, refs.site_ids),
+        own_hardware_cost_vnd=doc.get("own_hardware_cost_vnd"),
+        cluster_id=str(refs.cluster_id) if refs.cluster_id else None,
+        storage_pool_id=str(refs.storage_pool_id) if refs.storage_pool_id else None,
+    )
+
+
+def _site_bandwidth(sites: Mapping[str, Any] | None, site_ids: list[int]) -> tuple:
+    if not sites:
+        return ()
+    ids = tuple(str(s) for s in site_ids)
+    return (SiteBandwidth(str(sites["network"]), sites["per_site_mbps"], ids),)
+
+
+def _site_bandwidth(sites: Mapping[str, Any] | None, site_ids: list[int]) -> tuple:
+    if not sites:
+        return ()
+    ids = tuple(str(s) for s in site_ids)
+    return (SiteBandwidth(str(sites["network"]), sites["per_site_mbps"], ids),)
