@@ -4,8 +4,9 @@ A daily series (a link's daily p95, a cluster's daily allocation, a pool's used
 TB) is reduced to its weekly peaks: the max removes the weekly season and is what
 capacity must carry. The weekly peaks are then forecast by
 
-* an exponential-smoothing model with additive damped trend, ETS(A,Ad,N), from
-  statsforecast, when there are at least :data:`ETS_MIN_WEEKS` weeks;
+* an exponential-smoothing model with additive trend, damped or not as AICc
+  chooses — ETS(A,Ad,N) or ETS(A,A,N), statsforecast's AutoETS — when there are
+  at least :data:`ETS_MIN_WEEKS` weeks;
 * an ordinary-least-squares line with Student-t prediction intervals, with at
   least :data:`LINEAR_MIN_WEEKS` weeks;
 * else the last value, flat, with zero-width intervals (nothing to estimate a
@@ -15,9 +16,8 @@ A caution measured in the tests: statsforecast bounds the damping φ to ≤ 0.98
 step, so at weekly steps a damped trend adds at most φ/(1−φ) = 49 weeks' worth of
 today's slope, ever. For a steadily growing resource the point forecast (and so
 time-to-exhaustion) is late by weeks at a few months out and by far more over a
-five-year horizon; the "at risk from" date (upper 80 % bound) is the one to act
-on, or pass ``damped=None`` to let AICc choose a straight trend where the data
-support it.
+five-year horizon. So the default (``damped=None``) lets AICc choose a straight
+trend where the data support it; ``damped=True`` forces DESIGN §6's damped trend.
 
 statsforecast is imported lazily: it pulls in pandas and costs about a second,
 which code that only reads cached forecasts (the web app) should not pay.
@@ -422,7 +422,7 @@ def forecast_weekly(
     peaks: Sequence[float] | np.ndarray,
     horizon_weeks: int = DEFAULT_HORIZON_WEEKS,
     backtest: bool = True,
-    damped: bool | None = True,
+    damped: bool | None = None,
 ) -> Forecast:
     """Forecast a regular weekly-peak series whose first week starts on ``first_week``.
 
@@ -435,10 +435,13 @@ def forecast_weekly(
     if horizon_weeks < 1:
         raise ValueError("horizon_weeks must be ≥ 1")
     model, bounds = fit_weekly(y, horizon_weeks, damped=damped)
+    # The back-test refits the form the full fit chose (damped or not) rather than
+    # choosing again: it measures the model we use, at half the cost of a choice.
+    chosen = damped if damped is not None else model == MODEL_ETS
     return Forecast(
         model=model,
         start=first_week + timedelta(days=7 * len(y)),
-        backtest_mape_pct=compute_backtest_mape_pct(y, damped) if backtest else None,
+        backtest_mape_pct=compute_backtest_mape_pct(y, chosen) if backtest else None,
         history_start=first_week,
         history=y,
         **bounds,
@@ -449,7 +452,7 @@ def forecast_series(
     daily: Iterable[tuple[date, float]],
     horizon_weeks: int = DEFAULT_HORIZON_WEEKS,
     backtest: bool = True,
-    damped: bool | None = True,
+    damped: bool | None = None,
 ) -> Forecast:
     """Forecast a daily series by its weekly peaks, ``horizon_weeks`` weeks ahead.
 
@@ -510,7 +513,7 @@ def forecast_many(
     n_jobs: int | None = None,
     backtest: bool = True,
     chunk_size: int = 250,
-    damped: bool | None = True,
+    damped: bool | None = None,
 ) -> dict[str, Forecast]:
     """Forecast many daily series; ``n_jobs`` processes (None: one per core).
 

@@ -48,12 +48,8 @@ from cmdb.models import (
 from cmdb.services.requests import RequestRefs, load_reservation_rows
 
 DEFAULT_LINK_CEILING_PCT = 70.0
-FORECAST_METHOD = "weekly-peak;ets-aan-aicc-damping;h312;v1"
+FORECAST_METHOD = "weekly-peak;autoets-aan-damped-by-aicc;h312;v1"
 """Changing how forecasts are fitted must change this, so cached fits are redone."""
-
-_DAMPED: bool | None = None
-"""Let AICc choose damped or straight trend: a fixed damping (φ ≤ 0.98 a week) dated
-exhaustion months late on steadily growing series (tests/unit/capacity)."""
 
 ACTIVE = (Status.ACTIVE, Status.PLANNED)
 
@@ -364,7 +360,7 @@ def _utc_naive(at: datetime) -> datetime:
 def _fit(session: Session, needs: Mapping[str, _Need]) -> dict[str, Forecast]:
     daily = _load_daily(session, needs.values())
     series = {resource: daily[resource] for resource in needs if daily.get(resource)}
-    return forecast_many(series, damped=_DAMPED)
+    return forecast_many(series)  # AICc picks damped or straight trend per series
 
 
 def _load_daily(session: Session, needs: Iterable[_Need]) -> dict[str, list[tuple[date, float]]]:

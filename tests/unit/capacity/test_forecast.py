@@ -11,6 +11,7 @@ import pytest
 from capacity.forecast import (
     ETS_MIN_WEEKS,
     MODEL_ETS,
+    MODEL_ETS_TREND,
     MODEL_LAST_VALUE,
     MODEL_LINEAR,
     Forecast,
@@ -93,9 +94,13 @@ def test_linear_intervals_widen_with_the_level_and_the_horizon():
     assert np.all(np.diff(width) > 0)
 
 
-def test_ten_weeks_or_more_use_damped_exponential_smoothing():
-    fc = forecast_series(noisy_line(ETS_MIN_WEEKS), horizon_weeks=8)
+def test_ten_weeks_or_more_use_exponential_smoothing():
+    fc = forecast_series(noisy_line(ETS_MIN_WEEKS), horizon_weeks=8, damped=True)
     assert fc.model == MODEL_ETS
+    assert forecast_series(noisy_line(ETS_MIN_WEEKS), horizon_weeks=8).model in (
+        MODEL_ETS,
+        MODEL_ETS_TREND,
+    )
     assert len(fc.points) == 8
     assert all(p.lo95 <= p.lo80 <= p.mean <= p.hi80 <= p.hi95 for p in fc.points)
 

@@ -73,7 +73,9 @@ def test_exhaustion_date_of_a_known_crossing_four_weeks_out():
     and the at-risk date (upper 80 %) within ±21 days and never after the exhaustion date."""
     limit, truth = crossing(108)
     for seed in range(200, 210):
-        fc = forecast_weekly(START, weekly_peaks(seed, 104, sigma=1), 104, backtest=False)
+        fc = forecast_weekly(
+            START, weekly_peaks(seed, 104, sigma=1), 104, backtest=False, damped=True
+        )
         exhausted = time_to_exhaustion(fc, limit)
         at_risk = at_risk_from(fc, limit)
         assert exhausted is not None and at_risk is not None
@@ -101,7 +103,8 @@ def test_damped_trend_dates_a_crossing_half_a_year_out_late():
     limit, truth = crossing(130)
     lateness = []
     for seed in range(200, 210):
-        fc = forecast_weekly(START, weekly_peaks(seed, 104, sigma=1), 104, backtest=False)
+        peaks = weekly_peaks(seed, 104, sigma=1)
+        fc = forecast_weekly(START, peaks, 104, backtest=False, damped=True)
         exhausted = time_to_exhaustion(fc, limit)
         lateness.append(730 if exhausted is None else (exhausted - truth).days)
     assert np.mean(lateness) > 28, lateness
