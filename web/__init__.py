@@ -1,4 +1,4 @@
-"""The Flask application: UI and (later) REST API over the inventory."""
+"""The Flask application: UI and REST API over the inventory."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(test_config=test_config))
     db.init_app(app)
 
-    from web import ui
+    from web import api, ui
 
     ui.init_app(app)
+    api.init_app(app)
     return app

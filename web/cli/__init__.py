@@ -10,9 +10,11 @@ from flask.cli import FlaskGroup
 
 from cmdb.errors import CmdbError
 from web import create_app
+from web.cli.capacity import capacity_group
 from web.cli.db import db_group
 from web.cli.demo import demo_group
 from web.cli.imports import import_group
+from web.cli.requests import request_group
 from web.cli.serve import serve_command
 
 
@@ -43,4 +45,6 @@ def main() -> None:
 main.add_command(db_group)
 main.add_command(demo_group)
 main.add_command(import_group)
+main.add_command(capacity_group)
+main.add_command(request_group)
 main.add_command(serve_command)

@@ -1,0 +1,109 @@
+"""``/api/v1/requests/``: evaluate a request document, store requests, evaluate and approve them.
+
+Views are thin: read the input, call the capacity action in one unit of work,
+present the result. Validation and rules live in the actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from capacity import actions
+from cmdb.schemas.request import RequestSchema
+from cmdb.services.requests import get_request as load_request
+from web.api.blueprint import ApiBlueprint
+from web.api.body import json_document
+from web.api.pagination import page
+from web.api.presenters import present_evaluation, present_request
+from web.api.queries import load_latest_evaluations, load_requests
+from web.api.schemas.evaluation import EvaluationSchema, StoredEvaluationSchema
+from web.api.schemas.requests import (
+    ApproveArgsSchema,
+    RequestListArgsSchema,
+    RequestPageSchema,
+    RequestResourceSchema,
+)
+from web.api.today import configured_today
+from web.api.transaction import unit_of_work
+from web.db import get_session
+
+blp = ApiBlueprint(
+    "requests",
+    __name__,
+    url_prefix="/api/v1/requests",
+    description="Resource requests of project teams: can the DC host them, and approval.",
+)
+
+REQUEST_DOCUMENT = "The request document (the same as the YAML file of `cmdb request evaluate`)"
+
+
+@blp.document_body(RequestSchema, REQUEST_DOCUMENT)
+@blp.response(200, EvaluationSchema)
+@blp.errors(400)
+def evaluate_document() -> dict[str, Any]:
+    """Evaluate a request document, storing nothing.
+
+    The answer says whether the DC can host it over its horizon, where, until
+    when, and the smallest expansion otherwise.
+    """
+    with unit_of_work() as session:
+        evaluation = actions.evaluate_document(session, json_document(), today=configured_today())
+        return evaluation.to_dict()
+
+
+@blp.arguments(RequestListArgsSchema, location="query")
+@blp.response(200, RequestPageSchema)
+@blp.errors(400)
+def list_requests(args: dict[str, Any]) -> dict[str, Any]:
+    """List requests, oldest first, with their latest verdict."""
+    session = get_session()
+    total, rows = load_requests(
+        session, status=args.get("status"), limit=args["limit"], offset=args["offset"]
+    )
+    latest = load_latest_evaluations(session, [r.id for r in rows])
+    results = [present_request(r, latest.get(r.id)) for r in rows]
+    return page(results, total, args["limit"], args["offset"])
+
+
+@blp.document_body(RequestSchema, REQUEST_DOCUMENT)
+@blp.response(201, RequestResourceSchema)
+@blp.errors(400)
+def create_request() -> dict[str, Any]:
+    """Store a request (status submitted); evaluate it with `POST …/<id>/evaluate`."""
+    with unit_of_work() as session:
+        req = actions.submit_request(session, json_document(), today=configured_today())
+    return present_request(req, None)
+
+
+@blp.response(200, RequestResourceSchema)
+@blp.errors(404)
+def get_request(request_id: int) -> dict[str, Any]:
+    """One request, with its latest verdict."""
+    session = get_session()
+    req = load_request(session, request_id)
+    return present_request(req, load_latest_evaluations(session, [req.id]).get(req.id))
+
+
+@blp.response(201, StoredEvaluationSchema)
+@blp.errors(404, 409)
+def evaluate_request(request_id: int) -> dict[str, Any]:
+    """Evaluate a stored request against today's inventory and keep the answer."""
+    with unit_of_work() as session:
+        evaluation = actions.evaluate_stored(session, request_id, today=configured_today())
+    return present_evaluation(evaluation)
+
+
+@blp.arguments(ApproveArgsSchema, required=False)
+@blp.response(200, StoredEvaluationSchema)
+@blp.errors(400, 404, 409)
+def approve_request(args: dict[str, Any], request_id: int) -> dict[str, Any]:
+    """Approve a request: re-evaluate it and reserve its capacity, atomically.
+
+    409 when it no longer fits: capacity another approval took meanwhile, or a
+    host_until verdict without `accept_until`.
+    """
+    with unit_of_work() as session:
+        evaluation = actions.approve_request(
+            session, request_id, today=configured_today(), accept_until=args["accept_until"]
+        )
+    return present_evaluation(evaluation)

@@ -1,0 +1,118 @@
+"""The evaluation JSON of issue 3 (``capacity.evaluation.Evaluation.to_dict``), as a schema.
+
+It documents the answer in the OpenAPI document and dumps it unchanged: dates are
+already ISO text there, so they are strings with ``format: date`` here. A test
+holds the schema equal to ``to_dict`` so neither drifts from the other.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from capacity.evaluation import VERDICT_CANNOT_HOST, VERDICT_HOST, VERDICT_HOST_UNTIL
+from web.api.schemas.fields import FiniteFloat, UtcDateTime, iso_date
+
+VERDICTS = (VERDICT_HOST, VERDICT_HOST_UNTIL, VERDICT_CANNOT_HOST)
+
+
+class ResourceRowSchema(Schema):
+    """One resource the request touches, at go-live, and how it fares over the horizon."""
+
+    resource = fields.String(required=True, metadata={"description": "Resource key"})
+    name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "vcpu, ram, storage or link"})
+    unit = fields.String(required=True)
+    capacity = FiniteFloat(required=True, metadata={"description": "C, after ratios and HA"})
+    ceiling_pct = FiniteFloat(required=True, metadata={"description": "Plannable share of C"})
+    ceiling = FiniteFloat(required=True, metadata={"description": "ceiling_pct × C"})
+    baseline = FiniteFloat(required=True, metadata={"description": "B at go-live"})
+    reserved = FiniteFloat(required=True, metadata={"description": "R at go-live"})
+    demand = FiniteFloat(required=True, metadata={"description": "D at go-live"})
+    headroom = FiniteFloat(required=True, metadata={"description": "ceiling − B − R − D"})
+    first_shortfall_date = iso_date(allow_none=True, required=True)
+    shortfall_at_go_live = FiniteFloat(required=True)
+    shortfall_at_horizon = FiniteFloat(required=True)
+    max_shortfall = FiniteFloat(required=True)
+    baseline_model = fields.String(required=True, metadata={"description": "Forecast model"})
+
+
+class LinkRowSchema(ResourceRowSchema):
+    network = fields.String(required=True)
+    sites = fields.List(fields.String(), required=True, metadata={"description": "Sites behind"})
+    carries_dc_demand = fields.Boolean(required=True)
+
+
+class ShortfallSchema(Schema):
+    resource = fields.String(required=True)
+    date = iso_date(required=True)
+
+
+class PlacementSchema(Schema):
+    cluster = fields.String(allow_none=True, required=True)
+    storage_pool = fields.String(allow_none=True, required=True)
+
+
+class ExpansionItemSchema(Schema):
+    kind = fields.String(required=True, metadata={"description": "server, storage_shelf, …"})
+    target = fields.String(required=True, metadata={"description": "Resource key it relieves"})
+    quantity = fields.Integer(required=True)
+    description = fields.String(required=True)
+    unit_price_vnd = FiniteFloat(required=True)
+    cost_vnd = FiniteFloat(required=True)
+
+
+class ExpansionSchema(Schema):
+    at_go_live = fields.List(fields.Nested(ExpansionItemSchema), required=True)
+    at_horizon = fields.List(fields.Nested(ExpansionItemSchema), required=True)
+    go_live_cost_vnd = FiniteFloat(required=True)
+    horizon_cost_vnd = FiniteFloat(required=True)
+    unresolved = fields.List(fields.String(), required=True)
+
+
+class CostSchema(Schema):
+    expansion_vnd = FiniteFloat(required=True)
+    own_hardware_vnd = FiniteFloat(required=True)
+    avoided_vnd = FiniteFloat(
+        required=True, metadata={"description": "own hardware − expansion (null without it)"}
+    )
+
+
+class ProblemSchema(Schema):
+    resource = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class CandidateSchema(Schema):
+    cluster = fields.String(allow_none=True, required=True)
+    storage_pool = fields.String(allow_none=True, required=True)
+    first_shortfall_date = iso_date(allow_none=True, required=True)
+    min_headroom_pct = FiniteFloat(required=True)
+
+
+class EvaluationSchema(Schema):
+    """Can the DC host the request, where, until when, and what closes the gap."""
+
+    request = fields.String(required=True)
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    until = iso_date(allow_none=True, required=True, metadata={"description": "host_until"})
+    first_shortfall = fields.Nested(ShortfallSchema, allow_none=True, required=True)
+    placement = fields.Nested(PlacementSchema, required=True)
+    go_live = iso_date(required=True)
+    horizon_end = iso_date(required=True)
+    resources = fields.List(fields.Nested(ResourceRowSchema), required=True)
+    links = fields.List(fields.Nested(LinkRowSchema), required=True)
+    expansion = fields.Nested(ExpansionSchema, required=True)
+    cost = fields.Nested(CostSchema, required=True)
+    problems = fields.List(fields.Nested(ProblemSchema), required=True)
+    candidates = fields.List(fields.Nested(CandidateSchema), required=True)
+    assumptions = fields.Dict(
+        required=True, metadata={"description": "Ceilings, ratios, forecast model per series"}
+    )
+
+
+class StoredEvaluationSchema(EvaluationSchema):
+    """An evaluation kept with its request."""
+
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    evaluated_at = UtcDateTime(required=True)

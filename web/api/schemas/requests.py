@@ -1,0 +1,64 @@
+"""Schemas of the request resource: what the API returns for a stored request, and the
+parameters its endpoints take. The request *document* is ``cmdb.schemas.request``."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from cmdb.choices import RequestStatus, Zone
+from web.api.pagination import PageArgsSchema, page_schema
+from web.api.schemas.evaluation import VERDICTS
+from web.api.schemas.fields import UtcDateTime
+
+
+class AgencyBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    short_name = fields.String(allow_none=True, required=True)
+
+
+class EvaluationSummarySchema(Schema):
+    """The latest stored answer, without the per-resource tables."""
+
+    id = fields.Integer(required=True)
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    until = fields.Date(allow_none=True, required=True)
+    evaluated_at = UtcDateTime(required=True)
+
+
+class RequestResourceSchema(Schema):
+    id = fields.Integer(required=True)
+    url = fields.Url(required=True, metadata={"description": "This request in the API"})
+    name = fields.String(required=True)
+    agency = fields.Nested(AgencyBriefSchema, allow_none=True, required=True)
+    status = fields.Enum(RequestStatus, by_value=True, required=True)
+    security_level = fields.Integer(required=True)
+    zone = fields.Enum(Zone, by_value=True, required=True)
+    go_live = fields.Date(required=True)
+    horizon_years = fields.Integer(required=True)
+    growth_pct_per_year = fields.Float(required=True)
+    own_hardware_cost_vnd = fields.Integer(allow_none=True, required=True)
+    spec = fields.Dict(required=True, metadata={"description": "The request document as sent"})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    approved_at = UtcDateTime(allow_none=True, required=True)
+    latest_evaluation = fields.Nested(EvaluationSummarySchema, allow_none=True, required=True)
+
+
+RequestPageSchema = page_schema(RequestResourceSchema, "RequestPageSchema")
+
+
+class RequestListArgsSchema(PageArgsSchema):
+    status = fields.Enum(
+        RequestStatus, by_value=True, metadata={"description": "Only requests in this status"}
+    )
+
+
+class ApproveArgsSchema(Schema):
+    accept_until = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Approve a host_until verdict too (it fits at go-live, not to the "
+            "horizon's end); without it only host is approved"
+        },
+    )

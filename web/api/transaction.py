@@ -1,0 +1,26 @@
+"""One unit of work per API action: the request's session, committed only on success."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from web.db import get_session
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Yield the request's session; commit when the block ends, roll back on any error.
+
+    The capacity actions never commit (callers own the transaction), so a failed
+    approval or a request rejected half-way leaves nothing written.
+    """
+    session = get_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,196 @@
+"""An evaluation in plain words for the terminal: the verdict, where, the numbers, the gap.
+
+Reads the evaluation JSON (``Evaluation.to_dict``, also what is stored), so a
+fresh answer and a stored one print the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from capacity.evaluation import VERDICT_CANNOT_HOST, VERDICT_HOST, VERDICT_HOST_UNTIL
+from capacity.snapshot import cluster_vcpu_key, storage_key
+from web.cli.tables import Column, format_date, format_number, format_table, format_vnd
+
+Doc = Mapping[str, Any]
+WIDTH = 100
+
+RESOURCE_COLUMNS = (
+    Column("resource", 28),
+    Column("unit", 4),
+    Column("capacity", 8, right=True),
+    Column("ceiling", 7, right=True),
+    Column("baseline", 8, right=True),
+    Column("reserved", 8, right=True),
+    Column("demand", 7, right=True),
+    Column("headroom", 8, right=True),
+    Column("short from", 10),
+)
+
+EXPANSION_COLUMNS = (
+    Column("qty", 4, right=True),
+    Column("purchase", 36),
+    Column("for", 36),
+    Column("cost (VND)", 16, right=True),
+)
+
+LINK_COLUMNS = (
+    Column("link", 34),
+    Column("capacity", 8, right=True),
+    Column("ceiling", 7, right=True),
+    Column("baseline", 8, right=True),
+    Column("demand", 7, right=True),
+    Column("headroom", 8, right=True),
+    Column("short from", 10),
+    Column("sites", 5, right=True),
+)
+
+
+def resource_label(row: Doc) -> str:
+    """How a person names a resource: "PROD-CL01 ram", "storage SAN-01", "link …"."""
+    kind = row["kind"]
+    if kind in ("vcpu", "ram"):
+        return f"{row['name']} {kind}"
+    return f"{kind} {row['name']}"
+
+
+def _labels(ev: Doc) -> dict[str, str]:
+    """Resource key → label; a whole cluster (an expansion's target) by its name too."""
+    labels = {}
+    for row in [*ev["resources"], *ev["links"]]:
+        labels[row["resource"]] = resource_label(row)
+        if row["kind"] in ("vcpu", "ram"):
+            labels[row["resource"].rsplit(":", 1)[0]] = f"cluster {row['name']}"
+    return labels
+
+
+def _names(ev: Doc) -> dict[str, str]:
+    return {row["resource"]: row["name"] for row in [*ev["resources"], *ev["links"]]}
+
+
+def verdict_words(ev: Doc) -> str:
+    """HOST / HOST UNTIL date (resource) / CANNOT HOST (how much is short), on one line."""
+    if ev["verdict"] == VERDICT_HOST:
+        return f"HOST — fits at every monthly step until {ev['horizon_end']}"
+    if ev["verdict"] == VERDICT_HOST_UNTIL:
+        short = ev.get("first_shortfall") or {}
+        what = _labels(ev).get(short.get("resource", ""), short.get("resource", "?"))
+        return f"HOST UNTIL {ev['until']} ({what})"
+    if ev["verdict"] == VERDICT_CANNOT_HOST:
+        count = len(_short_at_go_live(ev))
+        return f"CANNOT HOST — {count} resource(s) short at go-live" if count else "CANNOT HOST"
+    return str(ev["verdict"]).upper()
+
+
+def _short_at_go_live(ev: Doc) -> list[Doc]:
+    return [r for r in [*ev["resources"], *ev["links"]] if (r["shortfall_at_go_live"] or 0) > 0]
+
+
+def _shortfall_lines(ev: Doc, shown: int = 5) -> list[str]:
+    rows = _short_at_go_live(ev)
+    lines = [
+        _cut(f"  {resource_label(r)}: {format_number(r['shortfall_at_go_live'])} {r['unit']}")
+        for r in rows[:shown]
+    ]
+    if len(rows) > shown:
+        lines.append(f"  … and {len(rows) - shown} more (tables below)")
+    return ["Short at go-live:", *lines] if lines else []
+
+
+def _vnd(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _cut(line: str, width: int = WIDTH) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _placement(ev: Doc) -> str:
+    names = _names(ev)
+    cluster, pool = ev["placement"]["cluster"], ev["placement"]["storage_pool"]
+    parts = []
+    if cluster is not None:
+        parts.append(f"cluster {names.get(cluster_vcpu_key(cluster), cluster)}")
+    if pool is not None:
+        parts.append(f"storage pool {names.get(storage_key(pool), pool)}")
+    return ", ".join(parts) or "nothing to place (or nowhere eligible)"
+
+
+def _resource_cells(row: Doc) -> list[str]:
+    keys = ("capacity", "ceiling", "baseline", "reserved", "demand", "headroom")
+    numbers = (row[k] for k in keys)
+    return [
+        resource_label(row),
+        row["unit"],
+        *(format_number(n) for n in numbers),
+        format_date(row["first_shortfall_date"]),
+    ]
+
+
+def _link_cells(row: Doc) -> list[str]:
+    numbers = (row[k] for k in ("capacity", "ceiling", "baseline", "demand", "headroom"))
+    return [
+        row["name"],
+        *(format_number(n) for n in numbers),
+        format_date(row["first_shortfall_date"]),
+        str(len(row["sites"])),
+    ]
+
+
+def _failing_links(links: Sequence[Doc]) -> list[Doc]:
+    failing = [row for row in links if row["first_shortfall_date"] is not None]
+    return sorted(failing, key=lambda r: (r["first_shortfall_date"], r["name"].casefold()))
+
+
+def _expansion(ev: Doc) -> list[str]:
+    expansion, labels = ev["expansion"], _labels(ev)
+    items = expansion["at_horizon"]
+    lines = []
+    if items:
+        lines.append(
+            f"Expansion to fit until {ev['horizon_end']}: "
+            f"{format_vnd(expansion['horizon_cost_vnd'])} "
+            f"(at go-live: {format_vnd(expansion['go_live_cost_vnd'])})"
+        )
+        rows = (
+            [
+                str(item["quantity"]),
+                item["description"],
+                labels.get(item["target"], item["target"]).removeprefix("link "),
+                f"{item['cost_vnd']:,.0f}",
+            ]
+            for item in items
+        )
+        lines.append(format_table(EXPANSION_COLUMNS, rows))
+    lines += [_cut(f"Cannot be bought: {what}") for what in expansion["unresolved"]]
+    return lines or ["Expansion: none needed"]
+
+
+def format_evaluation(ev: Doc) -> str:
+    cost = ev["cost"]
+    failing = _failing_links(ev["links"])
+    lines = [
+        f"Request:   {ev['request']}",
+        f"Verdict:   {verdict_words(ev)}",
+        f"Placement: {_placement(ev)}",
+        f"Horizon:   {ev['go_live']} → {ev['horizon_end']}",
+        *(f"Problem:   {p['resource']}: {p['message']}" for p in ev.get("problems", [])),
+        *_shortfall_lines(ev),
+        "",
+        "Resources at go-live",
+        format_table(RESOURCE_COLUMNS, (_resource_cells(r) for r in ev["resources"])),
+        "",
+        f"Links on the paths: {len(ev['links'])}, short at some step: {len(failing)}",
+    ]
+    if failing:
+        lines.append(format_table(LINK_COLUMNS, (_link_cells(r) for r in failing)))
+    lines += [
+        "",
+        *_expansion(ev),
+        "",
+        f"Cost (VND): expansion {_vnd(cost['expansion_vnd'])} · own hardware "
+        f"{_vnd(cost['own_hardware_vnd'])}",
+        f"            investment avoided {_vnd(cost['avoided_vnd'])}",
+    ]
+    return "\n".join(lines)
