@@ -497,6 +497,8 @@ def evaluate_request(
         placement=Placement(
             cluster=cluster.state.spec.id if cluster else None,
             storage_pool=pool_tl.owner_id if pool_tl else None,
+            cluster_name=(cluster.state.spec.name or cluster.state.spec.id) if cluster else None,
+            storage_pool_name=pool_tl.name if pool_tl else None,
         ),
         go_live=steps[0],
         horizon_end=steps[-1],

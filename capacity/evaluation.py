@@ -40,10 +40,15 @@ class Problem:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where the request would run (None: not needed, or nowhere eligible)."""
+    """Where the request would run (None: not needed, or nowhere eligible).
+
+    Ids are the inventory's; the names are what a person reads.
+    """
 
     cluster: str | None
     storage_pool: str | None
+    cluster_name: str | None = None
+    storage_pool_name: str | None = None
 
 
 @dataclass(frozen=True)

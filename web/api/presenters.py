@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 
 from cmdb.models import RequestEvaluation, ResourceRequest
-from web.api.queries import EvaluationSummary
+from cmdb.services.request_list import EvaluationSummary
 
 
 def present_request(req: ResourceRequest, latest: EvaluationSummary | None) -> dict[str, Any]:

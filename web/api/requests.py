@@ -10,12 +10,12 @@ from typing import Any
 
 from capacity import actions
 from cmdb.schemas.request import RequestSchema
+from cmdb.services.request_list import load_latest_evaluations, load_requests
 from cmdb.services.requests import get_request as load_request
 from web.api.blueprint import ApiBlueprint
 from web.api.body import json_document
 from web.api.pagination import page
 from web.api.presenters import present_evaluation, present_request
-from web.api.queries import load_latest_evaluations, load_requests
 from web.api.schemas.evaluation import EvaluationSchema, StoredEvaluationSchema
 from web.api.schemas.requests import (
     ApproveArgsSchema,

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from capacity.evaluation import VERDICT_CANNOT_HOST, VERDICT_HOST, VERDICT_HOST_UNTIL
-from capacity.snapshot import cluster_vcpu_key, storage_key
 from web.cli.tables import Column, format_date, format_number, format_table, format_vnd
 
 Doc = Mapping[str, Any]
@@ -65,10 +64,6 @@ def _labels(ev: Doc) -> dict[str, str]:
     return labels
 
 
-def _names(ev: Doc) -> dict[str, str]:
-    return {row["resource"]: row["name"] for row in [*ev["resources"], *ev["links"]]}
-
-
 def verdict_words(ev: Doc) -> str:
     """HOST / HOST UNTIL date (resource) / CANNOT HOST (how much is short), on one line."""
     if ev["verdict"] == VERDICT_HOST:
@@ -107,13 +102,12 @@ def _cut(line: str, width: int = WIDTH) -> str:
 
 
 def _placement(ev: Doc) -> str:
-    names = _names(ev)
-    cluster, pool = ev["placement"]["cluster"], ev["placement"]["storage_pool"]
+    placement = ev["placement"]
     parts = []
-    if cluster is not None:
-        parts.append(f"cluster {names.get(cluster_vcpu_key(cluster), cluster)}")
-    if pool is not None:
-        parts.append(f"storage pool {names.get(storage_key(pool), pool)}")
+    if placement["cluster"] is not None:
+        parts.append(f"cluster {placement['cluster_name'] or placement['cluster']}")
+    if placement["storage_pool"] is not None:
+        parts.append(f"storage pool {placement['storage_pool_name'] or placement['storage_pool']}")
     return ", ".join(parts) or "nothing to place (or nowhere eligible)"
 
 

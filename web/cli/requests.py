@@ -18,8 +18,8 @@ from capacity import actions
 from cmdb.choices import RequestStatus, Verdict
 from cmdb.db import transaction
 from cmdb.models import ResourceRequest
+from cmdb.services.request_list import EvaluationSummary, load_latest_evaluations, load_requests
 from web.api.presenters import present_evaluation
-from web.api.queries import EvaluationSummary, load_latest_evaluations, load_requests
 from web.api.schemas.evaluation import StoredEvaluationSchema
 from web.api.today import configured_today
 from web.cli.evaluation_text import format_evaluation, verdict_words

@@ -309,7 +309,12 @@ def test_evaluation_json_has_the_fields_of_issue_3():
         "expansion", "cost", "assumptions",
     } <= data.keys()  # fmt: skip
     assert data["verdict"] == "cannot_host"
-    assert data["placement"] == {"cluster": "c1", "storage_pool": "p1"}
+    assert data["placement"] == {
+        "cluster": "c1",
+        "storage_pool": "p1",
+        "cluster_name": "c1",
+        "storage_pool_name": "p1",
+    }
     assert {
         "resource", "unit", "capacity", "ceiling", "baseline", "reserved", "demand",
         "headroom", "first_shortfall_date", "shortfall_at_horizon",

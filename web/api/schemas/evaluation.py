@@ -48,8 +48,10 @@ class ShortfallSchema(Schema):
 
 
 class PlacementSchema(Schema):
-    cluster = fields.String(allow_none=True, required=True)
-    storage_pool = fields.String(allow_none=True, required=True)
+    cluster = fields.String(allow_none=True, required=True, metadata={"description": "id"})
+    storage_pool = fields.String(allow_none=True, required=True, metadata={"description": "id"})
+    cluster_name = fields.String(allow_none=True, required=True)
+    storage_pool_name = fields.String(allow_none=True, required=True)
 
 
 class ExpansionItemSchema(Schema):

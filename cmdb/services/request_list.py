@@ -1,8 +1,4 @@
-"""Reads of stored requests for the API and the CLI lists.
-
-Kept to plain queries with no rules, so they can move into
-``cmdb.services.requests`` unchanged once that module settles.
-"""
+"""Reads of stored requests for the API and the CLI lists: plain queries, no rules."""
 
 from __future__ import annotations
 
