@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -36,16 +38,40 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(conn: Connection) -> None:
+    """Run the migrations; on SQLite with foreign keys off, checked before commit.
+
+    A batch migration rebuilds a table (copy, drop, rename). With foreign keys on,
+    dropping the old table fires ON DELETE CASCADE on the tables that point at it
+    and empties them. PRAGMA foreign_keys is ignored inside a transaction, so it is
+    set before the migration transaction begins (Alembic's batch-mode advice).
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        _driver(conn).execute("PRAGMA foreign_keys=OFF")
+    try:
         _configure(conn)
         with context.begin_transaction():
             context.run_migrations()
-    engine.dispose()
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"a migration broke foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            _driver(conn).execute("PRAGMA foreign_keys=ON")
+
+
+def _driver(conn: Connection) -> Any:
+    return conn.connection.driver_connection
 
 
 if context.is_offline_mode():

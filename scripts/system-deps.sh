@@ -3,7 +3,7 @@
 # anyone else is told what to install. The list grows with the real peers (snmpd, chromium, …).
 set -euo pipefail
 
-packages=(postgresql-client)
+packages=(postgresql-client snmpd snmp)  # snmp: snmpget/snmpbulkwalk (tests, bench)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -55,6 +55,13 @@ class Device(SourcedMixin, Base):
     manufacturer: Mapped[str | None] = mapped_column(sa.String(100))
     model: Mapped[str | None] = mapped_column(sa.String(100))
     serial: Mapped[str | None] = mapped_column(sa.String(100))
+    firmware: Mapped[str | None] = mapped_column(sa.String(100), doc="Software/firmware version")
+    sys_object_id: Mapped[str | None] = mapped_column(
+        sa.String(128), doc="SNMP sysObjectID: the vendor's identifier of the platform"
+    )
+    chassis_id: Mapped[str | None] = mapped_column(
+        sa.String(64), doc="LLDP chassis id (usually the base MAC): how neighbours name it"
+    )
     management_address: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True)
     rack_id: Mapped[int | None] = mapped_column(
@@ -97,6 +104,9 @@ class Interface(SourcedMixin, Base):
     name: Mapped[str] = mapped_column(sa.String(64))
     description: Mapped[str | None] = mapped_column(sa.String(200))
     if_index: Mapped[int | None] = mapped_column(doc="SNMP ifIndex")
+    if_type: Mapped[str | None] = mapped_column(
+        sa.String(40), doc="IANA ifType, e.g. ethernetCsmacd"
+    )
     speed_mbps: Mapped[int | None]
     mac_address: Mapped[str | None] = mapped_column(sa.String(17))
     ip_addresses: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cmdb.choices import DiscrepancyStatus, RunStatus, Source
+from cmdb.choices import DiscrepancyStatus, RunKind, RunStatus, Source
 from cmdb.db import Base, enum_column, utcnow
 
 
@@ -17,6 +17,9 @@ class DiscoveryRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[Source] = mapped_column(enum_column(Source))
+    kind: Mapped[RunKind] = mapped_column(
+        enum_column(RunKind), default=RunKind.DISCOVERY, server_default=RunKind.DISCOVERY.value
+    )
     target: Mapped[str | None] = mapped_column(sa.String(300), doc="Address, URL or scope")
     status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus), default=RunStatus.RUNNING)
     started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -27,6 +30,38 @@ class DiscoveryRun(Base):
     observations: Mapped[list[Observation]] = relationship(
         back_populates="run", cascade="all, delete-orphan"
     )
+    results: Mapped[list[DiscoveryResult]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="DiscoveryResult.id"
+    )
+
+
+class DiscoveryResult(Base):
+    """How one target of a run went: the audit asks "which devices failed last night, why?"
+
+    One row per target (an address, not yet a device: a target that never answered
+    has no device), so failures are queryable without parsing the run's stats.
+    """
+
+    __tablename__ = "discovery_result"
+    __table_args__ = (
+        sa.CheckConstraint("duration_ms >= 0", name="duration_nonnegative"),
+        sa.CheckConstraint("requests >= 0", name="requests_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("discovery_run.id", ondelete="CASCADE"), index=True
+    )
+    address: Mapped[str] = mapped_column(sa.String(80), doc="host or host:port as targeted")
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus))
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    duration_ms: Mapped[float] = mapped_column(default=0.0)
+    requests: Mapped[int] = mapped_column(default=0, doc="SNMP requests sent")
+    device_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("device.id", ondelete="SET NULL"), index=True
+    )
+
+    run: Mapped[DiscoveryRun] = relationship(back_populates="results")
 
 
 class Observation(Base):

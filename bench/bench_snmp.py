@@ -1,0 +1,230 @@
+"""SNMP discovery and polling throughput against a simulated fleet, beside net-snmp's C tools.
+
+A fleet of N devices (default 200): one snmpsim process serves recordings of real
+devices (snmpsim-data), each device on its own loopback address (127.0.1.x), the
+recording chosen by community. Measured, in the same run on the same agent:
+
+- our discovery (the network phase: system group, ifTable, ifXTable, ENTITY, HOST-
+  RESOURCES, IP, LLDP), devices/s and SNMP requests/s;
+- net-snmp's ``snmpget`` + ``snmpbulkwalk`` over the same objects (one walk per
+  column, same max-repetitions) and the same fleet with the same concurrency, and
+  the ratio of the two times (target: ours ≤ 1.5 × theirs);
+- reconciling the answers into an empty SQLite inventory;
+- CPU seconds of one poll cycle (counters, rates, samples, rollups) per 100 devices.
+
+Run: ``.venv/bin/python bench/bench_snmp.py [--devices 200] [--concurrency 32]``.
+snmpsim is one Python process: it is the slowest part of both measurements, so the
+ratio compares the clients under the same agent, not raw client speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cmdb import schema  # noqa: E402
+from cmdb.choices import SiteKind  # noqa: E402
+from cmdb.db import make_engine, make_session_factory, transaction  # noqa: E402
+from cmdb.models import AdminUnit, Site  # noqa: E402
+from discovery.credentials import SnmpProfile, community_profile  # noqa: E402
+from discovery.discover import collect, reconcile_outcomes  # noqa: E402
+from discovery.poll import poll_targets, run_poll  # noqa: E402
+from discovery.reconcile import PlanDefaults  # noqa: E402
+from discovery.records import Target, TargetOutcome  # noqa: E402
+from discovery.snmp import oids  # noqa: E402
+from discovery.snmp.collector import Limits  # noqa: E402
+from tests.integration.discovery import agents  # noqa: E402
+
+RECORDINGS = {
+    "arista": "cloud/arista-dcs-7150s-52-cl",
+    "n5000": "network/switch/cisco-n5000",
+    "procurve": "network/switch/hpe-procurve-516733-b21",
+    "pa5000": "network/firewall/paloalto-pa-5000",
+    "c3750": "network/switch/cisco-c3750",
+    "linux": "os/linux/unknown-006",
+    "netapp": "storage/netapp-fas3270",
+    "icx6430": "network/switch/brocade-icx6430-24",
+}
+MAX_REPETITIONS = 25
+
+
+def fleet(n: int, port: int) -> list[tuple[Target, SnmpProfile]]:
+    names = list(RECORDINGS)
+    return [(Target(_host(i), port), community_profile(names[i % len(names)])) for i in range(n)]
+
+
+def _host(i: int) -> str:
+    return f"127.0.{1 + i // 250}.{1 + i % 250}"
+
+
+def net_snmp_device(target: Target, community: str) -> int:
+    """What our discovery reads, with net-snmp's tools: one get, one bulk walk per column."""
+    address = f"udp:{target.host}:{target.port}"
+    common = ["-v2c", "-c", community, "-On", "-t", "2", "-r", "1"]
+    commands = [["snmpget", *common, address, *oids.DISCOVERY_SCALARS]]
+    commands += [
+        ["snmpbulkwalk", *common, f"-Cr{MAX_REPETITIONS}", address, column]
+        for columns in oids.DISCOVERY_TABLES.values()
+        for column in columns
+    ]
+    lines = 0
+    for cmd in commands:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+        lines += out.stdout.count("\n")
+    return lines
+
+
+def bench_net_snmp(
+    pairs: list[tuple[Target, SnmpProfile]], concurrency: int
+) -> tuple[float, float, int]:
+    """Wall time, CPU seconds of the net-snmp processes, and varbinds they printed."""
+    started, children = time.perf_counter(), _children_cpu()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        varbinds = sum(pool.map(lambda p: net_snmp_device(p[0], p[1].community or ""), pairs))
+    return time.perf_counter() - started, _children_cpu() - children, varbinds
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_ours(
+    pairs: list[tuple[Target, SnmpProfile]], limits: Limits
+) -> tuple[list[TargetOutcome], float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
+    outcomes = collect(pairs, limits)
+    return outcomes, time.perf_counter() - started, time.process_time() - cpu
+
+
+def scratch_inventory(workdir: Path) -> str:
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    schema.upgrade(url)
+    with transaction(make_session_factory(make_engine(url))) as session:
+        unit = AdminUnit(code="49", name="Quảng Nam", level="province", kind="Tỉnh")
+        session.add(unit)
+        session.flush()
+        session.add(Site(name="TTDL", slug="ttdl", kind=SiteKind.DATA_CENTRE, admin_unit=unit))
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    workdir = agents.shared_dir("bench")
+    try:
+        _run(workdir, args.devices, args.concurrency)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(workdir: Path, n: int, concurrency: int) -> None:
+    data = workdir / "data"
+    for name, recording in RECORDINGS.items():
+        agents.copy_recording(recording, data / f"{name}.snmprec")
+    port = agents.free_udp_port()
+    started = time.perf_counter()
+    sim = agents.start_snmpsim(data, [_host(i) for i in range(n)], list(RECORDINGS), port)
+    print(
+        f"snmpsim: {n} endpoints, {len(RECORDINGS)} recordings, up in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    limits = _limits(concurrency)
+    try:
+        pairs = fleet(n, port)
+        collect(pairs[: min(n, 8)], limits)  # warm-up: snmpsim opens each recording lazily
+        outcomes = compare(f"snmpsim fleet, {n} devices", pairs, limits)
+        _store_and_poll(workdir, pairs, outcomes, limits)
+    finally:
+        agents.stop(sim.proc)
+    snmpd = agents.start_snmpd(workdir)
+    try:  # a C agent: here the clients, not the agent, set the pace
+        target = (Target(snmpd.host, snmpd.port), community_profile(snmpd.community))
+        compare(f"net-snmp snmpd, {n} targets (same agent)", [target] * n, limits)
+    finally:
+        agents.stop(snmpd.proc)
+
+
+def _limits(concurrency: int) -> Limits:
+    return Limits(
+        concurrency=concurrency,
+        deadline_s=120,
+        timeout_s=3.0,
+        retries=1,
+        max_repetitions=MAX_REPETITIONS,
+    )
+
+
+def compare(label: str, pairs: list[tuple[Target, SnmpProfile]], limits: Limits) -> list:
+    """Our discovery's network phase, then net-snmp's tools over the same objects."""
+    n, concurrency = len(pairs), limits.concurrency
+    outcomes, ours_s, ours_cpu = bench_ours(pairs, limits)
+    theirs_s, theirs_cpu, theirs_varbinds = bench_net_snmp(pairs, concurrency)
+    failed = [o for o in outcomes if o.status != "succeeded"]
+    requests = sum(o.requests for o in outcomes)
+    print(f"discovery, {label}, concurrency {concurrency}, max-repetitions {MAX_REPETITIONS}:")
+    print(
+        f"  headroom (pysnmp)     {ours_s:7.2f} s {n / ours_s:7.1f} devices/s "
+        f"{requests / ours_s:6.0f} requests/s ({requests} requests, {ours_cpu:.2f} CPU s, "
+        f"{len(failed)} not fully answered)"
+    )
+    print(
+        f"  net-snmp snmpbulkwalk {theirs_s:7.2f} s {n / theirs_s:7.1f} devices/s "
+        f"({theirs_varbinds} varbinds, {theirs_cpu:.2f} CPU s in its processes)"
+    )
+    print(
+        f"  ratio headroom / net-snmp: time {ours_s / theirs_s:.2f}, "
+        f"CPU {ours_cpu / theirs_cpu:.2f}"
+    )
+    return outcomes
+
+
+def _store_and_poll(
+    workdir: Path, pairs: list[tuple[Target, SnmpProfile]], outcomes: list, limits: Limits
+) -> None:
+    sessions = make_session_factory(make_engine(scratch_inventory(workdir)))
+    started = time.perf_counter()
+    with transaction(sessions) as session:
+        report = reconcile_outcomes(session, outcomes, PlanDefaults())
+    print(
+        f"  reconcile + apply into SQLite: {time.perf_counter() - started:.2f} s "
+        f"({report.counts['new']} devices)"
+    )
+    _poll(sessions, pairs, limits)
+
+
+def _poll(
+    sessions: sessionmaker[Session], pairs: list[tuple[Target, SnmpProfile]], limits: Limits
+) -> None:
+    profile_of = {(t.host, t.port): p for t, p in pairs}
+    cpu: list[float] = []
+    for _ in range(3):  # the first sets the counters' baseline, the second creates series
+        with transaction(sessions) as session:
+            targets = poll_targets(session)
+            profiles = {t: profile_of[(t.host, t.port)] for t in targets}
+            started = time.process_time()
+            report = run_poll(session, targets, profiles, limits)
+            cpu.append(time.process_time() - started)
+        time.sleep(1)
+    per_100 = cpu[-1] / len(pairs) * 100
+    print(
+        f"poll cycle: {len(pairs)} devices, {report.samples} samples, "
+        f"{cpu[-1]:.2f} CPU s = {per_100:.2f} CPU s per 100 devices"
+    )
+
+
+if __name__ == "__main__":
+    main()

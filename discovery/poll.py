@@ -1,0 +1,113 @@
+"""The poll use case: read counters of inventory devices, store rates, roll them up.
+
+Network first (no transaction held open while agents answer), then one pass that
+writes. Every poll is a DiscoveryRun of kind ``poll`` with a result per device.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.db import utcnow
+from cmdb.models import DiscoveryResult, DiscoveryRun
+from discovery.apply_poll import PollWriter
+from discovery.credentials import SnmpProfile
+from discovery.inventory import interfaces_by_index, snmp_endpoints
+from discovery.rates import compute_rates
+from discovery.records import Target, TargetOutcome
+from discovery.runs import finish_run, run_status
+from discovery.snmp.collector import Limits, Progress, reading_fetcher, run_fetch_all
+from discovery.targets import parse_target
+
+
+@dataclass
+class PollReport:
+    run_id: int
+    outcomes: list[TargetOutcome]
+    samples: int = 0
+    resets: list[str] = field(default_factory=list)
+
+
+def poll_targets(session: Session, only: Sequence[Target] = ()) -> dict[Target, int]:
+    """Inventory devices SNMP discovered (at their endpoint), optionally only some."""
+    endpoints = snmp_endpoints(session)
+    targets = {parse_target(ep): device_id for device_id, ep in endpoints.items()}
+    if only:
+        wanted = {(t.host, t.port) for t in only}
+        targets = {t: d for t, d in targets.items() if (t.host, t.port) in wanted}
+    return dict(sorted(targets.items(), key=lambda kv: kv[1]))
+
+
+def run_poll(
+    session: Session,
+    targets: dict[Target, int],
+    profile_for: dict[Target, SnmpProfile],
+    limits: Limits,
+    progress: Progress | None = None,
+) -> PollReport:
+    run = DiscoveryRun(
+        source=Source.SNMP,
+        kind=RunKind.POLL,
+        status=RunStatus.RUNNING,
+        target=f"{len(targets)} devices",
+    )
+    session.add(run)
+    session.flush()
+    interfaces = interfaces_by_index(session, list(targets.values()))
+    if_indexes = {t: list(interfaces.get(d, {})) for t, d in targets.items()}
+    outcomes = run_fetch_all(
+        [(t, profile_for[t]) for t in targets], reading_fetcher(if_indexes), limits, progress
+    )
+    at = utcnow()
+    report = PollReport(run.id, outcomes)
+    writer = PollWriter(session, list(targets.values()), at)
+    for outcome in outcomes:
+        device_id = targets[outcome.target]
+        if outcome.reading is not None:
+            _store(writer, report, device_id, outcome, interfaces.get(device_id, {}))
+        session.add(
+            DiscoveryResult(
+                run=run,
+                address=outcome.target.address,
+                status=outcome.status,
+                error=outcome.error,
+                duration_ms=outcome.duration_s * 1000,
+                requests=outcome.requests,
+                device_id=device_id,
+            )
+        )
+    report.samples = writer.finish()
+    stats = {"samples": report.samples, "resets": report.resets}
+    finish_run(run, run_status(outcomes), stats, outcomes)
+    session.flush()
+    return report
+
+
+def _store(
+    writer: PollWriter,
+    report: PollReport,
+    device_id: int,
+    outcome: TargetOutcome,
+    interfaces: dict[int, tuple[int, int | None]],
+) -> None:
+    """Rates from the previous reading (none after a reset), handed to the writer."""
+    assert outcome.reading is not None
+    previous = writer.previous(device_id)
+    rates = compute_rates(previous, outcome.reading, writer.at, _speeds(interfaces))
+    if rates.reset:
+        report.resets.append(outcome.target.address)
+    ids = {index: if_id for index, (if_id, _) in interfaces.items()}
+    writer.store(device_id, outcome.reading, rates, ids)
+
+
+def _speeds(interfaces: dict[int, tuple[int, int | None]]) -> dict[str, int | None]:
+    """Each counter key's port speed: the bound on a plausible rate."""
+    return {
+        f"if.{index}.{direction}": speed
+        for index, (_, speed) in interfaces.items()
+        for direction in ("in", "out")
+    }

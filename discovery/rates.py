@@ -1,0 +1,101 @@
+"""Counter readings → rates. Pure.
+
+Rates come from two readings of the same device. A 32-bit counter that went down
+wrapped once, if the rate that implies is plausible (within the port's speed,
+or under half the counter's range when the speed is unknown); a 64-bit counter
+never wraps in practice, so going down means a reset. sysUpTime going back means
+the agent restarted: no rate at all for that interval. A 32-bit counter that a
+port's speed can wrap within the interval is ambiguous. A rate above the port's
+speed is a counter discontinuity, not traffic. In every doubtful case the
+interval is dropped — a missing point costs a forecast nothing, a false spike
+moves a p95.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from discovery.records import CounterReading
+
+HEADROOM_OVER_SPEED = 1.1  # counters run a little ahead of line rate (framing, timing)
+
+
+@dataclass(frozen=True)
+class PreviousReading:
+    at: datetime
+    uptime_ticks: int
+    counters: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Rates:
+    mbps: dict[str, float]
+    reset: bool = False
+    dropped: tuple[str, ...] = ()
+
+
+def compute_rates(
+    previous: PreviousReading | None,
+    reading: CounterReading,
+    at: datetime,
+    speeds_mbps: Mapping[str, int | None] | None = None,
+) -> Rates:
+    """Mbps per counter key between ``previous`` and ``reading`` taken at ``at``."""
+    if previous is None:
+        return Rates({})
+    if reading.uptime_ticks < previous.uptime_ticks:
+        return Rates({}, reset=True)
+    elapsed = interval_s(previous, reading, at)
+    if elapsed <= 0:
+        return Rates({})
+    speeds = speeds_mbps or {}
+    rates: dict[str, float] = {}
+    dropped: list[str] = []
+    for key, value in reading.counters.items():
+        if key not in previous.counters:
+            continue
+        rate = counter_rate_mbps(
+            previous.counters[key], value, reading.widths.get(key, 64), elapsed, speeds.get(key)
+        )
+        if rate is None:
+            dropped.append(key)
+        else:
+            rates[key] = rate
+    return Rates(rates, dropped=tuple(sorted(dropped)))
+
+
+def interval_s(previous: PreviousReading, reading: CounterReading, at: datetime) -> float:
+    """Seconds between the readings: the agent's own clock (sysUpTime) when it ticks
+    plausibly, else ours. The agent's clock has no poller jitter in it; a frozen one
+    (some agents, recordings) or one far from ours is not trusted.
+    """
+    wall = (at - previous.at).total_seconds()
+    agent = (reading.uptime_ticks - previous.uptime_ticks) / 100
+    if wall > 0 and 0.5 * wall <= agent <= 1.5 * wall:
+        return agent
+    return wall
+
+
+def counter_rate_mbps(
+    before: int, after: int, width: int, elapsed_s: float, speed_mbps: int | None
+) -> float | None:
+    """One octet counter's rate in Mbps, or None when the interval cannot be trusted.
+
+    A 32-bit counter on a port fast enough to wrap it within the interval may have
+    wrapped more than once: no single answer, so none is given.
+    """
+    if width == 32 and speed_mbps and speed_mbps * 1e6 / 8 * elapsed_s >= 2**32:
+        return None
+    delta = after - before
+    if delta < 0:
+        if width != 32:
+            return None
+        delta += 2**32
+        if speed_mbps is None and delta >= 2**31:
+            return None
+    mbps = delta * 8 / elapsed_s / 1e6
+    if speed_mbps and mbps > speed_mbps * HEADROOM_OVER_SPEED:
+        return None
+    return mbps

@@ -1,0 +1,157 @@
+"""Plain records of what a source said: no database, no protocol types.
+
+The SNMP collector fills them from varbinds; reconciliation reads them. Keeping
+them plain (frozen dataclasses of str/int/bool/tuple) is what lets the parsers and
+the planner be pure functions tested over recorded data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_SNMP_PORT = 161
+
+
+@dataclass(frozen=True)
+class Target:
+    """An SNMP agent to ask, and the credential profile to ask it with (None: the run's)."""
+
+    host: str
+    port: int = DEFAULT_SNMP_PORT
+    profile: str | None = None
+
+    @property
+    def address(self) -> str:
+        """``host``, or ``host:port`` (``[v6]:port``) when the port is not SNMP's own."""
+        if self.port == DEFAULT_SNMP_PORT:
+            return self.host
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    """SNMPv2-MIB system group."""
+
+    descr: str | None = None
+    object_id: str | None = None
+    name: str | None = None
+    uptime_ticks: int | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Chassis:
+    """The ENTITY-MIB chassis entry: what the box is and its serial number."""
+
+    model: str | None = None
+    serial: str | None = None
+    firmware: str | None = None
+    software: str | None = None
+    manufacturer: str | None = None
+    descr: str | None = None
+
+
+@dataclass(frozen=True)
+class InterfaceRecord:
+    """One IF-MIB row (ifTable + ifXTable) with its IP addresses."""
+
+    if_index: int
+    name: str
+    descr: str | None = None
+    alias: str | None = None
+    if_type: str | None = None
+    speed_mbps: int | None = None
+    admin_up: bool | None = None
+    oper_up: bool | None = None
+    mac_address: str | None = None
+    ip_addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One LLDP remote entry, with the local interface it was heard on (when known)."""
+
+    local_port: int
+    local_if_index: int | None
+    remote_chassis_id: str | None
+    remote_sys_name: str | None
+    remote_port_id: str | None
+    remote_port_descr: str | None
+
+
+@dataclass(frozen=True)
+class StorageRecord:
+    """One hrStorageTable row: RAM, a disk, or something else (swap, buffers)."""
+
+    index: int
+    kind: str  # "ram", "disk" or "other"
+    descr: str
+    size_bytes: int
+    used_bytes: int
+
+
+@dataclass(frozen=True)
+class HostResources:
+    """HOST-RESOURCES-MIB: processors, memory size and storage."""
+
+    processors: int = 0
+    cpu_load_pct: float | None = None
+    memory_kb: int | None = None
+    storage: tuple[StorageRecord, ...] = ()
+
+    @property
+    def ram_gb(self) -> float | None:
+        if not self.memory_kb:
+            return None
+        return round(self.memory_kb / 1024 / 1024, 2)
+
+    @property
+    def disk_tb(self) -> float | None:
+        disks = [s.size_bytes for s in self.storage if s.kind == "disk"]
+        return round(sum(disks) / 1e12, 4) if disks else None
+
+
+@dataclass(frozen=True)
+class DeviceObservation:
+    """Everything one discovery saw of one device."""
+
+    target: Target
+    system: SystemInfo
+    chassis: Chassis | None = None
+    interfaces: tuple[InterfaceRecord, ...] = ()
+    neighbours: tuple[Neighbour, ...] = ()
+    host: HostResources | None = None
+    lldp_chassis_id: str | None = None
+    lldp_sys_name: str | None = None
+    missing: tuple[str, ...] = ()  # tables that could not be read: their facts are unknown
+
+
+@dataclass(frozen=True)
+class CounterReading:
+    """One poll of one device: raw counters keyed ``if.<ifIndex>.in|out`` and gauges.
+
+    ``widths`` gives each counter's width in bits (32 or 64): a wrap is only
+    plausible within the width the agent serves.
+    """
+
+    target: Target
+    uptime_ticks: int
+    counters: dict[str, int] = field(default_factory=dict)
+    widths: dict[str, int] = field(default_factory=dict)
+    cpu_load_pct: float | None = None
+    ram_used_gb: float | None = None
+    storage_used_tb: float | None = None
+
+
+@dataclass(frozen=True)
+class TargetOutcome:
+    """How asking one target went: status, error, time and requests, and what it gave."""
+
+    target: Target
+    status: str  # a RunStatus value: succeeded, partial, failed
+    duration_s: float
+    requests: int
+    error: str | None = None
+    observation: DeviceObservation | None = None
+    reading: CounterReading | None = None

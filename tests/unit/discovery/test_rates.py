@@ -1,0 +1,84 @@
+"""Counters → rates: wraps, resets and spikes, table-driven, plus a property."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from discovery.rates import PreviousReading, compute_rates, counter_rate_mbps
+from discovery.records import CounterReading, Target
+
+T0 = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)
+TARGET = Target("192.0.2.1")
+
+
+def _reading(uptime: int, counters: dict[str, int], width: int = 64) -> CounterReading:
+    return CounterReading(TARGET, uptime, counters, dict.fromkeys(counters, width))
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "width", "speed", "mbps"),
+    [
+        (0, 1_250_000, 64, 1000, 10.0),  # 10 Mbps for 1 s
+        (2**32 - 625_000, 625_000, 32, 1000, 10.0),  # one 32-bit wrap
+        (2**32 - 625_000, 625_000, 32, None, 10.0),  # plausible without a speed too
+        (1_000_000_000, 100, 32, None, None),  # a "wrap" of over half the range: a reset
+        (5_000_000, 100, 64, 1000, None),  # a 64-bit counter never wraps: reset
+        (0, 250_000_000, 64, 1000, None),  # 2 Gbps on a 1G port: a discontinuity
+        (0, 125_000_000, 32, 10000, None),  # 10G wraps 32 bits in 3.4 s: 3.5 s is ambiguous
+    ],
+)
+def test_counter_rate(before, after, width, speed, mbps) -> None:
+    elapsed = 1.0 if speed != 10000 else 3.5
+    rate = counter_rate_mbps(before, after, width, elapsed, speed)
+    assert rate == (pytest.approx(mbps) if mbps is not None else None)
+
+
+def test_first_poll_has_no_rate() -> None:
+    assert compute_rates(None, _reading(100, {"if.1.in": 5}), T0).mbps == {}
+
+
+def test_uptime_going_back_is_a_reset_and_stores_nothing() -> None:
+    prev = PreviousReading(T0, 90_000, {"if.1.in": 10**9})
+    rates = compute_rates(prev, _reading(500, {"if.1.in": 10}), T0 + timedelta(seconds=300))
+    assert rates.reset and rates.mbps == {}
+
+
+def test_the_agent_clock_is_the_interval_when_it_ticks_plausibly() -> None:
+    prev = PreviousReading(T0, 10_000, {"if.1.in": 0})
+    reading = _reading(10_000 + 30_000, {"if.1.in": 375_000_000})  # 300 s by the agent
+    rates = compute_rates(prev, reading, T0 + timedelta(seconds=302))  # 302 s by ours
+    assert rates.mbps["if.1.in"] == pytest.approx(10.0)
+
+
+def test_a_frozen_agent_clock_falls_back_to_ours() -> None:
+    prev = PreviousReading(T0, 10_000, {"if.1.in": 0})
+    rates = compute_rates(
+        prev, _reading(10_000, {"if.1.in": 375_000_000}), T0 + timedelta(seconds=300)
+    )
+    assert rates.mbps["if.1.in"] == pytest.approx(10.0)
+
+
+def test_counters_that_appear_later_start_next_time() -> None:
+    prev = PreviousReading(T0, 0, {"if.1.in": 0})
+    rates = compute_rates(
+        prev, _reading(100, {"if.1.in": 125_000, "if.2.in": 9}), T0 + timedelta(seconds=1)
+    )
+    assert set(rates.mbps) == {"if.1.in"}
+
+
+@given(
+    before=st.integers(0, 2**32 - 1),
+    after=st.integers(0, 2**32 - 1),
+    elapsed=st.floats(1, 900),
+    speed=st.sampled_from([None, 10, 100, 1000, 10000]),
+)
+def test_a_rate_is_never_negative_nor_beyond_the_port(before, after, elapsed, speed) -> None:
+    rate = counter_rate_mbps(before, after, 32, elapsed, speed)
+    if rate is not None:
+        assert rate >= 0
+        if speed:
+            assert rate <= speed * 1.1
