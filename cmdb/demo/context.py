@@ -16,6 +16,7 @@ from functools import cached_property
 from sqlalchemy.orm import Session
 
 from cmdb.choices import AdminLevel
+from cmdb.demo.dc_catalog import ClusterSpec, PoolSpec
 from cmdb.demo.history import TrafficProfile
 from cmdb.models import (
     AdminUnit,
@@ -52,6 +53,9 @@ class DemoContext:
     clusters: dict[str, Cluster] = field(default_factory=dict)
     pools: dict[str, StoragePool] = field(default_factory=dict)
     link_traffic: list[tuple[Link, TrafficProfile]] = field(default_factory=list)
+    cluster_specs: list[ClusterSpec] = field(default_factory=list)  # built, in order
+    pool_specs: list[PoolSpec] = field(default_factory=list)
+    post_reform: bool = False  # the 2025 reform applied (``load_demo(as_of=…)``)
 
     def rng(self, step: str) -> random.Random:
         """A random stream of its own for one step (str seeds are hashed stably)."""

@@ -1,4 +1,9 @@
-"""Build the DC of ``dc_catalog``: racks, clusters and their hosts, storage, network gear."""
+"""Build a DC from a catalogue (``dc_catalog``): racks, clusters and hosts, storage, network gear.
+
+The Quảng Nam DC is built by the ``datacentre`` step; the post-reform demo builds
+Đà Nẵng's DC from its own catalogue with ``build_datacentre``. Each built cluster
+and pool spec is recorded on the context, in order, for the history step.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +28,12 @@ SERIAL_ALPHABETS = {
 class RackSpace:
     """Fills racks bottom-up so every device gets a plausible position."""
 
-    def __init__(self, ctx: DemoContext, site: Site) -> None:
+    def __init__(self, ctx: DemoContext, site: Site, racks: tuple[str, ...]) -> None:
         self.racks = {
             name: Rack(site=site, name=name, u_height=42, power_kw=_power_kw(name))
-            for name in cat.RACKS
+            for name in racks
         }
-        self.next_u = dict.fromkeys(cat.RACKS, 1)
+        self.next_u = dict.fromkeys(racks, 1)
         ctx.session.add_all(self.racks.values())
 
     def place(self, device: Device, rack: str, height_u: int) -> None:
@@ -56,11 +61,16 @@ def mac(rng: random.Random, prefix: str | None) -> str | None:
 
 
 def load_datacentre(ctx: DemoContext) -> None:
-    site = ctx.sites[DC_SLUG]
-    rng = ctx.rng("datacentre")
-    space = RackSpace(ctx, site)
-    bmc_ips = (cat.BMC_NET.format(n) for n in count(11))
-    for spec in cat.CLUSTERS:
+    build_datacentre(ctx, ctx.sites[DC_SLUG], cat.QUANG_NAM, "datacentre")
+
+
+def build_datacentre(ctx: DemoContext, site: Site, catalogue: cat.DcCatalogue, step: str) -> None:
+    """Racks, clusters with their hosts, storage pools and network gear of one DC."""
+    rng = ctx.rng(step)
+    space = RackSpace(ctx, site, catalogue.racks)
+    bmc_ips = (catalogue.bmc_net.format(n) for n in count(11))
+    for spec in catalogue.clusters:
+        ctx.cluster_specs.append(spec)
         cluster = ctx.clusters[spec.key] = _cluster(site, spec)
         ctx.session.add(cluster)
         hosts = list(_hosts(spec, rng, bmc_ips))
@@ -68,8 +78,8 @@ def load_datacentre(ctx: DemoContext) -> None:
             host.site, host.cluster = site, cluster
             space.place(host, spec.racks[i * len(spec.racks) // len(hosts)], hardware.height_u)
             ctx.session.add(host)
-    _storage(ctx, site, space, rng)
-    _network(ctx, site, space, rng)
+    _storage(ctx, site, space, rng, catalogue)
+    _network(ctx, site, space, rng, catalogue)
 
 
 def _cluster(site: Site, spec: cat.ClusterSpec) -> Cluster:
@@ -133,9 +143,12 @@ def _device(name: str, role: DeviceRole, hardware: cat.HardwareModel, rng: rando
     )
 
 
-def _storage(ctx: DemoContext, site: Site, space: RackSpace, rng: random.Random) -> None:
-    ips = (cat.STORAGE_NET.format(n) for n in count(11))
-    for spec in cat.POOLS:
+def _storage(
+    ctx: DemoContext, site: Site, space: RackSpace, rng: random.Random, catalogue: cat.DcCatalogue
+) -> None:
+    ips = (catalogue.storage_net.format(n) for n in count(11))
+    for spec in catalogue.pools:
+        ctx.pool_specs.append(spec)
         pool = ctx.pools[spec.key] = StoragePool(
             name=spec.name,
             kind=spec.kind,
@@ -161,9 +174,11 @@ def _storage(ctx: DemoContext, site: Site, space: RackSpace, rng: random.Random)
             ctx.session.add(device)
 
 
-def _network(ctx: DemoContext, site: Site, space: RackSpace, rng: random.Random) -> None:
-    ips = (cat.NETWORK_NET.format(n) for n in count(1))
-    for gear in cat.NETWORK_GEAR:
+def _network(
+    ctx: DemoContext, site: Site, space: RackSpace, rng: random.Random, catalogue: cat.DcCatalogue
+) -> None:
+    ips = (catalogue.network_net.format(n) for n in count(1))
+    for gear in catalogue.gear:
         for name, rack in zip(gear.names, gear.racks, strict=True):
             device = _device(name, gear.role, gear.hardware, rng)
             device.site = site

@@ -244,3 +244,19 @@ RACKS = (
 BMC_NET = "10.49.250.{}"
 STORAGE_NET = "10.49.251.{}"
 NETWORK_NET = "10.49.254.{}"
+
+
+@dataclass(frozen=True)
+class DcCatalogue:
+    """Everything that stands in one DC: the datacentre step builds any of them."""
+
+    clusters: tuple[ClusterSpec, ...]
+    pools: tuple[PoolSpec, ...]
+    gear: tuple[GearSpec, ...]
+    racks: tuple[str, ...]
+    bmc_net: str
+    storage_net: str
+    network_net: str
+
+
+QUANG_NAM = DcCatalogue(CLUSTERS, POOLS, NETWORK_GEAR, RACKS, BMC_NET, STORAGE_NET, NETWORK_NET)

@@ -4,6 +4,13 @@ The steps run in dependency order on the caller's session and never commit (the
 CLI commits once at the end, so an error leaves nothing half-written). Loading
 into a database that already holds inventory is refused unless ``replace`` is
 set, which empties it first (``clear_inventory``).
+
+``as_of`` on or after 1 July 2025 loads the same DC after the 2025 reform: the
+province is built as it was, the reform is applied through the reorganisation
+service (so the tree as of 30 June 2025 is the old one, with its history), and
+Đà Nẵng's DC — now the primary, joined to the Quảng Nam DC by 2 × 10 Gbps — is
+added with its offices, circuits and systems; the pending requests are those of
+today's structure. Without ``as_of`` the demo is the province before the reform.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import Source
 from cmdb.db import Base
-from cmdb.demo import datacentre, geo, network, pending_requests, samples, systems
+from cmdb.demo import da_nang, datacentre, geo, network, pending_requests, reform, samples, systems
 from cmdb.demo.context import DemoContext
 from cmdb.demo.reset import clear_inventory, count_rows, inventory_counts
 from cmdb.errors import CmdbError
@@ -51,6 +58,13 @@ STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (
     ("information systems and VMs", systems.load_systems),
     ("two years of daily history", samples.load_history),
     ("pending resource requests", pending_requests.load_requests),
+)
+# After the reform: the province as it was, the reform, Đà Nẵng's DC, then history and requests.
+POST_REFORM_STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (
+    *STEPS[:7],
+    ("the 2025 reform: Quảng Nam into Đà Nẵng (241 communes → 78)", reform.apply_2025_reform),
+    ("Đà Nẵng's DC, its offices and the 2 × 10 Gbps interconnect", da_nang.load_da_nang),
+    *STEPS[7:],
 )
 
 # Every demo record says it came from the demo (admin units are marked by the importer).
@@ -123,11 +137,14 @@ def load_demo(
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
     replace: bool = False,
+    as_of: date | None = None,
 ) -> DemoSummary:
     """Load the demo province; history ends yesterday relative to ``today``.
 
-    Same ``seed`` and ``today`` → the same rows. Raises ``DatabaseNotEmptyError``
-    when inventory exists and ``replace`` is false.
+    ``as_of``: the structure of that day (after the 2025 reform from 1 July 2025);
+    ``today`` defaults to it. Same ``seed``, ``today`` and ``as_of`` → the same
+    rows. Raises ``DatabaseNotEmptyError`` when inventory exists and ``replace``
+    is false.
     """
     report = progress or (lambda _msg: None)
     existing = inventory_counts(session)
@@ -140,9 +157,10 @@ def load_demo(
     if replace:
         report("clearing the existing inventory" if existing else "the database is empty")
         clear_inventory(session)
-    ctx = DemoContext(session, seed, today or date.today(), report)
-    for number, (label, step) in enumerate(STEPS, start=1):
-        report(f"[{number}/{len(STEPS)}] {label}")
+    ctx = DemoContext(session, seed, today or as_of or date.today(), report)
+    steps = POST_REFORM_STEPS if as_of is not None and as_of >= reform.REFORM_2025 else STEPS
+    for number, (label, step) in enumerate(steps, start=1):
+        report(f"[{number}/{len(steps)}] {label}")
         step(ctx)
     session.flush()
     _mark_demo_records(ctx)

@@ -10,6 +10,11 @@ Chosen so the capacity engine has something to say about each:
 - the citizens' feedback portal is small, Internet-facing (DMZ) and should fit.
 
 Go-live dates are the first of a month a few months after ``today``.
+
+After the 2025 reform (``load_demo(as_of=…)``) the same four projects are the
+city's: the video conference reaches the 94 communes, wards and special zone of
+Đà Nẵng (``["48"]``), the land database the 78 that were Quảng Nam (``["49"]``,
+followed to its successors), the cameras three new wards named by their new codes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 from cmdb.choices import RequestStatus, Zone
 from cmdb.demo.context import DemoContext
+from cmdb.demo.da_nang_catalog import CITY_CODE
 from cmdb.demo.geo import PROVINCE_CODE
 from cmdb.models import ResourceRequest
 
@@ -127,10 +133,33 @@ def request_specs(today: date, agency_names: dict[str, str]) -> list[dict[str, A
     ]
 
 
+def post_reform_specs(today: date, agency_names: dict[str, str]) -> list[dict[str, Any]]:
+    """The same projects on the city's structure and agencies (see the module docstring)."""
+    video, land, cameras, portal = request_specs(today, agency_names)
+    video |= {
+        "name": "Triển khai hệ thống họp trực tuyến đến 94 xã, phường, đặc khu thành phố Đà Nẵng",
+        "agency": agency_names["VP UBND TP"],
+        "sites": video["sites"] | {"admin_units": [CITY_CODE], "levels": ["commune"]},
+    }
+    land |= {
+        "name": "Cơ sở dữ liệu đất đai thành phố Đà Nẵng (giai đoạn 2: 78 xã, phường "
+        "thuộc tỉnh Quảng Nam cũ)",
+        "agency": agency_names["SNNMT ĐN"],
+        "sites": land["sites"] | {"admin_units": [PROVINCE_CODE], "levels": ["commune"]},
+    }
+    cameras |= {
+        "agency": agency_names["SKHCN ĐN"],
+        "sites": cameras["sites"] | {"admin_units": ["20335", "20341", "20410"]},
+    }
+    portal |= {"agency": agency_names["VP UBND TP"]}
+    return [video, land, cameras, portal]
+
+
 def load_requests(ctx: DemoContext) -> None:
     names = {short: agency.name for short, agency in ctx.agencies.items()}
     by_name = {agency.name: agency for agency in ctx.agencies.values()}
-    for spec in request_specs(ctx.today, names):
+    specs = post_reform_specs if ctx.post_reform else request_specs
+    for spec in specs(ctx.today, names):
         ctx.session.add(
             ResourceRequest(
                 name=spec["name"],

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from cmdb.choices import Metric, ResourceKind
 from cmdb.demo import history
 from cmdb.demo.context import DemoContext
-from cmdb.demo.dc_catalog import CLUSTERS, POOLS
 from cmdb.models import SampleDaily, Series, Workload
 from cmdb.services.samples import refresh_daily_marks
 
@@ -117,7 +116,7 @@ def _clusters(ctx: DemoContext) -> list[Resource]:
     totals = {cid: (float(vcpu), float(ram)) for cid, vcpu, ram in ctx.session.execute(query)}
     metrics = (Metric.VCPU_ALLOCATED, Metric.RAM_ALLOCATED_GB)
     resources = []
-    for spec in CLUSTERS:
+    for spec in ctx.cluster_specs:
         cluster = ctx.clusters[spec.key]
         draw = partial(
             history.allocation,
@@ -137,7 +136,7 @@ def _pools(ctx: DemoContext) -> list[Resource]:
     )
     used_gb = {pool_id: float(gb) for pool_id, gb in ctx.session.execute(query)}
     resources = []
-    for spec in POOLS:
+    for spec in ctx.pool_specs:
         pool = ctx.pools[spec.key]
         draw = partial(
             history.storage,

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cmdb.demo.context import DemoContext
 from cmdb.demo.systems_catalog import SYSTEMS, SystemSpec
 from cmdb.models import InformationSystem, Workload
 
 
 def load_systems(ctx: DemoContext) -> None:
-    for spec in SYSTEMS:
+    build_systems(ctx, SYSTEMS)
+
+
+def build_systems(ctx: DemoContext, specs: Iterable[SystemSpec]) -> None:
+    """Each system with its VMs on the cluster and pools its catalogue names."""
+    for spec in specs:
         system = InformationSystem(
             name=spec.name,
             code=spec.code,

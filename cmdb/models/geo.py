@@ -20,13 +20,29 @@ class AdminUnit(SourcedMixin, Base):
     """A node of the administrative tree (GSO codes); any depth, dated validity.
 
     The 2025 reform removed the district level: a unit's parent may then be the
-    province itself, so nothing assumes three levels.
+    province itself, so nothing assumes three levels. A reform also reuses codes
+    (Phường Tân Thạnh 20335 became part of a new Phường Bàn Thạch 20335), so a code
+    is unique only among the units still in force (``valid_to`` empty); a dissolved
+    unit keeps its row, its dates and, when the whole of it went into one unit, its
+    ``successor``. ``valid_from`` is inclusive, ``valid_to`` exclusive.
     """
 
     __tablename__ = "admin_unit"
+    __table_args__ = (
+        sa.Index(
+            "uq_admin_unit_code_in_force",
+            "code",
+            unique=True,
+            sqlite_where=sa.text("valid_to IS NULL"),
+            postgresql_where=sa.text("valid_to IS NULL"),
+        ),
+        sa.CheckConstraint(
+            "valid_from IS NULL OR valid_to IS NULL OR valid_from < valid_to", name="valid_dates"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(10), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     level: Mapped[AdminLevel] = mapped_column(enum_column(AdminLevel))
     kind: Mapped[str] = mapped_column(sa.String(60), doc="Tỉnh, Huyện, Thị xã, Xã, Phường, …")
@@ -35,10 +51,20 @@ class AdminUnit(SourcedMixin, Base):
     )
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
+    successor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("admin_unit.id", ondelete="RESTRICT"),
+        index=True,
+        doc="The unit the whole of this one went into when it was dissolved",
+    )
 
-    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], back_populates="children")
+    parent: Mapped[AdminUnit | None] = relationship(
+        remote_side=[id], back_populates="children", foreign_keys=[parent_id]
+    )
+    successor: Mapped[AdminUnit | None] = relationship(
+        remote_side=[id], foreign_keys=[successor_id]
+    )
     children: Mapped[list[AdminUnit]] = relationship(
-        back_populates="parent", order_by="AdminUnit.code"
+        back_populates="parent", order_by="AdminUnit.code", foreign_keys=[parent_id]
     )
     sites: Mapped[list[Site]] = relationship(back_populates="admin_unit", order_by="Site.name")
 

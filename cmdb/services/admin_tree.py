@@ -5,17 +5,24 @@ size of the province; ``compute_admin_tree`` then nests the rows in Python. That
 keeps the page fast on 260 units as on 10,000, and keeps the nesting testable
 without a database. Depth is never assumed: after the 2025 reform communes hang
 directly under the province.
+
+``as_of`` shows the tree on a date: the units in force that day, each site where
+it stood that day (``site_history``), its links as they are (links are not
+dated). Without it every unit is read, dissolved or not — callers that show a
+tree pass today's date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from cmdb.models import AdminUnit, Link, Site
+from cmdb.services.as_of import site_placement_at, unit_in_force
 
 #: Bound of the recursive queries: far deeper than any real tree (province →
 #: district → commune is 3), it only stops a corrupt parent cycle from looping.
@@ -24,12 +31,17 @@ MAX_DEPTH = 16
 
 @dataclass(frozen=True, slots=True)
 class UnitRow:
+    """A unit; ``valid_to`` and ``successor_code`` say when it ended and what took it over."""
+
     id: int
     parent_id: int | None
     code: str
     name: str
     level: str
     kind: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,89 +170,125 @@ def find_unit(roots: Sequence[UnitNode], code: str) -> UnitNode | None:
 # --- reading -----------------------------------------------------------------
 
 
-def get_unit_path(session: Session, code: str) -> list[UnitRow]:
-    """The unit with ``code`` and its ancestors, province first; empty if unknown."""
+def get_unit_path(session: Session, code: str, as_of: date | None = None) -> list[UnitRow]:
+    """The unit with ``code`` (the one in force on ``as_of``; without a date the newest)
+    and its ancestors, province first; empty if unknown. One query."""
     start = sa.select(AdminUnit.id, AdminUnit.parent_id, sa.literal(0).label("up"))
-    chain = start.where(AdminUnit.code == code).cte("chain", recursive=True)
+    chain = start.where(AdminUnit.id == _version_id(code, as_of)).cte("chain", recursive=True)
     parent = aliased(AdminUnit)
     chain = chain.union_all(
         sa.select(parent.id, parent.parent_id, (chain.c.up + 1).label("up")).where(
             parent.id == chain.c.parent_id, chain.c.up < MAX_DEPTH
         )
     )
-    stmt = (
-        sa.select(*_unit_columns())
-        .join(chain, chain.c.id == AdminUnit.id)
-        .order_by(chain.c.up.desc())
-    )
+    stmt = _unit_select().join(chain, chain.c.id == AdminUnit.id).order_by(chain.c.up.desc())
     return [UnitRow(*row) for row in session.execute(stmt)]
 
 
-def load_admin_tree(session: Session, root_id: int | None = None) -> list[UnitNode]:
+def _version_id(code: str, as_of: date | None) -> sa.ScalarSelect[int]:
+    """The id of the unit bearing ``code``: in force on ``as_of``, else the newest
+    (in force now, else the last dissolved) — codes are reused by reforms."""
+    version = aliased(AdminUnit)
+    stmt = sa.select(version.id).where(version.code == code)
+    if as_of is not None:
+        stmt = stmt.where(unit_in_force(as_of, version))
+    newest = (version.valid_to.is_(None).desc(), version.valid_to.desc(), version.id.desc())
+    return stmt.order_by(*newest).limit(1).scalar_subquery()
+
+
+def load_admin_tree(
+    session: Session, root_id: int | None = None, *, as_of: date | None = None
+) -> list[UnitNode]:
     """The whole tree, or the subtree under ``root_id``, in three queries."""
-    unit_ids = _subtree_ids(root_id) if root_id is not None else None
+    unit_ids = _subtree_ids(root_id, as_of) if root_id is not None else None
     return compute_admin_tree(
-        _load_units(session, unit_ids),
-        _load_sites(session, unit_ids),
-        _load_links(session, unit_ids),
+        _load_units(session, unit_ids, as_of),
+        _load_sites(session, unit_ids, as_of),
+        _load_links(session, unit_ids, as_of),
     )
 
 
-def _subtree_ids(root_id: int) -> sa.Select[tuple[int]]:
+def _subtree_ids(root_id: int, as_of: date | None) -> sa.Select[tuple[int]]:
     """Ids of a unit and every unit below it (a recursive CTE: SQLite and PostgreSQL)."""
     start = sa.select(AdminUnit.id, sa.literal(0).label("down")).where(AdminUnit.id == root_id)
     tree = start.cte("subtree", recursive=True)
     child = aliased(AdminUnit)
-    tree = tree.union_all(
-        sa.select(child.id, (tree.c.down + 1).label("down")).where(
-            child.parent_id == tree.c.id, tree.c.down < MAX_DEPTH
-        )
-    )
+    step = [child.parent_id == tree.c.id, tree.c.down < MAX_DEPTH]
+    if as_of is not None:
+        step.append(unit_in_force(as_of, child))
+    tree = tree.union_all(sa.select(child.id, (tree.c.down + 1).label("down")).where(*step))
     return sa.select(tree.c.id)
 
 
-def _unit_columns() -> tuple[sa.ColumnElement[object], ...]:
-    return (
+def _unit_select() -> sa.Select[tuple[object, ...]]:
+    successor = aliased(AdminUnit)
+    return sa.select(
         AdminUnit.id,
         AdminUnit.parent_id,
         AdminUnit.code,
         AdminUnit.name,
         AdminUnit.level,
         AdminUnit.kind,
-    )
+        AdminUnit.valid_from,
+        AdminUnit.valid_to,
+        successor.code,
+    ).outerjoin(successor, successor.id == AdminUnit.successor_id)
 
 
-def _load_units(session: Session, unit_ids: sa.Select[tuple[int]] | None) -> list[UnitRow]:
-    stmt = sa.select(*_unit_columns())
+def _load_units(
+    session: Session, unit_ids: sa.Select[tuple[int]] | None, as_of: date | None
+) -> list[UnitRow]:
+    stmt = _unit_select()
     if unit_ids is not None:
         stmt = stmt.where(AdminUnit.id.in_(unit_ids))
+    if as_of is not None:
+        stmt = stmt.where(unit_in_force(as_of))
     return [UnitRow(*row) for row in session.execute(stmt)]
 
 
-def _load_sites(session: Session, unit_ids: sa.Select[tuple[int]] | None) -> list[SiteRow]:
-    stmt = sa.select(Site.id, Site.admin_unit_id, Site.name, Site.slug, Site.kind, Site.status)
+def _load_sites(
+    session: Session, unit_ids: sa.Select[tuple[int]] | None, as_of: date | None
+) -> list[SiteRow]:
+    if as_of is None:
+        stmt = sa.select(Site.id, Site.admin_unit_id, Site.name, Site.slug, Site.kind, Site.status)
+        unit_col = Site.admin_unit_id
+    else:
+        placed = site_placement_at(as_of)
+        unit_col = placed.c.admin_unit_id
+        stmt = sa.select(Site.id, unit_col, Site.name, Site.slug, placed.c.kind, Site.status).join(
+            placed, placed.c.site_id == Site.id
+        )
     if unit_ids is not None:
-        stmt = stmt.where(Site.admin_unit_id.in_(unit_ids))
+        stmt = stmt.where(unit_col.in_(unit_ids))
     return [SiteRow(*row) for row in session.execute(stmt)]
 
 
-def _load_links(session: Session, unit_ids: sa.Select[tuple[int]] | None) -> list[LinkRow]:
+def _load_links(
+    session: Session, unit_ids: sa.Select[tuple[int]] | None, as_of: date | None
+) -> list[LinkRow]:
     a_site, b_site = aliased(Site), aliased(Site)
     a_unit, b_unit = aliased(AdminUnit), aliased(AdminUnit)
+    if as_of is None:
+        a_unit_id, b_unit_id = a_site.admin_unit_id, b_site.admin_unit_id
+    else:
+        a_placed = site_placement_at(as_of, "a_placement")
+        b_placed = site_placement_at(as_of, "b_placement")
+        a_unit_id, b_unit_id = a_placed.c.admin_unit_id, b_placed.c.admin_unit_id
     capacity = sa.func.coalesce(Link.commit_rate_mbps, Link.port_speed_mbps)
     stmt = (
         sa.select(Link.id, Link.name, Link.network, Link.status, capacity)
         .add_columns(a_site.id, a_site.name, a_site.slug, a_unit.code)
         .add_columns(b_site.id, b_site.name, b_site.slug, b_unit.code)
         .join(a_site, a_site.id == Link.a_site_id)
-        .join(a_unit, a_unit.id == a_site.admin_unit_id)
         .join(b_site, b_site.id == Link.b_site_id)
-        .join(b_unit, b_unit.id == b_site.admin_unit_id)
     )
-    if unit_ids is not None:
-        stmt = stmt.where(
-            sa.or_(a_site.admin_unit_id.in_(unit_ids), b_site.admin_unit_id.in_(unit_ids))
+    if as_of is not None:
+        stmt = stmt.join(a_placed, a_placed.c.site_id == a_site.id).join(
+            b_placed, b_placed.c.site_id == b_site.id
         )
+    stmt = stmt.join(a_unit, a_unit.id == a_unit_id).join(b_unit, b_unit.id == b_unit_id)
+    if unit_ids is not None:
+        stmt = stmt.where(sa.or_(a_unit_id.in_(unit_ids), b_unit_id.in_(unit_ids)))
     return [
         LinkRow(*row[:4], capacity_mbps=float(row[4]), a=SiteRef(*row[5:9]), b=SiteRef(*row[9:13]))
         for row in session.execute(stmt)

@@ -119,7 +119,9 @@ def import_admin_units(
     log_changes: bool = True,
 ) -> ImportResult:
     """Validate every row, then create or update by code; nothing is written if any row is bad."""
-    units = {u.code: u for u in session.scalars(sa.select(AdminUnit))}
+    # Codes are unique among units in force; dissolved ones (a reform) are history.
+    current = sa.select(AdminUnit).where(AdminUnit.valid_to.is_(None))
+    units = {u.code: u for u in session.scalars(current)}
     rows = check_admin_unit_rows(table, {code: u.level for code, u in units.items()})
     code_of = {u.id: code for code, u in units.items()}
     changes: list[tuple[AdminUnit, dict[str, object] | None]] = []

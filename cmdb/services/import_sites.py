@@ -134,7 +134,8 @@ def _coordinates(check: RowCheck) -> dict[str, float | None]:
 
 
 def load_lookups(session: Session) -> Lookups:
-    units = dict(session.execute(sa.select(AdminUnit.code, AdminUnit.id)).all())
+    in_force = AdminUnit.valid_to.is_(None)  # a dissolved unit's code may be reused
+    units = dict(session.execute(sa.select(AdminUnit.code, AdminUnit.id).where(in_force)).all())
     agencies: dict[str, int] = {}
     short: dict[str, list[int]] = {}
     for agency_id, name, short_name in session.execute(

@@ -24,6 +24,7 @@ from cmdb.models import (
     Site,
     StoragePool,
 )
+from cmdb.services.as_of import load_successors, site_placement_at, unit_in_force
 from cmdb.services.provenance import log_change
 
 COMMITTEE_SITE_KINDS = (SiteKind.DISTRICT_OFFICE, SiteKind.COMMUNE_OFFICE)
@@ -92,19 +93,31 @@ def _find_id(
 def _resolve_sites(
     session: Session, sites: dict[str, Any], go_live: date, errors: dict[str, list[str]]
 ) -> list[int]:
+    """Committee sites of the units named, as the inventory stands on ``go_live``.
+
+    Codes name units in force on that day. A code dissolved by then (a request
+    written before a reform, or "every commune of Đà Nẵng that was in Quảng Nam":
+    ``["49"]``) is followed to the units that took it over.
+    """
     units = _units_in_force(session, go_live)
     by_code = {u.code: u for u in units}
     roots: list[AdminUnit] = []
     for i, code in enumerate(sites.get("admin_units", [])):
-        if code in by_code:
-            roots.append(by_code[code])
+        found = [by_code[code]] if code in by_code else load_successors(session, code, go_live)
+        if found:
+            roots.extend(found)
         else:
             errors.setdefault(f"sites.admin_units[{i}]", []).append(
                 f"unknown admin unit code {code!r}"
             )
     levels = {AdminLevel(level) for level in sites.get("levels") or [AdminLevel.COMMUNE]}
     targets = compute_units_at_levels(units, roots, levels)
-    committee_sites = load_committee_sites(session, [u.id for u in targets])
+    if roots and not targets:
+        wanted = ", ".join(sorted(levels))
+        errors.setdefault("sites.admin_units", []).append(
+            f"no unit at level {wanted} under the units named, on {go_live}"
+        )
+    committee_sites = load_committee_sites(session, [u.id for u in targets], on=go_live)
     missing = [u.code for u in targets if u.id not in committee_sites]
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
@@ -121,10 +134,7 @@ def _resolve_sites(
 
 
 def _units_in_force(session: Session, on: date) -> list[AdminUnit]:
-    stmt = sa.select(AdminUnit).where(
-        sa.or_(AdminUnit.valid_from.is_(None), AdminUnit.valid_from <= on),
-        sa.or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to > on),
-    )
+    stmt = sa.select(AdminUnit).where(unit_in_force(on))
     return list(session.scalars(stmt.order_by(AdminUnit.code)))
 
 
@@ -150,21 +160,31 @@ def compute_units_at_levels(
     return sorted((u for u in seen.values() if u.level in levels), key=lambda u: u.code)
 
 
-def load_committee_sites(session: Session, unit_ids: Sequence[int]) -> dict[int, int]:
+def load_committee_sites(
+    session: Session, unit_ids: Sequence[int], *, on: date | None = None
+) -> dict[int, int]:
     """The People's Committee site of each unit: unit id → site id.
 
     It is found through its agency (the committee of that unit), not through the
     site's own admin unit: a district committee stands in a commune of its town.
+    With ``on``, sites are taken as they stood that day (a reform hands old
+    commune offices to the new committees; a request going live before it still
+    reaches the old ones).
     """
     if not unit_ids:
         return {}
+    placed = site_placement_at(on) if on is not None else None
+    site_id = placed.c.site_id if placed is not None else Site.id
+    agency_id = placed.c.agency_id if placed is not None else Site.agency_id
+    kind = placed.c.kind if placed is not None else Site.kind
     stmt = (
-        sa.select(Agency.admin_unit_id, sa.func.min(Site.id))
-        .join(Site, Site.agency_id == Agency.id)
+        sa.select(Agency.admin_unit_id, sa.func.min(site_id))
+        .select_from(placed if placed is not None else Site)
+        .join(Agency, agency_id == Agency.id)
         .where(
             Agency.admin_unit_id.in_(unit_ids),
             Agency.kind.in_(COMMITTEE_AGENCY_KINDS),
-            Site.kind.in_(COMMITTEE_SITE_KINDS),
+            kind.in_(COMMITTEE_SITE_KINDS),
         )
         .group_by(Agency.admin_unit_id)
     )

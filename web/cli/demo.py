@@ -33,20 +33,32 @@ def demo_group() -> None:
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Pretend it is this day (history ends the day before). Default: today.",
+    help="Pretend it is this day (history ends the day before). Default: today, or --as-of.",
 )
-def load(seed: int, reset: bool, today: datetime | None) -> None:
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The structure of this day: from 2025-07-01, after the 2025 reform (Quảng Nam "
+    "merged into Đà Nẵng, Đà Nẵng's DC primary, 2 × 10 Gbps interconnect).",
+)
+def load(seed: int, reset: bool, today: datetime | None, as_of: datetime | None) -> None:
     """Load the demo: admin units, DC, links, systems, two years of history, requests.
 
-    Everything is written in one transaction: an error leaves the database as it was.
+    Without --as-of: the Quảng Nam province before the 2025 reform. Everything is
+    written in one transaction: an error leaves the database as it was.
     """
     url = current_app.config["CMDB_DATABASE_URL"]
     if not schema.is_up_to_date(url):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")
     day: date | None = today.date() if today else None
+    structure: date | None = as_of.date() if as_of else None
     started = time.perf_counter()
     with transaction(get_db().sessions) as session:
-        summary = load_demo(session, seed=seed, today=day, progress=click.echo, replace=reset)
+        summary = load_demo(
+            session, seed=seed, today=day, progress=click.echo, replace=reset, as_of=structure
+        )
         click.echo("committing")
     click.echo(f"demo loaded in {time.perf_counter() - started:.1f} s (seed {seed}):")
     click.echo(str(summary))
