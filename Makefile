@@ -25,7 +25,8 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/cmdb db upgrade
 	$(BIN)/cmdb demo load --reset
-	$(BIN)/cmdb serve --host $(HOST) --port $(PORT)
+	$(BIN)/cmdb demo users
+	CMDB_ANONYMOUS_READ=1 $(BIN)/cmdb serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

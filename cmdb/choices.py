@@ -130,6 +130,7 @@ class Metric(StrEnum):
     IN_MBPS = "in_mbps"
     OUT_MBPS = "out_mbps"
     CPU_UTIL_PCT = "cpu_util_pct"
+    RAM_USED_GB = "ram_used_gb"
 
 
 class RequestStatus(StrEnum):
@@ -155,6 +156,13 @@ class RunStatus(StrEnum):
     FAILED = "failed"
 
 
+class RunKind(StrEnum):
+    """What a run did: build inventory (discovery) or read counters (poll)."""
+
+    DISCOVERY = "discovery"
+    POLL = "poll"
+
+
 class DiscrepancyStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
@@ -168,8 +176,15 @@ class ChangeAction(StrEnum):
 
 
 class Role(StrEnum):
-    """What a user may do: read, change inventory and requests, or administer."""
+    """What a user may do (issue 6); every role may read.
+
+    requester — create and evaluate the requests of their own agency;
+    engineer — edit inventory and run discovery; planner — approve or reject
+    requests and edit capacity settings; admin — everything, and manage users.
+    """
 
     VIEWER = "viewer"
-    OPERATOR = "operator"
+    REQUESTER = "requester"
+    ENGINEER = "engineer"
+    PLANNER = "planner"
     ADMIN = "admin"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATA_DIR = "var"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 def default_database_url(data_dir: str | os.PathLike[str]) -> str:
@@ -27,6 +28,7 @@ class Settings:
     redis_url: str | None = None
     default_language: str = "vi"
     page_size: int = 50
+    anonymous_read: bool = False  # let anyone read the UI and the API without logging in
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +40,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         key = f"CMDB_{field.name.upper()}"
         if env.get(key):
             values[field.name] = env[key]
+            if field.type == "bool":
+                values[field.name] = env[key].strip().lower() in TRUE_WORDS
             if field.type == "int":
                 try:
                     values[field.name] = int(env[key])

@@ -99,7 +99,14 @@ def app(tmp_path: Path):
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
     schema.upgrade(url)
-    app = create_app({"TESTING": True, "CMDB_DATABASE_URL": url, "SECRET_KEY": "test"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "CMDB_DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "CMDB_ANONYMOUS_READ": True,
+        }
+    )
     yield app
 
 

@@ -17,8 +17,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(test_config=test_config))
     db.init_app(app)
 
-    from web import api, ui
+    from web import api, auth, ui
 
+    auth.init_app(app)  # before the blueprints: every page and route is guarded
     ui.init_app(app)
     api.init_app(app)
     return app

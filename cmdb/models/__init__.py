@@ -3,10 +3,12 @@
 from cmdb.models.audit import ChangeLog
 from cmdb.models.capacity import CapacityReservation, ForecastCache
 from cmdb.models.dcim import Device, Interface, Rack
-from cmdb.models.discovery import DiscoveryRun, Discrepancy, Observation
+from cmdb.models.discovery import DiscoveryResult, DiscoveryRun, Discrepancy, Observation
 from cmdb.models.geo import AdminUnit, Agency, Site
+from cmdb.models.history import SiteHistory
 from cmdb.models.links import Link
 from cmdb.models.metrics import Sample, SampleDaily, SampleHourly, Series
+from cmdb.models.polling import PollState
 from cmdb.models.pools import Cluster, StoragePool
 from cmdb.models.requests import RequestEvaluation, ResourceRequest
 from cmdb.models.source import RecordSource
@@ -21,6 +23,7 @@ __all__ = [
     "ChangeLog",
     "Cluster",
     "Device",
+    "DiscoveryResult",
     "DiscoveryRun",
     "Discrepancy",
     "ForecastCache",
@@ -28,6 +31,7 @@ __all__ = [
     "Interface",
     "Link",
     "Observation",
+    "PollState",
     "Rack",
     "RecordSource",
     "RequestEvaluation",
@@ -37,6 +41,7 @@ __all__ = [
     "SampleHourly",
     "Series",
     "Site",
+    "SiteHistory",
     "StoragePool",
     "User",
     "Workload",

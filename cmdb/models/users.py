@@ -20,6 +20,11 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(sa.String(200))
     password_hash: Mapped[str | None] = mapped_column(sa.String(300))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.VIEWER)
+    agency_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agency.id", ondelete="SET NULL"),
+        index=True,
+        doc="A requester's agency: the only one whose requests they may create and evaluate",
+    )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

@@ -16,6 +16,13 @@ from flask_smorest import Api
 from web.api.errors import ErrorSchema
 
 SWAGGER_UI_ASSETS = "vendor/swagger-ui/"
+TOKEN_SCHEME = {
+    "type": "apiKey",
+    "in": "header",
+    "name": "Authorization",
+    "description": "`Token <key>` (`cmdb token create USERNAME`); reads may be anonymous "
+    "when CMDB_ANONYMOUS_READ is on",
+}
 
 
 class HeadroomApi(Api):
@@ -45,17 +52,19 @@ def api_config(app: Flask) -> dict[str, Any]:
         # No call to validator.swagger.io: the DC network may have no Internet.
         "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
         "API_SPEC_OPTIONS": {
+            "components": {"securitySchemes": {"Token": TOKEN_SCHEME}},
+            "security": [{"Token": []}],
             "info": {
                 "description": "Inventory (CMDB) and capacity of the provincial data centre. "
                 "Lists page NetBox-style (`?limit=&offset=` → `{count, next, previous, "
                 "results}`); every error is `{status, message, errors}` with messages per field."
-            }
+            },
         },
     }
 
 
 def init_app(app: Flask) -> None:
-    """Mount the API and its documentation on ``app``."""
+    """Mount the API and its documentation on ``app`` (after ``web.auth``)."""
     from web.api.routes import BLUEPRINTS
 
     for key, value in api_config(app).items():

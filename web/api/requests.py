@@ -25,6 +25,8 @@ from web.api.schemas.requests import (
 )
 from web.api.today import configured_today
 from web.api.transaction import unit_of_work
+from web.auth.identity import actor
+from web.auth.permissions import require_agency, require_agency_named
 from web.db import get_session
 
 blp = ApiBlueprint(
@@ -46,8 +48,10 @@ def evaluate_document() -> dict[str, Any]:
     The answer says whether the DC can host it over its horizon, where, until
     when, and the smallest expansion otherwise.
     """
+    document = json_document()
     with unit_of_work() as session:
-        evaluation = actions.evaluate_document(session, json_document(), today=configured_today())
+        evaluation = actions.evaluate_document(session, document, today=configured_today())
+        require_agency_named(session, document.get("agency"))
         return evaluation.to_dict()
 
 
@@ -71,7 +75,10 @@ def list_requests(args: dict[str, Any]) -> dict[str, Any]:
 def create_request() -> dict[str, Any]:
     """Store a request (status submitted); evaluate it with `POST …/<id>/evaluate`."""
     with unit_of_work() as session:
-        req = actions.submit_request(session, json_document(), today=configured_today())
+        req = actions.submit_request(
+            session, json_document(), today=configured_today(), actor=actor()
+        )
+        require_agency(req.agency_id)  # raises before the commit: nothing is stored
     return present_request(req, None)
 
 
@@ -89,6 +96,7 @@ def get_request(request_id: int) -> dict[str, Any]:
 def evaluate_request(request_id: int) -> dict[str, Any]:
     """Evaluate a stored request against today's inventory and keep the answer."""
     with unit_of_work() as session:
+        require_agency(load_request(session, request_id).agency_id)
         evaluation = actions.evaluate_stored(session, request_id, today=configured_today())
     return present_evaluation(evaluation)
 

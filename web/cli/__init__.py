@@ -48,3 +48,19 @@ main.add_command(import_group)
 main.add_command(capacity_group)
 main.add_command(request_group)
 main.add_command(serve_command)
+
+# Registered last, apart from the block above: issue 9 (administrative reorganisation).
+from web.cli.admin_units import admin_units_group  # noqa: E402
+
+main.add_command(admin_units_group)
+
+from web.cli.discovery import discover_group, poll_command  # noqa: E402 - discovery's commands
+
+main.add_command(discover_group)
+main.add_command(poll_command)
+
+from web.cli.users import demo_users_command, token_group, user_group  # noqa: E402 - issue 6
+
+main.add_command(user_group)
+main.add_command(token_group)
+demo_group.add_command(demo_users_command)

@@ -18,14 +18,18 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from capacity.actions import capacity_report
 from cmdb import schema
+from cmdb.choices import Role
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
 from cmdb.demo.pending_requests import request_specs
 from cmdb.models import ChangeLog, RequestEvaluation, ResourceRequest
 from cmdb.models.capacity import CapacityReservation
+from cmdb.services.tokens import create_token
+from cmdb.services.users import create_user
 from web import create_app
 from web.db import get_db
 
@@ -80,11 +84,29 @@ def app(demo_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
             "CMDB_DATABASE_URL": f"sqlite:///{path}",
             "SECRET_KEY": "test",
             "CMDB_TODAY": DEMO_TODAY,
+            "CMDB_ANONYMOUS_READ": True,
         }
     )
     yield app
     with app.app_context():
         get_db().engine.dispose()
+
+
+def token_for(
+    app: Flask, role: Role, username: str | None = None, agency: str | None = None
+) -> str:
+    """A new user of ``role`` in the app's database, and the key of a token of theirs."""
+    with app.app_context(), transaction(get_db().sessions) as session:
+        user = create_user(session, username or f"test-{role.value}", role, agency=agency)
+        return create_token(session, user)[1]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A client that calls as an admin (``app.test_client()`` calls anonymously)."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Token {token_for(app, Role.ADMIN)}"
+    return client
 
 
 STORED_MODELS = (ResourceRequest, RequestEvaluation, CapacityReservation, ChangeLog)

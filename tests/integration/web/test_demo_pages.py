@@ -24,7 +24,9 @@ def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClien
     with transaction(make_session_factory(engine)) as session:
         load_demo(session, today=date(2026, 1, 15))
     engine.dispose()
-    app: Flask = create_app({"TESTING": True, "CMDB_DATABASE_URL": url})
+    app: Flask = create_app(
+        {"TESTING": True, "CMDB_DATABASE_URL": url, "CMDB_ANONYMOUS_READ": True}
+    )
     yield app.test_client()
 
 

@@ -1,0 +1,126 @@
+"""Generic reads of any table: filtered, searched, ordered pages and single records.
+
+The REST API declares, per resource, which columns filter, search and order;
+this module turns such a declaration plus the caller's values into SQL. It knows
+nothing of HTTP, so the CLI or the UI can list the same way. A page costs a fixed
+number of queries whatever its size: the count, the rows, and one query per
+related table that is loaded (``selectinload``), never one per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import InstrumentedAttribute
+
+from cmdb.errors import NotFoundError
+
+M = TypeVar("M")
+
+
+class Lookup(StrEnum):
+    """How a filter compares (NetBox's suffixes: ``name``, ``name__in``, ``cores__gte`` …)."""
+
+    EXACT = "exact"
+    IN = "in"
+    GTE = "gte"
+    LTE = "lte"
+    ICONTAINS = "ic"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One filter: a column of the model, a lookup and the value(s) to compare with."""
+
+    column: str
+    lookup: Lookup
+    value: Any
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Everything that narrows and orders one page; empty means "all rows by id"."""
+
+    criteria: Sequence[Criterion] = ()
+    search: str | None = None
+    search_columns: Sequence[str] = ()
+    ordering: Sequence[str] = ()  # column names, "-name" for descending
+    loads: Sequence[str] = ()  # relationships to load with the rows
+    limit: int | None = None
+    offset: int = 0
+    extra: Sequence[sa.ColumnElement[bool]] = field(default_factory=tuple)
+
+
+def load_page(session: Session, model: type[M], query: ListQuery) -> tuple[int, list[M]]:
+    """How many rows match in all, and the page of them the query asks for."""
+    where = _where(model, query)
+    total = session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+    stmt = (
+        sa.select(model)
+        .where(*where)
+        .options(*_loads(model, query.loads))
+        .order_by(*_order_by(model, query.ordering))
+        .offset(query.offset)
+        .limit(query.limit)
+    )
+    return total, list(session.scalars(stmt))
+
+
+def load_one(session: Session, model: type[M], object_id: int, loads: Sequence[str] = ()) -> M:
+    """One record by id, with its relations; ``NotFoundError`` names what is missing."""
+    stmt = sa.select(model).where(_column(model, "id") == object_id)
+    found = session.scalars(stmt.options(*_loads(model, loads))).first()
+    if found is None:
+        raise NotFoundError(f"no {model.__tablename__} with id {object_id}")  # type: ignore[attr-defined]
+    return found
+
+
+def _column(model: type[Any], name: str) -> InstrumentedAttribute[Any]:
+    return getattr(model, name)
+
+
+def _where(model: type[Any], query: ListQuery) -> list[sa.ColumnElement[bool]]:
+    where = [_compare(_column(model, c.column), c.lookup, c.value) for c in query.criteria]
+    if query.search:
+        pattern = f"%{_escape_like(query.search)}%"
+        where.append(
+            sa.or_(*(_column(model, c).ilike(pattern, escape="\\") for c in query.search_columns))
+        )
+    return [*where, *query.extra]
+
+
+def _compare(column: Any, lookup: Lookup, value: Any) -> sa.ColumnElement[bool]:
+    if lookup is Lookup.IN:
+        return column.in_(list(value))
+    if lookup is Lookup.GTE:
+        return column >= value
+    if lookup is Lookup.LTE:
+        return column <= value
+    if lookup is Lookup.ICONTAINS:
+        return column.ilike(f"%{_escape_like(str(value))}%", escape="\\")
+    return column == value
+
+
+def _escape_like(text: str) -> str:
+    """The text as a literal inside a LIKE pattern: ``%`` and ``_`` match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _order_by(model: type[Any], ordering: Sequence[str]) -> list[Any]:
+    """The requested order, then the primary key, so that pages never overlap or skip rows."""
+    keys = []
+    for name in ordering:
+        column = _column(model, name.lstrip("-"))
+        keys.append(column.desc() if name.startswith("-") else column.asc())
+    asked = {name.lstrip("-") for name in ordering}
+    keys.extend(c.asc() for c in sa.inspect(model).primary_key if c.key not in asked)
+    return keys
+
+
+def _loads(model: type[Any], names: Sequence[str]) -> list[Any]:
+    return [selectinload(_column(model, name)) for name in names]

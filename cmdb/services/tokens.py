@@ -1,0 +1,69 @@
+"""API tokens: created with a random key shown once, stored as a hash with a prefix.
+
+The key has 160 random bits, so a fast hash (SHA-256) is enough: there is
+nothing to brute-force as there is with a password, and every API call checks
+one. The first eight characters are kept in clear to find the row (and to let a
+person tell their tokens apart); the hash is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cmdb.db import utcnow
+from cmdb.models import ApiToken, User
+
+PREFIX_LENGTH = 8
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_token(
+    session: Session,
+    user: User,
+    *,
+    expires_days: int | None = None,
+    description: str | None = None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token of ``user`` and its key — the only time the key exists in clear."""
+    key = secrets.token_hex(20)
+    now = now or utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        key_prefix=key[:PREFIX_LENGTH],
+        key_hash=hash_key(key),
+        description=description,
+        expires_at=now + timedelta(days=expires_days) if expires_days else None,
+    )
+    session.add(token)
+    session.flush()
+    return token, key
+
+
+def authenticate_token(session: Session, key: str, now: datetime | None = None) -> User | None:
+    """The active user a valid, unexpired key belongs to; None for anything else."""
+    now = now or utcnow()
+    digest = hash_key(key)
+    candidates = session.scalars(
+        sa.select(ApiToken).where(ApiToken.key_prefix == key[:PREFIX_LENGTH])
+    )
+    for token in candidates:
+        if not hmac.compare_digest(token.key_hash, digest):
+            continue
+        expires = token.expires_at
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+        if expires is not None and expires <= now:
+            return None
+        user = session.get(User, token.user_id)
+        return user if user is not None and user.is_active else None
+    return None

@@ -1,0 +1,107 @@
+"""Users: creation, password hashing and checking. Nothing here commits.
+
+Passwords are hashed with scrypt from the standard library (a memory-hard
+scheme, OWASP's recommendation), salted per user; the stored text names its
+parameters so they can be raised later without breaking old hashes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cmdb.choices import Role
+from cmdb.errors import ConflictError, NotFoundError, ValidationError
+from cmdb.models import Agency, User
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (salt and hash base64)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    encode = base64.b64encode
+    return (
+        f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+    )
+
+
+def check_password(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches the stored hash (False for a user without one)."""
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, n, r, p, salt, digest = stored.split("$")
+    candidate = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p)
+    )
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+def create_user(
+    session: Session,
+    username: str,
+    role: Role,
+    *,
+    password: str | None = None,
+    agency: str | None = None,
+    full_name: str | None = None,
+) -> User:
+    """A new active user; a requester must belong to an agency (by name or short name)."""
+    errors: dict[str, list[str]] = {}
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"at least {MIN_PASSWORD_LENGTH} characters"]
+    agency_row = find_agency(session, agency) if agency else None
+    if agency and agency_row is None:
+        errors["agency"] = [f"unknown agency {agency!r}"]
+    if role is Role.REQUESTER and not agency:
+        errors["agency"] = ["a requester belongs to an agency"]
+    if errors:
+        raise ValidationError(errors, "invalid user")
+    if session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+        raise ConflictError(f"user {username!r} already exists")
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name,
+        password_hash=hash_password(password) if password else None,
+        agency_id=agency_row.id if agency_row else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    return user
+
+
+def authenticate_password(session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, else None (never says which was wrong)."""
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.is_active or not check_password(user.password_hash, password):
+        return None
+    return user
+
+
+def find_agency(session: Session, name: str) -> Agency | None:
+    wanted = name.strip().casefold()
+    return next(
+        (a for a in session.scalars(sa.select(Agency)) if agency_named(a, wanted)),
+        None,
+    )
+
+
+def agency_named(agency: Agency, name: str) -> bool:
+    """Whether ``name`` is the agency's name or short name, in any case."""
+    wanted = name.strip().casefold()
+    return wanted in {agency.name.casefold(), (agency.short_name or "").casefold()}

@@ -1,0 +1,127 @@
+"""A read-only app on the demo template database, shared by a whole module.
+
+The generated contract tests only read, so copying the demo file per test (the
+``app`` fixture) would cost minutes for nothing. Tests that write use ``app``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from cmdb.choices import ChangeAction, RunStatus, Source
+from cmdb.db import make_engine, make_session_factory, transaction
+from cmdb.models import Device, DiscoveryRun, Discrepancy, Sample, Series
+from cmdb.services.provenance import log_change
+from tests.integration.api.conftest import DEMO_TODAY
+from web import create_app
+from web.db import get_db
+
+
+def add_audit_rows(session: Session) -> None:
+    """Rows the demo leaves empty (runs, discrepancies, changes, raw samples), two of each.
+
+    Without them the generated tests of those resources would have nothing to filter.
+    """
+    device = session.scalars(sa.select(Device).order_by(Device.id)).first()
+    series = session.scalars(sa.select(Series).order_by(Series.id)).first()
+    assert device is not None and series is not None
+    start = datetime(2026, 1, 14, tzinfo=UTC)
+    for n, (source, status) in enumerate(
+        [(Source.SNMP, RunStatus.SUCCEEDED), (Source.NETBOX, RunStatus.FAILED)]
+    ):
+        session.add(
+            DiscoveryRun(
+                source=source,
+                target=f"10.0.0.{n + 1}",
+                status=status,
+                started_at=start + timedelta(hours=n),
+                finished_at=start + timedelta(hours=n, minutes=5),
+                stats={"devices": n},
+                error="timeout" if status is RunStatus.FAILED else None,
+            )
+        )
+        session.add(
+            Discrepancy(
+                object_type="device",
+                object_id=device.id,
+                field=("serial", "model")[n],
+                values={"snmp": f"A{n}", "netbox": f"B{n}"},
+                opened_at=start + timedelta(hours=n),
+            )
+        )
+        session.add(Sample(series_id=series.id, ts=start + timedelta(minutes=5 * n), value=1.5 + n))
+        log_change(
+            session,
+            actor=("admin", "snmp")[n],
+            action=(ChangeAction.CREATE, ChangeAction.UPDATE)[n],
+            obj=device,
+            object_repr=device.name,
+            before=None if n == 0 else {"serial": "OLD"},
+            after={"serial": device.serial},
+        )
+
+
+@pytest.fixture(scope="module")
+def read_db_file(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("read") / "read.db"
+    shutil.copyfile(demo_db_file, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with transaction(make_session_factory(engine)) as session:
+        add_audit_rows(session)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def read_app(read_db_file: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "CMDB_DATABASE_URL": f"sqlite:///{read_db_file}",
+            "SECRET_KEY": "test",
+            "CMDB_TODAY": DEMO_TODAY,
+            "CMDB_ANONYMOUS_READ": True,
+        }
+    )
+    yield app
+    with app.app_context():
+        get_db().engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def read_client(read_app: Flask) -> FlaskClient:
+    return read_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def read_db(read_app: Flask) -> Iterator[Session]:
+    with read_app.app_context(), get_db().sessions() as session:
+        yield session
+
+
+@contextmanager
+def counting_queries(app: Flask) -> Iterator[Callable[[], int]]:
+    """Count the SQL statements the app's engine runs inside the block."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = get_db().engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield lambda: len(statements)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

@@ -1,0 +1,26 @@
+"""Password hashes and the anonymous-read setting (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cmdb.services.users import check_password, hash_password
+from cmdb.settings import load_settings
+
+
+def test_a_password_hash_checks_only_its_password() -> None:
+    stored = hash_password("correct horse")
+    assert stored.startswith("scrypt$") and "correct" not in stored
+    assert check_password(stored, "correct horse")
+    assert not check_password(stored, "Correct horse")
+    assert hash_password("correct horse") != stored  # salted
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1", True), ("yes", True), ("0", False)])
+def test_anonymous_read_setting(text: str, expected: bool) -> None:
+    environ = {"CMDB_ANONYMOUS_READ": text, "CMDB_DATABASE_URL": "sqlite://"}
+    assert load_settings(environ).anonymous_read is expected
+
+
+def test_anonymous_read_is_off_by_default() -> None:
+    assert load_settings({"CMDB_DATABASE_URL": "sqlite://"}).anonymous_read is False

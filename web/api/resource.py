@@ -1,0 +1,101 @@
+"""One declaration per API resource: what it lists, how it filters, searches and orders.
+
+NetBox keeps a serializer, a filterset and a view per model; here a single
+``Resource`` says it all, and the schemas, the OpenAPI document, the views and
+the contract tests are generated from it — so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from sqlalchemy.orm import RelationshipProperty
+
+from web.api.blueprint import ApiBlueprint
+
+DETAIL_ARG = "object_id"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """An inventory table as the API shows it.
+
+    ``fields`` are column names or many-to-one relationships (shown as
+    ``{id, url, display}``, loaded with the page, never per row); ``filters``
+    are columns, each with the lookups its type allows; ``search`` are the text
+    columns ``q=`` looks in; ``brief`` what ``brief=1`` keeps.
+    """
+
+    path: str  # plural kebab-case: /api/v1/<path>/
+    model: type[Any]
+    fields: tuple[str, ...]
+    filters: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()
+    orderings: tuple[str, ...] = ("id",)
+    brief: tuple[str, ...] = ("id", "url", "name")
+    display: str = "name"
+    description: str = ""
+    detail: bool = True  # False for tables without a single-column id (samples)
+    prefetch: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        """The blueprint's name, hence the endpoints' prefix (``admin_units.detail``)."""
+        return self.path.replace("-", "_")
+
+    @property
+    def label(self) -> str:
+        return self.path.replace("-", " ")
+
+    @cached_property
+    def blueprint(self) -> ApiBlueprint:
+        return ApiBlueprint(
+            self.name, __name__, url_prefix=f"/api/v1/{self.path}", description=self.description
+        )
+
+    @cached_property
+    def relations(self) -> tuple[str, ...]:
+        """The shown fields that are relationships: loaded with every page."""
+        mapper = sa.inspect(self.model)
+        return tuple(name for name in self.fields if name in mapper.relationships)
+
+    @cached_property
+    def loads(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.relations, *self.prefetch)))
+
+    def relationship(self, name: str) -> RelationshipProperty[Any]:
+        return sa.inspect(self.model).relationships[name]
+
+    def column(self, name: str) -> sa.Column[Any]:
+        return sa.inspect(self.model).columns[name]
+
+    @cached_property
+    def schema(self) -> ma.Schema:
+        from web.api.resource_schema import item_schema
+
+        return item_schema(self)()
+
+    @cached_property
+    def brief_schema(self) -> ma.Schema:
+        from web.api.resource_schema import item_schema
+
+        return item_schema(self)(only=self.brief)
+
+    @cached_property
+    def args_schema(self) -> type[ma.Schema]:
+        from web.api.resource_args import list_args_schema
+
+        return list_args_schema(self)
+
+
+REGISTRY: dict[type[Any], Resource] = {}
+
+
+def declare(resource: Resource) -> Resource:
+    """Register a resource so that relations to its model link to it."""
+    REGISTRY[resource.model] = resource
+    return resource

@@ -1,0 +1,298 @@
+"""Every inventory resource of the API, declared once (see ``web.api.resource``).
+
+Read one entry to know a resource's whole contract: what it shows, what filters
+it (and the lookups follow from each column's type), what ``q=`` searches, how
+it orders and what ``brief=1`` keeps. The contract tests are generated from this
+tuple, so a resource added here is tested without another line.
+"""
+
+from __future__ import annotations
+
+from cmdb.models import (
+    AdminUnit,
+    Agency,
+    ChangeLog,
+    Cluster,
+    Device,
+    DiscoveryRun,
+    Discrepancy,
+    InformationSystem,
+    Interface,
+    Link,
+    Rack,
+    Sample,
+    Series,
+    Site,
+    StoragePool,
+    Workload,
+)
+from web.api.resource import Resource, declare
+
+
+def names(text: str) -> tuple[str, ...]:
+    """Field names, space-separated: a declaration reads on a few lines."""
+    return tuple(text.split())
+
+
+ADMIN_UNITS = declare(
+    Resource(
+        path="admin-units",
+        model=AdminUnit,
+        description="The administrative tree: province, districts, communes (GSO codes).",
+        fields=names("id url code name level kind parent valid_from valid_to"),
+        filters=names("id code name level kind parent_id valid_from valid_to"),
+        search=names("code name"),
+        orderings=names("id code name level"),
+        brief=names("id url code name"),
+    )
+)
+
+AGENCIES = declare(
+    Resource(
+        path="agencies",
+        model=Agency,
+        description="Owner organisations: Sở, ban, ngành, People's Committees.",
+        fields=names("id url name short_name kind admin_unit created_at updated_at"),
+        filters=names("id name short_name kind admin_unit_id"),
+        search=names("name short_name"),
+        orderings=names("id name short_name kind"),
+        brief=names("id url name short_name"),
+    )
+)
+
+SITES = declare(
+    Resource(
+        path="sites",
+        model=Site,
+        description="Places with equipment: the DC, offices, communes, points of presence.",
+        fields=names(
+            "id url name slug kind status admin_unit agency address latitude longitude created_at "
+            "updated_at"
+        ),
+        filters=names("id name slug kind status admin_unit_id agency_id"),
+        search=names("name slug address"),
+        orderings=names("id name slug kind status"),
+        brief=names("id url name slug"),
+    )
+)
+
+RACKS = declare(
+    Resource(
+        path="racks",
+        model=Rack,
+        description="Racks of a site.",
+        fields=names("id url name site u_height power_kw created_at updated_at"),
+        filters=names("id name site_id u_height power_kw"),
+        search=names("name"),
+        orderings=names("id name u_height"),
+    )
+)
+
+DEVICES = declare(
+    Resource(
+        path="devices",
+        model=Device,
+        description="Servers, storage arrays, switches, routers and firewalls, with their specs.",
+        fields=names(
+            "id url name role status manufacturer model serial management_address site rack "
+            "rack_position_u cores ram_gb raw_storage_tb cluster storage_pool created_at "
+            "updated_at"
+        ),
+        filters=names(
+            "id name role status manufacturer model serial management_address site_id rack_id "
+            "cluster_id storage_pool_id cores ram_gb raw_storage_tb created_at updated_at"
+        ),
+        search=names("name serial management_address model"),
+        orderings=names("id name role status cores ram_gb created_at"),
+        brief=names("id url name role"),
+    )
+)
+
+INTERFACES = declare(
+    Resource(
+        path="interfaces",
+        model=Interface,
+        description="Network interfaces of devices.",
+        fields=names(
+            "id url device name description if_index speed_mbps mac_address ip_addresses enabled "
+            "created_at updated_at"
+        ),
+        filters=names("id device_id name if_index speed_mbps mac_address enabled"),
+        search=names("name description mac_address"),
+        orderings=names("id name device_id speed_mbps"),
+        brief=names("id url device name"),
+    )
+)
+
+LINKS = declare(
+    Resource(
+        path="links",
+        model=Link,
+        description="Circuits between sites, by network (internet, TSLCD, WAN, MAN, LAN).",
+        fields=names(
+            "id url name network status a_site b_site a_interface b_interface commit_rate_mbps "
+            "port_speed_mbps provider circuit_id ceiling_pct created_at updated_at"
+        ),
+        filters=names(
+            "id name network status a_site_id b_site_id commit_rate_mbps port_speed_mbps provider "
+            "circuit_id"
+        ),
+        search=names("name provider circuit_id"),
+        orderings=names("id name network commit_rate_mbps port_speed_mbps"),
+        brief=names("id url name network"),
+    )
+)
+
+CLUSTERS = declare(
+    Resource(
+        path="clusters",
+        model=Cluster,
+        description="Compute pools: hosts, allocation ratios, HA reserve, certification.",
+        fields=names(
+            "id url name description site cpu_ratio ram_ratio ha_reserve_hosts max_security_level "
+            "zones ceiling_pct created_at updated_at"
+        ),
+        filters=names("id name site_id max_security_level cpu_ratio ceiling_pct"),
+        search=names("name description"),
+        orderings=names("id name max_security_level"),
+    )
+)
+
+STORAGE_POOLS = declare(
+    Resource(
+        path="storage-pools",
+        model=StoragePool,
+        description="Storage pools: raw capacity, protection scheme, planning ceiling.",
+        fields=names(
+            "id url name kind site protection raw_tb ceiling_pct max_security_level created_at "
+            "updated_at"
+        ),
+        filters=names("id name kind site_id protection raw_tb max_security_level"),
+        search=names("name"),
+        orderings=names("id name raw_tb"),
+    )
+)
+
+INFORMATION_SYSTEMS = declare(
+    Resource(
+        path="information-systems",
+        model=InformationSystem,
+        description="Information systems (HTTT/CSDL) with their owner and security level.",
+        fields=names(
+            "id url name code description agency security_level zones status created_at updated_at"
+        ),
+        filters=names("id name code agency_id security_level status"),
+        search=names("name code description"),
+        orderings=names("id name code security_level"),
+        brief=names("id url name code"),
+    )
+)
+
+WORKLOADS = declare(
+    Resource(
+        path="workloads",
+        model=Workload,
+        description="Virtual machines of information systems, on a cluster and a pool.",
+        fields=names(
+            "id url name information_system vcpu ram_gb disk_gb cluster storage_pool status "
+            "created_at updated_at"
+        ),
+        filters=names(
+            "id name information_system_id cluster_id storage_pool_id vcpu ram_gb disk_gb status"
+        ),
+        search=names("name"),
+        orderings=names("id name vcpu ram_gb disk_gb"),
+    )
+)
+
+SERIES = declare(
+    Resource(
+        path="series",
+        model=Series,
+        description="Time series: one per (object, metric); samples and rollups belong to one.",
+        fields=names(
+            "id url object_type object_id metric unit last_sample_at daily_through daily_count"
+        ),
+        filters=names("id object_type object_id metric last_sample_at"),
+        orderings=names("id object_id last_sample_at"),
+        brief=names("id url object_type object_id metric"),
+        display="metric",
+    )
+)
+
+SAMPLES = declare(
+    Resource(
+        path="samples",
+        model=Sample,
+        description="Raw time-series points; filter by `series_id` and `ts__gte`/`ts__lte`.",
+        fields=names("series_id ts value"),
+        filters=names("series_id ts value"),
+        orderings=names("series_id ts"),
+        brief=names("series_id ts value"),
+        detail=False,
+    )
+)
+
+DISCOVERY_RUNS = declare(
+    Resource(
+        path="discovery-runs",
+        model=DiscoveryRun,
+        description="Discovery, polling and sync runs: status, progress and result.",
+        fields=names("id url source target status started_at finished_at stats error"),
+        filters=names("id source target status started_at finished_at"),
+        search=names("target error"),
+        orderings=names("id started_at finished_at"),
+        brief=names("id url source status"),
+        display="target",
+    )
+)
+
+DISCREPANCIES = declare(
+    Resource(
+        path="discrepancies",
+        model=Discrepancy,
+        description="Fields on which sources disagree, with every source's value.",
+        fields=names("id url object_type object_id field values status opened_at resolved_at note"),
+        filters=names("id object_type object_id field status opened_at"),
+        search=names("field note"),
+        orderings=names("id opened_at object_type"),
+        brief=names("id url object_type object_id field status"),
+        display="field",
+    )
+)
+
+CHANGES = declare(
+    Resource(
+        path="changes",
+        model=ChangeLog,
+        description="The change log: who changed which record, when, from what to what.",
+        fields=names(
+            "id url at user_id actor action object_type object_id object_repr before after "
+            "correlation_id"
+        ),
+        filters=names("id at user_id actor action object_type object_id"),
+        search=names("object_repr actor"),
+        orderings=names("id at"),
+        brief=names("id url at actor action object_type object_id"),
+        display="object_repr",
+    )
+)
+
+RESOURCES: tuple[Resource, ...] = (
+    ADMIN_UNITS,
+    AGENCIES,
+    SITES,
+    RACKS,
+    DEVICES,
+    INTERFACES,
+    LINKS,
+    CLUSTERS,
+    STORAGE_POOLS,
+    INFORMATION_SYSTEMS,
+    WORKLOADS,
+    SERIES,
+    SAMPLES,
+    DISCOVERY_RUNS,
+    DISCREPANCIES,
+    CHANGES,
+)

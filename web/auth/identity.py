@@ -1,0 +1,39 @@
+"""Who is calling: a user from an API token (``Authorization: Token <key>``) or the session.
+
+Loaded once per request into ``g``; views and permission checks read it from here.
+"""
+
+from __future__ import annotations
+
+from flask import g, request, session
+
+from cmdb.models import User
+from cmdb.services.tokens import authenticate_token
+from web.db import get_session
+
+SESSION_KEY = "user_id"
+
+
+def load_identity() -> None:
+    """Set ``g.user`` (or None) and ``g.by_token``; a bad token is remembered, not raised yet."""
+    g.user, g.by_token, g.bad_token = None, False, False
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, key = header.partition(" ")
+        user = authenticate_token(get_session(), key.strip()) if scheme == "Token" else None
+        g.user, g.by_token, g.bad_token = user, user is not None, user is None
+        return
+    user_id = session.get(SESSION_KEY)
+    if user_id is not None:
+        user = get_session().get(User, user_id)
+        g.user = user if user is not None and user.is_active else None
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def actor() -> str:
+    """The name the change log records for the current caller."""
+    user = current_user()
+    return user.username if user is not None else "anonymous"
