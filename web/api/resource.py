@@ -40,6 +40,7 @@ class Resource:
     display: str = "name"
     description: str = ""
     detail: bool = True  # False for tables without a single-column id (samples)
+    dated: bool = False  # has valid_from/valid_to: ``?as_of=D`` keeps the rows in force on D
     prefetch: tuple[str, ...] = field(default=())
 
     @property

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
+from cmdb.services.as_of import unit_in_force
 from cmdb.services.listing import Criterion, ListQuery, Lookup
 from web.api.pagination import PageArgsSchema
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from web.api.resource import Resource
 
 SEPARATOR = "__"
-RESERVED = frozenset({"limit", "offset", "q", "ordering", "brief"})
+RESERVED = frozenset({"limit", "offset", "q", "ordering", "brief", "as_of"})
 
 
 class DateOrDateTime(fields.DateTime):
@@ -115,6 +116,10 @@ def list_args_schema(resource: Resource) -> type[ma.Schema]:
         fields.String(validate=validate.OneOf(ordering_values(resource))),
         metadata={"description": "Comma-separated columns, `-` for descending"},
     )
+    if resource.dated:
+        declared["as_of"] = fields.Date(
+            metadata={"description": "Only the rows in force on this day (YYYY-MM-DD)"}
+        )
     declared["brief"] = fields.Boolean(
         load_default=False, metadata={"description": f"Only {', '.join(resource.brief)}"}
     )
@@ -138,4 +143,5 @@ def list_query(resource: Resource, args: dict[str, Any]) -> ListQuery:
         loads=resource.loads,
         limit=args["limit"],
         offset=args["offset"],
+        extra=(unit_in_force(args["as_of"], resource.model),) if args.get("as_of") else (),
     )

@@ -44,6 +44,7 @@ ADMIN_UNITS = declare(
         search=names("code name"),
         orderings=names("id code name level"),
         brief=names("id url code name"),
+        dated=True,
     )
 )
 
