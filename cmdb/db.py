@@ -82,14 +82,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    session = factory()
+def committing(session: Session) -> Iterator[Session]:
+    """Commit ``session`` when the block ends, roll it back on any error."""
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    finally:
-        session.close()
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A new session that commits on success, rolls back on any error, and is closed."""
+    with factory() as session, committing(session):
+        yield session

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from cmdb.db import committing
 from web.db import get_session
 
 
@@ -17,10 +18,5 @@ def unit_of_work() -> Iterator[Session]:
     The capacity actions never commit (callers own the transaction), so a failed
     approval or a request rejected half-way leaves nothing written.
     """
-    session = get_session()
-    try:
+    with committing(get_session()) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
