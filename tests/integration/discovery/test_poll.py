@@ -131,20 +131,39 @@ def _counter(agent, oid: str) -> int:
 
 def test_a_32_bit_wrap_gives_the_true_rate_not_a_spike(session, poll_agent):
     """Polled about 3 s apart around the wrap: within the 6.9 s a 5G port needs to wrap a
-    32-bit counter (a longer interval would be ambiguous, and is dropped)."""
+    32-bit counter (a longer interval would be ambiguous, and is dropped).
+
+    On a loaded machine the first poll can land after the wrap; then the attempt is
+    forgotten (poll state and samples) and made again on the next wrap, at most 3 times.
+    """
     device = _discover(session, poll_agent)
     ens33 = _interface(device, "ens33")
-    now = _counter(poll_agent, "1.3.6.1.2.1.2.2.1.10.3")
-    time.sleep(max(0.0, (2**32 - 1 - now) / WRAP_RATE_BPS - 2.5))  # poll before the wrap
-    _poll(session, poll_agent.profile)
-    before = session.get(PollState, device.id).counters["if.3.in"]
-    time.sleep(3)  # and after it
-    _poll(session, poll_agent.profile)
-    session.expire_all()
-    after = session.get(PollState, device.id).counters["if.3.in"]
-    assert after < before  # the counter did wrap between the polls
+    for _attempt in range(3):
+        before, after = _poll_around_the_wrap(session, poll_agent, device.id)
+        if after < before:  # the counter did wrap between the polls
+            break
+        _forget_polls(session, device.id)
+    assert after < before
     [rate] = _values(session, ResourceKind.INTERFACE, ens33.id, Metric.IN_MBPS)
     assert rate == pytest.approx(WRAP_RATE_BPS * 8 / 1e6, rel=0.05)
+
+
+def _poll_around_the_wrap(session: Session, agent, device_id: int) -> tuple[int, int]:
+    now = _counter(agent, "1.3.6.1.2.1.2.2.1.10.3")
+    time.sleep(max(0.0, (2**32 - 1 - now) / WRAP_RATE_BPS - 2.5))  # poll before the wrap
+    _poll(session, agent.profile)
+    before = session.get(PollState, device_id).counters["if.3.in"]
+    time.sleep(3)  # and after it
+    _poll(session, agent.profile)
+    session.expire_all()
+    return before, session.get(PollState, device_id).counters["if.3.in"]
+
+
+def _forget_polls(session: Session, device_id: int) -> None:
+    session.execute(sa.delete(PollState).where(PollState.device_id == device_id))
+    session.execute(sa.delete(Sample))
+    session.flush()
+    session.expire_all()
 
 
 def test_a_restarted_agent_stores_no_spike_then_polls_on(session, poll_agent):
