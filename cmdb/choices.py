@@ -150,6 +150,7 @@ class Verdict(StrEnum):
 
 
 class RunStatus(StrEnum):
+    QUEUED = "queued"  # a background job waiting for a worker
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     PARTIAL = "partial"
@@ -157,16 +158,35 @@ class RunStatus(StrEnum):
 
 
 class RunKind(StrEnum):
-    """What a run did: build inventory (discovery) or read counters (poll)."""
+    """What a run did: build inventory (discovery), read counters (poll), sync from
+    NetBox (sync), take a host's Ansible facts (facts) or compare sources (audit)."""
 
     DISCOVERY = "discovery"
     POLL = "poll"
+    SYNC = "sync"
+    FACTS = "facts"
+    AUDIT = "audit"
 
 
 class DiscrepancyStatus(StrEnum):
+    """open → acknowledged (a person saw it, with a comment) → resolved (sources agree
+    again, set automatically); ignored is kept for rows written before acknowledgement."""
+
     OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"
     IGNORED = "ignored"
+
+
+class DiscrepancyKind(StrEnum):
+    """What sort of disagreement a discrepancy is (the audit's filter)."""
+
+    MISMATCH = "mismatch"  # two sources give one field different values
+    NOT_ON_NETWORK = "not_on_network"  # documented (NetBox) but not answering SNMP
+    NOT_IN_NETBOX = "not_in_netbox"  # answering on the network, absent from NetBox
+    SPEED_VS_COMMIT = "speed_vs_commit"  # interface speed below a circuit's commit rate
+    VM_SIZING = "vm_sizing"  # a VM's size in NetBox/records vs what the host reports
+    HOST_SIZING = "host_sizing"  # a host's cores/RAM in NetBox vs SNMP/Ansible
 
 
 class ChangeAction(StrEnum):

@@ -11,12 +11,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import ChangeAction, DeviceRole, DiscrepancyStatus, Network, Source
+from cmdb.choices import ChangeAction, DeviceRole, DiscrepancyKind, Network, Source
 from cmdb.db import utcnow
-from cmdb.models import Device, DiscoveryRun, Discrepancy, Interface, Link, Observation
+from cmdb.models import Device, DiscoveryRun, Interface, Link, Observation
+from cmdb.services.discrepancies import raise_discrepancy
 from cmdb.services.provenance import log_change, mark_seen
 from discovery.plan import CREATE, UPDATE, DevicePlan, DiscrepancyPlan, LinkEnd, LinkPlan, Plan
 
@@ -97,24 +97,17 @@ def _log_device(session: Session, device: Device, p: DevicePlan) -> None:
 
 
 def _open_discrepancy(session: Session, device: Device, d: DiscrepancyPlan) -> None:
-    """One open discrepancy per (record, field): a newer disagreement updates its values."""
+    """One unsettled discrepancy per (record, field): a newer disagreement updates its values."""
     obj_id = device.id
     if d.object_type == "interface":
         obj_id = next(i.id for i in device.interfaces if i.name == d.interface_name)
-    values = {"inventory": d.inventory, "snmp": d.snmp}
-    existing = session.scalars(
-        sa.select(Discrepancy).where(
-            Discrepancy.object_type == d.object_type,
-            Discrepancy.object_id == obj_id,
-            Discrepancy.field == d.field,
-            Discrepancy.status == DiscrepancyStatus.OPEN,
-        )
-    ).one_or_none()
-    if existing is not None:
-        existing.values = values
-        return
-    session.add(
-        Discrepancy(object_type=d.object_type, object_id=obj_id, field=d.field, values=values)
+    raise_discrepancy(
+        session,
+        kind=DiscrepancyKind.MISMATCH,
+        object_type=d.object_type,
+        object_id=obj_id,
+        field=d.field,
+        values={"inventory": d.inventory, "snmp": d.snmp},
     )
 
 

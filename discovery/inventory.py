@@ -7,8 +7,9 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from cmdb.choices import DiscrepancyStatus, SiteKind, Source
+from cmdb.choices import SiteKind, Source
 from cmdb.models import Device, Discrepancy, Interface, Link, RecordSource, Site
+from cmdb.services.discrepancies import UNSETTLED
 from discovery.known import Inventory, KnownDevice, KnownInterface, KnownLink, KnownSite
 
 
@@ -29,9 +30,7 @@ def load_known(session: Session) -> Inventory:
     )
     opened = {
         (d.object_type, d.object_id, d.field): d.values
-        for d in session.scalars(
-            sa.select(Discrepancy).where(Discrepancy.status == DiscrepancyStatus.OPEN)
-        )
+        for d in session.scalars(sa.select(Discrepancy).where(Discrepancy.status.in_(UNSETTLED)))
     }
     return Inventory(devices, links, sites, opened)
 

@@ -3,7 +3,8 @@
 # anyone else is told what to install. The list grows with the real peers (snmpd, chromium, …).
 set -euo pipefail
 
-packages=(postgresql-client snmpd snmp)  # snmp: snmpget/snmpbulkwalk (tests, bench)
+# snmp: snmpget/snmpbulkwalk (tests, bench); chromium: browser tests; wrk: bench_api load
+packages=(postgresql-client snmpd snmp redis-server chromium wrk)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cmdb.choices import DiscrepancyStatus, RunKind, RunStatus, Source
+from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, RunKind, RunStatus, Source
 from cmdb.db import Base, enum_column, utcnow
 
 
@@ -26,6 +26,13 @@ class DiscoveryRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     stats: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # A background job's handle and progress, readable while the run goes on (issue 6).
+    job_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    requested_by: Mapped[str | None] = mapped_column(sa.String(100))
+    parameters: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, doc="Job arguments")
+    progress_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    progress_total: Mapped[int | None]
+    progress_message: Mapped[str | None] = mapped_column(sa.String(200))
 
     observations: Mapped[list[Observation]] = relationship(
         back_populates="run", cascade="all, delete-orphan"
@@ -83,12 +90,23 @@ class Observation(Base):
 
 
 class Discrepancy(Base):
-    """Sources disagree on one field of one record; ``values`` holds each source's value."""
+    """Sources disagree on one field of one record; ``values`` holds each source's value.
+
+    ``opened_at`` is when it was first seen, ``last_seen_at`` when a source last
+    confirmed it; ``note`` is the acknowledging person's comment. Write through
+    ``cmdb.services.discrepancies`` (one unsettled row per object, field and kind).
+    """
 
     __tablename__ = "discrepancy"
     __table_args__ = (sa.Index("ix_discrepancy_object", "object_type", "object_id", "field"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DiscrepancyKind] = mapped_column(
+        enum_column(DiscrepancyKind),
+        default=DiscrepancyKind.MISMATCH,
+        server_default=DiscrepancyKind.MISMATCH.value,
+        index=True,
+    )
     object_type: Mapped[str] = mapped_column(sa.String(40))
     object_id: Mapped[int]
     field: Mapped[str] = mapped_column(sa.String(60))
@@ -97,5 +115,8 @@ class Discrepancy(Base):
         enum_column(DiscrepancyStatus), default=DiscrepancyStatus.OPEN, index=True
     )
     opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    acknowledged_by: Mapped[str | None] = mapped_column(sa.String(100))
     note: Mapped[str | None] = mapped_column(sa.Text)
