@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: demo test test-fast lint venv system-deps bench clean
+.PHONY: demo test test-fast lint venv system-deps bench clean translations translations-extract
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,17 @@ venv: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
-demo: $(STAMP)
+# Compiled catalogues (.mo) are build output, never committed; the .po files are the source.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d web/translations
+
+# After adding text: refresh the .po files from the code and templates, then translate them.
+translations-extract: $(STAMP)
+	mkdir -p var
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o var/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i var/messages.pot -d web/translations
+
+demo: $(STAMP) translations
 	$(BIN)/cmdb db upgrade
 	$(BIN)/cmdb demo load --reset
 	$(BIN)/cmdb demo users
@@ -33,11 +43,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: $(STAMP) system-deps lint
+test: $(STAMP) system-deps lint translations
 	$(BIN)/pytest
 
 # The quick tier while you work: no PostgreSQL, no slow peers.
-test-fast: $(STAMP)
+test-fast: $(STAMP) translations
 	$(BIN)/pytest -m "not slow and not postgres" -q -x
 
 bench: $(STAMP)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from web import i18n
+
 bp = Blueprint("ui", __name__)
 
 # Importing the page modules registers their routes on ``bp``.
@@ -19,12 +21,9 @@ PAGES = (overview, admin_units, devices)
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and the template helpers on ``app``.
 
-    Templates mark their text with ``_()`` already; until the catalogues exist
-    (Flask-Babel, a later issue) null translations make ``_`` the identity, and
-    Flask-Babel replaces them without any template changing.
+    Templates mark their text with ``_()``; Flask-Babel (``web.i18n``) supplies it.
     """
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
     assets.init_app(app)

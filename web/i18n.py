@@ -1,0 +1,35 @@
+"""Vietnamese and English (Flask-Babel): which language a request is answered in.
+
+The choice, in order: the ``lang`` the user picked (kept in the session; the UI also
+stores it on the user), then the browser's Accept-Language, then ``CMDB_DEFAULT_LANGUAGE``.
+Catalogues live in ``web/translations/<lang>/LC_MESSAGES/messages.po``; ``make
+translations`` (run by ``make venv``, ``make demo`` and ``make test``) compiles them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel
+
+LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+SESSION_KEY = "lang"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    chosen = session.get(SESSION_KEY)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    best = request.accept_languages.best_match(LANGUAGES.keys())
+    if best:
+        return best
+    default = current_app.config.get("CMDB_DEFAULT_LANGUAGE", "vi")
+    return default if default in LANGUAGES else "vi"
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES)
