@@ -63,6 +63,9 @@ class Workload(SourcedMixin, Base):
     vcpu: Mapped[int]
     ram_gb: Mapped[float]
     disk_gb: Mapped[float] = mapped_column(default=0.0)
+    management_address: Mapped[str | None] = mapped_column(
+        sa.String(80), doc="The VM's primary address (NetBox primary IP; Ansible's target)"
+    )
     cluster_id: Mapped[int] = mapped_column(
         sa.ForeignKey("cluster.id", ondelete="RESTRICT"), index=True
     )

@@ -1,7 +1,7 @@
 """discrepancy kinds and acknowledgement, run progress
 
 Discrepancies get a kind (the audit's filter), a last-seen time and an acknowledgement
-(who, when; the comment is ``note``); runs get a queued status, the sync/facts/audit
+(who, when; the comment is ``note``); workloads get a management address; runs get a queued status, the sync/facts/audit
 kinds, and a background job's id, parameters and progress. The CHECKs on the widened
 enums are dropped and created again (SQLite rebuilds the table in batch mode).
 
@@ -80,6 +80,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_by", sa.String(length=100), nullable=True))
         batch_op.create_index(batch_op.f("ix_discrepancy_kind"), ["kind"], unique=False)
+    with op.batch_alter_table("workload", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("management_address", sa.String(length=80), nullable=True))
     _checks(RUN_KINDS, RUN_STATUSES, STATUSES)
 
 
@@ -88,6 +90,8 @@ def downgrade() -> None:
     op.execute(sa.text("UPDATE discovery_run SET status = 'failed' WHERE status = 'queued'"))
     op.execute(sa.text("UPDATE discrepancy SET status = 'open' WHERE status = 'acknowledged'"))
     _checks(RUN_KINDS_OLD, RUN_STATUSES_OLD, STATUSES_OLD)
+    with op.batch_alter_table("workload", schema=None) as batch_op:
+        batch_op.drop_column("management_address")
     with op.batch_alter_table("discrepancy", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_discrepancy_discrepancy_kind"), type_="check")
         batch_op.drop_index(batch_op.f("ix_discrepancy_kind"))
