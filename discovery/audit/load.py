@@ -1,0 +1,200 @@
+"""The database → each record's view for the audit, in a fixed number of queries.
+
+Seven statements whatever the size of the inventory: devices, interfaces, links,
+record sources, the latest observation per record and source, people's edits and
+the latest successful NetBox sync. Never one query per record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cmdb.choices import ChangeAction, RunKind, RunStatus, Source
+from cmdb.models import (
+    ChangeLog,
+    Device,
+    DiscoveryRun,
+    Interface,
+    Link,
+    Observation,
+    RecordSource,
+    User,
+)
+from discovery.audit.compare import MISMATCH_FIELDS
+from discovery.audit.records import DEVICE, INTERFACE, LINK, OBJECT_TYPES, RecordView, Seen
+
+Key = tuple[str, int]
+
+
+def load_views(session: Session) -> list[RecordView]:
+    """Every device, interface and link with what each source said of it."""
+    seen = load_seen(session)
+    observed = load_observed(session)
+    manual = load_manual(session)
+
+    def view(object_type: str, object_id: int, record: dict[str, Any], **kw: Any) -> RecordView:
+        key = (object_type, object_id)
+        return RecordView(
+            object_type=object_type,
+            object_id=object_id,
+            record=record,
+            observed=observed.get(key, {}),
+            seen=seen.get(key, {}),
+            manual=_still_current(manual.get(key, {}), record),
+            **kw,
+        )
+
+    devices = session.execute(
+        sa.select(
+            Device.id,
+            Device.name,
+            Device.status,
+            Device.management_address,
+            Device.serial,
+            Device.model,
+            Device.manufacturer,
+        )
+    ).mappings()
+    views = [view(DEVICE, row["id"], _plain(row)) for row in devices]
+    speeds: dict[int, int | None] = {}
+    interfaces = session.execute(
+        sa.select(
+            Interface.id,
+            Interface.device_id,
+            Interface.name,
+            Interface.speed_mbps,
+            Interface.mac_address,
+        )
+    ).mappings()
+    for row in interfaces:
+        speeds[row["id"]] = row["speed_mbps"]
+        views.append(view(INTERFACE, row["id"], _plain(row), parent_id=row["device_id"]))
+    links = session.execute(
+        sa.select(
+            Link.id,
+            Link.name,
+            Link.status,
+            Link.commit_rate_mbps,
+            Link.port_speed_mbps,
+            Link.a_interface_id,
+            Link.b_interface_id,
+        )
+    ).mappings()
+    for row in links:
+        ends = [i for i in (row["a_interface_id"], row["b_interface_id"]) if i is not None]
+        record = _plain(row) | {
+            "a_speed_mbps": speeds.get(row["a_interface_id"]),
+            "b_speed_mbps": speeds.get(row["b_interface_id"]),
+            "ends_seen_by_snmp": bool(ends)
+            and all(Source.SNMP.value in seen.get((INTERFACE, i), {}) for i in ends),
+        }
+        views.append(view(LINK, row["id"], record))
+    return views
+
+
+def load_netbox_synced_at(session: Session) -> datetime | None:
+    """When the latest successful NetBox sync began (None: none ever succeeded)."""
+    return _aware(
+        session.scalar(
+            sa.select(sa.func.max(DiscoveryRun.started_at)).where(
+                DiscoveryRun.source == Source.NETBOX,
+                DiscoveryRun.kind == RunKind.SYNC,
+                DiscoveryRun.status == RunStatus.SUCCEEDED,
+            )
+        )
+    )
+
+
+def load_seen(session: Session) -> dict[Key, dict[str, Seen]]:
+    rows = session.scalars(
+        sa.select(RecordSource).where(RecordSource.object_type.in_(OBJECT_TYPES))
+    )
+    out: dict[Key, dict[str, Seen]] = defaultdict(dict)
+    for rs in rows:
+        first, last = _aware(rs.first_seen_at), _aware(rs.last_seen_at)
+        assert first is not None and last is not None
+        out[(rs.object_type, rs.object_id)][rs.source.value] = Seen(first, last)
+    return out
+
+
+def load_observed(session: Session) -> dict[Key, dict[str, dict[str, Any]]]:
+    """The latest observation of each record by each source, as canonical fields."""
+    latest = (
+        sa.select(sa.func.max(Observation.id).label("id"))
+        .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
+        .where(Observation.object_type.in_(OBJECT_TYPES), Observation.object_id.isnot(None))
+        .group_by(Observation.object_type, Observation.object_id, DiscoveryRun.source)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            Observation.object_type, Observation.object_id, DiscoveryRun.source, Observation.data
+        )
+        .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
+        .where(Observation.id.in_(sa.select(latest.c.id)))
+    )
+    out: dict[Key, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for object_type, object_id, source, data in rows:
+        out[(object_type, object_id)][source.value] = observed_fields(source, data or {})
+    return out
+
+
+def observed_fields(source: Source, data: Mapping[str, Any]) -> dict[str, Any]:
+    """An observation's fields by canonical name: the contract's ``fields``, or SNMP's shape."""
+    if isinstance(data.get("fields"), Mapping):
+        return dict(data["fields"])
+    if source is not Source.SNMP:
+        return {}
+    system, chassis = data.get("system") or {}, data.get("chassis") or {}
+    return {
+        "name": system.get("name"),
+        "serial": chassis.get("serial"),
+        "model": chassis.get("model"),
+        "manufacturer": chassis.get("manufacturer"),
+    }
+
+
+def load_manual(session: Session) -> dict[Key, dict[str, Any]]:
+    """The last value a person (a user, not a job) gave each audited field, oldest first."""
+    audited = {t: set(fields) for t, fields in MISMATCH_FIELDS.items()}
+    person = sa.or_(
+        ChangeLog.user_id.isnot(None),
+        ChangeLog.actor.in_(sa.select(User.username)),
+    )
+    rows = session.execute(
+        sa.select(ChangeLog.object_type, ChangeLog.object_id, ChangeLog.after)
+        .where(
+            ChangeLog.object_type.in_(OBJECT_TYPES),
+            ChangeLog.action.in_((ChangeAction.CREATE, ChangeAction.UPDATE)),
+            person,
+        )
+        .order_by(ChangeLog.at, ChangeLog.id)
+    )
+    out: dict[Key, dict[str, Any]] = defaultdict(dict)
+    for object_type, object_id, after in rows:
+        for field, value in (after or {}).items():
+            if field in audited[object_type]:
+                out[(object_type, object_id)][field] = value
+    return out
+
+
+def _still_current(manual: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:
+    """A person's value counts while the record holds it; a later import overwrote it."""
+    return {f: v for f, v in manual.items() if v is not None and record.get(f) == v}
+
+
+def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: getattr(v, "value", v) for k, v in row.items()}
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; every time here is UTC."""
+    if at is None or at.tzinfo is not None:
+        return at
+    return at.replace(tzinfo=UTC)

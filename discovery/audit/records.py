@@ -1,0 +1,73 @@
+"""What each source said of one record: the plain input of the audit's comparison.
+
+Source names are ``cmdb.choices.Source`` values (``netbox``, ``snmp``, ``ansible``)
+plus ``manual`` for a value a person set, which is still on the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+DEVICE = "device"
+INTERFACE = "interface"
+LINK = "link"
+OBJECT_TYPES = (DEVICE, INTERFACE, LINK)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """When one source first and last saw a record (its ``RecordSource`` row)."""
+
+    first_at: datetime
+    last_at: datetime
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One device, interface or link with every source's word on it.
+
+    ``record`` is the row's current values; ``observed`` each source's fields from
+    its latest observation (canonical names of the observation contract);
+    ``manual`` the fields a person set last; ``parent_id`` an interface's device.
+    A link's ``record`` also carries ``a_speed_mbps``/``b_speed_mbps`` (its end
+    interfaces) and ``ends_seen_by_snmp``.
+    """
+
+    object_type: str
+    object_id: int
+    record: Mapping[str, Any]
+    observed: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    seen: Mapping[str, Seen] = field(default_factory=dict)
+    manual: Mapping[str, Any] = field(default_factory=dict)
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """The moment of the audit and the sources' state at that moment.
+
+    ``netbox_synced_at``: start of the latest NetBox sync that succeeded (None:
+    never), so "NetBox still declares it" means NetBox saw it at or after then.
+    """
+
+    now: datetime
+    netbox_synced_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One disagreement: the discrepancy the audit wants open, with each source's value."""
+
+    kind: str
+    object_type: str
+    object_id: int
+    field: str
+    values: Mapping[str, Any]
+
+    @property
+    def slot(self) -> tuple[str, str, int, str]:
+        """What identifies its discrepancy: one unsettled row per kind, record and field."""
+        return (self.kind, self.object_type, self.object_id, self.field)
