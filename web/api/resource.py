@@ -7,6 +7,7 @@ the contract tests are generated from it — so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -18,6 +19,19 @@ from sqlalchemy.orm import RelationshipProperty
 from web.api.blueprint import ApiBlueprint
 
 DETAIL_ARG = "object_id"
+
+
+@dataclass(frozen=True)
+class ExtraFilter:
+    """A filter that is not a column of the table (a discrepancy's site, its sources).
+
+    ``field`` parses the parameter (and documents it); ``criterion`` turns the parsed
+    value into a SQL condition on the resource's table.
+    """
+
+    name: str
+    field: Callable[[], ma.fields.Field]
+    criterion: Callable[[Any], sa.ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class Resource:
     detail: bool = True  # False for tables without a single-column id (samples)
     dated: bool = False  # has valid_from/valid_to: ``?as_of=D`` keeps the rows in force on D
     prefetch: tuple[str, ...] = field(default=())
+    extra_filters: tuple[ExtraFilter, ...] = ()
 
     @property
     def name(self) -> str:

@@ -107,6 +107,8 @@ def list_args_schema(resource: Resource) -> type[ma.Schema]:
         parameter: _filter_field(resource, column, lookup)
         for parameter, (column, lookup) in filter_parameters(resource).items()
     }
+    for extra in resource.extra_filters:
+        declared[extra.name] = extra.field()
     if resource.search:
         declared["q"] = fields.String(
             validate=validate.Length(max=200),
@@ -135,6 +137,9 @@ def list_query(resource: Resource, args: dict[str, Any]) -> ListQuery:
         for parameter, (column, lookup) in parameters.items()
         if parameter in args
     ]
+    extra = [f.criterion(args[f.name]) for f in resource.extra_filters if f.name in args]
+    if args.get("as_of"):
+        extra.append(unit_in_force(args["as_of"], resource.model))
     return ListQuery(
         criteria=criteria,
         search=args.get("q") or None,
@@ -143,5 +148,5 @@ def list_query(resource: Resource, args: dict[str, Any]) -> ListQuery:
         loads=resource.loads,
         limit=args["limit"],
         offset=args["offset"],
-        extra=(unit_in_force(args["as_of"], resource.model),) if args.get("as_of") else (),
+        extra=tuple(extra),
     )

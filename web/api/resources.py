@@ -26,6 +26,7 @@ from cmdb.models import (
     StoragePool,
     Workload,
 )
+from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
 
 
@@ -252,13 +253,22 @@ DISCREPANCIES = declare(
     Resource(
         path="discrepancies",
         model=Discrepancy,
-        description="Fields on which sources disagree, with every source's value.",
-        fields=names("id url object_type object_id field values status opened_at resolved_at note"),
-        filters=names("id object_type object_id field status opened_at"),
+        description=(
+            "Where NetBox, the network (SNMP), the hosts (Ansible) and people disagree: "
+            "every source's value, first and last seen, status and acknowledgement. "
+            "`site` and `source` filter by the record's site and by a source's presence in "
+            "`values`; `…/export?format=csv|json` takes the same filters."
+        ),
+        fields=names(
+            "id url kind object_type object_id field values status opened_at last_seen_at "
+            "resolved_at acknowledged_by acknowledged_at note"
+        ),
+        filters=names("id kind object_type object_id field status opened_at last_seen_at"),
         search=names("field note"),
-        orderings=names("id opened_at object_type"),
-        brief=names("id url object_type object_id field status"),
+        orderings=names("id opened_at last_seen_at object_type kind"),
+        brief=names("id url kind object_type object_id field status"),
         display="field",
+        extra_filters=discrepancy_filters.EXTRA_FILTERS,
     )
 )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmdb.choices import Role
-from web.api import capacity, requests
+from web.api import capacity, discrepancies, requests
 from web.api.blueprint import ApiBlueprint
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_views import detail_view, list_view
@@ -36,6 +36,7 @@ class Route:
 
 REQUESTERS = frozenset({Role.REQUESTER, Role.PLANNER})  # requesters: their own agency only
 PLANNERS = frozenset({Role.PLANNER})
+ENGINEERS = frozenset({Role.ENGINEER})
 
 
 def resource_routes(resource: Resource) -> tuple[Route, ...]:
@@ -48,6 +49,7 @@ def resource_routes(resource: Resource) -> tuple[Route, ...]:
 
 
 ROUTES: tuple[Route, ...] = (
+    Route(discrepancies.blp, "GET", "/export", discrepancies.export),
     *(route for resource in RESOURCES for route in resource_routes(resource)),
     Route(requests.blp, "GET", "/", requests.list_requests),
     Route(requests.blp, "POST", "/", requests.create_request, REQUESTERS),
@@ -58,6 +60,13 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, PLANNERS),
     Route(capacity.blp, "GET", "/", capacity.report),
+    Route(
+        discrepancies.blp,
+        "POST",
+        "/<int:discrepancy_id>/acknowledge",
+        discrepancies.acknowledge,
+        ENGINEERS,
+    ),
 )
 
 BLUEPRINTS: tuple[ApiBlueprint, ...] = tuple(dict.fromkeys(r.blueprint for r in ROUTES))

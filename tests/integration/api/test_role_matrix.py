@@ -6,6 +6,7 @@ A write route added to ``web.api.routes`` without a row here fails
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,14 +14,32 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from cmdb.choices import Role
-from cmdb.models import Agency
+from cmdb.choices import DiscrepancyKind, Role
+from cmdb.db import transaction
+from cmdb.models import Agency, Device
+from cmdb.services.discrepancies import raise_discrepancy
 from tests.integration.api.conftest import PORTAL, portal, token_for
 from web.api.routes import ROUTES
 from web.auth.permissions import READ_METHODS
 from web.db import get_db
 
 PORTAL_ID = 4  # the demo's portal request, of PORTAL's agency
+DISCREPANCY_ID = 1  # opened by ``open_discrepancy`` on the demo, which has none
+
+
+def open_discrepancy(app: Flask) -> None:
+    with app.app_context(), transaction(get_db().sessions) as session:
+        device = session.scalars(sa.select(Device).order_by(Device.id).limit(1)).one()
+        row, _ = raise_discrepancy(
+            session,
+            kind=DiscrepancyKind.MISMATCH,
+            object_type="device",
+            object_id=device.id,
+            field="serial",
+            values={"netbox": "A", "snmp": "B"},
+        )
+        session.flush()
+        assert row.id == DISCREPANCY_ID
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class Call:
     path: str
     body: dict[str, Any] | None
     ok: int
+    setup: Callable[[Flask], None] | None = None  # what the call needs that the demo lacks
 
 
 CALLS = (
@@ -41,6 +61,13 @@ CALLS = (
         {"accept_until": True},
         200,
     ),
+    Call(
+        "discrepancies.acknowledge",
+        f"/api/v1/discrepancies/{DISCREPANCY_ID}/acknowledge",
+        {"comment": "known: RMA swap"},
+        200,
+        open_discrepancy,
+    ),
 )
 
 # Who may call what: "own" is a requester of the request's agency, "other" of another one.
@@ -50,6 +77,7 @@ ALLOWED: dict[str, set[str]] = {
     "requests.create_request": {"own", "planner", "admin"},
     "requests.evaluate_request": {"own", "planner", "admin"},
     "requests.approve_request": {"planner", "admin"},
+    "discrepancies.acknowledge": {"engineer", "admin"},
 }
 
 
@@ -84,6 +112,8 @@ def test_the_matrix_covers_every_write_route() -> None:
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("call", CALLS, ids=[c.endpoint for c in CALLS])
 def test_role_matrix(app: Flask, call: Call, caller: str) -> None:
+    if call.setup is not None:
+        call.setup(app)
     client = app.test_client()
     response = client.post(call.path, json=call.body, headers=headers_for(app, caller))
     assert response.status_code == expected(call, caller), response.get_data(as_text=True)
