@@ -17,6 +17,11 @@ from web.ui import admin_units, assets, devices, errors, formatting, overview  #
 
 PAGES = (overview, admin_units, devices)
 
+# Issue 5's audit page, in its own block (helpers add pages in parallel).
+from web.ui import audit  # noqa: E402
+
+PAGES += (audit,)
+
 
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and the template helpers on ``app``.
