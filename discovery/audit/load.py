@@ -112,14 +112,18 @@ def load_netbox_synced_at(session: Session) -> datetime | None:
 
 
 def load_seen(session: Session) -> dict[Key, dict[str, Seen]]:
-    rows = session.scalars(
-        sa.select(RecordSource).where(RecordSource.object_type.in_(OBJECT_TYPES))
+    rows = session.execute(
+        sa.select(
+            RecordSource.object_type,
+            RecordSource.object_id,
+            RecordSource.source,
+            RecordSource.first_seen_at,
+            RecordSource.last_seen_at,
+        ).where(RecordSource.object_type.in_(OBJECT_TYPES))
     )
     out: dict[Key, dict[str, Seen]] = defaultdict(dict)
-    for rs in rows:
-        first, last = _aware(rs.first_seen_at), _aware(rs.last_seen_at)
-        assert first is not None and last is not None
-        out[(rs.object_type, rs.object_id)][rs.source.value] = Seen(first, last)
+    for object_type, object_id, source, first, last in rows:
+        out[(object_type, object_id)][source.value] = Seen(_utc(first), _utc(last))
     return out
 
 
@@ -191,6 +195,10 @@ def _still_current(manual: Mapping[str, Any], record: Mapping[str, Any]) -> dict
 
 def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: getattr(v, "value", v) for k, v in row.items()}
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _aware(at: datetime | None) -> datetime | None:
