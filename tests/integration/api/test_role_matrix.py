@@ -41,6 +41,15 @@ CALLS = (
         {"accept_until": True},
         200,
     ),
+    Call(
+        "facts.post_facts",
+        "/api/v1/facts/",
+        {"host": {"kind": "device", "id": 1}, "facts": {}},
+        200,
+    ),
+    Call("facts.open_facts_run", "/api/v1/facts/runs/", {}, 201),
+    # Past the permission check, an allowed caller learns there is no such run.
+    Call("facts.finish_facts_run", "/api/v1/facts/runs/999999/finish", {}, 404),
 )
 
 # Who may call what: "own" is a requester of the request's agency, "other" of another one.
@@ -50,6 +59,9 @@ ALLOWED: dict[str, set[str]] = {
     "requests.create_request": {"own", "planner", "admin"},
     "requests.evaluate_request": {"own", "planner", "admin"},
     "requests.approve_request": {"planner", "admin"},
+    "facts.post_facts": {"engineer", "admin"},
+    "facts.open_facts_run": {"engineer", "admin"},
+    "facts.finish_facts_run": {"engineer", "admin"},
 }
 
 
