@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.errors import ConflictError, NotFoundError
 from cmdb.models import DiscoveryRun
@@ -74,7 +76,7 @@ def post_facts(body: dict[str, Any]) -> dict[str, Any]:
     return asdict(outcome) | {"run": outcome.run_id}
 
 
-def _open_run(session: Any, run_id: int) -> DiscoveryRun:
+def _open_run(session: Session, run_id: int) -> DiscoveryRun:
     run = session.get(DiscoveryRun, run_id)
     if run is None or run.source != Source.ANSIBLE or run.kind != RunKind.FACTS:
         raise NotFoundError(f"no fact-sync run {run_id}")
