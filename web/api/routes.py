@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmdb.choices import Role
-from web.api import capacity, discrepancies, requests
+from web.api import ansible, capacity, discrepancies, facts, requests
 from web.api.blueprint import ApiBlueprint
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_views import detail_view, list_view
@@ -67,6 +67,10 @@ ROUTES: tuple[Route, ...] = (
         discrepancies.acknowledge,
         ENGINEERS,
     ),
+    Route(ansible.blp, "GET", "/hosts/", ansible.hosts),
+    Route(facts.blp, "POST", "/", facts.post_facts, ENGINEERS),
+    Route(facts.blp, "POST", "/runs/", facts.open_facts_run, ENGINEERS),
+    Route(facts.blp, "POST", "/runs/<int:run_id>/finish", facts.finish_facts_run, ENGINEERS),
 )
 
 BLUEPRINTS: tuple[ApiBlueprint, ...] = tuple(dict.fromkeys(r.blueprint for r in ROUTES))

@@ -68,6 +68,15 @@ CALLS = (
         200,
         open_discrepancy,
     ),
+    Call(
+        "facts.post_facts",
+        "/api/v1/facts/",
+        {"host": {"kind": "device", "id": 1}, "facts": {}},
+        200,
+    ),
+    Call("facts.open_facts_run", "/api/v1/facts/runs/", {}, 201),
+    # Past the permission check, an allowed caller learns there is no such run.
+    Call("facts.finish_facts_run", "/api/v1/facts/runs/999999/finish", {}, 404),
 )
 
 # Who may call what: "own" is a requester of the request's agency, "other" of another one.
@@ -78,6 +87,9 @@ ALLOWED: dict[str, set[str]] = {
     "requests.evaluate_request": {"own", "planner", "admin"},
     "requests.approve_request": {"planner", "admin"},
     "discrepancies.acknowledge": {"engineer", "admin"},
+    "facts.post_facts": {"engineer", "admin"},
+    "facts.open_facts_run": {"engineer", "admin"},
+    "facts.finish_facts_run": {"engineer", "admin"},
 }
 
 

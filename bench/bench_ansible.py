@@ -1,0 +1,219 @@
+"""``ansible-inventory --list`` over 10,000 Headroom hosts: cold (from the API) and from cache.
+
+An inventory of N hosts (default 10,000: 40 % devices, 60 % VMs, all with a
+management address) across 20 district sites and 10 clusters, in a SQLite file;
+Headroom served by waitress on 127.0.0.1; the real ``ansible-inventory`` from
+``ansible/`` with the ``headroom.cmdb.headroom`` plugin grouping by everything it can
+and the jsonfile cache. Cold runs pass ``--flush-cache`` (every page fetched);
+cached runs read the cache. Targets: < 5 s cold, < 1.5 s cached (median).
+
+Run: ``.venv/bin/python bench/bench_ansible.py [--hosts 10000] [--runs 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from waitress import create_server  # noqa: E402
+
+from cmdb import schema  # noqa: E402
+from cmdb.choices import AdminLevel, AgencyKind, DeviceRole, SiteKind  # noqa: E402
+from cmdb.db import make_engine, make_session_factory, transaction  # noqa: E402
+from cmdb.models import (  # noqa: E402
+    AdminUnit,
+    Agency,
+    Cluster,
+    Device,
+    InformationSystem,
+    Site,
+    Workload,
+)
+from cmdb.services.tokens import create_token  # noqa: E402
+from cmdb.services.users import create_user  # noqa: E402
+from web import create_app  # noqa: E402
+
+BIN = Path(sys.executable).parent
+INVENTORY = """\
+plugin: headroom.cmdb.headroom
+group_by: [site, district, commune, role, cluster, agency, information_system,
+  security_level, network]
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: {cache}
+cache_timeout: 3600
+"""
+
+
+def load(url: str, hosts: int) -> str:
+    """The inventory; returns a viewer's token."""
+    engine = make_engine(url)
+    with transaction(make_session_factory(engine)) as session:
+        province = AdminUnit(
+            code="49", name="Tỉnh Quảng Nam", level=AdminLevel.PROVINCE, kind="Tỉnh"
+        )
+        agency = Agency(
+            name="Sở Thông tin và Truyền thông", short_name="STTTT", kind=AgencyKind.DEPARTMENT
+        )
+        session.add_all([province, agency])
+        sites = []
+        for n in range(20):
+            district = AdminUnit(
+                code=f"5{n:02d}",
+                name=f"Huyện {n}",
+                level=AdminLevel.DISTRICT,
+                kind="Huyện",
+                parent=province,
+            )
+            commune = AdminUnit(
+                code=f"20{n:03d}",
+                name=f"Xã {n}",
+                level=AdminLevel.COMMUNE,
+                kind="Xã",
+                parent=district,
+            )
+            sites.append(
+                Site(
+                    name=f"Site {n}",
+                    slug=f"site-{n}",
+                    kind=SiteKind.DATA_CENTRE,
+                    admin_unit=commune,
+                    agency=agency,
+                )
+            )
+        clusters = [
+            Cluster(name=f"CL-{n}", site=sites[n], max_security_level=1 + n % 5) for n in range(10)
+        ]
+        systems = [
+            InformationSystem(
+                name=f"HTTT {n}",
+                code=f"S{n}",
+                agency=agency,
+                security_level=1 + n % 5,
+                zones=["tslcd"],
+            )
+            for n in range(100)
+        ]
+        session.add_all([*sites, *clusters, *systems])
+        n_devices = hosts * 4 // 10
+        session.add_all(
+            Device(
+                name=f"srv-{n:05d}",
+                role=DeviceRole.SERVER,
+                site=sites[n % 20],
+                cluster=clusters[n % 10],
+                management_address=f"10.{n // 65536}.{n // 256 % 256}.{n % 256}",
+                cores=32,
+                ram_gb=512.0,
+            )
+            for n in range(n_devices)
+        )
+        session.add_all(
+            Workload(
+                name=f"vm-{n:05d}",
+                information_system=systems[n % 100],
+                cluster=clusters[n % 10],
+                vcpu=4,
+                ram_gb=16.0,
+                disk_gb=200.0,
+                management_address=f"172.{16 + n // 65536}.{n // 256 % 256}.{n % 256}",
+            )
+            for n in range(hosts - n_devices)
+        )
+        user = create_user(session, "bench-inventory", "viewer")
+        key = create_token(session, user)[1]
+    engine.dispose()
+    return key
+
+
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one command: on a shared machine CPU is steadier."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(
+        args, cwd=ROOT / "ansible", env=env, capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"{args[0]} failed:\n{result.stderr}")
+    return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def static_inventory(path: Path, hosts: int) -> Path:
+    """The same number of hosts in a YAML file with only ``ansible_host``: Ansible's own floor."""
+    lines = ["all:", "  hosts:"]
+    lines += [
+        f"    h{n:05d}: {{ansible_host: 10.{n // 65536}.{n // 256 % 256}.{n % 256}}}"
+        for n in range(hosts)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def report(label: str, runs: list[tuple[float, float]], target: str) -> None:
+    wall, cpu = [r[0] for r in runs], [r[1] for r in runs]
+    print(
+        f"  {label:<48} wall median {statistics.median(wall):6.2f} s (min {min(wall):6.2f}), "
+        f"CPU median {statistics.median(cpu):6.2f} s  {target}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        url = f"sqlite:///{tmp / 'bench.db'}"
+        schema.upgrade(url)
+        started = time.perf_counter()
+        key = load(url, options.hosts)
+        print(f"loaded {options.hosts} hosts in {time.perf_counter() - started:.1f} s")
+        app = create_app({"CMDB_DATABASE_URL": url, "SECRET_KEY": "bench"})
+        server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        threading.Thread(target=server.run, daemon=True).start()
+        inventory = tmp / "bench.headroom.yml"
+        inventory.write_text(INVENTORY.format(cache=tmp / "cache"), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "HEADROOM_"))}
+        env.update(
+            ANSIBLE_CONFIG=str(ROOT / "ansible/ansible.cfg"),
+            ANSIBLE_HOME=str(tmp / "ansible-home"),
+            ANSIBLE_INVENTORY_UNPARSED_FAILED="true",
+            HEADROOM_URL=f"http://127.0.0.1:{server.effective_port}",
+            HEADROOM_TOKEN=key,
+        )
+        command = [str(BIN / "ansible-inventory"), "-i", str(inventory)]
+        cold = [timed([*command, "--list", "--flush-cache"], env) for _ in range(options.runs)]
+        cached = [timed([*command, "--list"], env) for _ in range(options.runs)]
+        graph = [timed([*command, "--graph"], env) for _ in range(options.runs)]
+        server.close()
+        floor_file = static_inventory(tmp / "static.yml", options.hosts)
+        floor_command = [str(BIN / "ansible-inventory"), "-i", str(floor_file), "--list"]
+        floor = [timed(floor_command, env) for _ in range(options.runs)]
+        version = [str(BIN / "ansible-inventory"), "--version"]
+        startup = [timed(version, env) for _ in range(options.runs)]
+    print(
+        f"{options.hosts} hosts, {options.runs} runs each, load average {os.getloadavg()[0]:.1f}:"
+    )
+    report("ansible-inventory --list, cold (--flush-cache)", cold, "target < 5 s")
+    report("ansible-inventory --list, from cache", cached, "target < 1.5 s")
+    report("ansible-inventory --graph, from cache", graph, "")
+    report("floor: static YAML, ansible_host only, --list", floor, "")
+    report("floor: ansible-inventory --version", startup, "")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""``POST /api/v1/facts/`` and its runs: identity, errors in the API's one shape, roles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cmdb.choices import Role
+from tests.integration.ansible.conftest import token
+
+FACTS = json.loads(
+    (Path(__file__).resolve().parents[2] / "fixtures/ansible/setup-localhost.json").read_text()
+)
+
+
+def post(client, headers, body, path="/api/v1/facts/"):
+    response = client.post(path, json=body, headers=headers)
+    return response.status_code, response.get_json()
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        {"kind": "device", "id": "local"},
+        {"management_address": "127.0.0.1"},
+        {"name": "ANSIBLE-CTL.ttdl.example"},  # case and domain do not matter
+    ],
+)
+def test_a_host_is_found_by_id_address_or_name(seeded, engineer, host) -> None:
+    app, ids = seeded
+    if host.get("id") == "local":
+        host = {**host, "id": ids.local_id}
+    status, body = post(app.test_client(), engineer, {"host": host, "facts": FACTS})
+    assert status == 200, body
+    assert (body["kind"], body["id"], body["name"]) == ("device", ids.local_id, "ansible-ctl")
+    assert body["opened"] == ["host_sizing:ram_gb"] and body["run"] > 0
+
+
+def test_a_run_takes_posts_until_it_is_finished(seeded, engineer) -> None:
+    app, ids = seeded
+    client = app.test_client()
+    status, run = post(
+        client, engineer, {"parameters": {"limit": "ansible-ctl"}}, "/api/v1/facts/runs/"
+    )
+    assert status == 201 and run["status"] == "running" and run["requested_by"] == "ansible"
+    body = {"run": run["id"], "host": {"kind": "workload", "id": ids.vm_id}, "facts": FACTS}
+    assert post(client, engineer, body)[0] == 200
+    status, done = post(client, engineer, {"failed": []}, f"/api/v1/facts/runs/{run['id']}/finish")
+    assert status == 200 and done["status"] == "succeeded" and done["stats"]["hosts"] == 1
+    status, error = post(client, engineer, body)
+    assert status == 409 and error["message"] == f"fact-sync run {run['id']} is succeeded"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "errors"),
+    [
+        ({"facts": {}}, 400, {"host": ["Missing data for required field."]}),
+        (
+            {"host": {"id": 3}, "facts": {}},
+            400,
+            {"host.kind": ["with an id, say 'device' or 'workload'"]},
+        ),
+        (
+            {"host": {}, "facts": {}},
+            400,
+            {"host": ["give kind and id, management_address or name"]},
+        ),
+        ({"host": {"name": "x"}, "facts": "x"}, 400, {"facts": ["Not a valid mapping type."]}),
+        ({"host": {"name": "nobody"}, "facts": {}}, 404, {}),
+        ({"host": {"kind": "workload", "id": 999}, "facts": {}}, 404, {}),
+        ({"run": 999, "host": {"name": "hv-01"}, "facts": {}}, 404, {}),
+    ],
+)
+def test_bad_posts_are_refused_in_the_one_error_shape(
+    seeded, engineer, body, status, errors
+) -> None:
+    got, answer = post(seeded[0].test_client(), engineer, body)
+    assert got == status, answer
+    assert answer["status"] == status and answer["message"]
+    assert answer["errors"] == errors
+
+
+def test_only_engineers_and_admins_post_facts(seeded) -> None:
+    app, _ = seeded
+    viewer = {"Authorization": f"Token {token(app, Role.VIEWER, 'v')}"}
+    status, body = post(app.test_client(), viewer, {"host": {"name": "hv-01"}, "facts": {}})
+    assert status == 403 and body["message"] == "a viewer may not do this"

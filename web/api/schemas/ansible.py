@@ -1,0 +1,160 @@
+"""Schemas of the Ansible endpoints: the inventory's hosts, fact posts and fact-sync runs."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from cmdb.choices import DeviceRole, RunStatus, Status
+from cmdb.services.ansible_hosts import KINDS, VM_ROLE
+from web.api.pagination import PageArgsSchema, page_schema
+from web.api.schemas.fields import UtcDateTime
+
+ROLES = (*(r.value for r in DeviceRole), VM_ROLE)
+
+
+def _many(inner: fields.Field, description: str) -> fields.List:
+    return fields.List(inner, load_default=list, metadata={"description": description})
+
+
+class HostArgsSchema(PageArgsSchema):
+    """Filters; each may repeat (`?site=a&site=b`) and accepts any of its values."""
+
+    kind = _many(fields.String(validate=validate.OneOf(KINDS)), "device or workload")
+    site = _many(fields.String(), "Site slug")
+    admin_unit = _many(fields.String(), "Admin unit code; takes every unit below it")
+    role = _many(fields.String(validate=validate.OneOf(ROLES)), "Device role, or `vm`")
+    cluster = _many(fields.String(), "Cluster name")
+    agency = _many(fields.String(), "Agency short name or name")
+    security_level = _many(fields.Integer(validate=validate.Range(1, 5)), "Security level 1–5")
+    status = _many(fields.String(validate=validate.OneOf([s.value for s in Status])), "Status")
+
+
+class HostClusterSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class HostSiteSchema(HostClusterSchema):
+    slug = fields.String(required=True)
+
+
+class HostAgencySchema(HostClusterSchema):
+    short_name = fields.String(allow_none=True, required=True)
+
+
+class HostSystemSchema(HostClusterSchema):
+    code = fields.String(allow_none=True, required=True)
+
+
+class HostAdminUnitSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True)
+
+
+class AnsibleHostSchema(Schema):
+    """A host as the inventory plugin needs it, in one object."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    id = fields.Integer(required=True)
+    url = fields.Url(required=True, metadata={"description": "The record in the API"})
+    name = fields.String(required=True)
+    management_address = fields.String(required=True, metadata={"description": "ansible_host"})
+    status = fields.String(required=True)
+    role = fields.String(required=True, metadata={"description": "Device role, or `vm`"})
+    site = fields.Nested(HostSiteSchema, required=True)
+    admin_units = fields.List(
+        fields.Nested(HostAdminUnitSchema),
+        required=True,
+        metadata={"description": "From the province down to the site's unit"},
+    )
+    cluster = fields.Nested(HostClusterSchema, allow_none=True, required=True)
+    agency = fields.Nested(HostAgencySchema, allow_none=True, required=True)
+    information_system = fields.Nested(HostSystemSchema, allow_none=True, required=True)
+    security_level = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "A VM's system's level; a host's cluster certification"},
+    )
+    networks = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Networks of its links (devices) or its system's zones (VMs)"},
+    )
+    manufacturer = fields.String(allow_none=True, required=True)
+    model = fields.String(allow_none=True, required=True)
+    serial = fields.String(allow_none=True, required=True)
+    specs = fields.Dict(
+        required=True,
+        metadata={"description": "cores, ram_gb, raw_storage_tb; VMs: vcpu, ram_gb, disk_gb"},
+    )
+
+
+AnsibleHostPageSchema = page_schema(AnsibleHostSchema, "AnsibleHostPageSchema")
+
+
+class HostRefSchema(Schema):
+    """Which record the facts are about: kind and id (as the plugin gives), else address or name."""
+
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    id = fields.Integer(validate=validate.Range(min=1))
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    management_address = fields.String(validate=validate.Length(min=1, max=80))
+
+    @validates_schema
+    def _names_a_host(self, data: dict[str, object], **_: object) -> None:
+        if "id" in data and "kind" not in data:
+            raise ValidationError("with an id, say 'device' or 'workload'", "kind")
+        if not any(k in data for k in ("id", "name", "management_address")):
+            raise ValidationError("give kind and id, management_address or name", "_schema")
+
+
+class FactsPostSchema(Schema):
+    run = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "The fact-sync run (POST /api/v1/facts/runs); else one is made"},
+    )
+    host = fields.Nested(HostRefSchema, required=True)
+    facts = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={
+            "description": "ansible_facts, or the subset the headroom.cmdb.facts_subset "
+            "filter keeps (prefixed `ansible_` or not)"
+        },
+    )
+
+
+class FactsResultSchema(Schema):
+    run = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    changed = fields.Boolean(required=True, metadata={"description": "The record or an audit row"})
+    updated = fields.Dict(required=True, metadata={"description": "Fields filled from the facts"})
+    interfaces = fields.List(fields.String(), required=True, metadata={"description": "Touched"})
+    opened = fields.List(fields.String(), required=True, metadata={"description": "kind:field"})
+    standing = fields.List(fields.String(), required=True)
+    settled = fields.List(fields.String(), required=True)
+    observed = fields.Boolean(required=True, metadata={"description": "A new observation stored"})
+
+
+class RunOpenSchema(Schema):
+    parameters = fields.Dict(load_default=dict, metadata={"description": "e.g. the --limit used"})
+
+
+class RunFinishSchema(Schema):
+    failed = fields.List(
+        fields.String(),
+        load_default=list,
+        metadata={"description": "Hosts that gave no facts (unreachable, failed)"},
+    )
+
+
+class RunSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.Enum(RunStatus, by_value=True, required=True)
+    started_at = UtcDateTime(required=True)
+    finished_at = UtcDateTime(allow_none=True, required=True)
+    requested_by = fields.String(allow_none=True, required=True)
+    stats = fields.Dict(required=True)
