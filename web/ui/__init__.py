@@ -13,9 +13,20 @@ from web import i18n
 bp = Blueprint("ui", __name__)
 
 # Importing the page modules registers their routes on ``bp``.
-from web.ui import admin_units, assets, devices, errors, formatting, overview  # noqa: E402
+from web.ui import (  # noqa: E402
+    admin_units,
+    assets,
+    details,
+    devices,
+    errors,
+    formatting,
+    inventory,
+    language,
+    links,
+    overview,
+)
 
-PAGES = (overview, admin_units, devices)
+PAGES = (overview, admin_units, devices, inventory, details, language)
 
 
 def init_app(app: Flask) -> None:
@@ -27,4 +38,5 @@ def init_app(app: Flask) -> None:
     formatting.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
+    links.init_app(app)
     app.register_blueprint(bp)
