@@ -51,6 +51,8 @@ def format_number(
     """
     if value is None:
         return "—"
+    if -1000 < value < 1000 and float(value).is_integer():
+        return str(int(value))  # the same in every locale, and most numbers of a page
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
     return _number_pattern(pattern).apply(value, _locale(locale))
 
@@ -61,6 +63,8 @@ def format_pct(
     """A fraction as a percentage: ``0.853`` → ``85%`` (``85,3%`` with one decimal in vi)."""
     if fraction is None:
         return "—"
+    if decimals == 0 and -10 < fraction < 10:
+        return f"{round(fraction * 100)}%"  # "#,##0%" in both languages: no grouping below 1000
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "") + "%"
     return _number_pattern(pattern).apply(fraction, _locale(locale))
 
