@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from cmdb.choices import DeviceRole, Status
 from cmdb.services.devices import DeviceFilter, get_device, load_device_sites, load_devices
+from cmdb.services.record_history import load_changes, load_sightings
 from web.db import get_session
 from web.ui import bp
 
@@ -40,10 +41,16 @@ def devices() -> str:
 
 @bp.get("/devices/<int:device_id>")
 def device(device_id: int) -> str:
-    found = get_device(get_session(), device_id)
+    session = get_session()
+    found = get_device(session, device_id)
     if found is None:
         abort(404)
-    return render_template("devices/detail.html", device=found)
+    return render_template(
+        "devices/detail.html",
+        device=found,
+        sightings=load_sightings(session, "device", device_id),
+        changes=load_changes(session, "device", device_id),
+    )
 
 
 def parse_device_filter(args: MultiDict[str, str]) -> DeviceFilter:

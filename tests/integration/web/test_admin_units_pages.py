@@ -70,7 +70,9 @@ def test_a_communes_link_capacity_and_far_end_appear(client: FlaskClient, db: Se
     html = client.get(f"/admin-units/{commune.code}").get_data(as_text=True)
 
     site_block = html[html.index(f'id="site-{province.commune_sites[0].slug}"') :]
-    link = re.search(r"TSLCD</span>\s*<a class=\"capacity[^\"]*\" href=\"(/links/\d+)\">4 Mbps</a>", site_block)
+    link = re.search(
+        r"TSLCD</span>\s*<a class=\"capacity[^\"]*\" href=\"(/links/\d+)\">4 Mbps</a>", site_block
+    )
     assert link, "the link's capacity links to the link's page"
     assert client.get(link.group(1)).status_code == 200
     assert "UBND huyện 1" in site_block  # the far end: the district office
