@@ -205,8 +205,8 @@ def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
     labels = OutlookLabels(
         history=gettext("Daily peak"),
         forecast=gettext("Forecast (weekly peak)"),
-        band80=gettext("80 % interval"),
-        band95=gettext("95 % interval"),
+        band80=gettext("80% band"),
+        band95=gettext("95% band"),
         ceiling=gettext("Ceiling"),
         today=gettext("Today"),
         unit=status.unit,
