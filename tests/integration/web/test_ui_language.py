@@ -71,7 +71,7 @@ def test_every_page_speaks_vietnamese_by_default(
 def test_the_browser_language_is_used_until_the_user_picks_one(
     world_app: tuple[Flask, World],
 ) -> None:
-    app, world = world_app
+    app, _ = world_app
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
     assert html_lang(client.get("/sites/").text) == "en"
