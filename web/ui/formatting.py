@@ -51,8 +51,8 @@ def format_number(
     """
     if value is None:
         return "—"
-    if -1000 < value < 1000 and float(value).is_integer():
-        return str(int(value))  # the same in every locale, and most numbers of a page
+    if -1000 < value < 1000 and (decimals == 0 or float(value).is_integer()):
+        return str(round(value))  # the same in every locale, and most numbers of a page
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
     return _number_pattern(pattern).apply(value, _locale(locale))
 
