@@ -219,3 +219,18 @@ def test_login_form_rejects_a_wrong_password_with_a_message(
     )
     assert response.status_code == 401
     assert "Wrong username or password." in response.get_data(as_text=True)
+
+
+def test_device_list_sorts_by_its_column_headers(world_app: tuple[Flask, World]) -> None:
+    app, world = world_app
+    client = english_client(app, world.users["viewer"])
+
+    def names(url: str) -> list[str]:
+        response = client.get(url)
+        assert response.status_code == 200
+        return re.findall(r'<td><a href="/devices/\d+">([^<]+)</a></td>', response.text)
+
+    assert names("/devices/?ordering=-name") == ["esx-02", "esx-01"]
+    html = client.get("/devices/?ordering=name").text
+    assert 'href="/devices/?ordering=-name"' in html  # a second click reverses
+    assert client.get("/devices/?ordering=colour").status_code == 400
