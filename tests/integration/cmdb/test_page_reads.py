@@ -56,12 +56,15 @@ def test_a_source_that_ran_since_it_last_saw_a_record_no_longer_sees_it(
 
 def test_changes_come_newest_first_with_only_the_fields_that_changed(session: Session) -> None:
     device = f.server(session)
-    for k, (before, after) in enumerate(
-        [(None, {"name": "a", "serial": "1"}), ({"name": "a", "serial": "1"}, {"name": "a", "serial": "2"})]
-    ):  # fmt: skip
-        session.add(ChangeLog(actor="netbox-sync", action="create" if k == 0 else "update",
-                              object_type="device", object_id=device.id, object_repr="a",
-                              before=before, after=after, at=SEEN + timedelta(hours=k)))  # fmt: skip
+    first, second = {"name": "a", "serial": "1"}, {"name": "a", "serial": "2"}
+    for k, (before, after) in enumerate([(None, first), (first, second)]):
+        session.add(
+            ChangeLog(
+                actor="netbox-sync", action="create" if k == 0 else "update",
+                object_type="device", object_id=device.id, object_repr="a",
+                before=before, after=after, at=SEEN + timedelta(hours=k),
+            )
+        )  # fmt: skip
     session.flush()
 
     changes = load_changes(session, "device", device.id)
@@ -85,8 +88,12 @@ def test_dashboard_counts_unsettled_discrepancies_and_places_links(session: Sess
     link = f.link(session)
     for status in (DiscrepancyStatus.OPEN, DiscrepancyStatus.ACKNOWLEDGED,
                    DiscrepancyStatus.RESOLVED):  # fmt: skip
-        session.add(Discrepancy(kind=DiscrepancyKind.MISMATCH, object_type="device",
-                                object_id=1, field=status.value, values={}, status=status))  # fmt: skip
+        session.add(
+            Discrepancy(
+                kind=DiscrepancyKind.MISMATCH, object_type="device", object_id=1,
+                field=status.value, values={}, status=status,
+            )
+        )  # fmt: skip
     session.flush()
 
     assert count_open_discrepancies(session) == {"mismatch": 2}
