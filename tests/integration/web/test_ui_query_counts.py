@@ -95,3 +95,34 @@ def test_list_page_queries_do_not_grow_with_rows(
         response = client.get(url)
     assert response.status_code == 200
     assert ten() == hundred(), f"{url}: {ten()} queries for 10 rows, {hundred()} for 100"
+
+
+def test_detail_pages_queries_do_not_grow_with_related_rows(
+    client: FlaskClient, db: Session, count_queries: Any
+) -> None:
+    dc = _dc(db)
+    cluster = f.cluster(db, site=dc)
+    pool = f.storage_pool(db, site=dc)
+    system = f.information_system(db)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            f.server(db, site=dc, cluster=cluster)
+            f.workload(db, cluster=cluster, storage_pool=pool, information_system=system)
+            f.link(db, b_site=dc)
+        db.commit()
+
+    urls = [f"/clusters/{cluster.id}", f"/storage-pools/{pool.id}", f"/sites/{dc.id}",
+            f"/information-systems/{system.id}"]  # fmt: skip
+    grow(10)
+    counts = {}
+    for url in urls:
+        client.get(url)
+        with count_queries() as n:
+            assert client.get(url).status_code == 200
+        counts[url] = n()
+    grow(90)
+    for url in urls:
+        with count_queries() as n:
+            assert client.get(url).status_code == 200
+        assert n() == counts[url], f"{url}: {counts[url]} queries, then {n()} with 10x the rows"
