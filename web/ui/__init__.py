@@ -21,6 +21,7 @@ from web.ui import (  # noqa: E402
     errors,
     formatting,
     inventory,
+    labels,
     language,
     links,
     overview,
@@ -39,4 +40,5 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     assets.init_app(app)
     links.init_app(app)
+    labels.init_app(app)
     app.register_blueprint(bp)

@@ -131,3 +131,17 @@ def test_numbers_and_dates_follow_the_language(world_app: tuple[Flask, World]) -
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     assert "1,000 Mbps" in client.get(link).text
     assert "at 10 Jan 2026 15:00" in client.get(device).text
+
+
+def test_one_language_does_not_leak_into_the_next_page(world_app: tuple[Flask, World]) -> None:
+    """Names of stored values (statuses, roles) follow each page's language, even after a
+    page in the other language was rendered first by the same app."""
+    app, world = world_app
+    url = f"/clusters/{world.cluster}"
+    vi, en = app.test_client(), app.test_client()
+    vi.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    en.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "Đang hoạt động" in vi.get(url).text and "Máy chủ" in vi.get(url).text
+    english = en.get(url).text
+    assert ">Active<" in english and ">Server<" in english
+    assert "Đang hoạt động" not in english and "Máy chủ" not in english
