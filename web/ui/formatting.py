@@ -87,8 +87,15 @@ def format_moment(value: datetime | None, locale: Locale | str | None = None) ->
     return format_datetime(value, pattern, tzinfo=zone, locale=loc)
 
 
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` (0 within the month): time-to-exhaustion."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(0, months - (1 if end.day < start.day else 0))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_pct, "pct")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
+    app.add_template_global(months_between)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from web.ui.formatting import format_day, format_moment, format_number, format_pct
+from web.ui.formatting import format_day, format_moment, format_number, format_pct, months_between
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,17 @@ def test_dates_are_day_first_in_vietnamese_and_name_the_month_in_english() -> No
     assert format_day(date(2026, 1, 5), locale="vi") == "05/01/2026"
     assert format_day(date(2026, 1, 5), locale="en") == "5 Jan 2026"
     assert format_moment(datetime(2026, 1, 5, 13, 4, tzinfo=UTC), locale="vi") == "13:04 05/01/2026"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        (date(2026, 1, 15), date(2026, 1, 31), 0),
+        (date(2026, 1, 15), date(2026, 2, 14), 0),
+        (date(2026, 1, 15), date(2026, 2, 15), 1),
+        (date(2026, 1, 15), date(2029, 9, 13), 43),
+        (date(2026, 1, 15), date(2025, 1, 1), 0),
+    ],
+)
+def test_months_between_counts_whole_months(start: date, end: date, months: int) -> None:
+    assert months_between(start, end) == months
