@@ -45,6 +45,8 @@ class Related:
     attr: str
     title: Any
     columns: tuple[Column, ...]
+    #: The list page and filter that show all of them, when there are more than a page shows.
+    full_list: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
         related=(
             Related("hosts", _l("Hosts"), DEVICE_ROWS),
             Related("storage_pools", _l("Storage pools"), POOL_ROWS),
-            Related("workloads", _l("Workloads"), WORKLOAD_ROWS),
+            Related("workloads", _l("Workloads"), WORKLOAD_ROWS, ("ui.workloads", "cluster_id")),
         ),
         outlook="cluster_id",
     ),
@@ -112,7 +114,9 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
         related=(
             Related("clusters", _l("Clusters"), CLUSTER_ROWS),
             Related("devices", _l("Storage devices"), DEVICE_ROWS),
-            Related("workloads", _l("Workloads"), WORKLOAD_ROWS),
+            Related(
+                "workloads", _l("Workloads"), WORKLOAD_ROWS, ("ui.workloads", "storage_pool_id")
+            ),
         ),
         outlook="pool_id",
     ),
@@ -130,7 +134,14 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
     DetailPage(
         INFORMATION_SYSTEMS,
         fields=(*INFORMATION_SYSTEMS.columns[1:], Column("description", _l("Description"))),
-        related=(Related("workloads", _l("Workloads"), WORKLOAD_ROWS),),
+        related=(
+            Related(
+                "workloads",
+                _l("Workloads"),
+                WORKLOAD_ROWS,
+                ("ui.workloads", "information_system_id"),
+            ),
+        ),
     ),
     DetailPage(
         WORKLOADS,
@@ -147,6 +158,9 @@ RELATED_LOADS: dict[str, tuple[Any, ...]] = {
     "links_b": (Link.a_site, Link.b_site),
     "workloads": (Workload.information_system,),
 }
+
+#: Related rows a page shows before pointing to the full, paged list (keeps pages fast).
+RELATED_SHOWN = 25
 
 RESOURCE_TITLES = {
     "vcpu": _l("vCPU allocated"),
@@ -171,6 +185,7 @@ def render_detail(page: DetailPage, object_id: int) -> str:
         "inventory/detail.html",
         detail=page,
         list_page=page.list_page,
+        related_shown=RELATED_SHOWN,
         record=record,
         outlooks=outlooks,
         usage=load_link_peaks(session, usage_ids) if usage_ids else {},

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
+from tests import factories as f
 from tests.integration.web.ui_world import ROLES, TODAY, World, build_world
 from web import create_app
 
@@ -234,3 +235,26 @@ def test_device_list_sorts_by_its_column_headers(world_app: tuple[Flask, World])
     html = client.get("/devices/?ordering=name").text
     assert 'href="/devices/?ordering=-name"' in html  # a second click reverses
     assert client.get("/devices/?ordering=colour").status_code == 400
+
+
+def test_a_long_related_list_points_to_the_full_filtered_list(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'many.db'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with transaction(make_session_factory(engine)) as session:
+        pool = f.storage_pool(session)
+        cluster = f.cluster(session)
+        for _ in range(30):
+            f.workload(session, cluster=cluster, storage_pool=pool)
+        pool_id = pool.id
+    engine.dispose()
+    app = create_app({"TESTING": True, "CMDB_DATABASE_URL": url, "CMDB_ANONYMOUS_READ": True})
+    client = english_client(app)
+
+    html = client.get(f"/storage-pools/{pool_id}").text
+    related = html[html.index('id="related-workloads"') :]
+    assert related.count('<a href="/workloads/') == 25
+    link = re.search(r'class="full-list" href="([^"]+)">All 30 in the list<', related)
+    assert link and link.group(1) == f"/workloads/?storage_pool_id={pool_id}"
+    listed = client.get(link.group(1).replace("&amp;", "&")).text
+    assert "Showing 1–30 of 30" in listed
