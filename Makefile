@@ -29,7 +29,7 @@ translations: $(STAMP)
 # After adding text: refresh the .po files from the code and templates, then translate them.
 translations-extract: $(STAMP)
 	mkdir -p var
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o var/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -k _l -F babel.cfg -o var/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i var/messages.pot -d web/translations
 
 demo: $(STAMP) translations

@@ -87,13 +87,79 @@ def load_inventory(session: Session, *, today: date) -> Inventory:
     )
 
 
-def _load_clusters(session: Session) -> list[Cluster]:
+def load_object_inventory(
+    session: Session, *, today: date, cluster_id: int | None = None,
+    pool_id: int | None = None, link_id: int | None = None,
+) -> tuple[Inventory, dict[str, list[tuple[date, float]]]]:  # fmt: skip
+    """One cluster, storage pool or link with its baselines (no paths), and the daily
+    values its forecasts were fitted on: what the object's page charts.
+
+    Reads only that object's rows and series, so a detail page does not pay for
+    the whole inventory.
+    """
+    clusters = [c for c in _load_clusters(session, cluster_id) if cluster_id is not None]
+    pools = [p for p in _load_pools(session, pool_id) if pool_id is not None]
+    links = list(session.scalars(sa.select(Link).where(Link.id == link_id))) if link_id else []
+    needs, stats = _baseline_needs(session, clusters, pools, links, narrow=True)
+    baselines = _load_baselines(session, needs, stats, today)
+    inventory = Inventory(
+        clusters=tuple(
+            ClusterState(
+                spec=_cluster_spec(c),
+                vcpu_baseline=baselines[cluster_vcpu_key(str(c.id))],
+                ram_baseline=baselines[cluster_ram_key(str(c.id))],
+            )
+            for c in clusters
+        ),
+        storage_pools=tuple(
+            StoragePoolState(spec=_pool_spec(p), used_baseline=baselines[storage_key(str(p.id))])
+            for p in pools
+        ),
+        links=tuple(
+            LinkState(spec=_link_spec(lk), p95_baseline=baselines[link_key(str(lk.id))])
+            for lk in links
+        ),
+    )
+    return inventory, _load_daily(session, needs)
+
+
+def load_capacity_fingerprint(session: Session) -> tuple[Any, ...]:
+    """What the capacity report depends on, in one query: row counts and latest changes
+    of hosts, clusters, pools, links, workloads and sites, the reservations, the forecast
+    cache and the samples' watermarks. Equal fingerprints give equal reports."""
+    from cmdb.models import CapacityReservation, Device
+
+    def changed(model: Any) -> tuple[Any, ...]:
+        return (
+            sa.select(sa.func.count()).select_from(model).scalar_subquery(),
+            sa.select(sa.func.max(model.updated_at)).scalar_subquery(),
+        )
+
+    row = session.execute(
+        sa.select(
+            *changed(Device), *changed(Cluster), *changed(StoragePool), *changed(Link),
+            *changed(WorkloadRow), *changed(Site),
+            sa.select(sa.func.count()).select_from(CapacityReservation).scalar_subquery(),
+            sa.select(sa.func.max(CapacityReservation.id)).scalar_subquery(),
+            sa.select(sa.func.max(ForecastCache.computed_at)).scalar_subquery(),
+            sa.select(sa.func.max(Series.daily_through)).scalar_subquery(),
+            sa.select(sa.func.sum(Series.daily_count)).scalar_subquery(),
+        )
+    ).one()  # fmt: skip
+    return tuple(row)
+
+
+def _load_clusters(session: Session, cluster_id: int | None = None) -> list[Cluster]:
     stmt = sa.select(Cluster).options(selectinload(Cluster.hosts)).order_by(Cluster.name)
+    if cluster_id is not None:
+        stmt = stmt.where(Cluster.id == cluster_id)
     return list(session.scalars(stmt))
 
 
-def _load_pools(session: Session) -> list[StoragePool]:
+def _load_pools(session: Session, pool_id: int | None = None) -> list[StoragePool]:
     stmt = sa.select(StoragePool).options(selectinload(StoragePool.clusters))
+    if pool_id is not None:
+        stmt = stmt.where(StoragePool.id == pool_id)
     return list(session.scalars(stmt.order_by(StoragePool.name)))
 
 
@@ -212,7 +278,12 @@ def load_baselines(
     *, today: date,
 ) -> dict[str, Forecast]:  # fmt: skip
     """The baseline forecast of every resource, from cache where samples are unchanged."""
-    needs, stats = _baseline_needs(session, clusters, pools, links)
+    return _load_baselines(session, *_baseline_needs(session, clusters, pools, links), today)
+
+
+def _load_baselines(
+    session: Session, needs: list[_Need], stats: dict[int, tuple[date, int]], today: date
+) -> dict[str, Forecast]:
     out: dict[str, Forecast] = {}
     to_fit: dict[str, _Need] = {}
     marks: dict[str, tuple[date, int]] = {}
@@ -234,13 +305,25 @@ def load_baselines(
 
 
 def _baseline_needs(
-    session: Session, clusters: list[Cluster], pools: list[StoragePool], links: list[Link]
-) -> tuple[list[_Need], dict[int, tuple[date, int]]]:
-    """What to forecast, and each series' watermark (last day, count of daily rollups)."""
-    rows = session.execute(
-        sa.select(Series.id, Series.object_type, Series.object_id, Series.metric,
-                  Series.daily_through, Series.daily_count)
-    ).all()  # fmt: skip
+    session: Session, clusters: list[Cluster], pools: list[StoragePool], links: list[Link],
+    narrow: bool = False,
+) -> tuple[list[_Need], dict[int, tuple[date, int]]]:  # fmt: skip
+    """What to forecast, and each series' watermark (last day, count of daily rollups).
+
+    ``narrow`` reads only the series of the given objects (one object's page).
+    """
+    stmt = sa.select(Series.id, Series.object_type, Series.object_id, Series.metric,
+                     Series.daily_through, Series.daily_count)  # fmt: skip
+    if narrow:
+        stmt = stmt.where(
+            sa.or_(
+                sa.and_(Series.object_type == kind, Series.object_id.in_([o.id for o in objs]))
+                for kind, objs in ((ResourceKind.CLUSTER, clusters),
+                                   (ResourceKind.STORAGE_POOL, pools), (ResourceKind.LINK, links))
+                if objs
+            )
+        )  # fmt: skip
+    rows = session.execute(stmt).all()
     series = {(r.object_type, r.object_id, r.metric): r.id for r in rows}
     stats = {r.id: (r.daily_through, r.daily_count) for r in rows if r.daily_through}
     alloc = _current_allocation(session)

@@ -112,7 +112,11 @@ def app(tmp_path: Path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that asks for English pages (the app's default language is Vietnamese);
+    tests of the Vietnamese pages send ``Accept-Language: vi`` or pick it in the session."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

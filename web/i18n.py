@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 SESSION_KEY = "lang"
@@ -32,4 +32,10 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+
+
+def current_language() -> str:
+    """The language code of the page being rendered (for ``<html lang>`` and the switch)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"

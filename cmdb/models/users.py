@@ -26,6 +26,9 @@ class User(Base):
         doc="A requester's agency: the only one whose requests they may create and evaluate",
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str | None] = mapped_column(
+        sa.String(8), doc="The UI language the user picked (vi, en); empty: the browser's"
+    )
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(

@@ -45,10 +45,23 @@ class DeviceRow:
     cluster_name: str | None
 
 
+#: The list's sortable columns by name ("-name" sorts descending); the id breaks ties.
+ORDERINGS: dict[str, Any] = {
+    "name": Device.name,
+    "role": Device.role,
+    "status": Device.status,
+    "model": Device.model,
+    "serial": Device.serial,
+    "site": Site.name,
+    "cluster": Cluster.name,
+}
+
+
 def load_devices(
-    session: Session, where: DeviceFilter, page: int, page_size: int
+    session: Session, where: DeviceFilter, page: int, page_size: int, ordering: str = "name"
 ) -> Page[DeviceRow]:
-    """One page of devices ordered by name; a page past the end gives the last page."""
+    """One page of devices in ``ordering`` (a key of ``ORDERINGS``, ``-`` for descending);
+    a page past the end gives the last page."""
     base = _filtered(sa.select(Device.id).join(Site, Site.id == Device.site_id), where)
     total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     number = clamp_page(page, total, page_size)
@@ -72,7 +85,10 @@ def load_devices(
         .outerjoin(Cluster, Cluster.id == Device.cluster_id),
         where,
     )
-    stmt = stmt.order_by(Device.name, Device.id).limit(page_size).offset((number - 1) * page_size)
+    column = ORDERINGS[ordering.removeprefix("-")]
+    key = column.desc() if ordering.startswith("-") else column.asc()
+    stmt = stmt.order_by(key, Device.name, Device.id)
+    stmt = stmt.limit(page_size).offset((number - 1) * page_size)
     rows = [DeviceRow(*row) for row in session.execute(stmt)]
     return Page(items=rows, total=total, number=number, size=page_size)
 

@@ -15,7 +15,7 @@ from web.auth.csrf import check_csrf, csrf_token
 from web.auth.identity import current_user, load_identity
 from web.auth.permissions import anonymous_read, check_api_access
 
-OPEN_UI_ENDPOINTS = frozenset({"auth.login", "auth.logout", "static"})
+OPEN_UI_ENDPOINTS = frozenset({"auth.login", "auth.logout", "static", "ui.set_language"})
 
 
 def guard() -> Response | None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from cmdb.models import User
 from cmdb.services.users import authenticate_password
 from web.auth.identity import SESSION_KEY
 from web.db import get_session
+from web.i18n import SESSION_KEY as LANGUAGE_KEY
 
 bp = Blueprint("auth", __name__)
 
@@ -19,19 +22,31 @@ def login() -> str | Response:
         username = request.form.get("username", "")
         user = authenticate_password(get_session(), username, request.form.get("password", ""))
         if user is not None:
-            session.clear()
-            session[SESSION_KEY] = user.id
-            return redirect(_safe_next(request.args.get("next")))
-        error = "wrong username or password"
+            _start_session(user)
+            return redirect(safe_next(request.args.get("next")))
+        error = gettext("Wrong username or password.")
     return render_template("auth/login.html", error=error), 200 if error is None else 401
 
 
 def logout() -> Response:
+    language = session.get(LANGUAGE_KEY)
     session.clear()
+    if language:  # logging out does not switch the page back to another language
+        session[LANGUAGE_KEY] = language
     return redirect(url_for("auth.login"))
 
 
-def _safe_next(target: str | None) -> str:
+def _start_session(user: User) -> None:
+    """A fresh session (no fixation); the user's own language wins over the one picked
+    before logging in, which is kept when the user has none."""
+    language = user.language or session.get(LANGUAGE_KEY)
+    session.clear()
+    session[SESSION_KEY] = user.id
+    if language:
+        session[LANGUAGE_KEY] = language
+
+
+def safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect to another host."""
     if target and target.startswith("/") and not target.startswith("//"):
         return target

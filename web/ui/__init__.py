@@ -13,9 +13,21 @@ from web import i18n
 bp = Blueprint("ui", __name__)
 
 # Importing the page modules registers their routes on ``bp``.
-from web.ui import admin_units, assets, devices, errors, formatting, overview  # noqa: E402
+from web.ui import (  # noqa: E402
+    admin_units,
+    assets,
+    details,
+    devices,
+    errors,
+    formatting,
+    inventory,
+    labels,
+    language,
+    links,
+    overview,
+)
 
-PAGES = (overview, admin_units, devices)
+PAGES = (overview, admin_units, devices, inventory, details, language)
 
 # Issue 5's audit page, in its own block (helpers add pages in parallel).
 from web.ui import audit  # noqa: E402
@@ -32,4 +44,6 @@ def init_app(app: Flask) -> None:
     formatting.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
+    links.init_app(app)
+    labels.init_app(app)
     app.register_blueprint(bp)

@@ -1,4 +1,5 @@
-"""``/admin-units/``: the administrative tree down to communes, with sites and links.
+"""``/admin-units/``: the administrative tree down to communes, with sites and links
+(each with how full it was on its last measured day).
 
 ``?as_of=YYYY-MM-DD`` shows the tree as it stood that day (units in force, each
 site where it stood); without it, today's. A unit page for a code that is not in
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from cmdb.services.admin_tree import get_unit_path, load_admin_tree
 from cmdb.services.as_of import latest_unit_version
+from cmdb.services.link_usage import load_link_peaks
 from web.db import get_session
 from web.ui import bp
 
@@ -37,10 +39,12 @@ def _as_of() -> tuple[date, str | None]:
 @bp.get("/admin-units/")
 def admin_units() -> str:
     day, as_of = _as_of()
-    roots = load_admin_tree(get_session(), as_of=day)
+    session = get_session()
+    roots = load_admin_tree(session, as_of=day)
     return render_template(
-        "admin_units/tree.html", roots=roots, path=[], open_depth=OPEN_DEPTH, day=day, as_of=as_of
-    )
+        "admin_units/tree.html", roots=roots, path=[], open_depth=OPEN_DEPTH, day=day,
+        as_of=as_of, usage=load_link_peaks(session),
+    )  # fmt: skip
 
 
 @bp.get("/admin-units/<code>")
@@ -57,5 +61,5 @@ def admin_unit(code: str) -> str | Response:
     roots = load_admin_tree(session, root_id=path[-1].id, as_of=day)
     return render_template(
         "admin_units/tree.html", roots=roots, path=path, open_depth=OPEN_DEPTH + 1, day=day,
-        as_of=as_of,
+        as_of=as_of, usage=load_link_peaks(session),
     )  # fmt: skip

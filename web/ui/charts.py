@@ -1,17 +1,25 @@
 """Plotly figures of the pages, as JSON for ``static/js/headroom.js`` to draw.
 
 Figures travel as JSON in a ``data-figure`` attribute instead of inline scripts,
-so the pages keep working under a strict Content-Security-Policy. Chart text is
-limited to numbers and network acronyms, which read the same in Vietnamese and
-English; titles belong to the templates.
+so the pages keep working under a strict Content-Security-Policy. Words in a
+chart (legend, axis) arrive translated from the page (``OutlookLabels``); titles
+belong to the templates.
+
+Figures are built as plain plotly.js dictionaries, not ``plotly.graph_objects``:
+building a ``go.Figure`` with a template deep-copies the template on every call
+(about 100 ms here), which alone would break the pages' 300 ms budget. The
+layout below reproduces what the pages used from ``plotly_white``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
-import plotly.graph_objects as go
-
+from capacity.forecast import Forecast
 from cmdb.choices import Network
 
 #: Upper bounds (Mbps) of the capacity bands: the tiers providers sell.
@@ -62,25 +70,118 @@ def compute_capacity_bands(
     return out
 
 
+#: The look of every chart (plotly's "plotly_white": white background, light grid).
+AXIS = {"gridcolor": "#ebf0f8", "zerolinecolor": "#ebf0f8", "automargin": True}
+LAYOUT: dict[str, Any] = {
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "font": {"color": "#2a3f5f"},
+    "hoverlabel": {"align": "left"},
+}
+
+
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> str:
+    merged = {**LAYOUT, **layout}
+    for axis in ("xaxis", "yaxis"):
+        merged[axis] = {**AXIS, **layout.get(axis, {})}
+    return json.dumps({"data": data, "layout": merged}, ensure_ascii=False)
+
+
 def links_by_capacity_figure(bands: dict[str, dict[str, int]]) -> str:
     """A stacked bar chart (x: capacity band in Mbps, y: links), one colour per network."""
-    figure = go.Figure(
-        [
-            go.Bar(
-                name=NETWORK_NAMES.get(network, network),
-                x=list(counts),
-                y=list(counts.values()),
-                marker_color=NETWORK_COLOURS.get(network),
-            )
-            for network, counts in bands.items()
-        ]
+    data = [
+        {
+            "type": "bar",
+            "name": NETWORK_NAMES.get(network, network),
+            "x": list(counts),
+            "y": list(counts.values()),
+            "marker": {"color": NETWORK_COLOURS.get(network)},
+        }
+        for network, counts in bands.items()
+    ]
+    return _figure(
+        data,
+        {
+            "barmode": "stack",
+            "height": 300,
+            "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
+            "xaxis": {"title": {"text": "Mbps"}, "type": "category"},
+            "legend": {"orientation": "h", "y": 1.1},
+        },
     )
-    figure.update_layout(
-        barmode="stack",
-        template="plotly_white",
-        height=300,
-        margin={"l": 40, "r": 10, "t": 10, "b": 40},
-        xaxis={"title": {"text": "Mbps"}, "type": "category"},
-        legend={"orientation": "h", "y": 1.1},
-    )
-    return figure.to_json()
+
+
+#: How far ahead a resource's chart shows its forecast: the planning questions of
+#: the dashboard (a year) with room to see the trend bend.
+FORECAST_WEEKS_SHOWN = 104
+
+
+@dataclass(frozen=True)
+class OutlookLabels:
+    """The chart's words, translated by the page (this module stays language-free)."""
+
+    history: str
+    forecast: str
+    band80: str
+    band95: str
+    ceiling: str
+    today: str
+    unit: str
+
+
+def outlook_figure(
+    daily: Sequence[tuple[date, float]],
+    forecast: Forecast,
+    ceiling: float,
+    today: date,
+    labels: OutlookLabels,
+    reserved: float = 0.0,
+) -> str:
+    """History of daily peaks, the weekly forecast with its 95 % and 80 % bands, the
+    ceiling as a line and today as a marker: one chart for clusters, pools and links.
+
+    Approved reservations are added to the forecast (what must fit under the ceiling).
+    """
+    points = [p for p in forecast.points if p.date >= today - timedelta(days=7)]
+    points = points[:FORECAST_WEEKS_SHOWN] or list(forecast.points[-1:])
+    days = [p.date.isoformat() for p in points]
+
+    def line(values: Iterable[float], **style: Any) -> dict[str, Any]:
+        return {"type": "scatter", "mode": "lines", "x": days, "y": list(values), **style}
+
+    def band(lo: str, hi: str, name: str, colour: str) -> list[dict[str, Any]]:
+        return [
+            line((getattr(p, hi) + reserved for p in points), line={"width": 0},
+                 showlegend=False, hoverinfo="skip", legendgroup=name),
+            line((getattr(p, lo) + reserved for p in points), line={"width": 0},
+                 fill="tonexty", fillcolor=colour, name=name, legendgroup=name),
+        ]  # fmt: skip
+
+    start = daily[0][0].isoformat() if daily else days[0]
+    data = [
+        {"type": "scatter", "mode": "lines", "name": labels.history,
+         "x": [d.isoformat() for d, _ in daily], "y": [round(v, 3) for _, v in daily],
+         "line": {"color": "#495057", "width": 1}},
+        *band("lo95", "hi95", labels.band95, "rgba(13,110,253,0.12)"),
+        *band("lo80", "hi80", labels.band80, "rgba(13,110,253,0.25)"),
+        line((p.mean + reserved for p in points), name=labels.forecast,
+             line={"color": "#0d6efd", "width": 2, "dash": "dash"}),
+        {"type": "scatter", "mode": "lines", "name": labels.ceiling, "x": [start, days[-1]],
+         "y": [ceiling, ceiling], "line": {"color": "#dc3545", "width": 2}},
+    ]  # fmt: skip
+    marker = today.isoformat()
+    return _figure(
+        data,
+        {
+            "height": 320,
+            "margin": {"l": 50, "r": 10, "t": 20, "b": 40},
+            "yaxis": {"title": {"text": labels.unit}, "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": -0.15},
+            "hovermode": "x unified",
+            "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": marker,
+                        "x1": marker, "y0": 0, "y1": 1,
+                        "line": {"color": "#6c757d", "dash": "dot", "width": 1}}],
+            "annotations": [{"x": marker, "y": 1, "xref": "x", "yref": "paper",
+                             "text": labels.today, "showarrow": False, "yanchor": "bottom"}],
+        },
+    )  # fmt: skip

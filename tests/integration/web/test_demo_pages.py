@@ -27,7 +27,9 @@ def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClien
     app: Flask = create_app(
         {"TESTING": True, "CMDB_DATABASE_URL": url, "CMDB_ANONYMOUS_READ": True}
     )
-    yield app.test_client()
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    yield client
 
 
 def test_tree_shows_every_commune_under_its_district_with_links(demo_client: FlaskClient) -> None:

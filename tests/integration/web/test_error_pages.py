@@ -23,7 +23,7 @@ def test_unhandled_error_is_500_in_the_layout(app: Flask) -> None:
 
     app.add_url_rule("/broken", view_func=broken)
 
-    response = app.test_client().get("/broken")
+    response = app.test_client().get("/broken", headers={"Accept-Language": "en"})
 
     html = response.get_data(as_text=True)
     assert response.status_code == 500

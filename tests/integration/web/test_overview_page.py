@@ -111,4 +111,6 @@ def test_overview_query_count_is_constant(client: FlaskClient, db: Session, coun
     db.commit()
     with count_queries() as large:
         client.get("/")
-    assert small() == large() <= 8
+    # The dashboard reads the capacity inputs (clusters, hosts, pools, links, series,
+    # allocations, cached forecasts, reservations) and the counts: a fixed number.
+    assert small() == large() <= 26

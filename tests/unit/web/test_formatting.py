@@ -1,10 +1,12 @@
-"""Number formatting of the templates."""
+"""Number, percentage and date formatting of the templates, per language."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
-from web.ui.formatting import format_number
+from web.ui.formatting import format_day, format_moment, format_number, format_pct, months_between
 
 
 @pytest.mark.parametrize(
@@ -13,3 +15,38 @@ from web.ui.formatting import format_number
 )
 def test_format_number(value: float | None, expected: str) -> None:
     assert format_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(1234.5, "1.234,5"), (20.0, "20"), (0.333, "0,3"), (None, "—")]
+)
+def test_vietnamese_numbers_group_with_dots_and_use_a_decimal_comma(
+    value: float | None, expected: str
+) -> None:
+    assert format_number(value, locale="vi") == expected
+
+
+def test_percentages_follow_the_locale() -> None:
+    assert format_pct(0.853, 1, locale="en") == "85.3%"
+    assert format_pct(0.853, 1, locale="vi") == "85,3%"
+    assert format_pct(None) == "—"
+
+
+def test_dates_are_day_first_in_vietnamese_and_name_the_month_in_english() -> None:
+    assert format_day(date(2026, 1, 5), locale="vi") == "05/01/2026"
+    assert format_day(date(2026, 1, 5), locale="en") == "5 Jan 2026"
+    assert format_moment(datetime(2026, 1, 5, 13, 4, tzinfo=UTC), locale="vi") == "13:04 05/01/2026"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        (date(2026, 1, 15), date(2026, 1, 31), 0),
+        (date(2026, 1, 15), date(2026, 2, 14), 0),
+        (date(2026, 1, 15), date(2026, 2, 15), 1),
+        (date(2026, 1, 15), date(2029, 9, 13), 43),
+        (date(2026, 1, 15), date(2025, 1, 1), 0),
+    ],
+)
+def test_months_between_counts_whole_months(start: date, end: date, months: int) -> None:
+    assert months_between(start, end) == months

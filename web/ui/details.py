@@ -1,0 +1,254 @@
+"""Each inventory record's page: its fields, related records, where it was seen,
+its change history and, for clusters, storage pools and links, the capacity chart.
+
+Pages are declared (``DetailPage``) and served by one view, like the lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, render_template
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from capacity.outlook import ResourceOutlook, classify, load_resource_outlook
+from cmdb.db import committing
+from cmdb.errors import NotFoundError
+from cmdb.models import Link, Workload
+from cmdb.services.link_usage import load_link_peaks
+from cmdb.services.listing import load_one
+from cmdb.services.record_history import load_changes, load_sightings
+from web.api.today import today_or_real
+from web.db import get_session
+from web.ui import bp
+from web.ui.catalog import (
+    CLUSTERS,
+    INFORMATION_SYSTEMS,
+    LINKS,
+    SITES,
+    STORAGE_POOLS,
+    WORKLOADS,
+    Column,
+    ListPage,
+)
+from web.ui.charts import OutlookLabels, outlook_figure
+
+
+@dataclass(frozen=True)
+class Related:
+    """A table of records related to the page's record (``attr`` is a list relation)."""
+
+    attr: str
+    title: Any
+    columns: tuple[Column, ...]
+    #: The list page and filter that show all of them, when there are more than a page shows.
+    full_list: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class DetailPage:
+    list_page: ListPage
+    fields: tuple[Column, ...]
+    related: tuple[Related, ...] = ()
+    outlook: str | None = None  # the keyword of load_resource_outlook: cluster_id, pool_id, …
+
+    @property
+    def loads(self) -> tuple[str, ...]:
+        refs = tuple(c.path for c in self.fields if c.kind == "ref" and "." not in c.path)
+        return tuple(dict.fromkeys((*refs, *(r.attr for r in self.related))))
+
+
+NAME = Column("name", _l("Name"), "link")
+STATUS = Column("status", _l("Status"), "choice", "status")
+DEVICE_ROWS = (
+    NAME, Column("role", _l("Role"), "choice", "role"), Column("model", _l("Model")),
+    Column("cores", _l("CPU cores"), "number"), Column("ram_gb", _l("RAM"), "number", unit="GB"),
+    STATUS,
+)  # fmt: skip
+WORKLOAD_ROWS = (
+    NAME, Column("information_system", _l("Information system"), "ref"),
+    Column("vcpu", _l("vCPU"), "number"), Column("ram_gb", _l("RAM"), "number", unit="GB"),
+    Column("disk_gb", _l("Disk"), "number", unit="GB"), STATUS,
+)  # fmt: skip
+LINK_ROWS = (
+    NAME, Column("network", _l("Network"), "choice", "network"),
+    Column("a_site", _l("User end"), "ref"), Column("b_site", _l("Towards the DC"), "ref"),
+    Column("capacity_mbps", _l("Capacity"), "number", unit="Mbps"),
+    Column("id", _l("Utilisation (last day p95)"), "usage"), STATUS,
+)  # fmt: skip
+POOL_ROWS = (NAME, Column("kind", _l("Kind"), "choice", "pool_kind"),
+             Column("raw_tb", _l("Raw capacity"), "number", unit="TB"))  # fmt: skip
+CLUSTER_ROWS = (NAME, Column("max_security_level", _l("Highest security level"), "number"))
+
+DETAIL_PAGES: tuple[DetailPage, ...] = (
+    DetailPage(
+        SITES,
+        fields=(
+            *SITES.columns[1:],
+            Column("slug", _l("Slug"), "mono"),
+            Column("latitude", _l("Latitude"), "number", unit="°"),
+            Column("longitude", _l("Longitude"), "number", unit="°"),
+        ),
+        related=(
+            Related("links_a", _l("Links towards the DC"), LINK_ROWS),
+            Related("links_b", _l("Links from sites further out"), LINK_ROWS),
+        ),
+    ),
+    DetailPage(
+        CLUSTERS,
+        fields=(*CLUSTERS.columns[1:], Column("description", _l("Description"))),
+        related=(
+            Related("hosts", _l("Hosts"), DEVICE_ROWS),
+            Related("storage_pools", _l("Storage pools"), POOL_ROWS),
+            Related("workloads", _l("Workloads"), WORKLOAD_ROWS, ("ui.workloads", "cluster_id")),
+        ),
+        outlook="cluster_id",
+    ),
+    DetailPage(
+        STORAGE_POOLS,
+        fields=STORAGE_POOLS.columns[1:],
+        related=(
+            Related("clusters", _l("Clusters"), CLUSTER_ROWS),
+            Related("devices", _l("Storage devices"), DEVICE_ROWS),
+            Related(
+                "workloads", _l("Workloads"), WORKLOAD_ROWS, ("ui.workloads", "storage_pool_id")
+            ),
+        ),
+        outlook="pool_id",
+    ),
+    DetailPage(
+        LINKS,
+        fields=(
+            *LINKS.columns[1:],
+            Column("circuit_id", _l("Circuit"), "mono"),
+            Column("a_interface", _l("User-end interface"), "ref"),
+            Column("b_interface", _l("DC-side interface"), "ref"),
+            Column("ceiling_pct", _l("Ceiling"), "pct"),
+        ),
+        outlook="link_id",
+    ),
+    DetailPage(
+        INFORMATION_SYSTEMS,
+        fields=(*INFORMATION_SYSTEMS.columns[1:], Column("description", _l("Description"))),
+        related=(
+            Related(
+                "workloads",
+                _l("Workloads"),
+                WORKLOAD_ROWS,
+                ("ui.workloads", "information_system_id"),
+            ),
+        ),
+    ),
+    DetailPage(
+        WORKLOADS,
+        fields=(
+            *WORKLOADS.columns[1:],
+            Column("management_address", _l("Management address"), "mono"),
+        ),
+    ),
+)
+
+#: What a related list of each kind loads with it, so its rows' references cost no query each.
+RELATED_LOADS: dict[str, tuple[Any, ...]] = {
+    "links_a": (Link.a_site, Link.b_site),
+    "links_b": (Link.a_site, Link.b_site),
+    "workloads": (Workload.information_system,),
+}
+
+#: Related rows a page shows before pointing to the full, paged list (keeps pages fast).
+RELATED_SHOWN = 25
+
+RESOURCE_TITLES = {
+    "vcpu": _l("vCPU allocated"),
+    "ram": _l("RAM allocated"),
+    "storage": _l("Storage used"),
+    "link": _l("Traffic (daily p95, busier direction)"),
+}
+
+
+def render_detail(page: DetailPage, object_id: int) -> str:
+    session = get_session()
+    model = page.list_page.resource.model
+    try:
+        record = load_one(session, model, object_id, loads=page.loads)
+    except NotFoundError:
+        abort(404)
+    _load_related(session, page, record)
+    outlooks = _outlooks(page, object_id)
+    links = [lk for r in page.related for lk in getattr(record, r.attr) if isinstance(lk, Link)]
+    usage_ids = [lk.id for lk in links] + ([record.id] if isinstance(record, Link) else [])
+    return render_template(
+        "inventory/detail.html",
+        detail=page,
+        list_page=page.list_page,
+        related_shown=RELATED_SHOWN,
+        record=record,
+        outlooks=outlooks,
+        usage=load_link_peaks(session, usage_ids) if usage_ids else {},
+        sightings=load_sightings(session, model.__tablename__, object_id),
+        changes=load_changes(session, model.__tablename__, object_id),
+    )
+
+
+def _load_related(session: Session, page: DetailPage, record: Any) -> None:
+    """Load the related rows' own references in one query per relation, not per row."""
+    for related in page.related:
+        rows = getattr(record, related.attr)
+        extra = RELATED_LOADS.get(related.attr)
+        if rows and extra:
+            kind = type(rows[0])
+            stmt = sa.select(kind).where(kind.id.in_([r.id for r in rows]))
+            session.scalars(stmt.options(*(selectinload(a) for a in extra))).all()
+
+
+def _outlooks(page: DetailPage, object_id: int) -> list[dict[str, Any]]:
+    if page.outlook is None:
+        return []
+    at = today_or_real()
+    # Computing may refresh the forecast cache: keep it for the next page.
+    with committing(get_session()) as session:
+        found = load_resource_outlook(session, at=at, **{page.outlook: object_id})
+    return [_chart(o, at) for o in found]
+
+
+def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
+    status = outlook.status
+    labels = OutlookLabels(
+        history=gettext("Daily peak"),
+        forecast=gettext("Forecast (weekly peak)"),
+        band80=gettext("80% band"),
+        band95=gettext("95% band"),
+        ceiling=gettext("Ceiling"),
+        today=gettext("Today"),
+        unit=status.unit,
+    )
+    figure = outlook_figure(
+        outlook.daily, outlook.forecast, status.ceiling, at, labels, reserved=status.reserved
+    )
+    return {
+        "status": status,
+        "state": classify(status, at),
+        "title": RESOURCE_TITLES.get(status.kind, status.kind),
+        "figure": figure,
+    }
+
+
+def _detail_view(page: DetailPage) -> Any:
+    def view(object_id: int) -> str:
+        return render_detail(page, object_id)
+
+    view.__name__ = page.list_page.detail_endpoint.removeprefix("ui.")
+    return view
+
+
+for _page in DETAIL_PAGES:
+    bp.add_url_rule(f"/{_page.list_page.key}/<int:object_id>", view_func=_detail_view(_page))
+
+# Models whose records have a page here, for links from other pages (``detail_url``).
+DETAIL_ENDPOINTS: dict[type[Any], str] = {
+    p.list_page.resource.model: p.list_page.detail_endpoint for p in DETAIL_PAGES
+}

@@ -1,0 +1,65 @@
+"""Template helpers that name and link any record to its page, and say what the
+current user may do (pages hide what the role may not; the server refuses anyway)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+
+from cmdb.choices import Role
+from cmdb.models import AdminUnit, Device
+from web.auth.identity import current_user
+
+#: UI actions and the roles (besides admin) that may take them; the API's route
+#: table (``web.api.routes``) holds the same rule for the server side.
+ACTIONS: dict[str, frozenset[Role]] = {
+    "create_request": frozenset({Role.REQUESTER, Role.PLANNER}),
+    "decide_request": frozenset({Role.PLANNER}),
+    "run_discovery": frozenset({Role.ENGINEER}),
+    "acknowledge_discrepancy": frozenset({Role.ENGINEER}),
+    "edit_inventory": frozenset({Role.ENGINEER}),
+}
+
+
+def can(action: str) -> bool:
+    """Whether the logged-in user may take ``action`` (an unknown action: admins only)."""
+    user = current_user()
+    if user is None:
+        return False
+    return user.role is Role.ADMIN or user.role in ACTIONS.get(action, frozenset())
+
+
+def display(record: Any) -> str:
+    """How a record is named in a table cell."""
+    if record is None:
+        return "—"
+    if getattr(record, "device", None) is not None and hasattr(record, "if_index"):
+        return f"{record.device.name} {record.name}"  # an interface: device and port
+    return str(getattr(record, "name", None) or record)
+
+
+def detail_url(record: Any) -> str | None:
+    """The page of a record, when it has one."""
+    from web.ui.details import DETAIL_ENDPOINTS
+
+    if isinstance(record, Device):
+        return url_for("ui.device", device_id=record.id)
+    if isinstance(record, AdminUnit):
+        return url_for("ui.admin_unit", code=record.code)
+    endpoint = DETAIL_ENDPOINTS.get(type(record))
+    return url_for(endpoint, object_id=record.id) if endpoint else None
+
+
+def read_path(record: Any, path: str) -> Any:
+    """``site.name`` read from a record, ``None`` as soon as a step is missing."""
+    value = record
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(can=can, display=display, detail_url=detail_url, read=read_path)
