@@ -13,9 +13,18 @@ from web import i18n
 bp = Blueprint("ui", __name__)
 
 # Importing the page modules registers their routes on ``bp``.
-from web.ui import admin_units, assets, devices, errors, formatting, overview  # noqa: E402
+from web.ui import (  # noqa: E402
+    admin_units,
+    assets,
+    devices,
+    errors,
+    formatting,
+    language,
+    overview,
+    requests,
+)
 
-PAGES = (overview, admin_units, devices)
+PAGES = (overview, admin_units, devices, requests, language)
 
 
 def init_app(app: Flask) -> None:
