@@ -238,7 +238,7 @@ def test_every_commune_of_a_district(app: Flask) -> None:
     response = client.post("/requests/new", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "units 503 (commune)" in page
+    assert "units 503 (every commune)" in page
     assert 'id="verdict"' in page
 
 
@@ -425,6 +425,8 @@ def test_who_may_evaluate_again(app: Flask, caller: str, status: int) -> None:
 def test_the_request_pages_speak_vietnamese(app: Flask) -> None:
     evaluate(app, PORTAL_ID)
     client = client_as(app, "own")
+    english = client.get("/requests/").get_data(as_text=True)
+    assert ">Evaluated<" in english
 
     switched = client.post(
         "/language", data={"csrf_token": CSRF, "lang": "vi", "next": f"/requests/{PORTAL_ID}"}
@@ -434,6 +436,10 @@ def test_the_request_pages_speak_vietnamese(app: Flask) -> None:
 
     page = client.get(f"/requests/{PORTAL_ID}").get_data(as_text=True)
     assert "ĐÁP ỨNG ĐẾN NGÀY 2027-04-01" in page
+    # Labels imported from a template follow the language too (not the first one used).
+    assert "Internet (DMZ)" in page and "Đã đánh giá" in page
+    listed = client.get("/requests/").get_data(as_text=True)
+    assert ">Đã đánh giá<" in listed and "Đáp ứng đến ngày 2027-04-01" in listed
     appraisal = client.get(f"/requests/{PORTAL_ID}/appraisal").get_data(as_text=True)
     assert "Phiếu thẩm định" in appraisal
     form = client.get("/requests/new").get_data(as_text=True)
