@@ -27,7 +27,7 @@ def test_numbers_are_typed_and_blank_optional_fields_left_out() -> None:
             storage_tb="",
             own_hardware_cost_vnd="",
             zone="tslcd",
-        ),  # fmt: skip
+        ),
         "Sở TT&TT",
     )
     doc = parsed.document
@@ -54,7 +54,7 @@ def test_workload_rows_are_ordered_by_index_and_blank_rows_dropped() -> None:
             workloads__2__ram_gb="8",
             workloads__4__name="",
             workloads__4__vcpu="",
-        ),  # fmt: skip
+        ),
         "A",
     )
     assert parsed.document["workloads"] == [
@@ -73,7 +73,7 @@ def test_every_commune_of_the_districts_picked() -> None:
             sites_per_site_mbps="2",
             dc_mbps_tslcd="100",
             dc_mbps_internet="",
-        ),  # fmt: skip
+        ),
         "A",
     )
     assert parsed.document["sites"] == {
