@@ -71,6 +71,17 @@ def load_latest_evaluations(
     return latest
 
 
+def load_latest_evaluation(session: Session, request_id: int) -> RequestEvaluation | None:
+    """The latest stored answer to one request, document included (the others stay unread)."""
+    stmt = (
+        sa.select(RequestEvaluation)
+        .where(RequestEvaluation.request_id == request_id)
+        .order_by(RequestEvaluation.evaluated_at.desc(), RequestEvaluation.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
 @dataclass(frozen=True)
 class Rejection:
     """Who turned a request down, when and why (kept in the change log)."""

@@ -21,6 +21,7 @@ from cmdb.models import Agency, ResourceRequest, User
 from cmdb.services.paging import Page, clamp_page
 from cmdb.services.request_choices import load_agencies, load_target_units
 from cmdb.services.request_list import (
+    load_latest_evaluation,
     load_latest_evaluations,
     load_link_ends,
     load_rejection,
@@ -141,7 +142,7 @@ def request_appraisal(request_id: int) -> str:
 def _request_context(req: ResourceRequest) -> dict[str, Any]:
     session = get_session()
     user = current_user()
-    latest = req.evaluations[0] if req.evaluations else None
+    latest = load_latest_evaluation(session, req.id)
     view = build_evaluation_view(latest.result) if latest is not None else None
     link_ids = [int(row["resource"].split(":", 1)[1]) for row in view.links] if view else []
     return {

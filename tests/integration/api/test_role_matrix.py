@@ -41,6 +41,7 @@ CALLS = (
         {"accept_until": True},
         200,
     ),
+    Call("requests.reject_request", f"/api/v1/requests/{PORTAL_ID}/reject", {"reason": "no"}, 200),
 )
 
 # Who may call what: "own" is a requester of the request's agency, "other" of another one.
@@ -50,6 +51,7 @@ ALLOWED: dict[str, set[str]] = {
     "requests.create_request": {"own", "planner", "admin"},
     "requests.evaluate_request": {"own", "planner", "admin"},
     "requests.approve_request": {"planner", "admin"},
+    "requests.reject_request": {"planner", "admin"},
 }
 
 

@@ -13,7 +13,12 @@ from cmdb.choices import AdminLevel, RequestStatus
 from cmdb.errors import ConflictError, ValidationError
 from cmdb.models import ChangeLog
 from cmdb.services.request_choices import load_agencies, load_target_units
-from cmdb.services.request_list import load_link_ends, load_rejection, load_requests
+from cmdb.services.request_list import (
+    load_latest_evaluation,
+    load_link_ends,
+    load_rejection,
+    load_requests,
+)
 from tests.integration.capacity.builders import build_small_province, request_doc
 
 TODAY = date(2026, 6, 1)
@@ -75,3 +80,14 @@ def test_link_ends_name_their_sites_and_admin_units(session: Session) -> None:
     assert a.parent_name == link.a_site.admin_unit.parent.name
     assert len(ends[p.district_link.id]) == 2
     assert load_link_ends(session, []) == {}
+
+
+def test_the_latest_evaluation_is_the_last_stored(session: Session) -> None:
+    build_small_province(session)
+    req = actions.submit_request(session, request_doc(), today=TODAY)
+    assert load_latest_evaluation(session, req.id) is None
+    first = actions.evaluate_stored(session, req.id, today=TODAY)
+    second = actions.evaluate_stored(session, req.id, today=TODAY)
+    latest = load_latest_evaluation(session, req.id)
+    assert latest is not None and latest.id == second.id != first.id
+    assert latest.result["series"]["steps"][0] == latest.result["go_live"]
