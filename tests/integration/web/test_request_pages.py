@@ -462,3 +462,23 @@ def _agency_id(app: Flask, short_name: str) -> int:
 
     with app.app_context(), get_db().sessions() as session:
         return session.scalar(sa.select(Agency.id).where(Agency.short_name == short_name))
+
+
+def test_the_list_and_the_request_page_cost_the_same_queries_for_more_rows(
+    app: Flask, count_queries: Any
+) -> None:
+    """No query per row: a list of 4 requests with verdicts, or a page with many links."""
+    for request_id in (1, PORTAL_ID):
+        evaluate(app, request_id)
+    client = client_as(app, "planner")
+    one_agency = f"/requests/?status=evaluated&agency={_agency_id(app, 'VP UBND tỉnh')}"
+    with count_queries() as few:
+        client.get(one_agency)
+    with count_queries() as all_rows:
+        client.get("/requests/")
+    assert all_rows() <= few()
+    with count_queries() as portal_page:
+        client.get(f"/requests/{PORTAL_ID}")
+    with count_queries() as video_page:  # 259 links on its paths
+        client.get("/requests/1")
+    assert video_page() == portal_page()
