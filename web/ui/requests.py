@@ -99,7 +99,7 @@ def new_request() -> str | Response | tuple[str, int]:
         errors=errors,
         general_errors=errors.get(GENERAL, []),
         agency=agency,
-        agencies=load_agencies(session) if agency is None else [],
+        agencies=[] if user.role is Role.REQUESTER else load_agencies(session),
         units=load_target_units(session, today_or_real()),
         zones=list(Zone),
         dc_networks=DC_NETWORKS,
@@ -168,7 +168,8 @@ def evaluate_request(request_id: int) -> Response:
         with committing(session):
             actions.evaluate_stored(session, request_id, today=configured_today())
         flash(_("Evaluated again against today's inventory."), "success")
-    except ConflictError as exc:
+    except (ConflictError, ValidationError) as exc:
+        # ValidationError: what the stored request names is gone from the inventory.
         flash(str(exc), "danger")
     return redirect(url_for("ui.request_detail", request_id=request_id))
 
@@ -189,7 +190,7 @@ def approve_request(request_id: int) -> Response | tuple[str, int]:
                 accept_until=request.form.get("accept_until") == "1",
                 actor=actor(),
             )
-    except ConflictError as exc:
+    except (ConflictError, ValidationError) as exc:
         return _refused(request_id, str(exc))
     flash(_("Approved: its capacity is reserved."), "success")
     return redirect(url_for("ui.request_detail", request_id=request_id))

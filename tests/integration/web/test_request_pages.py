@@ -295,6 +295,9 @@ def test_a_planner_must_pick_the_agency(app: Flask) -> None:
     assert 'data-field="agency"' in response.get_data(as_text=True)
 
     agency_id = _agency_id(app, "STTTT")
+    kept = client.post("/requests/new", data=valid_form(agency_id=str(agency_id), name=""))
+    assert kept.status_code == 400
+    assert f'<option value="{agency_id}" selected>' in kept.get_data(as_text=True)
     response = client.post("/requests/new", data=valid_form(agency_id=str(agency_id)))
     assert response.status_code == 302
 
