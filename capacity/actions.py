@@ -20,7 +20,7 @@ from capacity.evaluation import VERDICT_CANNOT_HOST, VERDICT_HOST_UNTIL
 from capacity.expansion import Catalogue
 from capacity.status import ResourceStatus, compute_resource_status
 from cmdb.choices import RequestStatus
-from cmdb.errors import ConflictError
+from cmdb.errors import ConflictError, ValidationError
 from cmdb.models import RequestEvaluation, ResourceRequest
 from cmdb.schemas.request import load_request
 from cmdb.services import requests as store
@@ -134,6 +134,24 @@ def approve_request(
         actor=actor,
     )
     return stored
+
+
+def reject_request(
+    session: Session, request_id: int, reason: str, *, actor: str = "planner"
+) -> ResourceRequest:
+    """Turn a request down with a reason a project team can act on.
+
+    ValidationError without a reason; ConflictError once it is approved, rejected
+    or beyond; NotFoundError for an unknown id. Nothing is reserved, so no lock.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ["say why the request is rejected"]}, "invalid rejection")
+    req = store.get_request(session, request_id, for_update=True)
+    if req.status not in EVALUABLE:
+        raise ConflictError(f"request {request_id} is {req.status.value}: it cannot be rejected")
+    store.save_rejection(session, req, reason[:2000], actor=actor)
+    return req
 
 
 def _refuse_unless_fits(request_id: int, evaluation: Evaluation, accept_until: bool) -> None:

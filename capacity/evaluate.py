@@ -58,6 +58,7 @@ from capacity.model import (
     vm_fits_host,
 )
 from capacity.request import Request
+from capacity.series import compute_series, select_charted
 from capacity.snapshot import (
     ClusterState,
     Inventory,
@@ -509,6 +510,9 @@ def evaluate_request(
         problems=tuple(problems),
         candidates=candidates,
         assumptions=_assumptions(request, cluster, pool_spec, all_tls, inventory, bound, steps),
+        series=compute_series(
+            select_charted(resource_tls, [t for _, t in link_tls], uplinks_used), steps
+        ),
     )
 
 

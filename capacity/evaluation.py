@@ -123,6 +123,8 @@ class Evaluation:
     problems: tuple[Problem, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     assumptions: Mapping[str, Any] = field(default_factory=dict)
+    series: Mapping[str, Any] = field(default_factory=dict)
+    """Monthly B, R, D and ceiling of the charted resources (``capacity.series``)."""
 
     @property
     def rows(self) -> tuple[ResourceRow, ...]:
@@ -146,6 +148,7 @@ class Evaluation:
             "problems": self.problems,
             "candidates": self.candidates,
             "assumptions": self.assumptions,
+            "series": self.series,
         }
         return _jsonable(out)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from cmdb.choices import RequestStatus, Verdict
-from cmdb.models import RequestEvaluation, ResourceRequest
+from cmdb.models import AdminUnit, ChangeLog, Link, RequestEvaluation, ResourceRequest, Site
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,14 @@ def load_requests(
     session: Session,
     *,
     status: RequestStatus | None = None,
+    agency_id: int | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[int, list[ResourceRequest]]:
     """One page of requests, oldest first, with their agency; and how many match in all."""
     where = [ResourceRequest.status == status] if status is not None else []
+    if agency_id is not None:
+        where.append(ResourceRequest.agency_id == agency_id)
     total = session.scalar(sa.select(sa.func.count(ResourceRequest.id)).where(*where)) or 0
     stmt = (
         sa.select(ResourceRequest)
@@ -66,3 +69,70 @@ def load_latest_evaluations(
     for row in session.execute(stmt):
         latest[row.request_id] = EvaluationSummary(*row)
     return latest
+
+
+def load_latest_evaluation(session: Session, request_id: int) -> RequestEvaluation | None:
+    """The latest stored answer to one request, document included (the others stay unread)."""
+    stmt = (
+        sa.select(RequestEvaluation)
+        .where(RequestEvaluation.request_id == request_id)
+        .order_by(RequestEvaluation.evaluated_at.desc(), RequestEvaluation.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Who turned a request down, when and why (kept in the change log)."""
+
+    actor: str
+    at: datetime
+    reason: str
+
+
+def load_rejection(session: Session, request_id: int) -> Rejection | None:
+    """The latest rejection of a request, read from its change-log entries."""
+    stmt = (
+        sa.select(ChangeLog)
+        .where(
+            ChangeLog.object_type == ResourceRequest.__tablename__,
+            ChangeLog.object_id == request_id,
+        )
+        .order_by(ChangeLog.at.desc(), ChangeLog.id.desc())
+    )
+    for entry in session.scalars(stmt):
+        after = entry.after or {}
+        if after.get("status") == RequestStatus.REJECTED.value:
+            return Rejection(entry.actor, entry.at, str(after.get("reason") or ""))
+    return None
+
+
+@dataclass(frozen=True)
+class LinkEnd:
+    """One end of a link and where it is in the administrative tree."""
+
+    site: str
+    unit_code: str
+    unit_name: str
+    parent_name: str | None
+
+
+def load_link_ends(session: Session, link_ids: Sequence[int]) -> dict[int, tuple[LinkEnd, ...]]:
+    """Both ends of each link (a, b) with their admin unit and its parent, in one query."""
+    if not link_ids:
+        return {}
+    out: dict[int, tuple[LinkEnd, ...]] = {}
+    for end in ("a", "b"):
+        site, unit, parent = aliased(Site), aliased(AdminUnit), aliased(AdminUnit)
+        site_id = Link.a_site_id if end == "a" else Link.b_site_id
+        stmt = (
+            sa.select(Link.id, site.name, unit.code, unit.name, parent.name)
+            .join(site, site.id == site_id)
+            .join(unit, unit.id == site.admin_unit_id)
+            .outerjoin(parent, parent.id == unit.parent_id)
+            .where(Link.id.in_(link_ids))
+        )
+        for link_id, *fields in session.execute(stmt):
+            out[link_id] = (*out.get(link_id, ()), LinkEnd(*fields))
+    return out

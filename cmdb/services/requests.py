@@ -286,3 +286,16 @@ def save_approval(
         before=before, after={"status": req.status.value, "cluster_id": cluster_id,
                               "storage_pool_id": storage_pool_id},
     )  # fmt: skip
+
+
+def save_rejection(
+    session: Session, req: ResourceRequest, reason: str, *, actor: str = "planner"
+) -> None:
+    """Turn a request down; the reason goes to the change log with the new status."""
+    before = {"status": req.status.value}
+    req.status = RequestStatus.REJECTED
+    session.flush()
+    log_change(
+        session, actor=actor, action=ChangeAction.UPDATE, obj=req, object_repr=req.name,
+        before=before, after={"status": req.status.value, "reason": reason},
+    )  # fmt: skip

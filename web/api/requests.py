@@ -19,6 +19,7 @@ from web.api.presenters import present_evaluation, present_request
 from web.api.schemas.evaluation import EvaluationSchema, StoredEvaluationSchema
 from web.api.schemas.requests import (
     ApproveArgsSchema,
+    RejectArgsSchema,
     RequestListArgsSchema,
     RequestPageSchema,
     RequestResourceSchema,
@@ -115,3 +116,17 @@ def approve_request(args: dict[str, Any], request_id: int) -> dict[str, Any]:
             session, request_id, today=configured_today(), accept_until=args["accept_until"]
         )
     return present_evaluation(evaluation)
+
+
+@blp.arguments(RejectArgsSchema)
+@blp.response(200, RequestResourceSchema)
+@blp.errors(400, 404, 409)
+def reject_request(args: dict[str, Any], request_id: int) -> dict[str, Any]:
+    """Reject a request with a reason (kept in the change log); nothing is reserved.
+
+    409 once it is approved, rejected or beyond.
+    """
+    with unit_of_work() as session:
+        req = actions.reject_request(session, request_id, args["reason"], actor=actor())
+        latest = load_latest_evaluations(session, [req.id]).get(req.id)
+    return present_request(req, latest)

@@ -59,6 +59,7 @@ ROUTES: tuple[Route, ...] = (
         requests.blp, "POST", "/<int:request_id>/evaluate", requests.evaluate_request, REQUESTERS
     ),
     Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, PLANNERS),
+    Route(requests.blp, "POST", "/<int:request_id>/reject", requests.reject_request, PLANNERS),
     Route(capacity.blp, "GET", "/", capacity.report),
     Route(
         discrepancies.blp,

@@ -34,6 +34,11 @@ from web.ui import audit  # noqa: E402
 
 PAGES += (audit,)
 
+# Issue 7's request pages, in their own block.
+from web.ui import requests  # noqa: E402
+
+PAGES += (requests,)
+
 
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and the template helpers on ``app``.

@@ -77,6 +77,7 @@ CALLS = (
     Call("facts.open_facts_run", "/api/v1/facts/runs/", {}, 201),
     # Past the permission check, an allowed caller learns there is no such run.
     Call("facts.finish_facts_run", "/api/v1/facts/runs/999999/finish", {}, 404),
+    Call("requests.reject_request", f"/api/v1/requests/{PORTAL_ID}/reject", {"reason": "no"}, 200),
 )
 
 # Who may call what: "own" is a requester of the request's agency, "other" of another one.
@@ -90,6 +91,7 @@ ALLOWED: dict[str, set[str]] = {
     "facts.post_facts": {"engineer", "admin"},
     "facts.open_facts_run": {"engineer", "admin"},
     "facts.finish_facts_run": {"engineer", "admin"},
+    "requests.reject_request": {"planner", "admin"},
 }
 
 

@@ -41,7 +41,8 @@ def _fleet(db: Session) -> dict[str, Device]:
 def test_list_shows_every_column(client: FlaskClient, db: Session) -> None:
     _fleet(db)
 
-    html = client.get("/devices/").get_data(as_text=True)
+    # In English: the role and status labels are translated in Vietnamese, the default.
+    html = client.get("/devices/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
     assert _names(html) == ["core-sw", "esx-01", "esx-02", "old-fw", "pop-rtr"]
     row = html[html.index(">esx-01<") : html.index("</tr>", html.index(">esx-01<"))]

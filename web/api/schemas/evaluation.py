@@ -110,6 +110,14 @@ class EvaluationSchema(Schema):
     assumptions = fields.Dict(
         required=True, metadata={"description": "Ceilings, ratios, forecast model per series"}
     )
+    series = fields.Dict(
+        required=True,
+        metadata={
+            "description": "Monthly steps, and per charted resource its ceiling (limit) and "
+            "baseline, reserved and demand at each step: compute, storage, the DC uplinks, "
+            "then the links that run short first (at most 12 links)"
+        },
+    )
 
 
 class StoredEvaluationSchema(EvaluationSchema):

@@ -54,6 +54,14 @@ class RequestListArgsSchema(PageArgsSchema):
     )
 
 
+class RejectArgsSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Why, in words the project team can act on (change log)"},
+    )
+
+
 class ApproveArgsSchema(Schema):
     accept_until = fields.Boolean(
         load_default=False,

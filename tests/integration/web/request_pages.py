@@ -1,0 +1,83 @@
+"""Helpers of the request-page tests: the demo app, one user per caller, a logged-in client."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from cmdb.choices import Role
+from cmdb.db import transaction
+from cmdb.models import ChangeLog, RequestEvaluation, ResourceRequest
+from cmdb.models.capacity import CapacityReservation
+from cmdb.services.users import create_user
+from tests.integration.api.conftest import DEMO_TODAY
+from web import create_app
+from web.db import get_db
+
+CSRF = "test-csrf-token"
+OWN_AGENCY = "VP UBND tỉnh"  # the agency of the demo's requests 1 and 4
+OTHER_AGENCY = "STTTT"  # the agency of the demo's request 3
+CALLERS = ("anonymous", "viewer", "own", "other", "engineer", "planner", "admin")
+ROLES = {
+    "viewer": (Role.VIEWER, None),
+    "own": (Role.REQUESTER, OWN_AGENCY),
+    "other": (Role.REQUESTER, OTHER_AGENCY),
+    "engineer": (Role.ENGINEER, None),
+    "planner": (Role.PLANNER, None),
+    "admin": (Role.ADMIN, None),
+}
+
+
+def make_app(demo_db_file: Path, tmp_path: Path, **config: Any) -> Iterator[Flask]:
+    path = tmp_path / "app.db"
+    shutil.copyfile(demo_db_file, path)
+    app = create_app(
+        {
+            "TESTING": True,
+            "CMDB_DATABASE_URL": f"sqlite:///{path}",
+            "SECRET_KEY": "test",
+            "CMDB_TODAY": DEMO_TODAY,
+            "CMDB_ANONYMOUS_READ": False,
+            "CMDB_DEFAULT_LANGUAGE": "en",
+        }
+        | config
+    )
+    with app.app_context(), transaction(get_db().sessions) as session:
+        for caller, (role, agency) in ROLES.items():
+            create_user(session, f"ui-{caller}", role, agency=agency)
+    yield app
+    with app.app_context():
+        get_db().engine.dispose()
+
+
+def client_as(app: Flask, caller: str) -> FlaskClient:
+    """A client logged in as ``caller`` (a session, as after the log-in form), in English."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with client.session_transaction() as sess:
+        sess["csrf_token"] = CSRF
+        if caller != "anonymous":
+            with app.app_context(), get_db().sessions() as session:
+                sess["user_id"] = session.scalar(
+                    sa.text("SELECT id FROM user WHERE username = :u"), {"u": f"ui-{caller}"}
+                )
+    return client
+
+
+def count_rows(app: Flask) -> dict[str, int]:
+    with app.app_context(), get_db().sessions() as session:
+        return {
+            model.__tablename__: session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+            for model in (ResourceRequest, RequestEvaluation, CapacityReservation, ChangeLog)
+        }
+
+
+def request_status(app: Flask, request_id: int) -> str:
+    with app.app_context(), get_db().sessions() as session:
+        return session.get(ResourceRequest, request_id).status.value

@@ -1,0 +1,224 @@
+"""``/requests/``: project teams file requests and read the verdict; planners decide.
+
+Every write goes through the capacity actions the API and the CLI use, inside one
+transaction: a form with errors, a refused approval or a failed evaluation leaves
+nothing written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from capacity import actions
+from cmdb.choices import RequestStatus, Role, Zone
+from cmdb.db import committing
+from cmdb.errors import ConflictError, NotFoundError, ValidationError
+from cmdb.models import Agency, ResourceRequest, User
+from cmdb.services.paging import Page, clamp_page
+from cmdb.services.request_choices import load_agencies, load_target_units
+from cmdb.services.request_list import (
+    load_latest_evaluation,
+    load_latest_evaluations,
+    load_link_ends,
+    load_rejection,
+    load_requests,
+)
+from cmdb.services.requests import get_request
+from web.api.today import configured_today, today_or_real
+from web.auth.identity import actor, current_user
+from web.db import get_session
+from web.ui import bp
+from web.ui.request_access import may_decide, may_evaluate, may_file, may_see, require
+from web.ui.request_form import DC_NETWORKS, GENERAL, field_errors, parse_request_form
+from web.ui.request_view import build_evaluation_view
+
+
+@bp.get("/requests/")
+def requests() -> str:
+    user = current_user()
+    status = _status(request.args.get("status"))
+    agency_id = request.args.get("agency", type=int)
+    if user is not None and user.role is Role.REQUESTER:
+        agency_id = user.agency_id  # a requester's list is their agency's, whatever the URL
+    session = get_session()
+    size = int(current_app.config["CMDB_PAGE_SIZE"])
+    total, _rows = load_requests(session, status=status, agency_id=agency_id, limit=0)
+    number = clamp_page(request.args.get("page", 1, type=int), total, size)
+    _total, rows = load_requests(
+        session, status=status, agency_id=agency_id, limit=size, offset=(number - 1) * size
+    )
+    filters = {"status": status.value if status else None, "agency": agency_id}
+    return render_template(
+        "requests/list.html",
+        page=Page(items=rows, total=total, number=number, size=size),
+        latest=load_latest_evaluations(session, [r.id for r in rows]),
+        statuses=list(RequestStatus),
+        agencies=load_agencies(session),
+        filters=filters,
+        filter_args={k: v for k, v in filters.items() if v is not None},
+        may_file=may_file(user),
+        bound_to_agency=user is not None and user.role is Role.REQUESTER,
+    )
+
+
+def _status(value: str | None) -> RequestStatus | None:
+    if not value:
+        return None
+    try:
+        return RequestStatus(value)
+    except ValueError:
+        abort(400)
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+def new_request() -> str | Response | tuple[str, int]:
+    user = current_user()
+    require(may_file(user))
+    assert user is not None
+    session = get_session()
+    agency = _filing_agency(user)
+    errors: dict[str, list[str]] = {}
+    form = parse_request_form(request.form, agency.name if agency else "")
+    if request.method == "POST":
+        try:
+            with committing(session):
+                req = actions.submit_request(
+                    session, form.document, today=configured_today(), actor=actor()
+                )
+                actions.evaluate_stored(session, req.id, today=configured_today())
+            return redirect(url_for("ui.request_detail", request_id=req.id))
+        except ValidationError as exc:
+            errors = field_errors(exc.errors, form)
+    page = render_template(
+        "requests/new.html",
+        form=form,
+        errors=errors,
+        general_errors=errors.get(GENERAL, []),
+        agency=agency,
+        agencies=[] if user.role is Role.REQUESTER else load_agencies(session),
+        units=load_target_units(session, today_or_real()),
+        zones=list(Zone),
+        dc_networks=DC_NETWORKS,
+        today=today_or_real().isoformat(),
+    )
+    return (page, 400) if errors else page
+
+
+def _filing_agency(user: User) -> Agency | None:
+    """A requester files for their own agency; a planner or admin picks one in the form."""
+    if user.role is not Role.REQUESTER:
+        chosen = request.form.get("agency_id", type=int)
+        return get_session().get(Agency, chosen) if chosen else None
+    return get_session().get(Agency, user.agency_id) if user.agency_id else None
+
+
+def _load_visible(request_id: int) -> ResourceRequest:
+    try:
+        req = get_request(get_session(), request_id)
+    except NotFoundError:
+        abort(404)
+    require(may_see(current_user(), req))
+    return req
+
+
+@bp.get("/requests/<int:request_id>")
+def request_detail(request_id: int) -> str:
+    req = _load_visible(request_id)
+    return render_template("requests/detail.html", **_request_context(req))
+
+
+@bp.get("/requests/<int:request_id>/appraisal")
+def request_appraisal(request_id: int) -> str:
+    req = _load_visible(request_id)
+    return render_template(
+        "requests/appraisal.html", printed_on=today_or_real(), **_request_context(req)
+    )
+
+
+def _request_context(req: ResourceRequest) -> dict[str, Any]:
+    session = get_session()
+    user = current_user()
+    latest = load_latest_evaluation(session, req.id)
+    view = build_evaluation_view(latest.result) if latest is not None else None
+    link_ids = [int(row["resource"].split(":", 1)[1]) for row in view.links] if view else []
+    return {
+        "req": req,
+        "evaluation": latest,
+        "view": view,
+        "link_ends": load_link_ends(session, link_ids),
+        "approver": session.get(User, req.approved_by_id) if req.approved_by_id else None,
+        "rejection": (
+            load_rejection(session, req.id) if req.status is RequestStatus.REJECTED else None
+        ),
+        "may_evaluate": may_evaluate(user, req) and req.status in actions.EVALUABLE,
+        "may_decide": may_decide(user) and req.status in actions.EVALUABLE,
+    }
+
+
+@bp.post("/requests/<int:request_id>/evaluate")
+def evaluate_request(request_id: int) -> Response:
+    req = _load_visible(request_id)
+    require(may_evaluate(current_user(), req))
+    session = get_session()
+    try:
+        with committing(session):
+            actions.evaluate_stored(session, request_id, today=configured_today())
+        flash(_("Evaluated again against today's inventory."), "success")
+    except (ConflictError, ValidationError) as exc:
+        # ValidationError: what the stored request names is gone from the inventory.
+        flash(str(exc), "danger")
+    return redirect(url_for("ui.request_detail", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/approve")
+def approve_request(request_id: int) -> Response | tuple[str, int]:
+    _load_visible(request_id)
+    require(may_decide(current_user()))
+    user = current_user()
+    session = get_session()
+    try:
+        with committing(session):
+            actions.approve_request(
+                session,
+                request_id,
+                today=configured_today(),
+                approved_by_id=user.id if user else None,
+                accept_until=request.form.get("accept_until") == "1",
+                actor=actor(),
+            )
+    except (ConflictError, ValidationError) as exc:
+        return _refused(request_id, str(exc))
+    flash(_("Approved: its capacity is reserved."), "success")
+    return redirect(url_for("ui.request_detail", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/reject")
+def reject_request(request_id: int) -> Response | tuple[str, int]:
+    _load_visible(request_id)
+    require(may_decide(current_user()))
+    session = get_session()
+    try:
+        with committing(session):
+            actions.reject_request(
+                session, request_id, request.form.get("reason", ""), actor=actor()
+            )
+    except ValidationError:
+        return _refused(request_id, _("Say why the request is rejected."), 400)
+    except ConflictError as exc:
+        return _refused(request_id, str(exc))
+    flash(_("Rejected."), "success")
+    return redirect(url_for("ui.request_detail", request_id=request_id))
+
+
+def _refused(request_id: int, message: str, status: int = 409) -> tuple[str, int]:
+    """The request page again, with why the decision was refused (409: it no longer fits)."""
+    session = get_session()
+    session.expire_all()
+    req = get_request(session, request_id)
+    return render_template(
+        "requests/detail.html", decision_error=message, **_request_context(req)
+    ), status
