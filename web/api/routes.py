@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmdb.choices import Role
-from web.api import capacity, requests
+from web.api import capacity, requests, samples
 from web.api.blueprint import ApiBlueprint
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_views import changes_view, detail_view, list_view
@@ -42,6 +42,7 @@ class Route:
 
 REQUESTERS = frozenset({Role.REQUESTER, Role.PLANNER})  # requesters: their own agency only
 PLANNERS = frozenset({Role.PLANNER})
+COLLECTORS = frozenset({Role.ENGINEER})  # a collector gets an engineer's token of its own
 
 
 def resource_routes(resource: Resource) -> tuple[Route, ...]:
@@ -74,6 +75,7 @@ ROUTES: tuple[Route, ...] = (
         requests.blp, "POST", "/<int:request_id>/evaluate", requests.evaluate_request, REQUESTERS
     ),
     Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, PLANNERS),
+    Route(samples.blp, "POST", "/", samples.ingest, COLLECTORS),
     Route(capacity.blp, "GET", "/", capacity.report),
 )
 

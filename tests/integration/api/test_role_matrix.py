@@ -46,7 +46,7 @@ class Call:
 
     method: str
     path: str
-    body: dict[str, Any] | None
+    body: Any
     ok: int
     allowed: frozenset[str]
 
@@ -64,6 +64,13 @@ HAND_WRITTEN: dict[str, Call] = {
         None,
         201,
         frozenset({"own", "planner", "admin"}),
+    ),
+    "samples.ingest": Call(
+        "POST",
+        "/api/v1/samples/",
+        [{"series": 1, "at": "2026-01-15T08:00:00+07:00", "value": 1.0}],
+        200,
+        frozenset(INVENTORY_EDITORS),  # a collector has an engineer's token of its own
     ),
     "requests.approve_request": Call(
         "POST",
