@@ -71,10 +71,13 @@ ROUTES: tuple[Route, ...] = (
     Route(requests.blp, "POST", "/", requests.create_request, REQUESTERS),
     Route(requests.blp, "POST", "/evaluate", requests.evaluate_document, REQUESTERS),
     Route(requests.blp, "GET", "/<int:request_id>", requests.get_request),
+    Route(requests.blp, "PATCH", "/<int:request_id>", requests.update_request, REQUESTERS),
+    Route(requests.blp, "DELETE", "/<int:request_id>", requests.delete_request, REQUESTERS),
     Route(
         requests.blp, "POST", "/<int:request_id>/evaluate", requests.evaluate_request, REQUESTERS
     ),
     Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, PLANNERS),
+    Route(requests.blp, "POST", "/<int:request_id>/reject", requests.reject_request, PLANNERS),
     Route(samples.blp, "POST", "/", samples.ingest, COLLECTORS),
     Route(capacity.blp, "GET", "/", capacity.report),
 )

@@ -65,6 +65,23 @@ HAND_WRITTEN: dict[str, Call] = {
         201,
         frozenset({"own", "planner", "admin"}),
     ),
+    "requests.update_request": Call(
+        "PATCH",
+        f"/api/v1/requests/{PORTAL_ID}",
+        {"growth_pct_per_year": 12.5},
+        200,
+        frozenset({"own", "planner", "admin"}),
+    ),
+    "requests.delete_request": Call(
+        "DELETE", f"/api/v1/requests/{PORTAL_ID}", None, 204, frozenset({"own", "planner", "admin"})
+    ),
+    "requests.reject_request": Call(
+        "POST",
+        f"/api/v1/requests/{PORTAL_ID}/reject",
+        {"reason": "no budget"},
+        200,
+        frozenset({"planner", "admin"}),
+    ),
     "samples.ingest": Call(
         "POST",
         "/api/v1/samples/",
