@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 from flask_smorest import abort
 
 from cmdb.errors import ValidationError
-from cmdb.schemas import flatten_errors
 from cmdb.services.sample_ingest import ingest_samples
 from web.api.body import json_document
 from web.api.resources import SAMPLES
-from web.api.schemas.samples import MAX_BATCH, IngestResultSchema, SamplePointSchema
+from web.api.schemas.samples import (
+    MAX_BATCH,
+    IngestResultSchema,
+    SamplePointSchema,
+    parse_points,
+)
 from web.api.transaction import unit_of_work
 from web.auth.identity import actor
 
 blp = SAMPLES.blueprint
-POINTS = SamplePointSchema(many=True)
 
 
 @blp.document_body(
@@ -44,10 +46,9 @@ def ingest() -> dict[str, Any]:
         abort(400, message="send a JSON array of samples", errors={"_schema": ["not a list"]})
     if len(document) > MAX_BATCH:
         abort(413, message=f"at most {MAX_BATCH:,} samples per request; got {len(document):,}")
-    try:
-        points = POINTS.load(document)
-    except ma.ValidationError as error:
-        raise ValidationError(flatten_errors(error.messages), "some samples are invalid") from error
+    points, errors = parse_points(document)
+    if errors:
+        raise ValidationError(errors, "some samples are invalid")
     with unit_of_work() as session:
         result = ingest_samples(session, points, actor=actor())
     return result.to_dict()
