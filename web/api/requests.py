@@ -74,6 +74,8 @@ def list_requests(args: dict[str, Any]) -> dict[str, Any]:
     total, rows = load_page(session, REQUEST_LIST.model, list_query(REQUEST_LIST, args))
     latest = load_latest_evaluations(session, [r.id for r in rows])
     results = [present_request(r, latest.get(r.id)) for r in rows]
+    if args["brief"]:
+        results = [{k: r[k] for k in REQUEST_LIST.brief} for r in results]
     return page(results, total, args["limit"], args["offset"])
 
 

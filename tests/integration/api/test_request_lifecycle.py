@@ -84,3 +84,8 @@ def test_the_list_takes_the_generic_filters(client: FlaskClient) -> None:
     found = client.get(f"/api/v1/requests/?agency_id={agency_id}&go_live__gte=2026-01-01")
     assert PORTAL_ID in [r["id"] for r in found.get_json()["results"]]
     assert_error(client.get("/api/v1/requests/?colour=blue"), 400)
+
+
+def test_brief_keeps_only_the_brief_fields(client: FlaskClient) -> None:
+    rows = client.get("/api/v1/requests/?brief=1").get_json()["results"]
+    assert rows and all(set(r) == {"id", "url", "name", "status"} for r in rows)

@@ -56,13 +56,13 @@ RequestPageSchema = page_schema(RequestResourceSchema, "RequestPageSchema")
 REQUEST_LIST = Resource(
     path="requests",
     model=ResourceRequest,
-    fields=("id", "name"),
+    fields=("id", "url", "name", "status"),
     filters=(
         *("id", "name", "agency_id", "status", "security_level", "zone"),
         *("go_live", "horizon_years", "created_at"),
     ),
     orderings=("id", "name", "go_live", "created_at", "security_level"),
-    brief=("id", "name"),
+    brief=("id", "url", "name", "status"),
     prefetch=("agency",),
 )
 
