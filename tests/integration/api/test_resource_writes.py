@@ -11,7 +11,6 @@ failure leaves the table and the change log as they were.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,17 +24,17 @@ from marshmallow import fields, validate
 
 from cmdb.choices import Role
 from cmdb.services.integrity import referrers, unique_groups
-from tests.integration.api.conftest import DEMO_TODAY, token_for
+from tests.integration.api.conftest import token_for
 from tests.integration.api.test_errors import assert_error
 from tests.integration.api.writes import (
     WRITABLE,
     copy_body,
+    demo_copy_app,
     first_row,
     new_body,
     unchanged,
     unique_text_fields,
 )
-from web import create_app
 from web.api.resource import Resource
 from web.db import get_db
 
@@ -67,20 +66,8 @@ UNIQUE = [pytest.param(r, id=r.path) for r in WRITABLE if unique_groups(r.model)
 
 @pytest.fixture(scope="module")
 def write_app(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """One writable copy of the demo for the module: every test writes only new records."""
-    path = tmp_path_factory.mktemp("writes") / "writes.db"
-    shutil.copyfile(demo_db_file, path)
-    app = create_app(
-        {
-            "TESTING": True,
-            "CMDB_DATABASE_URL": f"sqlite:///{path}",
-            "SECRET_KEY": "test",
-            "CMDB_TODAY": DEMO_TODAY,
-        }
-    )
-    yield app
-    with app.app_context():
-        get_db().engine.dispose()
+    with demo_copy_app(demo_db_file, tmp_path_factory.mktemp("writes")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ planners also approve; admins do everything; viewers nothing.
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,9 +24,8 @@ from flask import Flask
 
 from cmdb.choices import Role
 from cmdb.models import Agency
-from tests.integration.api.conftest import DEMO_TODAY, PORTAL, portal, token_for
-from tests.integration.api.writes import first_row, new_body
-from web import create_app
+from tests.integration.api.conftest import PORTAL, portal, token_for
+from tests.integration.api.writes import demo_copy_app, first_row, new_body
 from web.api.resource import Resource
 from web.api.routes import ROUTES, Route
 from web.auth.permissions import READ_METHODS
@@ -159,14 +157,8 @@ def headers_for(app: Flask, caller: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def inventory_app(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """One copy of the demo for the inventory writes: each call touches only its own records."""
-    path = tmp_path_factory.mktemp("matrix") / "matrix.db"
-    shutil.copyfile(demo_db_file, path)
-    config = {"TESTING": True, "CMDB_DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test"}
-    app = create_app({**config, "CMDB_TODAY": DEMO_TODAY})
-    yield app
-    with app.app_context():
-        get_db().engine.dispose()
+    with demo_copy_app(demo_db_file, tmp_path_factory.mktemp("matrix")) as app:
+        yield app
 
 
 def test_every_write_route_has_a_call() -> None:

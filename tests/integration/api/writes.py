@@ -9,9 +9,11 @@ hand-written example per resource.
 from __future__ import annotations
 
 import enum
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from cmdb.models import ChangeLog
 from cmdb.services.integrity import unique_groups
+from tests.integration.api.conftest import DEMO_TODAY
+from web import create_app
 from web.api.resource import Resource
 from web.api.resources import RESOURCES
 from web.db import get_db
@@ -89,3 +93,18 @@ def unchanged(app: Flask, resource: Resource) -> Iterator[None]:
     before = row_counts(app, resource)
     yield
     assert row_counts(app, resource) == before
+
+
+@contextmanager
+def demo_copy_app(demo_db_file: Path, directory: Path) -> Iterator[Flask]:
+    """An app on a copy of the demo that a whole module shares.
+
+    Its tests write only records they create, so one copy serves them all.
+    """
+    path = directory / "demo-copy.db"
+    shutil.copyfile(demo_db_file, path)
+    config = {"TESTING": True, "CMDB_DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test"}
+    app = create_app({**config, "CMDB_TODAY": DEMO_TODAY})
+    yield app
+    with app.app_context():
+        get_db().engine.dispose()
