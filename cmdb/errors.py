@@ -24,4 +24,10 @@ class NotFoundError(CmdbError):
 
 
 class ConflictError(CmdbError):
-    """The change is no longer possible (e.g. the capacity it needs is gone)."""
+    """The change is no longer possible (e.g. the capacity it needs is gone), or clashes
+    with stored records: a taken name, a record still referenced; ``errors`` then says
+    on which field or by what, as ``ValidationError`` does."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}

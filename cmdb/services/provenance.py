@@ -1,14 +1,19 @@
 """Where records came from and who changed them: record sources and the change log.
 
-Every write path (imports now, discovery later) goes through these two helpers so
-that "which source last saw this unit?" and "who changed it, from what?" have one
-answer each. Neither commits.
+Every write path (API, UI, CLI, imports, discovery) goes through these two helpers
+so that "which source last saw this unit?" and "who changed it, from what?" have
+one answer each. Neither commits.
+
+Who is acting is attached to the session (``attribute_changes``) by whoever owns
+it — an HTTP request, a CLI command, a job — so the services in between need not
+pass a user id and a correlation id through every call.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -25,6 +30,31 @@ class Sourced(Protocol):
 
     id: int
     __tablename__: str
+
+
+CONTEXT_KEY = "change_context"
+
+
+@dataclass(frozen=True)
+class ChangeContext:
+    """Who acts in a session: a user (with their id) or a source/job, and one id per action.
+
+    ``correlation_id`` groups the entries one HTTP request, one command or one run
+    wrote, so "what else did this change touch?" is one filter.
+    """
+
+    actor: str
+    user_id: int | None = None
+    correlation_id: str | None = None
+
+
+def attribute_changes(session: Session, context: ChangeContext) -> None:
+    """Every ``log_change`` in ``session`` from now on is by ``context``."""
+    session.info[CONTEXT_KEY] = context
+
+
+def change_context(session: Session) -> ChangeContext | None:
+    return session.info.get(CONTEXT_KEY)
 
 
 def jsonable(value: Any) -> Any:
@@ -46,9 +76,16 @@ def log_change(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
-    """Append one change-log entry; the object must have been flushed (it needs its id)."""
+    """Append one change-log entry; the object must have been flushed (it needs its id).
+
+    The user id and correlation id come from the session's ``ChangeContext``, when
+    its owner attached one.
+    """
+    context = change_context(session)
     session.add(
         ChangeLog(
+            user_id=context.user_id if context is not None else None,
+            correlation_id=context.correlation_id if context is not None else None,
             actor=actor,
             action=action,
             object_type=obj.__tablename__,

@@ -16,8 +16,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from cmdb.choices import ChangeAction
 from cmdb.db import utcnow
 from cmdb.models import ApiToken, User
+from cmdb.services.provenance import log_change
 
 PREFIX_LENGTH = 8
 
@@ -33,8 +35,12 @@ def create_token(
     expires_days: int | None = None,
     description: str | None = None,
     now: datetime | None = None,
+    actor: str = "system",
 ) -> tuple[ApiToken, str]:
-    """A new token of ``user`` and its key — the only time the key exists in clear."""
+    """A new token of ``user`` and its key — the only time the key exists in clear.
+
+    The change log keeps whose token it is and its prefix, never the key.
+    """
     key = secrets.token_hex(20)
     now = now or utcnow()
     token = ApiToken(
@@ -46,6 +52,20 @@ def create_token(
     )
     session.add(token)
     session.flush()
+    log_change(
+        session,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        obj=token,  # type: ignore[arg-type]
+        object_repr=f"token {token.key_prefix}… of {user.username}",
+        before=None,
+        after={
+            "user_id": user.id,
+            "key_prefix": token.key_prefix,
+            "description": description,
+            "expires_at": token.expires_at,
+        },
+    )
     return token, key
 
 

@@ -15,9 +15,10 @@ import secrets
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import Role
+from cmdb.choices import ChangeAction, Role
 from cmdb.errors import ConflictError, NotFoundError, ValidationError
 from cmdb.models import Agency, User
+from cmdb.services.provenance import log_change
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
@@ -52,8 +53,12 @@ def create_user(
     password: str | None = None,
     agency: str | None = None,
     full_name: str | None = None,
+    actor: str = "system",
 ) -> User:
-    """A new active user; a requester must belong to an agency (by name or short name)."""
+    """A new active user; a requester must belong to an agency (by name or short name).
+
+    The change log keeps who created them with which role (never the password).
+    """
     errors: dict[str, list[str]] = {}
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = [f"at least {MIN_PASSWORD_LENGTH} characters"]
@@ -75,6 +80,15 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    log_change(
+        session,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        obj=user,  # type: ignore[arg-type]
+        object_repr=username,
+        before=None,
+        after={"username": username, "role": role, "agency_id": user.agency_id},
+    )
     return user
 
 

@@ -19,6 +19,7 @@ from webargs.flaskparser import FlaskParser
 from cmdb.errors import CmdbError
 from web.api.body import reject_non_json_body
 from web.api.errors import cmdb_error_response
+from web.audit import echo_correlation_id
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +41,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.before_request(reject_non_json_body)
+        self.after_request(echo_correlation_id)
         self.register_error_handler(CmdbError, cmdb_error_response)
 
     def errors(self, *codes: int) -> Callable[[F], F]:

@@ -92,6 +92,6 @@ _CMDB_STATUS: tuple[tuple[type[CmdbError], int], ...] = (
 def cmdb_error_response(error: CmdbError) -> Response:
     """A service error as its HTTP status: validation 400, unknown record 404, conflict 409."""
     status = next((code for cls, code in _CMDB_STATUS if isinstance(error, cls)), 400)
-    errors = error.errors if isinstance(error, ValidationError) else {}
+    errors = error.errors if isinstance(error, ValidationError | ConflictError) else {}
     message = str(error.args[0]) if error.args else None
     return error_response(status, message, errors)

@@ -1,4 +1,5 @@
-"""``/api/v1/requests/``: evaluate a request document, store requests, evaluate and approve them.
+"""``/api/v1/requests/``: evaluate a request document, store requests, evaluate, revise,
+withdraw, approve and reject them.
 
 Views are thin: read the input, call the capacity action in one unit of work,
 present the result. Validation and rules live in the actions.
@@ -10,23 +11,26 @@ from typing import Any
 
 from capacity import actions
 from cmdb.schemas.request import RequestSchema
-from cmdb.services.request_list import load_latest_evaluations, load_requests
+from cmdb.services.listing import load_page
+from cmdb.services.request_lifecycle import revise_request, withdraw_request
+from cmdb.services.request_list import load_latest_evaluations
 from cmdb.services.requests import get_request as load_request
 from web.api.blueprint import ApiBlueprint
 from web.api.body import json_document
 from web.api.pagination import page
 from web.api.presenters import present_evaluation, present_request
+from web.api.resource_args import list_query
 from web.api.schemas.evaluation import EvaluationSchema, StoredEvaluationSchema
 from web.api.schemas.requests import (
+    REQUEST_LIST,
     ApproveArgsSchema,
     RejectArgsSchema,
-    RequestListArgsSchema,
     RequestPageSchema,
     RequestResourceSchema,
 )
 from web.api.today import configured_today
 from web.api.transaction import unit_of_work
-from web.auth.identity import actor
+from web.auth.identity import actor, current_user
 from web.auth.permissions import require_agency, require_agency_named
 from web.db import get_session
 
@@ -56,17 +60,21 @@ def evaluate_document() -> dict[str, Any]:
         return evaluation.to_dict()
 
 
-@blp.arguments(RequestListArgsSchema, location="query")
+@blp.arguments(REQUEST_LIST.args_schema, location="query")
 @blp.response(200, RequestPageSchema)
 @blp.errors(400)
 def list_requests(args: dict[str, Any]) -> dict[str, Any]:
-    """List requests, oldest first, with their latest verdict."""
+    """List requests, oldest first, with their latest verdict.
+
+    The filters, `q=` and `ordering=` of every inventory list (`status`, `agency_id`,
+    `go_live__gte` …); an unknown parameter is a 400.
+    """
     session = get_session()
-    total, rows = load_requests(
-        session, status=args.get("status"), limit=args["limit"], offset=args["offset"]
-    )
+    total, rows = load_page(session, REQUEST_LIST.model, list_query(REQUEST_LIST, args))
     latest = load_latest_evaluations(session, [r.id for r in rows])
     results = [present_request(r, latest.get(r.id)) for r in rows]
+    if args["brief"]:
+        results = [{k: r[k] for k in REQUEST_LIST.brief} for r in results]
     return page(results, total, args["limit"], args["offset"])
 
 
@@ -111,11 +119,48 @@ def approve_request(args: dict[str, Any], request_id: int) -> dict[str, Any]:
     409 when it no longer fits: capacity another approval took meanwhile, or a
     host_until verdict without `accept_until`.
     """
+    user = current_user()
     with unit_of_work() as session:
         evaluation = actions.approve_request(
-            session, request_id, today=configured_today(), accept_until=args["accept_until"]
+            session,
+            request_id,
+            today=configured_today(),
+            accept_until=args["accept_until"],
+            approved_by_id=user.id if user is not None else None,
+            actor=actor(),
         )
     return present_evaluation(evaluation)
+
+
+@blp.document_body(
+    RequestSchema,
+    "The top-level fields of the request document to change; the others are kept "
+    "(none is required)",
+)
+@blp.response(200, RequestResourceSchema)
+@blp.errors(400, 404, 409)
+def update_request(request_id: int) -> dict[str, Any]:
+    """Revise a pending request (draft, submitted, evaluated); it goes back to submitted.
+
+    The document with the changes is validated whole again. 409 once approved,
+    rejected or deployed.
+    """
+    with unit_of_work() as session:
+        require_agency(load_request(session, request_id).agency_id)
+        req = revise_request(
+            session, request_id, json_document(), today=configured_today(), actor=actor()
+        )
+        require_agency(req.agency_id)  # nor may it be moved to another agency
+    return present_request(req, None)
+
+
+@blp.response(204)
+@blp.errors(404, 409)
+def delete_request(request_id: int) -> None:
+    """Withdraw a pending request: it is deleted with its evaluations (409 once approved)."""
+    with unit_of_work() as session:
+        require_agency(load_request(session, request_id).agency_id)
+        withdraw_request(session, request_id, actor=actor())
 
 
 @blp.arguments(RejectArgsSchema)

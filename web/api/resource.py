@@ -16,7 +16,9 @@ import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.orm import RelationshipProperty
 
+from cmdb.choices import Role
 from web.api.blueprint import ApiBlueprint
+from web.api.schemas.write import WriteSchema
 
 DETAIL_ARG = "object_id"
 
@@ -41,7 +43,9 @@ class Resource:
     ``fields`` are column names or many-to-one relationships (shown as
     ``{id, url, display}``, loaded with the page, never per row); ``filters``
     are columns, each with the lookups its type allows; ``search`` are the text
-    columns ``q=`` looks in; ``brief`` what ``brief=1`` keeps.
+    columns ``q=`` looks in; ``brief`` what ``brief=1`` keeps. ``write`` is the
+    body of its create (POST) and, partial, update (PATCH); with it come DELETE
+    and those three routes, open to ``write_roles`` (and admins).
     """
 
     path: str  # plural kebab-case: /api/v1/<path>/
@@ -57,6 +61,8 @@ class Resource:
     dated: bool = False  # has valid_from/valid_to: ``?as_of=D`` keeps the rows in force on D
     prefetch: tuple[str, ...] = field(default=())
     extra_filters: tuple[ExtraFilter, ...] = ()
+    write: type[WriteSchema] | None = None
+    write_roles: frozenset[Role] = frozenset({Role.ENGINEER})
 
     @property
     def name(self) -> str:
@@ -100,6 +106,22 @@ class Resource:
         from web.api.resource_schema import item_schema
 
         return item_schema(self)(only=self.brief)
+
+    @cached_property
+    def create_schema(self) -> WriteSchema:
+        assert self.write is not None
+        return self.write()
+
+    @cached_property
+    def update_schema(self) -> WriteSchema:
+        """The write schema, partial: a PATCH sends only the fields it changes.
+
+        A subclass of its own name, so the OpenAPI document lists both bodies
+        (the PATCH one with no field required).
+        """
+        assert self.write is not None
+        name = self.write.__name__.removesuffix("Schema") + "PatchSchema"
+        return type(name, (self.write,), {})(partial=True)
 
     @cached_property
     def args_schema(self) -> type[ma.Schema]:

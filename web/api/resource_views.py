@@ -10,8 +10,11 @@ only document.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from functools import cache
 from typing import Any
 
+import marshmallow as ma
 from flask import Response, jsonify
 
 from cmdb.services.listing import load_one, load_page
@@ -22,6 +25,12 @@ from web.api.resource_schema import item_schema
 from web.db import get_session
 
 View = Callable[..., Any]
+
+
+@cache
+def envelope_schema(resource: Resource) -> type[ma.Schema]:
+    """The page of ``resource``: one schema, however many views return it."""
+    return page_schema(item_schema(resource), f"{resource.model.__name__}PageSchema")
 
 
 def list_view(resource: Resource) -> View:
@@ -39,10 +48,8 @@ def list_view(resource: Resource) -> View:
         "unknown parameter is a 400."
     )
     blp = resource.blueprint
-    item = item_schema(resource)
-    envelope = page_schema(item, f"{resource.model.__name__}PageSchema")
     view: View = blp.errors(400)(list_)
-    view = blp.response(200, envelope)(view)
+    view = blp.response(200, envelope_schema(resource))(view)
     return blp.arguments(resource.args_schema, location="query")(view)
 
 
@@ -58,3 +65,34 @@ def detail_view(resource: Resource) -> View:
     blp = resource.blueprint
     view: View = blp.errors(404)(detail)
     return blp.response(200, item_schema(resource))(view)
+
+
+def changes_view(resource: Resource, log: Resource) -> View:
+    """``GET /api/v1/<path>/<id>/changes/``: the change log of one record, oldest first.
+
+    The log outlives the record: a deleted record's history still answers (an id
+    that never existed answers an empty page). ``log`` is the change-log resource,
+    whose filters and paging the view takes.
+    """
+
+    def changes(args: dict[str, Any], **kwargs: int) -> Response:
+        model = log.model
+        mine = (
+            model.object_type == resource.model.__tablename__,
+            model.object_id == kwargs[DETAIL_ARG],
+        )
+        query = list_query(log, args)
+        query = replace(query, extra=(*query.extra, *mine))
+        total, rows = load_page(get_session(), model, query)
+        schema = log.brief_schema if args["brief"] else log.schema
+        return jsonify(page(schema.dump(rows, many=True), total, query.limit or 0, query.offset))
+
+    changes.__name__ = "changes"
+    changes.__doc__ = (
+        f"The change log of one of the {resource.label}: who changed it, when, from what to "
+        "what. Takes the filters of `/api/v1/changes/`."
+    )
+    blp = resource.blueprint
+    view: View = blp.errors(400)(changes)
+    view = blp.response(200, envelope_schema(log))(view)
+    return blp.arguments(log.args_schema, location="query")(view)

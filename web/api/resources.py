@@ -2,8 +2,10 @@
 
 Read one entry to know a resource's whole contract: what it shows, what filters
 it (and the lookups follow from each column's type), what ``q=`` searches, how
-it orders and what ``brief=1`` keeps. The contract tests are generated from this
-tuple, so a resource added here is tested without another line.
+it orders, what ``brief=1`` keeps and, for what a person edits, the body of its
+create and update (``write``; engineers and admins may write). The contract
+tests are generated from this tuple, so a resource added here is tested without
+another line.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ from cmdb.models import (
 )
 from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
+from web.api.schemas.clusters import ClusterWriteSchema
+from web.api.schemas.devices import DeviceWriteSchema
+from web.api.schemas.information_systems import InformationSystemWriteSchema
+from web.api.schemas.interfaces import InterfaceWriteSchema
+from web.api.schemas.links import LinkWriteSchema
+from web.api.schemas.racks import RackWriteSchema
+from web.api.schemas.sites import SiteWriteSchema
+from web.api.schemas.storage_pools import StoragePoolWriteSchema
+from web.api.schemas.workloads import WorkloadWriteSchema
 
 
 def names(text: str) -> tuple[str, ...]:
@@ -75,6 +86,7 @@ SITES = declare(
         search=names("name slug address"),
         orderings=names("id name slug kind status"),
         brief=names("id url name slug"),
+        write=SiteWriteSchema,
     )
 )
 
@@ -87,6 +99,7 @@ RACKS = declare(
         filters=names("id name site_id u_height power_kw"),
         search=names("name"),
         orderings=names("id name u_height"),
+        write=RackWriteSchema,
     )
 )
 
@@ -96,8 +109,8 @@ DEVICES = declare(
         model=Device,
         description="Servers, storage arrays, switches, routers and firewalls, with their specs.",
         fields=names(
-            "id url name role status manufacturer model serial management_address site rack "
-            "rack_position_u cores ram_gb raw_storage_tb cluster storage_pool created_at "
+            "id url name role status manufacturer model serial firmware management_address site "
+            "rack rack_position_u cores ram_gb raw_storage_tb cluster storage_pool created_at "
             "updated_at"
         ),
         filters=names(
@@ -107,6 +120,7 @@ DEVICES = declare(
         search=names("name serial management_address model"),
         orderings=names("id name role status cores ram_gb created_at"),
         brief=names("id url name role"),
+        write=DeviceWriteSchema,
     )
 )
 
@@ -123,6 +137,7 @@ INTERFACES = declare(
         search=names("name description mac_address"),
         orderings=names("id name device_id speed_mbps"),
         brief=names("id url device name"),
+        write=InterfaceWriteSchema,
     )
 )
 
@@ -142,6 +157,7 @@ LINKS = declare(
         search=names("name provider circuit_id"),
         orderings=names("id name network commit_rate_mbps port_speed_mbps"),
         brief=names("id url name network"),
+        write=LinkWriteSchema,
     )
 )
 
@@ -157,6 +173,7 @@ CLUSTERS = declare(
         filters=names("id name site_id max_security_level cpu_ratio ceiling_pct"),
         search=names("name description"),
         orderings=names("id name max_security_level"),
+        write=ClusterWriteSchema,
     )
 )
 
@@ -172,6 +189,7 @@ STORAGE_POOLS = declare(
         filters=names("id name kind site_id protection raw_tb max_security_level"),
         search=names("name"),
         orderings=names("id name raw_tb"),
+        write=StoragePoolWriteSchema,
     )
 )
 
@@ -187,6 +205,7 @@ INFORMATION_SYSTEMS = declare(
         search=names("name code description"),
         orderings=names("id name code security_level"),
         brief=names("id url name code"),
+        write=InformationSystemWriteSchema,
     )
 )
 
@@ -196,14 +215,15 @@ WORKLOADS = declare(
         model=Workload,
         description="Virtual machines of information systems, on a cluster and a pool.",
         fields=names(
-            "id url name information_system vcpu ram_gb disk_gb cluster storage_pool status "
-            "created_at updated_at"
+            "id url name information_system vcpu ram_gb disk_gb management_address cluster "
+            "storage_pool status created_at updated_at"
         ),
         filters=names(
             "id name information_system_id cluster_id storage_pool_id vcpu ram_gb disk_gb status"
         ),
         search=names("name"),
         orderings=names("id name vcpu ram_gb disk_gb"),
+        write=WorkloadWriteSchema,
     )
 )
 
@@ -281,7 +301,7 @@ CHANGES = declare(
             "id url at user_id actor action object_type object_id object_repr before after "
             "correlation_id"
         ),
-        filters=names("id at user_id actor action object_type object_id"),
+        filters=names("id at user_id actor action object_type object_id correlation_id"),
         search=names("object_repr actor"),
         orderings=names("id at"),
         brief=names("id url at actor action object_type object_id"),

@@ -11,23 +11,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmdb.choices import Role
-from web.api import ansible, capacity, discrepancies, facts, requests
+from web.api import ansible, capacity, discrepancies, facts, requests, samples
 from web.api.blueprint import ApiBlueprint
 from web.api.resource import DETAIL_ARG, Resource
-from web.api.resource_views import detail_view, list_view
-from web.api.resources import RESOURCES
+from web.api.resource_views import changes_view, detail_view, list_view
+from web.api.resource_writes import create_view, delete_view, update_view
+from web.api.resources import CHANGES, RESOURCES
 from web.auth.permissions import READ_METHODS, allow
 
 
 @dataclass(frozen=True)
 class Route:
-    """Where a view is; a write also says which roles besides admin may call it."""
+    """Where a view is; a write also says which roles besides admin may call it.
+
+    ``resource`` is the declaration a generated route comes from (None for the
+    hand-written views), so tests can build a call for every generated route.
+    """
 
     blueprint: ApiBlueprint
     method: str
     rule: str
     view: Callable[..., Any]
     roles: frozenset[Role] = frozenset()
+    resource: Resource | None = None
 
     @property
     def endpoint(self) -> str:
@@ -37,14 +43,26 @@ class Route:
 REQUESTERS = frozenset({Role.REQUESTER, Role.PLANNER})  # requesters: their own agency only
 PLANNERS = frozenset({Role.PLANNER})
 ENGINEERS = frozenset({Role.ENGINEER})
+COLLECTORS = frozenset({Role.ENGINEER})  # a collector gets an engineer's token of its own
 
 
 def resource_routes(resource: Resource) -> tuple[Route, ...]:
-    """The generated list and detail routes of a declared inventory resource."""
-    routes = [Route(resource.blueprint, "GET", "/", list_view(resource))]
+    """The generated routes of a declared resource: list and detail, the record's change
+    log, and create/update/delete when it declares a write schema."""
+    blp, rule = resource.blueprint, f"/<int:{DETAIL_ARG}>"
+    routes = [Route(blp, "GET", "/", list_view(resource), resource=resource)]
     if resource.detail:
-        rule = f"/<int:{DETAIL_ARG}>"
-        routes.append(Route(resource.blueprint, "GET", rule, detail_view(resource)))
+        routes.append(Route(blp, "GET", rule, detail_view(resource), resource=resource))
+    if resource.detail and resource is not CHANGES:
+        changes = changes_view(resource, CHANGES)
+        routes.append(Route(blp, "GET", f"{rule}/changes/", changes, resource=resource))
+    if resource.write is not None:
+        roles = resource.write_roles
+        routes += [
+            Route(blp, "POST", "/", create_view(resource), roles, resource),
+            Route(blp, "PATCH", rule, update_view(resource), roles, resource),
+            Route(blp, "DELETE", rule, delete_view(resource), roles, resource),
+        ]
     return tuple(routes)
 
 
@@ -55,11 +73,14 @@ ROUTES: tuple[Route, ...] = (
     Route(requests.blp, "POST", "/", requests.create_request, REQUESTERS),
     Route(requests.blp, "POST", "/evaluate", requests.evaluate_document, REQUESTERS),
     Route(requests.blp, "GET", "/<int:request_id>", requests.get_request),
+    Route(requests.blp, "PATCH", "/<int:request_id>", requests.update_request, REQUESTERS),
+    Route(requests.blp, "DELETE", "/<int:request_id>", requests.delete_request, REQUESTERS),
     Route(
         requests.blp, "POST", "/<int:request_id>/evaluate", requests.evaluate_request, REQUESTERS
     ),
     Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, PLANNERS),
     Route(requests.blp, "POST", "/<int:request_id>/reject", requests.reject_request, PLANNERS),
+    Route(samples.blp, "POST", "/", samples.ingest, COLLECTORS),
     Route(capacity.blp, "GET", "/", capacity.report),
     Route(
         discrepancies.blp,

@@ -11,11 +11,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from cmdb import schema
-from cmdb.db import transaction
 from cmdb.errors import ValidationError
 from cmdb.services.admin_tree import UnitNode, get_unit_path, load_admin_tree
 from cmdb.services.reorganise import Reorganisation, read_table, reorganise
 from cmdb.services.reorganise_model import Plan
+from web.cli.attribution import cli_actor, cli_transaction
 from web.db import get_db
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -65,8 +65,8 @@ def reorganise_command(
     day = effective.date()
     try:
         units, mapping = read_table(units_file, "units"), read_table(mapping_file, "mapping")
-        with transaction(get_db().sessions) as session:
-            result = reorganise(session, units, mapping, day, dry_run=dry_run)
+        with cli_transaction("admin-units-reorganise") as session:
+            result = reorganise(session, units, mapping, day, dry_run=dry_run, actor=cli_actor())
     except ValidationError as exc:
         for where, messages in exc.errors.items():
             for message in messages:

@@ -9,10 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from cmdb import schema
-from cmdb.db import transaction
 from cmdb.errors import ValidationError
 from cmdb.services.importer import ImportKind, import_file
-from web.db import get_db
+from web.cli.attribution import cli_actor, cli_transaction
 
 FORMAT = click.Choice(["csv", "json"])
 
@@ -26,8 +25,8 @@ def _run(kind: ImportKind, path: Path, fmt: str | None, dry_run: bool) -> None:
     if not schema.is_up_to_date(current_app.config["CMDB_DATABASE_URL"]):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")
     try:
-        with transaction(get_db().sessions) as session:
-            result = import_file(session, kind, path, fmt)
+        with cli_transaction(f"import-{kind}") as session:
+            result = import_file(session, kind, path, fmt, actor=cli_actor())
             if dry_run:
                 session.rollback()
     except ValidationError as exc:

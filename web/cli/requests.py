@@ -22,11 +22,10 @@ from cmdb.services.request_list import EvaluationSummary, load_latest_evaluation
 from web.api.presenters import present_evaluation
 from web.api.schemas.evaluation import StoredEvaluationSchema
 from web.api.today import configured_today
+from web.cli.attribution import cli_actor, cli_transaction
 from web.cli.evaluation_text import format_evaluation, verdict_words
 from web.cli.tables import Column, format_table
 from web.db import get_db
-
-ACTOR = "cli"
 
 LIST_COLUMNS = (
     Column("id", 4, right=True),
@@ -76,9 +75,9 @@ def evaluate(file: str, fmt: str, save: bool) -> None:
     """
     document = read_document(file)
     today = configured_today()
-    with transaction(get_db().sessions) as session:
+    with cli_transaction("request-evaluate") as session:
         if save:
-            req = actions.submit_request(session, document, today=today, actor=ACTOR)
+            req = actions.submit_request(session, document, today=today, actor=cli_actor())
             stored = actions.evaluate_stored(session, req.id, today=today)
             result = StoredEvaluationSchema().dump(present_evaluation(stored))
         else:
@@ -101,9 +100,13 @@ def approve(request_id: int, accept_until: bool) -> None:
 
     Exits 1 when it no longer fits (another approval may have taken the capacity).
     """
-    with transaction(get_db().sessions) as session:
+    with cli_transaction("request-approve") as session:
         stored = actions.approve_request(
-            session, request_id, today=configured_today(), accept_until=accept_until, actor=ACTOR
+            session,
+            request_id,
+            today=configured_today(),
+            accept_until=accept_until,
+            actor=cli_actor(),
         )
         verdict = verdict_words(stored.result)
     click.echo(f"request {request_id} approved: {verdict}")

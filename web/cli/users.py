@@ -12,6 +12,7 @@ from cmdb.db import transaction
 from cmdb.services.demo_users import save_demo_users
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user, get_user
+from web.cli.attribution import cli_actor, cli_transaction
 from web.db import get_db
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
@@ -33,9 +34,15 @@ def create_user_command(
 ) -> None:
     """Create a user; without a password they use the API with tokens only."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    with transaction(get_db().sessions) as session:
+    with cli_transaction("user-create") as session:
         user = create_user(
-            session, username, Role(role), password=password, agency=agency, full_name=full_name
+            session,
+            username,
+            Role(role),
+            password=password,
+            agency=agency,
+            full_name=full_name,
+            actor=cli_actor(),
         )
         click.echo(f"created user {user.username} ({user.role.value})")
 
@@ -51,12 +58,13 @@ def token_group() -> None:
 @click.option("--description", help="What the token is for (shown in listings).")
 def create_token_command(username: str, expires_days: int | None, description: str | None) -> None:
     """Create a token and print its key — the only time it is shown; only a hash is kept."""
-    with transaction(get_db().sessions) as session:
+    with cli_transaction("token-create") as session:
         token, key = create_token(
             session,
             get_user(session, username),
             expires_days=expires_days,
             description=description,
+            actor=cli_actor(),
         )
         expiry = f", expires {token.expires_at:%Y-%m-%d}" if token.expires_at else ""
     click.echo(key)

@@ -29,7 +29,7 @@ from tests.integration.api.readonly import (
 from tests.integration.api.test_errors import assert_error
 from web.api.resource import Resource
 from web.api.resource_args import filter_parameters, ordering_values
-from web.api.resources import RESOURCES
+from web.api.resources import CHANGES, RESOURCES
 
 __all__ = ["read_app", "read_client", "read_db", "read_db_file"]
 
@@ -200,13 +200,33 @@ def test_an_unknown_id_is_a_404(read_client: FlaskClient, resource: Resource) ->
     assert "999999999" in body["message"]
 
 
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
 @pytest.mark.parametrize("resource", BY_RESOURCE)
 def test_a_page_costs_the_same_queries_whatever_its_size(
-    read_app: Flask, read_client: FlaskClient, resource: Resource
+    read_app: Flask, read_client: FlaskClient, resource: Resource, brief: bool
 ) -> None:
     """No N+1: related records are loaded per page (one query per relation), not per row."""
     read_client.get(url(resource, "?limit=1"))  # warm up
-    for limit in (2, 1000):
+    costs = {}
+    for limit in (50, 500):
         with counting_queries(read_app) as queries:
-            body = read_client.get(url(resource, f"?limit={limit}")).get_json()
-        assert queries() <= 2 + len(resource.loads), f"{len(body['results'])} rows"
+            body = read_client.get(url(resource, f"?limit={limit}&brief={int(brief)}")).get_json()
+        costs[len(body["results"])] = queries()
+    assert len(set(costs.values())) == 1, f"queries by rows on the page: {costs}"
+    assert max(costs.values()) <= 2 + len(resource.loads), costs
+
+
+@pytest.mark.parametrize("resource", [r for r in WITH_DETAIL if r.values[0] is not CHANGES])
+def test_a_records_change_log_costs_the_same_queries_whatever_its_size(
+    read_app: Flask, read_client: FlaskClient, read_db: Session, resource: Resource
+) -> None:
+    row = read_db.scalars(sa.select(resource.model).limit(1)).first()
+    if row is None:
+        pytest.skip(f"the demo has no {resource.path}")
+    costs = []
+    for limit in (50, 500):
+        with counting_queries(read_app) as queries:
+            response = read_client.get(url(resource, f"{row.id}/changes/?limit={limit}"))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        costs.append(queries())
+    assert costs[0] == costs[1] <= 2

@@ -6,7 +6,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from cmdb.choices import RequestStatus, Zone
-from web.api.pagination import PageArgsSchema, page_schema
+from cmdb.models import ResourceRequest
+from web.api.pagination import page_schema
+from web.api.resource import Resource
 from web.api.schemas.evaluation import VERDICTS
 from web.api.schemas.fields import UtcDateTime
 
@@ -48,10 +50,21 @@ class RequestResourceSchema(Schema):
 RequestPageSchema = page_schema(RequestResourceSchema, "RequestPageSchema")
 
 
-class RequestListArgsSchema(PageArgsSchema):
-    status = fields.Enum(
-        RequestStatus, by_value=True, metadata={"description": "Only requests in this status"}
-    )
+# The list's filters and orderings, declared as for any inventory resource; its documents
+# are the richer ``RequestResourceSchema`` (with the latest verdict). No ``q=``: the
+# requests list never had one, and its clients are told so (400).
+REQUEST_LIST = Resource(
+    path="requests",
+    model=ResourceRequest,
+    fields=("id", "url", "name", "status"),
+    filters=(
+        *("id", "name", "agency_id", "status", "security_level", "zone"),
+        *("go_live", "horizon_years", "created_at"),
+    ),
+    orderings=("id", "name", "go_live", "created_at", "security_level"),
+    brief=("id", "url", "name", "status"),
+    prefetch=("agency",),
+)
 
 
 class RejectArgsSchema(Schema):

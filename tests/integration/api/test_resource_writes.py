@@ -1,0 +1,272 @@
+"""Write contract tests generated from the declarations: create, PATCH, DELETE, their errors.
+
+Every resource with a write schema gets the same checks on a copy of the demo:
+a create from a stored record's fields (201, the detail view's document, one
+change-log entry naming the caller), a required field missing, an unknown
+field, a value of the wrong type and one outside its range for every field, an
+id that names no record, a taken unique name (409), a PATCH that logs only what
+changed, DELETE (204, then 404) and DELETE of a referenced record (409). Every
+failure leaves the table and the change log as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import marshmallow as ma
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from marshmallow import fields, validate
+
+from cmdb.choices import Role
+from cmdb.services.integrity import referrers, unique_groups
+from tests.integration.api.conftest import token_for
+from tests.integration.api.test_errors import assert_error
+from tests.integration.api.writes import (
+    WRITABLE,
+    copy_body,
+    demo_copy_app,
+    first_row,
+    new_body,
+    unchanged,
+    unique_text_fields,
+)
+from web.api.resource import Resource
+from web.db import get_db
+
+BY_RESOURCE = [pytest.param(r, id=r.path) for r in WRITABLE]
+
+
+def write_fields(resource: Resource) -> dict[str, ma.fields.Field]:
+    assert resource.write is not None
+    return dict(resource.write().fields)
+
+
+FIELDS = [
+    pytest.param(r, name, id=f"{r.path}-{name}") for r in WRITABLE for name in write_fields(r)
+]
+REFERENCES = [
+    pytest.param(r, name, id=f"{r.path}-{name}")
+    for r in WRITABLE
+    for name in write_fields(r)
+    if r.model.__table__.columns[name].foreign_keys
+]
+RANGED = [
+    pytest.param(r, name, id=f"{r.path}-{name}")
+    for r in WRITABLE
+    for name, field in write_fields(r).items()
+    if any(isinstance(v, validate.Range) for v in field.validators)
+]
+UNIQUE = [pytest.param(r, id=r.path) for r in WRITABLE if unique_groups(r.model)]
+
+
+@pytest.fixture(scope="module")
+def write_app(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    with demo_copy_app(demo_db_file, tmp_path_factory.mktemp("writes")) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def engineer(write_app: Flask) -> FlaskClient:
+    client = write_app.test_client()
+    key = token_for(write_app, Role.ENGINEER, "contract-engineer")
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Token {key}"
+    return client
+
+
+def url(resource: Resource, suffix: str = "") -> str:
+    return f"/api/v1/{resource.path}/{suffix}"
+
+
+def create(client: FlaskClient, app: Flask, resource: Resource) -> dict[str, Any]:
+    response = client.post(url(resource), json=new_body(app, resource))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def wrong_type(field: ma.fields.Field) -> Any:
+    """A JSON value the field must refuse whatever its range."""
+    if isinstance(field, fields.List):
+        return "not-a-list"
+    if isinstance(field, fields.String | fields.Enum):
+        return 12345 if isinstance(field, fields.String) else "no-such-choice"
+    return "not-a-value"
+
+
+def below_range(field: ma.fields.Field) -> Any:
+    rule = next(v for v in field.validators if isinstance(v, validate.Range))
+    if rule.min is None:
+        return rule.max + 1
+    if isinstance(field, fields.Integer):
+        return rule.min - 1 if rule.min_inclusive else rule.min
+    return rule.min - 0.5 if rule.min_inclusive else rule.min
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_create_answers_the_detail_document_and_logs_it(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    body = new_body(write_app, resource)
+    response = engineer.post(url(resource), json=body, headers={"X-Request-ID": "create-1"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    created = response.get_json()
+    assert set(created) == set(resource.fields)
+    assert engineer.get(created["url"]).get_json() == created
+    log = engineer.get(url(resource, f"{created['id']}/changes/")).get_json()["results"]
+    assert [(e["action"], e["actor"], e["correlation_id"]) for e in log] == [
+        ("create", "contract-engineer", "create-1")
+    ]
+    assert log[0]["user_id"] is not None and log[0]["before"] is None
+    assert {k: v for k, v in log[0]["after"].items() if k in body} == body
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_a_create_without_its_required_fields_is_a_400(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    required = {name for name, f in write_fields(resource).items() if f.required}
+    with unchanged(write_app, resource):
+        body = assert_error(engineer.post(url(resource), json={}), 400)
+    assert set(body["errors"]) == required
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_an_unknown_field_is_a_400(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    with unchanged(write_app, resource):
+        sent = {**new_body(write_app, resource), "colour": "blue"}
+        body = assert_error(engineer.post(url(resource), json=sent), 400)
+    assert set(body["errors"]) == {"colour"}
+
+
+@pytest.mark.parametrize(("resource", "name"), FIELDS)
+def test_a_value_of_the_wrong_type_is_a_400_on_its_field(
+    write_app: Flask, engineer: FlaskClient, resource: Resource, name: str
+) -> None:
+    sent = {**new_body(write_app, resource), name: wrong_type(write_fields(resource)[name])}
+    with unchanged(write_app, resource):
+        body = assert_error(engineer.post(url(resource), json=sent), 400)
+    assert set(body["errors"]) == {name}
+
+
+@pytest.mark.parametrize(("resource", "name"), RANGED)
+def test_a_value_outside_its_range_is_a_400_on_its_field(
+    write_app: Flask, engineer: FlaskClient, resource: Resource, name: str
+) -> None:
+    sent = {**new_body(write_app, resource), name: below_range(write_fields(resource)[name])}
+    with unchanged(write_app, resource):
+        body = assert_error(engineer.post(url(resource), json=sent), 400)
+    assert set(body["errors"]) == {name}
+
+
+@pytest.mark.parametrize(("resource", "name"), REFERENCES)
+def test_an_id_that_names_no_record_is_a_400_on_its_field(
+    write_app: Flask, engineer: FlaskClient, resource: Resource, name: str
+) -> None:
+    sent = {**new_body(write_app, resource), name: 999_999_999}
+    with unchanged(write_app, resource):
+        body = assert_error(engineer.post(url(resource), json=sent), 400)
+    assert set(body["errors"]) == {name}
+    assert "999999999" in body["errors"][name][0]
+
+
+@pytest.mark.parametrize("resource", UNIQUE)
+def test_a_taken_unique_name_is_a_409_on_its_field(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    with write_app.app_context(), get_db().sessions() as session:
+        original = copy_body(first_row(session, resource), resource)
+    fresh = new_body(write_app, resource)
+    for name in unique_text_fields(resource):
+        sent = {**fresh, name: original[name]}  # only this member clashes
+        with unchanged(write_app, resource):
+            body = assert_error(engineer.post(url(resource), json=sent), 409)
+        assert name in body["errors"], body
+        created = create(engineer, write_app, resource)
+        patched = engineer.patch(url(resource, str(created["id"])), json={name: original[name]})
+        assert_error(patched, 409)
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_patch_changes_the_fields_sent_and_logs_only_what_changed(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    created = create(engineer, write_app, resource)
+    name_field = next(n for n in ("name", "slug") if n in write_fields(resource))
+    new_name = f"{created[name_field][:50]}-x"
+    unchanged_value = {"status": created["status"]} if "status" in created else {}
+    response = engineer.patch(
+        url(resource, str(created["id"])), json={name_field: new_name, **unchanged_value}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()[name_field] == new_name
+    log = engineer.get(url(resource, f"{created['id']}/changes/")).get_json()["results"]
+    assert log[-1]["action"] == "update"
+    assert log[-1]["before"] == {name_field: created[name_field]}
+    assert log[-1]["after"] == {name_field: new_name}
+
+
+@pytest.mark.parametrize(("resource", "name"), FIELDS)
+def test_a_bad_patch_is_a_400_and_changes_nothing(
+    write_app: Flask, engineer: FlaskClient, resource: Resource, name: str
+) -> None:
+    created = create(engineer, write_app, resource)
+    bad = {name: wrong_type(write_fields(resource)[name])}
+    with unchanged(write_app, resource):
+        body = assert_error(engineer.patch(url(resource, str(created["id"])), json=bad), 400)
+    assert set(body["errors"]) == {name}
+    assert engineer.get(created["url"]).get_json() == created
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_an_empty_patch_changes_nothing(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    created = create(engineer, write_app, resource)
+    with unchanged(write_app, resource):
+        response = engineer.patch(url(resource, str(created["id"])), json={})
+    assert response.status_code == 200
+    assert response.get_json() == created
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_patch_and_delete_of_an_unknown_id_are_404s(
+    engineer: FlaskClient, resource: Resource
+) -> None:
+    assert_error(engineer.patch(url(resource, "999999999"), json={}), 404)
+    assert_error(engineer.delete(url(resource, "999999999")), 404)
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_delete_removes_the_record_and_keeps_its_history(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    created = create(engineer, write_app, resource)
+    response = engineer.delete(url(resource, str(created["id"])))
+    assert response.status_code == 204 and response.data == b""
+    assert_error(engineer.get(created["url"]), 404)
+    log = engineer.get(url(resource, f"{created['id']}/changes/")).get_json()["results"]
+    assert [e["action"] for e in log] == ["create", "delete"]
+    assert log[-1]["after"] is None and log[-1]["before"]["id"] == created["id"]
+
+
+@pytest.mark.parametrize("resource", BY_RESOURCE)
+def test_deleting_a_referenced_record_is_a_409_naming_what_refers_to_it(
+    write_app: Flask, engineer: FlaskClient, resource: Resource
+) -> None:
+    model = resource.model
+    with write_app.app_context(), get_db().sessions() as session:
+        rows = session.scalars(sa.select(model).order_by(model.id).limit(50))
+        target = next(((r.id, found) for r in rows if (found := referrers(session, r))), None)
+    if target is None:
+        pytest.skip(f"no {resource.path} of the demo is referenced")
+    object_id, found = target
+    with unchanged(write_app, resource):
+        body = assert_error(engineer.delete(url(resource, str(object_id))), 409)
+    assert set(body["errors"]) == set(found)
+    assert engineer.get(url(resource, str(object_id))).status_code == 200

@@ -1,0 +1,25 @@
+"""The body of a device's create (POST) and update (PATCH)."""
+
+from __future__ import annotations
+
+from cmdb.choices import DeviceRole, Status
+from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, text
+
+
+class DeviceWriteSchema(WriteSchema):
+    name = text(100, required=True)
+    role = choice(DeviceRole, required=True)
+    status = choice(Status)
+    manufacturer = text(100, nullable=True)
+    model = text(100, nullable=True)
+    serial = text(100, nullable=True)
+    firmware = text(100, nullable=True)
+    management_address = text(64, nullable=True)
+    site_id = ref("site", required=True)
+    rack_id = ref("rack", nullable=True)
+    rack_position_u = integer(1, 60, nullable=True)
+    cores = integer(1, nullable=True)
+    ram_gb = positive(nullable=True)
+    raw_storage_tb = number(0, nullable=True)
+    cluster_id = ref("cluster the server is a host of", nullable=True)
+    storage_pool_id = ref("storage pool the array serves", nullable=True)

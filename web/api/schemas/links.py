@@ -1,0 +1,36 @@
+"""The body of a link's create (POST) and update (PATCH)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cmdb.choices import Network, Status
+from web.api.schemas.write import WriteSchema, choice, percent, positive, ref, text
+
+NO_CAPACITY = "give commit_rate_mbps or port_speed_mbps: a link needs a capacity"
+
+
+class LinkWriteSchema(WriteSchema):
+    name = text(200, required=True)
+    network = choice(Network, required=True)
+    status = choice(Status)
+    a_site_id = ref("site at the users' end", required=True)
+    b_site_id = ref("site at the DC's end", required=True)
+    a_interface_id = ref("interface at the a end", nullable=True)
+    b_interface_id = ref("interface at the b end", nullable=True)
+    commit_rate_mbps = positive(nullable=True)
+    port_speed_mbps = positive(nullable=True)
+    provider = text(100, nullable=True)
+    circuit_id = text(100, nullable=True)
+    ceiling_pct = percent(nullable=True)
+
+    def check_record(self, record: Mapping[str, Any]) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        if record.get("commit_rate_mbps") is None and record.get("port_speed_mbps") is None:
+            errors["commit_rate_mbps"] = [NO_CAPACITY]
+        if record.get("a_site_id") is not None and record.get("a_site_id") == record.get(
+            "b_site_id"
+        ):
+            errors["b_site_id"] = ["the two ends of a link must be different sites"]
+        return errors

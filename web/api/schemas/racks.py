@@ -1,0 +1,12 @@
+"""The body of a rack's create (POST) and update (PATCH)."""
+
+from __future__ import annotations
+
+from web.api.schemas.write import WriteSchema, integer, number, ref, text
+
+
+class RackWriteSchema(WriteSchema):
+    site_id = ref("site", required=True)
+    name = text(60, required=True)
+    u_height = integer(1, 60)
+    power_kw = number(0, nullable=True)

@@ -1,0 +1,18 @@
+"""The body of a workload's (VM's) create (POST) and update (PATCH)."""
+
+from __future__ import annotations
+
+from cmdb.choices import Status
+from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, text
+
+
+class WorkloadWriteSchema(WriteSchema):
+    information_system_id = ref("information system it runs", required=True)
+    name = text(100, required=True)
+    vcpu = integer(1, required=True)
+    ram_gb = positive(required=True)
+    disk_gb = number(0)
+    management_address = text(80, nullable=True)
+    cluster_id = ref("cluster it runs on", required=True)
+    storage_pool_id = ref("storage pool of its disks", nullable=True)
+    status = choice(Status)

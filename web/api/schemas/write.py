@@ -1,0 +1,131 @@
+"""What every write schema shares: unknown fields refused, field builders, rules across fields.
+
+A create validates with the schema as declared (required fields required); a
+PATCH with ``partial=True`` (only the fields sent). Ranges repeat the model's
+CHECK constraints, so a bad value is a 400 on its field instead of a database
+error. Whether a referenced id exists, or a name is free, only the database
+knows: ``cmdb.services.editing`` checks those.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from cmdb.choices import Zone
+
+MAX_ID = 2**63 - 1
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$")
+
+
+class WriteSchema(ma.Schema):
+    """A resource's create and update body; ``check_record`` holds its rules across fields."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    def check_record(self, record: Mapping[str, Any]) -> dict[str, list[str]]:
+        """Messages per field for the record as it will be (current values plus changes)."""
+        return {}
+
+
+def text(max_length: int, *, required: bool = False, nullable: bool = False) -> fields.String:
+    """A text column: required ones may not be blank; optional ones may be null."""
+    rule = validate.Length(min=0 if nullable else 1, max=max_length)
+    return fields.String(required=required, allow_none=nullable, validate=rule)
+
+
+def slug(max_length: int) -> fields.String:
+    return fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=max_length),
+            validate.Regexp(SLUG, error="lowercase letters, digits, '-' and '_' only"),
+        ],
+    )
+
+
+def choice(enum_class: type[enum.Enum], *, required: bool = False) -> fields.Enum:
+    return fields.Enum(enum_class, by_value=True, required=required)
+
+
+def ref(what: str, *, required: bool = False, nullable: bool = False) -> fields.Integer:
+    """The id of a related record; whether it exists is checked when writing."""
+    return fields.Integer(
+        strict=True,
+        required=required,
+        allow_none=nullable,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": f"id of the {what}"},
+    )
+
+
+def integer(
+    minimum: int, maximum: int = 2**31 - 1, *, required: bool = False, nullable: bool = False
+) -> fields.Integer:
+    return fields.Integer(
+        strict=True,
+        required=required,
+        allow_none=nullable,
+        validate=validate.Range(min=minimum, max=maximum),
+    )
+
+
+def number(
+    minimum: float,
+    maximum: float | None = None,
+    *,
+    min_inclusive: bool = True,
+    required: bool = False,
+    nullable: bool = False,
+) -> fields.Float:
+    return fields.Float(
+        allow_nan=False,
+        required=required,
+        allow_none=nullable,
+        validate=validate.Range(min=minimum, max=maximum, min_inclusive=min_inclusive),
+    )
+
+
+def positive(*, required: bool = False, nullable: bool = False) -> fields.Float:
+    return number(0, min_inclusive=False, required=required, nullable=nullable)
+
+
+def percent(*, nullable: bool = False) -> fields.Float:
+    """A planning ceiling: above 0, at most 100."""
+    return number(0, 100, min_inclusive=False, nullable=nullable)
+
+
+def security_level(*, required: bool = False) -> fields.Integer:
+    return integer(1, 5, required=required)
+
+
+def zones() -> fields.List:
+    """Zone values, stored as their text."""
+    values = [z.value for z in Zone]
+    return fields.List(fields.String(validate=validate.OneOf(values)))
+
+
+def mac_address() -> fields.String:
+    return fields.String(
+        allow_none=True,
+        validate=validate.Regexp(MAC, error="a MAC address like F4:8E:38:B7:32:F7"),
+    )
+
+
+class IpInterface(fields.String):
+    """An address with its prefix length (``10.49.250.11/24``), as NetBox writes them."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return str(ipaddress.ip_interface(raw))
+        except ValueError as error:
+            raise ma.ValidationError(f"not an IP address: {raw!r}") from error
