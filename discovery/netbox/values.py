@@ -183,8 +183,10 @@ def site_kind(obj: dict[str, Any], unit_level: AdminLevel | None) -> tuple[SiteK
 def custom(obj: dict[str, Any], name: str) -> Any:
     """A custom field's value, ``None`` when NetBox has no such field or it is empty."""
     value = (obj.get("custom_fields") or {}).get(name)
-    if isinstance(value, dict):  # a selection answered as {"value", "label"} by some versions
+    if isinstance(value, dict):  # NetBox answers a selection as {"value", "label"}
         value = value.get("value")
+    if isinstance(value, list):  # and a multi-selection as a list of them
+        value = [v.get("value") if isinstance(v, dict) else v for v in value]
     return None if value in ("", []) else value
 
 
