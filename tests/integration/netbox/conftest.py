@@ -45,7 +45,9 @@ class Netbox:
 @pytest.fixture(scope="session")
 def netbox() -> Iterator[Netbox]:
     reused = os.environ.get("CMDB_TEST_NETBOX_PEER")
-    if reused:  # a developer's loop: a peer kept running by `python -m tests.peers.netbox_peer --keep`
+    if (
+        reused
+    ):  # a developer's loop: a peer kept running by `python -m tests.peers.netbox_peer --keep`
         yield _reuse(Path(reused))
         return
     try:

@@ -14,6 +14,7 @@ from cmdb.models import ChangeLog, Device, DiscoveryRun, Observation, RecordSour
 from discovery.netbox.sync import run_sync
 from tests.integration.netbox.conftest import Netbox
 from tests.peers.netbox_peer import restart
+from web.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +70,7 @@ def test_cli_json_reports_failure_and_exits_non_zero(netbox: Netbox, db_url: str
 
     app = create_app({"TESTING": True, "CMDB_DATABASE_URL": db_url, "SECRET_KEY": "t"})
     result = app.test_cli_runner().invoke(
-        args=["sync", "netbox", "--url", netbox.url, "--token", "nbt_bad.bad", "--json"]
+        main, ["sync", "netbox", "--url", netbox.url, "--token", "nbt_bad.bad", "--json"]
     )
     assert result.exit_code != 0
     payload = json.loads(result.output)
@@ -92,12 +93,12 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
 
     app = create_app({"TESTING": True, "CMDB_DATABASE_URL": db_url, "SECRET_KEY": "t"})
     env = {"CMDB_NETBOX_URL": netbox.url, "CMDB_NETBOX_TOKEN": netbox.token}
-    result = app.test_cli_runner().invoke(args=["sync", "netbox", "--json"], env=env)
+    result = app.test_cli_runner().invoke(main, ["sync", "netbox", "--json"], env=env)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["status"] == "succeeded" and payload["error"] is None
     assert payload["kinds"]["devices"] == {"created": 4, "updated": 0, "unchanged": 0, "failed": 0}
     assert set(payload["kinds"]["links"]) == {"created", "updated", "unchanged", "failed"}
-    human = app.test_cli_runner().invoke(args=["sync", "netbox", "--full"], env=env)
+    human = app.test_cli_runner().invoke(main, ["sync", "netbox", "--full"], env=env)
     assert human.exit_code == 0, human.output
     assert "devices" in human.output and "succeeded" in human.output
