@@ -64,3 +64,7 @@ from web.cli.users import demo_users_command, token_group, user_group  # noqa: E
 main.add_command(user_group)
 main.add_command(token_group)
 demo_group.add_command(demo_users_command)
+
+from web.cli.netbox import sync_group  # noqa: E402 - issue 5: NetBox sync and write-back
+
+main.add_command(sync_group)

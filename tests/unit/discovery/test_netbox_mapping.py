@@ -312,7 +312,10 @@ def test_cluster_scope_site_and_certification_custom_fields():
         "name": "CL-PROD-01",
         "scope_type": "dcim.site",
         "scope_id": 1,
-        "custom_fields": {"max_security_level": 3, "zones": ["tslcd", "internal"]},
+        "custom_fields": {
+            "max_security_level": 3,
+            "zones": [{"value": "tslcd", "label": "TSLCD"}, {"value": "internal", "label": "x"}],
+        },
     }
     record = map_cluster(cluster)
     assert record.fields["max_security_level"] == 3
