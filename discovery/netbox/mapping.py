@@ -13,7 +13,7 @@ from typing import Any
 from cmdb.choices import AdminLevel, DeviceRole, Status
 from discovery.netbox.mapping_links import map_cable, map_circuit
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
-from discovery.netbox.records import Fetched, Mapped, NbRecord, Ref
+from discovery.netbox.records import HEADROOM_TAG, Fetched, Mapped, NbRecord, Ref
 from discovery.netbox.values import (
     address_only,
     admin_code,
@@ -184,6 +184,7 @@ def map_device(obj: dict[str, Any]) -> NbRecord:
         "name": str(name),
         "status": map_status(obj.get("status")) or Status.ACTIVE,
         "serial": obj.get("serial") or None,
+        "asset_tag": obj.get("asset_tag") or None,
         "manufacturer": (device_type.get("manufacturer") or {}).get("name"),
         "model": device_type.get("model"),
         "management_address": address_only(obj.get("primary_ip")),
@@ -194,8 +195,11 @@ def map_device(obj: dict[str, Any]) -> NbRecord:
     }
     if role is not None:
         fields["role"] = role
-    fields = {k: v for k, v in fields.items() if v is not None or k == "rack_position_u"}
-    observed = {**fields, "asset_tag": obj.get("asset_tag") or None}
+    if _proposed_by_headroom(obj):
+        del fields["status"]  # Headroom's own proposal: "planned" until a person documents it
+    # An empty rack position or asset tag is declared ("not racked"); empty specs are unknown.
+    fields = {k: v for k, v in fields.items() if v is not None or k in _DECLARED_EMPTY}
+    observed = dict(fields)
     observed.pop("rack_position_u", None)
     observed.pop("role", None)
     rack, cluster = nested_id(obj, "rack"), nested_id(obj, "cluster")
@@ -212,6 +216,15 @@ def map_device(obj: dict[str, Any]) -> NbRecord:
         },
         observed={k: v for k, v in observed.items() if v is not None},
     )
+
+
+_DECLARED_EMPTY = frozenset({"rack_position_u", "asset_tag"})
+
+
+def _proposed_by_headroom(obj: dict[str, Any]) -> bool:
+    """Created by ``--push`` and not yet reviewed: tagged ``headroom``, still planned."""
+    tags = {t.get("slug") for t in obj.get("tags") or [] if isinstance(t, dict)}
+    return HEADROOM_TAG in tags and map_status(obj.get("status")) == Status.PLANNED
 
 
 def map_interface(obj: dict[str, Any], addresses: list[str]) -> NbRecord:

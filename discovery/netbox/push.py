@@ -26,8 +26,9 @@ from cmdb.db import transaction, utcnow
 from cmdb.models import Device, Interface, RecordSource
 from cmdb.services.provenance import mark_seen
 from discovery.netbox.client import DEFAULT_TIMEOUT_S, connect, describe_error
+from discovery.netbox.records import HEADROOM_TAG
 
-TAG = "headroom"
+TAG = HEADROOM_TAG
 PLANNED = "planned"
 INTERFACE_TYPE = "other"  # SNMP's ifType does not name NetBox's physical types reliably
 

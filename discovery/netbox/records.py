@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The tag ``--push`` puts on what it creates in NetBox; it touches nothing without it.
+HEADROOM_TAG = "headroom"
+
 # The kinds in the order they are planned and applied: a kind refers only to earlier ones.
 KINDS: tuple[str, ...] = (
     "admin_units",

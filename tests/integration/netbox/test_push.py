@@ -101,6 +101,11 @@ def test_push_creates_planned_tagged_device_and_interfaces_once(
     assert (second.devices, second.interfaces, second.error) == ([], [], None)
     assert len(api.dcim.devices.filter(tag=TAG)) == 1
 
+    after = run_sync(sessions, netbox.url, netbox.token, full=True)
+    assert after.stats["kinds"]["devices"]["updated"] == 0  # the proposal changes nothing back
+    with sessions() as s:
+        assert s.get_one(Device, fw_row.id).status == "active"
+
 
 def test_push_leaves_a_netbox_device_it_did_not_create_alone(
     netbox: Netbox, sessions: sessionmaker[Session], cleanup: None

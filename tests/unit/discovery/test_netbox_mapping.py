@@ -195,6 +195,7 @@ def test_device_maps_declared_and_observed_facts():
         "name": "esx-01.ttdl.quangnam.gov.vn",
         "status": Status.ACTIVE,
         "serial": "7XK2QJ3",
+        "asset_tag": "QN-TTDL-0042",
         "manufacturer": "Dell",
         "model": "PowerEdge R750",
         "management_address": "10.49.0.11",
@@ -216,6 +217,13 @@ def test_device_without_cpu_custom_fields_leaves_specs_to_other_sources():
     record = map_device({**DEVICE, "custom_fields": {}, "role": None})
     assert "cores" not in record.fields and "ram_gb" not in record.fields
     assert "role" not in record.fields and record.defaults["role"] == DeviceRole.OTHER
+
+
+def test_device_headroom_proposed_keeps_its_status_until_a_person_documents_it():
+    proposed = {**DEVICE, "status": {"value": "planned"}, "tags": [{"slug": "headroom"}]}
+    assert "status" not in map_device(proposed).fields
+    reviewed = {**proposed, "status": {"value": "active"}}
+    assert map_device(reviewed).fields["status"] == Status.ACTIVE
 
 
 def test_interface_speed_kbps_to_mbps_and_addresses():
