@@ -207,3 +207,26 @@ def test_dry_run_writes_nothing(netbox: Netbox, sessions: sessionmaker[Session])
     assert "create device esx-01" in run.stats["plan"]
     for model in (Device, Site, AdminUnit, ChangeLog, RecordSource, DiscoveryRun, Observation):
         assert _rows(sessions, model) == 0
+
+
+@pytest.mark.postgres
+def test_sync_on_postgresql_is_complete_and_idempotent(netbox: Netbox):
+    from cmdb import schema
+    from cmdb.db import make_engine, make_session_factory
+    from tests.conftest import create_pg_database, drop_pg_database
+
+    url = create_pg_database("headroom_netbox_sync")
+    engine = make_engine(url)
+    try:
+        schema.upgrade(url)
+        sessions = make_session_factory(engine)
+        first = run_sync(sessions, netbox.url, netbox.token, full=True)
+        assert first.status == RunStatus.SUCCEEDED, first.error
+        assert _counts(first, "created") == EXPECTED_CREATED
+        log_rows = _rows(sessions, ChangeLog)
+        second = run_sync(sessions, netbox.url, netbox.token, full=True)
+        assert _counts(second, "unchanged") == EXPECTED_CREATED
+        assert _rows(sessions, ChangeLog) == log_rows
+    finally:
+        engine.dispose()
+        drop_pg_database(url)
