@@ -12,8 +12,7 @@ last successful one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +33,7 @@ from discovery.netbox.client import (
 from discovery.netbox.inventory import load_known
 from discovery.netbox.mapping import map_all
 from discovery.netbox.plan import SyncPlan, plan_sync
+from discovery.netbox.records import Mapped
 from discovery.netbox.report import plan_lines, run_stats
 
 SessionFactory = sessionmaker[Session] | Callable[[], Session]
@@ -56,6 +56,8 @@ def run_sync(
     started = utcnow()
     if since is None and not full:
         since = last_successful_sync(session_factory)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)  # every timestamp Headroom stores is UTC (SQLite drops it)
     parameters = {
         "page_size": page_size,
         "since": since.isoformat() if since else None,
@@ -89,7 +91,7 @@ def run_sync(
         _apply(session_factory, run.id, mapped, since, progress)
     except NetboxError as exc:
         return _failed(session_factory, run, str(exc), dry_run)
-    except Exception as exc:  # the database refused the plan: the run says why, nothing written
+    except Exception as exc:  # a mapping or database error: rolled back, the run says why
         return _failed(session_factory, run, f"{type(exc).__name__}: {exc}", dry_run)
     return _reloaded(session_factory, run.id)
 
@@ -109,7 +111,7 @@ def last_successful_sync(session_factory: SessionFactory) -> datetime | None:
 def _apply(
     session_factory: SessionFactory,
     run_id: int,
-    mapped: Any,
+    mapped: Mapped,
     since: datetime | None,
     progress: Progress | None,
 ) -> None:
