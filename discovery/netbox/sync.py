@@ -57,7 +57,7 @@ def run_sync(
     if since is None and not full:
         since = last_successful_sync(session_factory)
     if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)  # every timestamp Headroom stores is UTC (SQLite drops it)
+        since = since.replace(tzinfo=UTC)  # Headroom stores UTC; SQLite drops the zone
     parameters = {
         "page_size": page_size,
         "since": since.isoformat() if since else None,
