@@ -45,7 +45,7 @@ SHARED_DUMP = Path(
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_TASKS_DB, REDIS_CACHE_DB = 12, 13
 START_TIMEOUT_S = 300.0  # importing NetBox takes 1–2 min when 2 cores are shared
-MIGRATE_TIMEOUT_S = 1200.0
+MIGRATE_TIMEOUT_S = 3600.0  # migrations from nothing: 6–8 min idle, over 20 min at load 12
 
 
 class PeerError(RuntimeError):
