@@ -162,6 +162,7 @@ def start_peer(name_prefix: str = "headroom_netbox") -> NetboxPeer:
         return peer
     except BaseException:
         _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(root, ignore_errors=True)
         raise
 
 
