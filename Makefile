@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: demo test test-fast lint venv system-deps bench clean translations translations-extract
+.PHONY: demo test test-fast lint venv system-deps bench clean translations translations-extract netbox-peer
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ venv: $(STAMP)
 # System packages the tests talk to (real peers); installed only when missing and root.
 system-deps:
 	@bash scripts/system-deps.sh
+
+# The real NetBox the sync tests talk to: a cached Python 3.12 venv with the pinned wheel
+# under var/peers/ (the test fixture builds it too when missing; this only does it ahead).
+netbox-peer: $(STAMP)
+	$(BIN)/python -m tests.peers.netbox_peer
 
 # Compiled catalogues (.mo) are build output, never committed; the .po files are the source.
 translations: $(STAMP)

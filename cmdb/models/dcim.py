@@ -55,6 +55,9 @@ class Device(SourcedMixin, Base):
     manufacturer: Mapped[str | None] = mapped_column(sa.String(100))
     model: Mapped[str | None] = mapped_column(sa.String(100))
     serial: Mapped[str | None] = mapped_column(sa.String(100))
+    asset_tag: Mapped[str | None] = mapped_column(
+        sa.String(50), doc="The owner's inventory label (NetBox's asset tag)"
+    )
     firmware: Mapped[str | None] = mapped_column(sa.String(100), doc="Software/firmware version")
     sys_object_id: Mapped[str | None] = mapped_column(
         sa.String(128), doc="SNMP sysObjectID: the vendor's identifier of the platform"

@@ -68,3 +68,6 @@ demo_group.add_command(demo_users_command)
 from web.cli.audit import audit_group  # noqa: E402 - issue 5: the audit
 
 main.add_command(audit_group)
+from web.cli.netbox import sync_group  # noqa: E402 - issue 5: NetBox sync and write-back
+
+main.add_command(sync_group)

@@ -1,0 +1,284 @@
+"""NetBox JSON → Headroom records (pure: no database, no network).
+
+One function per NetBox object type. Each returns a record whose ``fields`` are
+what NetBox states, ``defaults`` what Headroom needs and NetBox lacks (used only
+on creation), and ``refs`` the records it points to, by NetBox id. A record that
+cannot be mapped carries an ``error``; it is counted as failed, never guessed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cmdb.choices import AdminLevel, DeviceRole, Status
+from discovery.netbox.mapping_links import map_cable, map_circuit
+from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
+from discovery.netbox.records import HEADROOM_TAG, Fetched, Mapped, NbRecord, Ref
+from discovery.netbox.values import (
+    address_only,
+    admin_code,
+    admin_kind,
+    admin_level,
+    agency_kind,
+    custom,
+    kbps_to_mbps,
+    map_role,
+    map_status,
+    nested_id,
+    site_kind,
+)
+
+
+def map_all(fetched: Fetched) -> Mapped:
+    """Every fetched object as a record, in the order the planner needs them."""
+    mapped = Mapped(seen_ids=fetched.all_ids)
+    data = fetched.data
+    units = _units(data["regions"], data["site_groups"])
+    for record in units.values():
+        mapped.add(record)
+    for tenant in data["tenants"]:
+        mapped.add(map_tenant(tenant))
+    levels = {ext: r.fields.get("level") or r.defaults.get("level") for ext, r in units.items()}
+    for site in data["sites"]:
+        mapped.add(map_site(site, levels))
+    for rack in data["racks"]:
+        mapped.add(map_rack(rack))
+    for cluster in data["clusters"]:
+        mapped.add(map_cluster(cluster))
+    for device in data["devices"]:
+        mapped.add(map_device(device))
+    addresses = _addresses_by_interface(data["ip_addresses"])
+    for interface in data["interfaces"]:
+        mapped.add(map_interface(interface, addresses.get(interface["id"], [])))
+    for cable in data["cables"]:
+        result = map_cable(cable, fetched.device_sites)
+        mapped.skipped.append(result) if not isinstance(result, NbRecord) else mapped.add(result)
+    types = {t["id"]: t for t in data["circuit_types"]}
+    terminations = _terminations_by_circuit(data["circuit_terminations"])
+    for circuit in data["circuits"]:
+        mapped.add(map_circuit(circuit, types, terminations.get(circuit["id"], [])))
+    for record in map_virtual_machines(data["virtual_machines"]):
+        mapped.add(record)
+    return mapped
+
+
+def _units(regions: list[dict[str, Any]], groups: list[dict[str, Any]]) -> dict[str, NbRecord]:
+    """Regions and site groups, parents first (NetBox's ``_depth``)."""
+    units = [("region", r) for r in regions] + [("site-group", g) for g in groups]
+    units.sort(key=lambda pair: int(pair[1].get("_depth") or 0))
+    return {f"{prefix}:{obj['id']}": map_admin_unit(obj, prefix) for prefix, obj in units}
+
+
+def map_admin_unit(obj: dict[str, Any], prefix: str) -> NbRecord:
+    """A region or site group → an admin unit, matched by code; the code is required."""
+    ext = f"{prefix}:{obj['id']}"
+    name = str(obj.get("name") or "")
+    code = admin_code(obj)
+    if code is None:
+        return NbRecord(
+            "admin_units",
+            ext,
+            name,
+            error=f"{name!r} has no admin unit code (custom field admin_unit_code, slug qn-<code>)",
+        )
+    level = admin_level(obj)
+    parent_id = nested_id(obj, "parent")
+    return NbRecord(
+        "admin_units",
+        ext,
+        f"{code} {name}",
+        fields={"code": code},
+        defaults={"name": name, "level": level, "kind": admin_kind(name, level)},
+        refs={"parent_id": Ref("admin_units", f"{prefix}:{parent_id}") if parent_id else None},
+    )
+
+
+def map_tenant(obj: dict[str, Any]) -> NbRecord:
+    """A tenant → an agency; its kind from a custom field or the Vietnamese name."""
+    name = str(obj["name"])
+    fields: dict[str, Any] = {"name": name}
+    if custom(obj, "agency_kind"):
+        fields["kind"] = agency_kind(obj)
+    if custom(obj, "short_name"):
+        fields["short_name"] = str(custom(obj, "short_name"))
+    code = custom(obj, "admin_unit_code")
+    return NbRecord(
+        "agencies",
+        str(obj["id"]),
+        name,
+        fields=fields,
+        defaults={"kind": agency_kind(obj)},
+        refs={"admin_unit_id": Ref("admin_units", code=str(code)) if code else None},
+    )
+
+
+def map_site(obj: dict[str, Any], levels: dict[str, AdminLevel | None]) -> NbRecord:
+    """A site → a site in the admin unit of its region, else its group, else a code field."""
+    name = str(obj["name"])
+    unit = _site_unit(obj)
+    if unit is None:
+        return NbRecord(
+            "sites", str(obj["id"]), name, error=f"site {name!r} has no region, group or code"
+        )
+    kind, declared = site_kind(obj, levels.get(unit.external_id or ""))
+    fields: dict[str, Any] = {
+        "name": name,
+        "slug": str(obj["slug"]),
+        "status": map_status(obj.get("status")) or Status.ACTIVE,
+        "address": obj.get("physical_address") or None,
+        "latitude": _float(obj.get("latitude")),
+        "longitude": _float(obj.get("longitude")),
+    }
+    if declared:
+        fields["kind"] = kind
+    tenant = nested_id(obj, "tenant")
+    return NbRecord(
+        "sites",
+        str(obj["id"]),
+        name,
+        fields=fields,
+        defaults={"kind": kind},
+        refs={
+            "admin_unit_id": unit,
+            "agency_id": Ref("agencies", str(tenant)) if tenant else None,
+        },
+    )
+
+
+def _site_unit(obj: dict[str, Any]) -> Ref | None:
+    region, group = nested_id(obj, "region"), nested_id(obj, "group")
+    if region:
+        return Ref("admin_units", f"region:{region}")
+    if group:
+        return Ref("admin_units", f"site-group:{group}")
+    code = custom(obj, "admin_unit_code")
+    return Ref("admin_units", code=str(code)) if code else None
+
+
+def map_rack(obj: dict[str, Any]) -> NbRecord:
+    name = str(obj["name"])
+    return NbRecord(
+        "racks",
+        str(obj["id"]),
+        name,
+        fields={"name": name, "u_height": int(obj.get("u_height") or 42)},
+        refs={"site_id": Ref("sites", str(nested_id(obj, "site")))},
+    )
+
+
+def map_device(obj: dict[str, Any]) -> NbRecord:
+    """A device: declared facts (site, rack, role, status, cluster) and its specs.
+
+    NetBox has no CPU or RAM fields on devices (netbox#4140, #3378): the custom
+    fields ``cores``, ``ram_gb`` and ``raw_storage_tb`` carry them where a DC keeps
+    them; absent, SNMP and Ansible supply them.
+    """
+    ext = str(obj["id"])
+    name = obj.get("name")
+    if not name:
+        return NbRecord("devices", ext, f"device #{ext}", error="unnamed device")
+    device_type = obj.get("device_type") or {}
+    role = map_role((obj.get("role") or {}).get("slug"))
+    position = obj.get("position")
+    fields: dict[str, Any] = {
+        "name": str(name),
+        "status": map_status(obj.get("status")) or Status.ACTIVE,
+        "serial": obj.get("serial") or None,
+        "asset_tag": obj.get("asset_tag") or None,
+        "manufacturer": (device_type.get("manufacturer") or {}).get("name"),
+        "model": device_type.get("model"),
+        "management_address": address_only(obj.get("primary_ip")),
+        "rack_position_u": int(position) if position else None,
+        "cores": _int(custom(obj, "cores")),
+        "ram_gb": _float(custom(obj, "ram_gb")),
+        "raw_storage_tb": _float(custom(obj, "raw_storage_tb")),
+    }
+    if role is not None:
+        fields["role"] = role
+    if _proposed_by_headroom(obj):
+        del fields["status"]  # Headroom's own proposal: "planned" until a person documents it
+    # An empty rack position or asset tag is declared ("not racked"); empty specs are unknown.
+    fields = {k: v for k, v in fields.items() if v is not None or k in _DECLARED_EMPTY}
+    observed = dict(fields)
+    observed.pop("rack_position_u", None)
+    observed.pop("role", None)
+    rack, cluster = nested_id(obj, "rack"), nested_id(obj, "cluster")
+    return NbRecord(
+        "devices",
+        ext,
+        str(name),
+        fields=fields,
+        defaults={"role": DeviceRole.OTHER},
+        refs={
+            "site_id": Ref("sites", str(nested_id(obj, "site"))),
+            "rack_id": Ref("racks", str(rack)) if rack else None,
+            "cluster_id": Ref("clusters", str(cluster)) if cluster else None,
+        },
+        observed={k: v for k, v in observed.items() if v is not None},
+    )
+
+
+_DECLARED_EMPTY = frozenset({"rack_position_u", "asset_tag"})
+
+
+def _proposed_by_headroom(obj: dict[str, Any]) -> bool:
+    """Created by ``--push`` and not yet reviewed: tagged ``headroom``, still planned."""
+    tags = {t.get("slug") for t in obj.get("tags") or [] if isinstance(t, dict)}
+    return HEADROOM_TAG in tags and map_status(obj.get("status")) == Status.PLANNED
+
+
+def map_interface(obj: dict[str, Any], addresses: list[str]) -> NbRecord:
+    """An interface; NetBox's speed is in kbps, Headroom's in Mbps."""
+    ext = str(obj["id"])
+    device_id = nested_id(obj, "device")
+    mac = obj.get("mac_address") or address_only(obj.get("primary_mac_address"))
+    fields: dict[str, Any] = {
+        "name": str(obj["name"]),
+        "description": obj.get("description") or None,
+        "enabled": bool(obj.get("enabled", True)),
+        "speed_mbps": kbps_to_mbps(obj.get("speed")),
+        "mac_address": str(mac).lower() if mac else None,
+        "ip_addresses": sorted(addresses),
+    }
+    observed = {
+        "device_id": device_id,
+        "name": fields["name"],
+        "speed_mbps": fields["speed_mbps"],
+        "mac_address": fields["mac_address"],
+        "ip_addresses": fields["ip_addresses"],
+    }
+    return NbRecord(
+        "interfaces",
+        ext,
+        f"{(obj.get('device') or {}).get('name', device_id)} {fields['name']}",
+        fields=fields,
+        refs={"device_id": Ref("devices", str(device_id))},
+        observed={k: v for k, v in observed.items() if v not in (None, [])},
+    )
+
+
+def _addresses_by_interface(addresses: list[dict[str, Any]]) -> dict[int, list[str]]:
+    by_interface: dict[int, list[str]] = {}
+    for ip in addresses:
+        if ip.get("assigned_object_type") == "dcim.interface" and ip.get("assigned_object_id"):
+            host = address_only(ip)
+            if host:
+                by_interface.setdefault(ip["assigned_object_id"], []).append(host)
+    return by_interface
+
+
+def _terminations_by_circuit(terms: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    by_circuit: dict[int, list[dict[str, Any]]] = {}
+    for term in terms:
+        circuit = nested_id(term, "circuit")
+        if circuit:
+            by_circuit.setdefault(circuit, []).append(term)
+    return by_circuit
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if value not in (None, "") else None

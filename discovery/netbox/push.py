@@ -1,0 +1,259 @@
+"""Opt-in write-back: create in NetBox what SNMP discovery found and NetBox lacks.
+
+NetBox stays the documentation of record, so what the network shows and nobody
+documented is proposed there, not kept only in Headroom: each device SNMP saw that
+has no NetBox id is created with status ``planned`` and the tag ``headroom`` (with
+its interfaces), and interfaces SNMP saw on documented devices are added, tagged.
+It never modifies an object it did not create: an existing NetBox device of the
+same name is left alone unless it carries the tag. What it creates is recorded as
+the record's NetBox id, so a second push creates nothing more.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pynetbox
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from cmdb.choices import Source
+from cmdb.db import transaction, utcnow
+from cmdb.models import Device, Interface, RecordSource
+from cmdb.services.provenance import mark_seen
+from discovery.netbox.client import DEFAULT_TIMEOUT_S, connect, describe_error
+from discovery.netbox.records import HEADROOM_TAG
+
+TAG = HEADROOM_TAG
+PLANNED = "planned"
+INTERFACE_TYPE = "other"  # SNMP's ifType does not name NetBox's physical types reliably
+
+
+@dataclass
+class PushReport:
+    devices: list[str] = field(default_factory=list)
+    interfaces: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    error: str | None = None
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "devices_created": len(self.devices),
+            "interfaces_created": len(self.interfaces),
+            "devices": self.devices,
+            "interfaces": self.interfaces,
+            "skipped": self.skipped,
+            "error": self.error,
+            "dry_run": self.dry_run,
+        }
+
+    def summary(self) -> str:
+        verb = "would create" if self.dry_run else "created"
+        text = f"push: {verb} {len(self.devices)} devices, {len(self.interfaces)} interfaces"
+        text += f" in NetBox; skipped {len(self.skipped)}"
+        return text + (f"; failed: {self.error}" if self.error else "")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    device: Device
+    netbox_id: str | None  # set when NetBox documents the device: only interfaces are missing
+    site_netbox_id: str | None
+    interfaces: tuple[Interface, ...]
+
+
+def push_to_netbox(
+    session_factory: Callable[[], Session],
+    url: str,
+    token: str,
+    *,
+    dry_run: bool = False,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> PushReport:
+    report = PushReport(dry_run=dry_run)
+    with session_factory() as session:
+        candidates = _candidates(session)
+        session.expunge_all()
+    api = connect(url, token, timeout_s)
+    pushed = None if dry_run else _Pushed()
+    try:
+        tag_id = _ensure_tag(api) if pushed is not None and candidates else 0
+        for c in candidates:
+            _push_one(api, c, report, tag_id, pushed)
+    except Exception as exc:  # what was created before the failure is still recorded below
+        reason = describe_error(exc, url)
+        if reason is None:
+            raise
+        report.error = reason
+    if pushed is not None:
+        _record(session_factory, pushed.devices, pushed.interfaces)
+    return report
+
+
+def _candidates(session: Session) -> list[_Candidate]:
+    """Devices and interfaces SNMP saw that have no NetBox id."""
+    sources = _sources(session)
+    devices = session.scalars(
+        sa.select(Device).options(selectinload(Device.interfaces)).order_by(Device.name)
+    )
+    result = []
+    for d in devices:
+        if "snmp" not in sources.get(("device", d.id), {}):
+            continue
+        netbox_id = sources[("device", d.id)].get("netbox")
+        missing = tuple(
+            i
+            for i in d.interfaces
+            if "snmp" in sources.get(("interface", i.id), {})
+            and "netbox" not in sources.get(("interface", i.id), {})
+        )
+        if netbox_id is None or missing:
+            site_id = sources.get(("site", d.site_id), {}).get("netbox")
+            result.append(_Candidate(d, netbox_id, site_id, missing))
+    return result
+
+
+def _sources(session: Session) -> dict[tuple[str, int], dict[str, str | None]]:
+    rows = session.execute(
+        sa.select(
+            RecordSource.object_type,
+            RecordSource.object_id,
+            RecordSource.source,
+            RecordSource.external_id,
+        ).where(RecordSource.object_type.in_(("device", "interface", "site")))
+    )
+    found: dict[tuple[str, int], dict[str, str | None]] = {}
+    for object_type, object_id, source, external_id in rows:
+        found.setdefault((object_type, object_id), {})[str(Source(source).value)] = external_id
+    return found
+
+
+@dataclass
+class _Pushed:
+    """NetBox ids of what one candidate's push created (Headroom id → NetBox id)."""
+
+    devices: dict[int, str] = field(default_factory=dict)
+    interfaces: dict[int, str] = field(default_factory=dict)
+
+
+def _push_one(
+    api: pynetbox.api, c: _Candidate, report: PushReport, tag_id: int, pushed: _Pushed | None
+) -> None:
+    """Create the device (unless documented) and its missing interfaces; ``pushed`` None = dry."""
+    d = c.device
+    if c.netbox_id is None and c.site_netbox_id is None:
+        report.skipped.append(f"{d.name}: its site is not in NetBox")
+        return
+    device_id = int(c.netbox_id) if c.netbox_id else None
+    interfaces = c.interfaces
+    if device_id is None:
+        existing = api.dcim.devices.get(name=d.name, site_id=int(c.site_netbox_id or 0))
+        if existing is not None and not _ours(existing):
+            report.skipped.append(f"{d.name}: NetBox has a device of that name (not ours)")
+            return
+        interfaces = tuple(d.interfaces)
+        if existing is not None:
+            device_id = int(existing.id)
+        else:
+            report.devices.append(d.name)
+            if pushed is not None:
+                device_id = _create_device(api, d, int(c.site_netbox_id or 0), tag_id)
+        if pushed is not None and device_id is not None:
+            pushed.devices[d.id] = str(device_id)
+    names = _interface_names(api, device_id) if device_id else set()
+    for i in interfaces:
+        if i.name in names:
+            continue
+        report.interfaces.append(f"{d.name} {i.name}")
+        if pushed is not None and device_id is not None:
+            pushed.interfaces[i.id] = str(_create_interface(api, device_id, i, tag_id))
+
+
+def _ours(record: Any) -> bool:
+    return any(getattr(t, "slug", None) == TAG for t in (record.tags or []))
+
+
+def _ensure_tag(api: pynetbox.api) -> int:
+    tag = api.extras.tags.get(slug=TAG)
+    if tag is None:
+        tag = api.extras.tags.create(
+            name=TAG, slug=TAG, description="Created by Headroom from SNMP discovery"
+        )
+    return int(tag.id)
+
+
+def _get_or_create(endpoint: Any, lookup: dict[str, Any], extra: dict[str, Any]) -> int:
+    found = endpoint.get(**lookup)
+    if found is None:
+        found = endpoint.create({**lookup, **extra})
+    return int(found.id)
+
+
+def _create_device(api: pynetbox.api, d: Device, site_id: int, tag_id: int) -> int:
+    tags = [{"id": tag_id}]
+    maker = d.manufacturer or "Unknown"
+    manufacturer = _get_or_create(
+        api.dcim.manufacturers, {"slug": _slug(maker)}, {"name": maker, "tags": tags}
+    )
+    model = d.model or "Unknown (SNMP)"
+    device_type = _get_or_create(
+        api.dcim.device_types,
+        {"manufacturer_id": manufacturer, "slug": _slug(model)},
+        {"manufacturer": manufacturer, "model": model, "tags": tags},
+    )
+    role = _get_or_create(
+        api.dcim.device_roles, {"slug": _slug(d.role.value)}, {"name": d.role.value, "tags": tags}
+    )
+    created = api.dcim.devices.create(
+        name=d.name,
+        site=site_id,
+        device_type=device_type,
+        role=role,
+        status=PLANNED,
+        serial=d.serial or "",
+        tags=tags,
+        description="Found by Headroom's SNMP discovery; not yet documented",
+    )
+    return int(created.id)
+
+
+def _interface_names(api: pynetbox.api, device_id: int) -> set[str]:
+    return {i.name for i in api.dcim.interfaces.filter(device_id=device_id)}
+
+
+def _create_interface(api: pynetbox.api, device_id: int, i: Interface, tag_id: int) -> int:
+    created = api.dcim.interfaces.create(
+        device=device_id,
+        name=i.name,
+        type=INTERFACE_TYPE,
+        enabled=i.enabled,
+        speed=i.speed_mbps * 1000 if i.speed_mbps else None,
+        description=(i.description or "")[:200],
+        tags=[{"id": tag_id}],
+    )
+    return int(created.id)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode().lower())
+    return slug.strip("-")[:100] or "unknown"
+
+
+def _record(
+    session_factory: Callable[[], Session], devices: dict[int, str], interfaces: dict[int, str]
+) -> None:
+    """The created objects' NetBox ids, so the next sync and push know them."""
+    if not devices and not interfaces:
+        return
+    at = utcnow()
+    with transaction(session_factory) as session:  # type: ignore[arg-type]
+        rows = session.scalars(sa.select(Device).where(Device.id.in_(devices))).all()
+        mark_seen(session, rows, Source.NETBOX, lambda d: devices[d.id], at)
+        ifs = session.scalars(sa.select(Interface).where(Interface.id.in_(interfaces))).all()
+        mark_seen(session, ifs, Source.NETBOX, lambda i: interfaces[i.id], at)

@@ -1,0 +1,130 @@
+"""Plain records of a NetBox sync: what NetBox said, as Headroom columns (no database).
+
+A ``NbRecord`` is one NetBox object mapped to one Headroom row. Its ``fields`` are
+what NetBox states; ``defaults`` fill the columns Headroom needs and NetBox lacks,
+and are used only when the row is created (a default never overwrites a value);
+``refs`` name other records by (kind, external id) and are turned into row ids by
+the planner. ``observed`` is the canonical dict of the Observation contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# The tag ``--push`` puts on what it creates in NetBox; it touches nothing without it.
+HEADROOM_TAG = "headroom"
+
+# The kinds in the order they are planned and applied: a kind refers only to earlier ones.
+KINDS: tuple[str, ...] = (
+    "admin_units",
+    "agencies",
+    "sites",
+    "racks",
+    "clusters",
+    "devices",
+    "interfaces",
+    "links",
+    "information_systems",
+    "workloads",
+)
+
+# The kinds the CLI's summary and JSON report (information systems ride with workloads).
+REPORTED_KINDS: tuple[str, ...] = (
+    "admin_units",
+    "agencies",
+    "sites",
+    "racks",
+    "devices",
+    "interfaces",
+    "links",
+    "clusters",
+    "workloads",
+)
+
+# Observation contract: the object_type each kind is observed as.
+OBSERVED_AS: Mapping[str, str] = {
+    "devices": "device",
+    "interfaces": "interface",
+    "workloads": "workload",
+    "links": "link",
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Another record by kind and external id; ``code`` names an admin unit by its code."""
+
+    kind: str
+    external_id: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class NbRecord:
+    kind: str
+    external_id: str
+    label: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    refs: Mapping[str, Ref | None] = field(default_factory=dict)
+    observed: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A NetBox object Headroom deliberately does not store, and why."""
+
+    kind: str
+    external_id: str
+    reason: str
+
+
+@dataclass
+class Mapped:
+    """Everything one sync fetched, mapped; ``seen_ids`` are every id NetBox still has."""
+
+    records: dict[str, list[NbRecord]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    skipped: list[Skipped] = field(default_factory=list)
+    seen_ids: dict[str, set[str]] | None = None
+
+    def add(self, record: NbRecord) -> None:
+        self.records[record.kind].append(record)
+
+
+# The NetBox endpoints a sync reads, by the name the mapping uses.
+ENDPOINTS: tuple[str, ...] = (
+    "regions",
+    "site_groups",
+    "tenants",
+    "sites",
+    "racks",
+    "clusters",
+    "devices",
+    "interfaces",
+    "ip_addresses",
+    "cables",
+    "circuit_types",
+    "circuits",
+    "circuit_terminations",
+    "virtual_machines",
+)
+
+
+@dataclass
+class Fetched:
+    """NetBox's answers as plain JSON dicts, per endpoint.
+
+    ``device_sites`` maps every device id NetBox has to its site id (cables name a
+    device, not a site). ``all_ids`` is set by an incremental fetch: the ids of every
+    object NetBox still has, per kind, so deletions show even when only changes
+    were fetched; a full fetch leaves it ``None`` (the fetched lists are complete).
+    """
+
+    data: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {e: [] for e in ENDPOINTS}
+    )
+    device_sites: dict[int, int] = field(default_factory=dict)
+    all_ids: dict[str, set[str]] | None = None

@@ -1,0 +1,74 @@
+"""The mapping over NetBox 4.7.3's own answers, recorded from the seeded test peer.
+
+``tests/fixtures/netbox/quang-nam-4.7.3.json`` is what ``fetch_all`` read from a real
+NetBox seeded by ``tests/integration/netbox/seed.py``; mapping and planning it into
+an empty inventory must give the records the live sync creates, without a NetBox.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cmdb.choices import Network
+from discovery.netbox.mapping import map_all
+from discovery.netbox.plan import plan_sync
+from discovery.netbox.records import Fetched, NbRecord
+from tests.integration.netbox.seed import EXPECTED_CREATED
+
+RECORDING = Path(__file__).parents[2] / "fixtures" / "netbox" / "quang-nam-4.7.3.json"
+
+
+@pytest.fixture(scope="module")
+def fetched() -> Fetched:
+    raw = json.loads(RECORDING.read_text())
+    sites = {int(k): v for k, v in raw["device_sites"].items()}
+    return Fetched(data=raw["data"], device_sites=sites)
+
+
+def _by_label(records: list[NbRecord]) -> dict[str, NbRecord]:
+    return {r.label: r for r in records}
+
+
+def test_recorded_netbox_maps_to_the_expected_records_without_failures(fetched: Fetched):
+    mapped = map_all(fetched)
+    plan = plan_sync(mapped.records, {}, mapped.seen_ids, mapped.skipped)
+    counts = plan.counts()
+    assert {k: counts[k]["created"] for k in EXPECTED_CREATED} == EXPECTED_CREATED
+    assert all(c["failed"] == 0 for c in counts.values())
+    assert [s.reason for s in mapped.skipped] == ["both ends in one site (a link joins two sites)"]
+
+
+def test_recorded_devices_interfaces_and_circuits(fetched: Fetched):
+    mapped = map_all(fetched)
+    devices = _by_label(mapped.records["devices"])
+    assert devices["esx-01"].fields["management_address"] == "10.49.0.11"
+    assert devices["esx-01"].fields["cores"] == 64
+    assert devices["esx-01"].fields["asset_tag"] == "QN-TTDL-0041"
+    assert devices["rt-duyxuyen"].fields["role"] == "router"
+    speeds = {r.label: r.fields["speed_mbps"] for r in mapped.records["interfaces"]}
+    assert speeds == {
+        "esx-01 vmnic0": 25000,
+        "esx-02 vmnic0": 25000,
+        "core-sw-01 Te1/1/1": 10000,
+        "core-sw-01 Te1/1/2": 10000,
+    }
+    links = _by_label(mapped.records["links"])
+    assert links["TSLCD-DX-01"].fields["network"] == Network.TSLCD
+    assert links["WAN-DS-01"].fields["network"] == Network.WAN
+    assert links["WAN-DS-01"].fields["commit_rate_mbps"] == 20.0
+
+
+def test_recorded_vms_and_their_systems(fetched: Fetched):
+    mapped = map_all(fetched)
+    systems = {r.label: r.fields for r in mapped.records["information_systems"]}
+    assert systems["Quản lý văn bản và điều hành"] == {
+        "name": "Quản lý văn bản và điều hành",
+        "security_level": 2,
+        "zones": ["tslcd"],
+    }
+    vm = _by_label(mapped.records["workloads"])["qlvb-db-01"]
+    assert (vm.fields["vcpu"], vm.fields["ram_gb"], vm.fields["disk_gb"]) == (4, 8.0, 500.0)
+    assert vm.observed["management_address"] == "10.49.10.22"
