@@ -42,6 +42,9 @@ class Resource:
     detail: bool = True  # False for tables without a single-column id (samples)
     dated: bool = False  # has valid_from/valid_to: ``?as_of=D`` keeps the rows in force on D
     prefetch: tuple[str, ...] = field(default=())
+    # One-to-many relations the detail alone shows in full, each as a list of the
+    # child resource's records (a run's per-target results): too long for a list page.
+    detail_nested: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -79,6 +82,12 @@ class Resource:
         from web.api.resource_schema import item_schema
 
         return item_schema(self)()
+
+    @cached_property
+    def detail_schema(self) -> ma.Schema:
+        from web.api.resource_schema import detail_schema
+
+        return detail_schema(self)()
 
     @cached_property
     def brief_schema(self) -> ma.Schema:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmdb.choices import Role
-from web.api import capacity, requests
+from web.api import capacity, discovery_runs, requests
 from web.api.blueprint import ApiBlueprint
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_views import detail_view, list_view
@@ -36,6 +36,7 @@ class Route:
 
 REQUESTERS = frozenset({Role.REQUESTER, Role.PLANNER})  # requesters: their own agency only
 PLANNERS = frozenset({Role.PLANNER})
+ENGINEERS = frozenset({Role.ENGINEER})
 
 
 def resource_routes(resource: Resource) -> tuple[Route, ...]:
@@ -58,6 +59,14 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, PLANNERS),
     Route(capacity.blp, "GET", "/", capacity.report),
+    Route(discovery_runs.blp, "POST", "/", discovery_runs.start_run, ENGINEERS),
+    Route(
+        discovery_runs.blp,
+        "POST",
+        f"/<int:{DETAIL_ARG}>/cancel",
+        discovery_runs.cancel_run,
+        ENGINEERS,
+    ),
 )
 
 BLUEPRINTS: tuple[ApiBlueprint, ...] = tuple(dict.fromkeys(r.blueprint for r in ROUTES))

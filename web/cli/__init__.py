@@ -64,3 +64,8 @@ from web.cli.users import demo_users_command, token_group, user_group  # noqa: E
 main.add_command(user_group)
 main.add_command(token_group)
 demo_group.add_command(demo_users_command)
+
+from web.cli.jobs import jobs_group, worker_command  # noqa: E402 - issue 6: background jobs
+
+main.add_command(worker_command)
+main.add_command(jobs_group)
