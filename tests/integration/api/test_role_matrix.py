@@ -7,20 +7,45 @@ A write route added to ``web.api.routes`` without a row here fails
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from cmdb.choices import Role
-from cmdb.models import Agency
+from cmdb.choices import Role, RunKind, RunStatus, Source
+from cmdb.db import transaction
+from cmdb.models import Agency, DiscoveryRun
 from tests.integration.api.conftest import PORTAL, portal, token_for
+from tests.integration.discovery.jobs_support import REDIS_URL, queue_name, write_profiles
 from web.api.routes import ROUTES
 from web.auth.permissions import READ_METHODS
 from web.db import get_db
 
+__all__ = ["queue_name"]
+
 PORTAL_ID = 4  # the demo's portal request, of PORTAL's agency
+QUEUED_RUN_ID = 1  # the demo has no run: the one ``app`` adds is the first
+DISCOVERY = {"kind": "snmp_discovery", "parameters": {"targets": ["127.0.0.1:9 matrix"]}}
+
+
+@pytest.fixture
+def app(app: Flask, tmp_path: Path, queue_name: str) -> Flask:
+    """The demo app with jobs going to a queue of the test's own (no worker takes them),
+    an SNMP profile for the discovery, and a queued run to cancel."""
+    profiles = write_profiles(tmp_path / "profiles.yaml", {"matrix": "public"})
+    app.config.update(
+        CMDB_REDIS_URL=REDIS_URL, CMDB_JOB_QUEUE=queue_name, CMDB_SNMP_PROFILES=str(profiles)
+    )
+    with app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(
+            source=Source.SNMP, kind=RunKind.POLL, status=RunStatus.QUEUED, job_id="matrix-job"
+        )
+        session.add(run)
+        session.flush()
+        assert run.id == QUEUED_RUN_ID
+    return app
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,8 @@ CALLS = (
         {"accept_until": True},
         200,
     ),
+    Call("discovery_runs.start_run", "/api/v1/discovery-runs/", DISCOVERY, 202),
+    Call("discovery_runs.cancel_run", f"/api/v1/discovery-runs/{QUEUED_RUN_ID}/cancel", None, 200),
 )
 
 # Who may call what: "own" is a requester of the request's agency, "other" of another one.
@@ -50,6 +77,8 @@ ALLOWED: dict[str, set[str]] = {
     "requests.create_request": {"own", "planner", "admin"},
     "requests.evaluate_request": {"own", "planner", "admin"},
     "requests.approve_request": {"planner", "admin"},
+    "discovery_runs.start_run": {"engineer", "admin"},
+    "discovery_runs.cancel_run": {"engineer", "admin"},
 }
 
 

@@ -8,6 +8,7 @@ keys are deleted afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -22,6 +23,9 @@ import pytest
 from flask import Flask
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 
 from cmdb import schema
 from cmdb.choices import Role, SiteKind
@@ -51,6 +55,13 @@ def queue_name() -> Iterator[str]:
     connection = redis_or_fail()
     name = f"headroom-test-{uuid.uuid4().hex[:10]}"
     yield name
+    queue = Queue(name, connection=connection)
+    registries = (queue.started_job_registry, queue.finished_job_registry)
+    registries += (queue.failed_job_registry, queue.canceled_job_registry)
+    job_ids = {*queue.get_job_ids(), *(j for r in registries for j in r.get_job_ids())}
+    for job_id in job_ids:
+        with contextlib.suppress(NoSuchJobError):
+            Job.fetch(job_id, connection=connection).delete()
     for key in connection.scan_iter(f"rq:*{name}*"):
         connection.delete(key)
     connection.close()
