@@ -11,7 +11,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response, current_app, jsonify, url_for
-from flask_smorest import abort
 from marshmallow import fields, validate
 
 from cmdb.errors import ValidationError
@@ -19,6 +18,7 @@ from cmdb.models import DiscoveryRun
 from cmdb.schemas import flatten_errors
 from cmdb.services.listing import load_one
 from web.api.body import json_document
+from web.api.errors import error_response
 from web.api.resource import DETAIL_ARG
 from web.api.resource_schema import detail_schema
 from web.api.resources import DISCOVERY_RUNS
@@ -69,8 +69,8 @@ def start_run() -> Response:
         )
     try:
         submit_job(session, backend, queued)
-    except BackendError as exc:
-        abort(503, message=str(exc))
+    except BackendError as exc:  # the message names no secret; a 5xx body otherwise hides it
+        return error_response(503, str(exc))
     run_id = queued.run.id
     response = _run_response(run_id)
     response.status_code = 202
@@ -90,7 +90,7 @@ def cancel_run(**kwargs: int) -> Response:
     try:
         stop_job(backend_for(current_app.config), job_id)
     except BackendError as exc:
-        abort(503, message=str(exc))
+        return error_response(503, str(exc))
     return _run_response(run_id)
 
 

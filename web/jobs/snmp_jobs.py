@@ -41,14 +41,17 @@ from web.jobs.context import JobContext
 
 def check_discovery(session: Session, params: dict[str, Any], context: JobContext) -> Prepared:
     errors: dict[str, list[str]] = {}
-    targets = _field(errors, "parameters.targets", lambda: parse_targets_file(params["targets"]))
+    targets: list[Target] = []
+    for i, line in enumerate(params["targets"]):
+        parsed = _field(errors, f"parameters.targets[{i}]", lambda t=line: parse_targets_file([t]))
+        targets += parsed or []
     for i, cidr in enumerate(params["ranges"]):
         _field(errors, f"parameters.ranges[{i}]", lambda c=cidr: expand_range(c))
     if not (params["targets"] or params["ranges"] or params["inventory"]):
         errors["parameters.targets"] = ["give targets, ranges or inventory"]
     if params["site"] is not None and _site_id(session, params["site"]) is None:
         errors["parameters.site"] = [f"no site with slug {params['site']!r}"]
-    _check_profiles(errors, params["profile"], targets or [], context)
+    _check_profiles(errors, params["profile"], targets, context)
     if errors:
         raise ValidationError(errors)
     count = len(params["targets"]) + len(params["ranges"])
@@ -115,9 +118,7 @@ def _field(errors: dict[str, list[str]], name: str, parse: Any) -> Any:
     try:
         return parse()
     except ValidationError as exc:
-        for key, messages in exc.errors.items():
-            field = name if key in {"target", "range"} else f"{name}.{key.replace(' ', '_')}"
-            errors.setdefault(field, []).extend(messages)
+        errors.setdefault(name, []).extend(m for ms in exc.errors.values() for m in ms)
     return None
 
 
