@@ -13,9 +13,9 @@ from web import i18n
 bp = Blueprint("ui", __name__)
 
 # Importing the page modules registers their routes on ``bp``.
-from web.ui import admin_units, assets, devices, errors, formatting, overview  # noqa: E402
+from web.ui import admin_units, assets, devices, discovery, errors, formatting, overview  # noqa: E402
 
-PAGES = (overview, admin_units, devices)
+PAGES = (overview, admin_units, devices, discovery)
 
 
 def init_app(app: Flask) -> None:
