@@ -155,3 +155,9 @@ def test_a_run_page_lists_failed_targets_first_with_their_errors(jobs: JobApp) -
 def test_the_live_progress_script_is_served_by_the_app(jobs: JobApp) -> None:
     response = browser(jobs, Role.VIEWER).get("/static/js/discovery.js")
     assert response.status_code == 200 and "data-run-api" in response.get_data(as_text=True)
+
+
+def test_the_pages_speak_vietnamese(jobs: JobApp) -> None:
+    client = browser(jobs, Role.ENGINEER)
+    html = client.get("/discovery/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "Khám phá" in html and "Bắt đầu một tác vụ" in html and "Chưa có lần chạy nào." in html
