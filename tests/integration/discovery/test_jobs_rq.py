@@ -7,6 +7,11 @@ job ends failed with its reason; a run whose job vanished is swept on start.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,7 @@ import pytest
 from cmdb.choices import Role, RunKind, RunStatus, Source
 from cmdb.db import transaction
 from cmdb.models import DiscoveryRun
+from tests.conftest import create_pg_database, drop_pg_database
 from tests.integration.discovery.jobs_support import (
     JobApp,
     follow,
@@ -31,11 +37,19 @@ pytestmark = pytest.mark.slow  # real agents and a real worker process
 SILENT = ["127.0.0.40", "127.0.0.41", "127.0.0.42"]  # loopback addresses no agent listens on
 
 
-@pytest.fixture
-def job_app(tmp_path: Path, fleet, queue_name: str) -> JobApp:
-    return make_job_app(
-        tmp_path, {n: p.community or n for n, p in fleet.profiles.items()}, queue_name
-    )
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def job_app(
+    request: pytest.FixtureRequest, tmp_path: Path, fleet, queue_name: str
+) -> Iterator[JobApp]:
+    """The app and its worker share one database: a SQLite file, or a PostgreSQL database."""
+    url = create_pg_database() if request.param == "postgresql" else None
+    profiles = {n: p.community or n for n, p in fleet.profiles.items()}
+    jobs = make_job_app(tmp_path, profiles, queue_name, database_url=url)
+    yield jobs
+    with jobs.app.app_context():
+        get_db().engine.dispose()
+    if url:
+        drop_pg_database(url)
 
 
 def discovery_body(fleet, silent: list[str], **limits: float) -> dict:
@@ -125,3 +139,32 @@ def test_a_worker_sweeps_runs_whose_job_is_gone(job_app: JobApp) -> None:
         swept = session.get(DiscoveryRun, run_id)
         assert swept is not None and swept.status is RunStatus.FAILED
         assert "no longer in Redis" in (swept.error or "")
+
+
+def test_a_killed_work_horse_leaves_its_run_failed_with_the_reason(job_app: JobApp, fleet) -> None:
+    client = job_app.client_as(Role.ENGINEER)
+    slow = [f"127.0.0.{i}" for i in range(50, 80)]
+    run_id = client.post("/api/v1/discovery-runs/", json=discovery_body(fleet, slow)).get_json()[
+        "id"
+    ]
+    worker = start_worker(job_app.worker_env())
+    wait_for_progress(client, run_id)
+    os.kill(work_horse_of(worker.pid), signal.SIGKILL)  # as the OOM killer would
+    output, _ = worker.communicate(timeout=60)
+    final = client.get(f"/api/v1/discovery-runs/{run_id}").get_json()
+    assert final["status"] == "failed", output
+    assert final["error"].startswith("the worker process ended unexpectedly"), final["error"]
+    assert final["results"] == []
+
+
+def work_horse_of(worker_pid: int, limit_s: float = 10.0) -> int:
+    """The forked child of an RQ worker process that runs the current job."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        found = subprocess.run(
+            ["pgrep", "-P", str(worker_pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        if found:
+            return int(found[0])
+        time.sleep(0.1)
+    raise AssertionError(f"worker {worker_pid} has no work horse")
