@@ -100,3 +100,21 @@ def _alive(pid: int) -> bool:
         return False
     except OSError:
         return os.path.exists(f"/proc/{pid}")
+
+
+def test_a_poll_job_reads_the_devices_a_discovery_job_found(tmp_path: Path, poll_agent) -> None:
+    jobs = make_job_app(tmp_path, {"poll": "poll", "default": "poll"}, None)
+    client = jobs.client_as(Role.ENGINEER)
+    target = f"{poll_agent.target.host}:{poll_agent.target.port}"
+    discovered = client.post("/api/v1/discovery-runs/", json=body([target])).get_json()
+    assert follow(client, discovered["id"])[-1]["status"] == "succeeded"
+    started = client.post("/api/v1/discovery-runs/", json={"kind": "poll"})
+    assert started.status_code == 202, started.get_json()
+    final = follow(client, started.get_json()["id"])[-1]
+    assert (final["source"], final["kind"], final["status"]) == ("snmp", "poll", "succeeded")
+    assert final["target"] == "every discovered device"
+    assert final["progress_done"] == final["progress_total"] == 1
+    assert final["progress_message"].startswith("stored ")
+    (result,) = final["results"]
+    assert result["address"] == target and result["device"] is not None
+    assert "samples" in final["stats"]
