@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from cmdb.db import committing
 from cmdb.errors import ConflictError, NotFoundError
 from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import fail_run, queue_run
+from cmdb.services.job_runs import UNFINISHED, fail_run, queue_run
 from web.jobs.backend import BackendError, JobBackend
 from web.jobs.context import JobContext
 from web.jobs.kinds import job_kind
@@ -70,6 +70,9 @@ def end_job(session: Session, run_id: int, by: str) -> str | None:
     run = session.get(DiscoveryRun, run_id)
     if run is None:
         raise NotFoundError(f"no discovery run {run_id}")
+    if run.job_id is None and run.status in UNFINISHED:
+        # a run of `cmdb discover`/`cmdb poll` in a terminal: only that command can end it
+        raise ConflictError(f"run {run_id} is not a background job; stop its command instead")
     if not fail_run(session, run_id, f"cancelled by {by}"):
         raise ConflictError(f"run {run_id} has already ended ({run.status.value})")
     return run.job_id

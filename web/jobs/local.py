@@ -65,9 +65,12 @@ class LocalBackend:
         except OSError as exc:
             raise BackendError(f"cannot start a local job process: {exc}") from exc
         assert child.stdin is not None
-        child.stdin.write(payload)
-        child.stdin.close()
         _children.append(child)
+        try:
+            child.stdin.write(payload)
+            child.stdin.close()
+        except OSError as exc:  # the child died at once (a broken install)
+            raise BackendError(f"the local job process did not start: {exc}") from exc
 
     def stop(self, job_id: str) -> None:
         pid = own_pid(job_id)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from cmdb.db import transaction
 from cmdb.errors import ValidationError
-from cmdb.models import Site
+from cmdb.models import DiscoveryRun, Site
 from cmdb.services.job_runs import lock_running
 from discovery.credentials import (
     ProfileError,
@@ -164,7 +164,7 @@ def _limits(p: dict[str, Any]) -> Limits:
     )
 
 
-def _running(session: Session, run_id: int) -> Any:
+def _running(session: Session, run_id: int) -> DiscoveryRun:
     run = lock_running(session, run_id)
     if run is None:
         raise RunCancelledError(run_id)

@@ -14,7 +14,8 @@ import pytest
 import sqlalchemy as sa
 from rq import Queue
 
-from cmdb.choices import Role
+from cmdb.choices import Role, RunKind, RunStatus, Source
+from cmdb.db import transaction
 from cmdb.models import DiscoveryRun
 from tests.integration.api.test_errors import assert_error
 from tests.integration.discovery.jobs_support import (
@@ -113,3 +114,13 @@ def test_redis_down_is_a_503_and_the_run_ends_failed_with_why(jobs: JobApp) -> N
     with jobs.app.app_context(), get_db().sessions() as session:
         run = session.scalars(sa.select(DiscoveryRun)).one()
         assert run.status.value == "failed" and "cannot queue" in (run.error or "")
+
+
+def test_a_run_of_a_terminal_command_cannot_be_cancelled(jobs: JobApp) -> None:
+    with jobs.app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(source=Source.SNMP, kind=RunKind.POLL, status=RunStatus.RUNNING)
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    body = assert_error(jobs.client_as(Role.ENGINEER).post(f"{URL}{run_id}/cancel"), 409)
+    assert "not a background job" in body["message"]
