@@ -117,6 +117,7 @@ def make_job_app(
         "CMDB_SNMP_PROFILES": str(profiles_file),
         "CMDB_REDIS_URL": REDIS_URL if queue else None,
         "CMDB_JOB_QUEUE": queue or "headroom",
+        "CMDB_DEFAULT_LANGUAGE": "en",  # pages asserted in English; Vietnamese is asked for
     }
     app = create_app(config)
     with app.app_context(), transaction(get_db().sessions) as session:
