@@ -25,7 +25,11 @@ class Settings:
     database_url: str
     data_dir: str = DEFAULT_DATA_DIR
     secret_key: str = "dev-only-change-me"
-    redis_url: str | None = None
+    redis_url: str | None = None  # set: background jobs go to RQ; unset: a local process each
+    job_queue: str = "headroom"  # the RQ queue the web app fills and `cmdb worker` empties
+    snmp_profiles: str | None = None  # the YAML/TOML file of named SNMP credential profiles
+    netbox_url: str | None = None
+    netbox_token: str | None = None
     default_language: str = "vi"
     page_size: int = 50
     anonymous_read: bool = False  # let anyone read the UI and the API without logging in

@@ -14,7 +14,7 @@ so logs, the API and the UI can print a profile safely.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from cmdb.errors import CmdbError
+from discovery.records import Target
 
 AUTH_PROTOCOLS = ("md5", "sha", "sha224", "sha256", "sha384", "sha512")
 PRIV_PROTOCOLS = ("des", "aes", "aes192", "aes256")
@@ -115,3 +116,19 @@ def pick_profile(profiles: Mapping[str, SnmpProfile], name: str) -> SnmpProfile:
     except KeyError:
         known = ", ".join(sorted(profiles)) or "none"
         raise ProfileError(f"no SNMP profile named {name!r} (known: {known})") from None
+
+
+def assign_profiles(
+    targets: Sequence[Target], profiles: Mapping[str, SnmpProfile], default: SnmpProfile | None
+) -> list[tuple[Target, SnmpProfile]]:
+    """Each target with its own profile, else ``default``; none at all is an error."""
+    pairs = []
+    for t in targets:
+        profile = pick_profile(profiles, t.profile) if t.profile else default
+        if profile is None:
+            raise ProfileError(
+                f"no credentials for {t.address}: give --community, --profile, "
+                "or a 'default' profile in the profiles file"
+            )
+        pairs.append((t, profile))
+    return pairs

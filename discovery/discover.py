@@ -54,21 +54,22 @@ def reconcile_outcomes(
     outcomes: list[TargetOutcome],
     defaults: PlanDefaults,
     dry_run: bool = False,
+    run: DiscoveryRun | None = None,
 ) -> DiscoveryReport:
-    """Plan the outcomes against the inventory and, unless ``dry_run``, apply and record."""
+    """Plan the outcomes against the inventory and, unless ``dry_run``, apply and record.
+
+    ``run``: a run made beforehand (a background job's), finished here; else a new one.
+    """
     observations = [o.observation for o in outcomes if o.observation is not None]
     plan = plan_discovery(load_known(session), observations, defaults)
     outcomes = [_refused(o, plan.errors) for o in outcomes]
     report = DiscoveryReport(plan, outcomes)
     if dry_run:
         return report
-    run = DiscoveryRun(
-        source=Source.SNMP,
-        kind=RunKind.DISCOVERY,
-        status=RunStatus.RUNNING,
-        target=_describe(outcomes),
-    )
-    session.add(run)
+    if run is None:
+        run = DiscoveryRun(source=Source.SNMP, kind=RunKind.DISCOVERY, status=RunStatus.RUNNING)
+        session.add(run)
+    run.target = _describe(outcomes)
     devices = apply_plan(session, plan, run)
     by_address = {p.observation.target.address: devices[p.key] for p in plan.devices}
     for o in outcomes:

@@ -49,6 +49,7 @@ def run_poll(
     limits: Limits,
     progress: Progress | None = None,
 ) -> PollReport:
+    """Read, then store, in the caller's transaction (the CLI's one pass)."""
     run = DiscoveryRun(
         source=Source.SNMP,
         kind=RunKind.POLL,
@@ -58,10 +59,32 @@ def run_poll(
     session.add(run)
     session.flush()
     interfaces = interfaces_by_index(session, list(targets.values()))
+    outcomes = fetch_readings(targets, interfaces, profile_for, limits, progress)
+    return store_readings(session, run, targets, interfaces, outcomes)
+
+
+def fetch_readings(
+    targets: dict[Target, int],
+    interfaces: dict[int, dict[int, tuple[int, int | None]]],
+    profile_for: dict[Target, SnmpProfile],
+    limits: Limits,
+    progress: Progress | None = None,
+) -> list[TargetOutcome]:
+    """The network phase alone: no database, so a caller may hold no transaction meanwhile."""
     if_indexes = {t: list(interfaces.get(d, {})) for t, d in targets.items()}
-    outcomes = run_fetch_all(
+    return run_fetch_all(
         [(t, profile_for[t]) for t in targets], reading_fetcher(if_indexes), limits, progress
     )
+
+
+def store_readings(
+    session: Session,
+    run: DiscoveryRun,
+    targets: dict[Target, int],
+    interfaces: dict[int, dict[int, tuple[int, int | None]]],
+    outcomes: list[TargetOutcome],
+) -> PollReport:
+    """Rates and samples of the readings, a result per device, and the run's end."""
     at = utcnow()
     report = PollReport(run.id, outcomes)
     writer = PollWriter(session, list(targets.values()), at)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, RunKind, RunStatus, Source
 from cmdb.db import Base, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from cmdb.models.dcim import Device
 
 
 class DiscoveryRun(Base):
@@ -69,6 +72,7 @@ class DiscoveryResult(Base):
     )
 
     run: Mapped[DiscoveryRun] = relationship(back_populates="results")
+    device: Mapped[Device | None] = relationship()
 
 
 class Observation(Base):

@@ -63,6 +63,9 @@ class Resource:
     extra_filters: tuple[ExtraFilter, ...] = ()
     write: type[WriteSchema] | None = None
     write_roles: frozenset[Role] = frozenset({Role.ENGINEER})
+    # One-to-many relations the detail alone shows in full, each as a list of the
+    # child resource's records (a run's per-target results): too long for a list page.
+    detail_nested: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -100,6 +103,12 @@ class Resource:
         from web.api.resource_schema import item_schema
 
         return item_schema(self)()
+
+    @cached_property
+    def detail_schema(self) -> ma.Schema:
+        from web.api.resource_schema import detail_schema
+
+        return detail_schema(self)()
 
     @cached_property
     def brief_schema(self) -> ma.Schema:

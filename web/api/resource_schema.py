@@ -117,3 +117,18 @@ def item_schema(resource: Resource) -> type[ma.Schema]:
         else:
             declared[name] = column_field(resource.column(name), required)
     return ma.Schema.from_dict(declared, name=f"{resource.model.__name__}ItemSchema")
+
+
+@cache
+def detail_schema(resource: Resource) -> type[ma.Schema]:
+    """The item schema plus the ``detail_nested`` lists, each child as its resource shows it."""
+    if not resource.detail_nested:
+        return item_schema(resource)
+    from web.api.resource import REGISTRY
+
+    declared: dict[str, fields.Field] = {}
+    for name in resource.detail_nested:
+        child = REGISTRY[resource.relationship(name).mapper.class_]
+        declared[name] = fields.List(fields.Nested(item_schema(child)), required=True)
+    name = f"{resource.model.__name__}DetailSchema"
+    return item_schema(resource).from_dict(declared, name=name)

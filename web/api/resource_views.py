@@ -21,7 +21,7 @@ from cmdb.services.listing import load_one, load_page
 from web.api.pagination import page, page_schema
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_args import list_query
-from web.api.resource_schema import item_schema
+from web.api.resource_schema import detail_schema, item_schema
 from web.db import get_session
 
 View = Callable[..., Any]
@@ -57,14 +57,15 @@ def detail_view(resource: Resource) -> View:
     """``GET /api/v1/<path>/<id>``: one record, 404 when there is none."""
 
     def detail(**kwargs: int) -> Response:
-        row = load_one(get_session(), resource.model, kwargs[DETAIL_ARG], resource.loads)
-        return jsonify(resource.schema.dump(row))
+        loads = (*resource.loads, *resource.detail_nested)
+        row = load_one(get_session(), resource.model, kwargs[DETAIL_ARG], loads)
+        return jsonify(resource.detail_schema.dump(row))
 
     detail.__name__ = "detail"
     detail.__doc__ = f"One of the {resource.label}, by id."
     blp = resource.blueprint
     view: View = blp.errors(404)(detail)
-    return blp.response(200, item_schema(resource))(view)
+    return blp.response(200, detail_schema(resource))(view)
 
 
 def changes_view(resource: Resource, log: Resource) -> View:

@@ -16,6 +16,7 @@ from cmdb.models import (
     ChangeLog,
     Cluster,
     Device,
+    DiscoveryResult,
     DiscoveryRun,
     Discrepancy,
     InformationSystem,
@@ -259,13 +260,32 @@ DISCOVERY_RUNS = declare(
     Resource(
         path="discovery-runs",
         model=DiscoveryRun,
-        description="Discovery, polling and sync runs: status, progress and result.",
-        fields=names("id url source target status started_at finished_at stats error"),
-        filters=names("id source target status started_at finished_at"),
+        description="Discovery, polling and sync runs: status, progress and result. Start one "
+        "as a background job with `POST` (engineers); the detail lists its per-target results.",
+        fields=names(
+            "id url source kind target status job_id requested_by parameters progress_done "
+            "progress_total progress_message started_at finished_at stats error"
+        ),
+        filters=names("id source kind target status requested_by started_at finished_at"),
         search=names("target error"),
         orderings=names("id started_at finished_at"),
-        brief=names("id url source status"),
+        brief=names("id url source kind status"),
         display="target",
+        detail_nested=names("results"),
+    )
+)
+
+DISCOVERY_RESULTS = declare(
+    Resource(
+        path="discovery-results",
+        model=DiscoveryResult,
+        description="How each target of a run went: which devices failed last night, and why.",
+        fields=names("id url run address status error duration_ms requests device"),
+        filters=names("id run_id address status device_id duration_ms"),
+        search=names("address error"),
+        orderings=names("id address duration_ms"),
+        brief=names("id url address status"),
+        display="address",
     )
 )
 
@@ -324,6 +344,7 @@ RESOURCES: tuple[Resource, ...] = (
     SERIES,
     SAMPLES,
     DISCOVERY_RUNS,
+    DISCOVERY_RESULTS,
     DISCREPANCIES,
     CHANGES,
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmdb.choices import Role
-from web.api import ansible, capacity, discrepancies, facts, requests, samples
+from web.api import ansible, capacity, discovery_runs, discrepancies, facts, requests, samples
 from web.api.blueprint import ApiBlueprint
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_views import changes_view, detail_view, list_view
@@ -93,6 +93,14 @@ ROUTES: tuple[Route, ...] = (
     Route(facts.blp, "POST", "/", facts.post_facts, ENGINEERS),
     Route(facts.blp, "POST", "/runs/", facts.open_facts_run, ENGINEERS),
     Route(facts.blp, "POST", "/runs/<int:run_id>/finish", facts.finish_facts_run, ENGINEERS),
+    Route(discovery_runs.blp, "POST", "/", discovery_runs.start_run, ENGINEERS),
+    Route(
+        discovery_runs.blp,
+        "POST",
+        f"/<int:{DETAIL_ARG}>/cancel",
+        discovery_runs.cancel_run,
+        ENGINEERS,
+    ),
 )
 
 BLUEPRINTS: tuple[ApiBlueprint, ...] = tuple(dict.fromkeys(r.blueprint for r in ROUTES))

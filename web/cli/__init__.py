@@ -71,3 +71,8 @@ main.add_command(audit_group)
 from web.cli.netbox import sync_group  # noqa: E402 - issue 5: NetBox sync and write-back
 
 main.add_command(sync_group)
+
+from web.cli.jobs import jobs_group, worker_command  # noqa: E402 - issue 6: background jobs
+
+main.add_command(worker_command)
+main.add_command(jobs_group)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,8 +23,8 @@ from cmdb.db import transaction
 from cmdb.errors import NotFoundError
 from cmdb.models import Site
 from discovery.credentials import (
-    ProfileError,
     SnmpProfile,
+    assign_profiles,
     community_profile,
     load_profiles,
     pick_profile,
@@ -32,7 +32,7 @@ from discovery.credentials import (
 from discovery.discover import DiscoveryReport, collect, reconcile_outcomes
 from discovery.poll import poll_targets, run_poll
 from discovery.reconcile import PlanDefaults
-from discovery.records import Target, TargetOutcome
+from discovery.records import TargetOutcome
 from discovery.report import device_rows, plan_lines, summary_line
 from discovery.snmp.collector import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S, Limits
 from discovery.targets import expand_range, parse_target, parse_targets_file, unique_targets
@@ -92,21 +92,6 @@ def _default_profile(
     if name:
         return pick_profile(profiles, name)
     return profiles.get("default")
-
-
-def _with_profiles(
-    targets: Sequence[Target], profiles: dict[str, SnmpProfile], default: SnmpProfile | None
-) -> list[tuple[Target, SnmpProfile]]:
-    pairs = []
-    for t in targets:
-        profile = pick_profile(profiles, t.profile) if t.profile else default
-        if profile is None:
-            raise ProfileError(
-                f"no credentials for {t.address}: give --community, --profile, "
-                "or a 'default' profile in the profiles file"
-            )
-        pairs.append((t, profile))
-    return pairs
 
 
 @contextmanager
@@ -175,7 +160,7 @@ def discover_snmp(
             "nothing to discover: give --target, --range, --targets-file or --inventory"
         )
     profiles = _profiles(profiles_file)
-    pairs = _with_profiles(targets, profiles, _default_profile(profiles, community, profile_name))
+    pairs = assign_profiles(targets, profiles, _default_profile(profiles, community, profile_name))
     with _progress(len(pairs), "discovering") as progress:
         outcomes = collect(pairs, _limits(concurrency, timeout, retries, deadline), progress)
     with transaction(db.sessions) as session:
@@ -245,7 +230,7 @@ def poll_command(
         targets = poll_targets(session, [parse_target(h) for h in hosts])
     if not targets:
         raise click.ClickException("no device to poll: discover them first (cmdb discover snmp)")
-    profile_for = dict(_with_profiles(list(targets), profiles, default))
+    profile_for = dict(assign_profiles(list(targets), profiles, default))
     limits = _limits(concurrency, timeout, retries, deadline)
     with transaction(db.sessions) as session, _progress(len(targets), "polling") as progress:
         report = run_poll(session, targets, profile_for, limits, progress)

@@ -39,6 +39,11 @@ from web.ui import requests  # noqa: E402
 
 PAGES += (requests,)
 
+# Issue 6's discovery pages (background jobs), in their own block.
+from web.ui import discovery  # noqa: E402
+
+PAGES += (discovery,)
+
 
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and the template helpers on ``app``.

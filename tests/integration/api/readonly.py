@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import ChangeAction, RunStatus, Source
 from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.models import Device, DiscoveryRun, Discrepancy, Sample, Series
+from cmdb.models import Device, DiscoveryResult, DiscoveryRun, Discrepancy, Sample, Series
 from cmdb.services.provenance import log_change
 from tests.integration.api.conftest import DEMO_TODAY
 from web import create_app
@@ -29,7 +29,8 @@ from web.db import get_db
 
 
 def add_audit_rows(session: Session) -> None:
-    """Rows the demo leaves empty (runs, discrepancies, changes, raw samples), two of each.
+    """Rows the demo leaves empty (runs and their results, discrepancies, changes, raw
+    samples), two of each.
 
     Without them the generated tests of those resources would have nothing to filter.
     """
@@ -40,15 +41,26 @@ def add_audit_rows(session: Session) -> None:
     for n, (source, status) in enumerate(
         [(Source.SNMP, RunStatus.SUCCEEDED), (Source.NETBOX, RunStatus.FAILED)]
     ):
+        run = DiscoveryRun(
+            source=source,
+            target=f"10.0.0.{n + 1}",
+            status=status,
+            started_at=start + timedelta(hours=n),
+            finished_at=start + timedelta(hours=n, minutes=5),
+            stats={"devices": n},
+            error="timeout" if status is RunStatus.FAILED else None,
+            requested_by=("engineer", None)[n],
+        )
+        session.add(run)
         session.add(
-            DiscoveryRun(
-                source=source,
-                target=f"10.0.0.{n + 1}",
+            DiscoveryResult(
+                run=run,
+                address=f"10.0.0.{n + 1}:161",
                 status=status,
-                started_at=start + timedelta(hours=n),
-                finished_at=start + timedelta(hours=n, minutes=5),
-                stats={"devices": n},
-                error="timeout" if status is RunStatus.FAILED else None,
+                error=run.error,
+                duration_ms=120.0 + n,
+                requests=4 + n,
+                device_id=device.id if status is RunStatus.SUCCEEDED else None,
             )
         )
         session.add(

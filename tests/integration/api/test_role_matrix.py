@@ -22,19 +22,42 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from cmdb.choices import DiscrepancyKind, Role
+from cmdb.choices import DiscrepancyKind, Role, RunKind, RunStatus, Source
 from cmdb.db import transaction
-from cmdb.models import Agency, Device
+from cmdb.models import Agency, Device, DiscoveryRun
 from cmdb.services.discrepancies import raise_discrepancy
 from tests.integration.api.conftest import PORTAL, portal, token_for
 from tests.integration.api.writes import demo_copy_app, first_row, new_body
+from tests.integration.discovery.jobs_support import REDIS_URL, queue_name, write_profiles
 from web.api.resource import Resource
 from web.api.routes import ROUTES, Route
 from web.auth.permissions import READ_METHODS
 from web.db import get_db
 
+__all__ = ["queue_name"]
+
 PORTAL_ID = 4  # the demo's portal request, of PORTAL's agency
+QUEUED_RUN_ID = 1  # the demo has no run: the one ``app`` adds is the first
+DISCOVERY = {"kind": "snmp_discovery", "parameters": {"targets": ["127.0.0.1:9 matrix"]}}
 DISCREPANCY_ID = 1  # opened by ``open_discrepancy`` on the demo, which has none
+
+
+@pytest.fixture
+def app(app: Flask, tmp_path: Path, queue_name: str) -> Flask:
+    """The demo app with jobs going to a queue of the test's own (no worker takes them),
+    an SNMP profile for the discovery, and a queued run to cancel."""
+    profiles = write_profiles(tmp_path / "profiles.yaml", {"matrix": "public"})
+    app.config.update(
+        CMDB_REDIS_URL=REDIS_URL, CMDB_JOB_QUEUE=queue_name, CMDB_SNMP_PROFILES=str(profiles)
+    )
+    with app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(
+            source=Source.SNMP, kind=RunKind.POLL, status=RunStatus.QUEUED, job_id="matrix-job"
+        )
+        session.add(run)
+        session.flush()
+        assert run.id == QUEUED_RUN_ID
+    return app
 
 
 def open_discrepancy(app: Flask) -> None:
@@ -128,6 +151,16 @@ HAND_WRITTEN: dict[str, Call] = {
     # Past the permission check, an allowed caller learns there is no such run.
     "facts.finish_facts_run": Call(
         "POST", "/api/v1/facts/runs/999999/finish", {}, 404, frozenset(INVENTORY_EDITORS)
+    ),
+    "discovery_runs.start_run": Call(
+        "POST", "/api/v1/discovery-runs/", DISCOVERY, 202, frozenset(INVENTORY_EDITORS)
+    ),
+    "discovery_runs.cancel_run": Call(
+        "POST",
+        f"/api/v1/discovery-runs/{QUEUED_RUN_ID}/cancel",
+        None,
+        200,
+        frozenset(INVENTORY_EDITORS),
     ),
     "requests.approve_request": Call(
         "POST",

@@ -1,0 +1,163 @@
+"""``/discovery/``: runs, a run's per-target results, and starting or cancelling a job,
+per role, through the Flask test client (jobs go to a Redis queue of the test's own;
+no worker takes them here — the RQ and local-process tests run them)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from rq import Queue
+
+from cmdb.choices import Role, RunKind, RunStatus, Source
+from cmdb.db import transaction
+from cmdb.models import DiscoveryResult, DiscoveryRun
+from cmdb.services.users import create_user
+from tests.integration.discovery.jobs_support import (
+    JobApp,
+    make_job_app,
+    queue_name,
+    redis_or_fail,
+)
+from web.auth.csrf import SESSION_KEY as CSRF_KEY
+from web.auth.identity import SESSION_KEY
+from web.db import get_db
+
+__all__ = ["queue_name"]
+
+CSRF = "test-csrf-token"
+
+
+@pytest.fixture
+def jobs(tmp_path: Path, queue_name: str) -> JobApp:
+    return make_job_app(tmp_path, {"dc": "public", "default": "public"}, queue_name)
+
+
+def browser(jobs: JobApp, role: Role | None) -> FlaskClient:
+    """A client logged in (session cookie) as a new user of ``role``; None: anonymous."""
+    client = jobs.app.test_client()
+    user_id = None
+    if role is not None:
+        with jobs.app.app_context(), transaction(get_db().sessions) as session:
+            user_id = create_user(session, f"ui-{role.value}", role).id
+    with client.session_transaction() as s:
+        s[CSRF_KEY] = CSRF
+        if user_id is not None:
+            s[SESSION_KEY] = user_id
+    return client
+
+
+def runs(jobs: JobApp) -> list[DiscoveryRun]:
+    with jobs.app.app_context(), get_db().sessions() as session:
+        return list(session.scalars(sa.select(DiscoveryRun).order_by(DiscoveryRun.id)))
+
+
+START = {"csrf_token": CSRF, "kind": "snmp_discovery", "targets": "10.0.0.1\n10.0.0.2:1161 dc"}
+
+
+def test_anonymous_is_sent_to_log_in(jobs: JobApp) -> None:
+    response = browser(jobs, None).get("/discovery/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_viewer_sees_the_runs_but_no_start_form(jobs: JobApp) -> None:
+    html = browser(jobs, Role.VIEWER).get("/discovery/").get_data(as_text=True)
+    assert 'id="start-job"' not in html and "No runs yet." in html
+    assert re.search(r'class="nav-link active"\s+aria-current="page"\s+href="/discovery/"', html)
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.PLANNER])
+def test_the_server_refuses_a_start_from_other_roles(jobs: JobApp, role: Role) -> None:
+    assert browser(jobs, role).post("/discovery/", data=START).status_code == 403
+    assert runs(jobs) == []
+
+
+def test_a_form_without_its_csrf_token_is_refused(jobs: JobApp) -> None:
+    data = {k: v for k, v in START.items() if k != "csrf_token"}
+    assert browser(jobs, Role.ENGINEER).post("/discovery/", data=data).status_code == 400
+    assert runs(jobs) == []
+
+
+def test_an_engineer_starts_a_discovery_and_lands_on_its_queued_run(jobs: JobApp) -> None:
+    client = browser(jobs, Role.ENGINEER)
+    response = client.post("/discovery/", data={**START, "site": "ttdl"})
+    assert response.status_code == 303
+    (run,) = runs(jobs)
+    assert response.headers["Location"].endswith(f"/discovery/{run.id}")
+    assert run.status is RunStatus.QUEUED and run.requested_by == "ui-engineer"
+    assert run.parameters["targets"] == ["10.0.0.1", "10.0.0.2:1161 dc"]
+    assert run.parameters["site"] == "ttdl"
+    assert Queue(jobs.queue or "", connection=redis_or_fail()).get_job_ids() == [run.job_id]
+    html = client.get(f"/discovery/{run.id}").get_data(as_text=True)
+    assert f'data-run-api="/api/v1/discovery-runs/{run.id}"' in html
+    assert 'data-run-state="queued"' in html and ">Cancel</button>" in html
+    assert "js/discovery.js" in html
+    listing = client.get("/discovery/").get_data(as_text=True)
+    assert f'href="/discovery/{run.id}"' in listing and "SNMP discovery" in listing
+
+
+def test_bad_input_shows_the_form_again_with_the_messages(jobs: JobApp) -> None:
+    data = {**START, "targets": "10.0.0.1:99999", "profile": "nope"}
+    response = browser(jobs, Role.ENGINEER).post("/discovery/", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "port must be 1-65535" in html and "no SNMP profile named" in html
+    assert "10.0.0.1:99999" in html  # what was typed is kept
+    assert runs(jobs) == []
+
+
+def test_cancelling_from_the_page_ends_the_run(jobs: JobApp) -> None:
+    client = browser(jobs, Role.ENGINEER)
+    client.post("/discovery/", data=START)
+    (run,) = runs(jobs)
+    response = client.post(f"/discovery/{run.id}/cancel", data={"csrf_token": CSRF})
+    assert response.status_code == 303
+    (ended,) = runs(jobs)
+    assert ended.status is RunStatus.FAILED and ended.error == "cancelled by ui-engineer"
+    viewer = browser(jobs, Role.VIEWER)
+    assert viewer.post(f"/discovery/{run.id}/cancel", data={"csrf_token": CSRF}).status_code == 403
+
+
+def test_a_run_page_lists_failed_targets_first_with_their_errors(jobs: JobApp) -> None:
+    start = datetime(2026, 1, 14, 2, 0, tzinfo=UTC)
+    with jobs.app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(
+            source=Source.SNMP,
+            kind=RunKind.POLL,
+            status=RunStatus.PARTIAL,
+            started_at=start,
+            finished_at=start + timedelta(seconds=75),
+            stats={"targets": 2, "failed": 1, "samples": 12, "resets": []},
+            error="10.0.0.9:161: no answer",
+        )
+        session.add(run)
+        session.add(DiscoveryResult(run=run, address="10.0.0.1:161", status=RunStatus.SUCCEEDED))
+        session.add(
+            DiscoveryResult(
+                run=run, address="10.0.0.9:161", status=RunStatus.FAILED, error="no answer"
+            )
+        )
+        session.flush()
+        run_id = run.id
+    viewer = browser(jobs, Role.VIEWER)
+    html = viewer.get(f"/discovery/{run_id}").get_data(as_text=True)
+    assert html.index("10.0.0.9:161") < html.index("10.0.0.1:161")
+    assert 'class="table-danger"' in html and "no answer" in html
+    assert "1 min 15 s" in html and "samples: <strong>12</strong>" in html
+    assert ">Cancel</button>" not in html and 'data-run-state="partial"' in html
+    assert viewer.get("/discovery/999999").status_code == 404
+
+
+def test_the_live_progress_script_is_served_by_the_app(jobs: JobApp) -> None:
+    response = browser(jobs, Role.VIEWER).get("/static/js/discovery.js")
+    assert response.status_code == 200 and "data-run-api" in response.get_data(as_text=True)
+
+
+def test_the_pages_speak_vietnamese(jobs: JobApp) -> None:
+    client = browser(jobs, Role.ENGINEER)
+    html = client.get("/discovery/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "Khám phá" in html and "Bắt đầu một tác vụ" in html and "Chưa có lần chạy nào." in html

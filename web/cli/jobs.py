@@ -1,0 +1,159 @@
+"""``cmdb worker`` and ``cmdb jobs``: run background jobs from Redis, list and follow them.
+
+Start ``cmdb worker`` on as many machines as polling needs: every worker takes
+jobs from the same queue. Without ``CMDB_REDIS_URL`` no worker is needed: each
+job runs in a local process the web app starts.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from redis.exceptions import RedisError
+
+from cmdb.db import transaction
+from cmdb.errors import NotFoundError
+from cmdb.models import DiscoveryRun
+from web.cli.tables import Column, format_table
+from web.db import get_db
+from web.jobs import local
+from web.jobs.actions import end_job, stop_job
+from web.jobs.backend import backend_for
+from web.jobs.context import JobContext, set_job_context
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, cron).")
+@click.option(
+    "--queue", "queues", multiple=True, help="Queue to take jobs from [default CMDB_JOB_QUEUE]."
+)
+@click.option("--name", help="Worker name (unique per machine and process).")
+@with_appcontext
+def worker_command(burst: bool, queues: tuple[str, ...], name: str | None) -> None:
+    """Run background jobs (discovery, polling, NetBox sync) from Redis."""
+    from web.jobs.redis_queue import make_worker, sweep
+
+    config = current_app.config
+    url = config.get("CMDB_REDIS_URL")
+    if not url:
+        raise click.ClickException(
+            "cmdb worker needs CMDB_REDIS_URL; without Redis, each job runs in a local "
+            "process the web app starts, and no worker is needed"
+        )
+    names = list(queues) or [config["CMDB_JOB_QUEUE"]]
+    context = JobContext.from_config(config)
+    set_job_context(context)  # the work horses fork from here and inherit it
+    try:
+        for run_id, reason in sweep(url, names, context.database_url).items():
+            click.echo(f"run {run_id} ended failed: {reason}", err=True)
+        get_db().engine.dispose()  # no pooled connection may cross into a forked horse
+        worker = make_worker(url, names, name)
+        worker.work(burst=burst, logging_level="INFO", with_scheduler=False)
+    except RedisError as exc:
+        raise click.ClickException(f"cannot use Redis at {url.split('@')[-1]}: {exc}") from exc
+
+
+LIST_COLUMNS = (
+    Column("id", 6, right=True),
+    Column("source", 7),
+    Column("kind", 9),
+    Column("status", 9),
+    Column("progress", 9, right=True),
+    Column("by", 14),
+    Column("target", 40),
+)
+
+
+@click.group("jobs", cls=AppGroup)
+def jobs_group() -> None:
+    """Background jobs: their runs, progress and results."""
+
+
+@jobs_group.command("list")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--unfinished", is_flag=True, help="Only queued and running runs.")
+def list_jobs(limit: int, unfinished: bool) -> None:
+    """The latest runs, newest first."""
+    stmt = sa.select(DiscoveryRun).order_by(DiscoveryRun.id.desc()).limit(limit)
+    if unfinished:
+        stmt = stmt.where(DiscoveryRun.status.in_(("queued", "running")))
+    with transaction(get_db().sessions) as session:
+        rows = [
+            [
+                str(r.id),
+                r.source.value,
+                r.kind.value,
+                r.status.value,
+                _progress(r),
+                r.requested_by or "",
+                r.target or "",
+            ]
+            for r in session.scalars(stmt)
+        ]
+    click.echo(format_table(LIST_COLUMNS, rows))
+
+
+@jobs_group.command("show")
+@click.argument("run_id", type=int)
+def show_job(run_id: int) -> None:
+    """One run as JSON: status, progress, stats, error and per-target results."""
+    with transaction(get_db().sessions) as session:
+        run = session.get(DiscoveryRun, run_id)
+        if run is None:
+            raise NotFoundError(f"no discovery run {run_id}")
+        payload = {
+            "id": run.id,
+            "source": run.source.value,
+            "kind": run.kind.value,
+            "status": run.status.value,
+            "job_id": run.job_id,
+            "requested_by": run.requested_by,
+            "parameters": run.parameters,
+            "progress": {
+                "done": run.progress_done,
+                "total": run.progress_total,
+                "message": run.progress_message,
+            },
+            "stats": run.stats,
+            "error": run.error,
+            "results": [
+                {"address": r.address, "status": r.status.value, "error": r.error}
+                for r in run.results
+            ],
+        }
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+@jobs_group.command("cancel")
+@click.argument("run_id", type=int)
+def cancel_command(run_id: int) -> None:
+    """End a queued or running job's run failed and stop its job."""
+    with transaction(get_db().sessions) as session:
+        job_id = end_job(session, run_id, "cli")
+    stop_job(backend_for(current_app.config), job_id)
+    click.echo(f"run {run_id}: cancelled")
+
+
+@jobs_group.command("sweep")
+def sweep_command() -> None:
+    """End failed the runs whose job died (a killed process, a lost Redis job)."""
+    config = current_app.config
+    url = config["CMDB_DATABASE_URL"]
+    reasons = local.sweep(url)
+    if config.get("CMDB_REDIS_URL"):
+        from web.jobs.redis_queue import sweep
+
+        reasons |= sweep(config["CMDB_REDIS_URL"], [config["CMDB_JOB_QUEUE"]], url)
+    for run_id, reason in reasons.items():
+        click.echo(f"run {run_id} ended failed: {reason}")
+    click.echo(f"{len(reasons)} stale runs")
+
+
+def _progress(run: DiscoveryRun) -> str:
+    if run.progress_total:
+        return f"{run.progress_done}/{run.progress_total}"
+    return str(run.progress_done or "")

@@ -1,0 +1,155 @@
+"""Jobs without Redis: each in a local process of its own (``python -m web.jobs.local``).
+
+Why a process and not a thread of the web server: waitress serves with threads
+and gunicorn recycles its workers (``max_requests``, timeouts, reloads) — a job
+in either would die with its server process, and a CPU-bound reconciliation
+would hold the GIL against the requests. A child in its own session survives
+its parent's recycling, needs no supervisor (unlike a standing local worker
+that would have to be started alongside the server), and runs the same
+``execute_run`` as an RQ work horse.
+
+The child is handed the app's job context and the job's secrets on stdin (not
+argv or the environment, which other local users can read). It names itself on
+the run (``local:<host>:<pid>``), so a later job can tell a run whose process
+died (killed, machine rebooted) and end it failed: the stale-run sweep.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+from cmdb.db import make_engine, make_session_factory, transaction, utcnow
+from cmdb.models import DiscoveryRun
+from cmdb.services.job_runs import fail_run, load_unfinished
+from web.jobs.backend import BackendError
+from web.jobs.context import JobContext
+from web.jobs.runner import execute_run
+
+log = logging.getLogger(__name__)
+
+PREFIX = "local:"
+PENDING = f"{PREFIX}pending"
+START_GRACE = timedelta(minutes=10)  # a queued local run older than this never found its process
+
+_children: list[subprocess.Popen[bytes]] = []
+
+
+class LocalBackend:
+    name = "local"
+
+    def __init__(self, context: JobContext) -> None:
+        self.context = context
+
+    def new_job_id(self) -> str:
+        return PENDING
+
+    def submit(self, run_id: int, job_id: str, secrets: dict[str, str]) -> None:
+        _reap()
+        payload = json.dumps({"context": self.context.to_dict(), "secrets": secrets}).encode()
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "web.jobs.local", str(run_id)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,  # not killed with the server's process group
+                close_fds=True,
+            )
+        except OSError as exc:
+            raise BackendError(f"cannot start a local job process: {exc}") from exc
+        assert child.stdin is not None
+        _children.append(child)
+        try:
+            child.stdin.write(payload)
+            child.stdin.close()
+        except OSError as exc:  # the child died at once (a broken install)
+            raise BackendError(f"the local job process did not start: {exc}") from exc
+
+    def stop(self, job_id: str) -> None:
+        pid = own_pid(job_id)
+        if pid is not None and alive(pid):
+            os.kill(pid, signal.SIGTERM)
+
+
+def _reap() -> None:
+    """Collect children that ended, so none lingers as a zombie in a long-lived server."""
+    _children[:] = [c for c in _children if c.poll() is None]
+
+
+def own_pid(job_id: str | None) -> int | None:
+    """The pid of a local job on this host (a job on another host is not ours to judge)."""
+    if not job_id or not job_id.startswith(PREFIX) or job_id == PENDING:
+        return None
+    _, host, pid = job_id.split(":", 2)
+    return int(pid) if host == socket.gethostname() and pid.isdigit() else None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep(database_url: str) -> dict[int, str]:
+    """End failed the local runs of this host whose process is gone; returns them."""
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    try:
+        with transaction(sessions) as session:
+            reasons = {r.id: why for r in load_unfinished(session) if (why := _stale(r))}
+            for run_id, reason in reasons.items():
+                fail_run(session, run_id, reason)
+        return reasons
+    finally:
+        engine.dispose()
+
+
+def _stale(run: DiscoveryRun) -> str | None:
+    if run.job_id == PENDING and utcnow() - _aware(run.started_at) > START_GRACE:
+        return "its local job process never started"
+    pid = own_pid(run.job_id)
+    if pid is not None and pid != os.getpid() and not alive(pid):
+        return f"its local job process (pid {pid}) ended without finishing the run"
+    return None
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _terminate(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(f"terminated by {signal.Signals(signum).name}")
+
+
+def main(argv: list[str]) -> int:
+    """The child: read the context, sweep, run the job; exit 1 when it failed."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s job %(process)d %(message)s")
+    signal.signal(signal.SIGTERM, _terminate)
+    payload = json.loads(sys.stdin.read() or "{}")
+    context = JobContext(**payload["context"])
+    run_id = int(argv[0])
+    sweep(context.database_url)
+    job_id = f"{PREFIX}{socket.gethostname()}:{os.getpid()}"
+    try:
+        status = execute_run(context, run_id, payload.get("secrets") or {}, job_id)
+    except BaseException as exc:  # the run is already failed with the reason
+        log.error("run %s failed: %s", run_id, exc)
+        return 1
+    log.info("run %s ended %s", run_id, status)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
