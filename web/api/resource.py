@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.orm import RelationshipProperty
 
 from web.api.blueprint import ApiBlueprint
+
+if TYPE_CHECKING:
+    from web.api.resource_schema import Dumper
 
 DETAIL_ARG = "object_id"
 
@@ -85,6 +88,19 @@ class Resource:
         from web.api.resource_schema import item_schema
 
         return item_schema(self)(only=self.brief)
+
+    @cached_property
+    def dump(self) -> Dumper:
+        """One row as the resource schema dumps it (see ``row_dumper``)."""
+        from web.api.resource_schema import row_dumper
+
+        return row_dumper(self.schema)
+
+    @cached_property
+    def dump_brief(self) -> Dumper:
+        from web.api.resource_schema import row_dumper
+
+        return row_dumper(self.brief_schema)
 
     @cached_property
     def args_schema(self) -> type[ma.Schema]:
