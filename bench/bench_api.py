@@ -147,7 +147,7 @@ def wrk(port: int, path: str, seconds: int, connections: int) -> tuple[float, st
     if "Non-2xx" in out:
         raise SystemExit(f"wrk saw errors on {path}:\n{out}")
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE)  # of the latency distribution
     assert rps is not None, out
     return float(rps.group(1)), p99.group(1) if p99 else "?"
 
