@@ -28,7 +28,8 @@ from web.db import get_db
 
 pytestmark = pytest.mark.slow
 
-# Enough to reach every parameter of every operation in a couple of minutes on 2 cores.
+# Examples per operation. 76 tests (38 operations × 2 roles): 26 min on the shared 2 cores
+# at load average 10, most of it the capacity evaluations of the request operations.
 EXAMPLES = {Role.ADMIN: 6, Role.VIEWER: 3}
 
 
