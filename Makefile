@@ -55,7 +55,9 @@ test: $(STAMP) system-deps lint translations
 test-fast: $(STAMP) translations
 	$(BIN)/pytest -m "not slow and not postgres" -q -x
 
-bench: $(STAMP)
+# Every benchmark with its defaults; bench_api.py builds its PostgreSQL database (100,000
+# devices) once and reuses it, and needs wrk (system-deps). Its short run: --quick.
+bench: $(STAMP) system-deps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:

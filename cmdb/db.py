@@ -31,6 +31,29 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+TRIGRAM_OPS = "gin_trgm_ops"
+
+
+def trigram_index(table: str, column: str) -> sa.Index:
+    """A PostgreSQL pg_trgm GIN index: ``ILIKE '%text%'`` (the API's ``q=``) without a scan.
+
+    A B-tree cannot serve a pattern with a leading ``%``; a trigram index can. Only
+    PostgreSQL builds it (``ddl_if``; migration 0013), so SQLite has no useless copy.
+    """
+    index = sa.Index(
+        f"ix_{table}_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: TRIGRAM_OPS},
+    )
+    return index.ddl_if(dialect="postgresql")
+
+
+def is_postgresql_only(index: sa.Index) -> bool:
+    """Whether ``index`` exists on PostgreSQL only (see ``trigram_index``)."""
+    return index.dialect_options["postgresql"]["using"] == "gin"
+
+
 def utcnow() -> datetime:
     """Timezone-aware now in UTC; every timestamp column stores UTC."""
     return datetime.now(UTC)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from alembic import context
+from sqlalchemy import Index
 from sqlalchemy.engine import Connection
 
 import cmdb.models  # noqa: F401 - registers every table on Base.metadata
-from cmdb.db import Base, make_engine
+from cmdb.db import Base, is_postgresql_only, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,7 +22,19 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
+        include_object=_compared_on(connection.dialect.name),
     )
+
+
+def _compared_on(dialect: str) -> Callable[..., bool]:
+    """Leave PostgreSQL-only indexes (pg_trgm) out of the comparison on other databases."""
+
+    def include(obj: Any, _name: str | None, type_: str, _reflected: bool, _other: Any) -> bool:
+        if type_ == "index" and isinstance(obj, Index) and is_postgresql_only(obj):
+            return dialect == "postgresql"
+        return True
+
+    return include
 
 
 def run_migrations_offline() -> None:

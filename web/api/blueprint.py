@@ -18,7 +18,7 @@ from webargs.flaskparser import FlaskParser
 
 from cmdb.errors import CmdbError
 from web.api.body import reject_non_json_body
-from web.api.errors import cmdb_error_response
+from web.api.errors import ERROR_DESCRIPTIONS, ErrorSchema, cmdb_error_response
 from web.audit import echo_correlation_id
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,11 +45,20 @@ class ApiBlueprint(flask_smorest.Blueprint):
         self.register_error_handler(CmdbError, cmdb_error_response)
 
     def errors(self, *codes: int) -> Callable[[F], F]:
-        """Document the error responses a view can give (all in the one error shape)."""
+        """Document the error responses a view can give (all in the one error shape).
+
+        A code already documented on the view is left as it is, so the route
+        table can add the errors every route shares (``web.api.routes``).
+        """
 
         def decorate(view: F) -> F:
+            documented = getattr(view, "_apidoc", {}).get("response", {}).get("responses", {})
             for code in codes:
-                view = self.alt_response(code, HTTPStatus(code).name)(view)
+                if code not in documented:
+                    description = ERROR_DESCRIPTIONS.get(code, HTTPStatus(code).phrase)
+                    view = self.alt_response(code, schema=ErrorSchema, description=description)(
+                        view
+                    )
             return view
 
         return decorate

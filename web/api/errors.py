@@ -39,6 +39,16 @@ class ErrorSchema(Schema):
     )
 
 
+# What each documented error status means in this API (the OpenAPI descriptions).
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Invalid input: a parameter or the body; `errors` says which field and why",
+    401: "No token, or one that is unknown or expired (`Authorization: Token <key>`)",
+    403: "The caller's role (or agency) may not do this",
+    404: "No such record",
+    409: "The record's state forbids it (e.g. approving a request twice)",
+}
+
+
 def is_api_request() -> bool:
     """Whether the current request addresses the API (and must be answered in JSON)."""
     return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")

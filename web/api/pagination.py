@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**63 - 1 - MAX_LIMIT  # offset + limit must still fit in a BIGINT
 
 
 class PageArgsSchema(Schema):
@@ -26,7 +27,8 @@ class PageArgsSchema(Schema):
     )
     offset = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        # the databases' largest integer: beyond it the query itself fails (a 500)
+        validate=validate.Range(min=0, max=MAX_OFFSET),
         metadata={"description": "Rows to skip"},
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -19,6 +19,9 @@ from sqlalchemy.orm import RelationshipProperty
 from cmdb.choices import Role
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas.write import WriteSchema
+
+if TYPE_CHECKING:
+    from web.api.resource_schema import Dumper
 
 DETAIL_ARG = "object_id"
 
@@ -131,6 +134,19 @@ class Resource:
         assert self.write is not None
         name = self.write.__name__.removesuffix("Schema") + "PatchSchema"
         return type(name, (self.write,), {})(partial=True)
+
+    @cached_property
+    def dump(self) -> Dumper:
+        """One row as the resource schema dumps it (see ``row_dumper``)."""
+        from web.api.resource_schema import row_dumper
+
+        return row_dumper(self.schema)
+
+    @cached_property
+    def dump_brief(self) -> Dumper:
+        from web.api.resource_schema import row_dumper
+
+        return row_dumper(self.brief_schema)
 
     @cached_property
     def args_schema(self) -> type[ma.Schema]:

@@ -39,8 +39,8 @@ def list_view(resource: Resource) -> View:
     def list_(args: dict[str, Any]) -> Response:
         query = list_query(resource, args)
         total, rows = load_page(get_session(), resource.model, query)
-        schema = resource.brief_schema if args["brief"] else resource.schema
-        return jsonify(page(schema.dump(rows, many=True), total, query.limit or 0, query.offset))
+        dump = resource.dump_brief if args["brief"] else resource.dump
+        return jsonify(page([dump(row) for row in rows], total, query.limit or 0, query.offset))
 
     list_.__name__ = "list"
     list_.__doc__ = (

@@ -105,9 +105,26 @@ ROUTES: tuple[Route, ...] = (
 
 BLUEPRINTS: tuple[ApiBlueprint, ...] = tuple(dict.fromkeys(r.blueprint for r in ROUTES))
 
+
+def shared_errors(route: Route) -> tuple[int, ...]:
+    """The errors a route can answer whatever it does, documented here once for all.
+
+    Every call can be refused (400: a bad parameter or body; 401: no valid
+    token); a path with an id can name none (404); a write can be forbidden to
+    the role (403), name a missing record (404) or meet a state that refuses it (409).
+    """
+    codes = {400, 401}
+    if "<" in route.rule:
+        codes.add(404)
+    if route.method not in READ_METHODS:
+        codes |= {403, 404, 409}
+    return tuple(sorted(codes))
+
+
 # Blueprints take their rules once, when this module is first imported; each app
 # built afterwards (one per test) registers the same blueprints.
 for _route in ROUTES:
-    _route.blueprint.add_url_rule(_route.rule, view_func=_route.view, methods=[_route.method])
+    _view = _route.blueprint.errors(*shared_errors(_route))(_route.view)
+    _route.blueprint.add_url_rule(_route.rule, view_func=_view, methods=[_route.method])
     if _route.method not in READ_METHODS:
         allow(_route.endpoint, _route.roles)

@@ -129,3 +129,17 @@ def test_swagger_ui_licence_ships_with_it() -> None:
     vendor = Path(web.__file__).parent / "static" / "vendor" / "swagger-ui"
     assert "Apache License" in (vendor / "LICENSE").read_text(encoding="utf-8")
     assert (vendor / "NOTICE").is_file()
+
+
+def test_every_operation_documents_the_errors_every_route_shares(openapi: dict[str, Any]) -> None:
+    """400 and 401 everywhere, 404 with an id in the path, 403/404/409 on writes (routes.py)."""
+    for path, method, op in _operations(openapi):
+        expected = {"400", "401"}
+        if "{" in path:
+            expected.add("404")
+        if method not in ("get", "head"):
+            expected |= {"403", "404", "409"}
+        assert expected <= set(op["responses"]), f"{method} {path}"
+        for code in expected:
+            content = op["responses"][code]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (method, path, code)
