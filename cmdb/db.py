@@ -38,7 +38,7 @@ def trigram_index(table: str, column: str) -> sa.Index:
     """A PostgreSQL pg_trgm GIN index: ``ILIKE '%text%'`` (the API's ``q=``) without a scan.
 
     A B-tree cannot serve a pattern with a leading ``%``; a trigram index can. Only
-    PostgreSQL builds it (``ddl_if``; migration 0013), so SQLite has no useless copy.
+    PostgreSQL builds it (``ddl_if``; migration 0009), so SQLite has no useless copy.
     """
     index = sa.Index(
         f"ix_{table}_{column}_trgm",

@@ -8,8 +8,8 @@ PostgreSQL combine them (BitmapOr) instead. SQLite gets nothing: it has no
 trigram index and its estates are small. The extension stays on downgrade:
 other database objects may use it, and it costs nothing unused.
 
-Revision ID: 0013
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-27 08:40:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0006"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
