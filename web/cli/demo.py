@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from capacity.actions import capacity_report
 from cmdb import schema
 from cmdb.db import transaction
 from cmdb.demo import DEFAULT_SEED, load_demo
@@ -62,3 +63,17 @@ def load(seed: int, reset: bool, today: datetime | None, as_of: datetime | None)
         click.echo("committing")
     click.echo(f"demo loaded in {time.perf_counter() - started:.1f} s (seed {seed}):")
     click.echo(str(summary))
+    _warm_forecasts(day or structure)
+
+
+def _warm_forecasts(day: date | None) -> None:
+    """Fit every forecast now, so the first dashboard a newcomer opens is not the slow one.
+
+    The fits land in the forecast cache (keyed by each series' watermark), which the
+    dashboard, the capacity report and request evaluation all read.
+    """
+    started = time.perf_counter()
+    click.echo("fitting forecasts for the dashboard (cached for later pages)")
+    with transaction(get_db().sessions) as session:
+        statuses = capacity_report(session, at=day)
+    click.echo(f"{len(statuses)} resources forecast in {time.perf_counter() - started:.1f} s")
