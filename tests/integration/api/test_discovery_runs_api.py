@@ -62,7 +62,8 @@ def run_count(jobs: JobApp) -> int:
         (discovery(link_network="ether"), "parameters.link_network", "Must be one of"),
         ({"kind": "poll"}, "parameters.targets", "no device to poll"),
         ({"kind": "poll", "parameters": {"targets": ["h:0"]}}, "parameters.targets[0]", "port"),
-        ({"kind": "netbox_sync"}, "kind", "NetBox sync is not available in this build"),
+        ({"kind": "netbox_sync"}, "parameters.url", "give NetBox's URL"),
+        ({"kind": "netbox_sync"}, "parameters.token", "give an API token"),
     ],
 )
 def test_bad_parameters_are_a_400_per_field_and_store_nothing(
