@@ -214,7 +214,9 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         with counting_queries(read_app) as queries:
             body = read_client.get(url(resource, f"?limit={limit}&brief={int(brief)}")).get_json()
         costs[len(body["results"])] = queries()
-    assert len(set(costs.values())) == 1, f"queries by rows on the page: {costs}"
+    # More rows never cost more queries (a page shorter than its limit even skips the count).
+    fewest, most = min(costs), max(costs)
+    assert costs[most] <= costs[fewest], f"queries by rows on the page: {costs}"
     assert max(costs.values()) <= 2 + len(resource.loads), costs
 
 
