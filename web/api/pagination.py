@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import request
 from marshmallow import Schema, fields, validate
 
 DEFAULT_LIMIT = 50
@@ -58,7 +59,8 @@ def page(results: Sequence[Any], count: int, limit: int, offset: int) -> dict[st
 
 
 def _page_url(limit: int, offset: int) -> str:
+    # The request's own path and query, not url_for: a query parameter may share its name
+    # with a path argument (``object_id`` filters a record's change log at .../<object_id>/).
     args = request.args.to_dict(flat=False)
     args.update(limit=[str(limit)], offset=[str(offset)])
-    assert request.endpoint is not None
-    return url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+    return f"{request.base_url}?{urlencode(args, doseq=True)}"
