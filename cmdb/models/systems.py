@@ -36,8 +36,13 @@ class InformationSystem(SourcedMixin, Base):
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
 
     agency: Mapped[Agency] = relationship()
+    # A system's VMs go with it, as the foreign key's ON DELETE CASCADE says (the ORM
+    # would otherwise try to set their NOT NULL system to NULL).
     workloads: Mapped[list[Workload]] = relationship(
-        back_populates="information_system", order_by="Workload.name"
+        back_populates="information_system",
+        order_by="Workload.name",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     def __repr__(self) -> str:

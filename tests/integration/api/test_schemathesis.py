@@ -31,6 +31,9 @@ pytestmark = pytest.mark.slow
 # Examples per operation. 76 tests (38 operations × 2 roles): 26 min on the shared 2 cores
 # at load average 10, most of it the capacity evaluations of the request operations.
 EXAMPLES = {Role.ADMIN: 6, Role.VIEWER: 3}
+# Query parameters that name records (a site slug, a cluster name): an unknown name is a
+# 400 by design there ("a typo never gives an empty inventory"), which no schema states.
+NAMES_RECORDS = {"GET /api/v1/ansible/hosts/"}
 
 
 @pytest.fixture(scope="module")
@@ -118,5 +121,6 @@ def call(case: schemathesis.Case, token: str) -> None:
     operations with a body, "schema-valid data must be accepted" does not hold;
     every other check does (and holds for query and path parameters).
     """
-    excluded = [schemathesis.checks.positive_data_acceptance] if len(case.operation.body) else []
+    judged = len(case.operation.body) or case.operation.label in NAMES_RECORDS
+    excluded = [schemathesis.checks.positive_data_acceptance] if judged else []
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=excluded)

@@ -29,22 +29,24 @@ class EvaluationSummarySchema(Schema):
 
 
 class RequestResourceSchema(Schema):
+    """A request as the API shows it; `?brief=1` on the list keeps only the required fields."""
+
     id = fields.Integer(required=True)
     url = fields.Url(required=True, metadata={"description": "This request in the API"})
     name = fields.String(required=True)
-    agency = fields.Nested(AgencyBriefSchema, allow_none=True, required=True)
+    agency = fields.Nested(AgencyBriefSchema, allow_none=True)
     status = fields.Enum(RequestStatus, by_value=True, required=True)
-    security_level = fields.Integer(required=True)
-    zone = fields.Enum(Zone, by_value=True, required=True)
-    go_live = fields.Date(required=True)
-    horizon_years = fields.Integer(required=True)
-    growth_pct_per_year = fields.Float(required=True)
-    own_hardware_cost_vnd = fields.Integer(allow_none=True, required=True)
-    spec = fields.Dict(required=True, metadata={"description": "The request document as sent"})
-    created_at = UtcDateTime(required=True)
-    updated_at = UtcDateTime(required=True)
-    approved_at = UtcDateTime(allow_none=True, required=True)
-    latest_evaluation = fields.Nested(EvaluationSummarySchema, allow_none=True, required=True)
+    security_level = fields.Integer()
+    zone = fields.Enum(Zone, by_value=True)
+    go_live = fields.Date()
+    horizon_years = fields.Integer()
+    growth_pct_per_year = fields.Float()
+    own_hardware_cost_vnd = fields.Integer(allow_none=True)
+    spec = fields.Dict(metadata={"description": "The request document as sent"})
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    approved_at = UtcDateTime(allow_none=True)
+    latest_evaluation = fields.Nested(EvaluationSummarySchema, allow_none=True)
 
 
 RequestPageSchema = page_schema(RequestResourceSchema, "RequestPageSchema")
