@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pynetbox
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from cmdb.choices import Source
-from cmdb.db import transaction, utcnow
-from cmdb.models import Device, Interface, RecordSource
-from cmdb.services.provenance import mark_seen
+from cmdb.models import Device, Interface
 from discovery.netbox.client import DEFAULT_TIMEOUT_S, connect, describe_error
+from discovery.netbox.push_store import Candidate, load_push_candidates, record_pushed
 from discovery.netbox.records import HEADROOM_TAG
 
 TAG = HEADROOM_TAG
@@ -59,14 +56,6 @@ class PushReport:
         return text + (f"; failed: {self.error}" if self.error else "")
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    device: Device
-    netbox_id: str | None  # set when NetBox documents the device: only interfaces are missing
-    site_netbox_id: str | None
-    interfaces: tuple[Interface, ...]
-
-
 def push_to_netbox(
     session_factory: Callable[[], Session],
     url: str,
@@ -77,7 +66,7 @@ def push_to_netbox(
 ) -> PushReport:
     report = PushReport(dry_run=dry_run)
     with session_factory() as session:
-        candidates = _candidates(session)
+        candidates = load_push_candidates(session)
         session.expunge_all()
     api = connect(url, token, timeout_s)
     pushed = None if dry_run else _Pushed()
@@ -91,46 +80,8 @@ def push_to_netbox(
             raise
         report.error = reason
     if pushed is not None:
-        _record(session_factory, pushed.devices, pushed.interfaces)
+        record_pushed(session_factory, pushed.devices, pushed.interfaces)
     return report
-
-
-def _candidates(session: Session) -> list[_Candidate]:
-    """Devices and interfaces SNMP saw that have no NetBox id."""
-    sources = _sources(session)
-    devices = session.scalars(
-        sa.select(Device).options(selectinload(Device.interfaces)).order_by(Device.name)
-    )
-    result = []
-    for d in devices:
-        if "snmp" not in sources.get(("device", d.id), {}):
-            continue
-        netbox_id = sources[("device", d.id)].get("netbox")
-        missing = tuple(
-            i
-            for i in d.interfaces
-            if "snmp" in sources.get(("interface", i.id), {})
-            and "netbox" not in sources.get(("interface", i.id), {})
-        )
-        if netbox_id is None or missing:
-            site_id = sources.get(("site", d.site_id), {}).get("netbox")
-            result.append(_Candidate(d, netbox_id, site_id, missing))
-    return result
-
-
-def _sources(session: Session) -> dict[tuple[str, int], dict[str, str | None]]:
-    rows = session.execute(
-        sa.select(
-            RecordSource.object_type,
-            RecordSource.object_id,
-            RecordSource.source,
-            RecordSource.external_id,
-        ).where(RecordSource.object_type.in_(("device", "interface", "site")))
-    )
-    found: dict[tuple[str, int], dict[str, str | None]] = {}
-    for object_type, object_id, source, external_id in rows:
-        found.setdefault((object_type, object_id), {})[str(Source(source).value)] = external_id
-    return found
 
 
 @dataclass
@@ -142,7 +93,7 @@ class _Pushed:
 
 
 def _push_one(
-    api: pynetbox.api, c: _Candidate, report: PushReport, tag_id: int, pushed: _Pushed | None
+    api: pynetbox.api, c: Candidate, report: PushReport, tag_id: int, pushed: _Pushed | None
 ) -> None:
     """Create the device (unless documented) and its missing interfaces; ``pushed`` None = dry."""
     d = c.device
@@ -243,17 +194,3 @@ def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode().lower())
     return slug.strip("-")[:100] or "unknown"
-
-
-def _record(
-    session_factory: Callable[[], Session], devices: dict[int, str], interfaces: dict[int, str]
-) -> None:
-    """The created objects' NetBox ids, so the next sync and push know them."""
-    if not devices and not interfaces:
-        return
-    at = utcnow()
-    with transaction(session_factory) as session:  # type: ignore[arg-type]
-        rows = session.scalars(sa.select(Device).where(Device.id.in_(devices))).all()
-        mark_seen(session, rows, Source.NETBOX, lambda d: devices[d.id], at)
-        ifs = session.scalars(sa.select(Interface).where(Interface.id.in_(interfaces))).all()
-        mark_seen(session, ifs, Source.NETBOX, lambda i: interfaces[i.id], at)
