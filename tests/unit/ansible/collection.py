@@ -22,4 +22,5 @@ def load(relative: str) -> ModuleType:
 
 
 transform = load("module_utils/inventory_transform.py")
+inventory_cache = load("module_utils/inventory_cache.py")
 facts_filter = load("filter/facts_subset.py")
