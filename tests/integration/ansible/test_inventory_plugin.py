@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from cmdb.choices import Role
+from cmdb.db import transaction
+from cmdb.models import Device
 from tests.integration.ansible.conftest import token
 from tests.integration.ansible.live import (
     ansible_env,
@@ -16,6 +18,7 @@ from tests.integration.ansible.live import (
     live_server,
     run_ansible,
 )
+from web.db import get_db
 
 pytestmark = pytest.mark.slow
 
@@ -150,3 +153,19 @@ def test_ansible_doc_renders_the_plugin_documentation(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for text in ("api_endpoint", "HEADROOM_TOKEN", "group_by", "keyed_groups", "cache_plugin"):
         assert text in result.stdout
+
+
+def test_a_template_in_a_headroom_value_is_never_rendered(seeded, tmp_path: Path) -> None:
+    """The plugin sets variables on the Host itself (BENCHMARKS.md, issue 8): they must stay
+    untrusted, so a value typed into Headroom cannot run Jinja on the controller."""
+    app, ids = seeded
+    with app.app_context(), transaction(get_db().sessions) as session:
+        session.get(Device, ids.hv_id).model = "{{ 6 * 7 }}"
+    path = write_inventory(tmp_path)
+    with live_server(app) as live:
+        env = ansible_env(tmp_path, live.url, token(app, Role.VIEWER, "inventory"))
+        args = ["ansible", "-i", str(path), "hv-01", "-m", "ansible.builtin.debug"]
+        shown = run_ansible([*args, "-a", "msg={{ headroom_model }}"], env)
+    assert shown.returncode == 0, shown.stderr
+    assert '"msg": "{{ 6 * 7 }}"' in shown.stdout
+    assert "42" not in shown.stdout

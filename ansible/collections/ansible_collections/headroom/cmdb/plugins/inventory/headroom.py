@@ -9,6 +9,10 @@ from urllib.parse import urlencode
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.urls import open_url
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible_collections.headroom.cmdb.plugins.module_utils.inventory_cache import (
+    pack_hosts,
+    unpack_hosts,
+)
 from ansible_collections.headroom.cmdb.plugins.module_utils.inventory_transform import (
     build_inventory,
 )
@@ -172,13 +176,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """The API's hosts, from the cache when allowed and filled (the Cacheable pattern)."""
         use_cache = self.get_option("cache")
         if use_cache and cache:
-            try:
-                return self._cache[cache_key]
-            except KeyError:
-                pass
+            hosts = unpack_hosts(self._cache.get(cache_key))
+            if hosts is not None:
+                return hosts
         hosts = self._fetch_hosts()
         if use_cache:
-            self._cache[cache_key] = hosts
+            self._cache[cache_key] = pack_hosts(hosts)
         return hosts
 
     def _fetch_hosts(self) -> list[dict[str, Any]]:
@@ -212,23 +215,35 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(f"cannot read hosts from Headroom at {base}: {exc}") from exc
 
     def _populate(self, built: dict[str, Any]) -> None:
-        strict = self.get_option("strict")
-        for group in built["groups"]:
-            self.inventory.add_group(group)
+        inventory = self.inventory
         for name, variables in built["hosts"].items():
-            self.inventory.add_host(name)
+            inventory.add_host(name)
+            # The Host's own set_variable, not the inventory proxy's: ansible-core 2.19 sends
+            # the proxy's through a visitor that copies every value and tags it with this
+            # file as origin, most of what a host costs us (BENCHMARKS.md, issue 8). Our
+            # values are fresh JSON types from build_inventory, which is all its type check
+            # and copy guard against, and they stay untrusted: template trust is a tag the
+            # visitor adds only for plugins with trusted_by_default, and this one has not.
+            host = inventory.get_host(name)
             for key, value in variables.items():
-                self.inventory.set_variable(name, key, value)
-            self._set_composite_vars(self.get_option("compose"), variables, name, strict=strict)
-            self._add_host_to_composed_groups(
-                self.get_option("groups"), variables, name, strict=strict
-            )
-            self._add_host_to_keyed_groups(
-                self.get_option("keyed_groups"), variables, name, strict=strict
-            )
+                host.set_variable(key, value)
         for group, members in built["groups"].items():
+            inventory.add_group(group)
             for name in members:
-                self.inventory.add_child(group, name)
+                inventory.add_child(group, name)
+        self._construct(built["hosts"])
+
+    def _construct(self, hosts: dict[str, dict[str, Any]]) -> None:
+        """``compose``, ``groups`` and ``keyed_groups`` as in ``constructed``; no per-host work
+        when none is set, the usual case."""
+        compose, groups, keyed = (self.get_option(o) for o in ("compose", "groups", "keyed_groups"))
+        if not (compose or groups or keyed):
+            return
+        strict = self.get_option("strict")
+        for name, variables in hosts.items():
+            self._set_composite_vars(compose, variables, name, strict=strict)
+            self._add_host_to_composed_groups(groups, variables, name, strict=strict)
+            self._add_host_to_keyed_groups(keyed, variables, name, strict=strict)
 
 
 def _http_message(base: str, exc: HTTPError) -> str:

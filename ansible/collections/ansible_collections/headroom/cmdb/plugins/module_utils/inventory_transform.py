@@ -9,6 +9,7 @@ names are transliterated: ``Huyện Thăng Bình`` -> ``huyen_thang_binh``).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -29,6 +30,9 @@ GROUP_BY_CHOICES = (
 PREFIX = "headroom_"
 
 
+# Memoised: 10,000 hosts share a few dozen sites, clusters and units, and this was most of
+# build_inventory's time (BENCHMARKS.md, issue 8).
+@functools.lru_cache(maxsize=4096)
 def slug(text: object) -> str:
     """ASCII, lowercase, ``_`` between words: a safe part of a group name."""
     text = str(text).replace("đ", "d").replace("Đ", "D")
