@@ -4,10 +4,18 @@ An inventory of N hosts (default 10,000: 40 % devices, 60 % VMs, all with a
 management address) across 20 district sites and 10 clusters, in a SQLite file;
 Headroom served by waitress on 127.0.0.1; the real ``ansible-inventory`` from
 ``ansible/`` with the ``headroom.cmdb.headroom`` plugin grouping by everything it can
-and the jsonfile cache. Cold runs pass ``--flush-cache`` (every page fetched);
+and the jsonfile cache. Cold runs start from an empty cache (every page fetched);
 cached runs read the cache. Targets: < 5 s cold, < 1.5 s cached (median).
+The floor is ansible-core's own cost for as many hosts: a static YAML file with
+only ``ansible_host``, and ``--version`` (start-up).
 
-Run: ``.venv/bin/python bench/bench_ansible.py [--hosts 10000] [--runs 3]``.
+``--versions 2.18,2.20`` also measures those ansible-core versions (venvs under
+``var/``, built on first use; 2.20 on Python 3.12), ``--baseline REF`` the plugin
+as of a git ref on the project's ansible-core: all in one run, so the ratios hold
+on a shared machine.
+
+Run: ``.venv/bin/python bench/bench_ansible.py [--hosts 10000] [--runs 3]
+[--versions 2.18,2.20] [--baseline REF]``.
 """
 
 from __future__ import annotations
@@ -15,17 +23,20 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ansible_versions import collections_at, ensure_venv, installed_version  # noqa: E402
 from waitress import create_server  # noqa: E402
 
 from cmdb import schema  # noqa: E402
@@ -162,31 +173,90 @@ def static_inventory(path: Path, hosts: int) -> Path:
     return path
 
 
-def report(label: str, runs: list[tuple[float, float]], target: str) -> None:
-    wall, cpu = [r[0] for r in runs], [r[1] for r in runs]
-    print(
-        f"  {label:<48} wall median {statistics.median(wall):6.2f} s (min {min(wall):6.2f}), "
-        f"CPU median {statistics.median(cpu):6.2f} s  {target}"
-    )
+Runs = list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Install:
+    """One ansible-core (its venv's ``bin``) with one copy of the collection."""
+
+    label: str
+    bin_dir: Path
+    collections: Path | None = None  # None: ``ansible/collections``, as ansible.cfg says
+
+
+def measure(
+    install: Install, name: str, tmp: Path, env: dict[str, str], runs: int
+) -> dict[str, Runs]:
+    """Cold, cached, graph through the plugin; then the static floor and start-up.
+
+    An older plugin (``--baseline``) gets cold and cached only: the rest is not its doing.
+    """
+    inventory, cache = tmp / f"{name}.headroom.yml", tmp / f"cache-{name}"
+    inventory.write_text(INVENTORY.format(cache=cache), encoding="utf-8")
+    if install.collections is not None:
+        env = {**env, "ANSIBLE_COLLECTIONS_PATH": str(install.collections)}
+    command = [str(install.bin_dir / "ansible-inventory"), "-i", str(inventory)]
+
+    def cold() -> tuple[float, float]:
+        # An empty cache rather than --flush-cache, which ansible-inventory 2.18 lacks.
+        shutil.rmtree(cache, ignore_errors=True)
+        return timed([*command, "--list"], env)
+
+    figures = {
+        "cold": [cold() for _ in range(runs)],
+        "cached": [timed([*command, "--list"], env) for _ in range(runs)],
+    }
+    if install.collections is not None:
+        return figures
+    figures["graph"] = [timed([*command, "--graph"], env) for _ in range(runs)]
+    floor = [str(install.bin_dir / "ansible-inventory"), "-i", str(tmp / "static.yml"), "--list"]
+    figures["floor"] = [timed(floor, env) for _ in range(runs)]
+    version = [str(install.bin_dir / "ansible-inventory"), "--version"]
+    figures["version"] = [timed(version, env) for _ in range(runs)]
+    return figures
+
+
+def cell(runs: Runs | None) -> str:
+    if not runs:
+        return "—"
+    wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return f"{wall:.2f} / {cpu:.2f}"
+
+
+def installs(options: argparse.Namespace, tmp: Path) -> list[Install]:
+    project = Install(f"{installed_version(BIN)} (project)", BIN)
+    found = [project]
+    if options.baseline:
+        collections = collections_at(options.baseline, tmp / "baseline")
+        found.append(
+            Install(f"{project.label.split()[0]}, plugin at {options.baseline}", BIN, collections)
+        )
+    for version in filter(None, (options.versions or "").split(",")):
+        bin_dir = ensure_venv(version.strip())
+        found.append(Install(installed_version(bin_dir), bin_dir))
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--versions", help="other ansible-core versions, e.g. 2.18,2.20")
+    parser.add_argument("--baseline", help="also the plugin as of this git ref")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
+        compared = installs(options, tmp)
         url = f"sqlite:///{tmp / 'bench.db'}"
         schema.upgrade(url)
         started = time.perf_counter()
         key = load(url, options.hosts)
         print(f"loaded {options.hosts} hosts in {time.perf_counter() - started:.1f} s")
+        static_inventory(tmp / "static.yml", options.hosts)
         app = create_app({"CMDB_DATABASE_URL": url, "SECRET_KEY": "bench"})
         server = create_server(app, host="127.0.0.1", port=0, threads=4)
         threading.Thread(target=server.run, daemon=True).start()
-        inventory = tmp / "bench.headroom.yml"
-        inventory.write_text(INVENTORY.format(cache=tmp / "cache"), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "HEADROOM_"))}
         env.update(
             ANSIBLE_CONFIG=str(ROOT / "ansible/ansible.cfg"),
@@ -195,24 +265,26 @@ def main() -> None:
             HEADROOM_URL=f"http://127.0.0.1:{server.effective_port}",
             HEADROOM_TOKEN=key,
         )
-        command = [str(BIN / "ansible-inventory"), "-i", str(inventory)]
-        cold = [timed([*command, "--list", "--flush-cache"], env) for _ in range(options.runs)]
-        cached = [timed([*command, "--list"], env) for _ in range(options.runs)]
-        graph = [timed([*command, "--graph"], env) for _ in range(options.runs)]
+        load_before = uptime()
+        results = [
+            (install, measure(install, f"install{n}", tmp, env, options.runs))
+            for n, install in enumerate(compared)
+        ]
         server.close()
-        floor_file = static_inventory(tmp / "static.yml", options.hosts)
-        floor_command = [str(BIN / "ansible-inventory"), "-i", str(floor_file), "--list"]
-        floor = [timed(floor_command, env) for _ in range(options.runs)]
-        version = [str(BIN / "ansible-inventory"), "--version"]
-        startup = [timed(version, env) for _ in range(options.runs)]
+    print(f"{options.hosts} hosts, {options.runs} run(s) each, median wall / CPU (user+sys) s")
+    print(f"load before: {load_before}\nload after:  {uptime()}")
     print(
-        f"{options.hosts} hosts, {options.runs} runs each, load average {os.getloadavg()[0]:.1f}:"
+        "| ansible-core | --list cold (< 5 s) | --list cached (< 1.5 s) | --graph cached "
+        "| floor: static YAML --list | floor: --version |"
     )
-    report("ansible-inventory --list, cold (--flush-cache)", cold, "target < 5 s")
-    report("ansible-inventory --list, from cache", cached, "target < 1.5 s")
-    report("ansible-inventory --graph, from cache", graph, "")
-    report("floor: static YAML, ansible_host only, --list", floor, "")
-    report("floor: ansible-inventory --version", startup, "")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for install, figures in results:
+        row = [cell(figures.get(k)) for k in ("cold", "cached", "graph", "floor", "version")]
+        print(f"| {install.label} | " + " | ".join(row) + " |")
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
 
 if __name__ == "__main__":
