@@ -13,6 +13,7 @@ from cmdb.db import Base, enum_column
 from cmdb.models.mixins import SourcedMixin
 
 if TYPE_CHECKING:
+    from cmdb.models.dcim import Rack
     from cmdb.models.links import Link
 
 
@@ -119,6 +120,7 @@ class Site(SourcedMixin, Base):
     links_b: Mapped[list[Link]] = relationship(
         foreign_keys="Link.b_site_id", back_populates="b_site", viewonly=True
     )
+    racks: Mapped[list[Rack]] = relationship(viewonly=True, order_by="Rack.name")
 
     @property
     def links(self) -> list[Link]:

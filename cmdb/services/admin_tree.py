@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -196,19 +198,40 @@ def _version_id(code: str, as_of: date | None) -> sa.ScalarSelect[int]:
     return stmt.order_by(*newest).limit(1).scalar_subquery()
 
 
+#: The date and the subtree's root, bound when a statement runs: each statement is
+#: built once per shape (whole tree or subtree, dated or not), which is most of what
+#: reading the tree cost — SQLAlchemy adapts every aliased column anew when a statement
+#: is built, and the date as a literal would defeat its compiled-statement cache too.
+AS_OF = sa.bindparam("as_of", type_=sa.Date)
+ROOT_ID = sa.bindparam("root_id", type_=sa.Integer)
+Statement = sa.Select[tuple[Any, ...]]
+
+
 def load_admin_tree(
     session: Session, root_id: int | None = None, *, as_of: date | None = None
 ) -> list[UnitNode]:
     """The whole tree, or the subtree under ``root_id``, in three queries."""
-    unit_ids = _subtree_ids(root_id, as_of) if root_id is not None else None
+    units, sites, links = _tree_statements(root_id is not None, as_of is not None)
+    params = {"as_of": as_of, "root_id": root_id}
+    params = {k: v for k, v in params.items() if v is not None}
     return compute_admin_tree(
-        _load_units(session, unit_ids, as_of),
-        _load_sites(session, unit_ids, as_of),
-        _load_links(session, unit_ids, as_of),
+        [UnitRow(*row) for row in session.execute(units, params)],
+        [SiteRow(*row) for row in session.execute(sites, params)],
+        [
+            LinkRow(*r[:4], capacity_mbps=float(r[4]), a=SiteRef(*r[5:9]), b=SiteRef(*r[9:13]))
+            for r in session.execute(links, params)
+        ],
     )
 
 
-def _subtree_ids(root_id: int, as_of: date | None) -> sa.Select[tuple[int]]:
+@cache
+def _tree_statements(subtree: bool, dated: bool) -> tuple[Statement, Statement, Statement]:
+    on = AS_OF if dated else None
+    unit_ids = _subtree_ids(ROOT_ID, on) if subtree else None
+    return _units_stmt(unit_ids, on), _sites_stmt(unit_ids, on), _links_stmt(unit_ids, on)
+
+
+def _subtree_ids(root_id: Any, as_of: Any) -> sa.Select[tuple[int]]:
     """Ids of a unit and every unit below it (a recursive CTE: SQLite and PostgreSQL)."""
     start = sa.select(AdminUnit.id, sa.literal(0).label("down")).where(AdminUnit.id == root_id)
     tree = start.cte("subtree", recursive=True)
@@ -235,20 +258,16 @@ def _unit_select() -> sa.Select[tuple[object, ...]]:
     ).outerjoin(successor, successor.id == AdminUnit.successor_id)
 
 
-def _load_units(
-    session: Session, unit_ids: sa.Select[tuple[int]] | None, as_of: date | None
-) -> list[UnitRow]:
+def _units_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement:
     stmt = _unit_select()
     if unit_ids is not None:
         stmt = stmt.where(AdminUnit.id.in_(unit_ids))
     if as_of is not None:
         stmt = stmt.where(unit_in_force(as_of))
-    return [UnitRow(*row) for row in session.execute(stmt)]
+    return stmt
 
 
-def _load_sites(
-    session: Session, unit_ids: sa.Select[tuple[int]] | None, as_of: date | None
-) -> list[SiteRow]:
+def _sites_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement:
     if as_of is None:
         stmt = sa.select(Site.id, Site.admin_unit_id, Site.name, Site.slug, Site.kind, Site.status)
         unit_col = Site.admin_unit_id
@@ -260,12 +279,10 @@ def _load_sites(
         )
     if unit_ids is not None:
         stmt = stmt.where(unit_col.in_(unit_ids))
-    return [SiteRow(*row) for row in session.execute(stmt)]
+    return stmt
 
 
-def _load_links(
-    session: Session, unit_ids: sa.Select[tuple[int]] | None, as_of: date | None
-) -> list[LinkRow]:
+def _links_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement:
     a_site, b_site = aliased(Site), aliased(Site)
     a_unit, b_unit = aliased(AdminUnit), aliased(AdminUnit)
     if as_of is None:
@@ -289,7 +306,4 @@ def _load_links(
     stmt = stmt.join(a_unit, a_unit.id == a_unit_id).join(b_unit, b_unit.id == b_unit_id)
     if unit_ids is not None:
         stmt = stmt.where(sa.or_(a_unit_id.in_(unit_ids), b_unit_id.in_(unit_ids)))
-    return [
-        LinkRow(*row[:4], capacity_mbps=float(row[4]), a=SiteRef(*row[5:9]), b=SiteRef(*row[9:13]))
-        for row in session.execute(stmt)
-    ]
+    return stmt

@@ -24,8 +24,11 @@ from cmdb.models import AdminUnit, Site, SiteHistory
 MAX_STEPS = 32
 
 
-def unit_in_force(on: date, unit: Any = AdminUnit) -> sa.ColumnElement[bool]:
-    """SQL condition: the admin unit (``AdminUnit`` or an alias of it) existed on ``on``."""
+def unit_in_force(
+    on: date | sa.BindParameter[Any], unit: Any = AdminUnit
+) -> sa.ColumnElement[bool]:
+    """SQL condition: the admin unit (``AdminUnit`` or an alias of it) existed on ``on``
+    (a date, or a parameter bound when the statement runs)."""
     return sa.and_(
         sa.or_(unit.valid_from.is_(None), unit.valid_from <= on),
         sa.or_(unit.valid_to.is_(None), unit.valid_to > on),
@@ -37,7 +40,7 @@ def is_in_force(valid_from: date | None, valid_to: date | None, on: date) -> boo
     return (valid_from is None or valid_from <= on) and (valid_to is None or valid_to > on)
 
 
-def site_placement_at(on: date, name: str = "placement") -> sa.Subquery:
+def site_placement_at(on: date | sa.BindParameter[Any], name: str = "placement") -> sa.Subquery:
     """Every site's admin unit, agency and kind on ``on``: columns ``site_id``,
     ``admin_unit_id``, ``agency_id``, ``kind``.
 

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from cmdb.errors import CmdbError, ConflictError, NotFoundError, ValidationError
 from cmdb.schemas import flatten_errors
+from web.validation_messages import translate_errors, translate_message
 
 API_PREFIX = "/api/"
 
@@ -60,9 +61,17 @@ def error_response(
     errors: Mapping[str, list[str]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """The one error body; without a message, the status's own phrase ("invalid input" for 400)."""
+    """The one error body; without a message, the status's own phrase ("invalid input" for 400).
+
+    Messages are in the caller's language (``web.i18n.select_api_locale``): English unless
+    the request asks for another.
+    """
     default = "invalid input" if status == 400 else HTTPStatus(status).phrase.lower()
-    response = jsonify(status=status, message=message or default, errors=dict(errors or {}))
+    response = jsonify(
+        status=status,
+        message=translate_message(message or default),
+        errors=translate_errors(errors or {}),
+    )
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value

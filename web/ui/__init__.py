@@ -44,6 +44,11 @@ from web.ui import discovery  # noqa: E402
 
 PAGES += (discovery,)
 
+# Issue 7's edit forms for engineers, in their own block.
+from web.ui import edit_views  # noqa: E402
+
+PAGES += (edit_views,)
+
 
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and the template helpers on ``app``.
@@ -56,4 +61,5 @@ def init_app(app: Flask) -> None:
     assets.init_app(app)
     links.init_app(app)
     labels.init_app(app)
+    edit_views.init_app(app)
     app.register_blueprint(bp)

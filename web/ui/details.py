@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from capacity.outlook import ResourceOutlook, classify, load_resource_outlook
 from cmdb.db import committing
 from cmdb.errors import NotFoundError
-from cmdb.models import Link, Workload
+from cmdb.models import Link, Rack, Workload
 from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.listing import load_one
 from cmdb.services.record_history import load_changes, load_sightings
@@ -47,6 +47,8 @@ class Related:
     columns: tuple[Column, ...]
     #: The list page and filter that show all of them, when there are more than a page shows.
     full_list: tuple[str, str] | None = None
+    #: The model of the rows and the field the page's record fills in, for an "Add" button.
+    add: tuple[type[Any], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ LINK_ROWS = (
 POOL_ROWS = (NAME, Column("kind", _l("Kind"), "choice", "pool_kind"),
              Column("raw_tb", _l("Raw capacity"), "number", unit="TB"))  # fmt: skip
 CLUSTER_ROWS = (NAME, Column("max_security_level", _l("Highest security level"), "number"))
+RACK_ROWS = (
+    Column("name", _l("Name")), Column("u_height", _l("Height (U)"), "number"),
+    Column("power_kw", _l("Power budget (kW)"), "number"), Column("id", "", "edit"),
+)  # fmt: skip
 
 DETAIL_PAGES: tuple[DetailPage, ...] = (
     DetailPage(
@@ -96,6 +102,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
         related=(
             Related("links_a", _l("Links towards the DC"), LINK_ROWS),
             Related("links_b", _l("Links from sites further out"), LINK_ROWS),
+            Related("racks", _l("Racks"), RACK_ROWS, add=(Rack, "site_id")),
         ),
     ),
     DetailPage(
@@ -140,6 +147,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
                 _l("Workloads"),
                 WORKLOAD_ROWS,
                 ("ui.workloads", "information_system_id"),
+                add=(Workload, "information_system_id"),
             ),
         ),
     ),

@@ -61,6 +61,12 @@ NETWORK: dict[str, Any] = {
     "lan": _l("LAN"),
 }
 
+ZONE: dict[str, Any] = {
+    "internet": _l("Internet"),
+    "tslcd": _l("TSLCD"),
+    "internal": _l("Internal"),
+}
+
 REQUEST_STATUS: dict[str, Any] = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
@@ -145,6 +151,7 @@ LABELS: dict[str, dict[str, Any]] = {
     "status": STATUS,
     "status_colour": STATUS_COLOUR,
     "network": NETWORK,
+    "zone": ZONE,
     "request_status": REQUEST_STATUS,
     "source": SOURCE,
     "pool_kind": POOL_KIND,
