@@ -1,12 +1,14 @@
 """Reading NetBox through pynetbox: paged, incremental, bounded in time, one error type.
 
-``fetch_all`` reads every endpoint the mapping needs into plain JSON dicts and
-touches no database. Incremental fetches (``since``) ask only for objects whose
-``last_updated`` is at or after ``since`` for the large endpoints (racks, devices,
-interfaces, VMs), plus a light list of every id (``fields=id``) so that deletions
-still show; the small organisational endpoints are always read whole, so every
-mapping has its context. Any failure — unreachable, 403, 5xx, a reply that is
-not JSON, a timeout — becomes one ``NetboxError`` with a reason a person can act on.
+``fetch_all`` reads every endpoint the mapping needs into plain JSON dicts,
+several endpoints at once, and touches no database. Incremental fetches (``since``)
+ask only for objects whose ``last_updated`` is at or after ``since`` for the large
+endpoints (racks, devices, interfaces, cables, VMs), plus a light list of every id
+(``fields=id``) so that deletions still show; the small organisational endpoints are
+always read whole, so every mapping has its context. (A cable whose device moved to
+another site without the cable changing is seen by the next ``--full`` sync.) Any
+failure — unreachable, 403, 5xx, a reply that is not JSON, a timeout — becomes one
+``NetboxError`` with a reason a person can act on.
 """
 
 from __future__ import annotations
