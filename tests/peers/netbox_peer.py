@@ -119,8 +119,8 @@ def ensure_venv() -> Path:
     return venv / "bin"
 
 
-def start_peer(name_prefix: str = "headroom_netbox") -> NetboxPeer:
-    """A running NetBox with an empty, migrated database of its own."""
+def start_peer(name_prefix: str = "headroom_netbox", dump: Path | None = None) -> NetboxPeer:
+    """A running NetBox with a database of its own: empty and migrated, or ``dump``'s."""
     timings: dict[str, float] = {}
     t0 = time.monotonic()
     bin_dir = ensure_venv()
@@ -133,7 +133,7 @@ def start_peer(name_prefix: str = "headroom_netbox") -> NetboxPeer:
     t1 = time.monotonic()
     _psql(f'CREATE DATABASE "{database}"')
     try:
-        _seed_database(database)
+        _seed_database(database, dump)
         timings["restore_s"] = time.monotonic() - t1
         t2 = time.monotonic()
         token = _migrate_and_create_token(str(bin_dir / "netbox"), env)
@@ -210,9 +210,11 @@ def _write_configuration(root: Path, database: str) -> None:
     (root / "conf" / "configuration.py").write_text("\n".join(lines) + "\n")
 
 
-def _seed_database(database: str) -> None:
-    """Restore the shared migrated dump when present; else ``migrate`` starts from nothing."""
-    if not SHARED_DUMP.is_file() or not shutil.which("pg_restore"):
+def _seed_database(database: str, dump: Path | None = None) -> None:
+    """Restore ``dump``, else the shared migrated dump when present; else ``migrate`` starts
+    from nothing."""
+    dump = dump or SHARED_DUMP
+    if not dump.is_file() or not shutil.which("pg_restore"):
         return
     _run(
         [
@@ -227,9 +229,9 @@ def _seed_database(database: str) -> None:
             PG_USER,
             "-d",
             database,
-            str(SHARED_DUMP),
+            str(dump),
         ],
-        "restore the migrated NetBox dump",
+        f"restore the NetBox dump {dump.name}",
         300,
     )
 
@@ -248,7 +250,9 @@ missing = executor.migration_plan(executor.loader.graph.leaf_nodes())
 if missing:
     call_command("migrate", interactive=False, verbosity=0)
 print("MIGRATIONS_APPLIED=%d" % len(missing))
-user = User.objects.create_superuser("headroom", "headroom@example.org", "{password}")
+user = User.objects.filter(username="headroom").first() or User.objects.create_superuser(
+    "headroom", "headroom@example.org", "{password}"
+)  # a restored dump of a seeded peer has the user already (its tokens' pepper is gone)
 token = Token(user=user, version=2, write_enabled=True, description="Headroom tests")
 token.save()
 print("TOKEN=nbt_" + token.key + "." + token.token)
@@ -267,6 +271,27 @@ def _migrate_and_create_token(netbox: str, env: dict[str, str]) -> str:
         if line.startswith("TOKEN="):
             return line.removeprefix("TOKEN=").strip()
     raise PeerError(f"no token in the output of 'netbox shell': {out[-500:]}")
+
+
+def dump_database(peer: NetboxPeer, path: Path) -> None:
+    """Keep the peer's database as ``path`` (``pg_dump -Fc``), for ``start_peer(dump=path)``."""
+    partial = path.with_suffix(".partial")
+    cmd = ["pg_dump", "-Fc", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER]
+    _run([*cmd, "-f", str(partial), peer.database], f"dump {peer.database}", 600)
+    partial.rename(path)
+
+
+def netbox_shell(peer: NetboxPeer, script: str, env: dict[str, str], timeout_s: float) -> str:
+    """Run ``script`` in the peer's ``netbox shell`` (Django's ORM); its output."""
+    full_env = {**os.environ, **env, "NETBOX_ROOT": str(peer.root), "PYTHONWARNINGS": "ignore"}
+    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    netbox = str(peer_dir() / "venv" / "bin" / "netbox")
+    return _run(
+        [netbox, "shell", "--no-startup", "-c", script],
+        "run a NetBox shell script",
+        timeout_s,
+        full_env,
+    )
 
 
 def _wait_ready(peer: NetboxPeer) -> None:

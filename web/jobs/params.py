@@ -72,4 +72,4 @@ class NetboxSyncParams(ma.Schema):
     )
     since = fields.AwareDateTime(load_default=None, metadata={"description": "Changed since"})
     dry_run = fields.Boolean(load_default=False)
-    page_size = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+    page_size = fields.Integer(load_default=1000, validate=validate.Range(1, 1000))

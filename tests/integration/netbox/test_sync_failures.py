@@ -90,13 +90,18 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
 def test_netbox_dying_mid_sync_leaves_nothing_half_applied(
     netbox: Netbox, sessions: sessionmaker[Session]
 ):
-    def stop_after_devices(done: int, total: int | None, message: str) -> None:
-        if message == "reading interfaces":  # devices are read, the server goes away
-            netbox.peer.stop()
+    def stop_after_the_first(done: int, total: int | None, message: str) -> None:
+        if message.startswith("read ") and done == 1:  # the first endpoint is read: the
+            netbox.peer.stop()  # server goes away while the others are still being read
 
     try:
         run = run_sync(
-            sessions, netbox.url, netbox.token, full=True, timeout_s=10, progress=stop_after_devices
+            sessions,
+            netbox.url,
+            netbox.token,
+            full=True,
+            timeout_s=10,
+            progress=stop_after_the_first,
         )
     finally:
         restart(netbox.peer)

@@ -1,0 +1,65 @@
+"""The NetBox sync as a background job: started through the API, run by a real RQ worker
+(``cmdb worker --burst``, its own process, real Redis) against the real NetBox peer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cmdb.choices import Role
+from cmdb.models import Device, DiscoveryRun, Interface, Link, Site, Workload
+from tests.integration.discovery.jobs_support import follow, make_job_app, queue_name, start_worker
+from tests.integration.netbox.conftest import Netbox
+from tests.integration.netbox.seed import EXPECTED_CREATED
+from web.db import get_db
+
+__all__ = ["queue_name"]
+
+pytestmark = pytest.mark.slow  # the NetBox peer and a worker process
+
+
+def test_a_sync_started_through_the_api_runs_on_a_worker_against_netbox(
+    netbox: Netbox, tmp_path: Path, queue_name: str
+) -> None:
+    jobs = make_job_app(tmp_path, {}, queue_name)
+    client = jobs.client_as(Role.ENGINEER)
+    body = {
+        "kind": "netbox_sync",
+        "parameters": {"url": netbox.url, "token": netbox.token, "page_size": 2},
+    }
+    response = client.post("/api/v1/discovery-runs/", json=body)
+    assert response.status_code == 202, response.get_json()
+    queued = response.get_json()
+    assert queued["status"] == "queued" and queued["source"] == "netbox"
+    assert netbox.token not in str(queued)  # the token is a secret: never stored on the run
+
+    worker = start_worker(jobs.worker_env())
+    seen = follow(jobs.client_as(Role.VIEWER), queued["id"], limit_s=300)
+    output, _ = worker.communicate(timeout=120)
+    assert worker.returncode == 0, output
+
+    midway = [s for s in seen if s["status"] == "running" and s["progress_done"] > 0]
+    assert midway, f"no progress shown while the sync ran: {seen}"
+    assert any(s["progress_done"] < s["progress_total"] for s in midway), midway
+    final = seen[-1]
+    assert final["status"] == "succeeded", final.get("error")
+    created = {k: c["created"] for k, c in final["stats"]["kinds"].items()}
+    assert {k: created[k] for k in EXPECTED_CREATED} == EXPECTED_CREATED
+    assert final["progress_done"] == final["progress_total"]
+
+    with jobs.app.app_context():
+        session = get_db().sessions()
+        count = lambda model: session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+        sync_run = session.get_one(DiscoveryRun, final["stats"]["sync_run_id"])
+        assert sync_run.status == "succeeded"
+        assert count(Device) == EXPECTED_CREATED["devices"]
+        assert count(Interface) == EXPECTED_CREATED["interfaces"]
+        assert count(Link) == EXPECTED_CREATED["links"]
+        assert count(Workload) == EXPECTED_CREATED["workloads"]
+        assert count(Site) == EXPECTED_CREATED["sites"] + 1  # and the app's own DC site
+        names = set(session.scalars(sa.select(Device.name)))
+        assert {"esx-01", "esx-02", "core-sw-01", "rt-duyxuyen"} <= names
+        session.close()
+        get_db().engine.dispose()
