@@ -37,7 +37,11 @@ import sqlalchemy as sa
 from api_dataset import Fleet, build, database_exists, fleet_size
 
 from cmdb import schema
-from cmdb.db import make_engine
+from cmdb.choices import Role
+from cmdb.db import make_engine, make_session_factory, transaction
+from cmdb.models import User
+from cmdb.services.tokens import create_token
+from cmdb.services.users import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get(
@@ -192,21 +196,34 @@ def measure(url: str, server: Server, args: argparse.Namespace) -> list[Result]:
     return results
 
 
-def app_cpu_ms(url: str, path: str, count: int) -> float:
+def app_cpu_ms(url: str, path: str, count: int, token: str | None = None) -> float:
     """CPU milliseconds the app spends per request, in this process (no server, no network).
 
     On a shared machine latency and throughput follow the other tenants' load;
     the app's own CPU time per request moves much less, so runs compare on it.
+    With ``token``, requests authenticate as a script would (``Authorization: Token``).
     """
     from web import create_app
 
     client = create_app({"CMDB_DATABASE_URL": url, "CMDB_ANONYMOUS_READ": True}).test_client()
+    headers = {"Authorization": f"Token {token}"} if token else {}
     for _ in range(10):
-        client.get(path)
+        assert client.get(path, headers=headers).status_code == 200
     started = time.process_time()
     for _ in range(count):
-        client.get(path)
+        client.get(path, headers=headers)
     return (time.process_time() - started) * 1000 / count
+
+
+def bench_token(url: str) -> str:
+    """A new token of the viewer ``bench``, created on first use."""
+    engine = make_engine(url)
+    with transaction(make_session_factory(engine)) as session:
+        user = session.scalar(sa.select(User).where(User.username == "bench"))
+        user = user or create_user(session, "bench", Role.VIEWER)
+        key = create_token(session, user, description="bench_api.py")[1]
+    engine.dispose()
+    return key
 
 
 def print_table(results: list[Result], fleet: Fleet) -> None:
@@ -242,8 +259,11 @@ def main() -> None:
     else:
         print(f"reusing {name} ({fleet.devices:,} devices; --rebuild to build it again)")
         schema.upgrade(url)  # a revision added since the build (an index) applies here
-    for label, path in queries(url).items():
+    lists = queries(url)
+    for label, path in lists.items():
         print(f"  app CPU per request  {label:<18} {app_cpu_ms(url, path, args.requests):6.2f} ms")
+    with_token = app_cpu_ms(url, lists["plain"], args.requests, bench_token(url))
+    print(f"  app CPU per request  {'plain, token':<18} {with_token:6.2f} ms")
     results = [
         r for text in args.servers.split(",") for r in measure(url, Server.parse(text), args)
     ]

@@ -70,20 +70,23 @@ def create_token(
 
 
 def authenticate_token(session: Session, key: str, now: datetime | None = None) -> User | None:
-    """The active user a valid, unexpired key belongs to; None for anything else."""
+    """The active user a valid, unexpired key belongs to; None for anything else.
+
+    Every API call asks, so the token and its user come in one query.
+    """
     now = now or utcnow()
     digest = hash_key(key)
-    candidates = session.scalars(
-        sa.select(ApiToken).where(ApiToken.key_prefix == key[:PREFIX_LENGTH])
+    candidates = session.execute(
+        sa.select(ApiToken.key_hash, ApiToken.expires_at, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.key_prefix == key[:PREFIX_LENGTH])
     )
-    for token in candidates:
-        if not hmac.compare_digest(token.key_hash, digest):
+    for key_hash, expires, user in candidates:
+        if not hmac.compare_digest(key_hash, digest):
             continue
-        expires = token.expires_at
         if expires is not None and expires.tzinfo is None:
             expires = expires.replace(tzinfo=UTC)  # SQLite hands back naive UTC
         if expires is not None and expires <= now:
             return None
-        user = session.get(User, token.user_id)
-        return user if user is not None and user.is_active else None
+        return user if user.is_active else None
     return None

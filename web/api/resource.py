@@ -21,7 +21,8 @@ from web.api.blueprint import ApiBlueprint
 from web.api.schemas.write import WriteSchema
 
 if TYPE_CHECKING:
-    from web.api.resource_schema import Dumper
+    from cmdb.services.listing import Lookup
+    from web.api.resource_rows import RowPlan
 
 DETAIL_ARG = "object_id"
 
@@ -136,23 +137,36 @@ class Resource:
         return type(name, (self.write,), {})(partial=True)
 
     @cached_property
-    def dump(self) -> Dumper:
-        """One row as the resource schema dumps it (see ``row_dumper``)."""
-        from web.api.resource_schema import row_dumper
+    def rows(self) -> RowPlan:
+        """How the list selects and shows a row (see ``web.api.resource_rows``)."""
+        from web.api.resource_rows import row_plan
 
-        return row_dumper(self.schema)
+        return row_plan(self.model, self.schema)
 
     @cached_property
-    def dump_brief(self) -> Dumper:
-        from web.api.resource_schema import row_dumper
+    def brief_rows(self) -> RowPlan:
+        from web.api.resource_rows import row_plan
 
-        return row_dumper(self.brief_schema)
+        return row_plan(self.model, self.brief_schema)
 
     @cached_property
     def args_schema(self) -> type[ma.Schema]:
         from web.api.resource_args import list_args_schema
 
         return list_args_schema(self)
+
+    @cached_property
+    def parameters(self) -> dict[str, tuple[str, Lookup]]:
+        """Every filter parameter → (column, lookup), worked out once, not per request."""
+        from web.api.resource_args import filter_parameters
+
+        return filter_parameters(self)
+
+    @cached_property
+    def list_args(self) -> ma.Schema:
+        """The list's parameters as one instance for every request: given the class,
+        webargs builds one per request (copying every field, a third of the parsing)."""
+        return self.args_schema()
 
 
 REGISTRY: dict[type[Any], Resource] = {}

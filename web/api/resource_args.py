@@ -131,10 +131,9 @@ def list_args_schema(resource: Resource) -> type[ma.Schema]:
 
 def list_query(resource: Resource, args: dict[str, Any]) -> ListQuery:
     """The parsed parameters as the listing service's query."""
-    parameters = filter_parameters(resource)
     criteria = [
         Criterion(column, lookup, args[parameter])
-        for parameter, (column, lookup) in parameters.items()
+        for parameter, (column, lookup) in resource.parameters.items()
         if parameter in args
     ]
     extra = [f.criterion(args[f.name]) for f in resource.extra_filters if f.name in args]

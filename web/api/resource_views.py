@@ -2,8 +2,9 @@
 
 The views are built from the declaration, so every resource answers the same
 way: a NetBox page envelope, 400 on a bad or unknown parameter, 404 on an
-unknown id. They dump with the resource's schema themselves (``brief=1`` keeps
-fewer fields) and hand flask-smorest a finished response; its decorators then
+unknown id. Lists read plain rows and build the schema's documents from them
+(``web.api.resource_rows``; ``brief=1`` keeps fewer fields), the detail dumps
+with the schema; both hand flask-smorest a finished response, so its decorators
 only document.
 """
 
@@ -15,13 +16,13 @@ from functools import cache
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 
-from cmdb.services.listing import load_one, load_page
+from cmdb.services.listing import ListQuery, load_one, load_rows
 from web.api.pagination import page, page_schema
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_args import list_query
-from web.api.resource_schema import detail_schema, item_schema
+from web.api.resource_schema import detail_schema, detail_url_base, item_schema
 from web.db import get_session
 
 View = Callable[..., Any]
@@ -33,14 +34,20 @@ def envelope_schema(resource: Resource) -> type[ma.Schema]:
     return page_schema(item_schema(resource), f"{resource.model.__name__}PageSchema")
 
 
+def list_page(resource: Resource, query: ListQuery, brief: bool) -> Response:
+    """One page of ``resource`` in the NetBox envelope: plain rows, no ORM objects."""
+    plan = resource.brief_rows if brief else resource.rows
+    total, rows = load_rows(get_session(), plan.selection, query)
+    document = plan.documents(request.url_root, detail_url_base)
+    results = [document(row) for row in rows]
+    return jsonify(page(results, total, query.limit or 0, query.offset))
+
+
 def list_view(resource: Resource) -> View:
     """``GET /api/v1/<path>/``: one page of the resource, filtered, searched and ordered."""
 
     def list_(args: dict[str, Any]) -> Response:
-        query = list_query(resource, args)
-        total, rows = load_page(get_session(), resource.model, query)
-        dump = resource.dump_brief if args["brief"] else resource.dump
-        return jsonify(page([dump(row) for row in rows], total, query.limit or 0, query.offset))
+        return list_page(resource, list_query(resource, args), args["brief"])
 
     list_.__name__ = "list"
     list_.__doc__ = (
@@ -50,7 +57,7 @@ def list_view(resource: Resource) -> View:
     blp = resource.blueprint
     view: View = blp.errors(400)(list_)
     view = blp.response(200, envelope_schema(resource))(view)
-    return blp.arguments(resource.args_schema, location="query")(view)
+    return blp.arguments(resource.list_args, location="query")(view)
 
 
 def detail_view(resource: Resource) -> View:
@@ -83,10 +90,7 @@ def changes_view(resource: Resource, log: Resource) -> View:
             model.object_id == kwargs[DETAIL_ARG],
         )
         query = list_query(log, args)
-        query = replace(query, extra=(*query.extra, *mine))
-        total, rows = load_page(get_session(), model, query)
-        schema = log.brief_schema if args["brief"] else log.schema
-        return jsonify(page(schema.dump(rows, many=True), total, query.limit or 0, query.offset))
+        return list_page(log, replace(query, extra=(*query.extra, *mine)), args["brief"])
 
     changes.__name__ = "changes"
     changes.__doc__ = (
@@ -96,4 +100,4 @@ def changes_view(resource: Resource, log: Resource) -> View:
     blp = resource.blueprint
     view: View = blp.errors(400)(changes)
     view = blp.response(200, envelope_schema(log))(view)
-    return blp.arguments(log.args_schema, location="query")(view)
+    return blp.arguments(log.list_args, location="query")(view)
