@@ -224,11 +224,13 @@ def compute_paths(links: Iterable[Link], dc_site_id: int) -> dict[str, dict[str,
 
     A breadth-first search from the DC over the network's links gives every
     reachable site its shortest path; the link graph, not the admin tree, decides
-    (after the 2025 reform a commune may hang straight off the DC).
+    (after the 2025 reform a commune may hang straight off the DC). A cable inside
+    one site leads nowhere and is left out.
     """
     by_network: dict[str, list[Link]] = defaultdict(list)
     for link in links:
-        by_network[link.network.value].append(link)
+        if link.a_site_id != link.b_site_id:
+            by_network[link.network.value].append(link)
     return {net: _bfs_paths(net_links, dc_site_id) for net, net_links in by_network.items()}
 
 
@@ -251,11 +253,12 @@ def _bfs_paths(links: list[Link], dc: int) -> dict[str, tuple[str, ...]]:
 def compute_dc_uplinks(
     links: Iterable[Link], dc_site_id: int, pop_site_ids: set[int]
 ) -> dict[str, tuple[str, ...]]:
-    """Per network, the DC's links to a provider's point of presence."""
+    """Per network, the DC's links to a provider's point of presence (a cable inside the
+    DC has the DC at both ends and is no uplink)."""
     uplinks: dict[str, list[str]] = defaultdict(list)
     for link in sorted(links, key=lambda lk: lk.id):
         ends = {link.a_site_id, link.b_site_id}
-        if dc_site_id in ends and ends - {dc_site_id} <= pop_site_ids:
+        if dc_site_id in ends and len(ends) == 2 and ends - {dc_site_id} <= pop_site_ids:
             uplinks[link.network.value].append(str(link.id))
     return {net: tuple(ids) for net, ids in uplinks.items()}
 

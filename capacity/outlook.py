@@ -25,11 +25,13 @@ WARN_DAYS = 365
 
 @dataclass(frozen=True)
 class CapacityOverview:
-    """Every resource's status today, and which links are the DC's uplinks."""
+    """Every resource's status today, which links are the DC's uplinks and which are
+    cables inside one site (neither uplinks nor a site's way to the DC)."""
 
     at: date
     rows: tuple[ResourceStatus, ...]
     dc_uplinks: frozenset[str]  # resource keys (link:<id>)
+    inside_site: frozenset[str] = frozenset()  # resource keys (link:<id>)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ def load_capacity_overview(session: Session, *, at: date) -> CapacityOverview:
     inventory = inputs.load_inventory(session, today=at)
     rows = compute_resource_status(inventory, inputs.load_reservations(session), at)
     uplinks = {link_key(i) for ids in inventory.dc_uplinks.values() for i in ids}
-    overview = CapacityOverview(at=at, rows=rows, dc_uplinks=frozenset(uplinks))
+    inside = {link_key(lk.spec.id) for lk in inventory.links if lk.spec.a_site == lk.spec.b_site}
+    overview = CapacityOverview(
+        at=at, rows=rows, dc_uplinks=frozenset(uplinks), inside_site=frozenset(inside)
+    )
     with _LOCK:  # fitting may have refreshed the cache: store under the new fingerprint
         _LAST[:] = [(fingerprint[0], at, inputs.load_capacity_fingerprint(session)), overview]
     return overview

@@ -22,6 +22,7 @@ from cmdb.models import (
     Cluster,
     Device,
     InformationSystem,
+    Interface,
     Link,
     Site,
     StoragePool,
@@ -93,6 +94,21 @@ def server(session: Session, **kw: Any) -> Device:
         kw["site"] = site(session, kind=SiteKind.DATA_CENTRE)
     values = {"name": f"srv-{_n()}", "role": DeviceRole.SERVER, "cores": 32, "ram_gb": 512.0}
     return _add(session, Device(**(values | kw)))
+
+
+def interface(session: Session, **kw: Any) -> Interface:
+    if "device" not in kw and "device_id" not in kw:
+        kw["device"] = server(session)
+    return _add(session, Interface(**({"name": f"eth{_n()}", "speed_mbps": 10000} | kw)))
+
+
+def cable_inside(session: Session, site: Site, **kw: Any) -> Link:
+    """A link between two interfaces of two devices of ``site`` (a cable in the DC)."""
+    ends = [interface(session, device=server(session, site=site)) for _ in range(2)]
+    values = {"network": Network.LAN, "commit_rate_mbps": None, "port_speed_mbps": 10000.0}
+    return link(
+        session, a_site=site, b_site=site, a_interface=ends[0], b_interface=ends[1], **values | kw
+    )
 
 
 def information_system(session: Session, **kw: Any) -> InformationSystem:

@@ -18,6 +18,7 @@ from cmdb.demo.context import DemoContext
 from cmdb.models import Cluster, Device, Interface, Rack, Site, StoragePool
 
 DC_SLUG = "ttdl-quang-nam"
+HYPERVISOR_PLATFORM = "VMware ESXi 8.0"  # what the clusters' hosts run
 SERIAL_ALPHABETS = {
     "#": string.digits,
     "@": "ABCDEFGHJKLMNPRSTVWXYZ" + string.digits,  # no I, O, Q, U: vendors avoid them
@@ -30,7 +31,13 @@ class RackSpace:
 
     def __init__(self, ctx: DemoContext, site: Site, racks: tuple[str, ...]) -> None:
         self.racks = {
-            name: Rack(site=site, name=name, u_height=42, power_kw=_power_kw(name))
+            name: Rack(
+                site=site,
+                name=name,
+                location=f"Phòng máy 1 / Dãy {name[0]}",  # rows A, B, C of one machine room
+                u_height=42,
+                power_kw=_power_kw(name),
+            )
             for name in racks
         }
         self.next_u = dict.fromkeys(racks, 1)
@@ -105,6 +112,7 @@ def _hosts(
             name = f"{spec.host_prefix}{next(number):02d}"
             host = _device(name, DeviceRole.SERVER, hardware, rng)
             host.management_address = next(ips)
+            host.platform = HYPERVISOR_PLATFORM
             host.interfaces = _server_ports(host.management_address, hardware, rng)
             yield host, hardware
 

@@ -27,6 +27,9 @@ class Rack(SourcedMixin, Base):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(sa.String(60))
     u_height: Mapped[int] = mapped_column(default=42)
+    location: Mapped[str | None] = mapped_column(
+        sa.String(200), doc="Where in the site, outermost first: 'Phòng máy 1 / Dãy A'"
+    )
     power_kw: Mapped[float | None] = mapped_column(doc="Power budget of the rack in kW")
 
     site: Mapped[Site] = relationship()
@@ -61,6 +64,9 @@ class Device(SourcedMixin, Base):
         sa.String(50), doc="The owner's inventory label (NetBox's asset tag)"
     )
     firmware: Mapped[str | None] = mapped_column(sa.String(100), doc="Software/firmware version")
+    platform: Mapped[str | None] = mapped_column(
+        sa.String(100), doc="Operating system or firmware family, e.g. NetBox's platform"
+    )
     sys_object_id: Mapped[str | None] = mapped_column(
         sa.String(128), doc="SNMP sysObjectID: the vendor's identifier of the platform"
     )
@@ -73,6 +79,9 @@ class Device(SourcedMixin, Base):
         sa.ForeignKey("rack.id", ondelete="SET NULL"), index=True
     )
     rack_position_u: Mapped[int | None]
+    location: Mapped[str | None] = mapped_column(
+        sa.String(200), doc="Where in the site, outermost first (a device may have no rack)"
+    )
     cores: Mapped[int | None] = mapped_column(doc="Physical CPU cores")
     ram_gb: Mapped[float | None]
     raw_storage_tb: Mapped[float | None]

@@ -114,17 +114,24 @@ class Site(SourcedMixin, Base):
 
     admin_unit: Mapped[AdminUnit] = relationship(back_populates="sites")
     agency: Mapped[Agency | None] = relationship()
+    # Links to other sites by the end this site is at; cables inside the site apart.
     links_a: Mapped[list[Link]] = relationship(
-        foreign_keys="Link.a_site_id", back_populates="a_site", viewonly=True
+        primaryjoin="and_(Site.id == Link.a_site_id, Link.a_site_id != Link.b_site_id)",
+        viewonly=True,
     )
     links_b: Mapped[list[Link]] = relationship(
-        foreign_keys="Link.b_site_id", back_populates="b_site", viewonly=True
+        primaryjoin="and_(Site.id == Link.b_site_id, Link.a_site_id != Link.b_site_id)",
+        viewonly=True,
+    )
+    links_inside: Mapped[list[Link]] = relationship(
+        primaryjoin="and_(Site.id == Link.a_site_id, Link.a_site_id == Link.b_site_id)",
+        viewonly=True,
     )
     racks: Mapped[list[Rack]] = relationship(viewonly=True, order_by="Rack.name")
 
     @property
     def links(self) -> list[Link]:
-        return [*self.links_a, *self.links_b]
+        return [*self.links_a, *self.links_b, *self.links_inside]
 
     def __repr__(self) -> str:
         return f"<Site {self.slug}>"

@@ -20,6 +20,8 @@ class Link(SourcedMixin, Base):
     """A circuit or cable between two sites (optionally two interfaces).
 
     Capacity is the commit rate when the provider sells one, else the port speed.
+    A cable inside one site (both ends in the DC) names its two interfaces; it is
+    an edge of no path to the DC and never a DC uplink (see ``inside_one_site``).
     """
 
     __tablename__ = "link"
@@ -33,7 +35,12 @@ class Link(SourcedMixin, Base):
         sa.CheckConstraint(
             "commit_rate_mbps IS NOT NULL OR port_speed_mbps IS NOT NULL", name="has_capacity"
         ),
-        sa.CheckConstraint("a_site_id <> b_site_id", name="distinct_ends"),
+        # Two sites, or one site and two different interfaces (a cable inside the DC).
+        sa.CheckConstraint(
+            "a_site_id <> b_site_id OR (a_interface_id IS NOT NULL AND b_interface_id IS NOT NULL"
+            " AND a_interface_id <> b_interface_id)",
+            name="distinct_ends",
+        ),
         sa.CheckConstraint(
             "ceiling_pct IS NULL OR (ceiling_pct > 0 AND ceiling_pct <= 100)", name="ceiling_pct"
         ),
@@ -61,10 +68,15 @@ class Link(SourcedMixin, Base):
     circuit_id: Mapped[str | None] = mapped_column(sa.String(100), index=True)
     ceiling_pct: Mapped[float | None] = mapped_column(doc="Override of the default link ceiling")
 
-    a_site: Mapped[Site] = relationship(foreign_keys=[a_site_id], back_populates="links_a")
-    b_site: Mapped[Site] = relationship(foreign_keys=[b_site_id], back_populates="links_b")
+    a_site: Mapped[Site] = relationship(foreign_keys=[a_site_id])
+    b_site: Mapped[Site] = relationship(foreign_keys=[b_site_id])
     a_interface: Mapped[Interface | None] = relationship(foreign_keys=[a_interface_id])
     b_interface: Mapped[Interface | None] = relationship(foreign_keys=[b_interface_id])
+
+    @property
+    def inside_one_site(self) -> bool:
+        """A cable between two interfaces of one site, not a way from a site to another."""
+        return self.a_site_id == self.b_site_id
 
     @property
     def capacity_mbps(self) -> float:

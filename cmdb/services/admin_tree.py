@@ -1,4 +1,4 @@
-"""The administrative tree with each unit's sites and each site's links.
+"""The administrative tree with each unit's sites and each site's links to other sites.
 
 Reading it is a fixed number of flat queries (units, sites, links) whatever the
 size of the province; ``compute_admin_tree`` then nests the rows in Python. That
@@ -298,6 +298,7 @@ def _links_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement
         .add_columns(b_site.id, b_site.name, b_site.slug, b_unit.code)
         .join(a_site, a_site.id == Link.a_site_id)
         .join(b_site, b_site.id == Link.b_site_id)
+        .where(Link.a_site_id != Link.b_site_id)  # a cable inside a site joins no two places
     )
     if as_of is not None:
         stmt = stmt.join(a_placed, a_placed.c.site_id == a_site.id).join(

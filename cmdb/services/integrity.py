@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from cmdb.db import Base
 from cmdb.errors import ConflictError, ValidationError
-from cmdb.models import RecordSource, Series
+from cmdb.models import Device, Interface, Link, RecordSource, Series
 
 # References that are not foreign keys: (object_type, object_id) pairs that name a record.
 # A record that still has time series cannot be deleted (its history would be orphaned);
@@ -104,6 +104,11 @@ def referrers(session: Session, obj: Any) -> dict[str, list[str]]:
             )
             if n:
                 found.setdefault(other.name, []).append(f"{n} rows refer to it by {fk.parent.key}")
+    inside = _links_inside_a_site_through(session, obj)
+    if inside:
+        found.setdefault("link", []).append(
+            f"{inside} link(s) inside one site end on it (such a link needs both interfaces)"
+        )
     if table.name in _SERIES_TYPES:
         n = session.scalar(
             sa.select(sa.func.count())
@@ -141,3 +146,20 @@ def explain_integrity_error(error: sa.exc.IntegrityError) -> Exception:
     if "unique" in text.lower() or "duplicate key" in text.lower():
         return ConflictError(f"another record already holds these values ({text})")
     return ValidationError({"_schema": [f"refused by the database: {text}"]})
+
+
+def _links_inside_a_site_through(session: Session, obj: Any) -> int:
+    """Links inside one site ending on this interface (or an interface of this device).
+
+    Their interface keys are SET NULL, which the link's ``distinct_ends`` check refuses
+    for a link whose ends are one site: asked first, it is a 409 rather than a 400.
+    """
+    if isinstance(obj, Interface):
+        interfaces: Any = [obj.id]
+    elif isinstance(obj, Device):
+        interfaces = sa.select(Interface.id).where(Interface.device_id == obj.id)
+    else:
+        return 0
+    ends = sa.or_(Link.a_interface_id.in_(interfaces), Link.b_interface_id.in_(interfaces))
+    stmt = sa.select(sa.func.count()).where(Link.a_site_id == Link.b_site_id, ends)
+    return session.scalar(stmt) or 0

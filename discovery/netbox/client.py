@@ -68,6 +68,7 @@ _ENDPOINTS: dict[str, Endpoint] = {
     "site_groups": Endpoint("dcim", "site_groups", id_prefix="site-group:"),
     "tenants": Endpoint("tenancy", "tenants"),
     "sites": Endpoint("dcim", "sites"),
+    "locations": Endpoint("dcim", "locations"),
     "racks": Endpoint("dcim", "racks", incremental=True),
     "clusters": Endpoint("virtualization", "clusters"),
     "devices": Endpoint("dcim", "devices", incremental=True, fields=_DEVICE_FIELDS),

@@ -21,6 +21,7 @@ from discovery.netbox.values import (
     admin_level,
     agency_kind,
     custom,
+    interface_speed_mbps,
     kbps_to_mbps,
     map_role,
     map_status,
@@ -41,17 +42,19 @@ def map_all(fetched: Fetched) -> Mapped:
     levels = {ext: r.fields.get("level") or r.defaults.get("level") for ext, r in units.items()}
     for site in data["sites"]:
         mapped.add(map_site(site, levels))
+    locations = map_location_paths(data["locations"])
     for rack in data["racks"]:
-        mapped.add(map_rack(rack))
+        mapped.add(map_rack(rack, locations))
     for cluster in data["clusters"]:
         mapped.add(map_cluster(cluster))
     for device in data["devices"]:
-        mapped.add(map_device(device))
+        mapped.add(map_device(device, locations))
     addresses = _addresses_by_interface(data["ip_addresses"])
     for interface in data["interfaces"]:
         mapped.add(map_interface(interface, addresses.get(interface["id"], [])))
+    speeds = {i["id"]: interface_speed_mbps(i) for i in data["interfaces"]}
     for cable in data["cables"]:
-        result = map_cable(cable, fetched.device_sites)
+        result = map_cable(cable, fetched.device_sites, speeds)
         mapped.skipped.append(result) if not isinstance(result, NbRecord) else mapped.add(result)
     types = {t["id"]: t for t in data["circuit_types"]}
     terminations = _terminations_by_circuit(data["circuit_terminations"])
@@ -155,19 +158,54 @@ def _site_unit(obj: dict[str, Any]) -> Ref | None:
     return Ref("admin_units", code=str(code)) if code else None
 
 
-def map_rack(obj: dict[str, Any]) -> NbRecord:
+LOCATION_SEPARATOR = " / "
+
+
+def map_location_paths(locations: list[dict[str, Any]]) -> dict[int, str]:
+    """NetBox location id → its path inside the site, outermost first ("Phòng máy 1 / Dãy A").
+
+    Headroom keeps a rack's or device's location as this text: NetBox nests locations
+    (rooms, rows, cages) under a site, and what a person needs is where to walk to.
+    """
+    by_id = {int(loc["id"]): loc for loc in locations}
+    paths: dict[int, str] = {}
+    for loc_id in by_id:
+        names, seen, current = [], set(), by_id.get(loc_id)
+        while current is not None and current["id"] not in seen:  # a cycle cannot hang us
+            seen.add(current["id"])
+            names.append(str(current["name"]))
+            parent = nested_id(current, "parent")
+            current = by_id.get(parent) if parent else None
+        paths[loc_id] = LOCATION_SEPARATOR.join(reversed(names))
+    return paths
+
+
+def _location(obj: dict[str, Any], paths: dict[int, str]) -> str | None:
+    """The object's location path; its own name when the location was not read."""
+    loc_id = nested_id(obj, "location")
+    if loc_id is None:
+        return None
+    return paths.get(loc_id) or (obj.get("location") or {}).get("name") or None
+
+
+def map_rack(obj: dict[str, Any], locations: dict[int, str] | None = None) -> NbRecord:
     name = str(obj["name"])
     return NbRecord(
         "racks",
         str(obj["id"]),
         name,
-        fields={"name": name, "u_height": int(obj.get("u_height") or 42)},
+        fields={
+            "name": name,
+            "u_height": int(obj.get("u_height") or 42),
+            "location": _location(obj, locations or {}),
+        },
         refs={"site_id": Ref("sites", str(nested_id(obj, "site")))},
     )
 
 
-def map_device(obj: dict[str, Any]) -> NbRecord:
-    """A device: declared facts (site, rack, role, status, cluster) and its specs.
+def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> NbRecord:
+    """A device: declared facts (site, location, rack, role, status, cluster), its platform
+    and its specs.
 
     NetBox has no CPU or RAM fields on devices (netbox#4140, #3378): the custom
     fields ``cores``, ``ram_gb`` and ``raw_storage_tb`` carry them where a DC keeps
@@ -189,6 +227,8 @@ def map_device(obj: dict[str, Any]) -> NbRecord:
         "model": device_type.get("model"),
         "management_address": address_only(obj.get("primary_ip")),
         "rack_position_u": int(position) if position else None,
+        "location": _location(obj, locations or {}),
+        "platform": (obj.get("platform") or {}).get("name"),
         "cores": _int(custom(obj, "cores")),
         "ram_gb": _float(custom(obj, "ram_gb")),
         "raw_storage_tb": _float(custom(obj, "raw_storage_tb")),
@@ -197,10 +237,12 @@ def map_device(obj: dict[str, Any]) -> NbRecord:
         fields["role"] = role
     if _proposed_by_headroom(obj):
         del fields["status"]  # Headroom's own proposal: "planned" until a person documents it
-    # An empty rack position or asset tag is declared ("not racked"); empty specs are unknown.
+    # An empty rack position, location or asset tag is declared ("not racked"); empty specs
+    # and platform are unknown.
     fields = {k: v for k, v in fields.items() if v is not None or k in _DECLARED_EMPTY}
     observed = dict(fields)
     observed.pop("rack_position_u", None)
+    observed.pop("location", None)
     observed.pop("role", None)
     rack, cluster = nested_id(obj, "rack"), nested_id(obj, "cluster")
     return NbRecord(
@@ -218,7 +260,7 @@ def map_device(obj: dict[str, Any]) -> NbRecord:
     )
 
 
-_DECLARED_EMPTY = frozenset({"rack_position_u", "asset_tag"})
+_DECLARED_EMPTY = frozenset({"rack_position_u", "location", "asset_tag"})
 
 
 def _proposed_by_headroom(obj: dict[str, Any]) -> bool:

@@ -1,14 +1,21 @@
 """Cables and circuits → links (pure).
 
-A Headroom link joins two *sites* (its ends must differ: it is an edge of the
-graph through which a commune reaches the DC). A cable between two devices of one
-site is therefore not a link — it is reported as skipped, like an LLDP adjacency
-inside one site in SNMP discovery. A circuit needs two site terminations; its
-network comes from the circuit type, its capacity from the commit rate (kbps).
+A cable between two interfaces is a link: between two sites it is an edge of the
+graph through which a commune reaches the DC; inside one site (a server to its
+switch, the core switch to the DC router) it joins two interfaces of that site
+and is a capacity of its own, on no path to the DC. Its network is the cable's
+``network`` custom field, else ``lan``; its capacity the slower end's speed
+(NetBox's kbps, else the interface type's nominal rate). Cables that end on a
+circuit termination are the circuit's own tail (the circuit is the link); front
+and rear ports are patch-panel segments (the interfaces' link is their cable
+to the panel); console and power cables carry no data. A circuit needs two site
+terminations; its network comes from the circuit type, its capacity from the
+commit rate (kbps).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cmdb.choices import Network, Status
@@ -21,42 +28,86 @@ from discovery.netbox.values import (
     nested_id,
 )
 
+INTERFACE = "dcim.interface"
+LABEL_MAX = 200  # Link.name
+_NOT_A_LINK = {
+    "circuits.circuittermination": "a circuit's tail (the circuit itself is the link)",
+    "dcim.frontport": "a patch-panel segment (front port)",
+    "dcim.rearport": "a patch-panel segment (rear port)",
+    "dcim.consoleport": "a console cable",
+    "dcim.consoleserverport": "a console cable",
+    "dcim.powerport": "a power cable",
+    "dcim.poweroutlet": "a power cable",
+    "dcim.powerfeed": "a power cable",
+}
 
-def map_cable(cable: dict[str, Any], device_sites: dict[int, int]) -> NbRecord | Skipped:
+
+def map_cable(
+    cable: dict[str, Any], device_sites: Mapping[int, int], speeds: Mapping[int, int | None]
+) -> NbRecord | Skipped:
+    """A cable between two interfaces → a link; ``speeds`` are the interfaces' Mbps
+    as far as this fetch read them (an incremental one reads only changed ones)."""
     ext = f"cable:{cable['id']}"
-    ends = [_interface_end(cable.get(f"{side}_terminations") or []) for side in ("a", "b")]
-    if ends[0] is None or ends[1] is None:
-        return Skipped("links", ext, "not a cable between two interfaces")
-    (a_if, a_dev), (b_if, b_dev) = ends[0], ends[1]
+    terminations = [cable.get(f"{side}_terminations") or [] for side in ("a", "b")]
+    reason = _not_an_interface_cable(terminations)
+    if reason is not None:
+        return Skipped("links", ext, reason)
+    (a_if, a_dev), (b_if, b_dev) = (_interface_end(t[0]) for t in terminations)
     a_site, b_site = device_sites.get(a_dev), device_sites.get(b_dev)
+    label = cable.get("label") or _ends_label(terminations) or ext
     if a_site is None or b_site is None:
-        return NbRecord("links", ext, ext, error="a cable end's device has no site in NetBox")
-    if a_site == b_site:
-        return Skipped("links", ext, "both ends in one site (a link joins two sites)")
-    network = map_network(custom(cable, "network")) or Network.LAN
-    label = cable.get("label") or ext
+        return NbRecord("links", ext, label, error="a cable end's device has no site in NetBox")
+    if a_if == b_if:
+        return NbRecord("links", ext, label, error="both ends of the cable are one interface")
+    fields: dict[str, Any] = {
+        "name": label,
+        "network": map_network(custom(cable, "network")) or Network.LAN,
+        "status": _status(cable),
+    }
+    known = [speeds[i] for i in (a_if, b_if) if speeds.get(i)]
+    if known:
+        fields["port_speed_mbps"] = float(min(known))  # type: ignore[type-var]
     return NbRecord(
         "links",
         ext,
         label,
-        fields={"name": label, "network": network, "status": _status(cable)},
+        fields=fields,
         refs={
             "a_site_id": Ref("sites", str(a_site)),
             "b_site_id": Ref("sites", str(b_site)),
             "a_interface_id": Ref("interfaces", str(a_if)),
             "b_interface_id": Ref("interfaces", str(b_if)),
         },
-        observed={},
+        observed={k: fields[k] for k in ("port_speed_mbps",) if k in fields},
     )
 
 
-def _interface_end(terminations: list[dict[str, Any]]) -> tuple[int, int] | None:
-    """(interface id, device id) of a single-interface cable end."""
-    if len(terminations) != 1:
-        return None
-    term = terminations[0]
+def _not_an_interface_cable(terminations: list[list[dict[str, Any]]]) -> str | None:
+    """Why a cable is not one interface to one interface, ``None`` when it is."""
+    types = {t.get("object_type") for ends in terminations for t in ends}
+    for kind, reason in _NOT_A_LINK.items():
+        if kind in types:
+            return reason
+    if any(len(ends) != 1 for ends in terminations):
+        return "not one interface at each end (a breakout or an unterminated cable)"
+    if types != {INTERFACE} or any(_interface_end(ends[0]) is None for ends in terminations):
+        return f"not a cable between two device interfaces ({', '.join(sorted(map(str, types)))})"
+    return None
+
+
+def _ends_label(terminations: list[list[dict[str, Any]]]) -> str:
+    """An unlabelled cable's name from its ends: "esx-01 vmnic0 – core-sw-01 Te1/1/1"."""
+    ends = []
+    for term in (t[0] for t in terminations):
+        obj = term.get("object") or {}
+        ends.append(f"{(obj.get('device') or {}).get('name', '?')} {obj.get('name', '?')}")
+    return " – ".join(ends)[:LABEL_MAX]
+
+
+def _interface_end(term: dict[str, Any]) -> tuple[int, int] | None:
+    """(interface id, device id) of a cable end on a device's interface."""
     obj = term.get("object") or {}
-    if term.get("object_type") != "dcim.interface" or not obj.get("device"):
+    if term.get("object_type") != INTERFACE or not obj.get("device"):
         return None
     return int(term["object_id"]), int(obj["device"]["id"])
 

@@ -30,7 +30,7 @@ YIELDING: Mapping[str, frozenset[str]] = {
     "agencies": frozenset({"name", "kind", "short_name", "admin_unit_id"}),
     "devices": frozenset(
         {"serial", "manufacturer", "model", "management_address", "cores", "ram_gb"}
-        | {"raw_storage_tb"}
+        | {"raw_storage_tb", "platform"}
     ),
     "interfaces": frozenset({"speed_mbps", "mac_address", "ip_addresses"}),
     "workloads": frozenset({"vcpu", "ram_gb", "disk_gb"}),
@@ -165,6 +165,9 @@ def _plan_record(
     row, matched_by = candidates.match(record, values)
     if row is None:
         created = {**record.defaults, **values}
+        if record.kind == "links" and not _has_capacity(created):
+            reason = "no commit rate and no port speed (are the interfaces' speeds documented?)"
+            return Action(record.kind, FAILED, record, reason=reason)
         return Action(record.kind, CREATE, record, values=created, resolved=values)
     candidates.claimed.add(row.id)
     changes = _changes(record.kind, row, values)
@@ -176,6 +179,11 @@ def _plan_record(
     return Action(
         record.kind, UPDATE, record, row.id, changes, before, matched_by=matched_by, resolved=values
     )
+
+
+def _has_capacity(values: Mapping[str, Any]) -> bool:
+    """A new link needs a commit rate or a port speed (the link table's check)."""
+    return any(values.get(c) is not None for c in ("commit_rate_mbps", "port_speed_mbps"))
 
 
 def _ref(resolver: _Resolver, ref: Ref | None) -> Resolved:
@@ -220,6 +228,15 @@ def _hostname(name: Any) -> str | None:
     return str(name).split(".", 1)[0].lower() if name else None
 
 
+def _interface_pair(values: Mapping[str, Any]) -> tuple[int, int] | None:
+    """A cable's two interfaces in either order (SNMP or a person may have named them
+    the other way round); ``None`` unless both are existing rows."""
+    ends = (values.get("a_interface_id"), values.get("b_interface_id"))
+    if not all(isinstance(end, int) for end in ends):
+        return None
+    return (min(ends), max(ends))  # type: ignore[type-var]
+
+
 _KEYS: Mapping[str, tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]] = {
     "admin_units": (("code", lambda v: v.get("code")),),
     "agencies": (("name", lambda v: str(v.get("name") or "").lower() or None),),
@@ -232,7 +249,10 @@ _KEYS: Mapping[str, tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]] 
         ("hostname", lambda v: _hostname(v.get("name"))),
     ),
     "interfaces": (("device and name", lambda v: (v.get("device_id"), v.get("name"))),),
-    "links": (("circuit id", lambda v: v.get("circuit_id")),),
+    "links": (
+        ("circuit id", lambda v: v.get("circuit_id")),
+        ("interfaces", _interface_pair),
+    ),
     "information_systems": (("name", lambda v: v.get("name")),),
     "workloads": (
         ("system and name", lambda v: (v.get("information_system_id"), _hostname(v.get("name")))),

@@ -100,6 +100,7 @@ ENDPOINTS: tuple[str, ...] = (
     "site_groups",
     "tenants",
     "sites",
+    "locations",
     "racks",
     "clusters",
     "devices",

@@ -106,6 +106,24 @@ def kbps_to_mbps(kbps: Any) -> int | None:
     return int(kbps) // KBPS_PER_MBPS if kbps else None
 
 
+_TYPE_SPEED = re.compile(r"^(\d+(?:\.\d+)?)(g|m)?base-")
+
+
+def interface_speed_mbps(obj: dict[str, Any]) -> int | None:
+    """An interface's speed: NetBox's ``speed`` (kbps), else its type's nominal rate
+    (``10gbase-x-sfpp`` → 10,000, ``1000base-t`` → 1,000); ``None`` for virtual ports."""
+    if obj.get("speed"):
+        return kbps_to_mbps(obj["speed"])
+    kind = obj.get("type")
+    if isinstance(kind, dict):
+        kind = kind.get("value")
+    match = _TYPE_SPEED.match(str(kind or ""))
+    if match is None:
+        return None
+    rate = float(match.group(1)) * (1000 if match.group(2) == "g" else 1)
+    return int(rate) or None
+
+
 def kbps_to_mbps_float(kbps: Any) -> float | None:
     return float(kbps) / KBPS_PER_MBPS if kbps else None
 

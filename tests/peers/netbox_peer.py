@@ -6,8 +6,12 @@ NetBox is a Django application published on PyPI as the ``netbox`` wheel
 - builds, once, a cached venv with the pinned wheel (``var/peers/netbox-<version>``,
   or ``CMDB_NETBOX_PEER_DIR``), with the interpreter ``CMDB_NETBOX_PYTHON`` or the
   first ``python3.12`` found;
-- gives each start a fresh PostgreSQL database, seeded from the shared migrated
-  dump when it exists (seconds) and otherwise migrated from nothing (minutes);
+- gives each start a fresh PostgreSQL database, restored from a migrated dump when
+  one exists (seconds): the shared one (``CMDB_NETBOX_DUMP``, empty to ignore it),
+  else our own cached one (``<peer dir>/netbox-<version>-empty-migrated.pgdump``);
+  without either it migrates from nothing (6–8 min idle, 38 min measured at load
+  8–10) and then keeps that cached dump (``pg_dump -Fc``, before any user or token)
+  so that only the first start pays for it;
 - writes ``<root>/conf/configuration.py`` (the wheel's NETBOX_ROOT layout), applies
   the missing migrations and creates a superuser and a v2 API token in one ``netbox
   shell`` (one Django start-up) (``nbt_<key>.<secret>``, sent as
@@ -19,10 +23,12 @@ NetBox is a Django application published on PyPI as the ``netbox`` wheel
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -34,18 +40,16 @@ from pathlib import Path
 
 NETBOX_VERSION = "4.7.3"
 REPO = Path(__file__).resolve().parents[2]
-# An empty, migrated database of this exact version (pg_dump -Fc); "" in the environment
-# forces the slow path (migrations from nothing), which must keep working without it.
-SHARED_DUMP = Path(
-    os.environ.get(
-        "CMDB_NETBOX_DUMP",
-        f"/work/shared/peers/netbox/netbox-{NETBOX_VERSION}-empty-migrated.pgdump",
-    )
-)
+DUMP_NAME = f"netbox-{NETBOX_VERSION}-empty-migrated.pgdump"
+# An empty, migrated database of this exact version (pg_dump -Fc), shared between machines'
+# checkouts when present; the project must work without it (see ``_seed_database``).
+SHARED_DUMP_DEFAULT = Path("/work/shared/peers/netbox") / DUMP_NAME
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 REDIS_TASKS_DB, REDIS_CACHE_DB = 12, 13
 START_TIMEOUT_S = 300.0  # importing NetBox takes 1–2 min when 2 cores are shared
-MIGRATE_TIMEOUT_S = 3600.0  # migrations from nothing: 6–8 min idle, over 20 min at load 12
+# Migrations from nothing: 6–8 min idle, 38.5 min measured at load 8–10 (BENCHMARKS.md).
+MIGRATE_TIMEOUT_S = 5400.0
+DUMP_TIMEOUT_S = 300.0
 
 
 class PeerError(RuntimeError):
@@ -64,12 +68,15 @@ class NetboxPeer:
     def stop(self) -> None:
         """Stop the server (the database stays until ``drop``)."""
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+            _signal_group(self.process, signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                _signal_group(self.process, signal.SIGKILL)
                 self.process.wait(timeout=5)
+        if self.process is not None:
+            # The master may be gone while a worker lingers: its group still names it.
+            _signal_group(self.process, signal.SIGKILL)
         self.process = None
 
     def drop(self) -> None:
@@ -77,10 +84,29 @@ class NetboxPeer:
         _psql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """Signal gunicorn's whole process group (master and workers); gone is fine."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)
+
+
 def peer_dir() -> Path:
     return Path(os.environ.get("CMDB_NETBOX_PEER_DIR") or REPO / "var" / "peers") / (
         f"netbox-{NETBOX_VERSION}"
     )
+
+
+def shared_dump() -> Path | None:
+    """The shared migrated dump: ``CMDB_NETBOX_DUMP`` ("" ignores it), else the default path."""
+    configured = os.environ.get("CMDB_NETBOX_DUMP")
+    if configured is None:
+        return SHARED_DUMP_DEFAULT
+    return Path(configured) if configured.strip() else None
+
+
+def cached_dump() -> Path:
+    """Our own migrated dump, written after the first start that had to migrate."""
+    return peer_dir() / DUMP_NAME
 
 
 def find_python312() -> str:
@@ -130,13 +156,12 @@ def start_peer(name_prefix: str = "headroom_netbox", dump: Path | None = None) -
     _write_configuration(root, database)
     env = {**os.environ, "NETBOX_ROOT": str(root), "PYTHONWARNINGS": "ignore"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    t1 = time.monotonic()
     _psql(f'CREATE DATABASE "{database}"')
     try:
-        _seed_database(database, dump)
-        timings["restore_s"] = time.monotonic() - t1
+        netbox = str(bin_dir / "netbox")
+        _prepare_database(database, netbox, env, timings, dump)
         t2 = time.monotonic()
-        token = _migrate_and_create_token(str(bin_dir / "netbox"), env)
+        token = _migrate_and_create_token(netbox, env)
         timings["migrate_and_token_s"] = time.monotonic() - t2
         t3 = time.monotonic()
         port = _free_port()
@@ -153,6 +178,7 @@ def start_peer(name_prefix: str = "headroom_netbox", dump: Path | None = None) -
             env=env,
             cwd=str(root),
             stdout=subprocess.DEVNULL,
+            start_new_session=True,  # its own group: stop() ends the workers too
             stderr=(root / "gunicorn.log").open("wb"),
         )
         peer = NetboxPeer(f"http://127.0.0.1:{port}", token, database, root, process, timings)
@@ -182,6 +208,7 @@ def restart(peer: NetboxPeer) -> None:
         env=env,
         cwd=str(peer.root),
         stdout=subprocess.DEVNULL,
+        start_new_session=True,
         stderr=(peer.root / "gunicorn.log").open("ab"),
     )
     _wait_ready(peer)
@@ -210,35 +237,84 @@ def _write_configuration(root: Path, database: str) -> None:
     (root / "conf" / "configuration.py").write_text("\n".join(lines) + "\n")
 
 
-def _seed_database(database: str, dump: Path | None = None) -> None:
-    """Restore ``dump``, else the shared migrated dump when present; else ``migrate`` starts
-    from nothing."""
-    dump = dump or SHARED_DUMP
-    if not dump.is_file() or not shutil.which("pg_restore"):
+def _prepare_database(
+    database: str,
+    netbox: str,
+    env: dict[str, str],
+    timings: dict[str, float],
+    dump: Path | None = None,
+) -> None:
+    """``dump``'s database, else a migrated empty one: restored (``restore_s``), else
+    migrated (``migrate_s``) and dumped for the next start (``dump_s``)."""
+    t0 = time.monotonic()
+    if _seed_database(database, dump) is not None:
+        timings["restore_s"] = time.monotonic() - t0
         return
+    _migrate_from_nothing(netbox, env)
+    timings["migrate_s"] = time.monotonic() - t0
+    t1 = time.monotonic()
+    _keep_dump(database)
+    timings["dump_s"] = time.monotonic() - t1
+
+
+def _seed_database(database: str, wanted: Path | None = None) -> Path | None:
+    """Restore ``wanted``, else the shared dump, else our cached one; ``None`` when there
+    is none of them."""
+    if not shutil.which("pg_restore"):
+        return None
+    for dump in (wanted, shared_dump(), cached_dump()):
+        if dump is not None and dump.is_file():
+            _run(
+                [
+                    "pg_restore",
+                    "--no-owner",
+                    f"--role={PG_USER}",
+                    *_pg_args(),
+                    "-d",
+                    database,
+                    str(dump),
+                ],
+                f"restore the migrated NetBox dump {dump}",
+                300,
+            )
+            return dump
+    return None
+
+
+def _migrate_from_nothing(netbox: str, env: dict[str, str]) -> None:
     _run(
-        [
-            "pg_restore",
-            "--no-owner",
-            f"--role={PG_USER}",
-            "-h",
-            PG_HOST,
-            "-p",
-            str(PG_PORT),
-            "-U",
-            PG_USER,
-            "-d",
-            database,
-            str(dump),
-        ],
-        f"restore the NetBox dump {dump.name}",
-        300,
+        [netbox, "migrate", "--no-input"],
+        "migrate an empty NetBox database",
+        MIGRATE_TIMEOUT_S,
+        env,
     )
 
 
+def _keep_dump(database: str) -> None:
+    """Dump the freshly migrated, still empty database (before any user or token) as our
+    cached seed; written aside and renamed, so a concurrent start never reads half a file."""
+    if not shutil.which("pg_dump"):
+        return
+    target = cached_dump()
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        _run(
+            ["pg_dump", "-Fc", *_pg_args(), "-f", str(partial), database],
+            "dump the migrated NetBox database",
+            DUMP_TIMEOUT_S,
+        )
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _pg_args() -> list[str]:
+    return ["-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER]
+
+
 # One Django start-up (tens of seconds on a loaded machine) does both jobs: apply what
-# migrations are missing — none after the shared dump, all of them without it — and
-# create the superuser with a v2 token.
+# migrations are missing — none after a dump of this version, so nothing after the
+# restore or the first migration — and create the superuser with a v2 token.
 _SETUP_SCRIPT = """
 from django.core.management import call_command
 from django.db import connection
@@ -322,7 +398,7 @@ def _free_port() -> int:
 
 
 def _psql(sql: str) -> None:
-    _run(["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-q", "-c", sql], sql, 60)
+    _run(["psql", *_pg_args(), "-q", "-c", sql], sql, 60)
 
 
 def _run(cmd: list[str], what: str, timeout: float, env: dict[str, str] | None = None) -> str:

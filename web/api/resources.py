@@ -96,9 +96,9 @@ RACKS = declare(
         path="racks",
         model=Rack,
         description="Racks of a site.",
-        fields=names("id url name site u_height power_kw created_at updated_at"),
-        filters=names("id name site_id u_height power_kw"),
-        search=names("name"),
+        fields=names("id url name site location u_height power_kw created_at updated_at"),
+        filters=names("id name site_id location u_height power_kw"),
+        search=names("name location"),
         orderings=names("id name u_height"),
         write=RackWriteSchema,
     )
@@ -110,13 +110,14 @@ DEVICES = declare(
         model=Device,
         description="Servers, storage arrays, switches, routers and firewalls, with their specs.",
         fields=names(
-            "id url name role status manufacturer model serial firmware management_address site "
-            "rack rack_position_u cores ram_gb raw_storage_tb cluster storage_pool created_at "
-            "updated_at"
+            "id url name role status manufacturer model serial firmware platform "
+            "management_address site location rack rack_position_u cores ram_gb raw_storage_tb "
+            "cluster storage_pool created_at updated_at"
         ),
         filters=names(
-            "id name role status manufacturer model serial management_address site_id rack_id "
-            "cluster_id storage_pool_id cores ram_gb raw_storage_tb created_at updated_at"
+            "id name role status manufacturer model serial platform management_address site_id "
+            "location rack_id cluster_id storage_pool_id cores ram_gb raw_storage_tb created_at "
+            "updated_at"
         ),
         search=names("name serial management_address model"),
         orderings=names("id name role status cores ram_gb created_at"),
@@ -146,7 +147,10 @@ LINKS = declare(
     Resource(
         path="links",
         model=Link,
-        description="Circuits between sites, by network (internet, TSLCD, WAN, MAN, LAN).",
+        description=(
+            "Circuits between sites and cables inside one (between two of its interfaces), "
+            "by network (internet, TSLCD, WAN, MAN, LAN)."
+        ),
         fields=names(
             "id url name network status a_site b_site a_interface b_interface commit_rate_mbps "
             "port_speed_mbps provider circuit_id ceiling_pct created_at updated_at"

@@ -82,6 +82,13 @@ LINK_ROWS = (
     Column("capacity_mbps", _l("Capacity"), "number", unit="Mbps"),
     Column("id", _l("Utilisation (last day p95)"), "usage"), STATUS,
 )  # fmt: skip
+INSIDE_LINK_ROWS = (
+    NAME, Column("network", _l("Network"), "choice", "network"),
+    Column("a_interface", _l("From interface"), "ref"),
+    Column("b_interface", _l("To interface"), "ref"),
+    Column("capacity_mbps", _l("Capacity"), "number", unit="Mbps"),
+    Column("id", _l("Utilisation (last day p95)"), "usage"), STATUS,
+)  # fmt: skip
 POOL_ROWS = (NAME, Column("kind", _l("Kind"), "choice", "pool_kind"),
              Column("raw_tb", _l("Raw capacity"), "number", unit="TB"))  # fmt: skip
 CLUSTER_ROWS = (NAME, Column("max_security_level", _l("Highest security level"), "number"))
@@ -103,6 +110,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
             Related("links_a", _l("Links towards the DC"), LINK_ROWS),
             Related("links_b", _l("Links from sites further out"), LINK_ROWS),
             Related("racks", _l("Racks"), RACK_ROWS, add=(Rack, "site_id")),
+            Related("links_inside", _l("Cables inside the site"), INSIDE_LINK_ROWS),
         ),
     ),
     DetailPage(
@@ -164,6 +172,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
 RELATED_LOADS: dict[str, tuple[Any, ...]] = {
     "links_a": (Link.a_site, Link.b_site),
     "links_b": (Link.a_site, Link.b_site),
+    "links_inside": (Link.a_interface, Link.b_interface),
     "workloads": (Workload.information_system,),
 }
 

@@ -41,6 +41,19 @@ def test_link_cannot_join_a_site_to_itself(session: Session) -> None:
     _refused(session, lambda: f.link(session, a_site=site, b_site=site))
 
 
+def test_link_inside_one_site_needs_two_different_interfaces(session: Session) -> None:
+    site = f.site(session, kind=SiteKind.DATA_CENTRE)
+    one = f.interface(session)
+    _refused(session, lambda: f.link(session, a_site=site, b_site=site, a_interface=one))
+    site, one = f.site(session), f.interface(session)
+    _refused(
+        session, lambda: f.link(session, a_site=site, b_site=site, a_interface=one, b_interface=one)
+    )
+    cable = f.cable_inside(session, f.site(session, kind=SiteKind.DATA_CENTRE))
+    session.flush()
+    assert cable.inside_one_site and cable.capacity_mbps == 10000.0
+
+
 def test_unknown_network_value_is_refused(session: Session) -> None:
     a, b = f.site(session), f.site(session)
     stmt = sa.insert(Link).values(

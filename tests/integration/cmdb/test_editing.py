@@ -16,6 +16,7 @@ from cmdb.models import ChangeLog, Link, Rack, Series, Site
 from cmdb.services.editing import create_record, delete_record, update_record
 from cmdb.services.provenance import ChangeContext, attribute_changes
 from cmdb.services.users import create_user
+from tests import factories as f
 from tests.integration.capacity.builders import SmallProvince, build_small_province
 
 
@@ -88,6 +89,22 @@ def test_a_taken_name_is_a_conflict_on_its_field_for_create_and_update(
         update_record(session, other, {"name": "R1"}, actor="kysu")
     # The same name at another site is free: the group is (site_id, name).
     create_record(session, Rack, {"site_id": province.district_site.id, "name": "R1"}, actor="k")
+
+
+def test_deleting_an_end_of_a_cable_inside_a_site_is_a_conflict_not_a_broken_check(
+    session: Session, province: SmallProvince
+) -> None:
+    """Its interface keys are SET NULL, which a link inside one site cannot hold."""
+    cable = f.cable_inside(session, province.dc)
+    session.flush()
+    interface, device = cable.a_interface, cable.b_interface.device
+    for end in (interface, device):
+        with pytest.raises(ConflictError) as error:
+            delete_record(session, end, actor="kysu")
+        assert "inside one site" in error.value.errors["link"][0]
+    delete_record(session, cable, actor="kysu")
+    delete_record(session, interface, actor="kysu")  # once the cable is gone, nothing stops it
+    delete_record(session, device, actor="kysu")
 
 
 def test_deleting_a_referenced_site_is_a_conflict_naming_the_referrers(

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from cmdb import schema
+from cmdb.choices import SiteKind
 from cmdb.db import make_engine
+from tests import factories as f
 
 
 def test_upgrading_a_populated_sqlite_database_keeps_every_row(tmp_path: Path) -> None:
@@ -54,3 +58,20 @@ def test_upgrading_a_populated_sqlite_database_keeps_every_row(tmp_path: Path) -
     engine.dispose()
     assert counts == [1, 1, 1, 1]
     assert foreign_keys == 1  # the connection hook turns them back on
+
+
+def test_downgrade_below_0010_refuses_while_links_inside_a_site_exist(tmp_path: Path) -> None:
+    """Revision 0009's check cannot hold them; deleting them silently would lose data."""
+    url = f"sqlite:///{tmp_path / 'cables.db'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        f.cable_inside(session, f.site(session, kind=SiteKind.DATA_CENTRE))
+    with pytest.raises(RuntimeError, match="join two interfaces of one site"):
+        schema.downgrade(url, "0009")
+    assert schema.current_revision(url) == "0010"
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM link"))
+    schema.downgrade(url, "0009")
+    assert schema.current_revision(url) == "0009"
+    engine.dispose()

@@ -2,8 +2,10 @@
 
 The province and one district and commune as regions (codes in the custom field
 ``admin_unit_code`` or a ``qn-<code>`` slug), Tam Kỳ as a site group, three agencies,
-the provincial DC with a rack, two hypervisors in a cluster, a core switch, a district
-router, a cable inside the DC, TSLCD and WAN circuits, and two VMs of two systems.
+the provincial DC with a rack in a nested location (Phòng máy 1 / Dãy A), two ESXi
+hypervisors (a platform) in a cluster, a core switch, a district router, a cable inside
+the DC (25G host port to a 10G switch port), TSLCD and WAN circuits, and two VMs of two
+systems.
 ``EXPECTED`` is what a first sync into an empty Headroom must create from it.
 """
 
@@ -21,7 +23,7 @@ EXPECTED_CREATED = {
     "racks": 1,
     "devices": 4,
     "interfaces": 4,
-    "links": 2,  # the two circuits; the cable inside the DC is not a link
+    "links": 3,  # the two circuits and the cable inside the DC
     "clusters": 1,
     "workloads": 2,
 }
@@ -121,7 +123,14 @@ def _geography(api: pynetbox.api, s: Seeded) -> None:
 
 
 def _dcim(api: pynetbox.api, s: Seeded) -> None:
-    s.ids["rack"] = api.dcim.racks.create(name="R01", site=s.ids["site_dc"], u_height=42).id
+    room = api.dcim.locations.create(name="Phòng máy 1", slug="phong-may-1", site=s.ids["site_dc"])
+    row = api.dcim.locations.create(
+        name="Dãy A", slug="day-a", site=s.ids["site_dc"], parent=room.id
+    )
+    s.ids.update(location_room=room.id, location_row=row.id)
+    s.ids["rack"] = api.dcim.racks.create(
+        name="R01", site=s.ids["site_dc"], location=row.id, u_height=42
+    ).id
     dell = api.dcim.manufacturers.create(name="Dell", slug="dell")
     cisco = api.dcim.manufacturers.create(name="Cisco", slug="cisco")
     r750 = api.dcim.device_types.create(
@@ -157,6 +166,7 @@ def _dcim(api: pynetbox.api, s: Seeded) -> None:
             role=roles["hypervisor"],
             platform=esxi.id,
             site=s.ids["site_dc"],
+            location=s.ids["location_row"],
             rack=s.ids["rack"],
             position=10 + 2 * n,
             face="front",
@@ -182,6 +192,7 @@ def _dcim(api: pynetbox.api, s: Seeded) -> None:
         device_type=c9300.id,
         role=roles["core-switch"],
         site=s.ids["site_dc"],
+        location=s.ids["location_row"],
         rack=s.ids["rack"],
         position=40,
         face="front",
@@ -205,7 +216,8 @@ def _dcim(api: pynetbox.api, s: Seeded) -> None:
         serial="FDO2144A1BC",
     )
     s.ids["router"] = router.id
-    # The router has no interface documented; the cable below stays inside the DC.
+    # The router has no interface documented; the cable below stays inside the DC: a link of
+    # its own (LAN), at the slower end's 10 Gbps.
     s.ids["cable"] = api.dcim.cables.create(
         a_terminations=[{"object_type": "dcim.interface", "object_id": s.ids["esx1_nic"]}],
         b_terminations=[{"object_type": "dcim.interface", "object_id": te1.id}],

@@ -44,9 +44,7 @@ def test_first_sync_creates_the_picture_and_second_changes_nothing(
     assert first.status == RunStatus.SUCCEEDED, first.error
     assert _counts(first, "created") == EXPECTED_CREATED
     assert all(v == 0 for v in _counts(first, "failed").values())
-    assert [s["external_id"] for s in first.stats["skipped"]] == [
-        f"cable:{netbox.seeded.ids['cable']}"
-    ]
+    assert first.stats["skipped"] == []  # the cable inside the DC is a link now
     log_rows = _rows(sessions, ChangeLog)
 
     second = run_sync(sessions, netbox.url, netbox.token, full=True, page_size=2)
@@ -117,6 +115,45 @@ def test_synced_records_carry_netbox_facts_units_and_provenance(
         assert kinds == {"device", "interface", "workload", "link"}
         log = s.scalars(sa.select(ChangeLog).where(ChangeLog.object_type == "device")).all()
         assert {c.actor for c in log} == {"netbox-sync"}
+
+
+def test_cable_inside_the_dc_location_and_platform_arrive_with_units_and_source(
+    netbox: Netbox, sessions: sessionmaker[Session]
+):
+    run = run_sync(sessions, netbox.url, netbox.token, full=True)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    ids = netbox.seeded.ids
+    with sessions() as s:
+        esx = s.scalars(sa.select(Device).where(Device.name == "esx-01")).one()
+        core = s.scalars(sa.select(Device).where(Device.name == "core-sw-01")).one()
+        assert esx.platform == "VMware ESXi 8.0" and core.platform is None
+        assert esx.location == core.location == "Phòng máy 1 / Dãy A"
+        assert esx.rack is not None and esx.rack.location == "Phòng máy 1 / Dãy A"
+        cable = s.scalars(sa.select(Link).where(Link.a_site_id == Link.b_site_id)).one()
+        assert cable.a_site_id == esx.site_id and cable.inside_one_site
+        ends = {cable.a_interface.device.name, cable.b_interface.device.name}  # type: ignore[union-attr]
+        assert ends == {"esx-01", "core-sw-01"}
+        # 25 Gbps host port (25,000,000 kbps in NetBox) to a 10 Gbps switch port: the slower.
+        assert (cable.network, cable.port_speed_mbps, cable.commit_rate_mbps) == (
+            "lan",
+            10000.0,
+            None,
+        )
+        assert cable.name == "esx-01 vmnic0 – core-sw-01 Te1/1/1"
+        source = s.scalars(
+            sa.select(RecordSource).where(
+                RecordSource.object_type == "link", RecordSource.object_id == cable.id
+            )
+        ).one()
+        assert (source.source, source.external_id) == (Source.NETBOX, f"cable:{ids['cable']}")
+        observed = s.scalars(
+            sa.select(Observation).where(
+                Observation.run_id == run.id,
+                Observation.object_type == "link",
+                Observation.object_id == cable.id,
+            )
+        ).one()
+        assert observed.data["fields"] == {"port_speed_mbps": 10000.0}
 
 
 def test_admin_unit_of_the_national_list_is_matched_by_code_and_kept(

@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from cmdb.choices import DeviceRole, SiteKind, Status
-from cmdb.models import Device, Interface
+from cmdb.choices import DeviceRole, Network, SiteKind, Status
+from cmdb.models import Device, Interface, Link, Rack
 from tests import factories as f
 
 
@@ -149,3 +149,36 @@ def test_detail_of_unknown_device_is_404(client: FlaskClient) -> None:
     response = client.get("/devices/424242")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_detail_shows_the_platform_and_the_racks_location(client: FlaskClient, db: Session) -> None:
+    device = _fleet(db)["esx-01"]
+    device.platform = "VMware ESXi 8.0"
+    device.rack = Rack(site=device.site, name="R01", location="Phòng máy 1 / Dãy A")
+    db.commit()
+
+    html = client.get(f"/devices/{device.id}").get_data(as_text=True)
+
+    assert "VMware ESXi 8.0" in html
+    located = html[html.index('id="device-location"') :]
+    assert located.split("</dd>", 1)[0].endswith("Phòng máy 1 / Dãy A")
+
+
+def test_site_page_lists_cables_inside_it_apart_from_its_links(
+    client: FlaskClient, db: Session
+) -> None:
+    devices = _fleet(db)
+    dc = devices["esx-01"].site
+    ends = [
+        Interface(device=devices[n], name="vmnic0", speed_mbps=25000) for n in ("esx-01", "esx-02")
+    ]
+    db.add(Link(name="esx-01 – esx-02", network=Network.LAN, a_site=dc, b_site=dc,
+                a_interface=ends[0], b_interface=ends[1], port_speed_mbps=25000.0))  # fmt: skip
+    db.commit()
+
+    html = client.get(f"/sites/{dc.id}").get_data(as_text=True)
+
+    inside = html[html.index("Cables inside the site") :]
+    assert "esx-01 vmnic0" in inside and "esx-02 vmnic0" in inside
+    towards = html[html.index("Links towards the DC") : html.index("Cables inside the site")]
+    assert "esx-01 – esx-02" not in towards

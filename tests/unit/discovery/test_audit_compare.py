@@ -282,6 +282,16 @@ def link(record: dict[str, Any], observed: dict[str, Any] | None = None, **kw: A
             id="commit-netbox-vs-manual",
         ),
         pytest.param(
+            link(
+                {"port_speed_mbps": 10000.0, "a_speed_mbps": 25000, "b_speed_mbps": 10000}
+                | {"ends_seen_by_snmp": True},
+                {"netbox": {"port_speed_mbps": 10000.0}},
+                seen={"netbox": seen(4), "snmp": seen(2)},
+            ),
+            [],
+            id="cable-inside-the-dc-documented-and-seen-nothing-to-say",
+        ),
+        pytest.param(
             link({}, seen={"snmp": seen(2)}),
             [("not_in_netbox", "presence", {"snmp": "TSLCD Xã A", "netbox": None})],
             id="lldp-cable-not-documented",

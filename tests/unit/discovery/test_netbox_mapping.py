@@ -5,12 +5,21 @@ from __future__ import annotations
 import pytest
 
 from cmdb.choices import AdminLevel, AgencyKind, DeviceRole, Network, SiteKind, Status
-from discovery.netbox.mapping import map_admin_unit, map_device, map_interface, map_site, map_tenant
+from discovery.netbox.mapping import (
+    map_admin_unit,
+    map_device,
+    map_interface,
+    map_location_paths,
+    map_rack,
+    map_site,
+    map_tenant,
+)
 from discovery.netbox.mapping_links import map_cable, map_circuit
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
 from discovery.netbox.records import NbRecord, Ref, Skipped
 from discovery.netbox.values import (
     admin_code,
+    interface_speed_mbps,
     kbps_to_mbps,
     map_network,
     map_role,
@@ -200,6 +209,7 @@ def test_device_maps_declared_and_observed_facts():
         "model": "PowerEdge R750",
         "management_address": "10.49.0.11",
         "rack_position_u": 12,
+        "location": None,
         "cores": 64,
         "ram_gb": 512.0,
         "role": DeviceRole.SERVER,
@@ -248,25 +258,131 @@ def test_interface_speed_kbps_to_mbps_and_addresses():
     }
 
 
-def _cable(a_device: int, b_device: int) -> dict:
+def _cable(a_device: int, b_device: int, b_interface: int = 2) -> dict:
     def end(interface: int, device: int) -> list[dict]:
-        obj = {"id": interface, "device": {"id": device}, "name": f"if{interface}"}
+        obj = {"id": interface, "device": {"id": device, "name": f"dev{device}"}}
+        obj["name"] = f"if{interface}"
         return [{"object_type": "dcim.interface", "object_id": interface, "object": obj}]
 
-    return {"id": 4, "a_terminations": end(1, a_device), "b_terminations": end(2, b_device)}
+    return {
+        "id": 4,
+        "a_terminations": end(1, a_device),
+        "b_terminations": end(b_interface, b_device),
+    }
 
 
-def test_cable_inside_one_site_is_skipped_not_a_link():
-    result = map_cable(_cable(10, 11), {10: 1, 11: 1})
-    assert isinstance(result, Skipped) and "one site" in result.reason
+def test_cable_inside_one_site_is_a_link_between_its_two_interfaces_at_the_slower_speed():
+    result = map_cable(_cable(10, 11), {10: 1, 11: 1}, {1: 25000, 2: 10000})
+    assert isinstance(result, NbRecord) and result.error is None
+    assert result.refs["a_site_id"] == result.refs["b_site_id"] == Ref("sites", "1")
+    assert (result.refs["a_interface_id"], result.refs["b_interface_id"]) == (
+        Ref("interfaces", "1"),
+        Ref("interfaces", "2"),
+    )
+    assert result.fields["network"] == Network.LAN
+    assert result.fields["name"] == result.label == "dev10 if1 – dev11 if2"  # no label in NetBox
+    assert result.fields["port_speed_mbps"] == 10000.0
+    assert result.observed == {"port_speed_mbps": 10000.0}
+
+
+def test_cable_whose_interfaces_were_not_read_leaves_the_speed_alone():
+    """An incremental sync reads only changed interfaces: no speed, rather than a wrong one."""
+    result = map_cable(_cable(10, 11), {10: 1, 11: 1}, {})
+    assert isinstance(result, NbRecord)
+    assert "port_speed_mbps" not in result.fields and result.observed == {}
 
 
 def test_cable_between_sites_is_a_lan_link_between_interfaces():
-    result = map_cable(_cable(10, 12), {10: 1, 12: 2})
+    result = map_cable(_cable(10, 12), {10: 1, 12: 2}, {1: 1000, 2: 1000})
     assert isinstance(result, NbRecord)
     assert result.fields["network"] == Network.LAN
     assert result.refs["a_interface_id"] == Ref("interfaces", "1")
     assert result.refs["b_site_id"] == Ref("sites", "2")
+
+
+def test_cable_looped_back_onto_one_interface_fails():
+    result = map_cable(_cable(10, 10, b_interface=1), {10: 1}, {1: 1000})
+    assert isinstance(result, NbRecord) and "one interface" in str(result.error)
+
+
+def _ends(kind: str, n: int = 1) -> list[dict]:
+    return [{"object_type": kind, "object_id": 90 + i, "object": {"id": 90 + i}} for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("a_ends", "b_ends", "reason"),
+    [
+        (_cable(10, 11)["a_terminations"], _ends("circuits.circuittermination"), "circuit"),
+        (_cable(10, 11)["a_terminations"], _ends("dcim.frontport"), "patch-panel"),
+        (_ends("dcim.rearport"), _ends("dcim.rearport"), "patch-panel"),
+        (_ends("dcim.powerport"), _ends("dcim.poweroutlet"), "power"),
+        (_cable(10, 11)["a_terminations"], [], "not one interface at each end"),
+        (_ends("dcim.interface", 2), _ends("dcim.interface", 2), "breakout"),
+    ],
+)
+def test_cables_that_are_not_interface_to_interface_are_skipped_with_reason(a_ends, b_ends, reason):
+    cable = {"id": 5, "a_terminations": a_ends, "b_terminations": b_ends}
+    result = map_cable(cable, {10: 1, 11: 1}, {})
+    assert isinstance(result, Skipped) and result.external_id == "cable:5"
+    assert reason in result.reason
+
+
+@pytest.mark.parametrize(
+    ("interface", "mbps"),
+    [
+        ({"speed": 25_000_000, "type": {"value": "10gbase-x-sfpp"}}, 25000),
+        ({"speed": None, "type": {"value": "10gbase-x-sfpp"}}, 10000),
+        ({"type": {"value": "1000base-t"}}, 1000),
+        ({"type": "100base-tx"}, 100),
+        ({"type": {"value": "2.5gbase-t"}}, 2500),
+        ({"type": {"value": "virtual"}}, None),
+        ({"type": {"value": "lag"}}, None),
+        ({}, None),
+    ],
+)
+def test_interface_speed_from_netbox_kbps_else_its_type(interface, mbps):
+    assert interface_speed_mbps(interface) == mbps
+
+
+LOCATIONS = [
+    {"id": 3, "name": "Dãy A", "parent": {"id": 1}},
+    {"id": 1, "name": "Phòng máy 1", "parent": None},
+    {"id": 2, "name": "Phòng máy 2"},
+    {"id": 8, "name": "Lồng 8", "parent": {"id": 3}},
+]
+
+
+def test_location_paths_outermost_first():
+    assert map_location_paths(LOCATIONS) == {
+        1: "Phòng máy 1",
+        2: "Phòng máy 2",
+        3: "Phòng máy 1 / Dãy A",
+        8: "Phòng máy 1 / Dãy A / Lồng 8",
+    }
+
+
+def test_rack_and_device_carry_their_location_path_and_the_device_its_platform():
+    paths = map_location_paths(LOCATIONS)
+    rack = map_rack({"id": 1, "name": "R01", "site": {"id": 1}, "location": {"id": 3}}, paths)
+    assert rack.fields["location"] == "Phòng máy 1 / Dãy A"
+    device = map_device(
+        {**DEVICE, "location": {"id": 3, "name": "Dãy A"}, "platform": {"name": "VMware ESXi 8.0"}},
+        paths,
+    )
+    assert device.fields["location"] == "Phòng máy 1 / Dãy A"
+    assert device.fields["platform"] == device.observed["platform"] == "VMware ESXi 8.0"
+    assert "location" not in device.observed  # declared, like the rack position
+
+
+def test_no_location_in_netbox_is_declared_empty_and_no_platform_is_unknown():
+    record = map_device({**DEVICE, "location": None, "platform": None})
+    assert record.fields["location"] is None
+    assert "platform" not in record.fields
+
+
+def test_location_not_read_falls_back_to_its_own_name():
+    record = map_device({**DEVICE, "location": {"id": 44, "name": "Dãy B"}}, {})
+    assert record.fields["location"] == "Dãy B"
 
 
 TYPES = {1: {"id": 1, "name": "TSLCD", "slug": "tslcd", "custom_fields": {}}}

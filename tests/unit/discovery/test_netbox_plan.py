@@ -138,11 +138,75 @@ def test_link_is_turned_so_its_b_end_is_the_data_centre():
         "links",
         "circuit:7",
         "C7",
-        fields={"name": "C7", "circuit_id": "C7"},
+        fields={"name": "C7", "circuit_id": "C7", "commit_rate_mbps": 100.0},
         refs={"a_site_id": Ref("sites", "1"), "b_site_id": Ref("sites", "2")},
     )
     (action,) = _plan([link], {"sites": [dc, commune]}).actions["links"]
     assert (action.values["a_site_id"], action.values["b_site_id"]) == (2, 1)
+
+
+def _cable(**fields) -> NbRecord:
+    return NbRecord(
+        "links",
+        "cable:4",
+        "cable:4",
+        fields={"name": "cable:4", "network": "lan"} | fields,
+        refs={
+            "a_site_id": Ref("sites", "1"),
+            "b_site_id": Ref("sites", "1"),
+            "a_interface_id": Ref("interfaces", "21"),
+            "b_interface_id": Ref("interfaces", "22"),
+        },
+    )
+
+
+def _interface_row(row_id: int, netbox_id: str) -> KnownRow:
+    return KnownRow(row_id, {"id": row_id, "name": f"if{row_id}"}, netbox_id, SEEN)
+
+
+CABLE_KNOWN = {
+    "sites": [_site_row(1, "1", "data_centre")],
+    "interfaces": [_interface_row(31, "21"), _interface_row(32, "22")],
+}
+
+
+def test_cable_inside_the_dc_is_created_between_its_interfaces_unturned():
+    (action,) = _plan([_cable(port_speed_mbps=10000.0)], CABLE_KNOWN).actions["links"]
+    assert action.action == CREATE
+    assert (action.values["a_site_id"], action.values["b_site_id"]) == (1, 1)
+    assert (action.values["a_interface_id"], action.values["b_interface_id"]) == (31, 32)
+
+
+def test_new_link_without_any_capacity_fails_instead_of_breaking_the_write():
+    (action,) = _plan([_cable()], CABLE_KNOWN).actions["links"]
+    assert action.action == FAILED and "port speed" in str(action.reason)
+
+
+def test_cable_matches_the_link_snmp_found_between_the_same_interfaces_either_way_round():
+    found = KnownRow(
+        9,
+        {"id": 9, "name": "lldp", "network": "lan", "a_site_id": 1, "b_site_id": 1}
+        | {"a_interface_id": 32, "b_interface_id": 31, "port_speed_mbps": 10000.0},
+        None,
+        None,
+        frozenset({"snmp"}),
+    )
+    known = CABLE_KNOWN | {"links": [found]}
+    (action,) = _plan([_cable(port_speed_mbps=10000.0)], known).actions["links"]
+    assert (action.action, action.row_id, action.matched_by) == (UPDATE, 9, "interfaces")
+    assert set(action.values) == {"name", "a_interface_id", "b_interface_id"}
+
+
+def test_known_cable_whose_speed_this_sync_did_not_read_is_unchanged():
+    row = KnownRow(
+        9,
+        {"id": 9, "name": "cable:4", "network": "lan", "a_site_id": 1, "b_site_id": 1}
+        | {"a_interface_id": 31, "b_interface_id": 32, "port_speed_mbps": 10000.0},
+        "cable:4",
+        SEEN,
+    )
+    (action,) = _plan([_cable()], CABLE_KNOWN | {"links": [row]}).actions["links"]
+    assert action.action == UNCHANGED
 
 
 def test_rows_netbox_no_longer_has_are_not_seen_full_and_incremental():

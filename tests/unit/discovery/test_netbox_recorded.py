@@ -38,7 +38,7 @@ def test_recorded_netbox_maps_to_the_expected_records_without_failures(fetched: 
     counts = plan.counts()
     assert {k: counts[k]["created"] for k in EXPECTED_CREATED} == EXPECTED_CREATED
     assert all(c["failed"] == 0 for c in counts.values())
-    assert [s.reason for s in mapped.skipped] == ["both ends in one site (a link joins two sites)"]
+    assert mapped.skipped == []  # the cable inside the DC is a link
 
 
 def test_recorded_devices_interfaces_and_circuits(fetched: Fetched):
@@ -59,6 +59,20 @@ def test_recorded_devices_interfaces_and_circuits(fetched: Fetched):
     assert links["TSLCD-DX-01"].fields["network"] == Network.TSLCD
     assert links["WAN-DS-01"].fields["network"] == Network.WAN
     assert links["WAN-DS-01"].fields["commit_rate_mbps"] == 20.0
+    cable = links["esx-01 vmnic0 – core-sw-01 Te1/1/1"]
+    assert cable.refs["a_site_id"] == cable.refs["b_site_id"]
+    assert (cable.fields["network"], cable.fields["port_speed_mbps"]) == (Network.LAN, 10000.0)
+
+
+def test_recorded_locations_and_platforms(fetched: Fetched):
+    mapped = map_all(fetched)
+    (rack,) = mapped.records["racks"]
+    assert rack.fields["location"] == "Phòng máy 1 / Dãy A"
+    devices = _by_label(mapped.records["devices"])
+    assert devices["esx-01"].fields["location"] == "Phòng máy 1 / Dãy A"
+    assert devices["esx-01"].fields["platform"] == "VMware ESXi 8.0"
+    assert devices["rt-duyxuyen"].fields["location"] is None
+    assert "platform" not in devices["rt-duyxuyen"].fields
 
 
 def test_recorded_vms_and_their_systems(fetched: Fetched):

@@ -9,6 +9,10 @@ from cmdb.choices import Network, Status
 from web.api.schemas.write import WriteSchema, choice, percent, positive, ref, text
 
 NO_CAPACITY = "give commit_rate_mbps or port_speed_mbps: a link needs a capacity"
+SAME_SITE = (
+    "the two ends of a link must be different sites, unless it is a cable inside one site"
+    " between two interfaces (give a_interface_id and b_interface_id)"
+)
 
 
 class LinkWriteSchema(WriteSchema):
@@ -32,5 +36,15 @@ class LinkWriteSchema(WriteSchema):
         if record.get("a_site_id") is not None and record.get("a_site_id") == record.get(
             "b_site_id"
         ):
-            errors["b_site_id"] = ["the two ends of a link must be different sites"]
+            errors.update(_one_site_ends(record))
         return errors
+
+
+def _one_site_ends(record: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A link inside one site (a cable in the DC) must name two different interfaces."""
+    a_if, b_if = record.get("a_interface_id"), record.get("b_interface_id")
+    if a_if is None or b_if is None:
+        return {"b_site_id": [SAME_SITE]}
+    if a_if == b_if:
+        return {"b_interface_id": ["the two ends of a link must be different interfaces"]}
+    return {}

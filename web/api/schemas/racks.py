@@ -8,5 +8,6 @@ from web.api.schemas.write import WriteSchema, integer, number, ref, text
 class RackWriteSchema(WriteSchema):
     site_id = ref("site", required=True)
     name = text(60, required=True)
+    location = text(200, nullable=True)
     u_height = integer(1, 60)
     power_kw = number(0, nullable=True)
