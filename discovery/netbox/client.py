@@ -62,7 +62,7 @@ _DEVICE_FIELDS = (
 )
 # A circuit's nested terminations cost queries per circuit; they are read on their own.
 _CIRCUIT_FIELDS = "id,cid,type,provider,status,commit_rate,custom_fields,tenant,description,tags"
-_INTERFACE_FIELDS = "id,name,description,enabled,speed,primary_mac_address,device,last_updated"
+_INTERFACE_FIELDS = "id,name,type,description,enabled,speed,primary_mac_address,device,last_updated"
 _ENDPOINTS: dict[str, Endpoint] = {
     "regions": Endpoint("dcim", "regions", id_prefix="region:"),
     "site_groups": Endpoint("dcim", "site_groups", id_prefix="site-group:"),
