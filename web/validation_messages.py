@@ -69,7 +69,11 @@ PROJECT = (
     N_("a MAC address like F4:8E:38:B7:32:F7"),
     N_("not an IP address: %(value)s"),
     N_("give commit_rate_mbps or port_speed_mbps: a link needs a capacity"),
-    N_("the two ends of a link must be different sites"),
+    N_(
+        "the two ends of a link must be different sites, unless it is a cable inside one site"
+        " between two interfaces (give a_interface_id and b_interface_id)"
+    ),
+    N_("the two ends of a link must be different interfaces"),
     N_("a referenced record does not exist"),
     N_("no %(table)s with id %(id)s"),
     N_("another %(table)s (id %(id)s) already has %(values)s"),
