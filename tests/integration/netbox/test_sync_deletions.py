@@ -7,6 +7,7 @@ NetBox silently ignores a filter it does not know, so each must be seen to narro
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -132,6 +133,59 @@ def test_since_beyond_the_change_logs_retention_falls_back_to_id_lists(
     assert run.status == RunStatus.SUCCEEDED
     assert run.stats["deletions"].startswith("id lists: the change log may not reach back")
     assert ("interfaces", spare) in {(n["kind"], n["id"]) for n in run.stats["not_seen"]}
+
+
+# Every type a sync reads, for a token that may view them all but not the change log.
+_SYNCED_TYPES = [
+    "dcim.region",
+    "dcim.sitegroup",
+    "tenancy.tenant",
+    "dcim.site",
+    "dcim.location",
+    "dcim.rack",
+    "virtualization.cluster",
+    "dcim.device",
+    "dcim.interface",
+    "ipam.ipaddress",
+    "dcim.cable",
+    "circuits.circuittype",
+    "circuits.circuit",
+    "circuits.circuittermination",
+    "virtualization.virtualmachine",
+]
+
+
+@pytest.fixture
+def viewer_token(netbox: Netbox) -> Iterator[str]:
+    """A v2 token of a user who may view what a sync reads, and not NetBox's change log."""
+    users = netbox.api.users
+    user = users.users.create(username=f"viewer-{uuid.uuid4().hex[:6]}", password=_password())
+    permission = users.permissions.create(
+        name=user.username, object_types=_SYNCED_TYPES, actions=["view"], users=[user.id]
+    )
+    token = users.tokens.create(user=user.id, version=2)
+    try:
+        yield f"nbt_{token.key}.{token.token}"
+    finally:
+        for record in (token, permission, user):
+            record.delete()
+
+
+def _password() -> str:
+    return f"Vw-{uuid.uuid4().hex}"
+
+
+def test_token_that_may_not_read_the_change_log_falls_back_to_id_lists(
+    netbox: Netbox, doomed: dict, sessions: sessionmaker[Session], viewer_token: str
+) -> None:
+    run_sync(sessions, netbox.url, netbox.token, full=True)
+    with sessions() as s:
+        spare = s.scalars(sa.select(Interface.id).where(Interface.name == "Te1/1/9")).one()
+    doomed["spare"].delete()
+    run = run_sync(sessions, netbox.url, viewer_token)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.stats["deletions"] == "id lists: NetBox refused its change log (403)"
+    assert [(n["kind"], n["id"]) for n in run.stats["not_seen"]] == [("interfaces", spare)]
 
 
 def _count(sessions: sessionmaker[Session], model: type) -> int:
