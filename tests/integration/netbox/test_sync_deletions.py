@@ -22,6 +22,8 @@ from cmdb.choices import RunStatus, Source
 from cmdb.models import ChangeLog, Device, Interface, RecordSource
 from discovery.netbox.sync import run_sync
 from tests.integration.netbox.conftest import Netbox
+from web import create_app
+from web.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -176,7 +178,11 @@ def _password() -> str:
 
 
 def test_token_that_may_not_read_the_change_log_falls_back_to_id_lists(
-    netbox: Netbox, doomed: dict, sessions: sessionmaker[Session], viewer_token: str
+    netbox: Netbox,
+    doomed: dict,
+    sessions: sessionmaker[Session],
+    db_url: str,
+    viewer_token: str,
 ) -> None:
     run_sync(sessions, netbox.url, netbox.token, full=True)
     with sessions() as s:
@@ -186,6 +192,12 @@ def test_token_that_may_not_read_the_change_log_falls_back_to_id_lists(
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.stats["deletions"] == "id lists: NetBox refused its change log (403)"
     assert [(n["kind"], n["id"]) for n in run.stats["not_seen"]] == [("interfaces", spare)]
+
+    app = create_app({"TESTING": True, "CMDB_DATABASE_URL": db_url, "SECRET_KEY": "t"})
+    env = {"CMDB_NETBOX_URL": netbox.url, "CMDB_NETBOX_TOKEN": viewer_token}
+    human = app.test_cli_runner().invoke(main, ["sync", "netbox"], env=env)
+    assert human.exit_code == 0, human.output
+    assert "deletions read from id lists: NetBox refused its change log (403)" in human.output
 
 
 def _count(sessions: sessionmaker[Session], model: type) -> int:
