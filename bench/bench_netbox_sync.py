@@ -10,7 +10,11 @@ times:
 - a full sync into a fresh SQLite inventory (reading, then planning and writing);
 - a full sync again with nothing changed, and an incremental one (the default, since
   the last successful sync) with nothing changed;
-- an incremental sync after one device changed.
+- an incremental sync after one device changed;
+- the no-change incremental sync both ways it can learn deletions: from NetBox's
+  change log (the default) and from id lists of every large endpoint (``fields=id``,
+  the way before; still the fallback), one after the other in the same run;
+- an incremental sync after one interface was deleted (marked not seen, not deleted).
 
 Run: ``.venv/bin/python bench/bench_netbox_sync.py [--devices 2000] [--ports 10]``.
 """
@@ -55,6 +59,10 @@ def _plain_listing(url: str, token: str, page_size: int) -> tuple[float, dict[st
     return time.perf_counter() - started, counts
 
 
+def _first_port(nb: pynetbox.api, device: str) -> str:
+    return str(next(iter(nb.dcim.interfaces.filter(device=device, limit=1))).name)
+
+
 class _Phases:
     """The sync's progress callback: when reading ended and writing began."""
 
@@ -84,9 +92,10 @@ def _timed_sync(url: str, token: str, db: Path, **kw: Any) -> tuple[str, dict[st
     read = f"{phases.read_s:.1f} s reading" if phases.read_s is not None else "?"
     line = (
         f"{elapsed:.1f} s ({read}, {elapsed - (phases.read_s or 0):.1f} s planning and "
-        f"writing); {totals}, change-log rows +{after - before}"
+        f"writing); {totals}, change-log rows +{after - before}, "
+        f"deletions: {run.stats['deletions']}, not seen {run.stats['not_seen_count']}"
     )
-    return line, {"elapsed": elapsed, "kinds": kinds}
+    return line, {"elapsed": elapsed, "kinds": kinds, "not_seen": run.stats["not_seen_count"]}
 
 
 def main() -> None:
@@ -121,6 +130,11 @@ def main() -> None:
         print(f"incremental sync, nothing changed (the default re-sync): {line}")
         line, _ = _timed_sync(url, token, db, page_size=size)
         print(f"incremental sync again, nothing changed: {line}")
+        line, by_ids = _timed_sync(url, token, db, page_size=size, use_changelog=False)
+        print(f"incremental sync, nothing changed, deletions from id lists: {line}")
+        line, by_log = _timed_sync(url, token, db, page_size=size)
+        print(f"incremental sync, nothing changed, deletions from the change log: {line}")
+        print(f"  ratio id lists / change log: {by_ids['elapsed'] / by_log['elapsed']:.2f}")
 
         nb = pynetbox.api(url, token=token)
         nb.dcim.devices.get(name="sc-0001").update({"serial": "SC-RMA-0001"})
@@ -128,6 +142,10 @@ def main() -> None:
         print(f"incremental sync after one device changed: {line}")
         assert inc["kinds"]["devices"]["updated"] == 1, inc["kinds"]["devices"]
         nb.dcim.devices.get(name="sc-0001").update({"serial": "SC00000001"})
+        nb.dcim.interfaces.get(device="sc-0002", name=_first_port(nb, "sc-0002")).delete()
+        line, gone = _timed_sync(url, token, db, page_size=size)
+        print(f"incremental sync after one interface was deleted: {line}")
+        assert gone["not_seen"] == 1, gone
         print(_uptime())
     finally:
         peer.drop()

@@ -3,9 +3,11 @@
 ``fetch_all`` reads every endpoint the mapping needs into plain JSON dicts,
 several endpoints at once, and touches no database. Incremental fetches (``since``)
 ask only for objects whose ``last_updated`` is at or after ``since`` for the large
-endpoints (racks, devices, interfaces, cables, VMs), plus a light list of every id
-(``fields=id``) so that deletions still show; the small organisational endpoints are
-always read whole, so every mapping has its context. (A cable whose device moved to
+endpoints (racks, devices, interfaces, cables, VMs) and learn deletions from NetBox's
+change log (``deletions.py``); when the log cannot cover the interval (older than its
+retention, or the token may not read it) they read a light list of every id
+(``fields=id``) instead. The small organisational endpoints are always read whole, so
+every mapping has its context. (A cable whose device moved to
 another site without the cable changing is seen by the next ``--full`` sync.) Any
 failure — unreachable, 403, 5xx, a reply that is not JSON, a timeout — becomes one
 ``NetboxError`` with a reason a person can act on.
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -26,6 +28,7 @@ import pynetbox
 import requests
 from pynetbox.core.query import Request
 
+from discovery.netbox.deletions import CHANGE_TYPES, changelog_covers, map_deletions
 from discovery.netbox.records import ENDPOINTS, Fetched
 
 DEFAULT_PAGE_SIZE = 1000  # NetBox's MAX_PAGE_SIZE; each page is a round trip and a query
@@ -135,28 +138,59 @@ def fetch_all(
     page_size: int = DEFAULT_PAGE_SIZE,
     progress: Progress | None = None,
     workers: int = FETCH_WORKERS,
+    use_changelog: bool = True,
 ) -> Fetched:
     """Every endpoint, in pages of ``page_size``; ``since`` makes the large ones incremental.
 
     The endpoints are read concurrently (``workers`` threads): NetBox answers one page
     while the previous one is parsed here, and its threads overlap their database time.
+    ``use_changelog=False`` learns deletions from id lists even when the log would do.
     """
     after = (since - SINCE_OVERLAP).isoformat() if since else None
     pages = _Pages(api, page_size)
-    reads: dict[str, Callable[[], list[dict[str, Any]]]] = {}
-    for key, ep in _ENDPOINTS.items():
-        filters = {"last_updated__gte": after} if after and ep.incremental else {}
-        reads[key] = partial(pages.list, ep, fields=ep.fields, **filters)
-        if after is not None and ep.incremental:
-            reads[f"ids:{key}"] = partial(pages.list, ep, fields="id")
-    if after is not None:  # a full read has every device's site already
-        reads["device_sites"] = partial(pages.list, _ENDPOINTS["devices"], fields="id,site")
     with _errors(api):
+        deleted, how = (None, "full read") if since is None else (None, "id lists: asked")
+        if since is not None and use_changelog:
+            deleted, how = _read_deletions(pages, since)
+        reads: dict[str, Callable[[], list[dict[str, Any]]]] = {}
+        for key, ep in _ENDPOINTS.items():
+            filters = {"last_updated__gte": after} if after and ep.incremental else {}
+            reads[key] = partial(pages.list, ep, fields=ep.fields, **filters)
+            if after is not None and ep.incremental and deleted is None:
+                reads[f"ids:{key}"] = partial(pages.list, ep, fields="id")
+        if after is not None:  # a full read has every device's site already
+            reads["device_sites"] = partial(pages.list, _ENDPOINTS["devices"], fields="id,site")
         answers = _read_concurrently(reads, workers, progress)
-        fetched = _assemble(answers, incremental=after is not None)
+        fetched = _assemble(answers, incremental=after is not None, id_lists=deleted is None)
+        fetched.deleted_ids, fetched.deletions = deleted, how
         if after is not None:
             _add_readdressed_interfaces(pages, fetched, after)
     return fetched
+
+
+_CHANGELOG = Endpoint("core", "object_changes")
+# NetBox answers 403 to a token without ``core.view_objectchange``; before 4.0 the log
+# lived under ``extras`` (404 here). Either way the id lists still work.
+_CHANGELOG_REFUSED = (403, 404)
+
+
+def _read_deletions(pages: _Pages, since: datetime) -> tuple[dict[str, set[str]] | None, str]:
+    """What NetBox deleted since ``since``, or ``None`` and why the id lists are needed."""
+    if not changelog_covers(since, datetime.now(UTC)):
+        return None, "id lists: the change log may not reach back to the last sync"
+    try:
+        changes = pages.list(
+            _CHANGELOG,
+            fields="id,action,changed_object_type,changed_object_id",
+            action="delete",
+            changed_object_type=sorted(CHANGE_TYPES),
+            time_after=(since - SINCE_OVERLAP).isoformat(),
+        )
+    except pynetbox.RequestError as exc:
+        if exc.req.status_code not in _CHANGELOG_REFUSED:
+            raise
+        return None, f"id lists: NetBox refused its change log ({exc.req.status_code})"
+    return map_deletions(changes), "change log"
 
 
 def _read_concurrently(
@@ -187,13 +221,15 @@ def _read_concurrently(
 _HEAVY = ["interfaces", "ids:interfaces", "devices", "ip_addresses", "virtual_machines"]
 
 
-def _assemble(answers: Mapping[str, list[dict[str, Any]]], *, incremental: bool) -> Fetched:
+def _assemble(
+    answers: Mapping[str, list[dict[str, Any]]], *, incremental: bool, id_lists: bool
+) -> Fetched:
     fetched = Fetched()
     for key in _ENDPOINTS:
         fetched.data[key] = answers[key]
     devices = answers["device_sites"] if incremental else answers["devices"]
     fetched.device_sites = {d["id"]: d["site"]["id"] for d in devices if d.get("site")}
-    if not incremental:
+    if not (incremental and id_lists):
         return fetched
     all_ids: dict[str, set[str]] = {}
     for key, ep in _ENDPOINTS.items():

@@ -32,7 +32,9 @@ from discovery.netbox.values import (
 
 def map_all(fetched: Fetched) -> Mapped:
     """Every fetched object as a record, in the order the planner needs them."""
-    mapped = Mapped(seen_ids=fetched.all_ids)
+    mapped = Mapped(
+        seen_ids=fetched.all_ids, deleted_ids=fetched.deleted_ids, deletions=fetched.deletions
+    )
     data = fetched.data
     units = _units(data["regions"], data["site_groups"])
     for record in units.values():

@@ -134,8 +134,10 @@ def plan_sync(
     known: Mapping[str, list[KnownRow]],
     seen_ids: Mapping[str, set[str]] | None = None,
     skipped: Iterable[Skipped] = (),
+    deleted_ids: Mapping[str, set[str]] | None = None,
 ) -> SyncPlan:
-    """Plan every record against ``known``; ``seen_ids`` (incremental) lists what NetBox has."""
+    """Plan every record against ``known``; ``seen_ids`` (incremental) lists what NetBox has,
+    ``deleted_ids`` (incremental, from NetBox's change log) what it deleted."""
     plan = SyncPlan(skipped=list(skipped))
     resolver = _Resolver(known)
     dc_sites: set[Resolved] = set()
@@ -147,7 +149,10 @@ def plan_sync(
             action = _plan_record(record, candidates, resolver, dc_sites)
             plan.actions[kind].append(action)
             _remember(resolver, action)
-    plan.not_seen = _not_seen(records, known, seen_ids, plan.skipped)
+    if deleted_ids is not None:
+        plan.not_seen = _deleted(known, deleted_ids)
+    else:
+        plan.not_seen = _not_seen(records, known, seen_ids, plan.skipped)
     return plan
 
 
@@ -353,3 +358,19 @@ def _not_seen(
             if row.netbox_id is not None and row.netbox_id not in seen:
                 result.append(NotSeen(kind, row.id, row.netbox_id, row.netbox_last_seen))
     return result
+
+
+def _deleted(
+    known: Mapping[str, list[KnownRow]], deleted_ids: Mapping[str, set[str]]
+) -> list[NotSeen]:
+    """Rows whose NetBox object its change log says was deleted: marked, never deleted.
+
+    Rows deleted before the interval are not listed again: their "last seen" already
+    stopped moving (a ``--full`` sync lists every row NetBox no longer has).
+    """
+    return [
+        NotSeen(kind, row.id, row.netbox_id, row.netbox_last_seen)
+        for kind in TRACKED_KINDS
+        for row in known.get(kind, [])
+        if row.netbox_id is not None and row.netbox_id in deleted_ids.get(kind, set())
+    ]

@@ -84,11 +84,14 @@ class Skipped:
 
 @dataclass
 class Mapped:
-    """Everything one sync fetched, mapped; ``seen_ids`` are every id NetBox still has."""
+    """Everything one sync fetched, mapped; ``seen_ids`` are every id NetBox still has,
+    ``deleted_ids`` the ids its change log says it deleted (see ``Fetched``)."""
 
     records: dict[str, list[NbRecord]] = field(default_factory=lambda: {k: [] for k in KINDS})
     skipped: list[Skipped] = field(default_factory=list)
     seen_ids: dict[str, set[str]] | None = None
+    deleted_ids: dict[str, set[str]] | None = None
+    deletions: str = "full read"
 
     def add(self, record: NbRecord) -> None:
         self.records[record.kind].append(record)
@@ -122,6 +125,8 @@ class Fetched:
     device, not a site). ``all_ids`` is set by an incremental fetch: the ids of every
     object NetBox still has, per kind, so deletions show even when only changes
     were fetched; a full fetch leaves it ``None`` (the fetched lists are complete).
+    ``deleted_ids`` is set instead when NetBox's change log told what was deleted
+    since the last sync; ``deletions`` says which of the three ways was taken.
     """
 
     data: dict[str, list[dict[str, Any]]] = field(
@@ -129,3 +134,5 @@ class Fetched:
     )
     device_sites: dict[int, int] = field(default_factory=dict)
     all_ids: dict[str, set[str]] | None = None
+    deleted_ids: dict[str, set[str]] | None = None
+    deletions: str = "full read"

@@ -51,8 +51,12 @@ def run_sync(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     progress: Progress | None = None,
     requested_by: str | None = None,
+    use_changelog: bool = True,
 ) -> DiscoveryRun:
-    """Sync Headroom from NetBox; returns the run (a transient one for ``dry_run``)."""
+    """Sync Headroom from NetBox; returns the run (a transient one for ``dry_run``).
+
+    ``use_changelog=False`` makes an incremental sync list ids instead of reading
+    NetBox's change log (to compare the two)."""
     started = utcnow()
     if since is None and not full:
         since = last_successful_sync(session_factory)
@@ -77,18 +81,20 @@ def run_sync(
         run = _saved(session_factory, run)
     try:
         fetched = fetch_all(
-            connect(url, token, timeout_s), since=since, page_size=page_size, progress=progress
+            connect(url, token, timeout_s),
+            since=since,
+            page_size=page_size,
+            progress=progress,
+            use_changelog=use_changelog,
         )
         mapped = map_all(fetched)
         if dry_run:
             with session_factory() as session:
-                plan = plan_sync(
-                    mapped.records, load_known(session), mapped.seen_ids, mapped.skipped
-                )
+                plan = _plan(mapped, session)
                 session.rollback()
-            _finish(run, plan, since, dry_run=True)
+            _finish(run, plan, mapped, dry_run=True)
             return run
-        _apply(session_factory, run.id, mapped, since, progress)
+        _apply(session_factory, run.id, mapped, progress)
     except NetboxError as exc:
         return _failed(session_factory, run, str(exc), dry_run)
     except Exception as exc:  # a mapping or database error: rolled back, the run says why
@@ -112,25 +118,33 @@ def _apply(
     session_factory: SessionFactory,
     run_id: int,
     mapped: Mapped,
-    since: datetime | None,
     progress: Progress | None,
 ) -> None:
     if progress is not None:
         progress(SYNC_STEPS - 1, SYNC_STEPS, "writing the inventory")
     with transaction(session_factory) as session:  # type: ignore[arg-type]
-        plan = plan_sync(mapped.records, load_known(session), mapped.seen_ids, mapped.skipped)
+        plan = _plan(mapped, session)
         run = session.get_one(DiscoveryRun, run_id)
         apply_sync(session, plan, run, utcnow())
-        _finish(run, plan, since, dry_run=False)
+        _finish(run, plan, mapped, dry_run=False)
     if progress is not None:
         progress(SYNC_STEPS, SYNC_STEPS, "done")
 
 
-def _finish(run: DiscoveryRun, plan: SyncPlan, since: datetime | None, *, dry_run: bool) -> None:
+def _plan(mapped: Mapped, session: Session) -> SyncPlan:
+    known = load_known(session)
+    return plan_sync(
+        mapped.records, known, mapped.seen_ids, mapped.skipped, deleted_ids=mapped.deleted_ids
+    )
+
+
+def _finish(run: DiscoveryRun, plan: SyncPlan, mapped: Mapped, *, dry_run: bool) -> None:
     failed = any(c["failed"] for c in plan.counts().values())
     run.status = RunStatus.PARTIAL if failed else RunStatus.SUCCEEDED
     run.finished_at = utcnow()
-    run.stats = run_stats(plan, mode="incremental" if since else "full")
+    incremental = mapped.deletions != "full read"
+    run.stats = run_stats(plan, mode="incremental" if incremental else "full")
+    run.stats["deletions"] = mapped.deletions  # change log, or id lists and why
     if dry_run:
         run.stats["plan"] = plan_lines(plan)
     failures = [f"{f['kind']} {f['label']}: {f['reason']}" for f in run.stats["failures"]]

@@ -157,6 +157,9 @@ def _print(run: DiscoveryRun, pushed: PushReport | None, as_json: bool, dry_run:
     not_seen = (run.stats or {}).get("not_seen_count", 0)
     if not_seen:
         click.echo(f"{not_seen} records no longer in NetBox: kept, marked not seen")
+    deletions = str((run.stats or {}).get("deletions", ""))
+    if deletions.startswith("id lists"):  # slower: a person may want to grant the log
+        click.echo(f"deletions read from {deletions}")
     note = "dry run: nothing written" if dry_run else f"run {run.id}, {run.status}"
     click.echo(f"({note})")
     if pushed is not None:

@@ -224,7 +224,7 @@ def test_object_deleted_in_netbox_is_marked_not_seen_never_deleted(
                 RecordSource.object_type == "device", RecordSource.object_id == row.id
             )
         ).one()
-    run = run_sync(sessions, netbox.url, netbox.token)  # incremental: ids still show deletions
+    run = run_sync(sessions, netbox.url, netbox.token)  # incremental: the change log shows it
     assert run.status == RunStatus.SUCCEEDED
     assert [(n["kind"], n["id"]) for n in run.stats["not_seen"]] == [("devices", row.id)]
     with sessions() as s:

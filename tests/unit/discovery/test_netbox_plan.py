@@ -220,6 +220,20 @@ def test_rows_netbox_no_longer_has_are_not_seen_full_and_incremental():
     assert incremental.not_seen == []
 
 
+def test_rows_the_change_log_says_were_deleted_are_not_seen_and_only_they():
+    other = _device_row(netbox_id="12")
+    known = {"sites": [_site_row()], "devices": [_device_row(), other]}
+    plan = _plan([], known, deleted_ids={"devices": {"11", "99"}, "sites": set()})
+    assert [(n.kind, n.row_id, n.external_id, n.last_seen_at) for n in plan.not_seen] == [
+        ("devices", 7, "11", SEEN)
+    ]
+
+
+def test_change_log_never_names_a_row_without_a_netbox_id():
+    known = {"devices": [_device_row(netbox_id=None)]}
+    assert _plan([], known, deleted_ids={"devices": {"11"}}).not_seen == []
+
+
 def test_skipped_objects_are_not_reported_missing():
     link_row = KnownRow(3, {"id": 3}, "cable:4", SEEN)
     plan = _plan([], {"links": [link_row]}, skipped=[Skipped("links", "cable:4", "one site")])
