@@ -5,8 +5,8 @@ this module turns such a declaration plus the caller's values into SQL. It knows
 nothing of HTTP, so the CLI or the UI can list the same way. A page costs a fixed
 number of queries whatever its size: the count, the rows with their many-to-one
 relations (joined), and one query per related collection (``selectinload``),
-never one per row. ``load_rows`` is the same page as plain rows of chosen
-columns (no ORM objects), for callers that only show them.
+never one per row. ``cmdb.services.row_listing`` reads the same page as plain
+rows of chosen columns (no ORM objects), for callers that only show them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -60,41 +59,6 @@ class ListQuery:
     extra: Sequence[sa.ColumnElement[bool]] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
-class Selection:
-    """What each row of ``load_rows`` holds: ``columns`` of ``model`` and of the relations
-    in ``joins`` (each an aliased target and the relationship attribute, outer-joined)."""
-
-    model: type[Any]
-    columns: Sequence[sa.ColumnElement[Any]]
-    joins: Sequence[tuple[Any, Any]] = ()
-
-    @cached_property
-    def statement(self) -> sa.Select[Any]:
-        """The columns and joins, built once: joining along relationships costs more
-        Python than the rest of a page's statement."""
-        stmt = sa.select(*self.columns).select_from(self.model)
-        for target, relationship in self.joins:
-            stmt = stmt.outerjoin(target, relationship.of_type(target))
-        return stmt
-
-
-def load_rows(
-    session: Session, selection: Selection, query: ListQuery
-) -> tuple[int, Sequence[sa.Row[Any]]]:
-    """``load_page`` as tuples of the selected columns: no ORM object is built.
-
-    Hydrating 50 objects with their related objects cost more CPU than the rest
-    of an API list; a caller that only shows columns reads them as they come.
-    ``query.loads`` is ignored: the selection's joins say what comes with a row.
-    """
-    model = selection.model
-    where = _where(model, query)
-    stmt = selection.statement.where(*where).order_by(*_order_by(model, query.ordering))
-    rows = session.execute(stmt.offset(query.offset).limit(query.limit)).all()
-    return _total(session, model, where, query, len(rows)), rows
-
-
 def load_page(session: Session, model: type[M], query: ListQuery) -> tuple[int, list[M]]:
     """How many rows match in all, and the page of them the query asks for."""
     where = _where(model, query)
@@ -102,7 +66,7 @@ def load_page(session: Session, model: type[M], query: ListQuery) -> tuple[int, 
         sa.select(model)
         .where(*where)
         .options(*_loads(model, query.loads))
-        .order_by(*_order_by(model, query.ordering))
+        .order_by(*order_keys(model, query.ordering))
         .offset(query.offset)
         .limit(query.limit)
     )
@@ -122,32 +86,40 @@ def _total(
     Counting is the dearest part of a selective search (every match is visited
     again); when the page is not full and not past the end, the total is known.
     """
-    if (query.limit is None or got < query.limit) and (got > 0 or query.offset == 0):
-        return query.offset + got
+    known = total_from_page(query, got)
+    if known is not None:
+        return known
     if not where:
         return count_all(session, model)
     return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
 
 
+def total_from_page(query: ListQuery, got: int) -> int | None:
+    """The total a page of ``got`` rows already tells (not full, not past the end), or None."""
+    if (query.limit is None or got < query.limit) and (got > 0 or query.offset == 0):
+        return query.offset + got
+    return None
+
+
 def load_one(session: Session, model: type[M], object_id: int, loads: Sequence[str] = ()) -> M:
     """One record by id, with its relations; ``NotFoundError`` names what is missing."""
-    stmt = sa.select(model).where(_column(model, "id") == object_id)
+    stmt = sa.select(model).where(column_of(model, "id") == object_id)
     found = session.scalars(stmt.options(*_loads(model, loads))).first()
     if found is None:
         raise NotFoundError(f"no {model.__tablename__} with id {object_id}")  # type: ignore[attr-defined]
     return found
 
 
-def _column(model: type[Any], name: str) -> InstrumentedAttribute[Any]:
+def column_of(model: type[Any], name: str) -> InstrumentedAttribute[Any]:
     return getattr(model, name)
 
 
 def _where(model: type[Any], query: ListQuery) -> list[sa.ColumnElement[bool]]:
-    where = [_compare(_column(model, c.column), c.lookup, c.value) for c in query.criteria]
+    where = [_compare(column_of(model, c.column), c.lookup, c.value) for c in query.criteria]
     if query.search:
-        pattern = f"%{_escape_like(query.search)}%"
+        pattern = like_pattern(query.search)
         where.append(
-            sa.or_(*(_column(model, c).ilike(pattern, escape="\\") for c in query.search_columns))
+            sa.or_(*(column_of(model, c).ilike(pattern, escape="\\") for c in query.search_columns))
         )
     return [*where, *query.extra]
 
@@ -160,20 +132,21 @@ def _compare(column: Any, lookup: Lookup, value: Any) -> sa.ColumnElement[bool]:
     if lookup is Lookup.LTE:
         return column <= value
     if lookup is Lookup.ICONTAINS:
-        return column.ilike(f"%{_escape_like(str(value))}%", escape="\\")
+        return column.ilike(like_pattern(str(value)), escape="\\")
     return column == value
 
 
-def _escape_like(text: str) -> str:
-    """The text as a literal inside a LIKE pattern: ``%`` and ``_`` match themselves."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def like_pattern(text: str) -> str:
+    """``%text%`` with ``text`` a literal inside it: its ``%`` and ``_`` match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
-def _order_by(model: type[Any], ordering: Sequence[str]) -> list[Any]:
+def order_keys(model: type[Any], ordering: Sequence[str]) -> list[Any]:
     """The requested order, then the primary key, so that pages never overlap or skip rows."""
     keys = []
     for name in ordering:
-        column = _column(model, name.lstrip("-"))
+        column = column_of(model, name.lstrip("-"))
         keys.append(column.desc() if name.startswith("-") else column.asc())
     asked = {name.lstrip("-") for name in ordering}
     keys.extend(c.asc() for c in sa.inspect(model).primary_key if c.key not in asked)
@@ -185,8 +158,8 @@ def _loads(model: type[Any], names: Sequence[str]) -> list[Any]:
     collections load in one more query each (a join would repeat the page's rows)."""
     relationships = sa.inspect(model).relationships
     return [
-        joinedload(_column(model, name))
+        joinedload(column_of(model, name))
         if relationships[name].direction is MANYTOONE
-        else selectinload(_column(model, name))
+        else selectinload(column_of(model, name))
         for name in names
     ]

@@ -28,6 +28,7 @@ SNAPSHOT = sa.func.pg_current_snapshot().cast(sa.Text)
 CAN_CACHE = sa.and_(
     sa.func.pg_current_xact_id_if_assigned().is_(None), sa.not_(sa.func.pg_is_in_recovery())
 )
+_SNAPSHOT_NOW = sa.select(SNAPSHOT, CAN_CACHE)
 _COUNTS: dict[tuple[URL, str], tuple[str, int]] = {}
 
 
@@ -37,7 +38,7 @@ def count_all(session: Session, model: type[Any]) -> int:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
-    snapshot, can_cache = session.execute(sa.select(SNAPSHOT, CAN_CACHE)).one()
+    snapshot, can_cache = session.connection().execute(_SNAPSHOT_NOW).one()
     key = (bind.engine.url, table.name)
     cached = _COUNTS.get(key)
     if can_cache and cached is not None and cached[0] == snapshot:
@@ -47,3 +48,8 @@ def count_all(session: Session, model: type[Any]) -> int:
     if can_cache:
         _COUNTS[key] = (snapshot, total)
     return int(total)
+
+
+def forget() -> None:
+    """Drop every cached count: the next page of each table counts again."""
+    _COUNTS.clear()

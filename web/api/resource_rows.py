@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from marshmallow import fields
 from sqlalchemy.orm import aliased
 
-from cmdb.services.listing import Selection
+from cmdb.services.row_listing import Selection
 from web.api.resource_schema import RelatedField, SelfUrl, display_attribute
+from web.api.row_values import writer
 
 Row = sa.Row[Any]
 Getter = Callable[[Row], Any]
@@ -45,8 +46,8 @@ class Value:
     def getter(self, _url_base: UrlBase) -> Getter:
         if type(self.field) in PASS_THROUGH:
             return itemgetter(self.index)
-        index, serialize = self.index, self.field._serialize
-        return lambda row: serialize(row[index], None, None)
+        index, write = self.index, writer(self.field)
+        return lambda row: write(row[index])
 
 
 @dataclass(frozen=True)

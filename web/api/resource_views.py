@@ -18,7 +18,8 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, jsonify, request
 
-from cmdb.services.listing import ListQuery, load_one, load_rows
+from cmdb.services.listing import ListQuery, load_one
+from cmdb.services.row_listing import load_rows
 from web.api.pagination import page, page_schema
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_args import list_query

@@ -18,6 +18,7 @@ from web.api.resource_views import changes_view, detail_view, list_view
 from web.api.resource_writes import create_view, delete_view, update_view
 from web.api.resources import CHANGES, RESOURCES
 from web.auth.permissions import READ_METHODS, allow
+from web.db import reads_only
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Route:
     view: Callable[..., Any]
     roles: frozenset[Role] = frozenset()
     resource: Resource | None = None
+    reads_only: bool = False  # never writes: its session may autocommit (``web.db``)
 
     @property
     def endpoint(self) -> str:
@@ -50,12 +52,13 @@ def resource_routes(resource: Resource) -> tuple[Route, ...]:
     """The generated routes of a declared resource: list and detail, the record's change
     log, and create/update/delete when it declares a write schema."""
     blp, rule = resource.blueprint, f"/<int:{DETAIL_ARG}>"
-    routes = [Route(blp, "GET", "/", list_view(resource), resource=resource)]
+    reads = {"resource": resource, "reads_only": True}
+    routes = [Route(blp, "GET", "/", list_view(resource), **reads)]
     if resource.detail:
-        routes.append(Route(blp, "GET", rule, detail_view(resource), resource=resource))
+        routes.append(Route(blp, "GET", rule, detail_view(resource), **reads))
     if resource.detail and resource is not CHANGES:
         changes = changes_view(resource, CHANGES)
-        routes.append(Route(blp, "GET", f"{rule}/changes/", changes, resource=resource))
+        routes.append(Route(blp, "GET", f"{rule}/changes/", changes, **reads))
     if resource.write is not None:
         roles = resource.write_roles
         routes += [
@@ -128,3 +131,5 @@ for _route in ROUTES:
     _route.blueprint.add_url_rule(_route.rule, view_func=_view, methods=[_route.method])
     if _route.method not in READ_METHODS:
         allow(_route.endpoint, _route.roles)
+    if _route.reads_only:
+        reads_only(_route.endpoint)

@@ -1,4 +1,4 @@
-"""A read-only app on the demo template database, shared by a whole module.
+"""A read-only app on the demo, shared by a whole module, on SQLite and on PostgreSQL.
 
 The generated contract tests only read, so copying the demo file per test (the
 ``app`` fixture) would cost minutes for nothing. Tests that write use ``app``.
@@ -19,10 +19,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from capacity.actions import capacity_report
+from cmdb import schema
 from cmdb.choices import ChangeAction, RunStatus, Source
 from cmdb.db import make_engine, make_session_factory, transaction
+from cmdb.demo import load_demo
 from cmdb.models import Device, DiscoveryResult, DiscoveryRun, Discrepancy, Sample, Series
 from cmdb.services.provenance import log_change
+from tests.conftest import create_pg_database, drop_pg_database
 from tests.integration.api.conftest import DEMO_TODAY
 from web import create_app
 from web.db import get_db
@@ -95,12 +99,35 @@ def read_db_file(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -
     return path
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def read_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The read-only demo on each backend: the SQLite copy, or the same rows on PostgreSQL
+    (where lists read in autocommit with statements kept per shape, ``web.db``)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{request.getfixturevalue('read_db_file')}"
+        return
+    url = create_pg_database("headroom_read")
+    schema.upgrade(url)
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    with transaction(sessions) as session:
+        load_demo(session, today=DEMO_TODAY)
+    with transaction(sessions) as session:
+        capacity_report(session, at=DEMO_TODAY)  # fills the forecast cache
+        add_audit_rows(session)
+    engine.dispose()
+    yield url
+    drop_pg_database(url)
+
+
 @pytest.fixture(scope="module")
-def read_app(read_db_file: Path) -> Iterator[Flask]:
+def read_app(read_url: str) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
-            "CMDB_DATABASE_URL": f"sqlite:///{read_db_file}",
+            "CMDB_DATABASE_URL": read_url,
             "SECRET_KEY": "test",
             "CMDB_TODAY": DEMO_TODAY,
             "CMDB_ANONYMOUS_READ": True,

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from cmdb.services import row_count
 from cmdb.services.listing import Lookup
 from tests.integration.api.readonly import (
     counting_queries,
@@ -25,13 +26,14 @@ from tests.integration.api.readonly import (
     read_client,
     read_db,
     read_db_file,
+    read_url,
 )
 from tests.integration.api.test_errors import assert_error
 from web.api.resource import Resource
 from web.api.resource_args import filter_parameters, ordering_values
 from web.api.resources import CHANGES, RESOURCES
 
-__all__ = ["read_app", "read_client", "read_db", "read_db_file"]
+__all__ = ["read_app", "read_client", "read_db", "read_db_file", "read_url"]
 
 ENVELOPE = {"count", "next", "previous", "results"}
 
@@ -211,13 +213,19 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     read_client.get(url(resource, "?limit=1"))  # warm up
     costs = {}
     for limit in (50, 500):
+        row_count.forget()  # on PostgreSQL, a cached table count would save a query by luck
         with counting_queries(read_app) as queries:
             body = read_client.get(url(resource, f"?limit={limit}&brief={int(brief)}")).get_json()
         costs[len(body["results"])] = queries()
     # More rows never cost more queries (a page shorter than its limit even skips the count).
     fewest, most = min(costs), max(costs)
     assert costs[most] <= costs[fewest], f"queries by rows on the page: {costs}"
-    assert max(costs.values()) <= 2 + len(resource.loads), costs
+    assert max(costs.values()) <= 2 + snapshot_queries(read_app) + len(resource.loads), costs
+
+
+def snapshot_queries(app: Flask) -> int:
+    """1 on PostgreSQL: a whole table's count first asks for the snapshot (``row_count``)."""
+    return int(app.config["CMDB_DATABASE_URL"].startswith("postgresql"))
 
 
 @pytest.mark.parametrize("resource", [r for r in WITH_DETAIL if r.values[0] is not CHANGES])

@@ -21,10 +21,15 @@ class FiniteFloat(fields.Float):
         super().__init__(**kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
-        if value is None:
-            return None
-        number = float(value)
-        return number if math.isfinite(number) else None
+        return finite_or_none(value)
+
+
+def finite_or_none(value: Any) -> float | None:
+    """``value`` as a float, or None when it is None or not finite (``FiniteFloat``'s rule)."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def iso_date(**kwargs: Any) -> fields.String:
