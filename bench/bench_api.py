@@ -9,7 +9,8 @@ Usage::
 The production server (gunicorn) serves the app on 127.0.0.1; this process sends
 sequential requests (median and p95 latency, after a warm-up), then ``wrk`` —
 a second process on loopback — loads it (requests per second) for each of the
-three lists: plain, filtered by site, searched with ``q=``. Each server setting
+three lists: plain, filtered by site, searched with ``q=`` — and the plain one again
+with a viewer's token, as pynetbox and Ansible call it. Each server setting
 (workers × threads) in ``--servers`` is measured; the best is the one to deploy.
 Targets (issue 6): p95 under 50 ms, at least 400 requests/s. First it prints
 the app's own CPU time per request (in-process), the figure that compares
@@ -118,10 +119,10 @@ def wait_until_serving(port: int, process: subprocess.Popen[bytes], timeout: flo
     raise SystemExit(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
 
 
-def get(port: int, path: str) -> int:
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         response.read()
         return response.status
@@ -129,23 +130,28 @@ def get(port: int, path: str) -> int:
         conn.close()
 
 
-def latencies(port: int, path: str, count: int, warmup: int) -> list[float]:
+def latencies(
+    port: int, path: str, count: int, warmup: int, headers: dict[str, str]
+) -> list[float]:
     """Seconds per request, sequential, each on a new connection (as a script would call)."""
     for _ in range(warmup):
-        get(port, path)
+        get(port, path, headers)
     times = []
     for _ in range(count):
         started = time.perf_counter()
-        status = get(port, path)
+        status = get(port, path, headers)
         times.append(time.perf_counter() - started)
         if status != 200:
             raise SystemExit(f"{path} answered {status}")
     return times
 
 
-def wrk(port: int, path: str, seconds: int, connections: int) -> tuple[float, str]:
+def wrk(
+    port: int, path: str, seconds: int, connections: int, headers: dict[str, str]
+) -> tuple[float, str]:
     """Requests per second and the 99th percentile wrk reports, under concurrent load."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += [f"-H{name}: {value}" for name, value in headers.items()]
     out = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True, timeout=seconds + 60,
@@ -182,13 +188,15 @@ def queries(url: str) -> dict[str, str]:
     }
 
 
-def measure(url: str, server: Server, args: argparse.Namespace) -> list[Result]:
+def measure(url: str, server: Server, args: argparse.Namespace, token: str) -> list[Result]:
     port = free_port()
     results = []
+    lists = {label: (path, {}) for label, path in queries(url).items()}
+    lists["plain, token"] = (lists["plain"][0], {"Authorization": f"Token {token}"})
     with gunicorn(url, server, port):
-        for label, path in queries(url).items():
-            times = latencies(port, path, args.requests, args.warmup)
-            rps, p99 = wrk(port, path, args.duration, args.connections)
+        for label, (path, headers) in lists.items():
+            times = latencies(port, path, args.requests, args.warmup, headers)
+            rps, p99 = wrk(port, path, args.duration, args.connections, headers)
             median, p95 = statistics.median(times) * 1000, percentile(times, 0.95) * 1000
             results.append(Result(server, label, median, p95, rps, p99))
             print(f"  {server}  {label:<18} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
@@ -262,10 +270,11 @@ def main() -> None:
     lists = queries(url)
     for label, path in lists.items():
         print(f"  app CPU per request  {label:<18} {app_cpu_ms(url, path, args.requests):6.2f} ms")
-    with_token = app_cpu_ms(url, lists["plain"], args.requests, bench_token(url))
+    token = bench_token(url)
+    with_token = app_cpu_ms(url, lists["plain"], args.requests, token)
     print(f"  app CPU per request  {'plain, token':<18} {with_token:6.2f} ms")
     results = [
-        r for text in args.servers.split(",") for r in measure(url, Server.parse(text), args)
+        r for text in args.servers.split(",") for r in measure(url, Server.parse(text), args, token)
     ]
     print_table(results, fleet)
 

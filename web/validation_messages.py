@@ -80,6 +80,7 @@ PROJECT = (
     N_("%(table)s %(id)s is still referenced (%(what)s)"),
     N_("%(rows)s rows refer to it by %(column)s"),
     N_("%(count)s time series with their samples"),
+    N_("%(table)s %(id)s goes with it: %(reason)s"),
     N_("another record already holds these values (%(detail)s)"),
     N_("refused by the database: %(detail)s"),
 )
@@ -140,6 +141,8 @@ def translate_message(message: str) -> str:
             values = match.groupdict()
             if "table" in values:
                 values["table"] = table_name(values["table"])
+            if "reason" in values:  # a message about a record that goes with another
+                values["reason"] = translate_message(values["reason"])
             return gettext(template, **values) if values else gettext(template)
     return message
 

@@ -24,6 +24,7 @@ from cmdb.services.integrity import (
     check_unique,
     explain_integrity_error,
     forget_sources,
+    owned_records,
 )
 from cmdb.services.provenance import log_change
 
@@ -137,18 +138,26 @@ def update_record(
 
 
 def delete_record(session: Session, obj: Any, *, actor: str) -> None:
-    """Delete ``obj`` unless something still references it (409 naming what does)."""
+    """Delete ``obj`` unless something still references it (409 naming what does).
+
+    The records it owns (a device's interfaces, a system's workloads) go with it,
+    by the database's cascade; each gets its own entry in the change log.
+    """
     check_deletable(session, obj)
-    before = {k: v for k, v in column_values(obj).items() if v is not None and k not in _UNLOGGED}
-    log_change(
-        session,
-        actor=actor,
-        action=ChangeAction.DELETE,
-        obj=obj,
-        object_repr=describe(obj),
-        before=before,
-        after=None,
-    )
-    forget_sources(session, obj)
+    for record in (*owned_records(session, obj), obj):
+        log_change(
+            session,
+            actor=actor,
+            action=ChangeAction.DELETE,
+            obj=record,
+            object_repr=describe(record),
+            before={
+                k: v
+                for k, v in column_values(record).items()
+                if v is not None and k not in _UNLOGGED
+            },
+            after=None,
+        )
+        forget_sources(session, record)
     session.delete(obj)
     _flush(session)

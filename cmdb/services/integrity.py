@@ -24,6 +24,10 @@ from cmdb.models import Device, Interface, Link, RecordSource, Series
 # A record that still has time series cannot be deleted (its history would be orphaned);
 # its record-source rows only describe it and go with it.
 _SERIES_TYPES = frozenset({"cluster", "storage_pool", "link", "device", "interface"})
+# Records their owner's deletion takes along (ON DELETE CASCADE) that are inventory in their
+# own right: a device's interfaces, a system's workloads. The change log records each, and
+# what stops one's deletion (a cable inside a site, time series) stops the owner's.
+_OWNED_TABLES = frozenset({"interface", "workload"})
 
 
 def model_of_table(table: sa.Table) -> type[Any] | None:
@@ -120,8 +124,32 @@ def referrers(session: Session, obj: Any) -> dict[str, list[str]]:
     return found
 
 
-def check_deletable(session: Session, obj: Any) -> None:
+def owned_records(session: Session, obj: Any) -> list[Any]:
+    """The records that go with ``obj`` when it is deleted, by id."""
+    table: sa.Table = obj.__table__
+    owned: list[Any] = []
+    for other in Base.metadata.sorted_tables:
+        model = model_of_table(other) if other.name in _OWNED_TABLES else None
+        for fk in other.foreign_keys if model is not None else ():
+            if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
+                owned += session.scalars(
+                    sa.select(model).where(fk.parent == obj.id).order_by(fk.parent.table.c.id)
+                )
+    return owned
+
+
+def deletion_blockers(session: Session, obj: Any) -> dict[str, list[str]]:
+    """What stops deleting ``obj``: its referrers, and those of each record it owns."""
     found = referrers(session, obj)
+    for record in owned_records(session, obj):
+        for table, messages in referrers(session, record).items():
+            name = f"{record.__tablename__} {record.id}"
+            found.setdefault(table, []).extend(f"{name} goes with it: {m}" for m in messages)
+    return found
+
+
+def check_deletable(session: Session, obj: Any) -> None:
+    found = deletion_blockers(session, obj)
     if found:
         what = "; ".join(f"{table}: {', '.join(msgs)}" for table, msgs in found.items())
         raise ConflictError(f"{obj.__tablename__} {obj.id} is still referenced ({what})", found)

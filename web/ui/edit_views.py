@@ -21,7 +21,7 @@ from cmdb.choices import Role
 from cmdb.errors import ConflictError, NotFoundError, ValidationError
 from cmdb.schemas import flatten_errors
 from cmdb.services.editing import create_record, delete_record, describe, update_record
-from cmdb.services.integrity import referrers
+from cmdb.services.integrity import deletion_blockers, owned_records
 from cmdb.services.listing import load_one
 from cmdb.services.ref_options import Option, load_option, load_options
 from web.api.transaction import unit_of_work
@@ -195,7 +195,7 @@ def _delete_view(page: EditPage) -> Any:
         require(may_write(page))
         record = _record(page, object_id)
         if request.method == "GET":
-            return _render_delete(page, record, referrers(get_session(), record))
+            return _render_delete(page, record, deletion_blockers(get_session(), record))
         target = _deleted_url(page, record)
         name = describe(record)
         try:
@@ -225,6 +225,7 @@ def _render_delete(
         page=page,
         record=record,
         blockers=named,
+        owned=[describe(owned) for owned in owned_records(get_session(), record)],
         cancel_url=_back_url(page, record),
     )
     return html, status

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import ChangeAction, Metric, Network, ResourceKind, Role
+from cmdb.choices import ChangeAction, Metric, Network, ResourceKind, Role, Source
 from cmdb.errors import ConflictError, ValidationError
-from cmdb.models import ChangeLog, Link, Rack, Series, Site
+from cmdb.models import ChangeLog, Link, Rack, RecordSource, Series, Site
 from cmdb.services.editing import create_record, delete_record, update_record
 from cmdb.services.provenance import ChangeContext, attribute_changes
 from cmdb.services.users import create_user
@@ -152,3 +152,53 @@ def test_what_only_the_database_refuses_is_still_a_clear_error(
     with session.begin_nested(), pytest.raises(ValidationError) as error:
         create_record(session, Link, values, actor="kysu")
     assert "has_capacity" in error.value.errors["_schema"][0]
+
+
+def test_deleting_a_device_logs_each_interface_that_goes_with_it(session: Session) -> None:
+    device = f.server(session)
+    ports = [f.interface(session, device=device, name=f"eth{n}") for n in range(2)]
+    port_ids = [p.id for p in ports]
+    session.add(RecordSource(object_type="interface", object_id=port_ids[0], source=Source.SNMP))
+    delete_record(session, device, actor="kysu")
+    logged = session.scalars(
+        sa.select(ChangeLog).where(ChangeLog.action == ChangeAction.DELETE).order_by(ChangeLog.id)
+    ).all()
+    assert [(e.object_type, e.object_id) for e in logged] == [
+        ("interface", port_ids[0]),
+        ("interface", port_ids[1]),
+        ("device", device.id),
+    ]
+    assert [e.before["name"] for e in logged[:2]] == ["eth0", "eth1"]
+    assert all(e.actor == "kysu" for e in logged)
+    left = sa.select(RecordSource).where(RecordSource.object_type == "interface")
+    assert session.scalars(left.where(RecordSource.object_id.in_(port_ids))).all() == []
+
+
+def test_deleting_a_system_logs_each_of_its_workloads(session: Session) -> None:
+    system = f.information_system(session)
+    vms = [f.workload(session, information_system=system) for _ in range(2)]
+    delete_record(session, system, actor="kysu")
+    for vm in vms:
+        [entry] = log_of(session, vm)
+        assert (entry.action, entry.before["name"], entry.after) == (
+            ChangeAction.DELETE,
+            vm.name,
+            None,
+        )
+
+
+def test_an_interface_with_time_series_stops_its_devices_deletion(session: Session) -> None:
+    """Its series would be orphaned by the cascade; the 409 names the interface."""
+    port = f.interface(session)
+    session.add(
+        Series(
+            object_type=ResourceKind.INTERFACE, object_id=port.id, metric=Metric.IN_MBPS, unit="M"
+        )
+    )
+    session.flush()
+    with pytest.raises(ConflictError) as error:
+        delete_record(session, port.device, actor="kysu")
+    assert error.value.errors["series"] == [
+        f"interface {port.id} goes with it: 1 time series with their samples"
+    ]
+    assert log_of(session, port.device) == []

@@ -19,7 +19,8 @@ from flask.testing import FlaskClient
 
 from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.models import ChangeLog, Interface, Rack, Site
+from cmdb.models import ChangeLog, Device, Interface, Rack, Site
+from tests import factories
 from tests.integration.api.writes import renamed
 from tests.integration.web.ui_world import TODAY, World, build_world
 from web import create_app
@@ -333,6 +334,35 @@ def test_delete_removes_the_record_and_logs_it(world_app: tuple[Flask, World]) -
     assert (entry.action, entry.object_id, entry.actor) == ("delete", rack_id, "u-admin")
     with app.app_context(), get_db().sessions() as session:
         assert session.get(Rack, rack_id) is None
+
+
+def test_deleting_a_device_lists_and_logs_the_interfaces_that_go_with_it(
+    world_app: tuple[Flask, World],
+) -> None:
+    app, world = world_app
+    with app.app_context(), transaction(get_db().sessions) as session:
+        device = factories.server(session, site_id=world.site, name="srv-gone")
+        factories.interface(session, device=device, name="mgmt0")
+        device_id = device.id
+    for lang, words in {"en": "1 record goes with it", "vi": "1 bản ghi bị xoá theo"}.items():
+        page = client_as(app, world, "engineer", lang).get(f"/devices/{device_id}/delete")
+        owned = re.search(r'id="delete-owned">(.*?)</div>', page.text, re.DOTALL)
+        assert owned and words in owned.group(1) and "<li>mgmt0</li>" in owned.group(1)
+    client = client_as(app, world, "engineer")
+    response = client.post(f"/devices/{device_id}/delete", data={"csrf_token": csrf(client)})
+    assert response.status_code == 302
+    with app.app_context(), get_db().sessions() as session:
+        logged = session.execute(
+            sa.select(ChangeLog.object_type, ChangeLog.object_repr, ChangeLog.actor)
+            .where(ChangeLog.action == "delete")
+            .order_by(ChangeLog.id.desc())
+            .limit(2)
+        ).all()
+        assert session.get(Device, device_id) is None
+    assert [tuple(row) for row in logged] == [
+        ("device", "srv-gone", "u-engineer"),
+        ("interface", "mgmt0", "u-engineer"),
+    ]
 
 
 def test_inputs_carry_the_schema_rules_for_the_browser(world_app: tuple[Flask, World]) -> None:

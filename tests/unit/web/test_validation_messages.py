@@ -86,6 +86,14 @@ def test_table_names_and_unknown_messages() -> None:
     assert translate_errors({"a": ["Unknown field."]}) == {"a": ["Trường không xác định."]}
 
 
+@pytest.mark.usefixtures("vietnamese")
+def test_a_blocker_of_a_record_that_goes_with_another_is_translated_inside_too() -> None:
+    message = "interface 12 goes with it: 1 time series with their samples"
+    assert (
+        translate_message(message) == "cổng mạng 12 (bị xoá theo): 1 chuỗi số liệu cùng các mẫu đo"
+    )
+
+
 def test_english_is_left_as_written(app: Flask) -> None:
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert translate_message("Missing data for required field.") == (
