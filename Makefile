@@ -23,7 +23,8 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 # The real NetBox the sync tests talk to: a cached Python 3.12 venv with the pinned wheel
-# under var/peers/ (the test fixture builds it too when missing; this only does it ahead).
+# under ~/.cache/headroom/peers/ (the test fixture builds it too when missing; this only
+# does it ahead).
 netbox-peer: $(STAMP)
 	$(BIN)/python -m tests.peers.netbox_peer
 

@@ -4,7 +4,7 @@ Seeding 2,000 devices and 20,000 interfaces through the API would take most of a
 hour here (70–100 ms per object), so the first run seeds the small Quảng Nam picture
 through the API (``tests/integration/netbox/seed.py``), adds the large part through
 NetBox's own ORM (``netbox_scale_orm.py``, bulk creation) and keeps the database as
-``var/peers/netbox-<version>/scale-<devices>x<ports>-v<SCALE_VERSION>.pgdump``;
+``~/.cache/headroom/peers/netbox-<version>/scale-<devices>x<ports>-v<SCALE_VERSION>.pgdump``;
 later runs restore that dump (seconds) instead.
 """
 

@@ -3,9 +3,10 @@
 NetBox is a Django application published on PyPI as the ``netbox`` wheel
 (Python ≥ 3.12 only), so it cannot live in Headroom's 3.11 venv. This module:
 
-- builds, once, a cached venv with the pinned wheel (``var/peers/netbox-<version>``,
-  or ``CMDB_NETBOX_PEER_DIR``), with the interpreter ``CMDB_NETBOX_PYTHON`` or the
-  first ``python3.12`` found;
+- builds, once, a cached venv with the pinned wheel (``~/.cache/headroom/peers/
+  netbox-<version>``, or under ``CMDB_NETBOX_PEER_DIR``), with the interpreter
+  ``CMDB_NETBOX_PYTHON`` or the first ``python3.12`` found. The cache lives outside
+  the checkout so that a clean clone (CI's) reuses what an earlier run built;
 - gives each start a fresh PostgreSQL database, restored from a migrated dump when
   one exists (seconds): the shared one (``CMDB_NETBOX_DUMP``, empty to ignore it),
   else our own cached one (``<peer dir>/netbox-<version>-empty-migrated.pgdump``);
@@ -39,7 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 NETBOX_VERSION = "4.7.3"
-REPO = Path(__file__).resolve().parents[2]
 DUMP_NAME = f"netbox-{NETBOX_VERSION}-empty-migrated.pgdump"
 # An empty, migrated database of this exact version (pg_dump -Fc), shared between machines'
 # checkouts when present; the project must work without it (see ``_seed_database``).
@@ -91,9 +91,14 @@ def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None
 
 
 def peer_dir() -> Path:
-    return Path(os.environ.get("CMDB_NETBOX_PEER_DIR") or REPO / "var" / "peers") / (
+    return Path(os.environ.get("CMDB_NETBOX_PEER_DIR") or user_cache() / "peers") / (
         f"netbox-{NETBOX_VERSION}"
     )
+
+
+def user_cache() -> Path:
+    """Headroom's cache of this user (``$XDG_CACHE_HOME/headroom``, else ``~/.cache``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "headroom"
 
 
 def shared_dump() -> Path | None:
