@@ -80,6 +80,7 @@ PROJECT = (
     N_("%(table)s %(id)s is still referenced (%(what)s)"),
     N_("%(rows)s rows refer to it by %(column)s"),
     N_("%(count)s time series with their samples"),
+    N_("%(links)s link(s) inside one site end on it (such a link needs both interfaces)"),
     N_("%(table)s %(id)s goes with it: %(reason)s"),
     N_("another record already holds these values (%(detail)s)"),
     N_("refused by the database: %(detail)s"),
@@ -143,8 +144,23 @@ def translate_message(message: str) -> str:
                 values["table"] = table_name(values["table"])
             if "reason" in values:  # a message about a record that goes with another
                 values["reason"] = translate_message(values["reason"])
+            if "what" in values:  # a deletion's referrers, table by table
+                values["what"] = _referrers_in_words(values["what"])
             return gettext(template, **values) if values else gettext(template)
     return message
+
+
+def _referrers_in_words(what: str) -> str:
+    """``site: 2 rows refer to it by site_id, …; link: …`` (``check_deletable``'s summary)
+    with each table and message in the reader's words; a part that does not parse stays."""
+    groups = []
+    for group in what.split("; "):
+        table, colon, messages = group.partition(": ")
+        if colon:
+            translated = ", ".join(translate_message(m) for m in messages.split(", "))
+            group = f"{table_name(table)}: {translated}"
+        groups.append(group)
+    return "; ".join(groups)
 
 
 def translate_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:

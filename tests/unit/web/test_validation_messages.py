@@ -94,6 +94,19 @@ def test_a_blocker_of_a_record_that_goes_with_another_is_translated_inside_too()
     )
 
 
+@pytest.mark.usefixtures("vietnamese")
+def test_a_blocked_deletions_headline_is_translated_table_by_table() -> None:
+    message = (
+        "site 4 is still referenced (cluster: 2 rows refer to it by site_id; "
+        "link: 1 link(s) inside one site end on it (such a link needs both interfaces))"
+    )
+    assert translate_message(message) == (
+        "địa điểm 4 vẫn đang được tham chiếu (cụm máy chủ: 2 bản ghi tham chiếu đến nó qua "
+        "trường site_id; đường truyền: 1 đường truyền trong cùng một địa điểm nối vào nó "
+        "(đường truyền như vậy cần đủ hai cổng mạng))"
+    )
+
+
 def test_english_is_left_as_written(app: Flask) -> None:
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert translate_message("Missing data for required field.") == (
