@@ -49,6 +49,11 @@ from web.ui import edit_views  # noqa: E402
 
 PAGES += (edit_views,)
 
+# A rack's page (its elevation).
+from web.ui import racks  # noqa: E402
+
+PAGES += (racks,)
+
 
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and the template helpers on ``app``.

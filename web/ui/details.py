@@ -93,7 +93,7 @@ POOL_ROWS = (NAME, Column("kind", _l("Kind"), "choice", "pool_kind"),
              Column("raw_tb", _l("Raw capacity"), "number", unit="TB"))  # fmt: skip
 CLUSTER_ROWS = (NAME, Column("max_security_level", _l("Highest security level"), "number"))
 RACK_ROWS = (
-    Column("name", _l("Name")), Column("u_height", _l("Height (U)"), "number"),
+    NAME, Column("u_height", _l("Height (U)"), "number"),
     Column("power_kw", _l("Power budget (kW)"), "number"), Column("id", "", "edit"),
 )  # fmt: skip
 
