@@ -2,11 +2,11 @@
 
 A neighbour is found by its chassis id (the device's own LLDP chassis id, or a MAC
 of one of its interfaces), else by its system name; its port by name,
-description or MAC. ``Link`` is a circuit between two *sites* (its ends must
-differ), so adjacencies inside one site are counted as neighbours but not stored
-as links. A declared circuit between the two sites that has no interfaces yet
-gets them (that is what lets its utilisation be polled); otherwise a link is
-created, with the slower port's speed as its capacity.
+description or MAC. Between two sites, a declared circuit that has no interfaces
+yet gets them (that is what lets its utilisation be polled); otherwise a link is
+created, with the slower port's speed as its capacity. Inside one site, an
+adjacency is a cable (network ``lan``: on no path to the DC) when both its ports
+are known — such a link is defined by its two interfaces.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cmdb.choices import Network
 from discovery.known import Inventory, KnownDevice
 from discovery.plan import CREATE, UPDATE, DevicePlan, LinkEnd, LinkPlan
 from discovery.records import Neighbour
@@ -103,14 +104,18 @@ def plan_links(
         for n in plan.observation.neighbours:
             other = find_neighbour(views, n, me.key)
             local = by_index.get(n.local_if_index) if n.local_if_index is not None else None
-            if other is None or local is None or other.site_id == me.site_id:
+            if other is None or local is None:
                 continue
             ends = (LinkEnd(me.key, local), LinkEnd(other.key, remote_interface(other, n)))
             key = frozenset((e.device_key, e.interface_name) for e in ends)
-            if not _covered(out, ends):
+            if _covered(out, ends):
+                continue
+            if other.site_id == me.site_id:
+                link = _cable(inventory, views, ends)
+            else:
                 link = _link(inventory, views, ends, dc_sites, network)
-                if link is not None:
-                    out[key] = link
+            if link is not None:
+                out[key] = link
     return tuple(out.values())
 
 
@@ -127,6 +132,27 @@ def _covered(out: dict[frozenset[tuple[str, str | None]], LinkPlan], ends: tuple
         ):
             return True
     return False
+
+
+def _cable(
+    inventory: Inventory, views: dict[str, DeviceView], ends: tuple[LinkEnd, LinkEnd]
+) -> LinkPlan | None:
+    """A cable inside one site, when both ports are known and no link joins them yet."""
+    if any(e.interface_name is None for e in ends):
+        return None  # a link inside one site is defined by its two interfaces
+    a, b = sorted(ends, key=lambda e: (views[e.device_key].name, e.interface_name or ""))
+    va, vb = views[a.device_key], views[b.device_key]
+    ids = [v.interfaces.get(e.interface_name or "", (None, None)) for v, e in ((va, a), (vb, b))]
+    pair = {ids[0][0], ids[1][0]}
+    if None not in pair and any(
+        pair == {k.a_interface_id, k.b_interface_id} for k in inventory.links
+    ):
+        return None  # already there
+    speeds = [s for _, s in ids if s]
+    if not speeds:
+        return None  # a link needs a capacity, and neither port tells it
+    name = f"{va.name} {a.interface_name} - {vb.name} {b.interface_name}"[:200]
+    return LinkPlan(CREATE, name, a, b, va.site_id, vb.site_id, min(speeds), Network.LAN.value)
 
 
 def _link(

@@ -93,7 +93,13 @@ def test_discovery_builds_devices_with_the_recorded_models_and_serials(session, 
     assert eth1.mac_address == "00:1c:73:b4:fd:6a"
     host = session.scalar(sa.select(Device).where(Device.name == "headroom-snmpd.test.local"))
     assert host.role == DeviceRole.SERVER and host.ram_gb and host.cores
-    assert report.counts == {"found": 7, "new": 7, "changed": 0, "failed": 1, "links": 0}
+    assert report.counts == {"found": 7, "new": 7, "changed": 0, "failed": 1, "links": 1}
+    # The Nexus heard the ProCurve on Ethernet1/19, both in the DC: a cable inside the site.
+    [cable] = session.scalars(sa.select(Link)).all()
+    ends = {(i.device.name, i.name) for i in (cable.a_interface, cable.b_interface)}
+    assert ends == {("DUMSYS-52", "Ethernet1/19"), ("DUMSYS-64", "17")}
+    assert (cable.network, cable.a_site_id, cable.b_site_id) == (Network.LAN, dc.id, dc.id)
+    assert cable.port_speed_mbps == 10000
 
 
 def test_neighbours_are_read_from_lldp(outcomes) -> None:

@@ -1,4 +1,5 @@
-"""LLDP neighbours → links, pure: found by chassis id, MAC or name; only between sites."""
+"""LLDP neighbours → links, pure: found by chassis id, MAC or name; between sites, or a
+cable inside one site when both ports are known."""
 
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ COMMUNE_SWITCH = KnownDevice(
     site_id=2,
     chassis_id="aa:aa:aa:aa:aa:01",
     interfaces=(KnownInterface(50, "Gi0/1", 1, speed_mbps=1000, mac_address="aa:aa:aa:aa:aa:02"),),
+)
+
+# The core router of ``_core`` as the inventory already knows it (in the DC).
+KNOWN_CORE = KnownDevice(
+    id=6,
+    name="core-1",
+    site_id=1,
+    management_address="10.0.0.1",
+    interfaces=(KnownInterface(60, "xe-0/0/7", 7, speed_mbps=10000),),
 )
 
 
@@ -59,10 +69,31 @@ def test_found_by_an_interface_mac_or_by_name() -> None:
     assert _links(inv, _neighbour(remote_sys_name="someone-else")) == ()
 
 
-def test_neighbours_in_the_same_site_are_not_links() -> None:
+def test_a_neighbour_in_the_same_site_is_a_cable_when_both_ports_are_known() -> None:
+    same_site = KnownDevice(**{**COMMUNE_SWITCH.__dict__, "site_id": 1})
+    inv = Inventory(devices=(same_site,), sites=(DC, XA))
+    [cable] = _links(inv, _neighbour(remote_chassis_id="aa:aa:aa:aa:aa:01", remote_port_id="Gi0/1"))
+    assert (cable.action, cable.network, cable.a_site_id, cable.b_site_id) == (CREATE, "lan", 1, 1)
+    ends = {
+        (cable.a.device_key, cable.a.interface_name),
+        (cable.b.device_key, cable.b.interface_name),
+    }
+    assert ends == {("device:5", "Gi0/1"), ("new:10.0.0.1", "xe-0/0/7")}
+    assert cable.port_speed_mbps == 1000  # the slower port
+
+
+def test_in_the_same_site_without_the_remote_port_there_is_no_cable() -> None:
     same_site = KnownDevice(**{**COMMUNE_SWITCH.__dict__, "site_id": 1})
     inv = Inventory(devices=(same_site,), sites=(DC, XA))
     assert _links(inv, _neighbour(remote_chassis_id="aa:aa:aa:aa:aa:01")) == ()
+
+
+def test_a_cable_already_on_those_interfaces_is_left_alone() -> None:
+    same_site = KnownDevice(**{**COMMUNE_SWITCH.__dict__, "site_id": 1})
+    cable = KnownLink(9, 1, 1, a_interface_id=60, b_interface_id=50)
+    inv = Inventory(devices=(same_site, KNOWN_CORE), sites=(DC, XA), links=(cable,))
+    neighbour = _neighbour(remote_chassis_id="aa:aa:aa:aa:aa:01", remote_port_id="Gi0/1")
+    assert _links(inv, neighbour) == ()
 
 
 def test_a_declared_circuit_without_interfaces_gets_them() -> None:
@@ -74,15 +105,8 @@ def test_a_declared_circuit_without_interfaces_gets_them() -> None:
 
 
 def test_a_link_already_on_those_interfaces_is_left_alone() -> None:
-    known_core = KnownDevice(
-        id=6,
-        name="core-1",
-        site_id=1,
-        management_address="10.0.0.1",
-        interfaces=(KnownInterface(60, "xe-0/0/7", 7, speed_mbps=10000),),
-    )
     existing = KnownLink(9, 2, 1, a_interface_id=50, b_interface_id=60)
-    inv = Inventory(devices=(COMMUNE_SWITCH, known_core), sites=(DC, XA), links=(existing,))
+    inv = Inventory(devices=(COMMUNE_SWITCH, KNOWN_CORE), sites=(DC, XA), links=(existing,))
     assert (
         _links(inv, _neighbour(remote_chassis_id="aa:aa:aa:aa:aa:01", remote_port_id="Gi0/1")) == ()
     )
