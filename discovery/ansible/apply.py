@@ -144,6 +144,7 @@ def known_host(host: Host) -> KnownHost:
         serial=host.serial,
         manufacturer=host.manufacturer,
         model=host.model,
+        platform=host.platform,
         interfaces=tuple(
             KnownInterface(i.id, i.name, i.speed_mbps, i.mac_address, tuple(i.ip_addresses or ()))
             for i in host.interfaces

@@ -1,12 +1,12 @@
 """What one host's facts change in Headroom: a pure plan over the record and the facts.
 
-Rules (DESIGN §5): observed facts (cores, RAM, serial, model, interfaces) fill a
-device's fields that are empty; a field already set is kept — NetBox or a person
-declared it — and a disagreement becomes a discrepancy: ``host_sizing`` for a
+Rules (DESIGN §5): observed facts (cores, RAM, serial, model, platform, interfaces)
+fill a device's fields that are empty; a field already set is kept — NetBox or a
+person declared it — and a disagreement becomes a discrepancy: ``host_sizing`` for a
 host's cores and RAM, ``vm_sizing`` for a VM's vCPU and RAM, ``mismatch`` for a
-serial. A VM's size is never overwritten: it is the allocation capacity plans on.
-Interfaces are observed facts of the device: created or updated from the facts,
-never deleted.
+serial or a platform that names another OS (``platforms``). A VM's size is never
+overwritten: it is the allocation capacity plans on. Interfaces are observed facts
+of the device: created or updated from the facts, never deleted.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from cmdb.choices import DiscrepancyKind
 from discovery.ansible.facts import ObservedHost, ObservedInterface
+from discovery.ansible.platforms import platform_agrees
 
 DEVICE = "device"
 WORKLOAD = "workload"
@@ -24,7 +25,7 @@ WORKLOAD = "workload"
 # (plus rounding) still agrees; above it never does beyond rounding.
 RAM_SHORTFALL_PCT = 6.0
 RAM_ROUNDING_GB = 0.5
-FILLED_DEVICE_FIELDS = ("cores", "ram_gb", "serial", "manufacturer", "model")
+FILLED_DEVICE_FIELDS = ("cores", "ram_gb", "serial", "manufacturer", "model", "platform")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class KnownHost:
     serial: str | None = None
     manufacturer: str | None = None
     model: str | None = None
+    platform: str | None = None  # NetBox's free text; Ansible says ``distribution``
     interfaces: tuple[KnownInterface, ...] = ()
 
 
@@ -98,15 +100,18 @@ def plan_facts(known: KnownHost, observed: ObservedHost) -> FactsPlan:
             _ram_check(known, observed, DiscrepancyKind.VM_SIZING),
         ]
         return _plan(checks)
+    seen = {name: getattr(observed, name, None) for name in FILLED_DEVICE_FIELDS}
+    seen["platform"] = observed.distribution
     updates = tuple(
-        FieldChange(name, None, getattr(observed, name))
+        FieldChange(name, None, seen[name])
         for name in FILLED_DEVICE_FIELDS
-        if getattr(known, name) is None and getattr(observed, name) is not None
+        if getattr(known, name) is None and seen[name] is not None
     )
     checks = [
         _cores_check(known, observed),
         _ram_check(known, observed, DiscrepancyKind.HOST_SIZING),
         _serial_check(known, observed),
+        _platform_check(known, observed),
     ]
     return _plan(checks, updates, plan_interfaces(known.interfaces, observed.interfaces))
 
@@ -192,6 +197,15 @@ def _serial_check(known: KnownHost, observed: ObservedHost) -> Check:
         return None
     agree = known.serial.strip().casefold() == observed.serial.strip().casefold()
     return DiscrepancyKind.MISMATCH, "serial", known.serial, observed.serial, agree
+
+
+def _platform_check(known: KnownHost, observed: ObservedHost) -> Check:
+    if known.platform is None or observed.distribution is None:
+        return None
+    agree = platform_agrees(known.platform, observed.distribution)
+    if agree is None:
+        return None  # the platform names no OS this audit can place: no evidence
+    return DiscrepancyKind.MISMATCH, "platform", known.platform, observed.distribution, agree
 
 
 def observation_fields(kind: str, name: str | None, observed: ObservedHost) -> dict[str, Any]:

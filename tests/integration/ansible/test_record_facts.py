@@ -43,10 +43,10 @@ def test_a_host_is_filled_disputed_and_a_repost_writes_nothing(session) -> None:
     run = open_run(session, requested_by="ansible")
     first = record_facts(session, run, host, RECORDED, "vm.example")
     assert first.changed and first.observed
-    assert first.updated == {"cores": 2}
+    assert first.updated == {"cores": 2, "platform": "Debian 12.11"}  # the recorded host's OS
     assert first.interfaces == ["eth0", "ifb0", "ifb1"]
     assert first.opened == ["host_sizing:ram_gb"]
-    assert host.cores == 2 and host.ram_gb == 64.0
+    assert (host.cores, host.ram_gb, host.platform) == (2, 64.0, "Debian 12.11")
     assert unsettled(session) == [("host_sizing", "ram_gb", {"record": 64.0, "ansible": 23.5})]
     before = {
         m.__tablename__: rows(session, m)
@@ -117,3 +117,13 @@ def test_a_run_is_partial_when_hosts_gave_no_facts(session) -> None:
     assert (
         finish_run(session, open_run(session, requested_by="x"), []).status == RunStatus.SUCCEEDED
     )
+
+
+def test_a_platform_naming_another_os_is_an_open_mismatch(session) -> None:
+    host = f.server(session, cores=2, ram_gb=24.0, platform="CentOS 7")
+    outcome = record_facts(session, open_run(session, requested_by="ansible"), host, RECORDED, "h")
+    assert outcome.opened == ["mismatch:platform"]
+    assert host.platform == "CentOS 7"  # the declared value stays; the audit shows both
+    assert unsettled(session) == [
+        ("mismatch", "platform", {"record": "CentOS 7", "ansible": "Debian 12.11"})
+    ]

@@ -140,3 +140,24 @@ def test_observation_fields_keep_only_what_the_facts_say() -> None:
         "ram_gb": 502.9,
     }
     assert observation_fields(WORKLOAD, "vm", ObservedHost(vcpu=2)) == {"name": "vm", "vcpu": 2}
+
+
+def test_an_empty_platform_is_filled_from_the_distribution() -> None:
+    plan = plan_facts(KnownHost(DEVICE, 8, "new"), ObservedHost(distribution="Ubuntu 22.04"))
+    assert plan.updates == (FieldChange("platform", None, "Ubuntu 22.04"),)
+
+
+def test_a_platform_naming_another_os_is_a_mismatch_and_a_respelling_is_not() -> None:
+    declared = KnownHost(DEVICE, 8, "hv-08", platform="ubuntu-20-04")
+    other = plan_facts(declared, ObservedHost(distribution="Ubuntu 22.04"))
+    assert other.disagreements == (
+        Disagreement(DiscrepancyKind.MISMATCH, "platform", "ubuntu-20-04", "Ubuntu 22.04"),
+    )
+    assert other.updates == ()
+    same = plan_facts(declared, ObservedHost(distribution="Ubuntu 20.04"))
+    assert same.disagreements == ()
+    assert same.agreements == ((DiscrepancyKind.MISMATCH, "platform"),)
+    unplaced = plan_facts(
+        KnownHost(DEVICE, 8, "sw", platform="Junos"), ObservedHost(distribution="Ubuntu 22.04")
+    )
+    assert unplaced.disagreements == () and unplaced.agreements == ()
