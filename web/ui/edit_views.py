@@ -24,6 +24,7 @@ from cmdb.services.editing import create_record, delete_record, describe, update
 from cmdb.services.integrity import deletion_blockers, owned_records
 from cmdb.services.listing import load_one
 from cmdb.services.ref_options import Option, load_option, load_options
+from web.api.resources import RESOURCES
 from web.api.transaction import unit_of_work
 from web.auth.identity import actor, current_user
 from web.db import get_session
@@ -34,8 +35,9 @@ from web.ui.links import detail_url
 from web.ui.request_access import require
 from web.validation_messages import table_name, translate_errors
 
-#: Records a select offers before the form asks for an id instead.
+#: Records a select offers before the form asks for an id (with a search box) instead.
 REF_SELECT_LIMIT = 500
+RESOURCE_BY_MODEL = {r.model: r for r in RESOURCES if r.detail}
 FormPage = str | Response | tuple[str, int]
 
 
@@ -78,6 +80,16 @@ def _chosen(page: EditPage, values: dict[str, Any], options: dict[str, Any]) -> 
     return chosen
 
 
+def _search_urls(page: EditPage, options: dict[str, Any]) -> dict[str, str]:
+    """The API list each reference shown as an id input is searched in (``ref-search.js``)."""
+    urls = {}
+    for name, model in page.refs.items():
+        resource = RESOURCE_BY_MODEL.get(model)
+        if options.get(name) is None and resource is not None and resource.search:
+            urls[name] = url_for(f"{resource.name}.list")
+    return urls
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -104,6 +116,7 @@ def _render_form(
         general_errors=general,
         options=options,
         chosen=_chosen(page, values, options),
+        search=_search_urls(page, options),
         field_labels=FIELD_LABELS,
         cancel_url=_back_url(page, record),
     )

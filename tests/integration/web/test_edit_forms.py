@@ -383,3 +383,16 @@ def test_the_forms_speak_vietnamese(world_app: tuple[Flask, World], page: EditPa
     for english in (">Save<", ">Cancel<", ">Name", "New "):
         assert english not in html
     assert ">Xóa<" in client.get(f"/{page.key}/{first_id(app, page)}/edit").text
+
+
+def test_a_reference_past_the_select_limit_gets_an_id_input_and_a_search_box(
+    world_app: tuple[Flask, World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, world = world_app
+    monkeypatch.setattr("web.ui.edit_views.REF_SELECT_LIMIT", 0)
+    html = client_as(app, world, "engineer").get("/racks/new").text
+    assert re.search(r'<input[^>]*type="number" id="f-site_id"', html)
+    search = re.search(r'<input[^>]*class="[^"]*ref-search"[^>]*>', html, re.DOTALL)
+    assert search and 'data-url="/api/v1/sites/"' in search.group(0)
+    assert 'data-target="f-site_id"' in search.group(0)
+    assert "js/ref-search.js" in html
