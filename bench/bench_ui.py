@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
-from cmdb.models import Cluster, Device, InformationSystem, Link, StoragePool, Workload
+from cmdb.models import Cluster, Device, InformationSystem, Link, Rack, StoragePool, Workload
 from cmdb.services.demo_users import save_demo_users
 from web import create_app
 
@@ -68,7 +68,7 @@ def pages(url: str) -> list[str]:
             "/storage-pools/", f"/storage-pools/{first(StoragePool)}", "/links/",
             "/links/?ordering=-commit_rate_mbps&network=tslcd", f"/links/{first(Link)}",
             "/information-systems/", f"/information-systems/{first(InformationSystem)}",
-            "/workloads/", f"/workloads/{first(Workload)}", "/login",
+            "/workloads/", f"/workloads/{first(Workload)}", f"/racks/{first(Rack)}", "/login",
             # The edit forms: the link form has the longest selects (sites, interfaces).
             "/sites/new", f"/sites/{busiest_site}/edit", f"/sites/{busiest_site}/delete",
             "/links/new", f"/links/{first(Link)}/edit", f"/devices/{first(Device)}/edit",
