@@ -49,6 +49,9 @@ class Device(SourcedMixin, Base):
         ),
         sa.CheckConstraint("rack_position_u IS NULL OR rack_position_u > 0", name="position_u"),
         sa.Index("ix_device_serial", "serial"),
+        # A site's devices in id order (also the foreign key's index): the API's list of
+        # one site reads its page from here instead of sorting the whole site (0011).
+        sa.Index("ix_device_site_id_id", "site_id", "id"),
         # the API's q= on devices: name, serial, management address, model
         *(trigram_index("device", c) for c in ("name", "serial", "management_address", "model")),
     )
@@ -74,7 +77,7 @@ class Device(SourcedMixin, Base):
         sa.String(64), doc="LLDP chassis id (usually the base MAC): how neighbours name it"
     )
     management_address: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"))
     rack_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("rack.id", ondelete="SET NULL"), index=True
     )
