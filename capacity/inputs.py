@@ -229,7 +229,7 @@ def compute_paths(links: Iterable[Link], dc_site_id: int) -> dict[str, dict[str,
     """
     by_network: dict[str, list[Link]] = defaultdict(list)
     for link in links:
-        if link.a_site_id != link.b_site_id:
+        if not link.inside_one_site:
             by_network[link.network.value].append(link)
     return {net: _bfs_paths(net_links, dc_site_id) for net, net_links in by_network.items()}
 
@@ -258,7 +258,7 @@ def compute_dc_uplinks(
     uplinks: dict[str, list[str]] = defaultdict(list)
     for link in sorted(links, key=lambda lk: lk.id):
         ends = {link.a_site_id, link.b_site_id}
-        if dc_site_id in ends and len(ends) == 2 and ends - {dc_site_id} <= pop_site_ids:
+        if not link.inside_one_site and dc_site_id in ends and ends - {dc_site_id} <= pop_site_ids:
             uplinks[link.network.value].append(str(link.id))
     return {net: tuple(ids) for net, ids in uplinks.items()}
 

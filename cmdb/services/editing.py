@@ -143,8 +143,9 @@ def delete_record(session: Session, obj: Any, *, actor: str) -> None:
     The records it owns (a device's interfaces, a system's workloads) go with it,
     by the database's cascade; each gets its own entry in the change log.
     """
-    check_deletable(session, obj)
-    for record in (*owned_records(session, obj), obj):
+    owned = owned_records(session, obj)
+    check_deletable(session, obj, owned)
+    for record in (*owned, obj):
         log_change(
             session,
             actor=actor,

@@ -10,7 +10,7 @@ model's own table, so a new constraint is checked without another line here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,18 +138,21 @@ def owned_records(session: Session, obj: Any) -> list[Any]:
     return owned
 
 
-def deletion_blockers(session: Session, obj: Any) -> dict[str, list[str]]:
-    """What stops deleting ``obj``: its referrers, and those of each record it owns."""
+def deletion_blockers(
+    session: Session, obj: Any, owned: Sequence[Any] | None = None
+) -> dict[str, list[str]]:
+    """What stops deleting ``obj``: its referrers, and those of each record it owns
+    (``owned``, when the caller has already read them)."""
     found = referrers(session, obj)
-    for record in owned_records(session, obj):
+    for record in owned_records(session, obj) if owned is None else owned:
         for table, messages in referrers(session, record).items():
             name = f"{record.__tablename__} {record.id}"
             found.setdefault(table, []).extend(f"{name} goes with it: {m}" for m in messages)
     return found
 
 
-def check_deletable(session: Session, obj: Any) -> None:
-    found = deletion_blockers(session, obj)
+def check_deletable(session: Session, obj: Any, owned: Sequence[Any] | None = None) -> None:
+    found = deletion_blockers(session, obj, owned)
     if found:
         what = "; ".join(f"{table}: {', '.join(msgs)}" for table, msgs in found.items())
         raise ConflictError(f"{obj.__tablename__} {obj.id} is still referenced ({what})", found)

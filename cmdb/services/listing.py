@@ -61,7 +61,7 @@ class ListQuery:
 
 def load_page(session: Session, model: type[M], query: ListQuery) -> tuple[int, list[M]]:
     """How many rows match in all, and the page of them the query asks for."""
-    where = _where(model, query)
+    where, values = [*bound_where(model, query), *query.extra], parameters(query)
     stmt = (
         sa.select(model)
         .where(*where)
@@ -70,14 +70,15 @@ def load_page(session: Session, model: type[M], query: ListQuery) -> tuple[int, 
         .offset(query.offset)
         .limit(query.limit)
     )
-    rows = list(session.scalars(stmt))
-    return _total(session, model, where, query, len(rows)), rows
+    rows = list(session.scalars(stmt, values))
+    return _total(session, model, where, values, query, len(rows)), rows
 
 
 def _total(
     session: Session,
     model: type[Any],
     where: list[sa.ColumnElement[bool]],
+    values: dict[str, Any],
     query: ListQuery,
     got: int,
 ) -> int:
@@ -91,7 +92,7 @@ def _total(
         return known
     if not where:
         return count_all(session, model)
-    return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+    return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where), values) or 0
 
 
 def total_from_page(query: ListQuery, got: int) -> int | None:
@@ -114,25 +115,46 @@ def column_of(model: type[Any], name: str) -> InstrumentedAttribute[Any]:
     return getattr(model, name)
 
 
-def _where(model: type[Any], query: ListQuery) -> list[sa.ColumnElement[bool]]:
-    where = [_compare(column_of(model, c.column), c.lookup, c.value) for c in query.criteria]
+def bound_where(model: type[Any], query: ListQuery) -> list[sa.ColumnElement[bool]]:
+    """The query's filters and search with every value a named parameter (``parameters``
+    gives them); ``query.extra`` is the caller's to add."""
+    where = [
+        _compare(column_of(model, c.column), c.lookup, f"p{index}")
+        for index, c in enumerate(query.criteria)
+    ]
     if query.search:
-        pattern = like_pattern(query.search)
-        where.append(
-            sa.or_(*(column_of(model, c).ilike(pattern, escape="\\") for c in query.search_columns))
-        )
-    return [*where, *query.extra]
+        pattern = sa.bindparam("q", type_=sa.String)
+        columns = (column_of(model, name) for name in query.search_columns)
+        where.append(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+    return where
 
 
-def _compare(column: Any, lookup: Lookup, value: Any) -> sa.ColumnElement[bool]:
+def parameters(query: ListQuery) -> dict[str, Any]:
+    """The values of ``query`` under the names ``bound_where`` (and a page's offset and
+    limit) bind them to."""
+    values: dict[str, Any] = {"offset": query.offset, "limit": query.limit}
+    for index, criterion in enumerate(query.criteria):
+        value = criterion.value
+        if criterion.lookup is Lookup.IN:
+            value = list(value)
+        elif criterion.lookup is Lookup.ICONTAINS:
+            value = like_pattern(str(value))
+        values[f"p{index}"] = value
+    if query.search:
+        values["q"] = like_pattern(query.search)
+    return values
+
+
+def _compare(column: Any, lookup: Lookup, name: str) -> sa.ColumnElement[bool]:
     if lookup is Lookup.IN:
-        return column.in_(list(value))
+        return column.in_(sa.bindparam(name, expanding=True))
+    if lookup is Lookup.ICONTAINS:
+        return column.ilike(sa.bindparam(name, type_=sa.String), escape="\\")
+    value = sa.bindparam(name)  # typed by the column it is compared with
     if lookup is Lookup.GTE:
         return column >= value
     if lookup is Lookup.LTE:
         return column <= value
-    if lookup is Lookup.ICONTAINS:
-        return column.ilike(like_pattern(str(value)), escape="\\")
     return column == value
 
 

@@ -25,10 +25,9 @@ from sqlalchemy.orm import Session
 
 from cmdb.services.listing import (
     ListQuery,
-    Lookup,
-    column_of,
-    like_pattern,
+    bound_where,
     order_keys,
+    parameters,
     total_from_page,
 )
 from cmdb.services.row_count import count_all
@@ -70,7 +69,7 @@ class Selection:
 
     def _build(self, query: ListQuery) -> Statements:
         model = self.model
-        where = [*_bound_where(model, query), *query.extra]
+        where = [*bound_where(model, query), *query.extra]
         rows = self.statement.where(*where).order_by(*order_keys(model, query.ordering))
         rows = rows.offset(sa.bindparam("offset", type_=sa.BigInteger))
         if query.limit is not None:
@@ -107,43 +106,3 @@ def shape(query: ListQuery) -> Hashable | None:
     criteria = tuple((c.column, c.lookup) for c in query.criteria)
     search = tuple(query.search_columns) if query.search else ()
     return criteria, search, tuple(query.ordering), query.limit is None
-
-
-def parameters(query: ListQuery) -> dict[str, Any]:
-    """The values of ``query`` under the names its shape's statements bind them to."""
-    values: dict[str, Any] = {"offset": query.offset, "limit": query.limit}
-    for index, criterion in enumerate(query.criteria):
-        value = criterion.value
-        if criterion.lookup is Lookup.IN:
-            value = list(value)
-        elif criterion.lookup is Lookup.ICONTAINS:
-            value = like_pattern(str(value))
-        values[f"p{index}"] = value
-    if query.search:
-        values["q"] = like_pattern(query.search)
-    return values
-
-
-def _bound_where(model: type[Any], query: ListQuery) -> list[sa.ColumnElement[bool]]:
-    where = [
-        _compare(column_of(model, c.column), c.lookup, f"p{index}")
-        for index, c in enumerate(query.criteria)
-    ]
-    if query.search:
-        pattern = sa.bindparam("q", type_=sa.String)
-        columns = (column_of(model, name) for name in query.search_columns)
-        where.append(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
-    return where
-
-
-def _compare(column: Any, lookup: Lookup, name: str) -> sa.ColumnElement[bool]:
-    if lookup is Lookup.IN:
-        return column.in_(sa.bindparam(name, expanding=True))
-    if lookup is Lookup.ICONTAINS:
-        return column.ilike(sa.bindparam(name, type_=sa.String), escape="\\")
-    value = sa.bindparam(name)  # typed by the column it is compared with
-    if lookup is Lookup.GTE:
-        return column >= value
-    if lookup is Lookup.LTE:
-        return column <= value
-    return column == value

@@ -10,6 +10,7 @@ Only the roles that may write through the API may use the forms (403 otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import marshmallow as ma
@@ -208,7 +209,9 @@ def _delete_view(page: EditPage) -> Any:
         require(may_write(page))
         record = _record(page, object_id)
         if request.method == "GET":
-            return _render_delete(page, record, deletion_blockers(get_session(), record))
+            owned = owned_records(get_session(), record)
+            blockers = deletion_blockers(get_session(), record, owned)
+            return _render_delete(page, record, blockers, owned=owned)
         target = _deleted_url(page, record)
         name = describe(record)
         try:
@@ -230,7 +233,11 @@ def _deleted_url(page: EditPage, record: Any) -> str:
 
 
 def _render_delete(
-    page: EditPage, record: Any, blockers: dict[str, list[str]], status: int = 200
+    page: EditPage,
+    record: Any,
+    blockers: dict[str, list[str]],
+    status: int = 200,
+    owned: Sequence[Any] = (),  # shown only when nothing blocks the deletion
 ) -> tuple[str, int]:
     named = {table_name(t): msgs for t, msgs in translate_errors(blockers).items()}
     html = render_template(
@@ -238,7 +245,7 @@ def _render_delete(
         page=page,
         record=record,
         blockers=named,
-        owned=[describe(owned) for owned in owned_records(get_session(), record)],
+        owned=[describe(r) for r in owned],
         cancel_url=_back_url(page, record),
     )
     return html, status

@@ -58,7 +58,8 @@ def overview() -> str:
             clusters.setdefault(g.object_id, []).append(g)
     links = [g for g in gauges if g.status.kind == "link"]
     # The fullest links a site reaches the DC by: not the uplinks, not cables inside a site.
-    access = [g for g in links if g.status.resource not in report.dc_uplinks | report.inside_site]
+    not_access = report.dc_uplinks | report.inside_site
+    access = [g for g in links if g.status.resource not in not_access]
     fullest = sorted(access, key=lambda g: g.fill, reverse=True)[:NEAREST_SATURATION]
     waiting_total, waiting = load_requests_awaiting_decision(session)
     bands = compute_capacity_bands(load_link_capacity_counts(session))
