@@ -1,65 +1,33 @@
 """Shared fixtures: migrated databases (SQLite and PostgreSQL), the app and its clients.
 
 PostgreSQL is a real server (127.0.0.1:5432, trust auth; ``.ci/run`` starts it).
-The suite creates its own throw-away database there and drops it at the end.
+The suite creates its own throw-away databases there and drops them at the end;
+every migrated database is a clone of one template per backend (``tests.databases``).
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from cmdb import schema
 from cmdb.db import make_engine
 from cmdb.demo import DemoSummary, load_demo
-
-PG_ADMIN_URL = os.environ.get(
-    "CMDB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
-
-def create_pg_database(prefix: str = "headroom_test") -> str:
-    """Create an empty database on the test server and return its URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:  # pragma: no cover - environment problem
-        pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: start it (see .ci/run): {exc}")
-    finally:
-        admin.dispose()
-    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_pg_database(url: str) -> None:
-    name = make_url(url).database
-    admin = make_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+from tests.databases import drop_pg_database, migrated_pg_url, migrated_sqlite_url
 
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path: Path = tmp_path_factory.mktemp("db") / "headroom.db"
-    url = f"sqlite:///{path}"
-    schema.upgrade(url)
-    return url
+    return migrated_sqlite_url(tmp_path_factory.mktemp("db") / "headroom.db")
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    url = create_pg_database()
-    schema.upgrade(url)
+    url = migrated_pg_url()
     yield url
     drop_pg_database(url)
 
@@ -97,8 +65,7 @@ def app(tmp_path: Path):
     """An app on a fresh migrated SQLite file."""
     from web import create_app
 
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path / "app.db")
     app = create_app(
         {
             "TESTING": True,

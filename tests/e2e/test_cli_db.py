@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.databases import create_pg_database, drop_pg_database
 
 CMDB = str(Path(sys.executable).parent / "cmdb")
 

@@ -8,10 +8,12 @@ JSON in one shape (``web.api.errors``).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from apispec import APISpec
 from flask import Flask
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 
 from web.api.errors import ErrorSchema
 
@@ -26,14 +28,48 @@ TOKEN_SCHEME = {
 
 
 class HeadroomApi(Api):
-    """flask-smorest's Api, minus its app-wide error handler.
+    """flask-smorest's Api, minus its app-wide error handler, documenting on demand.
 
     The app keeps one handler for HTTP errors (``web.ui.errors``): HTML pages for
     the UI, JSON in the API's shape under ``/api/``. smorest's own would answer
     every UI error in JSON, and in another shape.
+
+    smorest writes each blueprint's OpenAPI paths as it registers it: three
+    quarters of ``create_app`` (every CLI command, every test's app) for a
+    document few processes ever serve. Here the blueprints are mounted at once
+    and documented, in the same order, the first time ``spec`` is read.
     """
 
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, app: Flask | None = None, **kwargs: Any) -> None:
+        self._undocumented: list[tuple[Blueprint, str, list[Any] | None]] = []
+        self._documenting = threading.RLock()
+        self._spec: APISpec | None = None
+        super().__init__(app, **kwargs)
+
+    @property
+    def spec(self) -> APISpec | None:
+        with self._documenting:  # a second reader waits for the whole document
+            spec, pending, self._undocumented = self._spec, self._undocumented, []
+            for blueprint, name, parameters in pending if spec is not None else ():
+                blueprint.register_views_in_doc(
+                    self, self._app, spec, name=name, parameters=parameters
+                )
+                spec.tag({"name": name, "description": blueprint.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: APISpec | None) -> None:
+        self._spec = value
+
+    def register_blueprint(
+        self, blp: Blueprint, *, parameters: list[Any] | None = None, **options: Any
+    ) -> None:
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
 
     def _register_error_handlers(self) -> None:
         pass

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from cmdb import schema
 from cmdb.choices import Role
 from cmdb.db import transaction
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
+from tests.databases import migrated_sqlite_url
 from tests.integration.ansible.seed import Seeded, seed
 from web import create_app
 from web.db import get_db
@@ -32,8 +32,7 @@ def token(app: Flask, role: Role, username: str) -> str:
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Iterator[tuple[Flask, Seeded]]:
-    url = f"sqlite:///{tmp_path / 'ansible.db'}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path / "ansible.db")
     app, ids = seeded_app(url)
     yield app, ids
     with app.app_context():

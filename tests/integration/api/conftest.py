@@ -21,7 +21,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from capacity.actions import capacity_report
-from cmdb import schema
 from cmdb.choices import Role
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
@@ -30,6 +29,7 @@ from cmdb.models import ChangeLog, RequestEvaluation, ResourceRequest
 from cmdb.models.capacity import CapacityReservation
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
+from tests.databases import migrated_sqlite_url
 from web import create_app
 from web.db import get_db
 
@@ -62,8 +62,7 @@ def portal(**changes: Any) -> dict[str, Any]:
 def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the demo and its forecasts cached."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    url = f"sqlite:///{path}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(path)
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         load_demo(session, today=DEMO_TODAY)

@@ -20,13 +20,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from capacity.actions import capacity_report
-from cmdb import schema
 from cmdb.choices import ChangeAction, RunStatus, Source
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
 from cmdb.models import Device, DiscoveryResult, DiscoveryRun, Discrepancy, Sample, Series
 from cmdb.services.provenance import log_change
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.databases import drop_pg_database, migrated_pg_url
 from tests.integration.api.conftest import DEMO_TODAY
 from web import create_app
 from web.db import get_db
@@ -108,8 +107,7 @@ def read_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{request.getfixturevalue('read_db_file')}"
         return
-    url = create_pg_database("headroom_read")
-    schema.upgrade(url)
+    url = migrated_pg_url("headroom_read")
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     with transaction(sessions) as session:

@@ -9,14 +9,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, g
 
-from cmdb import schema
 from cmdb.choices import Role
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
 from cmdb.models import Agency
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.databases import drop_pg_database, migrated_pg_url
 from tests.integration.api.conftest import DEMO_TODAY
 from web import create_app
 from web.db import get_db, get_session
@@ -26,8 +25,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture(scope="module")
 def pg_app() -> Iterator[Flask]:
-    url = create_pg_database("headroom_reads")
-    schema.upgrade(url)
+    url = migrated_pg_url("headroom_reads")
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         load_demo(session, today=DEMO_TODAY)

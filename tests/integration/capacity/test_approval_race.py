@@ -11,11 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from capacity import actions
-from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.errors import ConflictError
 from cmdb.models import CapacityReservation, ResourceRequest
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.databases import drop_pg_database, migrated_pg_url
 from tests.integration.capacity.builders import build_small_province, request_doc
 
 TODAY = date(2026, 6, 1)
@@ -24,8 +23,7 @@ BIG = [{"name": "app", "count": 6, "vcpu": 2, "ram_gb": 4, "disk_gb": 10}]  # 12
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    url = create_pg_database("headroom_race")
-    schema.upgrade(url)
+    url = migrated_pg_url("headroom_race")
     yield url
     drop_pg_database(url)
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from cmdb import schema
 from cmdb.db import Base, make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
 from tests.conftest import DEMO_TODAY
+from tests.databases import migrated_sqlite_url
 
 # Columns stamped with the wall-clock time of the load: not part of the data.
 LOAD_TIME_COLUMNS = {"created_at", "updated_at", "first_seen_at", "last_seen_at"}
@@ -39,8 +39,7 @@ def table_digests(url: str) -> dict[str, str]:
 
 
 def load_into_fresh_sqlite(path: Path, seed: int) -> dict[str, str]:
-    url = f"sqlite:///{path}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(path)
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         load_demo(session, seed=seed, today=DEMO_TODAY)

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 
 from cmdb import schema
 from cmdb.db import Base, make_engine
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.databases import create_pg_database, drop_pg_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -12,19 +12,17 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from cmdb import schema
 from cmdb.choices import AgencyKind
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.models import Agency
 from cmdb.services import row_count
 from cmdb.services.row_count import count_all
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.databases import drop_pg_database, migrated_pg_url
 
 
 @pytest.fixture(scope="module")
 def pg_sessions() -> Iterator[sessionmaker[Session]]:
-    url = create_pg_database("headroom_count")
-    schema.upgrade(url)
+    url = migrated_pg_url("headroom_count")
     engine = make_engine(url)
     yield make_session_factory(engine)
     engine.dispose()

@@ -27,12 +27,12 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
-from cmdb import schema
 from cmdb.choices import Role, SiteKind
 from cmdb.db import transaction
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
 from tests import factories
+from tests.databases import migrated_sqlite_url
 from web import create_app
 from web.db import get_db
 
@@ -107,8 +107,7 @@ def make_job_app(
     tmp_path: Path, profiles: dict[str, str], queue: str | None, database_url: str | None = None
 ) -> JobApp:
     """An app on a migrated database with a DC site (slug ``ttdl``); RQ when ``queue``."""
-    url = database_url or f"sqlite:///{tmp_path / 'jobs.db'}"
-    schema.upgrade(url)
+    url = database_url or migrated_sqlite_url(tmp_path / "jobs.db")
     profiles_file = write_profiles(tmp_path / "profiles.yaml", profiles)
     config: dict[str, Any] = {
         "TESTING": True,

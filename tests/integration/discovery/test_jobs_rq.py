@@ -19,7 +19,7 @@ import pytest
 from cmdb.choices import Role, RunKind, RunStatus, Source
 from cmdb.db import transaction
 from cmdb.models import DiscoveryRun
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.databases import drop_pg_database, migrated_pg_url
 from tests.integration.discovery.jobs_support import (
     JobApp,
     follow,
@@ -42,7 +42,7 @@ def job_app(
     request: pytest.FixtureRequest, tmp_path: Path, fleet, queue_name: str
 ) -> Iterator[JobApp]:
     """The app and its worker share one database: a SQLite file, or a PostgreSQL database."""
-    url = create_pg_database() if request.param == "postgresql" else None
+    url = migrated_pg_url() if request.param == "postgresql" else None
     profiles = {n: p.community or n for n, p in fleet.profiles.items()}
     jobs = make_job_app(tmp_path, profiles, queue_name, database_url=url)
     yield jobs

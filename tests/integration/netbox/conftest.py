@@ -21,8 +21,8 @@ import pynetbox
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from cmdb import schema
 from cmdb.db import make_engine, make_session_factory
+from tests.databases import migrated_sqlite_url
 from tests.integration.netbox.seed import Seeded, seed
 from tests.peers.netbox_peer import NetboxPeer, PeerError, start_peer
 
@@ -101,7 +101,7 @@ class _Foreign:
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("netbox-sync") / "template.db"
-    schema.upgrade(f"sqlite:///{path}")
+    migrated_sqlite_url(path)
     return path
 
 

@@ -248,14 +248,12 @@ def test_dry_run_writes_nothing(netbox: Netbox, sessions: sessionmaker[Session])
 
 @pytest.mark.postgres
 def test_sync_on_postgresql_is_complete_and_idempotent(netbox: Netbox):
-    from cmdb import schema
     from cmdb.db import make_engine, make_session_factory
-    from tests.conftest import create_pg_database, drop_pg_database
+    from tests.databases import drop_pg_database, migrated_pg_url
 
-    url = create_pg_database("headroom_netbox_sync")
+    url = migrated_pg_url("headroom_netbox_sync")
     engine = make_engine(url)
     try:
-        schema.upgrade(url)
         sessions = make_session_factory(engine)
         first = run_sync(sessions, netbox.url, netbox.token, full=True)
         assert first.status == RunStatus.SUCCEEDED, first.error

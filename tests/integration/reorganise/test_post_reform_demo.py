@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -21,11 +20,11 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from capacity import actions, inputs
-from cmdb import schema
 from cmdb.models import AdminUnit, Link, ResourceRequest, Site
 from cmdb.services.admin_tree import UnitNode, load_admin_tree
 from cmdb.services.as_of import unit_in_force
 from cmdb.services.requests import load_committee_sites
+from tests.databases import migrated_sqlite_url
 from web import create_app
 from web.cli import main
 from web.db import get_db
@@ -35,8 +34,7 @@ AS_OF = date(2026, 1, 1)
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Result]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('post') / Path('demo.db')}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path_factory.mktemp("post") / "demo.db")
     config = {"TESTING": True, "CMDB_DATABASE_URL": url, "SECRET_KEY": "test"}
     app = create_app(config | {"CMDB_ANONYMOUS_READ": True})  # pages readable without login
     result = app.test_cli_runner().invoke(main, ["demo", "load", "--as-of", AS_OF.isoformat()])

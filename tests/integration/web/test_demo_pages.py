@@ -10,16 +10,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
+from tests.databases import migrated_sqlite_url
 from web import create_app
 
 
 @pytest.fixture(scope="module")
 def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db")
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         load_demo(session, today=date(2026, 1, 15))

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.models import ChangeLog, Device, Interface, Rack, Site
 from tests import factories
+from tests.databases import migrated_sqlite_url
 from tests.integration.api.writes import renamed
 from tests.integration.web.ui_world import TODAY, World, build_world
 from web import create_app
@@ -35,8 +35,7 @@ WRITERS = ("engineer", "admin")
 
 @pytest.fixture(scope="module")
 def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, World]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('edit') / 'edit.db'}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path_factory.mktemp("edit") / "edit.db")
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         world = build_world(session)

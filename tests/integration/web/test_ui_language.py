@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.models import User
+from tests.databases import migrated_sqlite_url
 from tests.integration.web.test_ui_pages import PAGE_IDS, PAGES
 from tests.integration.web.ui_world import PASSWORD, TODAY, World, build_world
 from web import create_app
@@ -21,8 +21,7 @@ from web.db import get_session
 
 @pytest.fixture(scope="module")
 def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, World]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('lang') / 'lang.db'}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path_factory.mktemp("lang") / "lang.db")
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         world = build_world(session)

@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from tests import factories as f
+from tests.databases import migrated_sqlite_url
 from tests.integration.web.ui_world import ROLES, TODAY, World, build_world
 from web import create_app
 
@@ -45,8 +45,7 @@ ROLE_NAMES = [role.value for role in ROLES]
 
 @pytest.fixture(scope="module")
 def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, World]]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'ui.db'}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path_factory.mktemp("ui") / "ui.db")
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         world = build_world(session)
@@ -238,8 +237,7 @@ def test_device_list_sorts_by_its_column_headers(world_app: tuple[Flask, World])
 
 
 def test_a_long_related_list_points_to_the_full_filtered_list(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'many.db'}"
-    schema.upgrade(url)
+    url = migrated_sqlite_url(tmp_path / "many.db")
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         pool = f.storage_pool(session)
