@@ -69,7 +69,8 @@ def submit_request(
 
 def _as_json(document: Any) -> dict[str, Any]:
     """The document as submitted, with YAML dates turned into ISO text."""
-    return json.loads(json.dumps(document, default=str))
+    as_json: dict[str, Any] = json.loads(json.dumps(document, default=str))
+    return as_json
 
 
 def evaluate_stored(
