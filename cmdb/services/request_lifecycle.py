@@ -74,7 +74,7 @@ def revise_request(
         session,
         actor=actor,
         action=ChangeAction.UPDATE,
-        obj=req,  # type: ignore[arg-type]
+        obj=req,
         object_repr=req.name,
         before={**{k: before[k] for k in changed}, **_spec(old_spec, spec_keys)},
         after={**changed, **_spec(document, spec_keys)},
@@ -93,7 +93,7 @@ def withdraw_request(session: Session, request_id: int, *, actor: str) -> None:
         session,
         actor=actor,
         action=ChangeAction.DELETE,
-        obj=req,  # type: ignore[arg-type]
+        obj=req,
         object_repr=req.name,
         before={"name": req.name, "agency_id": req.agency_id, "status": req.status},
         after=None,
