@@ -45,9 +45,11 @@ def _pending(session: Session, request_id: int, what: str) -> ResourceRequest:
 
 
 def revise_request(
-    session: Session, request_id: int, changes: Any, *, today: date, actor: str
+    session: Session, request_id: int, changes: Any, *, today: date | None, actor: str
 ) -> ResourceRequest:
-    """Apply the top-level fields of ``changes`` to a pending request's document."""
+    """Apply the top-level fields of ``changes`` to a pending request's document;
+    ``today`` None is the real today (``CMDB_TODAY`` not pinned)."""
+    today = today or date.today()
     if not isinstance(changes, Mapping):
         raise ValidationError({"_schema": ["send an object with the fields to change"]})
     req = _pending(session, request_id, "changed")
