@@ -48,6 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(STAMP) system-deps lint translations
 	$(BIN)/pytest
@@ -62,4 +63,4 @@ bench: $(STAMP) system-deps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache .hypothesis
+	rm -rf var .pytest_cache .ruff_cache .hypothesis .mypy_cache

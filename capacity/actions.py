@@ -8,7 +8,6 @@ that queries the database); writing goes through ``cmdb.services.requests``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from capacity import inputs
 from capacity.evaluate import Evaluation, compute_reservations, evaluate_request
 from capacity.evaluation import VERDICT_CANNOT_HOST, VERDICT_HOST_UNTIL
 from capacity.expansion import Catalogue
+from capacity.snapshot import Reservation
 from capacity.status import ResourceStatus, compute_resource_status
 from cmdb.choices import RequestStatus
 from cmdb.errors import ConflictError, ValidationError
@@ -69,7 +69,8 @@ def submit_request(
 
 def _as_json(document: Any) -> dict[str, Any]:
     """The document as submitted, with YAML dates turned into ISO text."""
-    return json.loads(json.dumps(document, default=str))
+    as_json: dict[str, Any] = json.loads(json.dumps(document, default=str))
+    return as_json
 
 
 def evaluate_stored(
@@ -166,10 +167,13 @@ def _refuse_unless_fits(request_id: int, evaluation: Evaluation, accept_until: b
         )
 
 
-def _reservation_row(reservation: Any) -> dict[str, Any]:
-    row = asdict(reservation)
-    row.pop("request", None)
-    return row
+def _reservation_row(reservation: Reservation) -> store.ReservationRow:
+    return store.ReservationRow(
+        resource=reservation.resource,
+        start=reservation.start,
+        d0=reservation.d0,
+        growth_pct_per_year=reservation.growth_pct_per_year,
+    )
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -51,6 +51,7 @@ from capacity.forecast import Bound
 from capacity.model import (
     ClusterSpec,
     StoragePoolSpec,
+    VmSize,
     compute_cluster_capacity,
     compute_largest_vm,
     compute_protection_efficiency,
@@ -320,20 +321,20 @@ def _route_demand(
             demand[link_id] = demand.get(link_id, 0.0) + need.mbps
             sites_behind.setdefault(link_id, set())
             uplinks_used.add(link_id)
-    for need in request.sites:
-        paths = inventory.paths.get(need.network, {})
-        for site in dict.fromkeys(need.site_ids):
+    for site_need in request.sites:
+        paths = inventory.paths.get(site_need.network, {})
+        for site in dict.fromkeys(site_need.site_ids):
             path = paths.get(site)
             if path is None:
                 problems.append(
                     Problem(
-                        f"path:{need.network}:{site}",
-                        f"site {site!r} has no path to the DC on {need.network!r}",
+                        f"path:{site_need.network}:{site}",
+                        f"site {site!r} has no path to the DC on {site_need.network!r}",
                     )
                 )
                 continue
             for link_id in dict.fromkeys(path):
-                demand[link_id] = demand.get(link_id, 0.0) + need.per_site_mbps
+                demand[link_id] = demand.get(link_id, 0.0) + site_need.per_site_mbps
                 sites_behind.setdefault(link_id, set()).add(site)
     return demand, sites_behind, uplinks_used
 
@@ -389,7 +390,7 @@ def _needs(
     pool: ResourceTimeline | None,
     pool_spec: StoragePoolSpec | None,
     links: Sequence[tuple[LinkState, ResourceTimeline]],
-    vms: tuple,
+    vms: tuple[VmSize, ...],
     horizon: bool,
 ) -> tuple[ComputeNeed | None, StorageNeed | None, list[LinkNeed]]:
     """What must be carried: the go-live load, or the peak load of the horizon."""

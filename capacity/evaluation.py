@@ -150,7 +150,8 @@ class Evaluation:
             "assumptions": self.assumptions,
             "series": self.series,
         }
-        return _jsonable(out)
+        document: dict[str, Any] = _jsonable(out)
+        return document
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TypedDict
 
 from capacity.model import (
     ClusterSpec,
@@ -287,10 +287,31 @@ def plan_purchases(
     return tuple(items), tuple(unresolved)
 
 
-def expansion_to_dict(expansion: Expansion) -> dict[str, Any]:
+class ExpansionItemDocument(TypedDict):
+    """The JSON form of an :class:`ExpansionItem`."""
+
+    kind: str
+    target: str
+    quantity: int
+    description: str
+    unit_price_vnd: float
+    cost_vnd: float
+
+
+class ExpansionDocument(TypedDict):
+    """The JSON form of an :class:`Expansion`, with the totals."""
+
+    at_go_live: list[ExpansionItemDocument]
+    at_horizon: list[ExpansionItemDocument]
+    go_live_cost_vnd: float
+    horizon_cost_vnd: float
+    unresolved: list[str]
+
+
+def expansion_to_dict(expansion: Expansion) -> ExpansionDocument:
     """JSON form of an expansion, with the totals."""
 
-    def rows(items: tuple[ExpansionItem, ...]) -> list[dict[str, Any]]:
+    def rows(items: tuple[ExpansionItem, ...]) -> list[ExpansionItemDocument]:
         return [
             {
                 "kind": i.kind,

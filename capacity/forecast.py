@@ -199,7 +199,8 @@ class Forecast:
         last = self.weeks - 1
         if interpolation == "step":
             idx = np.clip(np.floor(pos), 0, last).astype(int)
-            return values[idx].copy()
+            stepped: np.ndarray = values[idx].copy()
+            return stepped
         if interpolation != "linear":
             raise ValueError(f"unknown interpolation {interpolation!r}")
         out = np.interp(pos, np.arange(self.weeks, dtype=float), values)
@@ -208,7 +209,8 @@ class Forecast:
             if np.any(beyond):
                 slope = values[last] - values[last - 1]
                 out[beyond] = values[last] + slope * (pos[beyond] - last)
-        return np.maximum(out, 0.0)
+        clipped: np.ndarray = np.maximum(out, 0.0)
+        return clipped
 
     # -- persistence ---------------------------------------------------------------
 
@@ -242,7 +244,8 @@ class Forecast:
 
 def _week_start(ordinals: np.ndarray) -> np.ndarray:
     # Ordinal 1 (0001-01-01) is a Monday, so this is the Monday of each ISO week.
-    return ordinals - (ordinals - 1) % 7
+    monday: np.ndarray = ordinals - (ordinals - 1) % 7
+    return monday
 
 
 def compute_weekly_peak_array(

@@ -319,12 +319,12 @@ def _baseline_needs(
                      Series.daily_through, Series.daily_count)  # fmt: skip
     if narrow:
         stmt = stmt.where(
-            sa.or_(
+            sa.or_(*(
                 sa.and_(Series.object_type == kind, Series.object_id.in_([o.id for o in objs]))
                 for kind, objs in ((ResourceKind.CLUSTER, clusters),
                                    (ResourceKind.STORAGE_POOL, pools), (ResourceKind.LINK, links))
                 if objs
-            )
+            ))
         )  # fmt: skip
     rows = session.execute(stmt).all()
     series = {(r.object_type, r.object_id, r.metric): r.id for r in rows}
@@ -387,6 +387,7 @@ def _current_allocation(session: Session) -> dict[str, dict[int, tuple[float, fl
     for key, col in (("cluster", WorkloadRow.cluster_id), ("pool", WorkloadRow.storage_pool_id)):
         stmt = sa.select(col, *cols).where(active, col.is_not(None)).group_by(col)
         for obj_id, vcpu, ram, disk in session.execute(stmt):
+            assert obj_id is not None  # the query keeps set ids only
             out[key][obj_id] = (float(vcpu or 0), float(ram or 0), float(disk or 0))
     return out
 
@@ -529,14 +530,9 @@ def build_request(doc: Mapping[str, Any], refs: RequestRefs) -> Request:
     )
 
 
-def _site_bandwidth(sites: Mapping[str, Any] | None, site_ids: list[int]) -> tuple:
-    if not sites:
-        return ()
-    ids = tuple(str(s) for s in site_ids)
-    return (SiteBandwidth(str(sites["network"]), sites["per_site_mbps"], ids),)
-
-
-def _site_bandwidth(sites: Mapping[str, Any] | None, site_ids: list[int]) -> tuple:
+def _site_bandwidth(
+    sites: Mapping[str, Any] | None, site_ids: list[int]
+) -> tuple[SiteBandwidth, ...]:
     if not sites:
         return ()
     ids = tuple(str(s) for s in site_ids)

@@ -71,7 +71,8 @@ def load_capacity_overview(session: Session, *, at: date) -> CapacityOverview:
     fingerprint = (_database(session), at, inputs.load_capacity_fingerprint(session))
     with _LOCK:
         if _LAST and _LAST[0] == fingerprint:
-            return _LAST[1]
+            cached: CapacityOverview = _LAST[1]
+            return cached
     inventory = inputs.load_inventory(session, today=at)
     rows = compute_resource_status(inventory, inputs.load_reservations(session), at)
     uplinks = {link_key(i) for ids in inventory.dc_uplinks.values() for i in ids}

@@ -139,4 +139,5 @@ class Request:
 
     def growth_factor(self, years: float) -> float:
         """(1 + g)^years, the growth of demand after ``years`` since go-live."""
-        return (1.0 + self.growth_pct_per_year / 100.0) ** years
+        factor: float = (1.0 + self.growth_pct_per_year / 100.0) ** years
+        return factor

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
@@ -52,7 +52,23 @@ def _min_relative_headroom(t: ResourceTimeline) -> float:
     return float(t.headroom.min() / t.limit)
 
 
-def compute_series(timelines: Sequence[ResourceTimeline], steps: Sequence[date]) -> dict[str, Any]:
+class ResourceSeries(TypedDict):
+    """One resource's monthly ceiling × C, B(t), R(t) and D(t) (None where not finite)."""
+
+    limit: float
+    baseline: list[float | None]
+    reserved: list[float | None]
+    demand: list[float | None]
+
+
+class SeriesDocument(TypedDict):
+    """The charted series of an evaluation: ISO monthly steps, resources by key."""
+
+    steps: list[str]
+    resources: dict[str, ResourceSeries]
+
+
+def compute_series(timelines: Sequence[ResourceTimeline], steps: Sequence[date]) -> SeriesDocument:
     """``{"steps": [ISO dates], "resources": {key: {"limit", "baseline", "reserved",
     "demand"}}}``: B(t), R(t), D(t) and ceiling × C of each resource at each monthly step."""
     return {

@@ -87,7 +87,11 @@ class Reservation:
             raise ValueError(f"reservation on {self.resource}: growth must be > −100 %")
 
 
-def _frozen(mapping: Mapping) -> Mapping:
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _frozen(mapping: Mapping[_K, _V]) -> Mapping[_K, _V]:
     return MappingProxyType(dict(mapping))
 
 

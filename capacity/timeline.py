@@ -45,7 +45,8 @@ class ResourceTimeline:
     @cached_property
     def total(self) -> np.ndarray:
         """B + R + D at each step."""
-        return self.baseline + self.reserved + self.demand
+        total: np.ndarray = self.baseline + self.reserved + self.demand
+        return total
 
     @cached_property
     def headroom(self) -> np.ndarray:

@@ -5,9 +5,9 @@ The CLI (``cmdb db …``) and the tests use these; nobody needs an ``alembic.ini
 
 from __future__ import annotations
 
-import io
 from importlib.resources import files
 from pathlib import Path
+from typing import TextIO
 
 from alembic import command
 from alembic.config import Config
@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from cmdb.db import make_engine
 
 
-def alembic_config(database_url: str, stdout: io.TextIOBase | None = None) -> Config:
+def alembic_config(database_url: str, stdout: TextIO | None = None) -> Config:
     cfg = Config(stdout=stdout) if stdout is not None else Config()
     cfg.set_main_option("script_location", str(Path(str(files("migrations")))))
     # ConfigParser treats % as interpolation; URLs may hold %-escaped passwords.

@@ -69,7 +69,7 @@ def _apply_interfaces(session: Session, device: Device, p: DevicePlan) -> None:
 
 def _log_device(session: Session, device: Device, p: DevicePlan) -> None:
     if p.action == CREATE:
-        after = {c.field: c.new for c in p.changes}
+        after: dict[str, Any] = {c.field: c.new for c in p.changes}
         log_change(
             session,
             actor=ACTOR,
@@ -81,7 +81,7 @@ def _log_device(session: Session, device: Device, p: DevicePlan) -> None:
         )
     elif p.changes or any(i.action != "none" for i in p.interfaces):
         before = {c.field: c.old for c in p.changes}
-        after: dict[str, Any] = {c.field: c.new for c in p.changes}
+        after = {c.field: c.new for c in p.changes}
         touched = [i.name for i in p.interfaces if i.action != "none"]
         if touched:
             after["interfaces"] = touched

@@ -9,6 +9,7 @@ links are read at once, samples inserted in one statement.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -82,7 +83,7 @@ class PollWriter:
         """Links' samples, every sample in one insert, then the day's rollups; → samples."""
         self._store_links()
         self._create_series({key for key, _ in self.values})
-        rows = []
+        rows: list[dict[str, Any]] = []
         for key, value in self.values:
             series = self.series[key]
             series.last_sample_at = self.at

@@ -93,5 +93,6 @@ def interfaces_by_index(
         ).where(Interface.device_id.in_(device_ids), Interface.if_index.is_not(None))
     )
     for device_id, if_index, if_id, speed in rows:
+        assert if_index is not None  # the query keeps set ifIndexes only
         out[device_id][if_index] = (if_id, speed)
     return out

@@ -210,7 +210,7 @@ def _same(name: str, current: Any, value: Any) -> bool:
         return clean_serial(current) == clean_serial(value)
     if isinstance(current, float) or isinstance(value, float):
         return current is not None and abs(float(current) - float(value)) < 0.01
-    return current == value
+    return bool(current == value)
 
 
 def _values(inventory: Any, snmp: Any) -> dict[str, Any]:

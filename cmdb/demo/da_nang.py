@@ -37,9 +37,9 @@ def load_da_nang(ctx: DemoContext) -> None:
     for name, short, kind in dn.AGENCIES:
         ctx.agencies[short] = Agency(name=name, short_name=short, kind=kind, admin_unit=city)
     ctx.session.add_all(ctx.agencies[short] for _, short, _ in dn.AGENCIES)
-    for slug, name, kind in dn.SITES:
-        owner = ctx.agencies[dn.DC_OWNER] if kind == SiteKind.DATA_CENTRE else None
-        _site(ctx, slug, name, SiteKind(kind), ward, owner, city)
+    for slug, name, site_kind in dn.SITES:
+        owner = ctx.agencies[dn.DC_OWNER] if site_kind == SiteKind.DATA_CENTRE else None
+        _site(ctx, slug, name, SiteKind(site_kind), ward, owner, city)
     offices = _city_offices(ctx, units, city, ward)
     ctx.session.flush()
     build_datacentre(ctx, ctx.sites[dn.DC_SLUG], dn.CATALOGUE, "datacentre/da-nang")

@@ -47,7 +47,7 @@ class DailyPoint(NamedTuple):
     avg: float
     max: float
     p95: float
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count, as the rollup column is named
 
 
 @dataclass(frozen=True)

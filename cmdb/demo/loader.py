@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -174,7 +175,7 @@ def _mark_demo_records(ctx: DemoContext) -> None:
         table = model.__table__
         ids = ctx.session.scalars(sa.select(table.c.id).order_by(table.c.id)).all()
         rows = [_demo_source(model.__tablename__, i, at) for i in ids]
-        ctx.session.execute(RecordSource.__table__.insert(), rows)
+        ctx.session.execute(cast(sa.Table, RecordSource.__table__).insert(), rows)
 
 
 def _demo_source(table: str, object_id: int, at: datetime) -> dict[str, object]:

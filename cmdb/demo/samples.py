@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import partial
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ UNITS = {
 }
 
 # Core insert: the ORM's bulk path costs twice as much per row and adds nothing here.
-SAMPLE_INSERT = SampleDaily.__table__.insert()
+SAMPLE_INSERT = cast(sa.Table, SampleDaily.__table__).insert()
 SAMPLE_COLUMNS = ("series_id", "day", "avg", "max", "p95", "count")
 COPY_SAMPLES = f"COPY sample_daily ({', '.join(SAMPLE_COLUMNS)}) FROM STDIN"
 SampleRow = tuple[int, date, float, float, float, int]
@@ -147,9 +148,7 @@ def _pools(ctx: DemoContext) -> list[Resource]:
             spec.weekly_cycle,
         )
         metrics = (Metric.STORAGE_USED_TB,)
-        resources.append(
-            Resource(ResourceKind.STORAGE_POOL, pool.id, metrics, lambda d=draw: [d()])
-        )
+        resources.append(Resource(ResourceKind.STORAGE_POOL, pool.id, metrics, _one(draw)))
     return resources
 
 

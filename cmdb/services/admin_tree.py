@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -204,7 +204,7 @@ def _version_id(code: str, as_of: date | None) -> sa.ScalarSelect[int]:
 #: is built, and the date as a literal would defeat its compiled-statement cache too.
 AS_OF = sa.bindparam("as_of", type_=sa.Date)
 ROOT_ID = sa.bindparam("root_id", type_=sa.Integer)
-Statement = sa.Select[tuple[Any, ...]]
+Statement: TypeAlias = "sa.Select[*tuple[Any, ...]]"
 
 
 def load_admin_tree(
@@ -218,7 +218,7 @@ def load_admin_tree(
         [UnitRow(*row) for row in session.execute(units, params)],
         [SiteRow(*row) for row in session.execute(sites, params)],
         [
-            LinkRow(*r[:4], capacity_mbps=float(r[4]), a=SiteRef(*r[5:9]), b=SiteRef(*r[9:13]))
+            LinkRow(r[0], r[1], r[2], r[3], float(r[4]), SiteRef(*r[5:9]), SiteRef(*r[9:13]))
             for r in session.execute(links, params)
         ],
     )
@@ -231,7 +231,7 @@ def _tree_statements(subtree: bool, dated: bool) -> tuple[Statement, Statement, 
     return _units_stmt(unit_ids, on), _sites_stmt(unit_ids, on), _links_stmt(unit_ids, on)
 
 
-def _subtree_ids(root_id: Any, as_of: Any) -> sa.Select[tuple[int]]:
+def _subtree_ids(root_id: Any, as_of: Any) -> sa.Select[int]:
     """Ids of a unit and every unit below it (a recursive CTE: SQLite and PostgreSQL)."""
     start = sa.select(AdminUnit.id, sa.literal(0).label("down")).where(AdminUnit.id == root_id)
     tree = start.cte("subtree", recursive=True)
@@ -243,7 +243,7 @@ def _subtree_ids(root_id: Any, as_of: Any) -> sa.Select[tuple[int]]:
     return sa.select(tree.c.id)
 
 
-def _unit_select() -> sa.Select[tuple[object, ...]]:
+def _unit_select() -> Statement:
     successor = aliased(AdminUnit)
     return sa.select(
         AdminUnit.id,
@@ -258,7 +258,7 @@ def _unit_select() -> sa.Select[tuple[object, ...]]:
     ).outerjoin(successor, successor.id == AdminUnit.successor_id)
 
 
-def _units_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement:
+def _units_stmt(unit_ids: sa.Select[int] | None, as_of: Any) -> Statement:
     stmt = _unit_select()
     if unit_ids is not None:
         stmt = stmt.where(AdminUnit.id.in_(unit_ids))
@@ -267,10 +267,10 @@ def _units_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement
     return stmt
 
 
-def _sites_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement:
+def _sites_stmt(unit_ids: sa.Select[int] | None, as_of: Any) -> Statement:
     if as_of is None:
         stmt = sa.select(Site.id, Site.admin_unit_id, Site.name, Site.slug, Site.kind, Site.status)
-        unit_col = Site.admin_unit_id
+        unit_col: sa.SQLColumnExpression[Any] = Site.admin_unit_id
     else:
         placed = site_placement_at(as_of)
         unit_col = placed.c.admin_unit_id
@@ -282,9 +282,11 @@ def _sites_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement
     return stmt
 
 
-def _links_stmt(unit_ids: sa.Select[tuple[int]] | None, as_of: Any) -> Statement:
+def _links_stmt(unit_ids: sa.Select[int] | None, as_of: Any) -> Statement:
     a_site, b_site = aliased(Site), aliased(Site)
     a_unit, b_unit = aliased(AdminUnit), aliased(AdminUnit)
+    a_unit_id: sa.SQLColumnExpression[Any]
+    b_unit_id: sa.SQLColumnExpression[Any]
     if as_of is None:
         a_unit_id, b_unit_id = a_site.admin_unit_id, b_site.admin_unit_id
     else:

@@ -107,7 +107,9 @@ def _scope(session: Session, flt: HostFilter, units: dict[int, AdminUnit]) -> _S
 def _ids_of(
     session: Session, model: Any, column: Any, values: Sequence[str], name: str, scope: _Scope
 ) -> set[int]:
-    found = dict(session.execute(sa.select(column, model.id).where(column.in_(values))).all())
+    found: dict[str, int] = dict(
+        session.execute(sa.select(column, model.id).where(column.in_(values))).all()
+    )
     missing = sorted(set(values) - set(found))
     if missing:
         scope.errors[name] = [f"unknown {name}: {', '.join(missing)}"]

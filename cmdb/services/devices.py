@@ -16,7 +16,7 @@ from cmdb.choices import DeviceRole, Status
 from cmdb.models import AdminUnit, Cluster, Device, Site
 from cmdb.services.paging import Page, clamp_page
 
-S = TypeVar("S", bound=sa.Select[Any])
+S = TypeVar("S", bound="sa.Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,8 @@ def load_devices(
     key = column.desc() if ordering.startswith("-") else column.asc()
     stmt = stmt.order_by(key, Device.name, Device.id)
     stmt = stmt.limit(page_size).offset((number - 1) * page_size)
-    rows = [DeviceRow(*row) for row in session.execute(stmt)]
+    # mypy cannot unpack a Row of more than ten typed columns (a TypeVarTuple tail)
+    rows = [DeviceRow(*row) for row in session.execute(stmt)]  # type: ignore[call-arg]
     return Page(items=rows, total=total, number=number, size=page_size)
 
 

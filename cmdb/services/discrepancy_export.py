@@ -182,7 +182,7 @@ def to_json(rows: Sequence[DiscrepancyRow]) -> list[dict[str, Any]]:
 def csv_header(sources: Sequence[str]) -> list[str]:
     head = ["id", "kind", "object_type", "object_id", "object", "site", "field"]
     tail = ["first_seen", "last_seen", "status", "acknowledged_by", "acknowledged_at", "comment"]
-    return head + sources + tail
+    return [*head, *sources, *tail]
 
 
 def to_csv(rows: Sequence[DiscrepancyRow]) -> str:

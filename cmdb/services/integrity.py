@@ -132,6 +132,7 @@ def owned_records(session: Session, obj: Any) -> list[Any]:
         model = model_of_table(other) if other.name in _OWNED_TABLES else None
         for fk in other.foreign_keys if model is not None else ():
             if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
+                assert model is not None
                 owned += session.scalars(
                     sa.select(model).where(fk.parent == obj.id).order_by(fk.parent.table.c.id)
                 )

@@ -8,7 +8,7 @@ cannot both win: the loser's UPDATE matches no row. Services never commit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -99,4 +99,4 @@ def _update(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return session.execute(stmt).rowcount == 1
+    return cast(sa.CursorResult[Any], session.execute(stmt)).rowcount == 1

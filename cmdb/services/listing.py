@@ -150,7 +150,7 @@ def _compare(column: Any, lookup: Lookup, name: str) -> sa.ColumnElement[bool]:
         return column.in_(sa.bindparam(name, expanding=True))
     if lookup is Lookup.ICONTAINS:
         return column.ilike(sa.bindparam(name, type_=sa.String), escape="\\")
-    value = sa.bindparam(name)  # typed by the column it is compared with
+    value: sa.BindParameter[Any] = sa.bindparam(name)  # typed by the column it is compared with
     if lookup is Lookup.GTE:
         return column >= value
     if lookup is Lookup.LTE:

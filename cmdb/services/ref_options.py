@@ -23,7 +23,7 @@ class Option:
     label: str
 
 
-def _label_columns(model: type[Any]) -> tuple[sa.Select[Any], tuple[Any, ...]]:
+def _label_columns(model: type[Any]) -> tuple[sa.Select[*tuple[Any, ...]], tuple[Any, ...]]:
     """The query of a model's options and the columns its label is made of, in order."""
     if model is Interface:
         stmt = sa.select(Interface.id, Device.name, Interface.name).join(Interface.device)

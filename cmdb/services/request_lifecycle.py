@@ -45,9 +45,11 @@ def _pending(session: Session, request_id: int, what: str) -> ResourceRequest:
 
 
 def revise_request(
-    session: Session, request_id: int, changes: Any, *, today: date, actor: str
+    session: Session, request_id: int, changes: Any, *, today: date | None, actor: str
 ) -> ResourceRequest:
-    """Apply the top-level fields of ``changes`` to a pending request's document."""
+    """Apply the top-level fields of ``changes`` to a pending request's document;
+    ``today`` None is the real today (``CMDB_TODAY`` not pinned)."""
+    today = today or date.today()
     if not isinstance(changes, Mapping):
         raise ValidationError({"_schema": ["send an object with the fields to change"]})
     req = _pending(session, request_id, "changed")
@@ -74,7 +76,7 @@ def revise_request(
         session,
         actor=actor,
         action=ChangeAction.UPDATE,
-        obj=req,  # type: ignore[arg-type]
+        obj=req,
         object_repr=req.name,
         before={**{k: before[k] for k in changed}, **_spec(old_spec, spec_keys)},
         after={**changed, **_spec(document, spec_keys)},
@@ -93,7 +95,7 @@ def withdraw_request(session: Session, request_id: int, *, actor: str) -> None:
         session,
         actor=actor,
         action=ChangeAction.DELETE,
-        obj=req,  # type: ignore[arg-type]
+        obj=req,
         object_repr=req.name,
         before={"name": req.name, "agency_id": req.agency_id, "status": req.status},
         after=None,

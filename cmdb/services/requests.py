@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -268,8 +268,17 @@ def load_reservation_rows(session: Session) -> list[CapacityReservation]:
     return list(session.scalars(stmt))
 
 
+class ReservationRow(TypedDict):
+    """A ``capacity_reservation`` row of an approval, without its request."""
+
+    resource: str
+    start: date
+    d0: float
+    growth_pct_per_year: float
+
+
 def save_approval(
-    session: Session, req: ResourceRequest, reservations: Iterable[dict[str, Any]],
+    session: Session, req: ResourceRequest, reservations: Iterable[ReservationRow],
     *, cluster_id: int | None, storage_pool_id: int | None, approved_by_id: int | None,
     actor: str = "planner", at: datetime | None = None,
 ) -> None:  # fmt: skip

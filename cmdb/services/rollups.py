@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -61,9 +61,12 @@ def rollup_series(session: Session, series_ids: Iterable[int], days: Iterable[da
     refresh_daily_marks(session, ids)
 
 
+_Rollup = TypeVar("_Rollup", SampleHourly, SampleDaily)
+
+
 def _save(
     session: Session,
-    model: type[SampleHourly] | type[SampleDaily],
+    model: type[_Rollup],
     period: sa.orm.InstrumentedAttribute,
     groups: dict[tuple[int, Any], list[float]],
 ) -> None:

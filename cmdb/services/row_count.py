@@ -34,7 +34,7 @@ _COUNTS: dict[tuple[URL, str], tuple[str, int]] = {}
 
 def count_all(session: Session, model: type[Any]) -> int:
     """``SELECT count(*)`` of the model's table, exact, from the cache when it still holds."""
-    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    table: sa.Table = model.__table__
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return session.scalar(sa.select(sa.func.count()).select_from(table)) or 0

@@ -95,6 +95,7 @@ def load_rows(
     if total is None and count_statement is None:
         total = count_all(session, selection.model)
     elif total is None:
+        assert count_statement is not None
         total = connection.execute(count_statement, values).scalar_one()
     return total, rows
 

@@ -17,10 +17,10 @@ any bad point refuses the whole batch, with messages per point.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -132,7 +132,7 @@ def _resolve_series(session: Session, points: Sequence[Point], actor: str) -> tu
             session,
             actor=actor,
             action=ChangeAction.CREATE,
-            obj=series,  # type: ignore[arg-type]
+            obj=series,
             object_repr=f"{key[0].value} {key[1]} {key[2].value}",
             before=None,
             after={"object_type": key[0], "object_id": key[1], "metric": key[2]},
@@ -203,20 +203,27 @@ def _stored_values(
     return {k: stored[k] for k in wanted if k in stored}
 
 
+# Declared as a FromClause by SQLAlchemy's typing; a mapped class's table is a Table.
+_SAMPLE_TABLE = cast(sa.Table, Sample.__table__)
+
+
 def _insert(session: Session, rows: dict[tuple[int, datetime], float]) -> None:
     """Insert new points; one a concurrent batch stored meanwhile is left as it is."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    insert: Callable[[sa.Table], Any] = {  # each dialect its own Insert
+        "postgresql": postgresql.insert,
+        "sqlite": sqlite.insert,
+    }[dialect]
     values = [{"series_id": sid, "ts": ts, "value": v} for (sid, ts), v in rows.items()]
-    session.connection().execute(insert(Sample.__table__).on_conflict_do_nothing(), values)
+    session.connection().execute(insert(_SAMPLE_TABLE).on_conflict_do_nothing(), values)
 
 
 def _update(session: Session, rows: dict[tuple[int, datetime], float]) -> None:
     if not rows:
         return
-    table = Sample.__table__
+    table = _SAMPLE_TABLE
     stmt = (
         table.update()
         .where(table.c.series_id == sa.bindparam("sid"), table.c.ts == sa.bindparam("at"))

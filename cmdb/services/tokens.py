@@ -56,7 +56,7 @@ def create_token(
         session,
         actor=actor,
         action=ChangeAction.CREATE,
-        obj=token,  # type: ignore[arg-type]
+        obj=token,
         object_repr=f"token {token.key_prefix}… of {user.username}",
         before=None,
         after={

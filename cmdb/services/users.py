@@ -84,7 +84,7 @@ def create_user(
         session,
         actor=actor,
         action=ChangeAction.CREATE,
-        obj=user,  # type: ignore[arg-type]
+        obj=user,
         object_repr=username,
         before=None,
         after={"username": username, "role": role, "agency_id": user.agency_id},

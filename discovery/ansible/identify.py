@@ -7,8 +7,8 @@ by management address, then by name (case-insensitive, domain stripped — DESIG
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,7 +27,8 @@ def find_host(session: Session, host: Mapping[str, Any]) -> Host:
     if host_id is not None:
         if kind not in MODELS:
             raise ValidationError({"host.kind": ["with an id, say 'device' or 'workload'"]})
-        found = session.get(MODELS[kind], host_id)
+        # mypy joins the two mapped classes to Base; the row is one of them
+        found = cast("Host | None", session.get(MODELS[kind], host_id))
         if found is None:
             raise NotFoundError(f"no {kind} with id {host_id}")
         return found
@@ -53,18 +54,26 @@ def short_name(name: str) -> str:
 def _by_address(
     session: Session, model: type[Device] | type[Workload], address: str
 ) -> Host | None:
-    rows = session.scalars(
-        sa.select(model).where(model.management_address == address).order_by(model.id).limit(2)
-    ).all()
+    rows = cast(
+        "Sequence[Host]",
+        session.scalars(
+            sa.select(model).where(model.management_address == address).order_by(model.id).limit(2)
+        ).all(),
+    )
     return rows[0] if len(rows) == 1 else None
 
 
 def _by_name(session: Session, model: type[Device] | type[Workload], name: str) -> Host | None:
     wanted = short_name(name)
     # The short name is a prefix of the stored name (which may carry a domain); compare in Python.
-    rows = session.scalars(
-        sa.select(model).where(sa.func.lower(model.name).like(f"{_escape(wanted)}%", escape="\\"))
-    ).all()
+    rows = cast(
+        "Sequence[Host]",
+        session.scalars(
+            sa.select(model).where(
+                sa.func.lower(model.name).like(f"{_escape(wanted)}%", escape="\\")
+            )
+        ).all(),
+    )
     matches = [r for r in rows if short_name(r.name) == wanted]
     return matches[0] if len(matches) == 1 else None
 

@@ -79,7 +79,7 @@ NORMALIZE: dict[str, Callable[[Any], Any]] = {
 
 def same(field: str, a: Any, b: Any) -> bool:
     """Whether two sources' values of ``field`` mean the same thing."""
-    normalize = NORMALIZE.get(field, _text)
+    normalize: Callable[[Any], Any] = NORMALIZE.get(field, _text)
     return bool(normalize(a) == normalize(b))
 
 

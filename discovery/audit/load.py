@@ -193,7 +193,7 @@ def _still_current(manual: Mapping[str, Any], record: Mapping[str, Any]) -> dict
     return {f: v for f, v in manual.items() if v is not None and record.get(f) == v}
 
 
-def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
+def _plain(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {k: getattr(v, "value", v) for k, v in row.items()}
 
 

@@ -117,7 +117,7 @@ def _write(
 
 def _resolve(value: Any, rows: Mapping[tuple[str, str], Base]) -> Any:
     if isinstance(value, Pending):
-        return rows[(value.kind, value.external_id)].id
+        return rows[(value.kind, value.external_id)].id  # type: ignore[attr-defined]
     return value
 
 

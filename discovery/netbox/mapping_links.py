@@ -52,7 +52,9 @@ def map_cable(
     reason = _not_an_interface_cable(terminations)
     if reason is not None:
         return Skipped("links", ext, reason)
-    (a_if, a_dev), (b_if, b_dev) = (_interface_end(t[0]) for t in terminations)
+    a_end, b_end = (_interface_end(t[0]) for t in terminations)
+    assert a_end is not None and b_end is not None  # _not_an_interface_cable checked both
+    (a_if, a_dev), (b_if, b_dev) = a_end, b_end
     a_site, b_site = device_sites.get(a_dev), device_sites.get(b_dev)
     label = cable.get("label") or _ends_label(terminations) or ext
     if a_site is None or b_site is None:
@@ -64,9 +66,9 @@ def map_cable(
         "network": map_network(custom(cable, "network")) or Network.LAN,
         "status": _status(cable),
     }
-    known = [speeds[i] for i in (a_if, b_if) if speeds.get(i)]
+    known = [speed for speed in (speeds.get(a_if), speeds.get(b_if)) if speed]
     if known:
-        fields["port_speed_mbps"] = float(min(known))  # type: ignore[type-var]
+        fields["port_speed_mbps"] = float(min(known))
     return NbRecord(
         "links",
         ext,
@@ -132,7 +134,7 @@ def map_circuit(
         return NbRecord("links", ext, cid, error=f"circuit {cid} needs two site terminations")
     if a_site == z_site:
         return NbRecord("links", ext, cid, error=f"circuit {cid} ends twice in one site")
-    speeds = [t.get("port_speed") for t in terminations if t.get("port_speed")]
+    speeds = [t["port_speed"] for t in terminations if t.get("port_speed")]
     provider = (circuit.get("provider") or {}).get("name")
     fields: dict[str, Any] = {
         "name": f"{provider} {cid}" if provider else cid,

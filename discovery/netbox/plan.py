@@ -236,10 +236,10 @@ def _hostname(name: Any) -> str | None:
 def _interface_pair(values: Mapping[str, Any]) -> tuple[int, int] | None:
     """A cable's two interfaces in either order (SNMP or a person may have named them
     the other way round); ``None`` unless both are existing rows."""
-    ends = (values.get("a_interface_id"), values.get("b_interface_id"))
-    if not all(isinstance(end, int) for end in ends):
+    a, b = values.get("a_interface_id"), values.get("b_interface_id")
+    if not (isinstance(a, int) and isinstance(b, int)):
         return None
-    return (min(ends), max(ends))  # type: ignore[type-var]
+    return (min(a, b), max(a, b))
 
 
 _KEYS: Mapping[str, tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]] = {

@@ -206,7 +206,7 @@ def parse_neighbours(
     it is resolved through lldpLocPortTable (port id or description = an interface
     name), and taken as an ifIndex only when no name matches.
     """
-    by_name = {}
+    by_name: dict[str, int] = {}
     for itf in interfaces:
         for key in (itf.descr, itf.name):
             if key:

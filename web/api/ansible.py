@@ -55,4 +55,5 @@ def hosts(args: dict[str, Any]) -> Response:
 
 def _detail_prefix(endpoint: str) -> str:
     """The detail URL without its id: one ``url_for`` per kind, not per host."""
-    return url_for(endpoint, **{DETAIL_ARG: 0}, _external=True).removesuffix("0")
+    values: dict[str, Any] = {DETAIL_ARG: 0}
+    return url_for(endpoint, **values, _external=True).removesuffix("0")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import flask
 import flask_smorest
@@ -42,7 +42,7 @@ class QueryArgs(MultiDictProxy):
 
 class ApiParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
-    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {  # noqa: RUF012 - as webargs declares it
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": ma.RAISE,
         "querystring": ma.RAISE,
@@ -82,7 +82,9 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
         return decorate
 
-    def document_body(self, schema: type[ma.Schema], description: str) -> Callable[[F], F]:
+    def document_body(
+        self, schema: type[ma.Schema] | ma.Schema, description: str
+    ) -> Callable[[F], F]:
         """Document a JSON body that the view hands whole to a use case, which validates it.
 
         ``arguments`` would validate it here as well, twice and without the

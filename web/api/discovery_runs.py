@@ -74,9 +74,8 @@ def start_run() -> Response:
     run_id = queued.run.id
     response = _run_response(run_id)
     response.status_code = 202
-    response.headers["Location"] = url_for(
-        "discovery_runs.detail", **{DETAIL_ARG: run_id}, _external=True
-    )
+    values: dict[str, Any] = {DETAIL_ARG: run_id}
+    response.headers["Location"] = url_for("discovery_runs.detail", **values, _external=True)
     return response
 
 

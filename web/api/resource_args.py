@@ -93,7 +93,7 @@ def _filter_field(resource: Resource, column: str, lookup: Lookup) -> fields.Fie
     inner = value_field(resource.column(column))
     if lookup is Lookup.IN:
         return DelimitedList(inner, metadata={"description": what})
-    inner.metadata["description"] = what
+    inner.metadata = {**inner.metadata, "description": what}
     return inner
 
 

@@ -50,7 +50,8 @@ def detail_url_base(model: type[Any]) -> str | None:
         if resource is None or not resource.detail:
             bases[model] = None
         else:
-            url = url_for(f"{resource.name}.detail", **{DETAIL_ARG: 0}, _external=True)
+            values: dict[str, Any] = {DETAIL_ARG: 0}
+            url = url_for(f"{resource.name}.detail", **values, _external=True)
             bases[model] = url.removesuffix("0")
     return bases[model]
 
@@ -62,7 +63,10 @@ class RelatedField(fields.Nested):
         super().__init__(RefSchema, **kwargs)
         self.model = model
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+    # marshmallow's Field names the first argument value, its Nested nested_obj
+    def _serialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, obj: Any, **kwargs: Any
+    ) -> Any:
         if value is None:
             return None
         return {

@@ -52,7 +52,7 @@ def resource_routes(resource: Resource) -> tuple[Route, ...]:
     """The generated routes of a declared resource: list and detail, the record's change
     log, and create/update/delete when it declares a write schema."""
     blp, rule = resource.blueprint, f"/<int:{DETAIL_ARG}>"
-    reads = {"resource": resource, "reads_only": True}
+    reads: dict[str, Any] = {"resource": resource, "reads_only": True}
     routes = [Route(blp, "GET", "/", list_view(resource), **reads)]
     if resource.detail:
         routes.append(Route(blp, "GET", rule, detail_view(resource), **reads))

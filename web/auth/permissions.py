@@ -51,6 +51,7 @@ def check_api_access() -> None:
         return
     if user is None or not g.get("by_token"):
         abort(401, message="writes need Authorization: Token <key>", headers=CHALLENGE)
+    assert user is not None  # abort raised
     roles = WRITE_ROLES.get(request.endpoint or "", frozenset())
     if user.role is not Role.ADMIN and user.role not in roles:
         abort(403, message=f"a {user.role.value} may not do this")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -15,7 +16,7 @@ from web.i18n import SESSION_KEY as LANGUAGE_KEY
 bp = Blueprint("auth", __name__)
 
 
-def login() -> str | Response:
+def login() -> ResponseReturnValue:
     """Show the form; on a right username and password, start a session and go on."""
     error = None
     if request.method == "POST":

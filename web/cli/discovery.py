@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 import sqlalchemy as sa
@@ -130,7 +131,7 @@ def discover_group() -> None:
 def discover_snmp(
     hosts: tuple[str, ...],
     ranges: tuple[str, ...],
-    targets_file: click.utils.LazyFile | None,
+    targets_file: TextIO | None,
     inventory: bool,
     site_slug: str | None,
     link_network: str,

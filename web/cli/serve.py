@@ -22,7 +22,8 @@ def serve_command(host: str, port: int, threads: int) -> None:
     if not schema.is_up_to_date(url):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")
     click.echo(f"Headroom on http://{host}:{port}/ (database {_redact(url)})")
-    serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+    serve(app, host=host, port=port, threads=threads)
 
 
 def _redact(url: str) -> str:

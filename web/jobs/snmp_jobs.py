@@ -174,7 +174,7 @@ def _running(session: Session, run_id: int) -> DiscoveryRun:
 def _said(outcome: TargetOutcome) -> str:
     if outcome.error:
         return f"{outcome.target.address}: {outcome.error}"
-    return f"{outcome.target.address}: {outcome.status.value}"
+    return f"{outcome.target.address}: {outcome.status}"
 
 
 def _summary(counts: dict[str, int]) -> str:

@@ -6,6 +6,8 @@ one line per subsystem.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from flask import Blueprint, Flask
 
 from web import i18n
@@ -27,7 +29,7 @@ from web.ui import (  # noqa: E402
     overview,
 )
 
-PAGES = (overview, admin_units, devices, inventory, details, language)
+PAGES: tuple[ModuleType, ...] = (overview, admin_units, devices, inventory, details, language)
 
 # Issue 5's audit page, in its own block (helpers add pages in parallel).
 from web.ui import audit  # noqa: E402

@@ -62,7 +62,7 @@ def acknowledge(discrepancy_id: int) -> Response | tuple[str, int]:
     """Acknowledge, then back to the same filtered list; a form error re-renders it (400)."""
     if not may_acknowledge():
         abort(403)
-    args = {k: v for k, v in request.form.items() if k in FILTERS and v}
+    args: dict[str, Any] = {k: v for k, v in request.form.items() if k in FILTERS and v}
     where = _filter_or_400(MultiDict(args))
     user = current_user()
     assert user is not None

@@ -61,7 +61,7 @@ def compute_capacity_bands(
     empty) so the x axis is stable; networks appear in their declared order.
     """
     labels = [band_label(b, None) for b in bands] + [band_label(None, bands[-1])]
-    order = {network: i for i, network in enumerate(Network)}
+    order: dict[str, int] = {network: i for i, network in enumerate(Network)}
     out: dict[str, dict[str, int]] = {}
     for network, mbps, count in sorted(rows, key=lambda r: order.get(r[0], len(order))):
         index = next((i for i, upper in enumerate(bands) if mbps <= upper), len(bands))

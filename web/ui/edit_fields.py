@@ -55,7 +55,7 @@ def form_fields(schema: ma.Schema, refs: frozenset[str]) -> tuple[FormField, ...
 
 
 def _form_field(name: str, f: fields.Field, is_ref: bool) -> FormField:
-    common = {"name": name, "required": f.required, "nullable": f.allow_none}
+    common: dict[str, Any] = {"name": name, "required": f.required, "nullable": f.allow_none}
     if is_ref:
         return FormField(kind="ref", attrs={"min": "1", "step": "1"}, **common)
     if isinstance(f, fields.Enum):

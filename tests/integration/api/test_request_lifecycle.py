@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -89,3 +90,13 @@ def test_the_list_takes_the_generic_filters(client: FlaskClient) -> None:
 def test_brief_keeps_only_the_brief_fields(client: FlaskClient) -> None:
     rows = client.get("/api/v1/requests/?brief=1").get_json()["results"]
     assert rows and all(set(r) == {"id", "url", "name", "status"} for r in rows)
+
+
+def test_a_revision_without_a_pinned_today_takes_the_real_one(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mypy found it: an unpinned CMDB_TODAY reached min(None, go_live), a 500.
+    monkeypatch.setitem(app.config, "CMDB_TODAY", None)
+    horizon = client.get(f"/api/v1/requests/{PORTAL_ID}").get_json()["horizon_years"] % 9 + 1
+    response = client.patch(f"/api/v1/requests/{PORTAL_ID}", json={"horizon_years": horizon})
+    assert response.status_code == 200, response.get_data(as_text=True)

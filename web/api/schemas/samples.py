@@ -133,7 +133,7 @@ def _series(raw: Any, errors: dict[str, list[str]]) -> Any:
     if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= MAX_ID:
         return raw
     if not isinstance(raw, dict):
-        errors["series"] = [SeriesRef.default_error_messages["invalid"].format()]
+        errors["series"] = [str(SeriesRef.default_error_messages["invalid"]).format()]
         return None
     try:
         key = SeriesKeySchema().load(raw)  # rare (a series named by what it measures)
