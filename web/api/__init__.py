@@ -52,7 +52,8 @@ class HeadroomApi(Api):
     def spec(self) -> APISpec | None:
         with self._documenting:  # a second reader waits for the whole document
             spec, pending, self._undocumented = self._spec, self._undocumented, []
-            for blueprint, name, parameters in pending if spec is not None else ():
+            for blueprint, name, parameters in pending:
+                assert spec is not None  # made by init_app, before any blueprint
                 blueprint.register_views_in_doc(
                     self, self._app, spec, name=name, parameters=parameters
                 )
