@@ -19,6 +19,8 @@ from cmdb.db import make_engine
 from cmdb.demo import DemoSummary, load_demo
 from tests.databases import drop_pg_database, migrated_pg_url, migrated_sqlite_url
 
+pytest_plugins = ["tests.tiers"]
+
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -111,3 +113,37 @@ def demo(migrated_engine: Engine) -> Iterator[tuple[Session, DemoSummary]]:
         finally:
             session.close()
             outer.rollback()
+
+
+# Parallel runs (pytest-xdist, ``--dist loadgroup``): a group goes whole to one worker.
+# A test module is a group, so its module fixtures (a demo load, an app) are built once;
+# the tests of one slow peer form one group, so each peer starts once, on one worker.
+PEER_GROUPS = (
+    ("netbox", "netbox"),
+    ("browser", "browser"),
+    ("fleet", "snmp-agents"),
+    ("snmpd", "snmp-agents"),
+    ("poll_agent", "snmp-agents"),
+)
+# The longest groups go out first, so no worker is left alone with one at the end.
+FIRST_GROUPS = ("netbox", "snmp-agents", "schemathesis-admin", "schemathesis-viewer", "browser")
+
+
+def group_of(item: pytest.Item) -> str:
+    names = getattr(item, "fixturenames", ())
+    for fixture, group in PEER_GROUPS:
+        if fixture in names:
+            return group
+    module = item.nodeid.split("::", 1)[0]
+    if module.endswith("test_schemathesis.py"):  # 150 s in one module: one group per role
+        return f"schemathesis-{item.name.removeprefix('test_as_').split('[')[0]}"
+    return module
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture scope
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    groups = {item.nodeid: group_of(item) for item in items}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    rank = {group: i for i, group in enumerate(FIRST_GROUPS)}
+    items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))  # stable

@@ -1,0 +1,72 @@
+"""Where a run's time went: a line per tier at the end of ``make test``.
+
+Tiers: ``unit`` (no database), ``sqlite`` and ``postgres`` (integration on each
+backend), ``peers`` (a slow real peer: NetBox, snmpsim/snmpd, Chromium, an RQ
+worker) and ``e2e``. Times are summed over the workers (set-up, call and
+tear-down of each test), so they add up to more than the wall time of a
+parallel run. ``make test`` hands its own steps' wall times in
+``CMDB_TEST_STEP_TIMES`` ("lint 21 s; setup 3 s"), printed first.
+
+A test over ``LONG_S`` must say why with ``@pytest.mark.long(reason=...)``;
+one that does not is listed, so the suite does not slow down unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+
+LONG_S = 10.0
+TIERS = ("unit", "sqlite", "postgres", "peers", "e2e")
+
+
+def tier_of(nodeid: str, keywords: dict[str, object]) -> str:
+    if nodeid.startswith("tests/unit/"):
+        return "unit"
+    if nodeid.startswith("tests/e2e/"):
+        return "e2e"
+    if "slow" in keywords:
+        return "peers"
+    return "postgres" if "postgres" in keywords else "sqlite"
+
+
+class TierClock:
+    """Collects every test's reports (on the controller, when the run is parallel)."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.tests: Counter[str] = Counter()
+        self.per_test: Counter[str] = Counter()
+        self.explained: set[str] = set()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        tier = tier_of(report.nodeid, report.keywords)
+        self.seconds[tier] += report.duration
+        self.per_test[report.nodeid] += report.duration
+        if report.when == "setup":
+            self.tests[tier] += 1
+        if "long" in report.keywords:
+            self.explained.add(report.nodeid)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        write = terminalreporter.write_line
+        terminalreporter.section("time by tier")
+        steps = os.environ.get("CMDB_TEST_STEP_TIMES")
+        if steps:
+            write(f"steps: {steps}")
+        for tier in TIERS:
+            if self.tests[tier]:
+                write(f"{tier}: {self.tests[tier]} tests, {self.seconds[tier]:.1f} s")
+        unexplained = sorted(
+            (seconds, nodeid)
+            for nodeid, seconds in self.per_test.items()
+            if seconds > LONG_S and nodeid not in self.explained
+        )
+        for seconds, nodeid in reversed(unexplained):
+            write(f"over {LONG_S:g} s with no long mark saying why: {nodeid} ({seconds:.1f} s)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(TierClock(), "headroom-tier-clock")
