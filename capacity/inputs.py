@@ -45,6 +45,7 @@ from cmdb.models import (
 from cmdb.models import (
     Workload as WorkloadRow,
 )
+from cmdb.schemas.request import RequestDocument, SitesDocument
 from cmdb.services.requests import RequestRefs, load_reservation_rows
 
 DEFAULT_LINK_CEILING_PCT = 70.0
@@ -506,14 +507,13 @@ def load_reservations(session: Session) -> tuple[Reservation, ...]:
     )
 
 
-def build_request(doc: Mapping[str, Any], refs: RequestRefs) -> Request:
+def build_request(doc: RequestDocument, refs: RequestRefs) -> Request:
     """A validated request document, with its names resolved, as the pure engine takes it."""
-    sites = doc.get("sites")
     return Request(
         name=doc["name"],
         agency=refs.agency.name,
         security_level=doc["security_level"],
-        zone=str(doc["zone"].value if hasattr(doc["zone"], "value") else doc["zone"]),
+        zone=doc["zone"].value,
         go_live=doc["go_live"],
         horizon_years=doc["horizon_years"],
         growth_pct_per_year=doc["growth_pct_per_year"],
@@ -523,16 +523,14 @@ def build_request(doc: Mapping[str, Any], refs: RequestRefs) -> Request:
         ),
         storage_tb=doc["storage_tb"],
         dc_bandwidth=tuple(DcBandwidth(str(b["network"]), b["mbps"]) for b in doc["dc_bandwidth"]),
-        sites=_site_bandwidth(sites, refs.site_ids),
-        own_hardware_cost_vnd=doc.get("own_hardware_cost_vnd"),
+        sites=_site_bandwidth(doc["sites"], refs.site_ids),
+        own_hardware_cost_vnd=doc["own_hardware_cost_vnd"],
         cluster_id=str(refs.cluster_id) if refs.cluster_id else None,
         storage_pool_id=str(refs.storage_pool_id) if refs.storage_pool_id else None,
     )
 
 
-def _site_bandwidth(
-    sites: Mapping[str, Any] | None, site_ids: list[int]
-) -> tuple[SiteBandwidth, ...]:
+def _site_bandwidth(sites: SitesDocument | None, site_ids: list[int]) -> tuple[SiteBandwidth, ...]:
     if not sites:
         return ()
     ids = tuple(str(s) for s in site_ids)
