@@ -484,7 +484,8 @@ def _store_cache(
         through, count = marks[resource]
         row = existing.get(resource) or ForecastCache(resource=resource)
         row.fitted_through, row.sample_count = through, count
-        row.method, row.data = FORECAST_METHOD, forecast.to_dict()
+        row.method = FORECAST_METHOD
+        row.data = dict(forecast.to_dict())  # the JSON column takes a dict, not a TypedDict
         row.computed_at = utcnow()
         session.add(row)
         _remember(session, resource, row.computed_at, forecast)
