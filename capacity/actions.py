@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,7 @@ from capacity.status import ResourceStatus, compute_resource_status
 from cmdb.choices import RequestStatus
 from cmdb.errors import ConflictError, ValidationError
 from cmdb.models import RequestEvaluation, ResourceRequest
-from cmdb.schemas.request import load_request
+from cmdb.schemas.request import RequestDocument, SubmittedRequest, load_request
 from cmdb.services import requests as store
 
 EVALUABLE = (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.EVALUATED)
@@ -30,7 +29,7 @@ EVALUABLE = (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.EVALUAT
 
 def evaluate_document(
     session: Session,
-    document: Any,
+    document: object,
     *,
     today: date | None = None,
     catalogue: Catalogue | None = None,
@@ -48,7 +47,7 @@ def evaluate_document(
 
 def _evaluate(
     session: Session,
-    doc: dict[str, Any],
+    doc: RequestDocument,
     refs: store.RequestRefs,
     today: date,
     catalogue: Catalogue | None,
@@ -59,7 +58,7 @@ def _evaluate(
 
 
 def submit_request(
-    session: Session, document: Any, *, today: date | None = None, actor: str = "api"
+    session: Session, document: object, *, today: date | None = None, actor: str = "api"
 ) -> ResourceRequest:
     """Validate and store a request (status submitted). ValidationError on bad input."""
     doc = load_request(document, today=today or date.today())
@@ -67,9 +66,10 @@ def submit_request(
     return store.save_request(session, doc, _as_json(document), refs, actor=actor)
 
 
-def _as_json(document: Any) -> dict[str, Any]:
+def _as_json(document: object) -> SubmittedRequest:
     """The document as submitted, with YAML dates turned into ISO text."""
-    as_json: dict[str, Any] = json.loads(json.dumps(document, default=str))
+    # load_request has accepted it, so it is an object: its JSON is one too.
+    as_json: SubmittedRequest = json.loads(json.dumps(document, default=str))
     return as_json
 
 

@@ -30,6 +30,7 @@ from capacity.evaluation import (
     VERDICT_HOST,
     VERDICT_HOST_UNTIL,
     VERDICT_RANK,
+    Assumptions,
     Candidate,
     Cost,
     Evaluation,
@@ -339,25 +340,33 @@ def _route_demand(
     return demand, sites_behind, uplinks_used
 
 
-def _row(tl: ResourceTimeline) -> dict[str, Any]:
-    return {
-        "resource": tl.resource,
-        "name": tl.name,
-        "kind": tl.kind,
-        "unit": tl.unit,
-        "capacity": float(tl.capacity),
-        "ceiling_pct": float(tl.ceiling_pct),
-        "ceiling": float(tl.limit),
-        "baseline": float(tl.baseline[0]),
-        "reserved": float(tl.reserved[0]),
-        "demand": float(tl.demand[0]),
-        "headroom": float(tl.headroom[0]),
-        "first_shortfall_date": tl.first_fail_date,
-        "shortfall_at_go_live": float(tl.shortfall[0]),
-        "shortfall_at_horizon": float(tl.shortfall[-1]),
-        "max_shortfall": float(tl.shortfall.max()),
-        "baseline_model": tl.baseline_model,
-    }
+def _row(tl: ResourceTimeline) -> ResourceRow:
+    return ResourceRow(
+        resource=tl.resource,
+        name=tl.name,
+        kind=tl.kind,
+        unit=tl.unit,
+        capacity=float(tl.capacity),
+        ceiling_pct=float(tl.ceiling_pct),
+        ceiling=float(tl.limit),
+        baseline=float(tl.baseline[0]),
+        reserved=float(tl.reserved[0]),
+        demand=float(tl.demand[0]),
+        headroom=float(tl.headroom[0]),
+        first_shortfall_date=tl.first_fail_date,
+        shortfall_at_go_live=float(tl.shortfall[0]),
+        shortfall_at_horizon=float(tl.shortfall[-1]),
+        max_shortfall=float(tl.shortfall.max()),
+        baseline_model=tl.baseline_model,
+    )
+
+
+def _link_row(
+    row: ResourceRow, network: str, sites: tuple[str, ...], carries_dc_demand: bool
+) -> LinkRow:
+    # A LinkRow is its ResourceRow and three fields more: the row's fields are copied by
+    # name rather than listed a second time.
+    return LinkRow(**vars(row), network=network, sites=sites, carries_dc_demand=carries_dc_demand)
 
 
 def _first_shortfall(
@@ -483,8 +492,8 @@ def evaluate_request(
     )
 
     links = tuple(
-        LinkRow(
-            **_row(t),
+        _link_row(
+            _row(t),
             network=state.spec.network,
             sites=tuple(sorted(sites_behind.get(state.spec.id, ()))),
             carries_dc_demand=state.spec.id in uplinks_used,
@@ -504,7 +513,7 @@ def evaluate_request(
         ),
         go_live=steps[0],
         horizon_end=steps[-1],
-        resources=tuple(ResourceRow(**_row(t)) for t in resource_tls),
+        resources=tuple(_row(t) for t in resource_tls),
         links=links,
         expansion=expansion,
         cost=cost,
@@ -525,8 +534,8 @@ def _assumptions(
     inventory: Inventory,
     bound: Bound,
     steps: tuple[date, ...],
-) -> dict[str, Any]:
-    out: dict[str, Any] = {
+) -> Assumptions:
+    out: Assumptions = {
         "steps": f"{len(steps)} monthly steps from {steps[0].isoformat()} "
         f"to {steps[-1].isoformat()}",
         "fit_rule": "B(t) + R(t) + D(t) ≤ ceiling × C; exactly at the ceiling fits",

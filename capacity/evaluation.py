@@ -7,13 +7,14 @@ evaluations can read and render an answer without the engine.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
-from capacity.expansion import Expansion, expansion_to_dict
+from capacity.expansion import Expansion, ExpansionDocument, expansion_to_dict
+from capacity.series import SeriesDocument
 
 VERDICT_HOST = "host"
 VERDICT_HOST_UNTIL = "host_until"
@@ -105,6 +106,75 @@ class Cost:
     avoided_vnd: float | None
 
 
+class ClusterAssumptions(TypedDict):
+    """The chosen cluster's figures behind the vCPU and RAM verdict."""
+
+    id: str
+    hosts: int
+    cpu_ratio: float
+    ram_ratio: float
+    ha_reserve_hosts: int
+    capacity_vcpu: float
+    capacity_ram_gb: float
+    largest_vm_vcpu: float
+    largest_vm_ram_gb: float
+    vms_fit_one_host: bool
+
+
+class PoolAssumptions(TypedDict):
+    """The chosen storage pool's figures behind the storage verdict."""
+
+    id: str
+    raw_tb: float
+    protection: str
+    efficiency: float
+    usable_tb: float
+
+
+class Assumptions(TypedDict):
+    """The rules and figures an answer rests on, in words a reviewer checks: the
+    steps, the fit rule, the growth and baseline used, each resource's ceiling (%) and
+    forecast model by resource key; the cluster and pool only when one was chosen."""
+
+    steps: str
+    fit_rule: str
+    demand_growth: str
+    baseline_bound: str
+    baseline: str
+    storage_demand: str
+    dc_uplinks: str
+    ceilings: dict[str, float]
+    forecast_models: dict[str, str]
+    cluster: NotRequired[ClusterAssumptions]
+    storage_pool: NotRequired[PoolAssumptions]
+
+
+RecordJson = dict[str, object]
+"""One of the records above (:class:`ResourceRow`, :class:`LinkRow`, :class:`Placement`,
+…) in an :class:`EvaluationDocument`: its fields by name, dates as ISO text, floats
+rounded. The dataclass is its schema; a TypedDict per record would repeat every field."""
+
+
+class EvaluationDocument(TypedDict):
+    """The evaluation JSON of issue 3, as served and as stored with a request."""
+
+    request: str
+    verdict: str
+    until: str | None
+    first_shortfall: RecordJson | None
+    placement: RecordJson
+    go_live: str
+    horizon_end: str
+    resources: list[RecordJson]
+    links: list[RecordJson]
+    expansion: ExpansionDocument
+    cost: RecordJson
+    problems: list[RecordJson]
+    candidates: list[RecordJson]
+    assumptions: Assumptions
+    series: SeriesDocument
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """The answer to a request; :meth:`to_dict` is the evaluation JSON of issue 3."""
@@ -120,10 +190,10 @@ class Evaluation:
     links: tuple[LinkRow, ...]
     expansion: Expansion
     cost: Cost
-    problems: tuple[Problem, ...] = ()
-    candidates: tuple[Candidate, ...] = ()
-    assumptions: Mapping[str, Any] = field(default_factory=dict)
-    series: Mapping[str, Any] = field(default_factory=dict)
+    problems: tuple[Problem, ...]
+    candidates: tuple[Candidate, ...]
+    assumptions: Assumptions
+    series: SeriesDocument
     """Monthly B, R, D and ceiling of the charted resources (``capacity.series``)."""
 
     @property
@@ -131,7 +201,7 @@ class Evaluation:
         """Every resource row, links included."""
         return (*self.resources, *self.links)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> EvaluationDocument:
         """JSON-serialisable form: dates ISO, floats rounded to 6 decimals."""
         out = {
             "request": self.request,
@@ -150,7 +220,9 @@ class Evaluation:
             "assumptions": self.assumptions,
             "series": self.series,
         }
-        document: dict[str, Any] = _jsonable(out)
+        # One generic walk makes every record JSON the same way (see RecordJson); it keeps
+        # each key and value type the TypedDict names, so its Any is taken as the document.
+        document: EvaluationDocument = _jsonable(out)
         return document
 
 

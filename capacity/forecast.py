@@ -32,7 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 
@@ -72,6 +72,25 @@ class ForecastPoint:
     hi80: float
     lo95: float
     hi95: float
+
+
+class ForecastDocument(TypedDict):
+    """A :class:`Forecast` as the forecast cache stores it: dates ISO, arrays as lists."""
+
+    model: str
+    start: str
+    mean: list[float]
+    lo80: list[float]
+    hi80: list[float]
+    lo95: list[float]
+    hi95: list[float]
+    backtest_mape_pct: float | None
+    history_start: str | None
+    history: list[float]
+
+
+def _floats(values: np.ndarray) -> list[float]:
+    return [float(v) for v in values]
 
 
 @dataclass(frozen=True, eq=False)
@@ -214,20 +233,28 @@ class Forecast:
 
     # -- persistence ---------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ForecastDocument:
         """A JSON-serialisable form, so the adapter can cache forecasts in the database."""
         return {
             "model": self.model,
             "start": self.start.isoformat(),
-            **{name: [float(v) for v in getattr(self, name)] for name in BOUNDS},
+            "mean": _floats(self.mean),
+            "lo80": _floats(self.lo80),
+            "hi80": _floats(self.hi80),
+            "lo95": _floats(self.lo95),
+            "hi95": _floats(self.hi95),
             "backtest_mape_pct": self.backtest_mape_pct,
             "history_start": self.history_start.isoformat() if self.history_start else None,
-            "history": [float(v) for v in self.history],
+            "history": _floats(self.history),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Forecast:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`.
+
+        It takes any mapping, not a ``ForecastDocument``: the cache column is read back
+        untyped, and a row written before ``history`` was kept has no history keys.
+        """
         history_start = data.get("history_start")
         return cls(
             model=data["model"],

@@ -45,6 +45,7 @@ from cmdb.models import (
 from cmdb.models import (
     Workload as WorkloadRow,
 )
+from cmdb.schemas.request import RequestDocument, SitesDocument
 from cmdb.services.requests import RequestRefs, load_reservation_rows
 
 DEFAULT_LINK_CEILING_PCT = 70.0
@@ -483,7 +484,8 @@ def _store_cache(
         through, count = marks[resource]
         row = existing.get(resource) or ForecastCache(resource=resource)
         row.fitted_through, row.sample_count = through, count
-        row.method, row.data = FORECAST_METHOD, forecast.to_dict()
+        row.method = FORECAST_METHOD
+        row.data = dict(forecast.to_dict())  # the JSON column takes a dict, not a TypedDict
         row.computed_at = utcnow()
         session.add(row)
         _remember(session, resource, row.computed_at, forecast)
@@ -506,14 +508,13 @@ def load_reservations(session: Session) -> tuple[Reservation, ...]:
     )
 
 
-def build_request(doc: Mapping[str, Any], refs: RequestRefs) -> Request:
+def build_request(doc: RequestDocument, refs: RequestRefs) -> Request:
     """A validated request document, with its names resolved, as the pure engine takes it."""
-    sites = doc.get("sites")
     return Request(
         name=doc["name"],
         agency=refs.agency.name,
         security_level=doc["security_level"],
-        zone=str(doc["zone"].value if hasattr(doc["zone"], "value") else doc["zone"]),
+        zone=doc["zone"].value,
         go_live=doc["go_live"],
         horizon_years=doc["horizon_years"],
         growth_pct_per_year=doc["growth_pct_per_year"],
@@ -523,16 +524,14 @@ def build_request(doc: Mapping[str, Any], refs: RequestRefs) -> Request:
         ),
         storage_tb=doc["storage_tb"],
         dc_bandwidth=tuple(DcBandwidth(str(b["network"]), b["mbps"]) for b in doc["dc_bandwidth"]),
-        sites=_site_bandwidth(sites, refs.site_ids),
-        own_hardware_cost_vnd=doc.get("own_hardware_cost_vnd"),
+        sites=_site_bandwidth(doc["sites"], refs.site_ids),
+        own_hardware_cost_vnd=doc["own_hardware_cost_vnd"],
         cluster_id=str(refs.cluster_id) if refs.cluster_id else None,
         storage_pool_id=str(refs.storage_pool_id) if refs.storage_pool_id else None,
     )
 
 
-def _site_bandwidth(
-    sites: Mapping[str, Any] | None, site_ids: list[int]
-) -> tuple[SiteBandwidth, ...]:
+def _site_bandwidth(sites: SitesDocument | None, site_ids: list[int]) -> tuple[SiteBandwidth, ...]:
     if not sites:
         return ()
     ids = tuple(str(s) for s in site_ids)

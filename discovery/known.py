@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from discovery.records import SourceValues
 
 
 @dataclass(frozen=True)
@@ -64,4 +65,4 @@ class Inventory:
     links: tuple[KnownLink, ...] = ()
     sites: tuple[KnownSite, ...] = ()
     # (object_type, object_id, field) → the values of the open discrepancy
-    open_discrepancies: dict[tuple[str, int, str], dict[str, Any]] = field(default_factory=dict)
+    open_discrepancies: dict[tuple[str, int, str], SourceValues] = field(default_factory=dict)

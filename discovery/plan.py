@@ -20,6 +20,8 @@ NONE = "none"
 @dataclass(frozen=True)
 class FieldChange:
     field: str
+    # Any, not object: the writer and the LLDP planner use a change as its column's own
+    # type (a name, a role), which differs from field to field.
     old: Any
     new: Any
 
@@ -32,8 +34,8 @@ class DiscrepancyPlan:
     device_key: str
     interface_name: str | None
     field: str
-    inventory: Any
-    snmp: Any
+    inventory: object
+    snmp: object
 
 
 @dataclass(frozen=True)

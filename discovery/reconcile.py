@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from discovery.known import Inventory, KnownDevice, KnownInterface
 from discovery.lldp import plan_links
@@ -26,7 +26,7 @@ from discovery.plan import (
     InterfacePlan,
     Plan,
 )
-from discovery.records import DeviceObservation, InterfaceRecord
+from discovery.records import DeviceObservation, InterfaceRecord, SourceValues
 from discovery.roles import guess_role
 from discovery.snmp.parsers import normalize_hostname
 
@@ -89,7 +89,37 @@ class DeviceIndex:
         return None, None
 
 
-def observed_fields(obs: DeviceObservation) -> dict[str, Any]:
+class ObservedDevice(TypedDict):
+    """The device columns an SNMP observation states (None: not stated); the keys are
+    ``KnownDevice`` attributes, which reconciliation compares them with by name."""
+
+    name: str
+    serial: str | None
+    model: str | None
+    manufacturer: str | None
+    firmware: str | None
+    sys_object_id: str | None
+    chassis_id: str | None
+    management_address: str
+    cores: int | None
+    ram_gb: float | None
+    raw_storage_tb: float | None
+
+
+class ObservedInterface(TypedDict):
+    """The interface columns an SNMP interface row states (None: not stated); the keys
+    are ``KnownInterface`` attributes."""
+
+    if_index: int
+    if_type: str | None
+    description: str | None
+    speed_mbps: int | None
+    mac_address: str | None
+    ip_addresses: list[str] | None
+    enabled: bool | None
+
+
+def observed_fields(obs: DeviceObservation) -> ObservedDevice:
     """The device facts one observation states (None: not stated)."""
     chassis, host = obs.chassis, obs.host
     return {
@@ -155,8 +185,9 @@ def pick_site(inventory: Inventory, obs: DeviceObservation, defaults: PlanDefaul
 def plan_new_device(
     obs: DeviceObservation, site_id: int, names: set[tuple[int, str]]
 ) -> DevicePlan:
-    fields = {k: v for k, v in observed_fields(obs).items() if v is not None}
-    name = fields["name"]
+    observed = observed_fields(obs)
+    fields = {k: v for k, v in observed.items() if v is not None}
+    name = observed["name"]
     if (site_id, name.lower()) in names:
         name = f"{name}-{obs.target.host}"[:100]
     names.add((site_id, name.lower()))
@@ -213,11 +244,11 @@ def _same(name: str, current: Any, value: Any) -> bool:
     return bool(current == value)
 
 
-def _values(inventory: Any, snmp: Any) -> dict[str, Any]:
+def _values(inventory: object, snmp: object) -> SourceValues:
     return {"inventory": inventory, "snmp": snmp}
 
 
-def interface_fields(itf: InterfaceRecord) -> dict[str, Any]:
+def interface_fields(itf: InterfaceRecord) -> ObservedInterface:
     return {
         "if_index": itf.if_index,
         "if_type": itf.if_type,
@@ -233,7 +264,7 @@ def plan_interfaces(
     key: str,
     known: Sequence[KnownInterface],
     obs: DeviceObservation,
-    opened: dict[tuple[str, int, str], dict[str, Any]],
+    opened: dict[tuple[str, int, str], SourceValues],
 ) -> tuple[tuple[InterfacePlan, ...], tuple[DiscrepancyPlan, ...]]:
     """Interfaces by name, then by ifIndex; a table that was not read plans nothing."""
     if "ifTable" in obs.missing:

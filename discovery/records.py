@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 
 DEFAULT_SNMP_PORT = 161
 
+SourceValues = dict[str, object]
+"""What each source says of one field, by source name ("inventory", "snmp", "netbox",
+"ansible", "manual", …): the values a discrepancy keeps. Keyed by the sources that
+took part, so by design not a fixed set of keys; the values are whatever those
+sources hold (text, numbers, lists)."""
+
+ObservedFields = dict[str, object]
+"""An observation's facts by canonical column name (the Observation contract's
+``fields``): only what the source stated, so the keys differ by object type and by
+source, and the values by column."""
+
 
 @dataclass(frozen=True)
 class Target:

@@ -8,7 +8,7 @@ whether the agency, admin units, sites or a pinned cluster exist is checked by
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
@@ -46,6 +46,63 @@ class SitesSchema(Schema):
     def _has_targets(self, data: dict[str, Any], **_kw: Any) -> None:
         if not data.get("admin_units") and not data.get("site_ids"):
             raise ValidationError("give admin_units or site_ids", "admin_units")
+
+
+class WorkloadDocument(TypedDict):
+    """A validated workload: ``count`` identical VMs of one role (``WorkloadSchema``)."""
+
+    name: str
+    count: int
+    vcpu: int
+    ram_gb: float
+    disk_gb: float
+
+
+class BandwidthDocument(TypedDict):
+    """Bandwidth needed at the DC on one network (``BandwidthSchema``)."""
+
+    network: Network
+    mbps: float
+
+
+class SitesDocument(TypedDict):
+    """The target sites and what each needs (``SitesSchema``)."""
+
+    network: Network
+    per_site_mbps: float
+    admin_units: list[str]
+    levels: list[AdminLevel]
+    site_ids: list[int]
+
+
+class RequestDocument(TypedDict):
+    """A request document as :func:`load_request` returns it: every key present (the
+    schema's load defaults fill the missing ones), enums and dates as Python values.
+
+    ``RequestSchema`` is what makes a document have this shape; the keys are spelled
+    again here because marshmallow's ``load`` is untyped.
+    """
+
+    name: str
+    agency: str
+    security_level: int
+    zone: Zone
+    go_live: date
+    horizon_years: int
+    growth_pct_per_year: float
+    workloads: list[WorkloadDocument]
+    storage_tb: float
+    dc_bandwidth: list[BandwidthDocument]
+    sites: SitesDocument | None
+    own_hardware_cost_vnd: int | None
+    cluster: str | None
+    storage_pool: str | None
+
+
+SubmittedRequest = dict[str, object]
+"""A request document as submitted (JSON types, no defaults filled in), kept verbatim in
+``resource_request.spec``; only :func:`load_request` turns it into a
+:class:`RequestDocument`, so its values stay ``object`` until then."""
 
 
 class RequestSchema(Schema):
@@ -96,7 +153,7 @@ class RequestSchema(Schema):
             )
 
 
-def load_request(document: Any, *, today: date | None = None) -> dict[str, Any]:
+def load_request(document: object, *, today: date | None = None) -> RequestDocument:
     """Validate a request document; raise ``cmdb.errors.ValidationError`` per field."""
     from cmdb.errors import ValidationError as CmdbValidationError
     from cmdb.schemas import flatten_errors

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from cmdb.models import (
     Site,
     StoragePool,
 )
+from cmdb.schemas.request import RequestDocument, SitesDocument, SubmittedRequest
 from cmdb.services.as_of import load_successors, site_placement_at, unit_in_force
 from cmdb.services.provenance import log_change
 
@@ -41,7 +42,7 @@ class RequestRefs:
     storage_pool_id: int | None = None
 
 
-def resolve_request_refs(session: Session, doc: dict[str, Any]) -> RequestRefs:
+def resolve_request_refs(session: Session, doc: RequestDocument) -> RequestRefs:
     """Find the agency, target sites and pinned pools a validated document names.
 
     Every unknown name is reported at once, per field, as a ValidationError.
@@ -51,10 +52,10 @@ def resolve_request_refs(session: Session, doc: dict[str, Any]) -> RequestRefs:
     if agency is None:
         errors["agency"] = [f"unknown agency {doc['agency']!r} (give its name or short name)"]
     site_ids: list[int] = []
-    if doc.get("sites"):
+    if doc["sites"]:
         site_ids = _resolve_sites(session, doc["sites"], doc["go_live"], errors)
-    cluster_id = _find_id(session, Cluster, doc.get("cluster"), "cluster", errors)
-    pool_id = _find_id(session, StoragePool, doc.get("storage_pool"), "storage_pool", errors)
+    cluster_id = _find_id(session, Cluster, doc["cluster"], "cluster", errors)
+    pool_id = _find_id(session, StoragePool, doc["storage_pool"], "storage_pool", errors)
     if errors:
         raise ValidationError(errors, "invalid request")
     assert agency is not None
@@ -91,7 +92,7 @@ def _find_id(
 
 
 def _resolve_sites(
-    session: Session, sites: dict[str, Any], go_live: date, errors: dict[str, list[str]]
+    session: Session, sites: SitesDocument, go_live: date, errors: dict[str, list[str]]
 ) -> list[int]:
     """Committee sites of the units named, as the inventory stands on ``go_live``.
 
@@ -102,7 +103,7 @@ def _resolve_sites(
     units = _units_in_force(session, go_live)
     by_code = {u.code: u for u in units}
     roots: list[AdminUnit] = []
-    for i, code in enumerate(sites.get("admin_units", [])):
+    for i, code in enumerate(sites["admin_units"]):
         found = [by_code[code]] if code in by_code else load_successors(session, code, go_live)
         if found:
             roots.extend(found)
@@ -110,7 +111,7 @@ def _resolve_sites(
             errors.setdefault(f"sites.admin_units[{i}]", []).append(
                 f"unknown admin unit code {code!r}"
             )
-    levels = {AdminLevel(level) for level in sites.get("levels") or [AdminLevel.COMMUNE]}
+    levels = {AdminLevel(level) for level in sites["levels"] or [AdminLevel.COMMUNE]}
     targets = compute_units_at_levels(units, roots, levels)
     if roots and not targets:
         wanted = ", ".join(sorted(levels))
@@ -124,7 +125,7 @@ def _resolve_sites(
         errors.setdefault("sites.admin_units", []).append(
             f"no People's Committee site in the inventory for {len(missing)} unit(s): {shown}"
         )
-    listed = [int(s) for s in sites.get("site_ids", [])]
+    listed = [int(s) for s in sites["site_ids"]]
     known = set(session.scalars(sa.select(Site.id).where(Site.id.in_(listed)))) if listed else set()
     for i, site_id in enumerate(listed):
         if site_id not in known:
@@ -192,7 +193,7 @@ def load_committee_sites(
 
 
 def save_request(
-    session: Session, doc: dict[str, Any], document: dict[str, Any], refs: RequestRefs,
+    session: Session, doc: RequestDocument, document: SubmittedRequest, refs: RequestRefs,
     *, actor: str = "api",
 ) -> ResourceRequest:  # fmt: skip
     """Store a validated request; ``document`` is kept as submitted (JSON types)."""
@@ -205,7 +206,7 @@ def save_request(
         go_live=doc["go_live"],
         horizon_years=doc["horizon_years"],
         growth_pct_per_year=doc["growth_pct_per_year"],
-        own_hardware_cost_vnd=doc.get("own_hardware_cost_vnd"),
+        own_hardware_cost_vnd=doc["own_hardware_cost_vnd"],
         spec=document,
     )
     session.add(req)
@@ -227,15 +228,24 @@ def get_request(session: Session, request_id: int, *, for_update: bool = False) 
     return req
 
 
+class EvaluationVerdict(TypedDict):
+    """What the store reads of an evaluation document: its verdict and, for HOST UNTIL,
+    the date (ISO). ``capacity.evaluation.EvaluationDocument`` has these keys and the
+    rest of the answer; the whole document is stored as given."""
+
+    verdict: str
+    until: str | None
+
+
 def save_evaluation(
-    session: Session, req: ResourceRequest, result: dict[str, Any], *, status: RequestStatus
+    session: Session, req: ResourceRequest, result: EvaluationVerdict, *, status: RequestStatus
 ) -> RequestEvaluation:
-    until = result.get("until")
+    until = result["until"]
     evaluation = RequestEvaluation(
         request_id=req.id,
         verdict=Verdict(result["verdict"]),
         until=date.fromisoformat(until) if until else None,
-        result=result,
+        result=dict(result),
     )
     session.add(evaluation)
     req.status = status

@@ -36,6 +36,7 @@ from discovery.ansible.plan import (
     DEVICE,
     WORKLOAD,
     FactsPlan,
+    HostObservationData,
     KnownHost,
     KnownInterface,
     interface_observation_data,
@@ -228,7 +229,7 @@ def _observe(
     object_type: str,
     object_id: int,
     external_id: str,
-    data: dict[str, Any],
+    data: HostObservationData,
     at: datetime,
 ) -> bool:
     """Store the observation unless Ansible's latest one of the object says the same."""

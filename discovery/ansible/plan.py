@@ -12,11 +12,12 @@ of the device: created or updated from the facts, never deleted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from cmdb.choices import DiscrepancyKind
 from discovery.ansible.facts import ObservedHost, ObservedInterface
 from discovery.ansible.platforms import platform_agrees
+from discovery.records import ObservedFields, SourceValues
 
 DEVICE = "device"
 WORKLOAD = "workload"
@@ -57,19 +58,19 @@ class KnownHost:
 @dataclass(frozen=True)
 class FieldChange:
     field: str
-    old: Any
-    new: Any
+    old: object
+    new: object
 
 
 @dataclass(frozen=True)
 class Disagreement:
     kind: DiscrepancyKind
     field: str
-    record: Any
-    ansible: Any
+    record: object
+    ansible: object
 
     @property
-    def values(self) -> dict[str, Any]:
+    def values(self) -> SourceValues:
         return {"record": self.record, "ansible": self.ansible}
 
 
@@ -154,7 +155,7 @@ def ram_agrees(record_gb: float, observed_gb: float) -> bool:
     return low <= observed_gb <= record_gb + RAM_ROUNDING_GB
 
 
-Check = tuple[DiscrepancyKind, str, Any, Any, bool] | None
+Check = tuple[DiscrepancyKind, str, object, object, bool] | None
 
 
 def _plan(
@@ -208,8 +209,9 @@ def _platform_check(known: KnownHost, observed: ObservedHost) -> Check:
     return DiscrepancyKind.MISMATCH, "platform", known.platform, observed.distribution, agree
 
 
-def observation_fields(kind: str, name: str | None, observed: ObservedHost) -> dict[str, Any]:
+def observation_fields(kind: str, name: str | None, observed: ObservedHost) -> ObservedFields:
     """The canonical fields (the Observation contract) the facts give; unknown ones left out."""
+    fields: ObservedFields
     if kind == WORKLOAD:
         fields = {
             "name": name,
@@ -233,7 +235,43 @@ def observation_fields(kind: str, name: str | None, observed: ObservedHost) -> d
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def observation_data(kind: str, name: str | None, observed: ObservedHost) -> dict[str, Any]:
+class DiskData(TypedDict):
+    name: str
+    size_gb: float
+    model: str | None
+
+
+class InterfaceData(TypedDict):
+    name: str
+    speed_mbps: int | None
+    mac_address: str | None
+    ip_addresses: list[str]
+
+
+class HostData(TypedDict):
+    """What only Ansible says of a host, kept with its observation."""
+
+    vcpu: int | None
+    distribution: str | None
+    virtualization_role: str | None
+    virtualization_type: str | None
+    disks: list[DiskData]
+    interfaces: list[InterfaceData]
+
+
+class InterfaceObservationData(TypedDict):
+    """An interface's observation as stored: the contract's fields alone."""
+
+    fields: ObservedFields
+
+
+class HostObservationData(InterfaceObservationData):
+    """A host's observation as stored: the contract's fields, then Ansible's own."""
+
+    host: HostData
+
+
+def observation_data(kind: str, name: str | None, observed: ObservedHost) -> HostObservationData:
     """What the host's observation stores: the contract's fields, then what only Ansible says."""
     return {
         "fields": observation_fields(kind, name, observed),
@@ -258,8 +296,8 @@ def observation_data(kind: str, name: str | None, observed: ObservedHost) -> dic
     }
 
 
-def interface_observation_data(device_id: int, seen: ObservedInterface) -> dict[str, Any]:
-    fields: dict[str, Any] = {
+def interface_observation_data(device_id: int, seen: ObservedInterface) -> InterfaceObservationData:
+    fields: ObservedFields = {
         "device_id": device_id,
         "name": seen.name,
         "speed_mbps": seen.speed_mbps,

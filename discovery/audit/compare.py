@@ -35,6 +35,7 @@ from discovery.audit.records import (
 )
 from discovery.audit.settings import AuditSettings
 from discovery.reconcile import clean_serial
+from discovery.records import SourceValues
 from discovery.snmp.parsers import normalize_hostname
 
 MANUAL = Source.MANUAL.value
@@ -114,9 +115,9 @@ def compare_record(
     return found
 
 
-def source_values(view: RecordView, field: str) -> dict[str, Any]:
+def source_values(view: RecordView, field: str) -> SourceValues:
     """Each source's value of ``field``, NetBox first; sources that do not say are left out."""
-    values: dict[str, Any] = {}
+    values: SourceValues = {}
     for source in (NETBOX, *WITNESSES):
         value = view.observed.get(source, {}).get(field)
         if value is not None and value != "":
@@ -158,7 +159,7 @@ def _when(seen: Seen | None) -> str | None:
     return seen.last_at.isoformat() if seen is not None else None
 
 
-def _presence(kind: DiscrepancyKind, view: RecordView, values: Mapping[str, Any]) -> Finding:
+def _presence(kind: DiscrepancyKind, view: RecordView, values: Mapping[str, object]) -> Finding:
     return Finding(kind.value, view.object_type, view.object_id, PRESENCE, dict(values))
 
 

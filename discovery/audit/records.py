@@ -65,7 +65,7 @@ class Finding:
     object_type: str
     object_id: int
     field: str
-    values: Mapping[str, Any]
+    values: Mapping[str, object]
 
     @property
     def slot(self) -> tuple[str, str, int, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from capacity import actions
+from capacity.evaluation import EvaluationDocument
 from cmdb.schemas.request import RequestSchema
 from cmdb.services.listing import load_page
 from cmdb.services.request_lifecycle import revise_request, withdraw_request
@@ -47,7 +48,7 @@ REQUEST_DOCUMENT = "The request document (the same as the YAML file of `cmdb req
 @blp.document_body(RequestSchema, REQUEST_DOCUMENT)
 @blp.response(200, EvaluationSchema)
 @blp.errors(400)
-def evaluate_document() -> dict[str, Any]:
+def evaluate_document() -> EvaluationDocument:
     """Evaluate a request document, storing nothing.
 
     The answer says whether the DC can host it over its horizon, where, until
