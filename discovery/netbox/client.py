@@ -28,12 +28,11 @@ import pynetbox
 import requests
 from pynetbox.core.query import Request
 
+from discovery.netbox.defaults import DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_S
 from discovery.netbox.deletions import CHANGE_TYPES, changelog_covers, map_deletions
 from discovery.netbox.records import ENDPOINTS, Fetched
 
-DEFAULT_PAGE_SIZE = 1000  # NetBox's MAX_PAGE_SIZE; each page is a round trip and a query
 FETCH_WORKERS = 4  # endpoints read at once: NetBox's gunicorn serves 4 threads here
-DEFAULT_TIMEOUT_S = 120.0  # a page of 1,000 objects, read 4 at once by a loaded NetBox
 # NetBox stamps last_updated when it saves; look back a little so nothing slips between syncs.
 SINCE_OVERLAP = timedelta(minutes=1)
 

@@ -20,9 +20,8 @@ from discovery.credentials import SnmpProfile
 from discovery.records import DeviceObservation, Target, TargetOutcome
 from discovery.snmp import oids, parsers
 from discovery.snmp.client import AgentSession, SnmpClient, SnmpError
+from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
 
-DEFAULT_CONCURRENCY = 32  # measured on 2 cores: more only queues in the UDP buffer
-DEFAULT_DEADLINE_S = 60.0
 GET_BATCH = 40  # varbinds per GET: well inside one UDP datagram
 
 Fetch = Callable[[AgentSession], Awaitable[TargetOutcome]]

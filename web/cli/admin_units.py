@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from cmdb import schema
-from cmdb.errors import ValidationError
-from cmdb.services.admin_tree import UnitNode, get_unit_path, load_admin_tree
-from cmdb.services.reorganise import Reorganisation, read_table, reorganise
-from cmdb.services.reorganise_model import Plan
 from web.cli.attribution import cli_actor, cli_transaction
-from web.db import get_db
+
+if TYPE_CHECKING:  # the services load the models: imported by the commands, not by --help
+    from cmdb.services.admin_tree import UnitNode
+    from cmdb.services.reorganise import Reorganisation
+    from cmdb.services.reorganise_model import Plan
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -61,6 +61,9 @@ def reorganise_command(
     history), all in the change log. Refused, with the offending rows, when the mapping
     is bad or a site would be left in a dissolved unit. Running it again changes nothing.
     """
+    from cmdb.errors import ValidationError
+    from cmdb.services.reorganise import read_table, reorganise
+
     _check_schema()
     day = effective.date()
     try:
@@ -81,6 +84,8 @@ def reorganise_command(
 
 
 def _check_schema() -> None:
+    from cmdb import schema
+
     if not schema.is_up_to_date(current_app.config["CMDB_DATABASE_URL"]):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")
 
@@ -154,6 +159,9 @@ def _kind_note(before: str, after: str) -> str:
 @click.option("--depth", type=int, default=None, help="Levels to print (default: all).")
 def tree_command(code: str | None, as_of: datetime | None, depth: int | None) -> None:
     """Print the tree (or the subtree of CODE) as it stood on a day: units and site counts."""
+    from cmdb.services.admin_tree import get_unit_path, load_admin_tree
+    from web.db import get_db
+
     _check_schema()
     day = as_of.date() if as_of else date.today()
     with get_db().sessions() as session:

@@ -11,12 +11,10 @@ import getpass
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from cmdb.db import transaction
-from cmdb.services.provenance import ChangeContext, attribute_changes
-from web.db import get_db
+if TYPE_CHECKING:  # the database is imported by the command that opens one, not by --help
+    from sqlalchemy.orm import Session
 
 
 def cli_actor() -> str:
@@ -30,6 +28,10 @@ def cli_actor() -> str:
 @contextmanager
 def cli_transaction(command: str) -> Iterator[Session]:
     """A session committed when the command's block ends, its changes attributed."""
+    from cmdb.db import transaction
+    from cmdb.services.provenance import ChangeContext, attribute_changes
+    from web.db import get_db
+
     with transaction(get_db().sessions) as session:
         context = ChangeContext(cli_actor(), None, f"cli-{command}-{uuid.uuid4().hex[:12]}")
         attribute_changes(session, context)

@@ -3,6 +3,9 @@
 ``run`` compares every record's sources in one transaction and prints, per kind,
 what it opened, confirmed, reopened and resolved. ``list`` prints or exports the
 discrepancies (table, CSV, JSON) through the same rows as the API and the page.
+
+The options' choices and defaults come from light modules; the audit itself and
+the database are imported by the command that runs.
 """
 
 from __future__ import annotations
@@ -10,27 +13,19 @@ from __future__ import annotations
 import getpass
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
 
 from cmdb.choices import DiscrepancyKind, DiscrepancyStatus
-from cmdb.db import transaction
-from cmdb.services.acknowledgement import acknowledge_discrepancy
-from cmdb.services.discrepancy_export import (
-    DEFAULT_LIMIT,
-    DiscrepancyRow,
-    format_value,
-    load_discrepancy_rows,
-    to_csv,
-    to_json,
-)
-from cmdb.services.discrepancy_filter import OBJECT_TYPES, SOURCE_KEYS, parse_filter
-from discovery.audit.apply import OUTCOMES
-from discovery.audit.run import run_audit
+from cmdb.services.discrepancy_export import DEFAULT_LIMIT
+from cmdb.services.discrepancy_filter import OBJECT_TYPES, SOURCE_KEYS
 from discovery.audit.settings import AuditSettings
 from web.cli.tables import Column, format_table
-from web.db import get_db
+
+if TYPE_CHECKING:
+    from cmdb.services.discrepancy_export import DiscrepancyRow
 
 KINDS = click.Choice([k.value for k in DiscrepancyKind])
 STATUSES = click.Choice([s.value for s in DiscrepancyStatus])
@@ -54,6 +49,11 @@ def audit_group() -> None:
 @click.option("--by", "requested_by", help="Who asked (default: the system user).")
 def run_command(silent_after_days: float, requested_by: str | None) -> None:
     """Compare every device, interface and link; open, confirm and resolve discrepancies."""
+    from cmdb.db import transaction
+    from discovery.audit.apply import OUTCOMES
+    from discovery.audit.run import run_audit
+    from web.db import get_db
+
     settings = AuditSettings(silent_after_days=silent_after_days)
     with transaction(get_db().sessions) as session:
         result = run_audit(session, settings, requested_by=requested_by or getpass.getuser())
@@ -80,6 +80,8 @@ LIST_COLUMNS = (
 
 
 def _table_row(r: DiscrepancyRow) -> list[str]:
+    from cmdb.services.discrepancy_export import format_value
+
     values = " | ".join(f"{s}: {format_value(v)}" for s, v in r.values.items())
     name = r.object_name or f"{r.object_type} {r.object_id} (gone)"
     seen = (r.last_seen or r.first_seen).strftime("%Y-%m-%d")
@@ -112,6 +114,10 @@ def list_command(
     limit: int,
 ) -> None:
     """The discrepancies, most recently seen first, as a table, CSV or JSON."""
+    from cmdb.services.discrepancy_export import load_discrepancy_rows, to_csv, to_json
+    from cmdb.services.discrepancy_filter import parse_filter
+    from web.db import get_db
+
     where = parse_filter(
         {"kind": kind, "status": status, "site": site, "source": source, "object_type": object_type}
     )
@@ -136,6 +142,10 @@ def list_command(
 @click.option("--by", help="Who acknowledges (default: the system user).")
 def acknowledge_command(discrepancy_id: int, comment: str, by: str | None) -> None:
     """Acknowledge an open discrepancy; it stays until the sources agree or its values change."""
+    from cmdb.db import transaction
+    from cmdb.services.acknowledgement import acknowledge_discrepancy
+    from web.db import get_db
+
     with transaction(get_db().sessions) as session:
         found = acknowledge_discrepancy(
             session, discrepancy_id, by=by or getpass.getuser(), comment=comment

@@ -1,4 +1,8 @@
-"""``cmdb capacity report``: headroom and time-to-exhaustion of every pool and link."""
+"""``cmdb capacity report``: headroom and time-to-exhaustion of every pool and link.
+
+The report's imports (the capacity model with numpy, the forecasts, the API's
+schema) are made by the functions that use them, so ``cmdb capacity --help`` is quick.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,15 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask.cli import AppGroup
 
-from capacity.actions import capacity_report
-from capacity.status import ResourceStatus
-from cmdb.db import transaction
-from web.api.schemas.capacity import CapacityRowSchema
-from web.api.today import today_or_real
 from web.cli.tables import Column, format_date, format_number, format_table
-from web.db import get_db
+
+if TYPE_CHECKING:
+    from capacity.status import ResourceStatus
 
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "cluster": ("Clusters (vCPU, RAM)", ("vcpu", "ram")),
@@ -93,11 +94,15 @@ def _cells(row: ResourceStatus) -> list[str]:
 
 def report_rows(sections: Sequence[tuple[str, Sequence[ResourceStatus]]]) -> list[dict[str, Any]]:
     """The rows as the API returns them (``CapacityRowSchema``), in the table's order."""
+    from web.api.schemas.capacity import CapacityRowSchema
+
     rows = [row for _title, section in sections for row in section]
     return CapacityRowSchema(many=True).dump(rows)
 
 
 def format_report_csv(rows: Sequence[dict[str, Any]]) -> str:
+    from web.api.schemas.capacity import CapacityRowSchema
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(CapacityRowSchema().fields), lineterminator="\n")
     writer.writeheader()
@@ -127,6 +132,11 @@ def capacity_group() -> None:
 def report(fmt: str, at: datetime | None, kind: str | None, sort: str) -> None:
     """Every pool and link: capacity, ceiling, used, reserved, headroom, exhaustion and
     at-risk dates. Forecasts are computed once and cached until new samples arrive."""
+    from capacity.actions import capacity_report
+    from cmdb.db import transaction
+    from web.api.today import today_or_real
+    from web.db import get_db
+
     day = at.date() if at else today_or_real()
     with transaction(get_db().sessions) as session:
         sections = select_rows(capacity_report(session, at=day), kind, sort)

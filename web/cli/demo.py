@@ -1,4 +1,7 @@
-"""``cmdb demo load``: the demo province into the configured database, in one transaction."""
+"""``cmdb demo load``: the demo province into the configured database, in one transaction.
+
+The loader and the capacity model are imported when the demo loads, not for ``--help``.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +12,16 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from capacity.actions import capacity_report
-from cmdb import schema
-from cmdb.db import transaction
-from cmdb.demo import DEFAULT_SEED, load_demo
-from web.db import get_db
+from cmdb.demo import DEFAULT_SEED  # with the models: no lighter home for the seed yet
+from web.cli.users import demo_users_command
 
 
 @click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demo data: a realistic Quảng Nam provincial data centre."""
+
+
+demo_group.add_command(demo_users_command)
 
 
 @demo_group.command("load")
@@ -50,6 +53,11 @@ def load(seed: int, reset: bool, today: datetime | None, as_of: datetime | None)
     Without --as-of: the Quảng Nam province before the 2025 reform. Everything is
     written in one transaction: an error leaves the database as it was.
     """
+    from cmdb import schema
+    from cmdb.db import transaction
+    from cmdb.demo import load_demo
+    from web.db import get_db
+
     url = current_app.config["CMDB_DATABASE_URL"]
     if not schema.is_up_to_date(url):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")
@@ -72,6 +80,10 @@ def _warm_forecasts(day: date | None) -> None:
     The fits land in the forecast cache (keyed by each series' watermark), which the
     dashboard, the capacity report and request evaluation all read.
     """
+    from capacity.actions import capacity_report
+    from cmdb.db import transaction
+    from web.db import get_db
+
     started = time.perf_counter()
     click.echo("fitting forecasts for the dashboard (cached for later pages)")
     with transaction(get_db().sessions) as session:

@@ -4,6 +4,9 @@ Agents are asked first (progress bar on stderr), then the database is written in
 one transaction; ``--dry-run`` prints the plan and rolls back. Credentials come
 from named profiles (``--profiles-file`` or ``CMDB_SNMP_PROFILES``) or
 ``--community``; no command prints a community or a key.
+
+pysnmp, SQLAlchemy and the models are imported by the commands that run, not by
+``--help``: the options' defaults come from ``discovery.snmp.defaults``.
 """
 
 from __future__ import annotations
@@ -13,16 +16,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
-import sqlalchemy as sa
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.orm import Session
 
-from cmdb.db import transaction
-from cmdb.errors import NotFoundError
-from cmdb.models import Site
 from discovery.credentials import (
     SnmpProfile,
     assign_profiles,
@@ -30,14 +28,16 @@ from discovery.credentials import (
     load_profiles,
     pick_profile,
 )
-from discovery.discover import DiscoveryReport, collect, reconcile_outcomes
-from discovery.poll import poll_targets, run_poll
-from discovery.reconcile import PlanDefaults
 from discovery.records import TargetOutcome
 from discovery.report import device_rows, plan_lines, summary_line
-from discovery.snmp.collector import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S, Limits
+from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
 from discovery.targets import expand_range, parse_target, parse_targets_file, unique_targets
-from web.db import get_db
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from discovery.discover import DiscoveryReport
+    from discovery.snmp.collector import Limits
 
 
 def _credential_options(f: Callable) -> Callable:
@@ -102,6 +102,8 @@ def _progress(total: int, label: str) -> Iterator[Callable[[TargetOutcome], None
 
 
 def _limits(concurrency: int, timeout: float, retries: int, deadline: float) -> Limits:
+    from discovery.snmp.collector import Limits
+
     return Limits(concurrency=concurrency, deadline_s=deadline, timeout_s=timeout, retries=retries)
 
 
@@ -146,6 +148,12 @@ def discover_snmp(
     deadline: float,
 ) -> None:
     """Ask SNMP agents what they are and reconcile the answers with the inventory."""
+    from cmdb.db import transaction
+    from discovery.discover import collect, reconcile_outcomes
+    from discovery.poll import poll_targets
+    from discovery.reconcile import PlanDefaults
+    from web.db import get_db
+
     targets = [parse_target(h) for h in hosts]
     targets += [t for r in ranges for t in expand_range(r)]
     if targets_file is not None:
@@ -173,6 +181,11 @@ def discover_snmp(
 
 
 def _site_id(session: Session, slug: str | None) -> int | None:
+    import sqlalchemy as sa
+
+    from cmdb.errors import NotFoundError
+    from cmdb.models import Site
+
     if slug is None:
         return None
     site_id = session.scalar(sa.select(Site.id).where(Site.slug == slug))
@@ -224,6 +237,10 @@ def poll_command(
     Rates go into the interfaces' and their links' series, rolled up hourly and
     daily (avg, max, p95) for the capacity forecasts. Run it every 5 minutes.
     """
+    from cmdb.db import transaction
+    from discovery.poll import poll_targets, run_poll
+    from web.db import get_db
+
     db = get_db()
     profiles = _profiles(profiles_file)
     default = _default_profile(profiles, community, profile_name)

@@ -8,9 +8,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from cmdb import schema
-from cmdb.errors import ValidationError
-from cmdb.services.importer import ImportKind, import_file
 from web.cli.attribution import cli_actor, cli_transaction
 
 FORMAT = click.Choice(["csv", "json"])
@@ -21,12 +18,18 @@ def import_group() -> None:
     """Import admin units or sites from CSV or JSON (header row: the field names)."""
 
 
-def _run(kind: ImportKind, path: Path, fmt: str | None, dry_run: bool) -> None:
+def _run(kind: str, path: Path, fmt: str | None, dry_run: bool) -> None:
+    """Import FILE as ``kind`` (an ``ImportKind`` value); the importer and the schema check
+    load the models, so they are imported here rather than for ``--help``."""
+    from cmdb import schema
+    from cmdb.errors import ValidationError
+    from cmdb.services.importer import ImportKind, import_file
+
     if not schema.is_up_to_date(current_app.config["CMDB_DATABASE_URL"]):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")
     try:
         with cli_transaction(f"import-{kind}") as session:
-            result = import_file(session, kind, path, fmt, actor=cli_actor())
+            result = import_file(session, ImportKind(kind), path, fmt, actor=cli_actor())
             if dry_run:
                 session.rollback()
     except ValidationError as exc:
@@ -44,7 +47,7 @@ def _run(kind: ImportKind, path: Path, fmt: str | None, dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 def admin_units(file: Path, fmt: str | None, dry_run: bool) -> None:
     """Import admin units: level, code, name, parent_code, kind (parents first)."""
-    _run(ImportKind.ADMIN_UNITS, file, fmt, dry_run)
+    _run("admin-units", file, fmt, dry_run)
 
 
 @import_group.command("sites")
@@ -54,4 +57,4 @@ def admin_units(file: Path, fmt: str | None, dry_run: bool) -> None:
 def sites(file: Path, fmt: str | None, dry_run: bool) -> None:
     """Import sites: name, slug, kind, admin_unit_code; optional agency, address,
     latitude, longitude, status. Import the admin units first."""
-    _run(ImportKind.SITES, file, fmt, dry_run)
+    _run("sites", file, fmt, dry_run)

@@ -3,27 +3,24 @@
 Start ``cmdb worker`` on as many machines as polling needs: every worker takes
 jobs from the same queue. Without ``CMDB_REDIS_URL`` no worker is needed: each
 job runs in a local process the web app starts.
+
+Each command imports what it uses (SQLAlchemy, the models, rq and the job kinds
+with pysnmp behind them): listing runs needs no Redis client and no SNMP stack.
 """
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from redis.exceptions import RedisError
 
-from cmdb.db import transaction
-from cmdb.errors import NotFoundError
-from cmdb.models import DiscoveryRun
 from web.cli.tables import Column, format_table
-from web.db import get_db
-from web.jobs import local
-from web.jobs.actions import end_job, stop_job
-from web.jobs.backend import backend_for
-from web.jobs.context import JobContext, set_job_context
+
+if TYPE_CHECKING:
+    from cmdb.models import DiscoveryRun
 
 
 @click.command("worker")
@@ -35,6 +32,10 @@ from web.jobs.context import JobContext, set_job_context
 @with_appcontext
 def worker_command(burst: bool, queues: tuple[str, ...], name: str | None) -> None:
     """Run background jobs (discovery, polling, NetBox sync) from Redis."""
+    from redis.exceptions import RedisError
+
+    from web.db import get_db
+    from web.jobs.context import JobContext, set_job_context
     from web.jobs.redis_queue import make_worker, sweep
 
     config = current_app.config
@@ -78,6 +79,12 @@ def jobs_group() -> None:
 @click.option("--unfinished", is_flag=True, help="Only queued and running runs.")
 def list_jobs(limit: int, unfinished: bool) -> None:
     """The latest runs, newest first."""
+    import sqlalchemy as sa
+
+    from cmdb.db import transaction
+    from cmdb.models import DiscoveryRun
+    from web.db import get_db
+
     stmt = sa.select(DiscoveryRun).order_by(DiscoveryRun.id.desc()).limit(limit)
     if unfinished:
         stmt = stmt.where(DiscoveryRun.status.in_(("queued", "running")))
@@ -101,6 +108,11 @@ def list_jobs(limit: int, unfinished: bool) -> None:
 @click.argument("run_id", type=int)
 def show_job(run_id: int) -> None:
     """One run as JSON: status, progress, stats, error and per-target results."""
+    from cmdb.db import transaction
+    from cmdb.errors import NotFoundError
+    from cmdb.models import DiscoveryRun
+    from web.db import get_db
+
     with transaction(get_db().sessions) as session:
         run = session.get(DiscoveryRun, run_id)
         if run is None:
@@ -132,6 +144,11 @@ def show_job(run_id: int) -> None:
 @click.argument("run_id", type=int)
 def cancel_command(run_id: int) -> None:
     """End a queued or running job's run failed and stop its job."""
+    from cmdb.db import transaction
+    from web.db import get_db
+    from web.jobs.actions import end_job, stop_job
+    from web.jobs.backend import backend_for
+
     with transaction(get_db().sessions) as session:
         job_id = end_job(session, run_id, "cli")
     stop_job(backend_for(current_app.config), job_id)
@@ -141,6 +158,8 @@ def cancel_command(run_id: int) -> None:
 @jobs_group.command("sweep")
 def sweep_command() -> None:
     """End failed the runs whose job died (a killed process, a lost Redis job)."""
+    from web.jobs import local
+
     config = current_app.config
     url = config["CMDB_DATABASE_URL"]
     reasons = local.sweep(url)

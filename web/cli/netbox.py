@@ -13,18 +13,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask.cli import AppGroup
 
 from cmdb.choices import RunStatus
-from cmdb.models import DiscoveryRun
-from discovery.netbox.client import DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_S
-from discovery.netbox.push import PushReport, push_to_netbox
+from discovery.netbox.defaults import DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_S
 from discovery.netbox.records import REPORTED_KINDS
-from discovery.netbox.sync import run_sync
-from web.db import get_db
+
+if TYPE_CHECKING:  # pynetbox and the models: imported by the sync, not by --help
+    from cmdb.models import DiscoveryRun
+    from discovery.netbox.push import PushReport
 
 COUNTS = ("created", "updated", "unchanged", "failed")
 
@@ -81,6 +81,10 @@ def sync_netbox(
     as_json: bool,
 ) -> None:
     """Sync regions, tenants, sites, racks, devices, interfaces, circuits and VMs from NetBox."""
+    from discovery.netbox.push import push_to_netbox
+    from discovery.netbox.sync import run_sync
+    from web.db import get_db
+
     db = get_db()
     with _progress(as_json) as progress:
         run = run_sync(

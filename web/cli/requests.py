@@ -8,24 +8,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
 from flask.cli import AppGroup
 
-from capacity import actions
 from cmdb.choices import RequestStatus, Verdict
-from cmdb.db import transaction
-from cmdb.models import ResourceRequest
-from cmdb.services.request_list import EvaluationSummary, load_latest_evaluations, load_requests
-from web.api.presenters import present_evaluation
-from web.api.schemas.evaluation import StoredEvaluationSchema
-from web.api.today import configured_today
 from web.cli.attribution import cli_actor, cli_transaction
-from web.cli.evaluation_text import format_evaluation, verdict_words
 from web.cli.tables import Column, format_table
-from web.db import get_db
+
+if TYPE_CHECKING:  # the capacity model and the database: imported by each command
+    from cmdb.models import ResourceRequest
+    from cmdb.services.request_list import EvaluationSummary
 
 LIST_COLUMNS = (
     Column("id", 4, right=True),
@@ -73,6 +68,12 @@ def evaluate(file: str, fmt: str, save: bool) -> None:
     resources and failing links, and the expansion with its cost. Stores nothing
     unless --save. Exits 1 only on bad input, with a message per field.
     """
+    from capacity import actions
+    from web.api.presenters import present_evaluation
+    from web.api.schemas.evaluation import StoredEvaluationSchema
+    from web.api.today import configured_today
+    from web.cli.evaluation_text import format_evaluation
+
     document = read_document(file)
     today = configured_today()
     with cli_transaction("request-evaluate") as session:
@@ -100,6 +101,10 @@ def approve(request_id: int, accept_until: bool) -> None:
 
     Exits 1 when it no longer fits (another approval may have taken the capacity).
     """
+    from capacity import actions
+    from web.api.today import configured_today
+    from web.cli.evaluation_text import verdict_words
+
     with cli_transaction("request-approve") as session:
         stored = actions.approve_request(
             session,
@@ -118,6 +123,10 @@ def approve(request_id: int, accept_until: bool) -> None:
 )
 def list_requests(status: str | None) -> None:
     """Every request: id, name, agency, status, go-live and its last verdict."""
+    from cmdb.db import transaction
+    from cmdb.services.request_list import load_latest_evaluations, load_requests
+    from web.db import get_db
+
     with transaction(get_db().sessions) as session:
         total, rows = load_requests(session, status=RequestStatus(status) if status else None)
         latest = load_latest_evaluations(session, [r.id for r in rows])

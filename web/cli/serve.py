@@ -6,8 +6,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from cmdb import schema
-
 
 @click.command("serve")
 @with_appcontext
@@ -17,6 +15,8 @@ from cmdb import schema
 def serve_command(host: str, port: int, threads: int) -> None:
     """Serve Headroom with waitress until interrupted."""
     from waitress import serve
+
+    from cmdb import schema
 
     url = current_app.config["CMDB_DATABASE_URL"]
     if not schema.is_up_to_date(url):

@@ -1,4 +1,8 @@
-"""``cmdb user create`` and ``cmdb token create``: people and the keys their tools use."""
+"""``cmdb user create`` and ``cmdb token create``: people and the keys their tools use.
+
+The services (and the models, password hashing behind them) are imported by the
+commands, not by ``--help``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from cmdb.choices import Role
-from cmdb.db import transaction
-from cmdb.services.demo_users import save_demo_users
-from cmdb.services.tokens import create_token
-from cmdb.services.users import create_user, get_user
 from web.cli.attribution import cli_actor, cli_transaction
-from web.db import get_db
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
@@ -33,6 +32,8 @@ def create_user_command(
     username: str, role: str, agency: str | None, full_name: str | None, password_stdin: bool
 ) -> None:
     """Create a user; without a password they use the API with tokens only."""
+    from cmdb.services.users import create_user
+
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     with cli_transaction("user-create") as session:
         user = create_user(
@@ -58,6 +59,9 @@ def token_group() -> None:
 @click.option("--description", help="What the token is for (shown in listings).")
 def create_token_command(username: str, expires_days: int | None, description: str | None) -> None:
     """Create a token and print its key — the only time it is shown; only a hash is kept."""
+    from cmdb.services.tokens import create_token
+    from cmdb.services.users import get_user
+
     with cli_transaction("token-create") as session:
         token, key = create_token(
             session,
@@ -75,6 +79,10 @@ def create_token_command(username: str, expires_days: int | None, description: s
 @with_appcontext
 def demo_users_command() -> None:
     """Create one demo user per role (demo-<role>, password <role>-demo) and print them."""
+    from cmdb.db import transaction
+    from cmdb.services.demo_users import save_demo_users
+    from web.db import get_db
+
     with transaction(get_db().sessions) as session:
         logins = save_demo_users(session)
     click.echo("Demo users (log in at /login; API: cmdb token create USERNAME):")
