@@ -9,7 +9,7 @@ worker before the fork; the database engine is likewise made in the horse.
 
 A run always ends: the job's own ``except`` (``web.jobs.runner``), RQ's failure
 and stopped callbacks, the killed-horse handler, and a sweep of runs whose job
-is gone when a worker starts.
+is gone when a worker starts. A worker always ends too: see ``HeadroomWorker``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ JOB_TIMEOUT_S = 4 * 3600  # a /20 at a slow deadline; RQ's default (180 s) would
 FAILURE_TTL_S = 7 * 86400  # failed jobs keep their arguments (a typed token) a week, not a year
 RESULT_TTL_S = 3600
 LOCAL_PREFIX = "local:"
+COMMANDS_WAKE_S = 0.2  # how often the command listener looks whether the worker is ending
+COMMANDS_JOIN_S = 5.0  # the most a worker's end waits for its command listener
 
 
 class RqBackend:
@@ -131,9 +133,48 @@ def fail_runs(database_url: str, reasons: dict[int, str]) -> None:
         engine.dispose()
 
 
-def make_worker(url: str, queues: list[str], name: str | None = None) -> Worker:
+class HeadroomWorker(Worker):
+    """RQ's forking worker, whose command listener ends when the worker does.
+
+    RQ (2.12) hears commands (stop-job: a cancel) on a pubsub thread that waits up
+    to 60 s for a message; its teardown sends UNSUBSCRIBE, then stops the thread.
+    When the thread reads the UNSUBSCRIBE reply before its stop flag is down, it
+    goes back to waiting, now for a subscription and the whole 60 s, and redis-py
+    8's ``PubSubWorkerThread.stop()`` joins it: the worker hung a minute after
+    "unsubscribing from channel" (a burst worker about one time in four).
+    """
+
+    def subscribe(self) -> None:
+        """RQ's subscription, with a listener that wakes every ``COMMANDS_WAKE_S``."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=COMMANDS_WAKE_S,
+            daemon=True,
+            exception_handler=self._pubsub_exception_handler,
+        )
+
+    def unsubscribe(self) -> None:
+        """Stop the listener, then close its connection, which ends the subscription.
+
+        No UNSUBSCRIBE: its reply is what raced the stop flag. The listener sees
+        the flag within ``COMMANDS_WAKE_S``; redis-py 8 waits for it in ``stop()``,
+        older versions only lower the flag, hence the bounded join.
+        """
+        thread, pubsub = self.pubsub_thread, self.pubsub
+        if thread is None or pubsub is None:
+            return
+        channel = self.pubsub_channel_name
+        self.log.info("Worker %s: unsubscribing from channel %s", self.name, channel)
+        thread.stop()
+        thread.join(timeout=COMMANDS_JOIN_S)
+        pubsub.close()
+
+
+def make_worker(url: str, queues: list[str], name: str | None = None) -> HeadroomWorker:
     connection = Redis.from_url(url)
-    return Worker(
+    return HeadroomWorker(
         [Queue(q, connection=connection) for q in queues],
         connection=connection,
         name=name,

@@ -135,6 +135,17 @@ def start_worker(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     )
 
 
+def worker_output(worker: subprocess.Popen[str], limit_s: float = 60.0) -> str:
+    """What the worker printed once it has ended; one that outlives ``limit_s`` is killed
+    and fails the test with all it printed (a hung worker must not outlive its test)."""
+    try:
+        return worker.communicate(timeout=limit_s)[0]
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        output = worker.communicate()[0]
+        raise AssertionError(f"the worker did not end within {limit_s:g} s:\n{output}") from None
+
+
 def follow(client: Any, run_id: int, limit_s: float = 120.0) -> list[dict[str, Any]]:
     """Every distinct state of the run the API showed, polled every 0.1 s, until it ends."""
     seen: list[dict[str, Any]] = []
