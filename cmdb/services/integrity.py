@@ -99,15 +99,11 @@ def referrers(session: Session, obj: Any) -> dict[str, list[str]]:
     """
     table: sa.Table = obj.__table__
     found: dict[str, list[str]] = {}
-    for other in Base.metadata.sorted_tables:
-        for fk in other.foreign_keys:
-            if fk.column.table is not table or (fk.ondelete or "RESTRICT").upper() != "RESTRICT":
-                continue
-            n = session.scalar(
-                sa.select(sa.func.count()).select_from(other).where(fk.parent == obj.id)
-            )
-            if n:
-                found.setdefault(other.name, []).append(f"{n} rows refer to it by {fk.parent.key}")
+    for fk in _restricting_keys(table):
+        other = fk.parent.table
+        n = session.scalar(sa.select(sa.func.count()).select_from(other).where(fk.parent == obj.id))
+        if n:
+            found.setdefault(other.name, []).append(f"{n} rows refer to it by {fk.parent.key}")
     inside = _links_inside_a_site_through(session, obj)
     if inside:
         found.setdefault("link", []).append(
@@ -122,6 +118,27 @@ def referrers(session: Session, obj: Any) -> dict[str, list[str]]:
         if n:
             found["series"] = [f"{n} time series with their samples"]
     return found
+
+
+def may_be_referenced(model: type[Any]) -> bool:
+    """Whether ``referrers`` could ever find something for a record of ``model``: a
+    restricting foreign key, time series, or a cable inside one site through it."""
+    table: sa.Table = model.__table__
+    return (
+        bool(_restricting_keys(table))
+        or table.name in _SERIES_TYPES
+        or model in (Device, Interface)
+    )
+
+
+def _restricting_keys(table: sa.Table) -> list[sa.ForeignKey]:
+    """The foreign keys onto ``table`` whose ``ondelete`` is RESTRICT (or unset)."""
+    return [
+        fk
+        for other in Base.metadata.sorted_tables
+        for fk in other.foreign_keys
+        if fk.column.table is table and (fk.ondelete or "RESTRICT").upper() == "RESTRICT"
+    ]
 
 
 def owned_records(session: Session, obj: Any) -> list[Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,20 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from capacity.actions import capacity_report
-from cmdb.choices import ChangeAction, RunStatus, Source
+from cmdb.choices import AdminLevel, ChangeAction, Role, RunStatus, Source
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
-from cmdb.models import Device, DiscoveryResult, DiscoveryRun, Discrepancy, Sample, Series
-from cmdb.services.provenance import log_change
+from cmdb.models import (
+    AdminUnit,
+    Device,
+    DiscoveryResult,
+    DiscoveryRun,
+    Discrepancy,
+    Sample,
+    Series,
+)
+from cmdb.services.provenance import CONTEXT_KEY, ChangeContext, attribute_changes, log_change
+from cmdb.services.users import create_user
 from tests.databases import drop_pg_database, migrated_pg_url
 from tests.integration.api.conftest import DEMO_TODAY
 from web import create_app
@@ -33,13 +42,17 @@ from web.db import get_db
 
 def add_audit_rows(session: Session) -> None:
     """Rows the demo leaves empty (runs and their results, discrepancies, changes, raw
-    samples), two of each.
+    samples), two of each, and the values it leaves empty (``add_missing_values``).
 
     Without them the generated tests of those resources would have nothing to filter.
     """
     device = session.scalars(sa.select(Device).order_by(Device.id)).first()
     series = session.scalars(sa.select(Series).order_by(Series.id)).first()
     assert device is not None and series is not None
+    add_missing_values(session, device)
+    # The first change is a user's, within one request; the second a source's.
+    user = create_user(session, "contract-admin", Role.ADMIN)
+    contexts = (ChangeContext("admin", user.id, "contract-request-1"), ChangeContext("snmp"))
     start = datetime(2026, 1, 14, tzinfo=UTC)
     for n, (source, status) in enumerate(
         [(Source.SNMP, RunStatus.SUCCEEDED), (Source.NETBOX, RunStatus.FAILED)]
@@ -73,9 +86,11 @@ def add_audit_rows(session: Session) -> None:
                 field=("serial", "model")[n],
                 values={"snmp": f"A{n}", "netbox": f"B{n}"},
                 opened_at=start + timedelta(hours=n),
+                last_seen_at=start + timedelta(days=1, hours=n),
             )
         )
         session.add(Sample(series_id=series.id, ts=start + timedelta(minutes=5 * n), value=1.5 + n))
+        attribute_changes(session, contexts[n])
         log_change(
             session,
             actor=("admin", "snmp")[n],
@@ -85,6 +100,32 @@ def add_audit_rows(session: Session) -> None:
             before=None if n == 0 else {"serial": "OLD"},
             after={"serial": device.serial},
         )
+    session.info.pop(CONTEXT_KEY)  # the session may go on (``world``): its writes are no one's
+
+
+def add_missing_values(session: Session, device: Device) -> None:
+    """What the pre-reform demo legitimately lacks: a device's place in its site, and a
+    dissolved commune with its dates and successor (the demo's units are all in force)."""
+    device.location = "Phòng máy 1 / Dãy A"
+    district, commune = (
+        session.scalars(
+            sa.select(AdminUnit).where(AdminUnit.level == level).order_by(AdminUnit.id)
+        ).first()
+        for level in (AdminLevel.DISTRICT, AdminLevel.COMMUNE)
+    )
+    assert district is not None and commune is not None
+    session.add(
+        AdminUnit(
+            code="20999",
+            name="Xã Cũ (đã sáp nhập)",
+            level=AdminLevel.COMMUNE,
+            kind="Xã",
+            parent_id=district.id,
+            valid_from=date(2008, 1, 1),
+            valid_to=date(2020, 2, 1),
+            successor_id=commune.id,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
