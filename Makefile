@@ -33,8 +33,7 @@ COMPILE_TRANSLATIONS := $(BIN)/pybabel compile --statistics -d web/translations
 .DEFAULT_GOAL := venv
 
 $(RUNTIME_STAMP): pyproject.toml
-	@$(STEP) "[1/5] creating the virtualenv ($(VENV)) and upgrading pip" \
-	  sh -c '(test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)) && $(BIN)/python -m pip install --upgrade pip'
+	@$(STEP) "[1/5] creating the virtualenv ($(VENV)) with a current pip" scripts/venv.sh $(PYTHON) $(VENV)
 	@$(STEP) "[2/5] installing Headroom and its dependencies (wheels only)" $(PIP_INSTALL) -e .
 	@touch $@
 
