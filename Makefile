@@ -14,11 +14,12 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 STAMP         := $(VENV)/.installed-test
 # Wheels only: every dependency, test extra included, has a wheel for CPython 3.11 on
 # x86_64 (checked with `pip install --dry-run --report`, issue 16), so a release without
-# one fails here at once instead of compiling for minutes. --no-compile: byte-compiling
-# all of site-packages cost 14 s of CPU (24 s of wall time under load) at install; Python
-# compiles the modules a command actually imports when it first imports them. No --quiet:
-# pip's own progress is what a newcomer watches during the longest step.
-PIP_INSTALL := $(BIN)/python -m pip install --only-binary=:all: --no-compile
+# one fails here at once instead of compiling for minutes. pip still byte-compiles what it
+# installs (16 s of the runtime install on a quiet machine): with --no-compile, where
+# PYTHONDONTWRITEBYTECODE is set (it was where this was measured) every later command
+# compiles its imports again — the demo's forecasts took 10.9 s instead of 5.3 s.
+# No --quiet: pip's own progress is what a newcomer watches during the install.
+PIP_INSTALL := $(BIN)/python -m pip install --only-binary=:all:
 # Each step of the demo prints a header and, at its end, the seconds it took and the
 # total since make started (HEADROOM_T0 is taken only when demo is asked for).
 STEP := scripts/step.sh
@@ -33,7 +34,8 @@ COMPILE_TRANSLATIONS := $(BIN)/pybabel compile --statistics -d web/translations
 .DEFAULT_GOAL := venv
 
 $(RUNTIME_STAMP): pyproject.toml
-	@$(STEP) "[1/5] creating the virtualenv ($(VENV)) with a current pip" scripts/venv.sh $(PYTHON) $(VENV)
+	@$(STEP) "[1/5] creating the virtualenv ($(VENV)) with a current pip" \
+	  scripts/venv.sh $(PYTHON) $(VENV)
 	@$(STEP) "[2/5] installing Headroom and its dependencies (wheels only)" $(PIP_INSTALL) -e .
 	@touch $@
 
@@ -67,7 +69,7 @@ translations-extract: $(STAMP)
 # demo database.
 demo: $(RUNTIME_STAMP)
 	@if [ "$$(stat -c %Y $(RUNTIME_STAMP))" -lt "$$(($$HEADROOM_T0 / 1000000000))" ]; then \
-	  echo "[1/5] [2/5] $(VENV) is already installed ($(RUNTIME_STAMP) is newer than pyproject.toml)"; fi
+	  echo "[1/5] [2/5] $(VENV) is installed ($(RUNTIME_STAMP) is newer than pyproject.toml)"; fi
 	@$(STEP) "[3/5] compiling translations" $(COMPILE_TRANSLATIONS)
 	@$(STEP) "[4/5] migrating the database" $(BIN)/cmdb db upgrade
 	@$(STEP) "[5/5] loading the demo province" \

@@ -15,10 +15,9 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
     if "$python" -m pip --version >/dev/null 2>&1 &&
-        "$python" -m pip --python "$venv/bin/python" install --no-compile --upgrade pip; then
+        "$python" -m pip --python "$venv/bin/python" install --upgrade pip; then
         exit 0
     fi
     "$venv/bin/python" -m ensurepip
 fi
-# pip compiles its own modules as it first imports them, like everything else here.
-exec "$venv/bin/python" -m pip install --no-compile --upgrade pip
+exec "$venv/bin/python" -m pip install --upgrade pip
