@@ -88,9 +88,13 @@ lint: $(STAMP)
 test: $(STAMP)
 	@bash scripts/test.sh
 
-# The quick tier while you work: no PostgreSQL, no slow peers.
+# The quick tier while you work, on two workers: unit and SQLite integration of every
+# package. Left to `make test`: PostgreSQL, the slow peers (NetBox, snmpsim, Chromium),
+# the fuzzer (schemathesis) and the tests marked long (whole demo loads).
+FAST_TESTS := -m "not slow and not postgres and not long" \
+	--ignore=tests/integration/api/test_schemathesis.py
 test-fast: $(STAMP) translations
-	$(BIN)/pytest -m "not slow and not postgres" -q -x
+	$(BIN)/pytest -n 2 --dist loadgroup -q $(FAST_TESTS)
 
 # Every benchmark with its defaults; bench_api.py builds its PostgreSQL database (100,000
 # devices) once and reuses it, and needs wrk (system-deps). Its short run: --quick.

@@ -8,18 +8,20 @@ every migrated database is a clone of one template per backend (``tests.database
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import NodeId
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cmdb.db import make_engine
-from cmdb.demo import DemoSummary, load_demo
+from cmdb.demo import DemoSummary
+from cmdb.demo.loader import summarize
 from tests.databases import drop_pg_database, migrated_pg_url, migrated_sqlite_url
+from tests.demo_databases import demo_pg_url, demo_sqlite_url
 
-pytest_plugins = ["tests.tiers"]
+pytest_plugins = ["tests.tiers", "tests.route_builders"]
 
 
 @pytest.fixture(scope="session")
@@ -93,26 +95,30 @@ def runner(app):
     return app.test_cli_runner()
 
 
-DEMO_TODAY = date(2026, 1, 15)
-
-
 @pytest.fixture(scope="module")
-def demo(migrated_engine: Engine) -> Iterator[tuple[Session, DemoSummary]]:
-    """The demo loaded once per module and backend, inside a transaction rolled back after.
-
-    Loading costs seconds, so the read-only checks of a module share one load; the
-    shared migrated database is left empty for every other test.
-    """
-    with migrated_engine.connect() as conn:
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint")
-        try:
-            summary = load_demo(session, today=DEMO_TODAY)
-            session.flush()
-            yield session, summary
-        finally:
-            session.close()
-            outer.rollback()
+def demo(
+    migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Session, DemoSummary]]:
+    """The demo on the backend of ``migrated_engine``, a copy per module
+    (``tests.demo_databases``), in a transaction rolled back after the module."""
+    if migrated_engine.dialect.name == "sqlite":
+        url = demo_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db")
+    else:
+        url = demo_pg_url()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            outer = conn.begin()
+            session = Session(bind=conn, join_transaction_mode="create_savepoint")
+            try:
+                yield session, summarize(session)
+            finally:
+                session.close()
+                outer.rollback()
+    finally:
+        engine.dispose()
+        if engine.dialect.name == "postgresql":
+            drop_pg_database(url)
 
 
 # Parallel runs (pytest-xdist, ``--dist loadgroup``): a group goes whole to one worker.
@@ -149,12 +155,31 @@ def name_the_operation(item: pytest.Item) -> None:
         item._id = item._id.with_params(params)
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Marked as it is collected: xdist reads the group in its own
+    ``pytest_collection_modifyitems``, which runs before any trylast one."""
+    name_the_operation(item)
+    item.add_marker(pytest.mark.xdist_group(group_of(item)))
+
+
+def the_group_in_the_id(item: pytest.Item, group: str) -> None:
+    """``--dist loadgroup`` schedules by the ``@group`` suffix of a node id. xdist 3.8 adds
+    it by assigning ``item._nodeid``, which pytest 9.2 no longer reads (the id is
+    ``item._id``), so every group was split between the workers and its module
+    fixtures (demo loads, peers) were built twice. The suffix is added here instead."""
+    if "@" not in item.nodeid:
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")  # private, as above
+
+
+def group_name(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0]) if mark else ""
+
+
 @pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture scope
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        name_the_operation(item)
-    groups = {item.nodeid: group_of(item) for item in items}
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("loadgroup", default=False):  # set on xdist workers only
+        for item in items:
+            the_group_in_the_id(item, group_name(item))
     rank = {group: i for i, group in enumerate(FIRST_GROUPS)}
-    items.sort(key=lambda item: rank.get(groups[item.nodeid], len(rank)))  # stable
+    items.sort(key=lambda item: rank.get(group_name(item), len(rank)))  # stable

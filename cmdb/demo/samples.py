@@ -38,6 +38,13 @@ UNITS = {
 SAMPLE_INSERT = cast(sa.Table, SampleDaily.__table__).insert()
 SAMPLE_COLUMNS = ("series_id", "day", "avg", "max", "p95", "count")
 COPY_SAMPLES = f"COPY sample_daily ({', '.join(SAMPLE_COLUMNS)}) FROM STDIN"
+# SQLite: the driver's own executemany. Through SQLAlchemy, building and processing the
+# parameters of 390,000 rows cost three times the insert itself. Days are written as
+# SQLAlchemy's SQLite ``Date`` stores them (ISO 8601).
+SQLITE_INSERT = (
+    f"INSERT INTO sample_daily ({', '.join(SAMPLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in SAMPLE_COLUMNS)})"
+)
 SampleRow = tuple[int, date, float, float, float, int]
 
 
@@ -98,13 +105,21 @@ def _chunks(
 
 
 def write_samples(session: Session, rows: list[SampleRow]) -> None:
-    """Bulk-write daily samples: COPY on PostgreSQL (5× faster), executemany elsewhere."""
+    """Bulk-write daily samples: COPY on PostgreSQL (5× faster), the driver's executemany
+    on SQLite, SQLAlchemy's executemany elsewhere."""
     conn = session.connection()
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         dbapi = conn.connection.driver_connection
         with dbapi.cursor() as cursor, cursor.copy(COPY_SAMPLES) as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(row)
+        return
+    if conn.dialect.name == "sqlite":
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(SQLITE_INSERT, [(s, d.isoformat(), *rest) for s, d, *rest in rows])
+        finally:
+            cursor.close()
         return
     conn.execute(SAMPLE_INSERT, [dict(zip(SAMPLE_COLUMNS, row, strict=True)) for row in rows])
 

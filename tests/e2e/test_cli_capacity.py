@@ -1,5 +1,5 @@
 """``cmdb capacity report`` and ``cmdb request …`` as a user runs them: real processes on a
-real SQLite file holding the demo, loaded with ``cmdb demo load``."""
+real SQLite file holding the demo."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.demo_databases import demo_sqlite_url
 from tests.e2e.test_cli_db import run_cmdb
 
 DEMO_DAY = "2026-01-15"
@@ -19,12 +20,11 @@ DEMO_DAY = "2026-01-15"
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The demo as ``cmdb demo load --today 2026-01-15`` leaves it, forecasts fitted: a copy
+    of the suite's cached demo (the CLI's own load is tested in
+    ``tests/integration/cmdb/test_cli_demo_and_import.py``)."""
     path = tmp_path_factory.mktemp("e2e") / "demo.db"
-    env = {"CMDB_DATABASE_URL": f"sqlite:///{path}"}
-    for args in (("db", "upgrade"), ("demo", "load", "--today", DEMO_DAY)):
-        result = run_cmdb(*args, env=env, timeout=300)
-        assert result.returncode == 0, result.stderr
-    return env
+    return {"CMDB_DATABASE_URL": demo_sqlite_url(path, forecasts=True)}
 
 
 def test_report_as_json_parses(env: dict[str, str]) -> None:

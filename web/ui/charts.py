@@ -80,7 +80,8 @@ LAYOUT: dict[str, Any] = {
 }
 
 
-def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> str:
+def figure_json(data: list[dict[str, Any]], layout: dict[str, Any]) -> str:
+    """A figure as plotly.js reads it: ``data`` and ``layout`` over the pages' look."""
     merged = {**LAYOUT, **layout}
     for axis in ("xaxis", "yaxis"):
         merged[axis] = {**AXIS, **layout.get(axis, {})}
@@ -99,7 +100,7 @@ def links_by_capacity_figure(bands: dict[str, dict[str, int]]) -> str:
         }
         for network, counts in bands.items()
     ]
-    return _figure(
+    return figure_json(
         data,
         {
             "barmode": "stack",
@@ -170,7 +171,7 @@ def outlook_figure(
          "y": [ceiling, ceiling], "line": {"color": "#dc3545", "width": 2}},
     ]  # fmt: skip
     marker = today.isoformat()
-    return _figure(
+    return figure_json(
         data,
         {
             "height": 320,

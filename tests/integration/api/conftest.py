@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from copy import deepcopy
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +19,17 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from capacity.actions import capacity_report
 from cmdb.choices import Role
-from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.demo import load_demo
+from cmdb.db import transaction
 from cmdb.demo.pending_requests import request_specs
 from cmdb.models import ChangeLog, RequestEvaluation, ResourceRequest
 from cmdb.models.capacity import CapacityReservation
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
-from tests.databases import migrated_sqlite_url
+from tests.demo_databases import DEMO_TODAY, demo_sqlite_url
 from web import create_app
 from web.db import get_db
 
-DEMO_TODAY = date(2026, 1, 15)
 DEMO_REQUESTS = 4
 
 
@@ -60,15 +56,9 @@ def portal(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the demo and its forecasts cached."""
+    """A SQLite file with the demo and its forecasts cached (copy it before writing)."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    url = migrated_sqlite_url(path)
-    engine = make_engine(url)
-    with transaction(make_session_factory(engine)) as session:
-        load_demo(session, today=DEMO_TODAY)
-    with transaction(make_session_factory(engine)) as session:
-        capacity_report(session, at=DEMO_TODAY)  # fills the forecast cache
-    engine.dispose()
+    demo_sqlite_url(path, forecasts=True)
     return path
 
 

@@ -19,10 +19,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from capacity.actions import capacity_report
 from cmdb.choices import AdminLevel, ChangeAction, Role, RunStatus, Source
 from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.demo import load_demo
 from cmdb.models import (
     AdminUnit,
     Device,
@@ -34,7 +32,8 @@ from cmdb.models import (
 )
 from cmdb.services.provenance import CONTEXT_KEY, ChangeContext, attribute_changes, log_change
 from cmdb.services.users import create_user
-from tests.databases import drop_pg_database, migrated_pg_url
+from tests.databases import drop_pg_database
+from tests.demo_databases import demo_pg_url
 from tests.integration.api.conftest import DEMO_TODAY
 from web import create_app
 from web.db import get_db
@@ -148,13 +147,9 @@ def read_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{request.getfixturevalue('read_db_file')}"
         return
-    url = migrated_pg_url("headroom_read")
+    url = demo_pg_url("headroom_read", forecasts=True)
     engine = make_engine(url)
-    sessions = make_session_factory(engine)
-    with transaction(sessions) as session:
-        load_demo(session, today=DEMO_TODAY)
-    with transaction(sessions) as session:
-        capacity_report(session, at=DEMO_TODAY)  # fills the forecast cache
+    with transaction(make_session_factory(engine)) as session:
         add_audit_rows(session)
     engine.dispose()
     yield url

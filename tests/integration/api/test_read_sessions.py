@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from flask import Flask, g
 
 from cmdb.choices import Role
-from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.demo import load_demo
+from cmdb.db import transaction
 from cmdb.models import Agency
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
-from tests.databases import drop_pg_database, migrated_pg_url
+from tests.databases import drop_pg_database
+from tests.demo_databases import demo_pg_url
 from tests.integration.api.conftest import DEMO_TODAY
 from web import create_app
 from web.db import get_db, get_session
@@ -25,11 +25,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture(scope="module")
 def pg_app() -> Iterator[Flask]:
-    url = migrated_pg_url("headroom_reads")
-    engine = make_engine(url)
-    with transaction(make_session_factory(engine)) as session:
-        load_demo(session, today=DEMO_TODAY)
-    engine.dispose()
+    url = demo_pg_url("headroom_reads")
     config = {"TESTING": True, "CMDB_DATABASE_URL": url, "SECRET_KEY": "t"}
     app = create_app({**config, "CMDB_ANONYMOUS_READ": True, "CMDB_TODAY": DEMO_TODAY})
     yield app

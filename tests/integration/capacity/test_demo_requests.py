@@ -13,7 +13,7 @@ from capacity.evaluate import Evaluation
 from cmdb.choices import SiteKind
 from cmdb.demo import DemoSummary
 from cmdb.models import Link, ResourceRequest, Site
-from tests.conftest import DEMO_TODAY
+from tests.demo_databases import DEMO_TODAY
 
 
 @pytest.fixture(scope="module")

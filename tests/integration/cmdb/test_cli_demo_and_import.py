@@ -36,6 +36,7 @@ def count(app: Flask, stmt: sa.Select) -> int:
         return session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
 
 
+@pytest.mark.long(reason="the CLI's whole demo load and its forecast fits, as a user runs it")
 def test_demo_load_commits_the_province_and_refuses_a_second_load(
     app: Flask, runner: FlaskCliRunner
 ) -> None:
@@ -53,6 +54,7 @@ def test_demo_load_commits_the_province_and_refuses_a_second_load(
     assert count(app, offices) == 241
 
 
+@pytest.mark.long(reason="a whole demo load over existing inventory, then the forecast fits")
 def test_demo_load_reset_replaces_what_was_there(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:

@@ -15,8 +15,10 @@ import sqlalchemy as sa
 
 from cmdb.db import Base, make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
-from tests.conftest import DEMO_TODAY
 from tests.databases import migrated_sqlite_url
+from tests.demo_databases import DEMO_TODAY
+
+pytestmark = pytest.mark.long(reason="three whole loads of the demo, compared row by row")
 
 # Columns stamped with the wall-clock time of the load: not part of the data.
 LOAD_TIME_COLUMNS = {"created_at", "updated_at", "first_seen_at", "last_seen_at"}

@@ -37,7 +37,7 @@ from cmdb.models import (
     Workload,
 )
 from cmdb.schemas.request import load_request
-from tests.conftest import DEMO_TODAY
+from tests.demo_databases import DEMO_TODAY
 
 Demo = tuple[Session, DemoSummary]
 

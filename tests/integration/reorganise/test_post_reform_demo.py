@@ -29,6 +29,10 @@ from web import create_app
 from web.cli import main
 from web.db import get_db
 
+pytestmark = pytest.mark.long(
+    reason="the CLI's post-reform demo load, the path a new install on today's structure takes"
+)
+
 AS_OF = date(2026, 1, 1)
 
 

@@ -17,26 +17,23 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import SiteKind
 from cmdb.db import Base, make_engine
-from cmdb.demo import load_demo
 from cmdb.demo.reform import MAPPING_FILE, REFORM_2025, UNITS_FILE, reform_2025_tables
 from cmdb.errors import ValidationError
 from cmdb.models import AdminUnit, Site
 from cmdb.services.import_rows import Format, Table, parse_table
 from cmdb.services.reorganise import read_table, reorganise
-from tests.conftest import DEMO_TODAY
+from tests.demo_databases import demo_sqlite_url
 
 SHARED_MAPPING = Path("/work/shared/data/quang-nam-to-da-nang-2025-mapping.csv")
 
 
 @pytest.fixture(scope="module")
-def session(sqlite_url: str) -> Iterator[Session]:
-    engine = make_engine(sqlite_url)
+def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    engine = make_engine(demo_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db"))
     with engine.connect() as conn:
         outer = conn.begin()
         sess = Session(bind=conn, join_transaction_mode="create_savepoint")
         try:
-            load_demo(sess, today=DEMO_TODAY)
-            sess.flush()
             yield sess
         finally:
             sess.close()

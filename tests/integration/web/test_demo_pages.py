@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.demo import load_demo
-from tests.databases import migrated_sqlite_url
+from tests.demo_databases import demo_sqlite_url
 from web import create_app
 
 
 @pytest.fixture(scope="module")
 def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    url = migrated_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db")
-    engine = make_engine(url)
-    with transaction(make_session_factory(engine)) as session:
-        load_demo(session, today=date(2026, 1, 15))
-    engine.dispose()
+    url = demo_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db")
     app: Flask = create_app(
         {"TESTING": True, "CMDB_DATABASE_URL": url, "CMDB_ANONYMOUS_READ": True}
     )
