@@ -90,8 +90,8 @@ test: $(STAMP)
 
 # The quick tier while you work, on two workers: unit and SQLite integration of every
 # package. Left to `make test`: PostgreSQL, the slow peers (NetBox, snmpsim, Chromium),
-# the fuzzer (schemathesis) and the tests marked long (whole demo loads).
-FAST_TESTS := -m "not slow and not postgres and not long" \
+# end-to-end runs of real processes, the fuzzer (schemathesis) and the tests marked long.
+FAST_TESTS := -m "not slow and not postgres and not long" tests/unit tests/integration -p no:schemathesis \
 	--ignore=tests/integration/api/test_schemathesis.py
 test-fast: $(STAMP) translations
 	$(BIN)/pytest -n 2 --dist loadgroup -q $(FAST_TESTS)

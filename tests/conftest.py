@@ -101,10 +101,8 @@ def demo(
 ) -> Iterator[tuple[Session, DemoSummary]]:
     """The demo on the backend of ``migrated_engine``, a copy per module
     (``tests.demo_databases``), in a transaction rolled back after the module."""
-    if migrated_engine.dialect.name == "sqlite":
-        url = demo_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db")
-    else:
-        url = demo_pg_url()
+    copy = tmp_path_factory.mktemp("demo") / "demo.db"
+    url = demo_sqlite_url(copy) if migrated_engine.dialect.name == "sqlite" else demo_pg_url()
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
@@ -117,6 +115,7 @@ def demo(
                 outer.rollback()
     finally:
         engine.dispose()
+        copy.unlink(missing_ok=True)
         if engine.dialect.name == "postgresql":
             drop_pg_database(url)
 

@@ -146,6 +146,7 @@ def fill_request(page: Page) -> None:
     page.fill("#own_hardware_cost_vnd", "3000000000")
 
 
+@pytest.mark.long(reason="a request's whole life in Chromium, from filing to approval")
 def test_requester_files_reads_translates_prints_and_planner_approves(
     base_url: str, browser: Browser
 ) -> None:

@@ -79,6 +79,7 @@ def app(demo_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         get_db().engine.dispose()
+    path.unlink()  # 39 MB a test: gone before the kernel writes it back to the disk
 
 
 def token_for(

@@ -108,3 +108,4 @@ def demo_copy_app(demo_db_file: Path, directory: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         get_db().engine.dispose()
+    path.unlink()

@@ -87,6 +87,7 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
 
 
 # Last of the folder: the peer is stopped and started again (a minute or two when loaded).
+@pytest.mark.long(reason="stops the real NetBox mid-sync and starts it again for the others")
 def test_netbox_dying_mid_sync_leaves_nothing_half_applied(
     netbox: Netbox, sessions: sessionmaker[Session]
 ):

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cmdb.choices import Role
-from cmdb.db import transaction
+from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.models import ChangeLog, RequestEvaluation, ResourceRequest
 from cmdb.models.capacity import CapacityReservation
 from cmdb.services.users import create_user
@@ -34,9 +34,21 @@ ROLES = {
 }
 
 
-def make_app(demo_db_file: Path, tmp_path: Path, **config: Any) -> Iterator[Flask]:
-    path = tmp_path / "app.db"
+def with_callers(demo_db_file: Path, path: Path) -> Path:
+    """A copy of the demo at ``path`` with a user per caller (made once per module)."""
     shutil.copyfile(demo_db_file, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with transaction(make_session_factory(engine)) as session:
+        for caller, (role, agency) in ROLES.items():
+            create_user(session, f"ui-{caller}", role, agency=agency)
+    engine.dispose()
+    return path
+
+
+def make_app(callers_db_file: Path, tmp_path: Path, **config: Any) -> Iterator[Flask]:
+    """The app on a private copy of ``with_callers``'s database."""
+    path = tmp_path / "app.db"
+    shutil.copyfile(callers_db_file, path)
     app = create_app(
         {
             "TESTING": True,
@@ -48,12 +60,10 @@ def make_app(demo_db_file: Path, tmp_path: Path, **config: Any) -> Iterator[Flas
         }
         | config
     )
-    with app.app_context(), transaction(get_db().sessions) as session:
-        for caller, (role, agency) in ROLES.items():
-            create_user(session, f"ui-{caller}", role, agency=agency)
     yield app
     with app.app_context():
         get_db().engine.dispose()
+    path.unlink()  # 39 MB a test: gone before the kernel writes it back to the disk
 
 
 def client_as(app: Flask, caller: str) -> FlaskClient:

@@ -26,6 +26,7 @@ from tests.integration.web.request_pages import (
     count_rows,
     make_app,
     request_status,
+    with_callers,
 )
 from web.db import get_db
 
@@ -35,9 +36,14 @@ FILERS = {"own", "other", "planner", "admin"}
 DECIDERS = {"planner", "admin"}
 
 
+@pytest.fixture(scope="module")
+def callers_db_file(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    return with_callers(demo_db_file, tmp_path_factory.mktemp("callers") / "callers.db")
+
+
 @pytest.fixture
-def app(demo_db_file: Path, tmp_path: Path) -> Iterator[Flask]:  # noqa: F811
-    yield from make_app(demo_db_file, tmp_path)
+def app(callers_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
+    yield from make_app(callers_db_file, tmp_path)
 
 
 def evaluate(app: Flask, request_id: int) -> None:
