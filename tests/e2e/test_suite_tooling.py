@@ -33,6 +33,7 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
     return pytester
 
 
+@pytest.mark.long(reason="starts pytest with two xdist workers, each importing the project")
 def test_each_module_runs_whole_on_one_worker(project: pytest.Pytester) -> None:
     out = project.path / "where.jsonl"
     for name in ("test_first", "test_second"):

@@ -72,6 +72,9 @@ def machine_facts(tmp_path: Path, env: dict[str, str]) -> dict:
     return json.loads(result.stdout.split("=>", 1)[1])["ansible_facts"]
 
 
+@pytest.mark.long(
+    reason="ansible-playbook runs twice, then gathers the facts, against a live server"
+)
 def test_facts_become_the_observed_configuration_and_a_second_run_is_a_no_op(
     seeded, tmp_path: Path
 ) -> None:

@@ -129,6 +129,7 @@ def _counter(agent, oid: str) -> int:
     return int(out.stdout.strip())
 
 
+@pytest.mark.long(reason="waits in real time for the agent's 32-bit counter to wrap (6.9 s)")
 def test_a_32_bit_wrap_gives_the_true_rate_not_a_spike(session, poll_agent):
     """Polled about 3 s apart around the wrap: within the 6.9 s a 5G port needs to wrap a
     32-bit counter (a longer interval would be ambiguous, and is dropped).
