@@ -21,7 +21,7 @@ from cmdb.demo.loader import summarize
 from tests.databases import drop_pg_database, migrated_pg_url, migrated_sqlite_url
 from tests.demo_databases import demo_pg_url, demo_sqlite_url
 
-pytest_plugins = ["tests.tiers", "tests.route_builders"]
+pytest_plugins = ["tests.tiers", "tests.compiled_once"]
 
 
 @pytest.fixture(scope="session")
