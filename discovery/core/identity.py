@@ -23,24 +23,19 @@ and a weaker key never overrules what a stronger one says:
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from cmdb.choices import Source
 from discovery.core.known import KnownRecord
+from discovery.core.normalize import clean_serial, normalize_host, normalize_hostname
 from discovery.core.observations import Endpoint, Identity
-
-# Placeholders agents, BIOSes and spreadsheets put where a serial should be: two boxes
-# that both say "To be filled by O.E.M." are not one device.
-BOGUS_SERIALS = frozenset(
-    {"", "0", "n/a", "na", "none", "unknown", "serial", "0000000000", "123456789"}
-    | {"to be filled by o.e.m.", "default string", "not specified", "system serial number"}
-)
 
 
 class MatchedBy(StrEnum):
+    """How a record was found, strongest first (the order of ``STRENGTH``)."""
+
     RECORD_ID = "record id"
     SOURCE_ID = "source id"
     SERIAL = "serial"
@@ -48,6 +43,9 @@ class MatchedBy(StrEnum):
     HOSTNAME = "hostname"
     NAME = "name"  # a part's name within its host
     INDEX = "index"  # a part's index within its host (SNMP's ifIndex): a renamed port
+
+
+STRENGTH = tuple(MatchedBy)
 
 
 @dataclass(frozen=True)
@@ -67,34 +65,6 @@ class Resolution:
     reason: str
     conflicts: tuple[Conflict, ...] = ()
     refused: bool = False
-
-
-def normalize_hostname(name: str | None) -> str | None:
-    """Case-insensitive, domain stripped; an IP address stays whole (it has no domain)."""
-    text = (name or "").strip().casefold()
-    if not text:
-        return None
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return text.split(".", 1)[0] or None
-    return text
-
-
-def clean_serial(serial: str | None) -> str | None:
-    """A serial as compared: trimmed, upper case; placeholders are no serial."""
-    if serial is None or serial.strip().casefold() in BOGUS_SERIALS:
-        return None
-    return serial.strip().upper()
-
-
-def normalize_host(host: str) -> str:
-    """An address as compared: IPv6 compressed, names lower case."""
-    text = host.strip().casefold()
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return text
 
 
 def same_endpoint(a: Endpoint, b: Endpoint) -> bool:
@@ -126,16 +96,6 @@ class IdentityIndex:
             if hostname := normalize_hostname(r.name):
                 self.by_hostname.setdefault(hostname, []).append(r.id)
 
-    def add(self, record: KnownRecord) -> None:
-        """A record this plan creates, so a second observation of it in the run is caught."""
-        self.records[record.id] = record
-        if serial := clean_serial(record.serial):
-            self.by_serial.setdefault(serial, []).append(record.id)
-        if record.address is not None:
-            self.by_host.setdefault(normalize_host(record.address.host), []).append(record.id)
-        if hostname := normalize_hostname(record.name):
-            self.by_hostname.setdefault(hostname, []).append(record.id)
-
     def at(self, endpoint: Endpoint) -> list[int]:
         """Records at the address (and port, when both know it)."""
         return [
@@ -145,8 +105,14 @@ class IdentityIndex:
         ]
 
 
-def resolve_identity(identity: Identity, source: Source, index: IdentityIndex) -> Resolution:
-    """The one identity rule (see the module docstring): which known record, or a new one."""
+def resolve_identity(
+    identity: Identity, source: Source, index: IdentityIndex, taken: frozenset[int] = frozenset()
+) -> Resolution:
+    """The one identity rule (see the module docstring): which known record, or a new one.
+
+    ``taken``: records a stronger key of another observation of the same run holds;
+    a serial, address or hostname never matches them.
+    """
     if identity.record_id is not None:
         if identity.record_id not in index.records:
             return _refused(f"no record {identity.record_id}")
@@ -157,7 +123,7 @@ def resolve_identity(identity: Identity, source: Source, index: IdentityIndex) -
             return _refused(f"{source} id {identity.source_id} names records {_ids(held)}")
         if held:
             return _strong(MatchedBy.SOURCE_ID, held[0], identity, index)
-    return _by_weak_keys(identity, source, index)
+    return _by_weak_keys(identity, source, index, taken)
 
 
 def resolve_part(
@@ -200,12 +166,15 @@ def _strong(how: MatchedBy, record_id: int, identity: Identity, index: IdentityI
     return Resolution(record_id, how, reason, tuple(Conflict(MatchedBy.SERIAL, i) for i in others))
 
 
-def _by_weak_keys(identity: Identity, source: Source, index: IdentityIndex) -> Resolution:
+def _by_weak_keys(
+    identity: Identity, source: Source, index: IdentityIndex, taken: frozenset[int]
+) -> Resolution:
     """Serial, then address, then hostname, among the records nothing contradicts; a key
     naming several is narrowed by the weaker keys before the observation is refused."""
-    # An observation with an id of its own is another object than every record the
-    # source already holds under an id (NetBox object 9 is not NetBox object 5's record).
-    taken = index.held.get(source, set()) if identity.source_id is not None else set()
+    if identity.source_id is not None:
+        # An observation with an id of its own is another object than every record the
+        # source holds under an id (NetBox object 9 is not NetBox object 5's record).
+        taken = taken | index.held.get(source, set())
     keys = _weak_keys(identity, index)
     for step, (how, candidates) in enumerate(keys):
         left = [

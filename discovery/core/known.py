@@ -45,6 +45,10 @@ class KnownRecord:
         return next((m for m in self.marks if m.source == source), None)
 
 
+Slot = tuple[DiscrepancyKind, RecordKind, int, str]
+"""What identifies an unsettled discrepancy: its kind, its record and its field."""
+
+
 @dataclass(frozen=True)
 class KnownDiscrepancy:
     """An unsettled discrepancy (open or acknowledged): one per kind, record and field."""
@@ -57,7 +61,7 @@ class KnownDiscrepancy:
     acknowledged: bool = False
 
     @property
-    def slot(self) -> tuple[DiscrepancyKind, RecordKind, int, str]:
+    def slot(self) -> Slot:
         return (self.kind, self.record_kind, self.record_id, self.field)
 
 

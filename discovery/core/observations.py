@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from cmdb.choices import Source
+from discovery.core.normalize import clean_serial
 
 FactValue = str | int | float | bool | tuple[str, ...] | None
 """One fact as a plain value: text, a number, a flag or a list of texts (addresses)."""
@@ -111,9 +112,10 @@ class Observation:
 
     @property
     def stated(self) -> dict[str, FactValue]:
-        """Every fact it states (declared over observed), without the unstated ones."""
+        """Every fact it states (declared over observed). A fact that says nothing —
+        None, blank text, a placeholder serial — is left out: it never erases a value."""
         merged = {**self.observed, **self.declared}
-        return {name: value for name, value in merged.items() if value is not None}
+        return {name: value for name, value in merged.items() if _says_something(name, value)}
 
     @property
     def mark_id(self) -> str | None:
@@ -122,3 +124,9 @@ class Observation:
         if self.identity.source_id is not None:
             return self.identity.source_id
         return self.identity.address.text if self.identity.address else None
+
+
+def _says_something(name: str, value: FactValue) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False
+    return not (name == "serial" and isinstance(value, str) and clean_serial(value) is None)

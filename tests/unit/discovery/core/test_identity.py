@@ -14,13 +14,12 @@ from discovery.core.identity import (
     IdentityIndex,
     MatchedBy,
     Resolution,
-    clean_serial,
-    normalize_hostname,
     resolve_identity,
     resolve_part,
     same_endpoint,
 )
 from discovery.core.known import KnownRecord, SourceMark
+from discovery.core.normalize import clean_serial, normalize_hostname
 from discovery.core.observations import Endpoint, Identity, RecordKind
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
