@@ -20,21 +20,26 @@ from discovery.core.observations import Endpoint, RecordKind
 
 @dataclass(frozen=True)
 class Coverage:
-    """The run's reach. ``kinds``: read whole (every object the source has of them).
-    ``source_ids``: objects read one by one, and those the source said are deleted.
-    ``addresses``: agents that answered (whatever answered there is what is there).
-    Parts of hosts whose observation says ``parts_read`` are covered too."""
+    """The run's reach. ``kinds``: every object the source has of them is known to the
+    run — observed, or listed in ``present`` (an incremental sync that lists ids: the
+    object is still there, unread). ``source_ids``: objects read one by one, and those
+    the source said are deleted. ``addresses``: agents that answered (whatever
+    answered there is what is there). Parts of hosts whose observation says
+    ``parts_read`` are covered too."""
 
     source: Source
     kinds: frozenset[RecordKind] = frozenset()
     source_ids: frozenset[tuple[RecordKind, str]] = frozenset()
     addresses: frozenset[Endpoint] = frozenset()
+    present: frozenset[tuple[RecordKind, str]] = frozenset()
 
     def covers(self, record: KnownRecord, hosts_read_whole: frozenset[int]) -> bool:
         """Whether the run would have seen ``record`` had the source still had it."""
+        source_id = mark.source_id if (mark := record.mark(self.source)) else None
+        if source_id is not None and (record.kind, source_id) in self.present:
+            return False
         if record.kind in self.kinds:
             return True
-        source_id = mark.source_id if (mark := record.mark(self.source)) else None
         if source_id is not None and (record.kind, source_id) in self.source_ids:
             return True
         if record.parent_id is not None and record.parent_id in hosts_read_whole:

@@ -220,6 +220,8 @@ def test_an_incremental_sync_marks_only_what_it_read_or_was_told_is_deleted() ->
     assert [n.ref.id for n in first.not_seen] == [3]
     full = Coverage(Source.NETBOX, kinds=frozenset({DEVICE}))
     assert [n.ref.id for n in plan([netbox(1)], known, full).not_seen] == [2, 3]
+    listed = Coverage(Source.NETBOX, kinds=frozenset({DEVICE}), present=frozenset({(DEVICE, "2")}))
+    assert [n.ref.id for n in plan([netbox(1)], known, listed).not_seen] == [3]
 
 
 def test_a_refused_observation_concludes_nothing_where_it_answered() -> None:
