@@ -6,8 +6,9 @@ file, on PostgreSQL ``CREATE DATABASE … TEMPLATE`` of a per-process template.
 
 The SQLite files are cached between runs in ``var/test-cache/``, under a key made
 of the bytes of every file the demo and its forecasts come from (``cmdb/``,
-``capacity/``, ``migrations/``): a change to any of them builds a new file, so a
-cached demo is never older than the code. The loader itself keeps its own tests
+``capacity/``, ``migrations/``, with Python's and the forecasting and database
+libraries' versions): a change to any of them builds a new file, so a cached demo is
+never older than the code. The loader itself keeps its own tests
 (``tests/integration/cmdb/test_cli_demo_and_import.py``, ``test_demo_determinism.py``),
 which load it for real.
 """
@@ -19,10 +20,12 @@ import fcntl
 import hashlib
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -36,6 +39,7 @@ DEMO_TODAY = date(2026, 1, 15)
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("CMDB_TEST_CACHE", ROOT / "var" / "test-cache"))
 SOURCES = ("cmdb", "capacity", "migrations")
+LIBRARIES = ("statsforecast", "numpy", "scipy", "pandas", "sqlalchemy", "alembic")
 
 _lock = threading.Lock()
 _pg_templates: dict[bool, str] = {}
@@ -69,12 +73,14 @@ def demo_sqlite_file(*, forecasts: bool) -> Path:
     return target
 
 
-def source_key() -> str:
-    digest = hashlib.sha256()
+def source_key(root: Path = ROOT) -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for package in LIBRARIES:  # the fitted forecasts depend on them too
+        digest.update(f"{package}=={version(package)}".encode())
     for folder in SOURCES:
-        for path in sorted((ROOT / folder).rglob("*")):
+        for path in sorted((root / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

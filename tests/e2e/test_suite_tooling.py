@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_databases import SOURCES, source_key
+
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +75,16 @@ def test_explained():
     listed = [line for line in result.outlines if "no long mark saying why" in line]
     assert len(listed) == 1 and "test_unexplained" in listed[0], result.outlines
     assert "sqlite: 2 tests" in result.stdout.str()  # a tier line (not under tests/unit)
+
+
+def test_the_cached_demo_is_rebuilt_when_its_sources_change(tmp_path: Path) -> None:
+    for folder in SOURCES:
+        (tmp_path / folder / "__pycache__").mkdir(parents=True)
+        (tmp_path / folder / "module.py").write_text("A = 1\n")
+    first = source_key(tmp_path)
+
+    (tmp_path / "cmdb" / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"\0")
+    assert source_key(tmp_path) == first  # compiled files are not sources
+
+    (tmp_path / "migrations" / "module.py").write_text("A = 2\n")
+    assert source_key(tmp_path) != first
