@@ -1,0 +1,127 @@
+"""Who wins a field, and when sources disagree (DESIGN.md §5), for one observed record.
+
+For a value a source states of a field the record holds:
+
+- the same value (``compare.same``): nothing changes;
+- the record has none: the source fills it;
+- the source *declares* it (it is the authority: NetBox's site, role, status): it wins;
+- the source reads it off the device (SNMP, Ansible) and it is technical
+  (``FOLLOWS_THE_DEVICE``: firmware, sysObjectID, MACs, addresses): it follows;
+- only this source ever said the record's value: the source changed its word, it wins;
+- otherwise the record keeps its preferred value.
+
+Then, whatever the record now holds, a discrepancy is wanted when any source's value
+(this one's and each other source's latest, a person's included) differs from it;
+the discrepancy holds them all under their source's name and the record's under
+``record``. An unsettled discrepancy with the same values is left alone, so an
+acknowledgement stands until the values change; one whose sources all agree again
+is resolved — only ever for a field this run stated, so a run never settles what it
+did not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cmdb.choices import DiscrepancyKind, Source
+from discovery.core.compare import same, same_values
+from discovery.core.known import KnownDiscrepancy, KnownRecord, Slot
+from discovery.core.observations import Facts, FactValue, Observation, RecordKind
+from discovery.core.plan import Change, DiscrepancyAction, DiscrepancyChange, Ref
+
+RECORD = "record"  # the record's own value, in a discrepancy's values
+OBSERVING_SOURCES = frozenset({Source.SNMP, Source.ANSIBLE})
+FOLLOWS_THE_DEVICE: Mapping[RecordKind, frozenset[str]] = {
+    RecordKind.DEVICE: frozenset({"firmware", "sys_object_id", "chassis_id", "management_address"}),
+    RecordKind.WORKLOAD: frozenset({"management_address"}),
+    RecordKind.INTERFACE: frozenset(
+        {"name", "if_index", "if_type", "description", "mac_address", "ip_addresses", "enabled"}
+    ),
+}
+# Sizes of hosts and VMs are what capacity plans on: their disagreements have kinds of
+# their own, so a planner can filter them apart from naming mismatches.
+SIZING: Mapping[tuple[RecordKind, str], DiscrepancyKind] = {
+    (RecordKind.DEVICE, "cores"): DiscrepancyKind.HOST_SIZING,
+    (RecordKind.DEVICE, "ram_gb"): DiscrepancyKind.HOST_SIZING,
+    (RecordKind.WORKLOAD, "vcpu"): DiscrepancyKind.VM_SIZING,
+    (RecordKind.WORKLOAD, "ram_gb"): DiscrepancyKind.VM_SIZING,
+}
+# The kinds the planner opens and settles; the audit owns presence and speed findings.
+PLANNED_KINDS = frozenset({DiscrepancyKind.MISMATCH, *SIZING.values()})
+
+
+def discrepancy_kind(kind: RecordKind, field: str) -> DiscrepancyKind:
+    return SIZING.get((kind, field), DiscrepancyKind.MISMATCH)
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    change: Change | None = None
+    discrepancy: DiscrepancyChange | None = None
+
+
+def plan_field(
+    record: KnownRecord,
+    obs: Observation,
+    field: str,
+    held: Mapping[Slot, KnownDiscrepancy],
+) -> FieldPlan:
+    """The change and the discrepancy change one stated field calls for."""
+    stated = obs.stated[field]
+    current = record.values.get(field)
+    kept = _kept(record, obs, field, current, stated)
+    change = None if kept else Change(field, current, stated)
+    now = current if kept else stated
+    ref = Ref(record.kind, record.id)
+    dkind = discrepancy_kind(record.kind, field)
+    values = _values(record, obs.source, field, now, stated)
+    disagree = any(not same(record.kind, field, now, v) for k, v in values.items() if k != RECORD)
+    slot = held.get((dkind, record.kind, record.id, field))
+    if disagree and slot is None:
+        action = DiscrepancyAction.OPEN
+    elif disagree and slot is not None and not same_values(record.kind, field, slot.values, values):
+        action = DiscrepancyAction.REVISE
+    elif not disagree and slot is not None:
+        action = DiscrepancyAction.RESOLVE
+    else:
+        return FieldPlan(change)
+    return FieldPlan(change, DiscrepancyChange(action, dkind, ref, field, values))
+
+
+def _kept(
+    record: KnownRecord, obs: Observation, field: str, current: FactValue, stated: FactValue
+) -> bool:
+    """Whether the record keeps ``current`` (see the module docstring's order)."""
+    if current is None:
+        return False
+    if same(record.kind, field, current, stated):
+        return True
+    if field in obs.declared:
+        return False
+    if obs.source in OBSERVING_SOURCES and field in FOLLOWS_THE_DEVICE.get(record.kind, ()):
+        return False
+    return not _only_own_word(record, obs.source, field, current)
+
+
+def _only_own_word(record: KnownRecord, source: Source, field: str, current: FactValue) -> bool:
+    own = record.said.get(source, {}).get(field)
+    if own is None or not same(record.kind, field, current, own):
+        return False
+    return not any(
+        same(record.kind, field, current, facts[field])
+        for other, facts in record.said.items()
+        if other != source and facts.get(field) is not None
+    )
+
+
+def _values(
+    record: KnownRecord, source: Source, field: str, now: FactValue, stated: FactValue
+) -> Facts:
+    """The record's value, every other source's latest word, and this source's."""
+    values: dict[str, FactValue] = {RECORD: now}
+    for other, facts in sorted(record.said.items()):
+        if other != source and facts.get(field) is not None:
+            values[str(other)] = facts[field]
+    values[str(source)] = stated
+    return values

@@ -1,0 +1,193 @@
+"""The one writer of discovery: a plan becomes rows, change log, record sources, observations
+and discrepancies — in the caller's transaction (it flushes, never commits).
+
+Nothing is deleted: "not seen since" is the source's mark that no longer moves, so
+``NotSeen`` writes nothing; refused observations write nothing either (the run's
+results say why). Every write goes through ``cmdb.services`` (``log_change``,
+``mark_seen``, ``raise_discrepancy``/``settle_discrepancy``), the same as every other
+write path, so the change log names the acting job and the session's user.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cmdb.choices import ChangeAction, Source
+from cmdb.models import Device, DiscoveryRun, Interface, Observation, Workload
+from cmdb.services.discrepancies import raise_discrepancy, settle_discrepancy
+from cmdb.services.provenance import jsonable, log_change, mark_seen
+from discovery.core.observations import Facts, RecordKind
+from discovery.core.plan import Create, DiscrepancyAction, Plan, Ref, Seen, Update
+
+Row = Device | Interface | Workload
+MODELS: Mapping[RecordKind, type[Row]] = {
+    RecordKind.DEVICE: Device,
+    RecordKind.INTERFACE: Interface,
+    RecordKind.WORKLOAD: Workload,
+}
+PARENT_COLUMN: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
+# The change log's actor of each source's jobs (what the existing writers wrote).
+ACTORS: Mapping[Source, str] = {
+    Source.SNMP: "snmp-discovery",
+    Source.NETBOX: "netbox-sync",
+    Source.ANSIBLE: "ansible-facts",
+}
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What the writer did: every planned record's row id (new ones included)."""
+
+    ids: Mapping[Ref, int]
+    observations: int
+
+
+def apply_plan(session: Session, plan: Plan, run: DiscoveryRun) -> Applied:
+    """Write ``plan`` (see the module docstring); ``run`` owns the observations."""
+    actor = ACTORS.get(plan.source, str(plan.source))
+    rows = _create(session, plan.creates)
+    rows |= _load(session, [u.ref for u in plan.updates] + [s.ref for s in plan.seen], rows)
+    for update in plan.updates:
+        _update(rows[update.ref], update)
+    session.flush()
+    for create in plan.creates:
+        _log(session, actor, ChangeAction.CREATE, rows[create.ref], None, create.values)
+    for update in plan.updates:
+        before = {c.field: c.before for c in update.changes}
+        after = {c.field: c.after for c in update.changes}
+        _log(session, actor, ChangeAction.UPDATE, rows[update.ref], before, after)
+    _mark(session, plan.seen, rows)
+    written = _observe(session, run, plan.seen, rows)
+    _discrepancies(session, plan, rows)
+    session.flush()
+    return Applied({ref: row.id for ref, row in rows.items()}, written)
+
+
+def _create(session: Session, creates: Sequence[Create]) -> dict[Ref, Row]:
+    """Hosts first, flushed, then their parts (which need the host's id)."""
+    rows: dict[Ref, Row] = {}
+    for create in sorted(creates, key=lambda c: c.parent is not None):
+        model = MODELS[create.ref.kind]
+        values = {name: _column(model, name, value) for name, value in create.values.items()}
+        if create.parent is not None:
+            session.flush()
+            values[PARENT_COLUMN[create.ref.kind]] = rows[create.parent].id
+        row = model(**values)
+        session.add(row)
+        rows[create.ref] = row
+    return rows
+
+
+def _load(session: Session, refs: Sequence[Ref], rows: Mapping[Ref, Row]) -> dict[Ref, Row]:
+    """The known rows the plan touches, one query per kind."""
+    wanted: dict[RecordKind, set[int]] = {}
+    for ref in refs:
+        if ref.id is not None and ref not in rows:
+            wanted.setdefault(ref.kind, set()).add(ref.id)
+    loaded: dict[Ref, Row] = {}
+    for kind, ids in wanted.items():
+        model = MODELS[kind]
+        # mypy joins the three mapped classes to Base; each row is one of them
+        found = cast(
+            "Sequence[Row]", session.scalars(sa.select(model).where(model.id.in_(ids))).all()
+        )
+        loaded.update({Ref(kind, row.id): row for row in found})
+    return loaded
+
+
+def _update(row: Row, update: Update) -> None:
+    for change in update.changes:
+        setattr(row, change.field, _column(type(row), change.field, change.after))
+
+
+def _column(model: type[Row], name: str, value: object) -> Any:
+    """A fact as its column holds it: choices as their enum, lists for JSON lists."""
+    column = model.__table__.c[name]
+    enum_class = getattr(column.type, "enum_class", None)
+    if value is not None and isinstance(enum_class, type) and issubclass(enum_class, enum.Enum):
+        return enum_class(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _log(
+    session: Session,
+    actor: str,
+    action: ChangeAction,
+    row: Row,
+    before: Facts | None,
+    after: Facts,
+) -> None:
+    log_change(
+        session,
+        actor=actor,
+        action=action,
+        obj=row,
+        object_repr=row.name,
+        before=_json(before) if before is not None else None,
+        after=_json(after),
+    )
+
+
+def _json(facts: Facts) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else jsonable(v) for k, v in facts.items()}
+
+
+def _mark(session: Session, seen: Sequence[Seen], rows: Mapping[Ref, Row]) -> None:
+    """One ``RecordSource`` per record and source: its id there and "last seen"."""
+    groups: dict[tuple[RecordKind, Source, datetime], list[Seen]] = {}
+    for mark in seen:
+        groups.setdefault((mark.ref.kind, mark.source, mark.at), []).append(mark)
+    for (_, source, at), marks in groups.items():
+        objects = [rows[m.ref] for m in marks]
+        mark_seen(session, objects, source, _external_ids(marks, rows), at)
+
+
+def _external_ids(marks: Sequence[Seen], rows: Mapping[Ref, Row]) -> Callable[[Row], str | None]:
+    external = {id(rows[m.ref]): m.source_id for m in marks}
+    return lambda row: external[id(row)]
+
+
+def _observe(
+    session: Session, run: DiscoveryRun, seen: Sequence[Seen], rows: Mapping[Ref, Row]
+) -> int:
+    """What the source said of each record, in the one shape the audit reads."""
+    values = [
+        {
+            "run_id": run.id,
+            "object_type": str(mark.ref.kind),
+            "object_id": rows[mark.ref].id,
+            "external_id": mark.source_id[:200] if mark.source_id else None,
+            "data": {"fields": _json(mark.stated), "matched_by": mark.matched_by},
+            "observed_at": mark.at,
+        }
+        for mark in seen
+    ]
+    if values:
+        session.execute(sa.insert(Observation), values)
+    return len(values)
+
+
+def _discrepancies(session: Session, plan: Plan, rows: Mapping[Ref, Row]) -> None:
+    for change in plan.discrepancies:
+        kind, object_type = change.kind, str(change.ref.kind)
+        object_id, field = rows[change.ref].id, change.field
+        if change.action is DiscrepancyAction.RESOLVE:
+            settle_discrepancy(
+                session, kind=kind, object_type=object_type, object_id=object_id, field=field
+            )
+        else:  # open, or revise: new values reopen an acknowledged one
+            raise_discrepancy(
+                session,
+                kind=kind,
+                object_type=object_type,
+                object_id=object_id,
+                field=field,
+                values=_json(change.values),
+            )
