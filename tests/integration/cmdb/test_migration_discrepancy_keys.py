@@ -4,11 +4,8 @@ on SQLite and PostgreSQL, up and down."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -22,7 +19,6 @@ from discovery.core.planner import plan_observations
 from discovery.core.snapshot import load_snapshot
 from discovery.core.writer import apply_plan
 from tests import factories
-from tests.databases import create_pg_database, drop_pg_database
 from tests.unit.discovery.core.test_planner import HERE, snmp_device
 
 MISMATCH, OPEN, ACK = (
@@ -30,16 +26,6 @@ MISMATCH, OPEN, ACK = (
     DiscrepancyStatus.OPEN,
     DiscrepancyStatus.ACKNOWLEDGED,
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'keys.db'}"
-        return
-    url = create_pg_database("headroom_keys")
-    yield url
-    drop_pg_database(url)
 
 
 def _row(session: Session, field: str, values: dict, status=OPEN, object_type="device"):
@@ -55,15 +41,15 @@ def _row(session: Session, field: str, values: dict, status=OPEN, object_type="d
     return row
 
 
-def test_unsettled_snmp_rows_are_renamed_and_nothing_else(url: str) -> None:
-    schema.upgrade(url, "0011")
-    engine = make_engine(url)
+def test_unsettled_snmp_rows_are_renamed_and_nothing_else(empty_url: str) -> None:
+    schema.upgrade(empty_url, "0011")
+    engine = make_engine(empty_url)
     with Session(engine) as session, session.begin():
         _row(session, "model", {"inventory": "N5K", "snmp": "N7K"}, ACK)
         _row(session, "speed_mbps", {"inventory": 1000, "snmp": 10000}, object_type="interface")
         _row(session, "serial", {"inventory": "A", "snmp": "B"}, DiscrepancyStatus.RESOLVED)
         _row(session, "name", {"netbox": "a", "snmp": "b", "inventory": "a"})  # the audit's
-    schema.upgrade(url)
+    schema.upgrade(empty_url)
     with Session(engine) as session:
         after = [d.values for d in session.scalars(sa.select(Discrepancy).order_by(Discrepancy.id))]
     assert after == [
@@ -72,17 +58,19 @@ def test_unsettled_snmp_rows_are_renamed_and_nothing_else(url: str) -> None:
         {"inventory": "A", "snmp": "B"},  # settled: history stays as written
         {"netbox": "a", "snmp": "b", "inventory": "a"},
     ]
-    schema.downgrade(url, "0011")
+    schema.downgrade(empty_url, "0011")
     with Session(engine) as session:
         first = session.scalars(sa.select(Discrepancy).order_by(Discrepancy.id)).first()
         assert first is not None and first.values == {"inventory": "N5K", "snmp": "N7K"}
     engine.dispose()
 
 
-def test_an_acknowledged_snmp_discrepancy_stays_acknowledged_after_the_upgrade(url: str) -> None:
+def test_an_acknowledged_snmp_discrepancy_stays_acknowledged_after_the_upgrade(
+    empty_url: str,
+) -> None:
     """What SNMP discovery wrote before the core, acknowledged, then the core's first run."""
-    schema.upgrade(url)
-    engine = make_engine(url)
+    schema.upgrade(empty_url)
+    engine = make_engine(empty_url)
     at = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
     with Session(engine) as session, session.begin():
         device = factories.server(session, name="sw1", serial="SN1", model="N5K", cores=None)
@@ -102,8 +90,8 @@ def test_an_acknowledged_snmp_discrepancy_stays_acknowledged_after_the_upgrade(u
         session.flush()
         acknowledge(row, by="engineer", comment="NetBox is behind the swap")
         site_id = device.site_id
-    schema.downgrade(url, "0011")  # the row as SNMP discovery left it, then the upgrade
-    schema.upgrade(url)
+    schema.downgrade(empty_url, "0011")  # the row as SNMP discovery left it, then the upgrade
+    schema.upgrade(empty_url)
     with Session(engine) as session, session.begin():
         run = DiscoveryRun(source=Source.SNMP, kind=RunKind.DISCOVERY)
         session.add(run)
