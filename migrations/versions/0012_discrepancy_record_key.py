@@ -9,7 +9,10 @@ rename the first discovery after the upgrade would reopen every acknowledged one
 Only rows SNMP discovery wrote change: unsettled mismatches of a device's name,
 serial or model or an interface's speed whose values are exactly those two keys.
 The audit's rows (which name NetBox, and say ``inventory`` of links) are left as
-they are. Data only: no schema change.
+they are. The core also lists a person's word (``manual``: the last value a user
+gave the field in the change log, while the record still holds it), so that value
+is added where there is one — else those rows would be revised, and reopened, too.
+Data only: no schema change.
 
 Revision ID: 0012
 Revises: 0011
@@ -34,10 +37,49 @@ discrepancy = sa.table(
     sa.column("id", sa.Integer),
     sa.column("kind", sa.String),
     sa.column("object_type", sa.String),
+    sa.column("object_id", sa.Integer),
     sa.column("field", sa.String),
     sa.column("values", sa.JSON),
     sa.column("status", sa.String),
 )
+
+
+change_log = sa.table(
+    "change_log",
+    sa.column("id", sa.Integer),
+    sa.column("user_id", sa.Integer),
+    sa.column("actor", sa.String),
+    sa.column("action", sa.String),
+    sa.column("object_type", sa.String),
+    sa.column("object_id", sa.Integer),
+    sa.column("after", sa.JSON),
+    sa.column("at", sa.DateTime),
+)
+user = sa.table("user", sa.column("username", sa.String))
+
+
+def _persons_word(object_type: str, object_id: int, field: str) -> object:
+    """The last value a person gave the field, while the record still holds it."""
+    bind = op.get_bind()
+    person = sa.or_(
+        change_log.c.user_id.is_not(None), change_log.c.actor.in_(sa.select(user.c.username))
+    )
+    rows = bind.execute(
+        sa.select(change_log.c["after"])
+        .where(
+            change_log.c.object_type == object_type,
+            change_log.c.object_id == object_id,
+            change_log.c.action.in_(("create", "update")),
+            person,
+        )
+        .order_by(change_log.c.at, change_log.c.id)
+    ).all()
+    said = [after[field] for (after,) in rows if isinstance(after, dict) and field in after]
+    if not said or said[-1] is None:
+        return None
+    record = sa.table(object_type, sa.column("id", sa.Integer), sa.column(field))
+    held = bind.execute(sa.select(record.c[field]).where(record.c.id == object_id)).scalar()
+    return said[-1] if held == said[-1] else None
 
 
 def _rename(old: str, new: str) -> None:
@@ -49,14 +91,22 @@ def _rename(old: str, new: str) -> None:
         )
     )
     rows = bind.execute(
-        sa.select(discrepancy.c.id, discrepancy.c["values"]).where(
-            discrepancy.c.kind == "mismatch", discrepancy.c.status.in_(UNSETTLED), wanted
-        )
+        sa.select(
+            discrepancy.c.id,
+            discrepancy.c.object_type,
+            discrepancy.c.object_id,
+            discrepancy.c.field,
+            discrepancy.c["values"],
+        ).where(discrepancy.c.kind == "mismatch", discrepancy.c.status.in_(UNSETTLED), wanted)
     ).all()
-    for row_id, values in rows:
-        if not isinstance(values, dict) or set(values) != {old, "snmp"}:
+    for row_id, object_type, object_id, field, values in rows:
+        if not isinstance(values, dict) or set(values) - {"manual"} != {old, "snmp"}:
             continue
         renamed = {new: values[old], "snmp": values["snmp"]}
+        if new == "record":
+            word = _persons_word(object_type, object_id, field)
+            if word is not None:
+                renamed["manual"] = word
         bind.execute(
             sa.update(discrepancy).where(discrepancy.c.id == row_id).values(values=renamed)
         )

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cmdb import schema
-from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, RunKind, Source
+from cmdb.choices import ChangeAction, DiscrepancyKind, DiscrepancyStatus, Role, RunKind, Source
 from cmdb.db import make_engine
-from cmdb.models import DiscoveryRun, Discrepancy, RecordSource
+from cmdb.models import DiscoveryRun, Discrepancy, RecordSource, User
 from cmdb.services.discrepancies import acknowledge
+from cmdb.services.provenance import log_change
 from discovery.core.coverage import Coverage
 from discovery.core.planner import plan_observations
 from discovery.core.snapshot import load_snapshot
@@ -68,7 +69,8 @@ def test_unsettled_snmp_rows_are_renamed_and_nothing_else(empty_url: str) -> Non
 def test_an_acknowledged_snmp_discrepancy_stays_acknowledged_after_the_upgrade(
     empty_url: str,
 ) -> None:
-    """What SNMP discovery wrote before the core, acknowledged, then the core's first run."""
+    """What SNMP discovery wrote before the core, acknowledged, then the core's first run
+    (which lists a person's word beside SNMP's: the migration adds it)."""
     schema.upgrade(empty_url)
     engine = make_engine(empty_url)
     at = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
@@ -83,6 +85,16 @@ def test_an_acknowledged_snmp_discrepancy_stays_acknowledged_after_the_upgrade(
                 first_seen_at=at,
                 last_seen_at=at,
             )
+        )
+        session.add(User(username="lan", role=Role.ENGINEER))
+        log_change(  # a person typed the model the record holds
+            session,
+            actor="lan",
+            action=ChangeAction.UPDATE,
+            obj=device,
+            object_repr="sw1",
+            before={"model": "N3K"},
+            after={"model": "N5K"},
         )
         session.flush()
         row = _row(session, "model", {"inventory": "N5K", "snmp": "N7K"})
@@ -105,5 +117,5 @@ def test_an_acknowledged_snmp_discrepancy_stays_acknowledged_after_the_upgrade(
     with Session(engine) as session:
         kept = session.scalars(sa.select(Discrepancy)).one()
         assert (kept.status, kept.note) == (ACK, "NetBox is behind the swap")
-        assert kept.values == {"record": "N5K", "snmp": "N7K"}
+        assert kept.values == {"record": "N5K", "manual": "N5K", "snmp": "N7K"}
     engine.dispose()
