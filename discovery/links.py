@@ -24,12 +24,17 @@ ACTOR = "snmp-discovery"
 
 
 def apply_links(
-    session: Session, links: Sequence[LinkPlan], devices: Mapping[str, int], at: datetime
+    session: Session, links: Sequence[LinkPlan], devices: Mapping[str, int | None], at: datetime
 ) -> list[Link]:
-    """Write the planned links; ``devices``: each plan key's device id (new ones too)."""
+    """Write the planned links; ``devices``: each plan key's device id (new ones too; a
+    known device that did not answer this run is found by its ``device:<id>`` key)."""
     if not links:
         return []
-    ids = {devices[e.device_key] for lp in links for e in (lp.a, lp.b) if e.device_key in devices}
+    devices = {
+        **{e.device_key: _known_id(e.device_key) for lp in links for e in (lp.a, lp.b)},
+        **devices,
+    }
+    ids = {devices[e.device_key] for lp in links for e in (lp.a, lp.b)} - {None}
     interfaces = {
         (i.device_id, i.name): i
         for i in session.scalars(sa.select(Interface).where(Interface.device_id.in_(ids)))
@@ -44,6 +49,11 @@ def apply_links(
     session.flush()
     mark_seen(session, written, Source.SNMP, lambda lk: f"lldp:{lk.id}", at)
     return written
+
+
+def _known_id(key: str) -> int | None:
+    kind, _, number = key.partition(":")
+    return int(number) if kind == "device" and number.isdigit() else None
 
 
 def _apply_link(session: Session, lp: LinkPlan, a_if: int | None, b_if: int | None) -> Link:
