@@ -38,9 +38,8 @@ from cmdb.choices import SiteKind  # noqa: E402
 from cmdb.db import make_engine, make_session_factory, transaction  # noqa: E402
 from cmdb.models import AdminUnit, Site  # noqa: E402
 from discovery.credentials import SnmpProfile, community_profile  # noqa: E402
-from discovery.discover import collect, reconcile_outcomes  # noqa: E402
+from discovery.discover import PlanDefaults, collect, reconcile_outcomes  # noqa: E402
 from discovery.poll import poll_targets, run_poll  # noqa: E402
-from discovery.reconcile import PlanDefaults  # noqa: E402
 from discovery.records import Target, TargetOutcome  # noqa: E402
 from discovery.snmp import oids  # noqa: E402
 from discovery.snmp.collector import Limits  # noqa: E402

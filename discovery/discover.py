@@ -1,32 +1,83 @@
-"""The discovery use case: ask the agents, plan against the inventory, apply the plan.
+"""The discovery use case: ask the agents, adapt, plan with the core, apply with its writer.
 
-Network first, then one short pass over the database: the plan is computed from
-what the inventory holds at that moment. ``dry_run`` computes and returns the
-plan and writes nothing (the caller also rolls back).
+Network first (``collect``), then one short pass over the database: the core's
+snapshot of the inventory, the SNMP adapter's observations (``snmp.observe``), the
+core's plan (``core.planner``), its one writer (``core.writer``). LLDP links are not
+observations of the core yet: they are planned beside it (``lldp``) and written after
+the writer (``links``). ``dry_run`` computes and returns the plan and writes nothing
+(the caller also rolls back).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.db import utcnow
 from cmdb.models import DiscoveryResult, DiscoveryRun
-from discovery.apply import apply_plan
+from discovery.core.known import KnownRecord, Snapshot
+from discovery.core.observations import Facts, RecordKind
+from discovery.core.plan import Plan, Ref
+from discovery.core.planner import plan_observations
+from discovery.core.snapshot import load_snapshot
+from discovery.core.writer import apply_plan
 from discovery.credentials import SnmpProfile
-from discovery.inventory import load_known
-from discovery.plan import Plan
-from discovery.reconcile import PlanDefaults, plan_discovery
+from discovery.links import apply_links
+from discovery.lldp import Heard, LinkPlan, inventory_of, plan_links
 from discovery.records import Target, TargetOutcome
 from discovery.runs import finish_run, run_status
 from discovery.snmp.collector import Limits, Progress, fetch_observation, run_fetch_all
+from discovery.snmp.observe import map_outcomes
+
+DEVICE, INTERFACE = RecordKind.DEVICE, RecordKind.INTERFACE
+# What an SNMP run plans against: hosts and parts, the sites new devices go to, and
+# the links LLDP completes.
+SNAPSHOT_KINDS = (DEVICE, INTERFACE, RecordKind.SITE, RecordKind.LINK)
+
+
+@dataclass(frozen=True)
+class PlanDefaults:
+    site_id: int | None = None  # where new devices go (--site); else sysLocation, else the DC
+    link_network: str = "wan"
+
+
+@dataclass(frozen=True)
+class SnmpPlan:
+    """The core's plan of one SNMP run, and the LLDP links planned beside it."""
+
+    core: Plan
+    links: tuple[LinkPlan, ...] = ()
+    parents: Mapping[int, int] | None = None  # known interface id → its device id
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to write but "seen" marks: what a second identical run must give."""
+        return self.core.is_empty and not self.links
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Target address → why its device was not planned (refused by the core)."""
+        return {r.label: r.reason for r in self.core.refused}
+
+    def changed_devices(self) -> set[int]:
+        """Known devices with anything to write: a field, an interface, a discrepancy."""
+        parents = self.parents or {}
+        changed: set[int] = set()
+        for ref in [u.ref for u in self.core.updates] + [d.ref for d in self.core.discrepancies]:
+            device = ref.id if ref.kind is DEVICE else parents.get(ref.id or 0)
+            changed |= {device} if device is not None else set()
+        for create in self.core.creates:
+            if create.parent is not None and create.parent.id is not None:
+                changed.add(create.parent.id)
+        return changed
 
 
 @dataclass
 class DiscoveryReport:
-    plan: Plan
+    plan: SnmpPlan
     outcomes: list[TargetOutcome]
     run_id: int | None = None
 
@@ -35,8 +86,8 @@ class DiscoveryReport:
         """devices found / new / changed / failed, as the summary line shows them."""
         return {
             "found": sum(o.observation is not None for o in self.outcomes),
-            "new": sum(p.action == "create" for p in self.plan.devices),
-            "changed": sum(p.changed and p.action != "create" for p in self.plan.devices),
+            "new": sum(c.ref.kind is DEVICE for c in self.plan.core.creates),
+            "changed": len(self.plan.changed_devices()),
             "failed": sum(o.status == RunStatus.FAILED for o in self.outcomes),
             "links": len(self.plan.links),
         }
@@ -60,8 +111,14 @@ def reconcile_outcomes(
 
     ``run``: a run made beforehand (a background job's), finished here; else a new one.
     """
-    observations = [o.observation for o in outcomes if o.observation is not None]
-    plan = plan_discovery(load_known(session), observations, defaults)
+    at = utcnow()
+    snapshot = load_snapshot(session, SNAPSHOT_KINDS)
+    observed = map_outcomes(outcomes, snapshot, at, defaults.site_id)
+    core = plan_observations(observed.observations, snapshot, observed.coverage)
+    heard = _heard(core, outcomes, snapshot)
+    links = plan_links(inventory_of(snapshot), heard.values(), defaults.link_network)
+    parents = {r.id: r.parent_id for r in snapshot.of_kind(INTERFACE) if r.parent_id is not None}
+    plan = SnmpPlan(core, links, parents)
     outcomes = [_refused(o, plan.errors) for o in outcomes]
     report = DiscoveryReport(plan, outcomes)
     if dry_run:
@@ -70,10 +127,11 @@ def reconcile_outcomes(
         run = DiscoveryRun(source=Source.SNMP, kind=RunKind.DISCOVERY, status=RunStatus.RUNNING)
         session.add(run)
     run.target = _describe(outcomes)
-    devices = apply_plan(session, plan, run)
-    by_address = {p.observation.target.address: devices[p.key] for p in plan.devices}
+    session.flush()
+    applied = apply_plan(session, core, run)
+    devices = {s.label: applied.ids[s.ref] for s in core.seen if s.ref.kind is DEVICE and s.label}
+    apply_links(session, links, {h.key: devices[label] for label, h in heard.items()}, at)
     for o in outcomes:
-        device = by_address.get(o.target.address)
         session.add(
             DiscoveryResult(
                 run=run,
@@ -82,13 +140,43 @@ def reconcile_outcomes(
                 error=o.error,
                 duration_ms=o.duration_s * 1000,
                 requests=o.requests,
-                device_id=device.id if device else None,
+                device_id=devices.get(o.target.address),
             )
         )
     finish_run(run, run_status(outcomes), report.counts, outcomes)
     session.flush()
     report.run_id = run.id
     return report
+
+
+def _heard(core: Plan, outcomes: Sequence[TargetOutcome], snapshot: Snapshot) -> dict[str, Heard]:
+    """Each planned device with what it heard over LLDP, by the target's address."""
+    refs = {s.label: s.ref for s in core.seen if s.ref.kind is DEVICE}
+    created = {c.ref: c.values for c in core.creates}
+    known = {r.id: r for r in snapshot.of_kind(DEVICE)}
+    heard: dict[str, Heard] = {}
+    for o in outcomes:
+        ref = refs.get(o.target.address)
+        if o.observation is None or ref is None:
+            continue
+        heard[o.target.address] = _one(ref, o, created, known)
+    return heard
+
+
+def _one(
+    ref: Ref, o: TargetOutcome, created: Mapping[Ref, Facts], known: Mapping[int, KnownRecord]
+) -> Heard:
+    assert o.observation is not None
+    if ref.id is not None:
+        record = known[ref.id]
+        return Heard(f"device:{ref.id}", o.observation, _site(record.values), record.name or "")
+    values = created[ref]
+    return Heard(f"new:{ref.new}", o.observation, _site(values), str(values.get("name") or ""))
+
+
+def _site(values: Facts) -> int:
+    site = values.get("site_id")
+    return site if isinstance(site, int) else 0
 
 
 def _refused(outcome: TargetOutcome, errors: dict[str, str]) -> TargetOutcome:

@@ -1,13 +1,12 @@
-"""What the inventory already holds, as plain records: the other input of the planner.
+"""What LLDP's link planner knows of the inventory: devices with their ports, links, sites.
 
-``inventory.load_known`` fills these from the database; tests build them by hand.
+Links are not observations of the discovery core yet; ``lldp.inventory_of`` fills
+these from the core's snapshot, and tests build them by hand.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from discovery.records import SourceValues
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -15,12 +14,9 @@ class KnownInterface:
     id: int
     name: str
     if_index: int | None = None
-    if_type: str | None = None
     description: str | None = None
     speed_mbps: int | None = None
     mac_address: str | None = None
-    ip_addresses: tuple[str, ...] = ()
-    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -28,17 +24,8 @@ class KnownDevice:
     id: int
     name: str
     site_id: int
-    serial: str | None = None
-    model: str | None = None
-    manufacturer: str | None = None
-    firmware: str | None = None
-    sys_object_id: str | None = None
     chassis_id: str | None = None
     management_address: str | None = None
-    cores: int | None = None
-    ram_gb: float | None = None
-    raw_storage_tb: float | None = None
-    snmp_endpoint: str | None = None  # the SNMP source's id of it: where it was discovered
     interfaces: tuple[KnownInterface, ...] = ()
 
 
@@ -64,5 +51,3 @@ class Inventory:
     devices: tuple[KnownDevice, ...] = ()
     links: tuple[KnownLink, ...] = ()
     sites: tuple[KnownSite, ...] = ()
-    # (object_type, object_id, field) → the values of the open discrepancy
-    open_discrepancies: dict[tuple[str, int, str], SourceValues] = field(default_factory=dict)

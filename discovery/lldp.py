@@ -7,6 +7,11 @@ yet gets them (that is what lets its utilisation be polled); otherwise a link is
 created, with the slower port's speed as its capacity. Inside one site, an
 adjacency is a cable (network ``lan``: on no path to the DC) when both its ports
 are known — such a link is defined by its two interfaces.
+
+Links are not yet observations of the discovery core (its planner refuses the LINK
+kind until a link's ends are observations too): ``cmdb discover snmp`` plans them
+here, over the core's snapshot, and writes them after the core's writer
+(``discovery.links``).
 """
 
 from __future__ import annotations
@@ -14,11 +19,104 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cmdb.choices import Network
-from discovery.known import Inventory, KnownDevice
-from discovery.plan import CREATE, UPDATE, DevicePlan, LinkEnd, LinkPlan
-from discovery.records import Neighbour
+from cmdb.choices import Network, SiteKind
+from discovery.core.known import KnownRecord, Snapshot
+from discovery.core.observations import RecordKind
+from discovery.known import Inventory, KnownDevice, KnownInterface, KnownLink, KnownSite
+from discovery.records import DeviceObservation, Neighbour
 from discovery.snmp.parsers import normalize_hostname, parse_mac
+
+CREATE = "create"
+UPDATE = "update"
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A device that answered this run, and what it heard: ``key`` is ``device:<id>`` for
+    a known device, ``new:<label>`` for one the run creates."""
+
+    key: str
+    observation: DeviceObservation
+    site_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class LinkEnd:
+    device_key: str
+    interface_name: str | None
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    action: str  # create, or update: a declared circuit gets the interfaces it ends on
+    name: str
+    a: LinkEnd
+    b: LinkEnd
+    a_site_id: int
+    b_site_id: int
+    port_speed_mbps: int | None
+    network: str
+    link_id: int | None = None
+
+
+def inventory_of(snapshot: Snapshot) -> Inventory:
+    """The devices (with interfaces), links and sites of the core's snapshot, as LLDP's
+    planner reads them."""
+    interfaces: dict[int, list[KnownInterface]] = {}
+    for r in snapshot.of_kind(RecordKind.INTERFACE):
+        if r.parent_id is not None:
+            interfaces.setdefault(r.parent_id, []).append(_interface(r))
+    devices = tuple(
+        KnownDevice(
+            id=r.id,
+            name=r.name or "",
+            site_id=_int(r.values.get("site_id")) or 0,
+            chassis_id=_text(r.values.get("chassis_id")),
+            management_address=_text(r.values.get("management_address")),
+            interfaces=tuple(interfaces.get(r.id, ())),
+        )
+        for r in snapshot.of_kind(RecordKind.DEVICE)
+    )
+    links = tuple(
+        KnownLink(
+            r.id,
+            _int(r.values.get("a_site_id")) or 0,
+            _int(r.values.get("b_site_id")) or 0,
+            _int(r.values.get("a_interface_id")),
+            _int(r.values.get("b_interface_id")),
+        )
+        for r in snapshot.of_kind(RecordKind.LINK)
+    )
+    sites = tuple(
+        KnownSite(
+            r.id,
+            _text(r.values.get("slug")) or "",
+            r.name or "",
+            r.values.get("kind") == SiteKind.DATA_CENTRE.value,
+        )
+        for r in snapshot.of_kind(RecordKind.SITE)
+    )
+    return Inventory(devices=devices, links=links, sites=sites)
+
+
+def _interface(r: KnownRecord) -> KnownInterface:
+    return KnownInterface(
+        id=r.id,
+        name=r.name or "",
+        if_index=_int(r.values.get("if_index")),
+        description=_text(r.values.get("description")),
+        speed_mbps=_int(r.values.get("speed_mbps")),
+        mac_address=_text(r.values.get("mac_address")),
+    )
+
+
+def _int(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 @dataclass
@@ -45,12 +143,11 @@ def _known_view(d: KnownDevice) -> DeviceView:
     return view
 
 
-def build_views(inventory: Inventory, plans: Iterable[DevicePlan]) -> dict[str, DeviceView]:
+def build_views(inventory: Inventory, plans: Iterable[Heard]) -> dict[str, DeviceView]:
     views = {f"device:{d.id}": _known_view(d) for d in inventory.devices}
     for plan in plans:
         obs = plan.observation
-        name = next((c.new for c in plan.changes if c.field == "name"), None)
-        view = views.get(plan.key) or DeviceView(plan.key, name or "", plan.site_id or 0)
+        view = views.get(plan.key) or DeviceView(plan.key, plan.name, plan.site_id)
         view.chassis_id = obs.lldp_chassis_id or view.chassis_id
         view.names.update(
             n
@@ -89,9 +186,7 @@ def remote_interface(view: DeviceView, n: Neighbour) -> str | None:
     return None
 
 
-def plan_links(
-    inventory: Inventory, plans: Iterable[DevicePlan], network: str
-) -> tuple[LinkPlan, ...]:
+def plan_links(inventory: Inventory, plans: Iterable[Heard], network: str) -> tuple[LinkPlan, ...]:
     plans = list(plans)
     views = build_views(inventory, plans)
     dc_sites = {s.id for s in inventory.sites if s.is_data_centre}

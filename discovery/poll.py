@@ -15,13 +15,16 @@ from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryResult, DiscoveryRun
 from discovery.apply_poll import PollWriter
+from discovery.core.identity import answering
+from discovery.core.normalize import normalize_host
+from discovery.core.observations import RecordKind
+from discovery.core.snapshot import load_snapshot
 from discovery.credentials import SnmpProfile
-from discovery.inventory import interfaces_by_index, snmp_endpoints
+from discovery.inventory import interfaces_by_index
 from discovery.rates import compute_rates
-from discovery.records import Target, TargetOutcome
+from discovery.records import DEFAULT_SNMP_PORT, Target, TargetOutcome
 from discovery.runs import finish_run, run_status
 from discovery.snmp.collector import Limits, Progress, reading_fetcher, run_fetch_all
-from discovery.targets import parse_target
 
 
 @dataclass
@@ -33,11 +36,18 @@ class PollReport:
 
 
 def poll_targets(session: Session, only: Sequence[Target] = ()) -> dict[Target, int]:
-    """Inventory devices SNMP discovered (at their endpoint), optionally only some."""
-    endpoints = snmp_endpoints(session)
-    targets = {parse_target(ep): device_id for device_id, ep in endpoints.items()}
+    """Inventory devices SNMP discovered (at their endpoint), optionally only some.
+
+    The core says which record answers at each endpoint: the one SNMP last saw there
+    (after an address reuse, the old record keeps a mark there, "not seen since").
+    """
+    snapshot = load_snapshot(session, (RecordKind.DEVICE,), words=False)
+    targets = {
+        Target(at.host, at.port or DEFAULT_SNMP_PORT): device_id
+        for at, device_id in answering(snapshot.records, Source.SNMP).items()
+    }
     if only:
-        wanted = {(t.host, t.port) for t in only}
+        wanted = {(normalize_host(t.host), t.port) for t in only}
         targets = {t: d for t, d in targets.items() if (t.host, t.port) in wanted}
     return dict(sorted(targets.items(), key=lambda kv: kv[1]))
 

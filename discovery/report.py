@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from discovery.plan import NONE, Plan
+from discovery.core.plan import Create, Plan, Ref
+from discovery.lldp import LinkPlan
 from discovery.records import TargetOutcome
 
 
@@ -32,27 +33,37 @@ def device_rows(outcomes: Sequence[TargetOutcome]) -> list[dict[str, Any]]:
     return rows
 
 
-def plan_lines(plan: Plan) -> Iterator[str]:
-    """The plan, one change a line, as ``--dry-run`` prints it."""
-    for d in plan.devices:
-        if not d.changed:
-            continue
-        what = f"device {d.key} ({d.observation.target.address})"
-        yield f"{d.action} {what}" + (f", matched by {d.matched_by}" if d.matched_by else "")
-        for c in d.changes:
-            yield f"    {c.field}: {c.old!r} -> {c.new!r}"
-        for i in d.interfaces:
-            if i.action != NONE:
-                fields = ", ".join(c.field for c in i.changes)
-                yield f"    {i.action} interface {i.name}" + (f" ({fields})" if fields else "")
-        for x in d.discrepancies:
-            where = f"interface {x.interface_name} " if x.interface_name else ""
-            yield f"    discrepancy {where}{x.field}: inventory {x.inventory!r}, snmp {x.snmp!r}"
-    for lk in plan.links:
+def plan_lines(plan: Plan, links: Sequence[LinkPlan] = ()) -> Iterator[str]:
+    """The plan, one change a line, as ``--dry-run`` prints it: created records with
+    their values (and their parts), updates with before and after, discrepancies,
+    records not seen where the run looked, refused observations."""
+    parts: dict[Ref, list[Create]] = {}
+    for create in plan.creates:
+        if create.parent is not None:
+            parts.setdefault(create.parent, []).append(create)
+    for create in plan.creates:
+        if create.parent is None:
+            yield f"create {create.ref.kind} new:{create.ref.new}"
+            yield from (f"    {k}: None -> {v!r}" for k, v in create.values.items())
+        elif create.parent.id is None:
+            continue  # listed under its new host
+        else:
+            yield f"create {create.ref.kind} {create.values.get('name')} on {create.parent}"
+        for part in parts.get(create.ref, []) if create.parent is None else ():
+            yield f"    create {part.ref.kind} {part.values.get('name')}"
+    for update in plan.updates:
+        yield f"update {update.ref}"
+        yield from (f"    {c.field}: {c.before!r} -> {c.after!r}" for c in update.changes)
+    for d in plan.discrepancies:
+        said = ", ".join(f"{source} {value!r}" for source, value in d.values.items())
+        yield f"{d.action} {d.kind} discrepancy {d.ref} {d.field}: {said}"
+    for gone in plan.not_seen:
+        yield f"{gone.ref}: not seen by {gone.source} since {gone.since:%Y-%m-%d %H:%M}"
+    for lk in links:
         yield f"{lk.action} link {lk.name} ({lk.network}, {lk.port_speed_mbps or '?'} Mbps)"
-    for address, error in plan.errors.items():
-        yield f"skip {address}: {error}"
-    if plan.is_empty and not plan.errors:
+    for refused in plan.refused:
+        yield f"skip {refused.label}: {refused.reason}"
+    if plan.is_empty and not links and not plan.refused:
         yield "no change"
 
 

@@ -20,9 +20,10 @@ from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, Source
 from cmdb.errors import ValidationError
 from cmdb.models import Cluster, Device, Discrepancy, Interface, Link, Site, Workload
 
-# The keys ``values`` may hold: the sources, plus the record itself (SNMP discovery's
-# "inventory") when no source vouches for its value.
-SOURCE_KEYS = (*(s.value for s in Source if s is not Source.DEMO), "inventory")
+# The keys ``values`` may hold: the sources, plus the record itself — "record" as the
+# discovery core writes it, "inventory" in the audit's findings — when no source vouches
+# for its value.
+SOURCE_KEYS = (*(s.value for s in Source if s is not Source.DEMO), "record", "inventory")
 OBJECT_TYPES = ("device", "interface", "link", "workload")
 
 

@@ -34,7 +34,7 @@ from discovery.audit.records import (
     Seen,
 )
 from discovery.audit.settings import AuditSettings
-from discovery.reconcile import clean_serial
+from discovery.core.normalize import clean_serial
 from discovery.records import SourceValues
 from discovery.snmp.parsers import normalize_hostname
 

@@ -15,19 +15,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import ChangeAction, RunKind, RunStatus, Source
+from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.models import (
-    ChangeLog,
     Device,
     DiscoveryRun,
     Interface,
     Link,
-    Observation,
     RecordSource,
-    User,
 )
 from discovery.audit.compare import MISMATCH_FIELDS
 from discovery.audit.records import DEVICE, INTERFACE, LINK, OBJECT_TYPES, RecordView, Seen
+from discovery.core.snapshot import load_latest_observations, load_person_values
 
 Key = tuple[str, int]
 
@@ -129,22 +127,8 @@ def load_seen(session: Session) -> dict[Key, dict[str, Seen]]:
 
 def load_observed(session: Session) -> dict[Key, dict[str, dict[str, Any]]]:
     """The latest observation of each record by each source, as canonical fields."""
-    latest = (
-        sa.select(sa.func.max(Observation.id).label("id"))
-        .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
-        .where(Observation.object_type.in_(OBJECT_TYPES), Observation.object_id.isnot(None))
-        .group_by(Observation.object_type, Observation.object_id, DiscoveryRun.source)
-        .subquery()
-    )
-    rows = session.execute(
-        sa.select(
-            Observation.object_type, Observation.object_id, DiscoveryRun.source, Observation.data
-        )
-        .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
-        .where(Observation.id.in_(sa.select(latest.c.id)))
-    )
     out: dict[Key, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for object_type, object_id, source, data in rows:
+    for object_type, object_id, source, data in load_latest_observations(session, OBJECT_TYPES):
         out[(object_type, object_id)][source.value] = observed_fields(source, data or {})
     return out
 
@@ -167,24 +151,11 @@ def observed_fields(source: Source, data: Mapping[str, Any]) -> dict[str, Any]:
 def load_manual(session: Session) -> dict[Key, dict[str, Any]]:
     """The last value a person (a user, not a job) gave each audited field, oldest first."""
     audited = {t: set(fields) for t, fields in MISMATCH_FIELDS.items()}
-    person = sa.or_(
-        ChangeLog.user_id.isnot(None),
-        ChangeLog.actor.in_(sa.select(User.username)),
-    )
-    rows = session.execute(
-        sa.select(ChangeLog.object_type, ChangeLog.object_id, ChangeLog.after)
-        .where(
-            ChangeLog.object_type.in_(OBJECT_TYPES),
-            ChangeLog.action.in_((ChangeAction.CREATE, ChangeAction.UPDATE)),
-            person,
-        )
-        .order_by(ChangeLog.at, ChangeLog.id)
-    )
     out: dict[Key, dict[str, Any]] = defaultdict(dict)
-    for object_type, object_id, after in rows:
-        for field, value in (after or {}).items():
-            if field in audited[object_type]:
-                out[(object_type, object_id)][field] = value
+    for key, values in load_person_values(session, OBJECT_TYPES).items():
+        kept = {f: v for f, v in values.items() if f in audited[key[0]]}
+        if kept:
+            out[key] = kept
     return out
 
 

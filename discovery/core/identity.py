@@ -126,6 +126,31 @@ def resolve_identity(
     return _by_weak_keys(identity, source, index, taken)
 
 
+def answering(records: Iterable[KnownRecord], source: Source) -> dict[Endpoint, int]:
+    """Each agent endpoint a source's marks keep → the record the source last saw there.
+
+    After an address reuse two records keep a mark at one endpoint: the old device,
+    "not seen since", and the one that answers now. What answers there is the record
+    seen last (on a tie, the newer record), never whichever a dict kept last.
+    """
+    best: dict[Endpoint, KnownRecord] = {}
+    for record in records:
+        mark = record.mark(source)
+        if mark is None or mark.source_id is None or record.address is None:
+            continue
+        at = Endpoint(normalize_host(record.address.host), record.address.port)
+        known = best.get(at)
+        if known is None or _seen_later(record, known, source):
+            best[at] = record
+    return {at: record.id for at, record in best.items()}
+
+
+def _seen_later(record: KnownRecord, other: KnownRecord, source: Source) -> bool:
+    mine, theirs = record.mark(source), other.mark(source)
+    assert mine is not None and theirs is not None
+    return (mine.last_seen_at, record.id) > (theirs.last_seen_at, other.id)
+
+
 def resolve_part(
     identity: Identity, index: int | None, source: Source, parts: Iterable[KnownRecord]
 ) -> tuple[KnownRecord | None, MatchedBy | None]:
@@ -178,7 +203,9 @@ def _by_weak_keys(
     keys = _weak_keys(identity, index)
     for step, (how, candidates) in enumerate(keys):
         left = [
-            i for i in candidates if i not in taken and not _contradicts(index.records[i], identity)
+            i
+            for i in candidates
+            if i not in taken and not _contradicts(index.records[i], identity, source)
         ]
         if len(left) == 1:
             return Resolution(left[0], how, f"matched by {how}")
@@ -208,13 +235,19 @@ def _narrowed(
     return _refused(f"{how} names records {_ids(left)}; nothing tells them apart")
 
 
-def _contradicts(record: KnownRecord, identity: Identity) -> bool:
-    """Known serials that differ; without them, known hostnames that differ."""
+def _contradicts(record: KnownRecord, identity: Identity, source: Source) -> bool:
+    """Known serials that differ; without them, known hostnames that differ — unless the
+    source itself called the record by that name last time (a new device whose name
+    was taken in its site was written as ``sw1-10.0.0.2``: it is still the one the
+    source calls sw1)."""
     mine, theirs = clean_serial(identity.serial), clean_serial(record.serial)
     if mine is not None and theirs is not None:
         return mine != theirs
     name, known = normalize_hostname(identity.name), normalize_hostname(record.name)
-    return name is not None and known is not None and name != known
+    if name is None or known is None or name == known:
+        return False
+    said = record.said.get(source, {}).get("name")
+    return not (isinstance(said, str) and normalize_hostname(said) == name)
 
 
 def _refused(reason: str) -> Resolution:

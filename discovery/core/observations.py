@@ -98,6 +98,9 @@ class Observation:
     False when the table could not be read or the source lists parts apart.
     ``label``: how a person names the object in a report (``10.0.0.1:1161``,
     ``netbox device 12``); also the key of the record the plan creates for it.
+    ``defaults``: what a new record needs and the source does not state (the role
+    SNMP guesses from sysDescr, the site its sysLocation names): used only when the
+    plan creates the record, never compared with a known one.
     """
 
     source: Source
@@ -109,6 +112,7 @@ class Observation:
     observed: Facts = field(default_factory=dict)
     parent: Identity | None = None
     parts_read: bool = False
+    defaults: Facts = field(default_factory=dict)
 
     @property
     def stated(self) -> dict[str, FactValue]:

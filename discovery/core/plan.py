@@ -58,6 +58,7 @@ class Seen:
 
     ``new_mark``: the source had no mark on it, or knew it under another id — a
     change of provenance; moving an existing mark's time is not a change.
+    ``label``: the observation's, so a run can say which of its targets became which record.
     """
 
     ref: Ref
@@ -67,6 +68,7 @@ class Seen:
     stated: Facts
     matched_by: MatchedBy | None = None
     new_mark: bool = False
+    label: str = ""
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ from discovery.core.plan import (
 from discovery.core.run_identity import resolve_run
 
 PARENT_KIND: Mapping[RecordKind, RecordKind] = {RecordKind.INTERFACE: RecordKind.DEVICE}
+# What a new record cannot be written without, when neither the source nor the run's
+# defaults give it: the observation is refused with the reason instead.
+REQUIRED: Mapping[RecordKind, tuple[str, ...]] = {RecordKind.DEVICE: ("site_id",)}
 
 
 def plan_observations(
@@ -170,10 +173,16 @@ class _Planner:
         if ref in self.claimed:  # two rows of one name in a table: the first is kept
             self.refuse(obs, "listed twice in this run")
             return None
+        values = {**self.defaults.get(obs.kind, {}), **obs.defaults, **obs.stated}
+        missing = [name for name in REQUIRED.get(obs.kind, ()) if values.get(name) is None]
+        if missing:
+            self.refuse(obs, f"no {missing[0].removesuffix('_id')} for a new {obs.kind}")
+            return None
         self.claimed[ref] = obs.label
-        values = {**self.defaults.get(obs.kind, {}), **obs.stated}
         self.creates.append(Create(ref, values, parent))
-        self.seen.append(Seen(ref, obs.source, obs.mark_id, obs.seen_at, obs.stated, None, True))
+        self.seen.append(
+            Seen(ref, obs.source, obs.mark_id, obs.seen_at, obs.stated, None, True, obs.label)
+        )
         return ref
 
     def observe(self, obs: Observation, ref: Ref, how: MatchedBy | None) -> None:
@@ -190,7 +199,9 @@ class _Planner:
             self.updates.append(Update(ref, tuple(changes)))
         mark = record.mark(obs.source)
         new_mark = mark is None or mark.source_id != obs.mark_id
-        self.seen.append(Seen(ref, obs.source, obs.mark_id, obs.seen_at, obs.stated, how, new_mark))
+        self.seen.append(
+            Seen(ref, obs.source, obs.mark_id, obs.seen_at, obs.stated, how, new_mark, obs.label)
+        )
 
     def refuse(self, obs: Observation, reason: str) -> None:
         self.refused.append(Refused(obs.source, obs.label, reason))

@@ -33,6 +33,7 @@ MODELS: Mapping[RecordKind, type[Row]] = {
     RecordKind.WORKLOAD: Workload,
 }
 PARENT_COLUMN: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
+MAX_NAME = 100  # the device name column
 # The change log's actor of each source's jobs (what the existing writers wrote).
 ACTORS: Mapping[Source, str] = {
     Source.SNMP: "snmp-discovery",
@@ -73,16 +74,50 @@ def apply_plan(session: Session, plan: Plan, run: DiscoveryRun) -> Applied:
 def _create(session: Session, creates: Sequence[Create]) -> dict[Ref, Row]:
     """Hosts first, flushed, then their parts (which need the host's id)."""
     rows: dict[Ref, Row] = {}
+    taken = _device_names(session, creates)
+    flushed = False
     for create in sorted(creates, key=lambda c: c.parent is not None):
         model = MODELS[create.ref.kind]
         values = {name: _column(model, name, value) for name, value in create.values.items()}
+        if create.ref.kind is RecordKind.DEVICE:
+            values["name"] = _unique_name(values, create.ref.new or "", taken)
         if create.parent is not None:
-            session.flush()
-            values[PARENT_COLUMN[create.ref.kind]] = rows[create.parent].id
+            if not flushed:  # once, after the hosts: their parts need their ids
+                session.flush()
+                flushed = True
+            parent = create.parent.id  # a known host, else one created above
+            values[PARENT_COLUMN[create.ref.kind]] = parent or rows[create.parent].id
         row = model(**values)
         session.add(row)
         rows[create.ref] = row
     return rows
+
+
+def _device_names(session: Session, creates: Sequence[Create]) -> set[tuple[object, str]]:
+    """(site, lower-case name) of the devices in the sites new devices go to."""
+    sites = {c.values.get("site_id") for c in creates if c.ref.kind is RecordKind.DEVICE}
+    if not sites:
+        return set()
+    rows = session.execute(
+        sa.select(Device.site_id, sa.func.lower(Device.name)).where(Device.site_id.in_(sites))
+    )
+    return {(site, name) for site, name in rows}
+
+
+def _unique_name(values: dict[str, Any], label: str, taken: set[tuple[object, str]]) -> Any:
+    """A device's name is unique in its site: a new device named as another gets the
+    address it answered at appended (``sw1-10.0.0.2``), as SNMP discovery always did;
+    the source's own word stays ``sw1`` (its observation), which identity honours."""
+    name, site = values.get("name"), values.get("site_id")
+    if not isinstance(name, str):
+        return name
+    where = str(values.get("management_address") or label)
+    candidate, n = name, 1
+    while (site, candidate.lower()) in taken:
+        n += 1
+        candidate = (f"{name}-{where}" if n == 2 else f"{name}-{where}-{n - 1}")[:MAX_NAME]
+    taken.add((site, candidate.lower()))
+    return candidate
 
 
 def _load(session: Session, refs: Sequence[Ref], rows: Mapping[Ref, Row]) -> dict[Ref, Row]:

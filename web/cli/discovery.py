@@ -149,9 +149,8 @@ def discover_snmp(
 ) -> None:
     """Ask SNMP agents what they are and reconcile the answers with the inventory."""
     from cmdb.db import transaction
-    from discovery.discover import collect, reconcile_outcomes
+    from discovery.discover import PlanDefaults, collect, reconcile_outcomes
     from discovery.poll import poll_targets
-    from discovery.reconcile import PlanDefaults
     from web.db import get_db
 
     targets = [parse_target(h) for h in hosts]
@@ -205,7 +204,7 @@ def _print_discovery(report: DiscoveryReport, as_json: bool, dry_run: bool) -> N
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
     if dry_run:
-        for line in plan_lines(report.plan):
+        for line in plan_lines(report.plan.core, report.plan.links):
             click.echo(line)
     for row in device_rows(report.outcomes):
         if row["error"]:

@@ -28,10 +28,9 @@ from discovery.credentials import (
     load_profiles,
     pick_profile,
 )
-from discovery.discover import collect, reconcile_outcomes
+from discovery.discover import PlanDefaults, collect, reconcile_outcomes
 from discovery.inventory import interfaces_by_index
 from discovery.poll import fetch_readings, poll_targets, store_readings
-from discovery.reconcile import PlanDefaults
 from discovery.records import Target, TargetOutcome
 from discovery.snmp.collector import Limits
 from discovery.targets import expand_range, parse_target, parse_targets_file, unique_targets

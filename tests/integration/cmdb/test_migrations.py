@@ -3,27 +3,12 @@ with the models (Alembic's own autogenerate comparison finds nothing to do)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
 from cmdb import schema
 from cmdb.db import Base, make_engine
-from tests.databases import create_pg_database, drop_pg_database
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    url = create_pg_database("headroom_migr")
-    yield url
-    drop_pg_database(url)
 
 
 def _tables(url: str) -> set[str]:

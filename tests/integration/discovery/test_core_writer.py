@@ -2,14 +2,12 @@
 log, observations and discrepancies, in the caller's transaction — and the inventory it
 leaves, read back, plans nothing more.
 
-``snapshot_of`` reads the few columns the planner needs (the loader of the next
-increment will do it for every kind, in a fixed number of queries).
+``snapshot_of`` is the core's snapshot loader (``discovery.core.snapshot``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -21,17 +19,17 @@ from cmdb.models import (
     Device,
     DiscoveryRun,
     Discrepancy,
-    Interface,
     Observation,
     RecordSource,
 )
-from cmdb.services.discrepancies import UNSETTLED, acknowledge
+from cmdb.services.discrepancies import acknowledge
 from discovery.core.coverage import Coverage
-from discovery.core.known import KnownDiscrepancy, KnownRecord, Snapshot, SourceMark
+from discovery.core.known import Snapshot
 from discovery.core.observations import Endpoint, RecordKind
 from discovery.core.observations import Observation as Seen
 from discovery.core.plan import DiscrepancyAction, Plan
 from discovery.core.planner import plan_observations
+from discovery.core.snapshot import load_snapshot
 from discovery.core.writer import Applied, apply_plan
 from tests import factories
 from tests.unit.discovery.core.test_planner import snmp_device
@@ -50,75 +48,8 @@ def site_id(session: Session) -> int:
 
 
 def snapshot_of(session: Session) -> Snapshot:
-    marks: dict[tuple[str, int], list[SourceMark]] = {}
-    for rs in session.scalars(sa.select(RecordSource)):
-        mark = SourceMark(rs.source, rs.external_id, _utc(rs.last_seen_at))
-        marks.setdefault((rs.object_type, rs.object_id), []).append(mark)
-    said: dict[tuple[str, int], dict[Source, dict[str, Any]]] = {}
-    query = (
-        sa.select(
-            Observation.object_type, Observation.object_id, DiscoveryRun.source, Observation.data
-        )
-        .join(DiscoveryRun)
-        .order_by(Observation.id)
-    )
-    for object_type, object_id, source, data in session.execute(query):
-        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in data["fields"].items()}
-        said.setdefault((object_type, object_id), {})[source] = fields
-    records = [_device(d, marks, said) for d in session.scalars(sa.select(Device))]
-    records += [_interface(i, marks, said) for i in session.scalars(sa.select(Interface))]
-    discrepancies = tuple(
-        KnownDiscrepancy(
-            d.kind,
-            RecordKind(d.object_type),
-            d.object_id,
-            d.field,
-            d.values,
-            d.status is DiscrepancyStatus.ACKNOWLEDGED,
-        )
-        for d in session.scalars(sa.select(Discrepancy).where(Discrepancy.status.in_(UNSETTLED)))
-    )
-    return Snapshot(tuple(records), discrepancies)
-
-
-def _device(d: Device, marks: dict, said: dict) -> KnownRecord:
-    own = tuple(marks.get(("device", d.id), ()))
-    snmp = next((m.source_id for m in own if m.source == Source.SNMP), None)
-    host, _, port = (snmp or "").rpartition(":")
-    address = Endpoint(host, int(port)) if snmp else Endpoint(d.management_address or "")
-    return KnownRecord(
-        d.id,
-        DEVICE,
-        d.name,
-        d.serial,
-        address,
-        None,
-        _columns(d),
-        own,
-        said.get(("device", d.id), {}),
-    )
-
-
-def _interface(i: Interface, marks: dict, said: dict) -> KnownRecord:
-    values = _columns(i)
-    own = tuple(marks.get(("interface", i.id), ()))
-    return KnownRecord(
-        i.id,
-        INTERFACE,
-        i.name,
-        parent_id=i.device_id,
-        values=values,
-        marks=own,
-        said=said.get(("interface", i.id), {}),
-    )
-
-
-def _columns(row: Device | Interface) -> dict[str, Any]:
-    """Every column as a plain fact (choices by value, JSON lists as tuples)."""
-    values = {c.key: getattr(row, c.key) for c in row.__table__.columns}
-    return {
-        k: tuple(v) if isinstance(v, list) else getattr(v, "value", v) for k, v in values.items()
-    }
+    """The core's snapshot loader: what the planner compares with, read back."""
+    return load_snapshot(session)
 
 
 def _utc(when: datetime) -> datetime:

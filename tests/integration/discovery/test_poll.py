@@ -27,9 +27,8 @@ from cmdb.models import (
     Series,
 )
 from discovery.credentials import community_profile
-from discovery.discover import collect, reconcile_outcomes
+from discovery.discover import PlanDefaults, collect, reconcile_outcomes
 from discovery.poll import PollReport, poll_targets, run_poll
-from discovery.reconcile import PlanDefaults
 from discovery.snmp.collector import Limits
 from tests import factories
 from tests.integration.discovery.conftest import IN_RATE_BPS, OUT_RATE_BPS, WRAP_RATE_BPS

@@ -1,15 +1,16 @@
 """The typed records of the discovery core name what the planners build and compare.
 
-Reconciliation compares an observation's fields with the known record by name
-(``getattr``), so each key must be an attribute of it; the stored Ansible
-observation keeps the keys its TypedDicts declare.
+The core compares an observation's facts with the known record's columns by name
+(and its writer sets them by name), so each key the SNMP adapter states must be a
+column of the record; the stored Ansible observation keeps the keys its TypedDicts
+declare.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
+from cmdb.models import Device, Interface
 from discovery.ansible.facts import ObservedDisk, ObservedHost, ObservedInterface
 from discovery.ansible.plan import (
     DEVICE,
@@ -21,25 +22,22 @@ from discovery.ansible.plan import (
     interface_observation_data,
     observation_data,
 )
-from discovery.known import KnownDevice, KnownInterface
-from discovery.reconcile import ObservedDevice, interface_fields, observed_fields
-from discovery.reconcile import ObservedInterface as ObservedRow
 from discovery.records import DeviceObservation, InterfaceRecord, SystemInfo, Target
+from discovery.snmp.observe import device_facts, interface_facts
 
 
 def _keys(document: Any) -> set[str]:
     return set(document.__required_keys__) | set(document.__optional_keys__)
 
 
-def _names(record: type) -> set[str]:
-    return {f.name for f in fields(record)}
+def _columns(model: type) -> set[str]:
+    return set(model.__table__.columns.keys())
 
 
 def test_observed_device_and_interface_fields_are_known_attributes() -> None:
     obs = DeviceObservation(Target("10.0.0.1"), SystemInfo(name="sw1"))
-    assert set(observed_fields(obs)) == _keys(ObservedDevice)
-    assert _keys(ObservedDevice) <= _names(KnownDevice)
-    assert _keys(ObservedRow) <= _names(KnownInterface)
+    assert set(device_facts(obs)) <= _columns(Device)
+    assert set(interface_facts(InterfaceRecord(1, "ge-0/0/1"))) <= _columns(Interface)
 
 
 def test_the_ansible_observation_has_its_declared_keys() -> None:
@@ -54,4 +52,9 @@ def test_the_ansible_observation_has_its_declared_keys() -> None:
 
 
 def test_interface_fields_name_every_declared_key() -> None:
-    assert set(interface_fields(InterfaceRecord(1, "ge-0/0/1"))) == _keys(ObservedRow)
+    keys = set(interface_facts(InterfaceRecord(1, "ge-0/0/1")))
+    assert keys == {"name", "if_index", "if_type", "description", "speed_mbps"} | {
+        "mac_address",
+        "ip_addresses",
+        "enabled",
+    }

@@ -4,8 +4,7 @@ cable inside one site when both ports are known."""
 from __future__ import annotations
 
 from discovery.known import Inventory, KnownDevice, KnownInterface, KnownLink, KnownSite
-from discovery.plan import CREATE, UPDATE
-from discovery.reconcile import plan_discovery
+from discovery.lldp import CREATE, UPDATE, Heard, plan_links
 from discovery.records import DeviceObservation, InterfaceRecord, Neighbour, SystemInfo, Target
 
 DC = KnownSite(1, "ttdl", "TTDL", True)
@@ -50,7 +49,11 @@ def _neighbour(**kw) -> Neighbour:
 
 
 def _links(inventory: Inventory, *neighbours: Neighbour):
-    return plan_discovery(inventory, [_core(*neighbours)]).links
+    """The core router heard them: known by its address, else new (in the only DC)."""
+    core = _core(*neighbours)
+    known = [d for d in inventory.devices if d.management_address == core.target.host]
+    key = f"device:{known[0].id}" if known else f"new:{core.target.address}"
+    return plan_links(inventory, [Heard(key, core, DC.id, "core-1")], "wan")
 
 
 def test_a_neighbour_found_by_chassis_id_in_another_site_becomes_a_link() -> None:

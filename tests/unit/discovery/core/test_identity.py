@@ -14,6 +14,7 @@ from discovery.core.identity import (
     IdentityIndex,
     MatchedBy,
     Resolution,
+    answering,
     resolve_identity,
     resolve_part,
     same_endpoint,
@@ -109,6 +110,25 @@ def test_an_snmp_mark_at_the_address_does_not_make_the_new_device_the_old_one() 
 def test_without_serials_a_different_hostname_at_the_address_is_another_device() -> None:
     old = rec(1, "sw1", None, address=HERE)
     assert resolve(Identity(address=HERE, name="sw2"), old).record_id is None
+
+
+def test_a_name_the_source_itself_gave_the_record_is_no_contradiction() -> None:
+    """A new device whose name was taken in its site was written as ``sw1-127.0.0.1``; the
+    agent that calls itself sw1 is still that record, not a third device."""
+    renamed = rec(1, "sw1-127.0.0.1", address=HERE, said={Source.SNMP: {"name": "sw1"}})
+    found = resolve(Identity(address=HERE, name="sw1"), renamed)
+    assert (found.record_id, found.matched_by) == (1, MatchedBy.ADDRESS)
+    other = resolve(Identity(address=HERE, name="sw1"), rec(1, "sw1-127.0.0.1", address=HERE))
+    assert other.record_id is None
+
+
+def test_answering_is_the_record_the_source_saw_last_at_the_endpoint() -> None:
+    old = rec(1, "sw1", "SN1", address=HERE, marks=(SourceMark(Source.SNMP, HERE.text, AT),))
+    later = datetime(2026, 11, 2, tzinfo=UTC)
+    new = rec(2, "sw2", "SN2", address=HERE, marks=(SourceMark(Source.SNMP, HERE.text, later),))
+    netbox_only = rec(3, "sw3", address=Endpoint("10.0.0.3"), marks=(mark(Source.NETBOX, "3"),))
+    assert answering([new, old, netbox_only], Source.SNMP) == {HERE: 2}
+    assert answering([old, new], Source.SNMP) == {HERE: 2}
 
 
 def test_a_serial_on_one_side_only_leaves_the_hostname_to_decide() -> None:
