@@ -10,8 +10,9 @@ that would have to be started alongside the server), and runs the same
 
 The child is handed the app's job context and the job's secrets on stdin (not
 argv or the environment, which other local users can read). It names itself on
-the run (``local:<host>:<pid>``), so a later job can tell a run whose process
-died (killed, machine rebooted) and end it failed: the stale-run sweep.
+the run (``local:<host>:<pid>``, and as the run's runner when it claims it), so
+any later job, worker or command can tell a run whose process died (killed,
+machine rebooted) and end it failed: the sweep (``web.jobs.sweep``).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 
-from cmdb.db import make_engine, make_session_factory, transaction, utcnow
+from cmdb.choices import RunStatus
+from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import fail_run, load_unfinished
+from discovery.core.lifecycle import process_alive
 from web.jobs.backend import BackendError
 from web.jobs.context import JobContext
 from web.jobs.runner import execute_run
@@ -74,7 +76,7 @@ class LocalBackend:
 
     def stop(self, job_id: str) -> None:
         pid = own_pid(job_id)
-        if pid is not None and alive(pid):
+        if pid is not None and process_alive(pid):
             os.kill(pid, signal.SIGTERM)
 
 
@@ -91,35 +93,19 @@ def own_pid(job_id: str | None) -> int | None:
     return int(pid) if host == socket.gethostname() and pid.isdigit() else None
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def local_job_gone(run: DiscoveryRun) -> str | None:
+    """Why a local job's run will never end by itself, or None.
 
-
-def sweep(database_url: str) -> dict[int, str]:
-    """End failed the local runs of this host whose process is gone; returns them."""
-    engine = make_engine(database_url)
-    sessions = make_session_factory(engine)
-    try:
-        with transaction(sessions) as session:
-            reasons = {r.id: why for r in load_unfinished(session) if (why := _stale(r))}
-            for run_id, reason in reasons.items():
-                fail_run(session, run_id, reason)
-        return reasons
-    finally:
-        engine.dispose()
-
-
-def _stale(run: DiscoveryRun) -> str | None:
-    if run.job_id == PENDING and utcnow() - _aware(run.started_at) > START_GRACE:
-        return "its local job process never started"
+    Queued: its process never started (the server died before starting it), after
+    ``START_GRACE``. Running with no runner recorded (a run claimed before runners
+    were): the pid its job id names is not alive on this host.
+    """
+    if run.job_id == PENDING:
+        if run.status is RunStatus.QUEUED and utcnow() - _aware(run.started_at) > START_GRACE:
+            return "its local job process never started"
+        return None
     pid = own_pid(run.job_id)
-    if pid is not None and pid != os.getpid() and not alive(pid):
+    if pid is not None and pid != os.getpid() and not process_alive(pid):
         return f"its local job process (pid {pid}) ended without finishing the run"
     return None
 
@@ -140,7 +126,9 @@ def main(argv: list[str]) -> int:
     payload = json.loads(sys.stdin.read() or "{}")
     context = JobContext(**payload["context"])
     run_id = int(argv[0])
-    sweep(context.database_url)
+    from web.jobs.sweep import sweep_dead_runs
+
+    sweep_dead_runs(context.database_url)
     job_id = f"{PREFIX}{socket.gethostname()}:{os.getpid()}"
     try:
         status = execute_run(context, run_id, payload.get("secrets") or {}, job_id)

@@ -13,7 +13,8 @@ from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import make_session_factory, transaction
 from cmdb.errors import ValidationError
 from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import claim_run, fail_run, queue_run
+from cmdb.services.job_runs import fail_run
+from discovery.core.lifecycle import claim_run, queue_run
 from web.jobs.progress import RunProgress
 from web.jobs.runner import describe_failure
 
