@@ -13,14 +13,15 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from cmdb.choices import RunKind, RunStatus, Source
-from cmdb.models import DiscoveryResult, DiscoveryRun
+from cmdb.models import DiscoveryRun
 from discovery.apply import apply_plan
+from discovery.core.lifecycle import add_result, finish_run, new_run, start_run
+from discovery.core.runs import RunVerdict, classify_attempts
 from discovery.credentials import SnmpProfile
 from discovery.inventory import load_known
 from discovery.plan import Plan
 from discovery.reconcile import PlanDefaults, plan_discovery
 from discovery.records import Target, TargetOutcome
-from discovery.runs import finish_run, run_status
 from discovery.snmp.collector import Limits, Progress, fetch_observation, run_fetch_all
 
 
@@ -28,6 +29,7 @@ from discovery.snmp.collector import Limits, Progress, fetch_observation, run_fe
 class DiscoveryReport:
     plan: Plan
     outcomes: list[TargetOutcome]
+    verdict: RunVerdict
     run_id: int | None = None
 
     @property
@@ -63,29 +65,28 @@ def reconcile_outcomes(
     observations = [o.observation for o in outcomes if o.observation is not None]
     plan = plan_discovery(load_known(session), observations, defaults)
     outcomes = [_refused(o, plan.errors) for o in outcomes]
-    report = DiscoveryReport(plan, outcomes)
+    report = DiscoveryReport(
+        plan, outcomes, verdict=classify_attempts([o.attempt for o in outcomes])
+    )
     if dry_run:
         return report
     if run is None:
-        run = DiscoveryRun(source=Source.SNMP, kind=RunKind.DISCOVERY, status=RunStatus.RUNNING)
-        session.add(run)
+        run = start_run(session, new_run(source=Source.SNMP, kind=RunKind.DISCOVERY, target=""))
     run.target = _describe(outcomes)
     devices = apply_plan(session, plan, run)
     by_address = {p.observation.target.address: devices[p.key] for p in plan.devices}
     for o in outcomes:
         device = by_address.get(o.target.address)
-        session.add(
-            DiscoveryResult(
-                run=run,
-                address=o.target.address,
-                status=o.status,
-                error=o.error,
-                duration_ms=o.duration_s * 1000,
-                requests=o.requests,
-                device_id=device.id if device else None,
-            )
+        add_result(
+            session,
+            run,
+            o.attempt,
+            device_id=device.id if device else None,
+            duration_ms=o.duration_s * 1000,
+            requests=o.requests,
         )
-    finish_run(run, run_status(outcomes), report.counts, outcomes)
+    requests = sum(o.requests for o in outcomes)
+    finish_run(run, report.verdict, stats={**report.counts, "requests": requests})
     session.flush()
     report.run_id = run.id
     return report

@@ -52,7 +52,7 @@ def test_a_sync_started_through_the_api_runs_on_a_worker_against_netbox(
     with jobs.app.app_context():
         session = get_db().sessions()
         count = lambda model: session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
-        sync_run = session.get_one(DiscoveryRun, final["stats"]["sync_run_id"])
+        sync_run = session.get_one(DiscoveryRun, final["id"])  # the job's run is the sync's
         assert sync_run.status == "succeeded"
         assert count(Device) == EXPECTED_CREATED["devices"]
         assert count(Interface) == EXPECTED_CREATED["interfaces"]
