@@ -24,22 +24,17 @@ import signal
 import socket
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from types import FrameType
 
-from cmdb.choices import RunStatus
-from cmdb.db import utcnow
-from cmdb.models import DiscoveryRun
 from discovery.core.lifecycle import process_alive
 from web.jobs.backend import BackendError
 from web.jobs.context import JobContext
 from web.jobs.runner import execute_run
+from web.jobs.sweep import LOCAL_PREFIX as PREFIX
+from web.jobs.sweep import PENDING, own_pid, sweep_dead_runs
 
 log = logging.getLogger(__name__)
 
-PREFIX = "local:"
-PENDING = f"{PREFIX}pending"
-START_GRACE = timedelta(minutes=10)  # a queued local run older than this never found its process
 
 _children: list[subprocess.Popen[bytes]] = []
 
@@ -85,36 +80,6 @@ def _reap() -> None:
     _children[:] = [c for c in _children if c.poll() is None]
 
 
-def own_pid(job_id: str | None) -> int | None:
-    """The pid of a local job on this host (a job on another host is not ours to judge)."""
-    if not job_id or not job_id.startswith(PREFIX) or job_id == PENDING:
-        return None
-    _, host, pid = job_id.split(":", 2)
-    return int(pid) if host == socket.gethostname() and pid.isdigit() else None
-
-
-def local_job_gone(run: DiscoveryRun) -> str | None:
-    """Why a local job's run will never end by itself, or None.
-
-    Queued: its process never started (the server died before starting it), after
-    ``START_GRACE``. Running with no runner recorded (a run claimed before runners
-    were): the pid its job id names is not alive on this host.
-    """
-    if run.job_id == PENDING:
-        if run.status is RunStatus.QUEUED and utcnow() - _aware(run.started_at) > START_GRACE:
-            return "its local job process never started"
-        return None
-    pid = own_pid(run.job_id)
-    if pid is not None and pid != os.getpid() and not process_alive(pid):
-        return f"its local job process (pid {pid}) ended without finishing the run"
-    return None
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _terminate(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(f"terminated by {signal.Signals(signum).name}")
 
@@ -126,8 +91,6 @@ def main(argv: list[str]) -> int:
     payload = json.loads(sys.stdin.read() or "{}")
     context = JobContext(**payload["context"])
     run_id = int(argv[0])
-    from web.jobs.sweep import sweep_dead_runs
-
     sweep_dead_runs(context.database_url)
     job_id = f"{PREFIX}{socket.gethostname()}:{os.getpid()}"
     try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import TracebackType
 from typing import Any
 
@@ -37,7 +37,7 @@ from cmdb.services.job_runs import fail_run
 from web.jobs.backend import BackendError
 from web.jobs.context import job_context
 from web.jobs.runner import execute_run
-from web.jobs.sweep import sweep_dead_runs
+from web.jobs.sweep import as_utc, sweep_dead_runs
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ def rq_job_gone(connection: Redis, run: DiscoveryRun) -> str | None:
     try:
         job = Job.fetch(run.job_id, connection=connection)
     except NoSuchJobError:
-        if run.status is RunStatus.QUEUED and utcnow() - _aware(run.started_at) < HANDOFF_S:
+        if run.status is RunStatus.QUEUED and utcnow() - as_utc(run.started_at) < HANDOFF_S:
             return None
         return "its job is no longer in Redis (Redis restarted, or the job expired)"
     status = job.get_status(refresh=False)
@@ -232,8 +232,3 @@ def clean_started_registries(connection: Redis, queues: list[str]) -> None:
     """RQ's own clean-up: jobs whose worker stopped beating move to the failed registry."""
     for queue in queues:
         StartedJobRegistry(queue, connection=connection).cleanup()
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -13,21 +13,29 @@ as they are).
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from cmdb.db import make_engine, make_session_factory, transaction
+from cmdb.choices import RunStatus
+from cmdb.db import make_engine, make_session_factory, transaction, utcnow
 from cmdb.models import DiscoveryRun
-from discovery.core.lifecycle import end_dead_runs
-from web.jobs.local import PREFIX as LOCAL_PREFIX
-from web.jobs.local import local_job_gone
+from discovery.core.lifecycle import end_dead_runs, process_alive
 
 if TYPE_CHECKING:
     from redis import Redis
 
 log = logging.getLogger(__name__)
+
+# Local jobs (``web.jobs.local``) name themselves ``local:<host>:<pid>`` on their run;
+# until the process has started, ``local:pending``.
+LOCAL_PREFIX = "local:"
+PENDING = f"{LOCAL_PREFIX}pending"
+START_GRACE = timedelta(minutes=10)  # a queued local run older than this never found its process
 
 
 def sweep_dead_runs(
@@ -108,3 +116,33 @@ class JobCheck:
     def _note_unreachable(self, exc: Exception) -> None:
         self._unreachable, self._connection = True, None
         log.warning("runs of RQ jobs not swept: Redis is unreachable (%s)", exc)
+
+
+def own_pid(job_id: str | None) -> int | None:
+    """The pid of a local job on this host (a job on another host is not ours to judge)."""
+    if not job_id or not job_id.startswith(LOCAL_PREFIX) or job_id == PENDING:
+        return None
+    _, host, pid = job_id.split(":", 2)
+    return int(pid) if host == socket.gethostname() and pid.isdigit() else None
+
+
+def local_job_gone(run: DiscoveryRun) -> str | None:
+    """Why a local job's run will never end by itself, or None.
+
+    Queued: its process never started (the server died before starting it), after
+    ``START_GRACE``. Running with no runner recorded (a run claimed before runners
+    were): the pid its job id names is not alive on this host.
+    """
+    if run.job_id == PENDING:
+        if run.status is RunStatus.QUEUED and utcnow() - as_utc(run.started_at) > START_GRACE:
+            return "its local job process never started"
+        return None
+    pid = own_pid(run.job_id)
+    if pid is not None and pid != os.getpid() and not process_alive(pid):
+        return f"its local job process (pid {pid}) ended without finishing the run"
+    return None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
