@@ -73,7 +73,9 @@ def run_sync(
         "since": since.isoformat() if since else None,
         "dry_run": dry_run,
     }
-    if dry_run:
+    if run_id is not None:
+        run = _reloaded(session_factory, run_id)
+    elif dry_run:
         run = new_run(
             source=Source.NETBOX,
             kind=RunKind.SYNC,
@@ -81,10 +83,9 @@ def run_sync(
             requested_by=requested_by,
             parameters=parameters,
         )
-    elif run_id is None:
-        run = _started(session_factory, url, requested_by, parameters)
     else:
-        run = _reloaded(session_factory, run_id)
+        run = _started(session_factory, url, requested_by, parameters)
+    stored = run_id is not None or not dry_run  # a job's dry run ends its stored run
     try:
         fetched = fetch_all(
             connect(url, token, timeout_s),
@@ -98,13 +99,19 @@ def run_sync(
             with session_factory() as session:
                 plan = _plan(mapped, session)
                 session.rollback()
-            _finish(run, plan, mapped, dry_run=True)
-            return run
+            if not stored:
+                _finish(run, plan, mapped, dry_run=True)
+                return run
+            with transaction(session_factory) as session:  # type: ignore[arg-type]
+                job_run = lock_running(session, run.id)  # a job's dry run ends its run
+                if job_run is not None:  # unless it was cancelled meanwhile
+                    _finish(job_run, plan, mapped, dry_run=True)
+            return _reloaded(session_factory, run.id)
         _apply(session_factory, run.id, mapped, progress)
     except NetboxError as exc:
-        return _failed(session_factory, run, str(exc), dry_run)
+        return _failed(session_factory, run, str(exc), stored)
     except Exception as exc:  # a mapping or database error: rolled back, the run says why
-        return _failed(session_factory, run, f"{type(exc).__name__}: {exc}", dry_run)
+        return _failed(session_factory, run, f"{type(exc).__name__}: {exc}", stored)
     return _reloaded(session_factory, run.id)
 
 
@@ -194,9 +201,9 @@ def _reloaded(session_factory: SessionFactory, run_id: int) -> DiscoveryRun:
 
 
 def _failed(
-    session_factory: SessionFactory, run: DiscoveryRun, reason: str, dry_run: bool
+    session_factory: SessionFactory, run: DiscoveryRun, reason: str, stored: bool
 ) -> DiscoveryRun:
-    if dry_run:
+    if not stored:
         finish_run(run, classify_run(0, (), fatal=reason))
         return run
     with transaction(session_factory) as session:  # type: ignore[arg-type]

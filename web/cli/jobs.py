@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 @click.option("--name", help="Worker name (unique per machine and process).")
 @with_appcontext
 def worker_command(burst: bool, queues: tuple[str, ...], name: str | None) -> None:
-    """Run background jobs (discovery, polling, NetBox sync) from Redis."""
+    """Run background jobs (discovery, polling, NetBox sync) from Redis.
+
+    On start it ends failed the runs whose process or job died (a worker killed with
+    its work horse, a job Redis no longer has), whichever worker ran them.
+    """
     from redis.exceptions import RedisError
 
     from web.db import get_db
