@@ -1,0 +1,119 @@
+"""The sweep (``discovery.core.lifecycle.end_dead_runs`` with ``web.jobs.sweep``'s job
+check, real Redis): a run ends failed only when its process or job is provably gone —
+never a live one, never one on another machine, never a run merely queued."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from rq import Queue
+from sqlalchemy.orm import Session
+
+from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.db import utcnow
+from cmdb.models import DiscoveryRun
+from discovery.core.lifecycle import claim_run, end_dead_runs, new_run, queue_run, start_run
+from tests.integration.discovery.jobs_support import REDIS_URL, queue_name, redis_or_fail
+from web.jobs.sweep import PENDING, JobCheck
+
+__all__ = ["queue_name"]
+
+
+@pytest.fixture
+def dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+@pytest.fixture
+def live_pid() -> Iterator[int]:
+    child = subprocess.Popen(["sleep", "60"])
+    yield child.pid
+    child.kill()
+    child.wait()
+
+
+def running(session: Session, host: str, pid: int | None, job_id: str | None = None) -> int:
+    run = start_run(session, new_run(source=Source.SNMP, kind=RunKind.POLL, target="t"))
+    run.runner_host, run.runner_pid, run.job_id = host, pid, job_id
+    session.flush()
+    return run.id
+
+
+def queued(session: Session, job_id: str, age: timedelta = timedelta(0)) -> int:
+    run = queue_run(
+        session,
+        source=Source.SNMP,
+        kind=RunKind.DISCOVERY,
+        target="t",
+        parameters={},
+        requested_by="me",
+        job_id=job_id,
+    )
+    run.started_at = utcnow() - age
+    session.flush()
+    return run.id
+
+
+def test_a_run_whose_process_on_this_host_is_gone_ends_failed_at_once(
+    session: Session, dead_pid: int, live_pid: int
+) -> None:
+    here = socket.gethostname()
+    dead = running(session, here, dead_pid)
+    alive = running(session, here, live_pid)
+    mine = running(session, here, os.getpid())
+    elsewhere = running(session, "another-host", dead_pid)  # only that host can tell
+    reasons = end_dead_runs(session, JobCheck(None, ()))
+    assert reasons == {
+        dead: f"its process (pid {dead_pid} on {here}) ended without finishing the run"
+    }
+    session.expire_all()
+    status = {r: session.get_one(DiscoveryRun, r).status for r in (dead, alive, mine, elsewhere)}
+    assert status == {
+        dead: RunStatus.FAILED,
+        alive: RunStatus.RUNNING,
+        mine: RunStatus.RUNNING,
+        elsewhere: RunStatus.RUNNING,
+    }
+    assert session.get_one(DiscoveryRun, dead).error == reasons[dead]
+    assert end_dead_runs(session, JobCheck(None, ())) == {}  # ended once
+
+
+def test_a_claimed_run_names_its_process(session: Session) -> None:
+    run_id = queued(session, "j")
+    assert claim_run(session, run_id, "j")
+    session.expire_all()
+    run = session.get_one(DiscoveryRun, run_id)
+    assert (run.status, run.runner_host, run.runner_pid) == (
+        RunStatus.RUNNING,
+        socket.gethostname(),
+        os.getpid(),
+    )
+
+
+def test_queued_runs_are_left_to_their_jobs(session: Session, queue_name: str) -> None:
+    connection = redis_or_fail()
+    job = Queue(queue_name, connection=connection).enqueue("builtins.print", "x")
+    in_queue = queued(session, job.id, age=timedelta(hours=1))
+    handing_over = queued(session, "not-enqueued-yet")  # committed, the enqueue comes next
+    lost = queued(session, "never-enqueued", age=timedelta(minutes=5))
+    pending = queued(session, PENDING)  # a local job whose process is starting
+    reasons = end_dead_runs(session, JobCheck(REDIS_URL, [queue_name]))
+    assert reasons == {lost: "its job is no longer in Redis (Redis restarted, or the job expired)"}
+    session.expire_all()
+    for run_id in (in_queue, handing_over, pending):
+        assert session.get_one(DiscoveryRun, run_id).status is RunStatus.QUEUED
+
+
+def test_without_redis_rq_runs_are_left_as_they_are(session: Session) -> None:
+    run_id = queued(session, "an-rq-job", age=timedelta(hours=1))
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens: the sweep says so and goes on
+    assert end_dead_runs(session, JobCheck(unreachable, ["headroom"])) == {}
+    assert session.get_one(DiscoveryRun, run_id).status is RunStatus.QUEUED
