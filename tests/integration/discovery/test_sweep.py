@@ -17,8 +17,13 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
-from discovery.core.lifecycle import claim_run, end_dead_runs, new_run, queue_run, start_run
-from tests.integration.discovery.jobs_support import REDIS_URL, queue_name, redis_or_fail
+from discovery.core.lifecycle import claim_run, end_dead_runs, new_run, start_run
+from tests.integration.discovery.jobs_support import (
+    REDIS_URL,
+    queue_discovery_run,
+    queue_name,
+    redis_or_fail,
+)
 from web.jobs.sweep import PENDING, JobCheck
 
 __all__ = ["queue_name"]
@@ -48,15 +53,7 @@ def running(session: Session, host: str, pid: int | None, job_id: str | None = N
 
 
 def queued(session: Session, job_id: str, age: timedelta = timedelta(0)) -> int:
-    run = queue_run(
-        session,
-        source=Source.SNMP,
-        kind=RunKind.DISCOVERY,
-        target="t",
-        parameters={},
-        requested_by="me",
-        job_id=job_id,
-    )
+    run = queue_discovery_run(session, job_id)
     run.started_at = utcnow() - age
     session.flush()
     return run.id
