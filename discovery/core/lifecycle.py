@@ -177,11 +177,14 @@ def finish_from_results(
 
 
 def end_dead_runs(session: Session, job_check: JobCheck | None = None) -> dict[int, str]:
-    """End failed every unfinished run whose process or job is provably gone; why, by run."""
+    """End failed every unfinished run whose process or job is provably gone; why, by run.
+
+    Each ends only from the status it was judged in: a queued run claimed meanwhile (its
+    process has just started) is left to that process."""
     reasons: dict[int, str] = {}
     for run in _unfinished(session):
         why = _dead(run, job_check)
-        if why is not None and fail_run(session, run.id, why):
+        if why is not None and fail_run(session, run.id, why, (run.status,)):
             reasons[run.id] = why
     return reasons
 
