@@ -13,7 +13,7 @@ from discovery.core.runs import EXIT_CODES
 WORST_FIRST = (RunStatus.FAILED, RunStatus.PARTIAL, RunStatus.SUCCEEDED)
 EXIT_CODES_HELP = (
     "Exit status: 0 succeeded, 3 partial (some targets or objects failed: each is listed), "
-    "1 failed (the first line on stderr says why), 2 a usage error."
+    "1 failed (the last line on stderr says why), 2 a usage error."
 )
 
 
