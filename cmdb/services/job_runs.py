@@ -7,7 +7,7 @@ cannot both win: the loser's UPDATE matches no row. Services never commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -23,16 +23,11 @@ MAX_ERROR = 4000
 
 
 def claim_queued(
-    session: Session, run_id: int, host: str, pid: int, job_id: str | None = None
+    session: Session, run_id: int, runner: Mapping[str, Any], job_id: str | None = None
 ) -> bool:
-    """queued → running, now, by the process ``pid`` on ``host``; False when the run is no
-    longer queued (cancelled meanwhile). Runs are built by ``discovery.core.lifecycle``."""
-    values: dict[str, Any] = {
-        "status": RunStatus.RUNNING,
-        "started_at": utcnow(),
-        "runner_host": host,
-        "runner_pid": pid,
-    }
+    """queued → running, now, by ``runner`` (its ``runner_*`` columns); False when the run
+    is no longer queued (cancelled meanwhile). Runs are built by ``discovery.core.lifecycle``."""
+    values: dict[str, Any] = {"status": RunStatus.RUNNING, "started_at": utcnow(), **runner}
     if job_id is not None:
         values["job_id"] = job_id
     return _update(session, run_id, (RunStatus.QUEUED,), values)

@@ -37,6 +37,8 @@ from discovery.core.runs import Attempt, Failure, RunVerdict, classify_attempts
 
 MAX_TARGET = 300  # DiscoveryRun.target's length
 MAX_ADDRESS = 80  # DiscoveryResult.address's length
+BOOT_ID = "/proc/sys/kernel/random/boot_id"  # new at every boot
+PID_NAMESPACE = "/proc/self/ns/pid"  # a container's own pids
 
 # Why a background run's job is over (its id is on the run), or None while it may go on.
 JobCheck = Callable[[DiscoveryRun], "str | None"]
@@ -44,6 +46,20 @@ JobCheck = Callable[[DiscoveryRun], "str | None"]
 
 def this_host() -> str:
     return socket.gethostname()
+
+
+def this_space() -> str | None:
+    """This host's boot and pid namespace ("<boot id> <pid:[inode]>"), where Linux says."""
+    try:
+        with open(BOOT_ID, encoding="ascii") as boot:
+            return f"{boot.read().strip()} {os.readlink(PID_NAMESPACE)}"[:80]
+    except OSError:
+        return None
+
+
+def this_runner() -> dict[str, str | int | None]:
+    """The ``runner_*`` columns of a run this process runs."""
+    return {"runner_host": this_host(), "runner_pid": os.getpid(), "runner_space": this_space()}
 
 
 def new_run(
@@ -70,8 +86,7 @@ def new_run(
         requested_by=requested_by,
         parameters=dict(parameters or {}),
         stats={},
-        runner_host=this_host() if owned else None,
-        runner_pid=os.getpid() if owned else None,
+        **(this_runner() if owned else {}),
     )
 
 
@@ -110,7 +125,7 @@ def queue_run(
 
 def claim_run(session: Session, run_id: int, job_id: str | None = None) -> bool:
     """queued → running, now, in this process; False when it is no longer queued."""
-    return claim_queued(session, run_id, this_host(), os.getpid(), job_id)
+    return claim_queued(session, run_id, this_runner(), job_id)
 
 
 def add_result(
@@ -202,12 +217,22 @@ def process_alive(pid: int) -> bool:
 def _dead(run: DiscoveryRun, job_check: JobCheck | None) -> str | None:
     pid, host = run.runner_pid, run.runner_host
     if run.status is RunStatus.RUNNING and pid is not None and host == this_host():
-        if pid == os.getpid() or process_alive(pid):
-            return None  # its process is here and alive: the run goes on
-        return f"its process (pid {pid} on {host}) ended without finishing the run"
+        return _gone_here(pid, host, run.runner_space)
     if run.job_id is not None and job_check is not None:
         return job_check(run)
     return None  # a command's run on another host: only that host can tell
+
+
+def _gone_here(pid: int, host: str, space: str | None) -> str | None:
+    """Why the runner ``pid`` on this host is gone, or None while it may still run."""
+    here = this_space()
+    if space and here and space != here:
+        if space.split(" ")[0] != here.split(" ")[0]:
+            return f"its machine restarted since (pid {pid} on {host})"
+        return None  # another pid namespace (a container) of this machine: it judges its own
+    if pid == os.getpid() or process_alive(pid):
+        return None  # its process is here and alive: the run goes on
+    return f"its process (pid {pid} on {host}) ended without finishing the run"
 
 
 def _unfinished(session: Session) -> list[DiscoveryRun]:

@@ -1,8 +1,9 @@
 """runs name the process that runs them; NetBox push is a kind of run
 
-``runner_host`` and ``runner_pid``: the process running a run (a ``cmdb`` command, a
-local job, an RQ work horse), so a run whose process died is ended failed at the next
-start of any worker or command that touches runs, without waiting (issue 17). The run
+``runner_host``, ``runner_pid`` and ``runner_space`` (the host's boot id and pid
+namespace): the process running a run (a ``cmdb`` command, a local job, an RQ work
+horse), so a run whose process died is ended failed at the next start of any worker or
+command that touches runs, without waiting (issue 17). The run
 kind ``push`` (``cmdb sync netbox --push``) widens the CHECK, dropped and created again
 (SQLite rebuilds the table in batch mode).
 
@@ -37,6 +38,7 @@ def upgrade() -> None:
     with op.batch_alter_table("discovery_run", schema=None) as batch_op:
         batch_op.add_column(sa.Column("runner_host", sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column("runner_pid", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("runner_space", sa.String(length=80), nullable=True))
     _kinds(RUN_KINDS)
 
 
@@ -44,5 +46,6 @@ def downgrade() -> None:
     op.execute("DELETE FROM discovery_run WHERE kind = 'push'")
     _kinds(RUN_KINDS_OLD)
     with op.batch_alter_table("discovery_run", schema=None) as batch_op:
+        batch_op.drop_column("runner_space")
         batch_op.drop_column("runner_pid")
         batch_op.drop_column("runner_host")

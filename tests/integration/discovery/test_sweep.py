@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
-from discovery.core.lifecycle import claim_run, end_dead_runs, new_run, start_run
+from discovery.core.lifecycle import claim_run, end_dead_runs, new_run, start_run, this_space
 from tests.integration.discovery.jobs_support import (
     REDIS_URL,
     queue_discovery_run,
@@ -45,9 +45,10 @@ def live_pid() -> Iterator[int]:
     child.wait()
 
 
-def running(session: Session, host: str, pid: int | None, job_id: str | None = None) -> int:
+def running(session: Session, host: str, pid: int | None, space: str | None = None) -> int:
     run = start_run(session, new_run(source=Source.SNMP, kind=RunKind.POLL, target="t"))
-    run.runner_host, run.runner_pid, run.job_id = host, pid, job_id
+    run.runner_host, run.runner_pid = host, pid
+    run.runner_space = space or run.runner_space
     session.flush()
     return run.id
 
@@ -83,15 +84,30 @@ def test_a_run_whose_process_on_this_host_is_gone_ends_failed_at_once(
     assert end_dead_runs(session, JobCheck(None, ())) == {}  # ended once
 
 
+def test_a_reboot_ends_the_runs_of_the_boot_before_and_a_container_judges_its_own(
+    session: Session, dead_pid: int, live_pid: int
+) -> None:
+    here, space = socket.gethostname(), this_space()
+    assert space is not None, "Linux gives a boot id and a pid namespace"
+    boot, namespace = space.split(" ")
+    before_reboot = running(session, here, live_pid, f"not-{boot} {namespace}")  # pid reused
+    in_a_container = running(session, here, dead_pid, f"{boot} pid:[1]")  # its own pids
+    reasons = end_dead_runs(session, JobCheck(None, ()))
+    assert reasons == {before_reboot: f"its machine restarted since (pid {live_pid} on {here})"}
+    session.expire_all()
+    assert session.get_one(DiscoveryRun, in_a_container).status is RunStatus.RUNNING
+
+
 def test_a_claimed_run_names_its_process(session: Session) -> None:
     run_id = queued(session, "j")
     assert claim_run(session, run_id, "j")
     session.expire_all()
     run = session.get_one(DiscoveryRun, run_id)
-    assert (run.status, run.runner_host, run.runner_pid) == (
+    assert (run.status, run.runner_host, run.runner_pid, run.runner_space) == (
         RunStatus.RUNNING,
         socket.gethostname(),
         os.getpid(),
+        this_space(),
     )
 
 
