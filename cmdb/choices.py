@@ -159,11 +159,13 @@ class RunStatus(StrEnum):
 
 class RunKind(StrEnum):
     """What a run did: build inventory (discovery), read counters (poll), sync from
-    NetBox (sync), take a host's Ansible facts (facts) or compare sources (audit)."""
+    NetBox (sync), create in NetBox what SNMP found (push), take a host's Ansible facts
+    (facts) or compare sources (audit)."""
 
     DISCOVERY = "discovery"
     POLL = "poll"
     SYNC = "sync"
+    PUSH = "push"
     FACTS = "facts"
     AUDIT = "audit"
 

@@ -17,18 +17,19 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
-from cmdb.models import DiscoveryResult, DiscoveryRun
+from cmdb.models import DiscoveryRun
 from discovery.core.known import KnownRecord, Snapshot
+from discovery.core.lifecycle import add_result, finish_run, new_run, start_run
 from discovery.core.observations import Facts, RecordKind
 from discovery.core.plan import Plan, Ref
 from discovery.core.planner import plan_observations
+from discovery.core.runs import RunVerdict, classify_attempts
 from discovery.core.snapshot import load_snapshot
 from discovery.core.writer import apply_plan
 from discovery.credentials import SnmpProfile
 from discovery.links import apply_links
 from discovery.lldp import Heard, LinkPlan, inventory_of, plan_links
 from discovery.records import Target, TargetOutcome
-from discovery.runs import finish_run, run_status
 from discovery.snmp.collector import Limits, Progress, fetch_observation, run_fetch_all
 from discovery.snmp.observe import map_outcomes
 
@@ -79,6 +80,7 @@ class SnmpPlan:
 class DiscoveryReport:
     plan: SnmpPlan
     outcomes: list[TargetOutcome]
+    verdict: RunVerdict
     run_id: int | None = None
 
     @property
@@ -120,30 +122,29 @@ def reconcile_outcomes(
     parents = {r.id: r.parent_id for r in snapshot.of_kind(INTERFACE) if r.parent_id is not None}
     plan = SnmpPlan(core, links, parents)
     outcomes = [_refused(o, plan.errors) for o in outcomes]
-    report = DiscoveryReport(plan, outcomes)
+    report = DiscoveryReport(
+        plan, outcomes, verdict=classify_attempts([o.attempt for o in outcomes])
+    )
     if dry_run:
         return report
     if run is None:
-        run = DiscoveryRun(source=Source.SNMP, kind=RunKind.DISCOVERY, status=RunStatus.RUNNING)
-        session.add(run)
+        run = start_run(session, new_run(source=Source.SNMP, kind=RunKind.DISCOVERY, target=""))
     run.target = _describe(outcomes)
     session.flush()
     applied = apply_plan(session, core, run)
     devices = {s.label: applied.ids[s.ref] for s in core.seen if s.ref.kind is DEVICE and s.label}
     apply_links(session, links, {h.key: devices[label] for label, h in heard.items()}, at)
     for o in outcomes:
-        session.add(
-            DiscoveryResult(
-                run=run,
-                address=o.target.address,
-                status=o.status,
-                error=o.error,
-                duration_ms=o.duration_s * 1000,
-                requests=o.requests,
-                device_id=devices.get(o.target.address),
-            )
+        add_result(
+            session,
+            run,
+            o.attempt,
+            device_id=devices.get(o.target.address),
+            duration_ms=o.duration_s * 1000,
+            requests=o.requests,
         )
-    finish_run(run, run_status(outcomes), report.counts, outcomes)
+    requests = sum(o.requests for o in outcomes)
+    finish_run(run, report.verdict, stats={**report.counts, "requests": requests})
     session.flush()
     report.run_id = run.id
     return report

@@ -11,19 +11,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.choices import RunKind, Source
 from cmdb.db import utcnow
-from cmdb.models import DiscoveryResult, DiscoveryRun
+from cmdb.models import DiscoveryRun
 from discovery.apply_poll import PollWriter
 from discovery.core.identity import answering
+from discovery.core.lifecycle import add_result, finish_run, new_run, start_run
 from discovery.core.normalize import normalize_host
 from discovery.core.observations import RecordKind
+from discovery.core.runs import RunVerdict, classify_attempts
 from discovery.core.snapshot import load_snapshot
 from discovery.credentials import SnmpProfile
 from discovery.inventory import interfaces_by_index
 from discovery.rates import compute_rates
 from discovery.records import DEFAULT_SNMP_PORT, Target, TargetOutcome
-from discovery.runs import finish_run, run_status
 from discovery.snmp.collector import Limits, Progress, reading_fetcher, run_fetch_all
 
 
@@ -33,6 +34,7 @@ class PollReport:
     outcomes: list[TargetOutcome]
     samples: int = 0
     resets: list[str] = field(default_factory=list)
+    verdict: RunVerdict | None = None  # once stored
 
 
 def poll_targets(session: Session, only: Sequence[Target] = ()) -> dict[Target, int]:
@@ -60,14 +62,9 @@ def run_poll(
     progress: Progress | None = None,
 ) -> PollReport:
     """Read, then store, in the caller's transaction (the CLI's one pass)."""
-    run = DiscoveryRun(
-        source=Source.SNMP,
-        kind=RunKind.POLL,
-        status=RunStatus.RUNNING,
-        target=f"{len(targets)} devices",
+    run = start_run(
+        session, new_run(source=Source.SNMP, kind=RunKind.POLL, target=f"{len(targets)} devices")
     )
-    session.add(run)
-    session.flush()
     interfaces = interfaces_by_index(session, list(targets.values()))
     outcomes = fetch_readings(targets, interfaces, profile_for, limits, progress)
     return store_readings(session, run, targets, interfaces, outcomes)
@@ -102,20 +99,18 @@ def store_readings(
         device_id = targets[outcome.target]
         if outcome.reading is not None:
             _store(writer, report, device_id, outcome, interfaces.get(device_id, {}))
-        session.add(
-            DiscoveryResult(
-                run=run,
-                address=outcome.target.address,
-                status=outcome.status,
-                error=outcome.error,
-                duration_ms=outcome.duration_s * 1000,
-                requests=outcome.requests,
-                device_id=device_id,
-            )
+        add_result(
+            session,
+            run,
+            outcome.attempt,
+            device_id=device_id,
+            duration_ms=outcome.duration_s * 1000,
+            requests=outcome.requests,
         )
     report.samples = writer.finish()
-    stats = {"samples": report.samples, "resets": report.resets}
-    finish_run(run, run_status(outcomes), stats, outcomes)
+    requests = sum(o.requests for o in outcomes)
+    stats = {"samples": report.samples, "resets": report.resets, "requests": requests}
+    report.verdict = finish_run(run, classify_attempts([o.attempt for o in outcomes]), stats=stats)
     session.flush()
     return report
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cmdb.choices import RunStatus
+from discovery.core.runs import Attempt
+
 DEFAULT_SNMP_PORT = 161
 
 SourceValues = dict[str, object]
@@ -166,3 +169,8 @@ class TargetOutcome:
     error: str | None = None
     observation: DeviceObservation | None = None
     reading: CounterReading | None = None
+
+    @property
+    def attempt(self) -> Attempt:
+        """What the run's verdict counts of it (``discovery.core.runs``)."""
+        return Attempt(self.target.address, RunStatus(self.status), self.error)

@@ -36,6 +36,13 @@ class DiscoveryRun(Base):
     progress_done: Mapped[int] = mapped_column(default=0, server_default="0")
     progress_total: Mapped[int | None]
     progress_message: Mapped[str | None] = mapped_column(sa.String(200))
+    # The process that runs it (a command, a local job, an RQ work horse): on its host,
+    # a pid no longer alive proves the run will never end by itself (the sweep ends it).
+    # runner_space: the host's boot and pid namespace, "<boot id> <pid:[inode]>" — a pid
+    # means that process only in the same boot and namespace (a reboot, a container).
+    runner_host: Mapped[str | None] = mapped_column(sa.String(255))
+    runner_pid: Mapped[int | None]
+    runner_space: Mapped[str | None] = mapped_column(sa.String(80))
 
     observations: Mapped[list[Observation]] = relationship(
         back_populates="run", cascade="all, delete-orphan"

@@ -7,13 +7,13 @@ cannot both win: the loser's UPDATE matches no row. Services never commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.choices import RunStatus
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
 
@@ -22,34 +22,12 @@ MAX_MESSAGE = 200  # progress_message's column length
 MAX_ERROR = 4000
 
 
-def queue_run(
-    session: Session,
-    *,
-    source: Source,
-    kind: RunKind,
-    target: str,
-    parameters: dict[str, Any],
-    requested_by: str,
-    job_id: str,
-) -> DiscoveryRun:
-    run = DiscoveryRun(
-        source=source,
-        kind=kind,
-        target=target[:300],
-        status=RunStatus.QUEUED,
-        parameters=parameters,
-        requested_by=requested_by,
-        job_id=job_id,
-        stats={},
-    )
-    session.add(run)
-    session.flush()
-    return run
-
-
-def claim_run(session: Session, run_id: int, job_id: str | None = None) -> bool:
-    """queued → running, now; False when the run is no longer queued (cancelled meanwhile)."""
-    values: dict[str, Any] = {"status": RunStatus.RUNNING, "started_at": utcnow()}
+def claim_queued(
+    session: Session, run_id: int, runner: Mapping[str, Any], job_id: str | None = None
+) -> bool:
+    """queued → running, now, by ``runner`` (its ``runner_*`` columns); False when the run
+    is no longer queued (cancelled meanwhile). Runs are built by ``discovery.core.lifecycle``."""
+    values: dict[str, Any] = {"status": RunStatus.RUNNING, "started_at": utcnow(), **runner}
     if job_id is not None:
         values["job_id"] = job_id
     return _update(session, run_id, (RunStatus.QUEUED,), values)
@@ -80,14 +58,6 @@ def lock_running(session: Session, run_id: int) -> DiscoveryRun | None:
         DiscoveryRun.id == run_id, DiscoveryRun.status == RunStatus.RUNNING
     )
     return session.scalars(stmt.with_for_update()).first()
-
-
-def load_unfinished(session: Session) -> list[DiscoveryRun]:
-    """Runs a job still owes an end: queued or running, oldest first."""
-    stmt = sa.select(DiscoveryRun).where(
-        DiscoveryRun.status.in_(UNFINISHED), DiscoveryRun.job_id.isnot(None)
-    )
-    return list(session.scalars(stmt.order_by(DiscoveryRun.id)))
 
 
 def _update(

@@ -2,10 +2,10 @@
 
 One fact-sync playbook run is one ``DiscoveryRun`` (source ansible, kind facts):
 the playbook opens it, every host's post adds a ``DiscoveryResult`` and its
-observations, the playbook closes it. Re-posting facts that have not changed
-writes no observation, no change-log row and no discrepancy: only the "last seen"
-times move (the host's ``RecordSource`` and any discrepancy still standing).
-Nothing here commits.
+observations, the playbook closes it (``discovery.core.lifecycle`` starts and ends
+it). Re-posting facts that have not changed writes no observation, no change-log
+row and no discrepancy: only the "last seen" times move (the host's ``RecordSource``
+and any discrepancy still standing). Nothing here commits.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ from discovery.ansible.plan import (
     observation_data,
     plan_facts,
 )
+from discovery.core.lifecycle import add_result, finish_from_results, new_run, start_run
+from discovery.core.runs import Attempt, Failure
 
 ACTOR = "ansible-facts"
 Host = Device | Workload
@@ -65,35 +67,37 @@ class FactsOutcome:
     observed: bool = False  # whether a new observation was stored
 
 
-def open_run(
-    session: Session, *, requested_by: str | None, parameters: Mapping[str, Any] | None = None
+NO_FACTS = "no facts"  # a host the playbook could not post (unreachable, no facts gathered)
+
+
+def start_facts_run(
+    session: Session, requested_by: str | None, parameters: Mapping[str, Any] | None = None
 ) -> DiscoveryRun:
-    run = DiscoveryRun(
+    """A fact-sync run: the playbook drives it over the API, no process of Headroom's runs
+    it (so no sweep ends it for want of one)."""
+    run = new_run(
         source=Source.ANSIBLE,
         kind=RunKind.FACTS,
-        status=RunStatus.RUNNING,
         target="ansible fact sync",
         requested_by=requested_by,
-        parameters=dict(parameters or {}),
+        parameters=parameters,
+        owned=False,
     )
-    session.add(run)
-    session.flush()
-    return run
+    return start_run(session, run)
 
 
-def finish_run(session: Session, run: DiscoveryRun, failed: Sequence[str]) -> DiscoveryRun:
-    """Close the run: succeeded, partial when some hosts failed, failed when none posted."""
-    posted = session.scalar(sa.select(sa.func.count()).where(DiscoveryResult.run_id == run.id)) or 0
-    observations = (
-        session.scalar(sa.select(sa.func.count()).where(Observation.run_id == run.id)) or 0
+def end_facts_run(session: Session, run: DiscoveryRun, failed: Sequence[str]) -> DiscoveryRun:
+    """End a fact-sync run: its hosts' results, and ``failed``, the hosts that gave no facts
+    (a host whose post was refused keeps that reason). Partial when some failed, failed
+    when all did (``discovery.core.lifecycle``)."""
+    hosts = session.scalar(
+        sa.select(sa.func.count()).where(
+            DiscoveryResult.run_id == run.id, DiscoveryResult.status == RunStatus.SUCCEEDED
+        )
     )
-    if failed and not posted:
-        run.status = RunStatus.FAILED
-    else:
-        run.status = RunStatus.PARTIAL if failed else RunStatus.SUCCEEDED
-    run.finished_at = utcnow()
-    run.stats = {"hosts": posted, "failed": len(failed), "observations": observations}
-    run.error = "\n".join(f"{name}: no facts" for name in failed[:50]) or None
+    observations = session.scalar(sa.select(sa.func.count()).where(Observation.run_id == run.id))
+    stats = {"hosts": hosts or 0, "observations": observations or 0}
+    finish_from_results(session, run, [Failure(name, NO_FACTS) for name in failed], stats=stats)
     return run
 
 
@@ -118,13 +122,11 @@ def record_facts(
     if isinstance(host, Device):
         _observe_interfaces(session, run, host, observed.interfaces, external_id, at)
     _seen(session, kind, host.id, external_id, at)
-    session.add(
-        DiscoveryResult(
-            run=run,
-            address=external_id[:80],
-            status=RunStatus.SUCCEEDED,
-            device_id=host.id if kind == DEVICE else None,
-        )
+    add_result(
+        session,
+        run,
+        Attempt(external_id, RunStatus.SUCCEEDED),
+        device_id=host.id if kind == DEVICE else None,
     )
     outcome.changed = bool(
         outcome.updated or outcome.interfaces or outcome.opened or outcome.settled

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.choices import RunKind, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
 from discovery.audit.apply import AuditCounts, apply_findings
@@ -19,6 +19,8 @@ from discovery.audit.compare import compare_all
 from discovery.audit.load import load_netbox_synced_at, load_views
 from discovery.audit.records import AuditContext
 from discovery.audit.settings import AuditSettings
+from discovery.core.lifecycle import finish_run, new_run, start_run
+from discovery.core.runs import RunVerdict, classify_run
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class AuditResult:
     run: DiscoveryRun
     counts: AuditCounts
     records: int  # devices, interfaces and links compared
+    verdict: RunVerdict
 
 
 def run_audit(
@@ -38,26 +41,26 @@ def run_audit(
     """Compare every record's sources and bring the discrepancies in line; does not commit."""
     settings = settings or AuditSettings()
     now = now or utcnow()
-    run = DiscoveryRun(
-        source=Source.MANUAL,
-        kind=RunKind.AUDIT,
-        status=RunStatus.RUNNING,
-        target="inventory",
-        started_at=now,
-        requested_by=requested_by,
-        parameters={
-            "silent_after_days": settings.silent_after_days,
-            "answering_statuses": sorted(settings.answering_statuses),
-        },
+    run = start_run(
+        session,
+        new_run(
+            source=Source.MANUAL,
+            kind=RunKind.AUDIT,
+            target="inventory",
+            requested_by=requested_by,
+            parameters={
+                "silent_after_days": settings.silent_after_days,
+                "answering_statuses": sorted(settings.answering_statuses),
+            },
+        ),
     )
-    session.add(run)
+    run.started_at = now
     views = load_views(session)
     ctx = AuditContext(now=now, netbox_synced_at=load_netbox_synced_at(session))
     findings = compare_all(views, ctx, settings)
     counts = apply_findings(session, findings, now)
-    run.status = RunStatus.SUCCEEDED
-    run.finished_at = utcnow()
     run.progress_done = run.progress_total = len(views)
-    run.stats = {"records": len(views), "findings": len(findings), **counts.as_dict()}
+    stats = {"records": len(views), "findings": len(findings), **counts.as_dict()}
+    verdict = finish_run(run, classify_run(len(views), ()), stats=stats)
     session.flush()
-    return AuditResult(run=run, counts=counts, records=len(views))
+    return AuditResult(run=run, counts=counts, records=len(views), verdict=verdict)

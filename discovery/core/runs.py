@@ -9,7 +9,9 @@ each *failure* with its reason. It ends:
 - ``failed``: a fatal error stopped it (NetBox unreachable, the transaction rolled
   back, the worker died), or every attempt failed;
 - ``partial``: some attempts failed — how many and which, every one of them, with
-  its reason (no cap: the last failure matters as much as the first).
+  its reason (no cap: the last failure matters as much as the first) — or some were
+  done only in part (*incomplete*: an agent that answered but not every table); an
+  incomplete attempt is done, so it never makes a run ``failed`` on its own.
 
 Exit codes of every ``cmdb`` command that runs one (and the ``status`` of its
 ``--json``), distinct so a cron job or CI step can tell them apart:
@@ -68,6 +70,7 @@ class VerdictJson(TypedDict):
     attempted: int
     failed: int
     failures: list[FailureJson]
+    incomplete: list[FailureJson]
     error: str | None
 
 
@@ -79,6 +82,7 @@ class RunVerdict:
     attempted: int
     failures: tuple[Failure, ...]
     fatal: str | None = None
+    incomplete: tuple[Failure, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -91,18 +95,20 @@ class RunVerdict:
             return f"failed: {self.fatal}"
         if self.status is RunStatus.SUCCEEDED:
             return f"succeeded: {self.attempted} of {self.attempted} done"
-        first = self.failures[0].line
+        first = (self.failures or self.incomplete)[0].line
         done = self.attempted - len(self.failures)
-        return (
-            f"{self.status}: {done} of {self.attempted} done, {len(self.failures)} failed ({first})"
-        )
+        counts = f"{len(self.failures)} failed"
+        if self.incomplete:
+            counts += f", {len(self.incomplete)} incomplete"
+        return f"{self.status}: {done} of {self.attempted} done, {counts} ({first})"
 
     @property
     def error(self) -> str | None:
         """The run's stored error: the summary, then every failure on a line of its own."""
         if self.status is RunStatus.SUCCEEDED:
             return None
-        return "\n".join([self.summary, *(f.line for f in self.failures)])
+        lines = [f.line for f in self.failures] + [f.line for f in self.incomplete]
+        return "\n".join([self.summary, *lines])
 
     def as_json(self) -> VerdictJson:
         return {
@@ -111,8 +117,29 @@ class RunVerdict:
             "attempted": self.attempted,
             "failed": len(self.failures),
             "failures": [{"item": f.item, "reason": f.reason} for f in self.failures],
+            "incomplete": [{"item": f.item, "reason": f.reason} for f in self.incomplete],
             "error": self.error,
         }
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One target or object a run attempted, and how it went (partial: done in part)."""
+
+    item: str
+    status: RunStatus
+    error: str | None = None
+
+
+def classify_attempts(attempts: Sequence[Attempt], fatal: str | None = None) -> RunVerdict:
+    """``classify_run`` over attempts: the failed ones fail, the partial ones are incomplete."""
+    failures = [_failure(a) for a in attempts if a.status is RunStatus.FAILED]
+    incomplete = [_failure(a) for a in attempts if a.status is RunStatus.PARTIAL]
+    return classify_run(len(attempts), failures, fatal, incomplete)
+
+
+def _failure(attempt: Attempt) -> Failure:
+    return Failure(attempt.item, attempt.error or str(attempt.status))
 
 
 def refusals(plan: Plan) -> tuple[Failure, ...]:
@@ -121,19 +148,23 @@ def refusals(plan: Plan) -> tuple[Failure, ...]:
 
 
 def classify_run(
-    attempted: int, failures: Sequence[Failure], fatal: str | None = None
+    attempted: int,
+    failures: Sequence[Failure],
+    fatal: str | None = None,
+    incomplete: Sequence[Failure] = (),
 ) -> RunVerdict:
     """The verdict of a run that attempted ``attempted`` targets or objects.
 
     ``failures`` are among the attempted (one per failed target or object); ``fatal``
-    is what stopped the whole run, when something did.
+    is what stopped the whole run, when something did; ``incomplete`` are attempts done
+    in part (among the attempted too, none of them a failure).
     """
-    if attempted < 0 or len(failures) > attempted:
-        raise ValueError(f"{len(failures)} failures of {attempted} attempted")
+    if attempted < 0 or len(failures) + len(incomplete) > attempted:
+        raise ValueError(f"{len(failures) + len(incomplete)} failures of {attempted} attempted")
     if fatal is not None or (attempted and len(failures) == attempted):
         status = RunStatus.FAILED
-    elif failures:
+    elif failures or incomplete:
         status = RunStatus.PARTIAL
     else:
         status = RunStatus.SUCCEEDED
-    return RunVerdict(status, attempted, tuple(failures), fatal)
+    return RunVerdict(status, attempted, tuple(failures), fatal, tuple(incomplete))

@@ -20,7 +20,12 @@ from typing import Any
 import pynetbox
 from sqlalchemy.orm import Session
 
+from cmdb.choices import RunKind, Source
+from cmdb.db import transaction
 from cmdb.models import Device, Interface
+from cmdb.services.job_runs import lock_running
+from discovery.core.lifecycle import finish_run, new_run, start_run
+from discovery.core.runs import RunVerdict, classify_run
 from discovery.netbox.client import DEFAULT_TIMEOUT_S, connect, describe_error
 from discovery.netbox.push_store import Candidate, load_push_candidates, record_pushed
 from discovery.netbox.records import HEADROOM_TAG
@@ -37,9 +42,13 @@ class PushReport:
     skipped: list[str] = field(default_factory=list)
     error: str | None = None
     dry_run: bool = False
+    run_id: int | None = None
+    verdict: RunVerdict | None = None  # once the run ended
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "run_id": self.run_id,
+            "status": str(self.verdict.status) if self.verdict else None,
             "devices_created": len(self.devices),
             "interfaces_created": len(self.interfaces),
             "devices": self.devices,
@@ -64,10 +73,19 @@ def push_to_netbox(
     dry_run: bool = False,
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> PushReport:
+    """Push, as a run of its own (kind ``push``): every candidate device is an attempt;
+    NetBox failing half-way fails the run (what was created before is still recorded)."""
     report = PushReport(dry_run=dry_run)
     with session_factory() as session:
         candidates = load_push_candidates(session)
         session.expunge_all()
+    if dry_run:
+        run = new_run(source=Source.NETBOX, kind=RunKind.PUSH, target=url)
+    else:
+        with transaction(session_factory) as session:  # type: ignore[arg-type]
+            report.run_id = start_run(
+                session, new_run(source=Source.NETBOX, kind=RunKind.PUSH, target=url)
+            ).id
     api = connect(url, token, timeout_s)
     pushed = None if dry_run else _Pushed()
     try:
@@ -77,11 +95,29 @@ def push_to_netbox(
     except Exception as exc:  # what was created before the failure is still recorded below
         reason = describe_error(exc, url)
         if reason is None:
+            _end(session_factory, report, len(candidates), f"{type(exc).__name__}: {exc}")
             raise
         report.error = reason
     if pushed is not None:
         record_pushed(session_factory, pushed.devices, pushed.interfaces)
+    if dry_run:
+        report.verdict = finish_run(run, classify_run(len(candidates), (), report.error))
+    else:
+        _end(session_factory, report, len(candidates), report.error)
     return report
+
+
+def _end(
+    session_factory: Callable[[], Session], report: PushReport, attempted: int, fatal: str | None
+) -> None:
+    """The push run's end, in a transaction of its own."""
+    with transaction(session_factory) as session:  # type: ignore[arg-type]
+        run = lock_running(session, report.run_id or 0)
+        if run is None:  # ended meanwhile (swept, cancelled): its end stands
+            return
+        stats = {"devices": len(report.devices), "interfaces": len(report.interfaces)}
+        stats["skipped"] = len(report.skipped)
+        report.verdict = finish_run(run, classify_run(attempted, (), fatal), stats=stats)
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 Network first, database second: a NetBox that is unreachable, refuses the token,
 answers 5xx or dies mid-fetch fails the run before anything is written. The run
-row is created in its own transaction (a background job shows its progress) and,
-when the sync fails, marked failed with the reason in another; the inventory is
-written in one transaction together with the run's end, so it is all or nothing.
+(``discovery.core.lifecycle``) is started in its own transaction — or is a background
+job's, already claimed — and, when the sync fails, ended failed with the reason in
+another; the inventory is written in one transaction together with the run's end,
+so it is all or nothing.
 Without ``since`` and unless ``full``, a sync is incremental from the start of the
 last successful one.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import transaction, utcnow
 from cmdb.models import DiscoveryRun
+from cmdb.services.job_runs import fail_run, lock_running
+from discovery.core.lifecycle import finish_run, new_run, start_run
+from discovery.core.runs import Attempt, classify_attempts, classify_run
 from discovery.netbox.apply import apply_sync
 from discovery.netbox.client import (
     DEFAULT_PAGE_SIZE,
@@ -32,7 +37,7 @@ from discovery.netbox.client import (
 )
 from discovery.netbox.inventory import load_known
 from discovery.netbox.mapping import map_all
-from discovery.netbox.plan import SyncPlan, plan_sync
+from discovery.netbox.plan import FAILED, SyncPlan, plan_sync
 from discovery.netbox.records import Mapped
 from discovery.netbox.report import plan_lines, run_stats
 
@@ -52,12 +57,13 @@ def run_sync(
     progress: Progress | None = None,
     requested_by: str | None = None,
     use_changelog: bool = True,
+    run_id: int | None = None,
 ) -> DiscoveryRun:
     """Sync Headroom from NetBox; returns the run (a transient one for ``dry_run``).
 
     ``use_changelog=False`` makes an incremental sync list ids instead of reading
-    NetBox's change log (to compare the two)."""
-    started = utcnow()
+    NetBox's change log (to compare the two). ``run_id``: a background job's run,
+    claimed by its worker, that this sync ends (else the sync starts its own)."""
     if since is None and not full:
         since = last_successful_sync(session_factory)
     if since is not None and since.tzinfo is None:
@@ -67,18 +73,19 @@ def run_sync(
         "since": since.isoformat() if since else None,
         "dry_run": dry_run,
     }
-    run = DiscoveryRun(
-        source=Source.NETBOX,
-        kind=RunKind.SYNC,
-        target=url[:300],
-        status=RunStatus.RUNNING,
-        started_at=started,
-        requested_by=requested_by,
-        parameters=parameters,
-        stats={},
-    )
-    if not dry_run:
-        run = _saved(session_factory, run)
+    if run_id is not None:
+        run = _reloaded(session_factory, run_id)
+    elif dry_run:
+        run = new_run(
+            source=Source.NETBOX,
+            kind=RunKind.SYNC,
+            target=url,
+            requested_by=requested_by,
+            parameters=parameters,
+        )
+    else:
+        run = _started(session_factory, url, requested_by, parameters)
+    stored = run_id is not None or not dry_run  # a job's dry run ends its stored run
     try:
         fetched = fetch_all(
             connect(url, token, timeout_s),
@@ -92,13 +99,19 @@ def run_sync(
             with session_factory() as session:
                 plan = _plan(mapped, session)
                 session.rollback()
-            _finish(run, plan, mapped, dry_run=True)
-            return run
+            if not stored:
+                _finish(run, plan, mapped, dry_run=True)
+                return run
+            with transaction(session_factory) as session:  # type: ignore[arg-type]
+                job_run = lock_running(session, run.id)  # a job's dry run ends its run
+                if job_run is not None:  # unless it was cancelled meanwhile
+                    _finish(job_run, plan, mapped, dry_run=True)
+            return _reloaded(session_factory, run.id)
         _apply(session_factory, run.id, mapped, progress)
     except NetboxError as exc:
-        return _failed(session_factory, run, str(exc), dry_run)
+        return _failed(session_factory, run, str(exc), stored)
     except Exception as exc:  # a mapping or database error: rolled back, the run says why
-        return _failed(session_factory, run, f"{type(exc).__name__}: {exc}", dry_run)
+        return _failed(session_factory, run, f"{type(exc).__name__}: {exc}", stored)
     return _reloaded(session_factory, run.id)
 
 
@@ -123,10 +136,14 @@ def _apply(
     if progress is not None:
         progress(SYNC_STEPS - 1, SYNC_STEPS, "writing the inventory")
     with transaction(session_factory) as session:  # type: ignore[arg-type]
+        run = lock_running(session, run_id)
+        if run is None:  # ended meanwhile (a job cancelled): nothing of this sync is kept
+            return
         plan = _plan(mapped, session)
-        run = session.get_one(DiscoveryRun, run_id)
         apply_sync(session, plan, run, utcnow())
         _finish(run, plan, mapped, dry_run=False)
+        run.progress_done = run.progress_total = SYNC_STEPS  # a job's progress, complete
+        run.progress_message = "done"
     if progress is not None:
         progress(SYNC_STEPS, SYNC_STEPS, "done")
 
@@ -139,22 +156,39 @@ def _plan(mapped: Mapped, session: Session) -> SyncPlan:
 
 
 def _finish(run: DiscoveryRun, plan: SyncPlan, mapped: Mapped, *, dry_run: bool) -> None:
-    failed = any(c["failed"] for c in plan.counts().values())
-    run.status = RunStatus.PARTIAL if failed else RunStatus.SUCCEEDED
-    run.finished_at = utcnow()
+    """The run's end: every object planned is an attempt, each one that failed a failure."""
     incremental = mapped.deletions != "full read"
-    run.stats = run_stats(plan, mode="incremental" if incremental else "full")
-    run.stats["deletions"] = mapped.deletions  # change log, or id lists and why
+    stats = run_stats(plan, mode="incremental" if incremental else "full")
+    stats["deletions"] = mapped.deletions  # change log, or id lists and why
     if dry_run:
-        run.stats["plan"] = plan_lines(plan)
-    failures = [f"{f['kind']} {f['label']}: {f['reason']}" for f in run.stats["failures"]]
-    run.error = "\n".join(failures[:50]) or None
+        stats["plan"] = plan_lines(plan)
+    attempts = [
+        Attempt(f"{a.kind} {a.record.label}", RunStatus.FAILED, a.reason or "failed")
+        if a.action == FAILED
+        else Attempt(f"{a.kind} {a.record.label}", RunStatus.SUCCEEDED)
+        for acts in plan.actions.values()
+        for a in acts
+    ]
+    finish_run(run, classify_attempts(attempts), stats=stats)
 
 
-def _saved(session_factory: SessionFactory, run: DiscoveryRun) -> DiscoveryRun:
+def _started(
+    session_factory: SessionFactory,
+    url: str,
+    requested_by: str | None,
+    parameters: dict[str, Any],
+) -> DiscoveryRun:
     with transaction(session_factory) as session:  # type: ignore[arg-type]
-        session.add(run)
-        session.flush()
+        run = start_run(
+            session,
+            new_run(
+                source=Source.NETBOX,
+                kind=RunKind.SYNC,
+                target=url,
+                requested_by=requested_by,
+                parameters=parameters,
+            ),
+        )
         run_id = run.id
     return _reloaded(session_factory, run_id)
 
@@ -167,14 +201,11 @@ def _reloaded(session_factory: SessionFactory, run_id: int) -> DiscoveryRun:
 
 
 def _failed(
-    session_factory: SessionFactory, run: DiscoveryRun, reason: str, dry_run: bool
+    session_factory: SessionFactory, run: DiscoveryRun, reason: str, stored: bool
 ) -> DiscoveryRun:
-    if dry_run:
-        run.status, run.error, run.finished_at = RunStatus.FAILED, reason, utcnow()
+    if not stored:
+        finish_run(run, classify_run(0, (), fatal=reason))
         return run
     with transaction(session_factory) as session:  # type: ignore[arg-type]
-        row = session.get_one(DiscoveryRun, run.id)
-        row.status = RunStatus.FAILED
-        row.error = reason
-        row.finished_at = utcnow()
+        fail_run(session, run.id, classify_run(0, (), fatal=reason).summary)
     return _reloaded(session_factory, run.id)

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.errors import ConflictError, NotFoundError
 from cmdb.models import DiscoveryRun
-from discovery.ansible.apply import finish_run, open_run, record_facts
+from discovery.ansible.apply import end_facts_run, record_facts, start_facts_run
 from discovery.ansible.identify import find_host
+from discovery.core.lifecycle import add_result
+from discovery.core.runs import Attempt
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas.ansible import (
     FactsPostSchema,
@@ -44,16 +46,18 @@ blp = ApiBlueprint(
 def open_facts_run(body: dict[str, Any]) -> DiscoveryRun:
     """Open a fact-sync run; post each host's facts with its id, then finish it."""
     with unit_of_work() as session:
-        return open_run(session, requested_by=actor(), parameters=body["parameters"])
+        return start_facts_run(session, actor(), body["parameters"])
 
 
 @blp.arguments(RunFinishSchema, required=False)
 @blp.response(200, RunSchema)
 @blp.errors(400, 404, 409)
 def finish_facts_run(body: dict[str, Any], run_id: int) -> DiscoveryRun:
-    """Close a run: succeeded, partial when hosts failed, failed when none posted."""
+    """Close a run: succeeded, partial when hosts failed, failed when every host failed."""
     with unit_of_work() as session:
-        return finish_run(session, _open_run(session, run_id), body["failed"])
+        run = _open_run(session, run_id)
+        end_facts_run(session, run, body["failed"])
+        return run
 
 
 @blp.arguments(FactsPostSchema)
@@ -62,17 +66,27 @@ def finish_facts_run(body: dict[str, Any], run_id: int) -> DiscoveryRun:
 def post_facts(body: dict[str, Any]) -> dict[str, Any]:
     """Record one host's facts: observations, filled fields, interfaces, discrepancies.
 
-    Without `run`, the post is a run of its own.
+    Without `run`, the post is a run of its own. A host Headroom cannot map is a 404,
+    and a failure of the run, with the reason.
     """
     host_ref = body["host"]
     with unit_of_work() as session:
         given = body.get("run")
-        run = _open_run(session, given) if given else open_run(session, requested_by=actor())
-        host = find_host(session, host_ref)
-        name = host_ref.get("name") or host_ref.get("management_address") or host.name
-        outcome = record_facts(session, run, host, body["facts"], external_id=name)
+        run = _open_run(session, given) if given else start_facts_run(session, actor())
+        name = host_ref.get("name") or host_ref.get("management_address")
+        unmapped: NotFoundError | None = None
+        try:
+            host = find_host(session, host_ref)
+        except NotFoundError as exc:
+            unmapped = exc
+            item = name or f"{host_ref.get('kind')} {host_ref.get('id')}"
+            add_result(session, run, Attempt(item, RunStatus.FAILED, str(exc)))
+        else:
+            outcome = record_facts(session, run, host, body["facts"], external_id=name or host.name)
         if given is None:
-            finish_run(session, run, [])
+            end_facts_run(session, run, [])
+    if unmapped is not None:
+        raise unmapped
     return asdict(outcome) | {"run": outcome.run_id}
 
 

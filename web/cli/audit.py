@@ -22,6 +22,7 @@ from cmdb.choices import DiscrepancyKind, DiscrepancyStatus
 from cmdb.services.discrepancy_export import DEFAULT_LIMIT
 from cmdb.services.discrepancy_filter import OBJECT_TYPES, SOURCE_KEYS
 from discovery.audit.settings import AuditSettings
+from web.cli.runs import EXIT_CODES_HELP, exit_with, sweep_dead_runs
 from web.cli.tables import Column, format_table
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def audit_group() -> None:
     """Discrepancies between NetBox, SNMP, Ansible facts and people's edits."""
 
 
-@audit_group.command("run")
+@audit_group.command("run", epilog=EXIT_CODES_HELP)
 @click.option(
     "--silent-after-days",
     type=click.FloatRange(min=0, min_open=True),
@@ -54,6 +55,7 @@ def run_command(silent_after_days: float, requested_by: str | None) -> None:
     from discovery.audit.run import run_audit
     from web.db import get_db
 
+    sweep_dead_runs()
     settings = AuditSettings(silent_after_days=silent_after_days)
     with transaction(get_db().sessions) as session:
         result = run_audit(session, settings, requested_by=requested_by or getpass.getuser())
@@ -65,6 +67,7 @@ def run_command(silent_after_days: float, requested_by: str | None) -> None:
     rows.append(["total", *(str(counts.total(o)) for o in OUTCOMES)])
     click.echo(format_table(columns, rows))
     click.echo(f"audit run {run_id}: {result.records} records compared")
+    exit_with(result.verdict.status, result.verdict.summary)
 
 
 LIST_COLUMNS = (

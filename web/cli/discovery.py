@@ -1,9 +1,10 @@
 """``cmdb discover snmp`` and ``cmdb poll``: build the inventory from SNMP, then poll it.
 
 Agents are asked first (progress bar on stderr), then the database is written in
-one transaction; ``--dry-run`` prints the plan and rolls back. Credentials come
-from named profiles (``--profiles-file`` or ``CMDB_SNMP_PROFILES``) or
-``--community``; no command prints a community or a key.
+one transaction; ``--dry-run`` prints the plan and rolls back. Both exit 0 when every
+target succeeded, 3 when some failed (partial), 1 when all failed (``web.cli.runs``).
+Credentials come from named profiles (``--profiles-file`` or ``CMDB_SNMP_PROFILES``)
+or ``--community``; no command prints a community or a key.
 
 pysnmp, SQLAlchemy and the models are imported by the commands that run, not by
 ``--help``: the options' defaults come from ``discovery.snmp.defaults``.
@@ -32,6 +33,7 @@ from discovery.records import TargetOutcome
 from discovery.report import device_rows, plan_lines, summary_line
 from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
 from discovery.targets import expand_range, parse_target, parse_targets_file, unique_targets
+from web.cli.runs import EXIT_CODES_HELP, exit_with, sweep_dead_runs
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -112,7 +114,7 @@ def discover_group() -> None:
     """Discover devices, interfaces and links from the network."""
 
 
-@discover_group.command("snmp")
+@discover_group.command("snmp", epilog=EXIT_CODES_HELP)
 @click.option("--target", "hosts", multiple=True, help="HOST or HOST:PORT; repeatable.")
 @click.option("--range", "ranges", multiple=True, help="CIDR range (its hosts); repeatable.")
 @click.option(
@@ -147,12 +149,17 @@ def discover_snmp(
     retries: int,
     deadline: float,
 ) -> None:
-    """Ask SNMP agents what they are and reconcile the answers with the inventory."""
+    """Ask SNMP agents what they are and reconcile the answers with the inventory.
+
+    A target that does not answer, or that the inventory cannot take, fails; the run
+    (and the exit status) is partial when some failed, failed when all did.
+    """
     from cmdb.db import transaction
     from discovery.discover import PlanDefaults, collect, reconcile_outcomes
     from discovery.poll import poll_targets
     from web.db import get_db
 
+    sweep_dead_runs()
     targets = [parse_target(h) for h in hosts]
     targets += [t for r in ranges for t in expand_range(r)]
     if targets_file is not None:
@@ -177,6 +184,7 @@ def discover_snmp(
         if dry_run:
             session.rollback()
     _print_discovery(report, as_json, dry_run)
+    exit_with(report.verdict.status, report.verdict.summary)
 
 
 def _site_id(session: Session, slug: str | None) -> int | None:
@@ -200,6 +208,7 @@ def _print_discovery(report: DiscoveryReport, as_json: bool, dry_run: bool) -> N
             "dry_run": dry_run,
             "devices": device_rows(report.outcomes),
             "summary": report.counts,
+            **report.verdict.as_json(),
         }
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
@@ -213,7 +222,7 @@ def _print_discovery(report: DiscoveryReport, as_json: bool, dry_run: bool) -> N
     click.echo(summary_line(report.counts) + note)
 
 
-@click.command("poll")
+@click.command("poll", epilog=EXIT_CODES_HELP)
 @with_appcontext
 @click.option(
     "--target", "hosts", multiple=True, help="Only these inventory devices (HOST[:PORT])."
@@ -240,6 +249,7 @@ def poll_command(
     from discovery.poll import poll_targets, run_poll
     from web.db import get_db
 
+    sweep_dead_runs()
     db = get_db()
     profiles = _profiles(profiles_file)
     default = _default_profile(profiles, community, profile_name)
@@ -251,6 +261,8 @@ def poll_command(
     limits = _limits(concurrency, timeout, retries, deadline)
     with transaction(db.sessions) as session, _progress(len(targets), "polling") as progress:
         report = run_poll(session, targets, profile_for, limits, progress)
+    verdict = report.verdict
+    assert verdict is not None  # stored: the run has ended
     failed = [o for o in report.outcomes if o.error]
     if as_json:
         click.echo(
@@ -260,13 +272,15 @@ def poll_command(
                     "samples": report.samples,
                     "resets": report.resets,
                     "devices": device_rows(report.outcomes),
+                    **verdict.as_json(),
                 }
             )
         )
-        return
-    for o in failed:
-        click.echo(f"{o.target.address}: {o.status}: {o.error}", err=True)
-    click.echo(
-        f"polled {len(report.outcomes) - len(failed)} devices, failed {len(failed)}, "
-        f"stored {report.samples} samples, resets {len(report.resets)} (run {report.run_id})"
-    )
+    else:
+        for o in failed:
+            click.echo(f"{o.target.address}: {o.status}: {o.error}", err=True)
+        click.echo(
+            f"polled {len(report.outcomes) - len(failed)} devices, failed {len(failed)}, "
+            f"stored {report.samples} samples, resets {len(report.resets)} (run {report.run_id})"
+        )
+    exit_with(verdict.status, verdict.summary)

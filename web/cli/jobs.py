@@ -31,12 +31,16 @@ if TYPE_CHECKING:
 @click.option("--name", help="Worker name (unique per machine and process).")
 @with_appcontext
 def worker_command(burst: bool, queues: tuple[str, ...], name: str | None) -> None:
-    """Run background jobs (discovery, polling, NetBox sync) from Redis."""
+    """Run background jobs (discovery, polling, NetBox sync) from Redis.
+
+    On start it ends failed the runs whose process or job died (a worker killed with
+    its work horse, a job Redis no longer has), whichever worker ran them.
+    """
     from redis.exceptions import RedisError
 
     from web.db import get_db
     from web.jobs.context import JobContext, set_job_context
-    from web.jobs.redis_queue import make_worker, sweep
+    from web.jobs.redis_queue import make_worker
 
     config = current_app.config
     url = config.get("CMDB_REDIS_URL")
@@ -49,14 +53,14 @@ def worker_command(burst: bool, queues: tuple[str, ...], name: str | None) -> No
     context = JobContext.from_config(config)
     set_job_context(context)  # the work horses fork from here and inherit it
     try:
-        for run_id, reason in sweep(url, names, context.database_url).items():
-            click.echo(f"run {run_id} ended failed: {reason}", err=True)
         get_db().engine.dispose()  # no pooled connection may cross into a forked horse
         worker = make_worker(url, names, name)
         worker.work(burst=burst, logging_level="INFO", with_scheduler=False)
     except RedisError as exc:
         raise click.ClickException(f"cannot use Redis at {url.split('@')[-1]}: {exc}") from exc
 
+
+SWEPT = "headroom.swept"  # what the group's sweep ended, for ``jobs sweep`` to print
 
 LIST_COLUMNS = (
     Column("id", 6, right=True),
@@ -70,8 +74,16 @@ LIST_COLUMNS = (
 
 
 @click.group("jobs", cls=AppGroup)
-def jobs_group() -> None:
-    """Background jobs: their runs, progress and results."""
+@click.pass_context
+@with_appcontext
+def jobs_group(ctx: click.Context) -> None:
+    """Background jobs: their runs, progress and results.
+
+    Every ``cmdb jobs`` command first ends failed the runs whose process or job died.
+    """
+    from web.cli.runs import sweep_dead_runs
+
+    ctx.meta[SWEPT] = sweep_dead_runs()
 
 
 @jobs_group.command("list")
@@ -156,20 +168,14 @@ def cancel_command(run_id: int) -> None:
 
 
 @jobs_group.command("sweep")
-def sweep_command() -> None:
-    """End failed the runs whose job died (a killed process, a lost Redis job)."""
-    from web.jobs import local
+@click.pass_context
+def sweep_command(ctx: click.Context) -> None:
+    """End failed the runs whose job died (a killed process, a lost Redis job).
 
-    config = current_app.config
-    url = config["CMDB_DATABASE_URL"]
-    reasons = local.sweep(url)
-    if config.get("CMDB_REDIS_URL"):
-        from web.jobs.redis_queue import sweep
-
-        reasons |= sweep(config["CMDB_REDIS_URL"], [config["CMDB_JOB_QUEUE"]], url)
-    for run_id, reason in reasons.items():
-        click.echo(f"run {run_id} ended failed: {reason}")
-    click.echo(f"{len(reasons)} stale runs")
+    The group has swept already (every ``cmdb jobs`` command does, listing each run it
+    ended on stderr); this counts them.
+    """
+    click.echo(f"{len(ctx.meta.get(SWEPT, {}))} stale runs")
 
 
 def _progress(run: DiscoveryRun) -> str:

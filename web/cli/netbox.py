@@ -2,7 +2,9 @@
 
 NetBox is read first (progress bar on stderr), then the inventory is written in
 one transaction; a failed run exits 1 with its reason and writes nothing but the
-failed run row. ``--json`` prints one object: ``status``, ``error`` and ``kinds``
+failed run row; a run where some objects failed is partial and exits 3 (each one
+listed). ``--json`` prints one object: ``status`` (the exit status's, the worse of
+the sync's and the push's), ``exit_code``, ``error`` and ``kinds``
 (created/updated/unchanged/failed per kind). The token is never printed.
 """
 
@@ -19,8 +21,10 @@ import click
 from flask.cli import AppGroup
 
 from cmdb.choices import RunStatus
+from discovery.core.runs import EXIT_CODES
 from discovery.netbox.defaults import DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_S
 from discovery.netbox.records import REPORTED_KINDS
+from web.cli.runs import EXIT_CODES_HELP, exit_with, sweep_dead_runs, worst
 
 if TYPE_CHECKING:  # pynetbox and the models: imported by the sync, not by --help
     from cmdb.models import DiscoveryRun
@@ -34,7 +38,7 @@ def sync_group() -> None:
     """Take inventory in from other sources of truth."""
 
 
-@sync_group.command("netbox")
+@sync_group.command("netbox", epilog=EXIT_CODES_HELP)
 @click.option("--url", envvar="CMDB_NETBOX_URL", required=True, help="[env CMDB_NETBOX_URL]")
 @click.option(
     "--token",
@@ -85,6 +89,7 @@ def sync_netbox(
     from discovery.netbox.sync import run_sync
     from web.db import get_db
 
+    sweep_dead_runs()
     db = get_db()
     with _progress(as_json) as progress:
         run = run_sync(
@@ -101,9 +106,11 @@ def sync_netbox(
     pushed = None
     if push and run.status != RunStatus.FAILED:
         pushed = push_to_netbox(db.sessions, url, token, dry_run=dry_run, timeout_s=timeout)
-    _print(run, pushed, as_json, dry_run)
-    if run.status == RunStatus.FAILED or (pushed is not None and pushed.error):
-        sys.exit(1)
+    push_verdict = pushed.verdict if pushed is not None else None
+    status = worst(run.status, *([push_verdict.status] if push_verdict else []))
+    _print(run, pushed, as_json, dry_run, status)
+    reason = run.error if run.status == status or push_verdict is None else push_verdict.summary
+    exit_with(status, f"NetBox {'sync' if reason == run.error else 'push'} {reason}")
 
 
 @contextmanager
@@ -131,12 +138,20 @@ def kinds_summary(run: DiscoveryRun) -> dict[str, dict[str, int]]:
     }
 
 
-def _print(run: DiscoveryRun, pushed: PushReport | None, as_json: bool, dry_run: bool) -> None:
+def _print(
+    run: DiscoveryRun,
+    pushed: PushReport | None,
+    as_json: bool,
+    dry_run: bool,
+    status: RunStatus,
+) -> None:
     failed = run.status == RunStatus.FAILED
     if as_json:
         payload: dict[str, Any] = {
-            "status": "failed" if failed else "succeeded",
-            "error": run.error if failed else None,
+            "status": str(status),
+            "exit_code": EXIT_CODES[status],
+            "sync_status": str(run.status),
+            "error": run.error,
             "kinds": kinds_summary(run),
             "run_id": run.id,
             "dry_run": dry_run,
@@ -147,8 +162,7 @@ def _print(run: DiscoveryRun, pushed: PushReport | None, as_json: bool, dry_run:
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
     if failed:
-        click.echo(f"NetBox sync failed: {run.error}", err=True)
-        return
+        return  # the reason is the exit's one line
     if dry_run:
         for line in (run.stats or {}).get("plan", []):
             click.echo(line)

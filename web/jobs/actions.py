@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from cmdb.db import committing
 from cmdb.errors import ConflictError, NotFoundError
 from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import UNFINISHED, fail_run, queue_run
+from cmdb.services.job_runs import UNFINISHED, fail_run
+from discovery.core.lifecycle import queue_run
 from web.jobs.backend import BackendError, JobBackend
 from web.jobs.context import JobContext
 from web.jobs.kinds import job_kind

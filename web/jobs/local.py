@@ -10,8 +10,9 @@ that would have to be started alongside the server), and runs the same
 
 The child is handed the app's job context and the job's secrets on stdin (not
 argv or the environment, which other local users can read). It names itself on
-the run (``local:<host>:<pid>``), so a later job can tell a run whose process
-died (killed, machine rebooted) and end it failed: the stale-run sweep.
+the run (``local:<host>:<pid>``, and as the run's runner when it claims it), so
+any later job, worker or command can tell a run whose process died (killed,
+machine rebooted) and end it failed: the sweep (``web.jobs.sweep``).
 """
 
 from __future__ import annotations
@@ -23,21 +24,17 @@ import signal
 import socket
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from types import FrameType
 
-from cmdb.db import make_engine, make_session_factory, transaction, utcnow
-from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import fail_run, load_unfinished
+from discovery.core.lifecycle import process_alive
 from web.jobs.backend import BackendError
 from web.jobs.context import JobContext
 from web.jobs.runner import execute_run
+from web.jobs.sweep import LOCAL_PREFIX as PREFIX
+from web.jobs.sweep import PENDING, own_pid, sweep_dead_runs
 
 log = logging.getLogger(__name__)
 
-PREFIX = "local:"
-PENDING = f"{PREFIX}pending"
-START_GRACE = timedelta(minutes=10)  # a queued local run older than this never found its process
 
 _children: list[subprocess.Popen[bytes]] = []
 
@@ -74,59 +71,13 @@ class LocalBackend:
 
     def stop(self, job_id: str) -> None:
         pid = own_pid(job_id)
-        if pid is not None and alive(pid):
+        if pid is not None and process_alive(pid):
             os.kill(pid, signal.SIGTERM)
 
 
 def _reap() -> None:
     """Collect children that ended, so none lingers as a zombie in a long-lived server."""
     _children[:] = [c for c in _children if c.poll() is None]
-
-
-def own_pid(job_id: str | None) -> int | None:
-    """The pid of a local job on this host (a job on another host is not ours to judge)."""
-    if not job_id or not job_id.startswith(PREFIX) or job_id == PENDING:
-        return None
-    _, host, pid = job_id.split(":", 2)
-    return int(pid) if host == socket.gethostname() and pid.isdigit() else None
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def sweep(database_url: str) -> dict[int, str]:
-    """End failed the local runs of this host whose process is gone; returns them."""
-    engine = make_engine(database_url)
-    sessions = make_session_factory(engine)
-    try:
-        with transaction(sessions) as session:
-            reasons = {r.id: why for r in load_unfinished(session) if (why := _stale(r))}
-            for run_id, reason in reasons.items():
-                fail_run(session, run_id, reason)
-        return reasons
-    finally:
-        engine.dispose()
-
-
-def _stale(run: DiscoveryRun) -> str | None:
-    if run.job_id == PENDING and utcnow() - _aware(run.started_at) > START_GRACE:
-        return "its local job process never started"
-    pid = own_pid(run.job_id)
-    if pid is not None and pid != os.getpid() and not alive(pid):
-        return f"its local job process (pid {pid}) ended without finishing the run"
-    return None
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _terminate(signum: int, _frame: FrameType | None) -> None:
@@ -140,7 +91,7 @@ def main(argv: list[str]) -> int:
     payload = json.loads(sys.stdin.read() or "{}")
     context = JobContext(**payload["context"])
     run_id = int(argv[0])
-    sweep(context.database_url)
+    sweep_dead_runs(context.database_url)
     job_id = f"{PREFIX}{socket.gethostname()}:{os.getpid()}"
     try:
         status = execute_run(context, run_id, payload.get("secrets") or {}, job_id)

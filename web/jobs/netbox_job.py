@@ -2,8 +2,8 @@
 
 The sync module is imported only when a sync is asked for: until a build has
 it, asking says so plainly instead of failing somewhere in a worker.
-``run_sync`` keeps its own run; this job's run mirrors its outcome and points
-to it (``stats.sync_run_id``).
+The job's run is the sync's run: ``run_sync`` ends it (a run cancelled meanwhile
+keeps nothing of the sync).
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cmdb.db import transaction
 from cmdb.errors import ValidationError
-from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import lock_running
-from web.jobs.base import JobError, JobRun, Prepared, RunCancelledError
+from web.jobs.base import JobError, JobRun, Prepared
 from web.jobs.context import JobContext
 
 SYNC_MODULE = "discovery.netbox.sync"
@@ -60,7 +57,7 @@ def execute_sync(job: JobRun) -> None:
     token = job.secrets.get("token") or job.context.netbox_token
     if not token:
         raise JobError("no NetBox token: set CMDB_NETBOX_TOKEN on the worker")
-    sync_run: DiscoveryRun = module.run_sync(
+    module.run_sync(
         job.sessions,
         p["url"],
         token,
@@ -68,18 +65,5 @@ def execute_sync(job: JobRun) -> None:
         dry_run=p["dry_run"],
         page_size=p["page_size"],
         progress=job.progress,
+        run_id=job.run_id,
     )
-    _mirror(job, sync_run)
-
-
-def _mirror(job: JobRun, sync_run: DiscoveryRun) -> None:
-    with transaction(job.sessions) as session:
-        run = lock_running(session, job.run_id)
-        if run is None:
-            raise RunCancelledError(job.run_id)
-        run.status = sync_run.status
-        run.finished_at = sync_run.finished_at
-        run.stats = {**(sync_run.stats or {}), "sync_run_id": sync_run.id}
-        run.error = sync_run.error
-        run.progress_done = job.progress.done
-        run.progress_message = "finished"

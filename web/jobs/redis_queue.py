@@ -8,14 +8,17 @@ per job (``asyncio.run`` in the collector) and nothing of either exists in the
 worker before the fork; the database engine is likewise made in the horse.
 
 A run always ends: the job's own ``except`` (``web.jobs.runner``), RQ's failure
-and stopped callbacks, the killed-horse handler, and a sweep of runs whose job
-is gone when a worker starts. A worker always ends too: see ``HeadroomWorker``.
+and stopped callbacks, the killed-horse handler, and the sweep (``web.jobs.sweep``)
+when any worker or run-touching command starts: a run whose work horse is gone
+from this host, or whose job is no longer started anywhere. A worker always ends
+too: see ``HeadroomWorker``.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from types import TracebackType
 from typing import Any
 
@@ -27,18 +30,21 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
-from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.services.job_runs import fail_run, load_unfinished
+from cmdb.choices import RunStatus
+from cmdb.db import make_engine, make_session_factory, transaction, utcnow
+from cmdb.models import DiscoveryRun
+from cmdb.services.job_runs import fail_run
 from web.jobs.backend import BackendError
 from web.jobs.context import job_context
 from web.jobs.runner import execute_run
+from web.jobs.sweep import as_utc, sweep_dead_runs
 
 log = logging.getLogger(__name__)
 
 JOB_TIMEOUT_S = 4 * 3600  # a /20 at a slow deadline; RQ's default (180 s) would cut discoveries
 FAILURE_TTL_S = 7 * 86400  # failed jobs keep their arguments (a typed token) a week, not a year
 RESULT_TTL_S = 3600
-LOCAL_PREFIX = "local:"
+HANDOFF_S = timedelta(seconds=60)  # a queued run's job may not be in Redis yet (see rq_job_gone)
 COMMANDS_WAKE_S = 0.2  # how often the command listener looks whether the worker is ending
 COMMANDS_JOIN_S = 5.0  # the most a worker's end waits for its command listener
 
@@ -144,6 +150,16 @@ class HeadroomWorker(Worker):
     "unsubscribing from channel" (a burst worker about one time in four).
     """
 
+    def bootstrap(self, *args: Any, **kwargs: Any) -> None:
+        """RQ's start, then the sweep: a run whose work horse died with its machine or its
+        worker (kill -9) is failed now, not when its job's heartbeat expires."""
+        super().bootstrap(*args, **kwargs)
+        context = job_context()
+        for run_id, reason in sweep_dead_runs(
+            context.database_url, queues=self.queue_names(), connection=self.connection
+        ).items():
+            self.log.warning("run %s ended failed: %s", run_id, reason)
+
     def subscribe(self) -> None:
         """RQ's subscription, with a listener that wakes every ``COMMANDS_WAKE_S``."""
         self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
@@ -182,40 +198,37 @@ def make_worker(url: str, queues: list[str], name: str | None = None) -> Headroo
     )
 
 
-def sweep(url: str, queues: list[str], database_url: str) -> dict[int, str]:
-    """Runs whose job is over or gone, ended failed; returns them with their reasons.
+def connect(url: str) -> Redis:
+    """A connection that fails fast: a sweep must not hang a command on a dead Redis."""
+    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
 
-    A worker does it when it starts: a machine that died with jobs in hand left
-    their runs "running". RQ's own registry clean-up first moves jobs whose
-    worker stopped beating to the failed registry.
+
+def rq_job_gone(connection: Redis, run: DiscoveryRun) -> str | None:
+    """Why the RQ job of ``run`` is over without having ended it, or None while it may go on.
+
+    A job queued, deferred, scheduled or started may still run (a started job on another
+    machine is judged by its own host's sweep, or by RQ once that worker stops beating).
+    A job missing from Redis is lost — unless the run was queued a moment ago: the
+    request stores the run, commits, then enqueues, and a sweep may fall in between.
     """
-    connection = Redis.from_url(url)
-    for queue in queues:
-        StartedJobRegistry(queue, connection=connection).cleanup()
-    engine = make_engine(database_url)
+    assert run.job_id is not None
     try:
-        with make_session_factory(engine)() as session:
-            runs = [(r.id, r.job_id) for r in load_unfinished(session)]
-    finally:
-        engine.dispose()
-    reasons = {
-        run_id: reason
-        for run_id, job_id in runs
-        if job_id and not job_id.startswith(LOCAL_PREFIX) and (reason := _lost(connection, job_id))
-    }
-    if reasons:
-        fail_runs(database_url, reasons)
-    return reasons
-
-
-def _lost(connection: Redis, job_id: str) -> str | None:
-    try:
-        job = Job.fetch(job_id, connection=connection)
+        job = Job.fetch(run.job_id, connection=connection)
     except NoSuchJobError:
+        if run.status is RunStatus.QUEUED and utcnow() - as_utc(run.started_at) < HANDOFF_S:
+            return None
         return "its job is no longer in Redis (Redis restarted, or the job expired)"
     status = job.get_status(refresh=False)
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
         result = job.latest_result()
         detail = (result.exc_string or "").strip().splitlines() if result else []
         return f"its job {status.value}" + (f": {detail[-1]}" if detail else "")
+    if status == JobStatus.FINISHED:
+        return "its job finished without ending the run"
     return None
+
+
+def clean_started_registries(connection: Redis, queues: list[str]) -> None:
+    """RQ's own clean-up: jobs whose worker stopped beating move to the failed registry."""
+    for queue in queues:
+        StartedJobRegistry(queue, connection=connection).cleanup()

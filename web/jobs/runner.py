@@ -15,7 +15,8 @@ from typing import Any
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.errors import CmdbError
 from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import claim_run, fail_run
+from cmdb.services.job_runs import fail_run
+from discovery.core.lifecycle import claim_run
 from web.jobs.base import JobRun, RunCancelledError
 from web.jobs.context import JobContext
 from web.jobs.kinds import kind_of_run

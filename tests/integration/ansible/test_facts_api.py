@@ -87,3 +87,37 @@ def test_only_engineers_and_admins_post_facts(seeded) -> None:
     viewer = {"Authorization": f"Token {token(app, Role.VIEWER, 'v')}"}
     status, body = post(app.test_client(), viewer, {"host": {"name": "hv-01"}, "facts": {}})
     assert status == 403 and body["message"] == "a viewer may not do this"
+
+
+def test_a_run_whose_every_host_is_unmappable_ends_failed_with_each_reason(seeded) -> None:
+    app, _ = seeded
+    client, engineer = (
+        app.test_client(),
+        {"Authorization": f"Token {token(app, Role.ENGINEER, 'e')}"},
+    )
+    status, run = post(client, engineer, {}, "/api/v1/facts/runs/")
+    assert status == 201
+    for name in ("ghost-01", "ghost-02"):  # what the playbook posts, then lists as failed
+        status, error = post(
+            client, engineer, {"run": run["id"], "host": {"name": name}, "facts": FACTS}
+        )
+        assert status == 404 and error["message"] == f"no device or workload known as {name}"
+    failed = {"failed": ["ghost-01", "ghost-02"]}
+    status, done = post(client, engineer, failed, f"/api/v1/facts/runs/{run['id']}/finish")
+    assert status == 200 and done["status"] == "failed"
+    assert done["error"].splitlines() == [
+        "failed: 0 of 2 done, 2 failed (ghost-01: no device or workload known as ghost-01)",
+        "ghost-01: no device or workload known as ghost-01",
+        "ghost-02: no device or workload known as ghost-02",
+    ]
+    assert done["stats"]["attempted"] == 2 and done["stats"]["hosts"] == 0
+
+
+def test_a_post_of_its_own_for_an_unmappable_host_is_a_failed_run(seeded, engineer) -> None:
+    app, _ = seeded
+    status, _ = post(app.test_client(), engineer, {"host": {"name": "ghost"}, "facts": FACTS})
+    assert status == 404
+    runs = app.test_client().get("/api/v1/discovery-runs/?kind=facts", headers=engineer).get_json()
+    latest = max(runs["results"], key=lambda r: r["id"])
+    assert latest["status"] == "failed"
+    assert latest["error"].endswith("ghost: no device or workload known as ghost")

@@ -11,7 +11,9 @@ import sqlalchemy as sa
 
 from cmdb.choices import DiscrepancyStatus, RunStatus
 from cmdb.models import ChangeLog, Discrepancy, Observation, RecordSource
-from discovery.ansible.apply import finish_run, open_run, record_facts
+from discovery.ansible.apply import end_facts_run as finish_run
+from discovery.ansible.apply import record_facts
+from discovery.ansible.apply import start_facts_run as open_run
 from tests import factories as f
 
 RECORDED: dict[str, Any] = json.loads(
@@ -109,8 +111,15 @@ def test_a_run_is_partial_when_hosts_gave_no_facts(session) -> None:
     run = open_run(session, requested_by="ansible", parameters={"limit": "site_ttdl"})
     record_facts(session, run, host, RECORDED, "h")
     finish_run(session, run, ["down-01"])
-    assert run.status == RunStatus.PARTIAL and run.error == "down-01: no facts"
-    assert run.stats == {"hosts": 1, "failed": 1, "observations": 4}
+    assert run.status == RunStatus.PARTIAL
+    assert run.error == "partial: 1 of 2 done, 1 failed (down-01: no facts)\ndown-01: no facts"
+    assert run.stats == {
+        "hosts": 1,
+        "failed": 1,
+        "observations": 4,
+        "attempted": 2,
+        "incomplete": 0,
+    }
     assert [r.address for r in run.results] == ["h"]
     empty = open_run(session, requested_by="ansible")
     assert finish_run(session, empty, ["a"]).status == RunStatus.FAILED

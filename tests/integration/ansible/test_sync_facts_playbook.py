@@ -119,6 +119,8 @@ def test_facts_become_the_observed_configuration_and_a_second_run_is_a_no_op(
             "hosts": 1,
             "failed": 0,
             "observations": 1 + len(observed.interfaces),
+            "attempted": 1,  # every run's count (discovery.core.lifecycle)
+            "incomplete": 0,
         }
         assert runs[1].stats["observations"] == 0
         host_obs = session.scalars(

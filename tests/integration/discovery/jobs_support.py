@@ -26,11 +26,14 @@ from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
+from sqlalchemy.orm import Session
 
-from cmdb.choices import Role, SiteKind
+from cmdb.choices import Role, RunKind, SiteKind, Source
 from cmdb.db import transaction
+from cmdb.models import DiscoveryRun
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
+from discovery.core.lifecycle import queue_run
 from tests import factories
 from tests.databases import migrated_sqlite_url
 from web import create_app
@@ -65,6 +68,19 @@ def queue_name() -> Iterator[str]:
     for key in connection.scan_iter(f"rq:*{name}*"):
         connection.delete(key)
     connection.close()
+
+
+def queue_discovery_run(session: Session, job_id: str) -> DiscoveryRun:
+    """A discovery job's run, queued (no worker needed to look at it)."""
+    return queue_run(
+        session,
+        source=Source.SNMP,
+        kind=RunKind.DISCOVERY,
+        target="t",
+        parameters={},
+        requested_by="me",
+        job_id=job_id,
+    )
 
 
 def write_profiles(path: Path, profiles: dict[str, str]) -> Path:

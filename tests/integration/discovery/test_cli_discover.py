@@ -72,7 +72,9 @@ def test_json_output_has_one_row_per_target_in_the_promised_shape(dc_app, fleet,
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert sorted(payload) == ["devices", "dry_run", "run_id", "summary"]
+    verdict = ["attempted", "error", "exit_code", "failed", "failures", "incomplete", "status"]
+    assert sorted(payload) == sorted(["devices", "dry_run", "run_id", "summary", *verdict])
+    assert (payload["status"], payload["exit_code"], payload["error"]) == ("succeeded", 0, None)
     assert [list(row) for row in payload["devices"]] == [ROW_KEYS] * 3
     arista = payload["devices"][0]
     assert arista == {
@@ -135,10 +137,12 @@ def test_snmpv3_wrong_keys_give_a_clear_error_and_store_nothing(
         str(profiles_file),
         "--json",
     )
-    assert result.exit_code == 0, result.output
-    row = json.loads(result.stdout)["devices"][0]
+    assert result.exit_code == 1, result.output  # its one target failed: the run failed
+    payload = json.loads(result.stdout)
+    row = payload["devices"][0]
     assert row["status"] == "failed"
     assert row["error"] == "SNMPv3 authentication failed: wrong auth key or auth protocol"
+    assert (payload["status"], payload["exit_code"]) == ("failed", 1)
     assert _rows(dc_app)["Device"] == 0
     for secret in ("wrong-auth-key", "wrong-priv-key", snmpd.v3_auth_key, snmpd.community):
         assert secret not in result.output
@@ -159,7 +163,7 @@ def test_secrets_never_appear_in_output_or_logs(dc_app, snmpd, fleet, profiles_f
         "--site",
         "ttdl",
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # one of two answered: partial
     assert f"{closed}: failed: timeout" in result.output
     with dc_app.app_context(), transaction(get_db().sessions) as session:
         run = session.scalars(sa.select(DiscoveryRun)).one()
@@ -197,3 +201,64 @@ def test_poll_command_reads_what_discovery_found(dc_app, snmpd, profiles_file):
     assert payload["samples"] > json.loads(first.stdout)["samples"]  # rates need two readings
     again = _discover(dc_app, "--inventory", "--profiles-file", str(profiles_file), "--json")
     assert json.loads(again.stdout)["summary"]["changed"] == 0
+
+
+def test_nothing_answering_exits_1_with_a_one_line_reason(dc_app):
+    closed = f"127.0.0.1:{agents.free_udp_port()}"  # a loopback port where nothing answers
+    args = ["--target", closed, "--community", "public", "--retries", "0", "--site", "ttdl"]
+    result = _discover(dc_app, *args)
+    assert result.exit_code == 1, result.output
+    reason = result.stderr.strip().splitlines()[-1]
+    assert reason == f"failed: 0 of 1 done, 1 failed ({closed}: timeout: no SNMP response " + (
+        "(host down, port closed, wrong community or ACL?))"
+    )
+    as_json = _discover(dc_app, *args, "--json")
+    assert as_json.exit_code == 1
+    payload = json.loads(as_json.stdout)
+    assert (payload["status"], payload["exit_code"], payload["failed"]) == ("failed", 1, 1)
+    assert payload["failures"][0]["item"] == closed
+    with dc_app.app_context(), get_db().sessions() as session:
+        runs = session.scalars(sa.select(DiscoveryRun)).all()
+    assert [r.status for r in runs] == [RunStatus.FAILED, RunStatus.FAILED]
+    assert all(r.error and r.error.startswith("failed: 0 of 1 done") for r in runs)
+
+
+def test_a_poll_where_no_device_answers_exits_1_and_some_exits_3(
+    dc_app, snmpd, fleet, profiles_file
+):
+    target = f"{snmpd.host}:{snmpd.port}"
+    found = _discover(
+        dc_app, "--target", target, "--profiles-file", str(profiles_file), "--site", "ttdl"
+    )
+    assert found.exit_code == 0, found.output
+    runner = dc_app.test_cli_runner()
+    wrong = ["poll", "--community", "not-the-community", "--timeout", "0.5", "--retries", "0"]
+    result = runner.invoke(main, [*wrong, "--json"])
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.stdout)
+    assert (payload["status"], payload["exit_code"], payload["failed"]) == ("failed", 1, 1)
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"failed: 0 of 1 done, 1 failed ({target}: timeout")
+    )
+    # a second device whose agent the default profile cannot read: some answer, partial
+    other = fleet.targets[0]
+    more = _discover(
+        dc_app,
+        "--target",
+        f"{other.host}:{other.port}",
+        "--profile",
+        other.profile,
+        "--profiles-file",
+        str(profiles_file),
+        "--site",
+        "ttdl",
+    )
+    assert more.exit_code == 0, more.output
+    mixed = ["poll", "--profiles-file", str(profiles_file), "--timeout", "0.5", "--retries", "0"]
+    partial = runner.invoke(main, [*mixed, "--json"])
+    assert partial.exit_code == 3, partial.output
+    payload = json.loads(partial.stdout)
+    assert (payload["status"], payload["exit_code"], payload["failed"]) == ("partial", 3, 1)
+    assert payload["failures"][0]["item"] == f"{other.host}:{other.port}"

@@ -4,7 +4,9 @@ cancelling and sweeping runs."""
 from __future__ import annotations
 
 import json
+import signal
 import socket
+import subprocess
 
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import transaction
@@ -40,7 +42,9 @@ def test_worker_without_redis_says_no_worker_is_needed(app, runner) -> None:
 
 def test_jobs_list_show_and_cancel(app, runner) -> None:
     app.config["CMDB_REDIS_URL"] = None
-    run_id = add_run(app, RunStatus.RUNNING, job_id=f"local:{socket.gethostname()}:999999999")
+    # a live local job process (every `cmdb jobs` command ends the runs of dead ones first)
+    job = subprocess.Popen(["sleep", "60"])
+    run_id = add_run(app, RunStatus.RUNNING, job_id=f"local:{socket.gethostname()}:{job.pid}")
     listing = runner.invoke(main, ["jobs", "list", "--unfinished"])
     assert listing.exit_code == 0
     assert "running" in listing.output and "1/2" in listing.output and "alice" in listing.output
@@ -48,6 +52,7 @@ def test_jobs_list_show_and_cancel(app, runner) -> None:
     assert shown["status"] == "running" and shown["results"][0]["address"] == "10.0.0.1:161"
     cancelled = runner.invoke(main, ["jobs", "cancel", str(run_id)])
     assert cancelled.exit_code == 0, cancelled.output
+    assert job.wait(timeout=10) == -signal.SIGTERM  # the cancel stopped its process
     again = runner.invoke(main, ["jobs", "cancel", str(run_id)])
     assert again.exit_code == 1 and "already ended (failed)" in again.output
     missing = runner.invoke(main, ["jobs", "show", "999999"])

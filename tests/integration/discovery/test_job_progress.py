@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.choices import RunStatus
 from cmdb.db import make_session_factory, transaction
 from cmdb.errors import ValidationError
 from cmdb.models import DiscoveryRun
-from cmdb.services.job_runs import claim_run, fail_run, queue_run
+from cmdb.services.job_runs import fail_run
+from discovery.core.lifecycle import claim_run
+from tests.integration.discovery.jobs_support import queue_discovery_run
 from web.jobs.progress import RunProgress
 from web.jobs.runner import describe_failure
 
@@ -22,16 +24,7 @@ from web.jobs.runner import describe_failure
 def run_id(migrated_engine: Engine) -> Iterator[int]:
     sessions = make_session_factory(migrated_engine)
     with transaction(sessions) as session:
-        run = queue_run(
-            session,
-            source=Source.SNMP,
-            kind=RunKind.DISCOVERY,
-            target="t",
-            parameters={},
-            requested_by="me",
-            job_id="j",
-        )
-        new_id = run.id
+        new_id = queue_discovery_run(session, "j").id
     yield new_id
     with transaction(sessions) as session:
         session.delete(session.get(DiscoveryRun, new_id))

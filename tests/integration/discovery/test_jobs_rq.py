@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +31,7 @@ from tests.integration.discovery.jobs_support import (
     wait_for_progress,
     worker_output,
 )
+from web.cli import main
 from web.db import get_db
 
 __all__ = ["queue_name"]
@@ -106,15 +109,7 @@ def test_a_failing_job_ends_failed_with_its_reason(job_app: JobApp, fleet, tmp_p
 
 
 def test_cancelling_a_running_job_stops_it_and_keeps_nothing(job_app: JobApp, fleet) -> None:
-    client = job_app.client_as(Role.ENGINEER)
-    # 30 silent targets one at a time: the job would run 30 s, so it is surely still
-    # running when it is cancelled after its first answer; the test does not wait for them
-    slow = [f"127.0.0.{i}" for i in range(50, 80)]
-    run_id = client.post("/api/v1/discovery-runs/", json=discovery_body(fleet, slow)).get_json()[
-        "id"
-    ]
-    worker = start_worker(job_app.worker_env())
-    wait_for_progress(client, run_id)
+    client, run_id, worker = running_slow_job(job_app, fleet)
     response = client.post(f"/api/v1/discovery-runs/{run_id}/cancel")
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == "failed"
@@ -144,6 +139,50 @@ def test_a_worker_sweeps_runs_whose_job_is_gone(job_app: JobApp) -> None:
 
 
 def test_a_killed_work_horse_leaves_its_run_failed_with_the_reason(job_app: JobApp, fleet) -> None:
+    client, run_id, worker = running_slow_job(job_app, fleet)
+    os.kill(work_horse_of(worker.pid), signal.SIGKILL)  # as the OOM killer would
+    output = worker_output(worker)
+    final = client.get(f"/api/v1/discovery-runs/{run_id}").get_json()
+    assert final["status"] == "failed", output
+    assert final["error"].startswith("the worker process ended unexpectedly"), final["error"]
+    assert final["results"] == []
+
+
+@pytest.mark.parametrize("next_start", ["cmdb jobs", "cmdb worker"])
+def test_a_killed_workers_run_is_failed_when_the_next_worker_or_command_starts(
+    job_app: JobApp, fleet, next_start: str
+) -> None:
+    client, run_id, worker = running_slow_job(job_app, fleet)
+    horse = work_horse_of(worker.pid)
+    with job_app.app.app_context(), get_db().sessions() as session:
+        running = session.get_one(DiscoveryRun, run_id)
+        assert (running.runner_host, running.runner_pid) == (socket.gethostname(), horse)
+    os.kill(worker.pid, signal.SIGKILL)  # the machine's worker dies with its horse:
+    os.kill(horse, signal.SIGKILL)  # nothing is left to say the run is over
+    worker.communicate(timeout=10)
+    waitpid_gone(horse)
+    assert client.get(f"/api/v1/discovery-runs/{run_id}").get_json()["status"] == "running"
+
+    if next_start == "cmdb jobs":
+        listing = job_app.app.test_cli_runner().invoke(main, ["jobs", "list"])
+        assert listing.exit_code == 0, listing.output
+        assert f"run {run_id} ended failed" in listing.output
+    else:
+        output = worker_output(start_worker(job_app.worker_env()))
+        assert f"run {run_id} ended failed" in output
+    final = client.get(f"/api/v1/discovery-runs/{run_id}").get_json()
+    assert final["status"] == "failed"
+    host = socket.gethostname()
+    assert final["error"] == (
+        f"its process (pid {horse} on {host}) ended without finishing the run"
+    )
+
+
+def running_slow_job(job_app: JobApp, fleet) -> tuple[Any, int, subprocess.Popen[str]]:
+    """An engineer's client, a discovery run on a worker, once it has a first answer.
+
+    30 silent targets one at a time: the job would run 30 s, so it is surely still
+    running when the test acts after its first answer; the test does not wait for them."""
     client = job_app.client_as(Role.ENGINEER)
     slow = [f"127.0.0.{i}" for i in range(50, 80)]
     run_id = client.post("/api/v1/discovery-runs/", json=discovery_body(fleet, slow)).get_json()[
@@ -151,12 +190,19 @@ def test_a_killed_work_horse_leaves_its_run_failed_with_the_reason(job_app: JobA
     ]
     worker = start_worker(job_app.worker_env())
     wait_for_progress(client, run_id)
-    os.kill(work_horse_of(worker.pid), signal.SIGKILL)  # as the OOM killer would
-    output = worker_output(worker)
-    final = client.get(f"/api/v1/discovery-runs/{run_id}").get_json()
-    assert final["status"] == "failed", output
-    assert final["error"].startswith("the worker process ended unexpectedly"), final["error"]
-    assert final["results"] == []
+    return client, run_id, worker
+
+
+def waitpid_gone(pid: int, limit_s: float = 10.0) -> None:
+    """Until ``pid`` (killed, reparented to init, which reaps it) is no longer a process."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} is still there {limit_s:g} s after SIGKILL")
 
 
 def work_horse_of(worker_pid: int, limit_s: float = 10.0) -> int:

@@ -55,7 +55,7 @@ def test_cli_json_reports_failure_and_exits_non_zero(netbox: Netbox, db_url: str
         main, ["sync", "netbox", "--url", netbox.url, "--token", "nbt_bad.bad", "--json"]
     )
     assert result.exit_code != 0
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert payload["status"] == "failed" and "403" in payload["error"]
     assert set(payload["kinds"]) == {
         "admin_units",
@@ -70,6 +70,23 @@ def test_cli_json_reports_failure_and_exits_non_zero(netbox: Netbox, db_url: str
     }
 
 
+def test_cli_where_nothing_listens_exits_1_with_a_one_line_reason(db_url: str):
+    from web import create_app
+
+    app = create_app({"TESTING": True, "CMDB_DATABASE_URL": db_url, "SECRET_KEY": "t"})
+    url = f"http://127.0.0.1:{_closed_port()}"
+    args = ["sync", "netbox", "--url", url, "--token", "x", "--timeout", "5"]
+    human = app.test_cli_runner().invoke(main, args)
+    assert human.exit_code == 1, human.output
+    reason = human.stderr.strip().splitlines()[-1]  # after the progress bar's label
+    assert reason.startswith(f"NetBox sync failed: cannot reach NetBox at {url}")
+    as_json = app.test_cli_runner().invoke(main, [*args, "--json"])
+    assert as_json.exit_code == 1
+    payload = json.loads(as_json.stdout)
+    assert (payload["status"], payload["exit_code"]) == ("failed", 1)
+    assert payload["error"].startswith("failed: cannot reach NetBox")
+
+
 def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
     from web import create_app
 
@@ -77,7 +94,7 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
     env = {"CMDB_NETBOX_URL": netbox.url, "CMDB_NETBOX_TOKEN": netbox.token}
     result = app.test_cli_runner().invoke(main, ["sync", "netbox", "--json"], env=env)
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert payload["status"] == "succeeded" and payload["error"] is None
     assert payload["kinds"]["devices"] == {"created": 4, "updated": 0, "unchanged": 0, "failed": 0}
     assert set(payload["kinds"]["links"]) == {"created", "updated", "unchanged", "failed"}

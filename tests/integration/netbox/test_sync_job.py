@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def test_a_sync_started_through_the_api_runs_on_a_worker_against_netbox(
     with jobs.app.app_context():
         session = get_db().sessions()
         count = lambda model: session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
-        sync_run = session.get_one(DiscoveryRun, final["stats"]["sync_run_id"])
+        sync_run = session.get_one(DiscoveryRun, final["id"])  # the job's run is the sync's
         assert sync_run.status == "succeeded"
         assert count(Device) == EXPECTED_CREATED["devices"]
         assert count(Interface) == EXPECTED_CREATED["interfaces"]
@@ -62,4 +63,25 @@ def test_a_sync_started_through_the_api_runs_on_a_worker_against_netbox(
         names = set(session.scalars(sa.select(Device.name)))
         assert {"esx-01", "esx-02", "core-sw-01", "rt-duyxuyen"} <= names
         session.close()
+        get_db().engine.dispose()
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_sync_job_where_nothing_listens_ends_its_own_run_failed(
+    tmp_path: Path, queue_name: str, dry_run: bool
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"  # released on close: nothing listens
+    jobs = make_job_app(tmp_path, {}, queue_name)
+    body = {"kind": "netbox_sync", "parameters": {"url": url, "token": "x", "dry_run": dry_run}}
+    queued = jobs.client_as(Role.ENGINEER).post("/api/v1/discovery-runs/", json=body).get_json()
+    worker = start_worker(jobs.worker_env())
+    final = follow(jobs.client_as(Role.VIEWER), queued["id"], limit_s=60)[-1]
+    worker.communicate(timeout=60)
+    assert final["status"] == "failed"
+    assert final["error"].startswith(f"failed: cannot reach NetBox at {url}")
+    with jobs.app.app_context():
+        with get_db().sessions() as session:
+            assert session.scalar(sa.select(sa.func.count()).select_from(DiscoveryRun)) == 1
         get_db().engine.dispose()

@@ -158,3 +158,8 @@ class RunSchema(Schema):
     finished_at = UtcDateTime(allow_none=True, required=True)
     requested_by = fields.String(allow_none=True, required=True)
     stats = fields.Dict(required=True)
+    error = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Unless it succeeded: a one-line summary, then every failure"},
+    )

@@ -73,3 +73,16 @@ def test_a_succeeded_run_has_no_error() -> None:
 def test_more_failures_than_attempts_is_a_bug_not_a_verdict() -> None:
     with pytest.raises(ValueError, match="2 failures of 1 attempted"):
         classify_run(1, failures(2))
+
+
+def test_a_target_read_in_part_makes_the_run_partial_never_failed() -> None:
+    incomplete = [Failure("10.0.0.9:161", "ifTable: timeout")]
+    verdict = classify_run(1, [], incomplete=incomplete)
+    assert (verdict.status, verdict.exit_code) == (RunStatus.PARTIAL, EXIT_PARTIAL)
+    assert (
+        verdict.summary
+        == "partial: 1 of 1 done, 0 failed, 1 incomplete (10.0.0.9:161: ifTable: timeout)"
+    )
+    both = classify_run(2, failures(1), incomplete=incomplete)
+    assert both.status is RunStatus.PARTIAL
+    assert both.as_json()["incomplete"] == [{"item": "10.0.0.9:161", "reason": "ifTable: timeout"}]
