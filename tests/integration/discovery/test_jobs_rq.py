@@ -63,6 +63,7 @@ def discovery_body(fleet, silent: list[str], **limits: float) -> dict:
     return {"kind": "snmp_discovery", "parameters": {**parameters, "timeout": 1, **limits}}
 
 
+@pytest.mark.long(reason="a real RQ worker process discovers real agents, polled for progress")
 def test_a_discovery_started_through_the_api_runs_on_a_worker_and_shows_progress(
     job_app: JobApp, fleet
 ) -> None:

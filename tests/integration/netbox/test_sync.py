@@ -247,6 +247,7 @@ def test_dry_run_writes_nothing(netbox: Netbox, sessions: sessionmaker[Session])
 
 
 @pytest.mark.postgres
+@pytest.mark.long(reason="two whole syncs of the NetBox peer into a new PostgreSQL database")
 def test_sync_on_postgresql_is_complete_and_idempotent(netbox: Netbox):
     from cmdb.db import make_engine, make_session_factory
     from tests.databases import drop_pg_database, migrated_pg_url
