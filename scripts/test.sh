@@ -17,5 +17,10 @@ timed() {  # NAME COMMAND...: run it, and add "NAME N s" to the steps
 
 timed setup make --no-print-directory venv system-deps translations
 timed lint make --no-print-directory lint
+# Compiled modules are kept (__pycache__, ignored by git) even where the environment says
+# not to write them: without them every worker and every `cmdb` process a test starts
+# compiles the project again, and pytest rewrites every test module's asserts again
+# (collection 3.5 → 1.8 s a process).
+export PYTHONDONTWRITEBYTECODE=
 # pytest's closing line stays the last line of the output: CI reads it.
 CMDB_TEST_STEP_TIMES="$steps" exec "$BIN/pytest" -n "$WORKERS" --dist loadgroup "$@"
