@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from capacity.actions import capacity_report
+from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
 from tests.databases import create_pg_database, drop_pg_database, migrated_sqlite_url
@@ -103,8 +104,6 @@ def _pg_template(forecasts: bool) -> str:
         if forecasts not in _pg_templates:
             url = create_pg_database("headroom_demo_template")
             atexit.register(drop_pg_database, url)
-            from cmdb import schema
-
             schema.upgrade(url)
             _fill(url, forecasts)
             _pg_templates[forecasts] = str(make_url(url).database)
