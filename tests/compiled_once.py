@@ -8,7 +8,7 @@ whether unknown arguments are appended (converters are looked up through ``self`
 when it runs), so the same rule gives the same code in every app; it is compiled
 the first time and reused after. Rules whose defaults fill a dynamic part (their
 code depends on a converter) are compiled as before. The app's behaviour is
-unchanged; ``create_app`` costs about a sixth of what it did.
+unchanged; ``create_app`` went from 46 to 19 ms (ten builds, timed alone).
 
 If werkzeug changes the private method this wraps, this part does nothing.
 
