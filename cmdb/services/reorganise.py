@@ -64,6 +64,7 @@ def reorganise(
     effective: date,
     *,
     dry_run: bool = False,
+    skip_unknown: bool = False,
     actor: str = ACTOR,
     source: Source = Source.MANUAL,
 ) -> Reorganisation:
@@ -71,12 +72,16 @@ def reorganise(
 
     Raises ``ValidationError`` naming every bad row of both files ("units row 3",
     "mapping row 17") or every site that would be left in a dissolved unit.
+    ``skip_unknown``: mapping rows whose old unit is not in force are left out and
+    listed in ``plan.skipped`` (an official file may name a unit the inventory never had).
     """
     row_errors: dict[str, list[str]] = {}
     unit_rows = read_unit_rows(units, errors=row_errors)
     mapping_rows = read_mapping_rows(mapping, errors=row_errors)
     current = load_current(session)
-    plan = plan_reorganisation(current, unit_rows, mapping_rows, effective, row_errors)
+    plan = plan_reorganisation(
+        current, unit_rows, mapping_rows, effective, row_errors, skip_unknown=skip_unknown
+    )
     if dry_run or plan.is_empty:
         return Reorganisation(plan, applied=False)
     apply_plan(session, plan, actor=actor, source=source)

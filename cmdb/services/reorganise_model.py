@@ -121,6 +121,15 @@ class InternalLink:
 
 
 @dataclass(frozen=True)
+class SkippedRow:
+    """A mapping row left out with ``--skip-unknown``: its old unit is not in force."""
+
+    label: str
+    old_code: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """Everything a reorganisation will write; empty when it has been applied already."""
 
@@ -132,6 +141,7 @@ class Plan:
     merges: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     internal_links: tuple[InternalLink, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    skipped: tuple[SkippedRow, ...] = ()  # never written: listed, so none goes unnoticed
 
     @property
     def moves(self) -> list[SiteChange]:

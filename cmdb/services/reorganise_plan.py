@@ -64,10 +64,14 @@ def plan_reorganisation(
     mapping_rows: Sequence[MappingRow],
     effective: date,
     row_errors: Mapping[str, list[str]] | None = None,
+    *,
+    skip_unknown: bool = False,
 ) -> Plan:
     """The whole plan; ValidationError for bad rows (with ``row_errors``, those found
-    while reading) or for sites left without a unit."""
-    res = resolve(current, unit_rows, mapping_rows, effective, row_errors)
+    while reading) or for sites left without a unit. ``skip_unknown``: see ``resolve``."""
+    res = resolve(
+        current, unit_rows, mapping_rows, effective, row_errors, skip_unknown=skip_unknown
+    )
     moves = _site_moves(current, res)
     handovers, committees = _handovers(current, res, moves)
     changes = _site_changes(current, res, moves, handovers)
@@ -85,6 +89,7 @@ def plan_reorganisation(
         merges=_merges(dissolutions),
         internal_links=_internal_links(current, moves),
         names={code: t.name for code, t in res.targets.items()},
+        skipped=res.skipped,
     )
 
 
