@@ -8,7 +8,8 @@ plan here, the one writer:
    kept) — first, so their codes are free for the new units;
 2. new units start on it (``valid_from``), and each old unit points at the unit
    that received it (``successor``);
-3. new People's Committees are created where offices need one;
+3. new People's Committees are created where offices need one, and those of the
+   dissolved units end on the effective date;
 4. each site that moves or changes hands keeps its earlier placement in
    ``site_history`` (so the tree as of a past date, and requests going live
    before the reform, still find it where it was) and gets its new one.
@@ -128,7 +129,7 @@ def load_current(session: Session) -> Current:
     agencies = [
         AgencyNow(*row)
         for row in session.execute(
-            sa.select(Agency.id, Agency.name, Agency.kind, Agency.admin_unit_id)
+            sa.select(Agency.id, Agency.name, Agency.kind, Agency.admin_unit_id, Agency.valid_to)
         )
     ]
     links = [
@@ -150,6 +151,7 @@ def apply_plan(
     committees = _create_committees(session, plan, by_code, actor)
     for change in plan.site_changes:
         _change_site(session, plan.effective, change, by_code, committees, actor)
+    _end_committees(session, plan, actor)
     session.flush()
 
 
@@ -236,6 +238,17 @@ def _create_committees(
             before=None, after={"name": c.name, "kind": c.kind, "admin_unit_code": c.unit_code},
         )  # fmt: skip
     return committees
+
+
+def _end_committees(session: Session, plan: Plan, actor: str) -> None:
+    """The committees of dissolved units end with them (their rows and history kept)."""
+    for ended in plan.ended_committees:
+        agency = session.get_one(Agency, ended.id)
+        agency.valid_to = plan.effective
+        log_change(
+            session, actor=actor, action=ChangeAction.UPDATE, obj=agency, object_repr=agency.name,
+            before={"valid_to": None}, after={"valid_to": plan.effective},
+        )  # fmt: skip
 
 
 def _change_site(

@@ -46,6 +46,7 @@ class AgencyNow:
     name: str
     kind: AgencyKind
     admin_unit_id: int | None
+    valid_to: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,7 @@ class Plan:
     internal_links: tuple[InternalLink, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
     skipped: tuple[SkippedRow, ...] = ()  # never written: listed, so none goes unnoticed
+    ended_committees: tuple[AgencyNow, ...] = ()  # of dissolved units: end on the day
 
     @property
     def moves(self) -> list[SiteChange]:
@@ -149,7 +151,13 @@ class Plan:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.creations or self.dissolutions or self.site_changes or self.committees)
+        return not (
+            self.creations
+            or self.dissolutions
+            or self.site_changes
+            or self.committees
+            or self.ended_committees
+        )
 
     def counts(self) -> dict[str, int]:
         """The figures ``--json`` prints."""
@@ -159,4 +167,5 @@ class Plan:
             "sites_moved": len(self.moves),
             "sites_reassigned": sum(1 for c in self.site_changes if c.committee_of is not None),
             "committees_created": len(self.committees),
+            "committees_ended": len(self.ended_committees),
         }

@@ -7,7 +7,8 @@ whole reorganisation is refused, listing those sites.
 
 People's Committees (how requests find a unit's office, see
 ``cmdb.services.requests.load_committee_sites``). The old committees' agencies are
-kept, with their history; their sites are handed over:
+kept, with their history, and end on the effective date (``valid_to``); their sites
+are handed over:
 
 - every site of a dissolved unit's committee goes to the committee of the unit
   that receives that unit (for a district abolished without successor: of the
@@ -90,6 +91,13 @@ def plan_reorganisation(
         internal_links=_internal_links(current, moves),
         names={code: t.name for code, t in res.targets.items()},
         skipped=res.skipped,
+        ended_committees=tuple(
+            a
+            for a in current.agencies
+            if a.kind in COMMITTEE_AGENCY_KINDS
+            and a.admin_unit_id in res.dissolved
+            and a.valid_to is None
+        ),
     )
 
 

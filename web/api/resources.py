@@ -66,11 +66,14 @@ AGENCIES = declare(
         path="agencies",
         model=Agency,
         description="Owner organisations: Sở, ban, ngành, People's Committees.",
-        fields=names("id url name short_name kind admin_unit created_at updated_at"),
-        filters=names("id name short_name kind admin_unit_id"),
+        fields=names(
+            "id url name short_name kind admin_unit valid_from valid_to created_at updated_at"
+        ),
+        filters=names("id name short_name kind admin_unit_id valid_from valid_to"),
         search=names("name short_name"),
         orderings=names("id name short_name kind"),
         brief=names("id url name short_name"),
+        dated=True,
     )
 )
 
@@ -153,11 +156,12 @@ LINKS = declare(
         ),
         fields=names(
             "id url name network status a_site b_site a_interface b_interface commit_rate_mbps "
-            "port_speed_mbps provider circuit_id ceiling_pct created_at updated_at"
+            "port_speed_mbps provider circuit_id ceiling_pct valid_from valid_to created_at "
+            "updated_at"
         ),
         filters=names(
             "id name network status a_site_id b_site_id commit_rate_mbps port_speed_mbps provider "
-            "circuit_id"
+            "circuit_id valid_from valid_to"
         ),
         search=names("name provider circuit_id"),
         orderings=names("id name network commit_rate_mbps port_speed_mbps"),

@@ -136,6 +136,7 @@ def _summary(result: Reorganisation, dry_run: bool) -> str:
         f"  sites moved:        {counts['sites_moved']}",
         f"  sites handed over:  {counts['sites_reassigned']} "
         f"(new People's Committees: {counts['committees_created']})",
+        f"  committees ended:   {counts['committees_ended']}",
     ]) + skipped  # fmt: skip
 
 

@@ -12,6 +12,7 @@ failure leaves the table and the change log as they were.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,8 @@ def wrong_type(field: ma.fields.Field) -> Any:
 
 def below_range(field: ma.fields.Field) -> Any:
     rule = next(v for v in field.validators if isinstance(v, validate.Range))
+    if isinstance(field, fields.Date):
+        return (rule.min - timedelta(days=1)).isoformat()
     if rule.min is None:
         return rule.max + 1
     if isinstance(field, fields.Integer):
