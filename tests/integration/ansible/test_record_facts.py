@@ -1,4 +1,5 @@
-"""The facts writer (SQLite, PostgreSQL): observations, fills, discrepancies, no-op repost."""
+"""A host's facts through the discovery core (SQLite, PostgreSQL): observations, fills,
+discrepancies, no-op repost, and hosts the core will not place."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from cmdb.choices import DiscrepancyStatus, RunStatus
-from cmdb.models import ChangeLog, Discrepancy, Observation, RecordSource
-from discovery.ansible.apply import end_facts_run as finish_run
-from discovery.ansible.apply import record_facts
-from discovery.ansible.apply import start_facts_run as open_run
+from cmdb.models import ChangeLog, Device, Discrepancy, Observation, RecordSource, Workload
+from discovery.ansible.observe import DEVICE, WORKLOAD, HostRef
+from discovery.ansible.outcome import FactsOutcome
+from discovery.ansible.sync import end_facts_run as finish_run
+from discovery.ansible.sync import record_facts as post
+from discovery.ansible.sync import start_facts_run as open_run
 from tests import factories as f
 
 RECORDED: dict[str, Any] = json.loads(
@@ -25,6 +28,12 @@ def facts(**changes: Any) -> dict[str, Any]:
     edited = copy.deepcopy(RECORDED)
     edited.update({f"ansible_{k}": v for k, v in changes.items()})
     return edited
+
+
+def record_facts(session, run, host: Device | Workload, facts, name: str) -> FactsOutcome:
+    """Post ``facts`` for ``host`` as the playbook does: its kind and id, its inventory name."""
+    kind = DEVICE if isinstance(host, Device) else WORKLOAD
+    return post(session, run, HostRef(kind, host.id, name), facts)
 
 
 def rows(session, model) -> int:
@@ -54,7 +63,8 @@ def test_a_host_is_filled_disputed_and_a_repost_writes_nothing(session) -> None:
         m.__tablename__: rows(session, m)
         for m in (ChangeLog, Observation, Discrepancy, RecordSource)
     }
-    assert before == {"change_log": 1, "observation": 4, "discrepancy": 1, "record_source": 4}
+    # the device's update, and each interface's creation: one change-log row per record
+    assert before == {"change_log": 4, "observation": 4, "discrepancy": 1, "record_source": 4}
 
     again = record_facts(
         session, open_run(session, requested_by="ansible"), host, RECORDED, "vm.example"
