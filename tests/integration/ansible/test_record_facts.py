@@ -8,9 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from cmdb.choices import DiscrepancyStatus, RunStatus
+from cmdb.errors import NotFoundError
 from cmdb.models import ChangeLog, Device, Discrepancy, Observation, RecordSource, Workload
 from discovery.ansible.observe import DEVICE, WORKLOAD, HostRef
 from discovery.ansible.outcome import FactsOutcome
@@ -146,3 +148,21 @@ def test_a_platform_naming_another_os_is_an_open_mismatch(session) -> None:
     assert unsettled(session) == [
         ("mismatch", "platform", {"record": "CentOS 7", "ansible": "Debian 12.11"})
     ]
+
+
+def test_a_host_whose_known_serial_differs_at_the_same_address_is_not_merged(session) -> None:
+    host = f.server(session, name="vm", serial="CZ1", management_address="192.0.2.2")
+    run = open_run(session, requested_by="ansible")
+    elsewhere = HostRef(name="vm", management_address="192.0.2.2")  # no Headroom id
+    with pytest.raises(NotFoundError, match="no device or workload known as vm"):
+        post(session, run, elsewhere, facts(product_serial="CZ9"))
+    assert [rows(session, m) for m in (ChangeLog, Observation, Discrepancy, RecordSource)] == [
+        0
+    ] * 4
+    assert (host.serial, host.cores) == ("CZ1", 32)
+    outcome = post(session, run, elsewhere, facts(product_serial="cz1"))
+    assert (outcome.kind, outcome.id, outcome.opened) == (
+        "device",
+        host.id,
+        ["host_sizing:cores", "host_sizing:ram_gb"],
+    )
