@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
 from cmdb.errors import ConflictError, NotFoundError
-from cmdb.models import DiscoveryResult, DiscoveryRun, Observation
+from cmdb.models import DiscoveryResult, DiscoveryRun, Interface, Observation
 from discovery.ansible.facts import map_facts
-from discovery.ansible.observe import DEVICE, HostRef, coverage, observe_host
+from discovery.ansible.observe import DEVICE, HOST_KINDS, HostRef, coverage, observe_host
 from discovery.ansible.outcome import FactsOutcome, host_outcome
 from discovery.core.identity import IdentityIndex, resolve_identity
 from discovery.core.known import Snapshot
@@ -34,11 +34,10 @@ from discovery.core.observations import RecordKind
 from discovery.core.plan import Plan, Ref
 from discovery.core.planner import plan_observations
 from discovery.core.runs import Attempt, Failure
-from discovery.core.snapshot import load_snapshot
+from discovery.core.snapshot import load_records, load_snapshot
 from discovery.core.writer import apply_plan
 
 NO_FACTS = "no facts"  # a host the playbook could not post (unreachable, no facts gathered)
-KINDS = (RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.WORKLOAD)
 
 
 def start_facts_run(
@@ -82,18 +81,19 @@ def record_facts(
     failure in the run.
     """
     host = map_facts(facts)
-    snapshot = load_snapshot(session, KINDS)
+    hosts = _candidates(session, ref)
     at = utcnow()
     refusals: list[str] = []
     for kind in ref.kinds:
         observations = observe_host(ref, kind, host, at)
-        index = IdentityIndex(snapshot.of_kind(kind))
+        index = IdentityIndex(hosts.of_kind(kind))
         if ref.record_id is not None and ref.record_id not in index.records:
             continue
         found = resolve_identity(observations[0].identity, Source.ANSIBLE, index)
         if found.refused:
             refusals.append(found.reason)
         elif found.record_id is not None:
+            snapshot = _host_and_parts(session, kind, found.record_id)
             plan = plan_observations(observations, snapshot, coverage(ref, kind))
             return _write(session, run, observations, plan, snapshot, (kind, found.record_id))
     if refusals:
@@ -101,6 +101,25 @@ def record_facts(
     if ref.record_id is not None and ref.kind is not None:
         raise NotFoundError(f"no {ref.kind} with id {ref.record_id}")
     raise NotFoundError(f"no device or workload known as {ref.label}")
+
+
+def _candidates(session: Session, ref: HostRef) -> Snapshot:
+    """The hosts the identity rule chooses among: the one Headroom's id names (what the
+    inventory plugin gives every host), else every host — records and marks only."""
+    if ref.record_id is not None and ref.kind is not None:
+        return load_records(session, {ref.kind: [ref.record_id]}, words=False)
+    return load_snapshot(session, HOST_KINDS, words=False)
+
+
+def _host_and_parts(session: Session, kind: RecordKind, record_id: int) -> Snapshot:
+    """The one host the facts are about, its interfaces, their words and discrepancies: all
+    a plan of one known host reads (the whole inventory cost seconds a post)."""
+    parts = (
+        session.scalars(sa.select(Interface.id).where(Interface.device_id == record_id)).all()
+        if kind is DEVICE
+        else []
+    )
+    return load_records(session, {kind: [record_id], RecordKind.INTERFACE: parts})
 
 
 def _write(
