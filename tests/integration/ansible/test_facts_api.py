@@ -9,7 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from cmdb.choices import Role
+from cmdb.db import transaction
 from cmdb.models import ChangeLog, Device, Discrepancy, Observation, RecordSource
+from tests import factories as f
 from tests.integration.ansible.conftest import token
 from web.db import get_db
 from web.jobs.sweep import sweep_with
@@ -170,3 +172,17 @@ def test_a_host_whose_serial_differs_from_the_record_at_its_address_is_not_merge
         client, engineer, {"host": host, "facts": {**FACTS, "ansible_product_serial": "CZ2049X01"}}
     )
     assert status == 200 and (body["kind"], body["id"]) == ("device", ids.hv_id)
+
+
+def test_a_host_that_fits_two_records_equally_is_refused_with_both(seeded, engineer) -> None:
+    app, _ = seeded
+    with app.app_context(), transaction(get_db().sessions) as session:
+        twins = [f.server(session, name="db-01", cores=None) for _ in range(2)]
+        ids = sorted(d.id for d in twins)
+    before = rows_written(app)
+    status, error = post(app.test_client(), engineer, {"host": {"name": "db-01"}, "facts": FACTS})
+    assert status == 409, error
+    assert error["message"] == (
+        f"db-01: hostname names records {ids[0]}, {ids[1]}; nothing tells them apart"
+    )
+    assert rows_written(app) == before
