@@ -120,6 +120,7 @@ def test_push_creates_planned_tagged_device_and_interfaces_once(
         assert s.get_one(Device, fw_row.id).status == "active"
 
 
+@pytest.mark.long(reason="a full sync of the NetBox peer, then a push beside a device of that name")
 def test_push_leaves_a_netbox_device_it_did_not_create_alone(
     netbox: Netbox, sessions: sessionmaker[Session], cleanup: None
 ):
