@@ -65,6 +65,30 @@ class ResourceTimeline:
         failing = np.flatnonzero(self.shortfall > 0)
         return int(failing[0]) if len(failing) else None
 
+    @cached_property
+    def own_total(self) -> np.ndarray:
+        """B + R at each step: the load without the request (the DC's own growth)."""
+        own: np.ndarray = self.baseline + self.reserved
+        return own
+
+    @cached_property
+    def own_shortfall(self) -> np.ndarray:
+        """How far over the ceiling without the request at each step (0 where it fits)."""
+        over = self.own_total - self.limit
+        return np.where(over > fit_tolerance(self.limit), over, 0.0)
+
+    @cached_property
+    def own_first_fail_index(self) -> int | None:
+        """First step that does not fit even without the request, None if all fit."""
+        failing = np.flatnonzero(self.own_shortfall > 0)
+        return int(failing[0]) if len(failing) else None
+
+    def load(self, *, with_request: bool, horizon: bool) -> float:
+        """The load an expansion must carry: at go-live, or the peak of the horizon;
+        with the request (B + R + D) or without it (B + R)."""
+        series = self.total if with_request else self.own_total
+        return float(series.max() if horizon else series[0])
+
     @property
     def first_fail_date(self) -> date | None:
         """Date of the first step that does not fit."""
