@@ -59,6 +59,7 @@ class BillLine:
     quantity: int
     from_mbps: float | None
     to_mbps: float | None
+    own_mbps: float | None
     unit_price_vnd: float
     cost_vnd: float
     description: str
@@ -95,20 +96,25 @@ def _key(item: ExpansionItem) -> tuple[object, ...]:
             item.role,
             item.from_mbps,
             item.to_mbps,
+            item.own_mbps,
             item.unit_price_vnd,
         )
     return (item.kind, item.target)
 
 
+def _links_words(item: ExpansionItem, count: int) -> str:
+    one, many = _ROLE_WORDS.get(item.role or "", ("link", "links"))
+    return (
+        f"{count} {(item.network or '').upper()} {one if count == 1 else many} "
+        f"{item.from_mbps:g} → {item.to_mbps:g} Mbps"
+    )
+
+
 def _describe(first: ExpansionItem, count: int, quantity: int) -> str:
     if first.kind != "link_tier":
         return f"{quantity} × {first.description}"
-    one, many = _ROLE_WORDS.get(first.role or "", ("link", "links"))
-    return (
-        f"{count} {(first.network or '').upper()} {one if count == 1 else many} "
-        f"{first.from_mbps:g} → {first.to_mbps:g} Mbps, "
-        f"{first.unit_price_vnd:,.0f} VND/year each"
-    )
+    anyway = f" ({first.own_mbps:g} Mbps needed anyway)" if first.own_mbps is not None else ""
+    return f"{_links_words(first, count)}{anyway}, {first.unit_price_vnd:,.0f} VND/year each"
 
 
 def _line(items: Sequence[ExpansionItem]) -> BillLine:
@@ -123,6 +129,7 @@ def _line(items: Sequence[ExpansionItem]) -> BillLine:
         quantity=quantity,
         from_mbps=first.from_mbps,
         to_mbps=first.to_mbps,
+        own_mbps=first.own_mbps,
         unit_price_vnd=first.unit_price_vnd,
         cost_vnd=float(sum(i.cost_vnd for i in items)),
         description=_describe(first, len(items), quantity),
@@ -159,3 +166,52 @@ def _bill(payer: str, items: Sequence[ExpansionItem]) -> Bill:
 def compute_bills(items: Sequence[ExpansionItem]) -> Bills:
     """Split the charged items between the DC and the network operator."""
     return Bills(dc=_bill(PAYER_DC, items), network=_bill(PAYER_NETWORK, items))
+
+
+@dataclass(frozen=True)
+class OwnNeedLine:
+    """Like own needs as one line: the links that need the same upgrade anyway, with the
+    earliest date one of them runs short; a cluster or a pool on a line of its own."""
+
+    payer: str
+    network: str | None
+    count: int
+    date: date
+    cost_vnd: float
+    description: str
+    resources: tuple[str, ...]
+
+
+def _own_key(need: OwnNeed) -> tuple[object, ...]:
+    first = need.expansion[0] if need.expansion else None
+    if first is None or first.kind != "link_tier":
+        return (need.resource,)
+    return (need.payer, need.network, first.role, first.from_mbps, first.to_mbps)
+
+
+def _own_line(needs: Sequence[OwnNeed]) -> OwnNeedLine:
+    first = needs[0]
+    item = first.expansion[0] if first.expansion else None
+    if item is not None and item.kind == "link_tier":
+        words = _links_words(item, len(needs))
+    else:
+        bought = "; ".join(f"{i.quantity} × {i.description}" for i in first.expansion)
+        words = f"{first.name}: {bought or 'nothing in the catalogue closes it'}"
+    return OwnNeedLine(
+        payer=first.payer,
+        network=first.network,
+        count=len(needs),
+        date=min(n.date for n in needs),
+        cost_vnd=float(sum(n.cost_vnd for n in needs)),
+        description=words,
+        resources=tuple(n.resource for n in needs),
+    )
+
+
+def summarize_own_needs(needs: Iterable[OwnNeed]) -> tuple[OwnNeedLine, ...]:
+    """The DC's own needs grouped for reading, earliest first."""
+    groups: dict[tuple[object, ...], list[OwnNeed]] = {}
+    for need in needs:
+        groups.setdefault(_own_key(need), []).append(need)
+    lines = [_own_line(g) for g in groups.values()]
+    return tuple(sorted(lines, key=lambda ln: (ln.date, ln.payer, ln.description)))

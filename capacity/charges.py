@@ -188,6 +188,7 @@ def _link_item(
         role=target.role,
         from_mbps=link.capacity_mbps,
         to_mbps=tier.mbps,
+        own_mbps=own_tier.mbps if own_tier else None,
     )
 
 

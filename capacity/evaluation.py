@@ -13,7 +13,7 @@ from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
-from capacity.bills import Bills, OwnNeed
+from capacity.bills import Bills, OwnNeed, OwnNeedLine, summarize_own_needs
 from capacity.expansion import PAYER_DC, Expansion, ExpansionDocument, expansion_to_dict
 from capacity.series import SeriesDocument
 
@@ -214,6 +214,7 @@ class EvaluationDocument(TypedDict):
     expansion: ExpansionDocument
     bills: dict[str, RecordJson]
     dc_own_need: list[RecordJson]
+    dc_own_need_summary: list[RecordJson]
     cost: RecordJson
     problems: list[RecordJson]
     candidates: list[RecordJson]
@@ -245,6 +246,11 @@ class Evaluation:
     """Monthly B, R, D and ceiling of the charted resources (``capacity.series``)."""
 
     @property
+    def dc_own_need_summary(self) -> tuple[OwnNeedLine, ...]:
+        """The DC's own needs grouped for reading (like link upgrades on one line)."""
+        return summarize_own_needs(self.dc_own_need)
+
+    @property
     def rows(self) -> tuple[ResourceRow, ...]:
         """Every resource row, links included."""
         return (*self.resources, *self.links)
@@ -264,6 +270,7 @@ class Evaluation:
             "expansion": expansion_to_dict(self.expansion),
             "bills": {"dc": self.bills.dc, "network": self.bills.network},
             "dc_own_need": self.dc_own_need,
+            "dc_own_need_summary": self.dc_own_need_summary,
             "cost": self.cost,
             "problems": self.problems,
             "candidates": self.candidates,

@@ -120,6 +120,8 @@ class ExpansionItem:
     role: str | None = None
     from_mbps: float | None = None
     to_mbps: float | None = None
+    own_mbps: float | None = None
+    """The tier the link needs anyway without the request: only the difference is charged."""
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ class ExpansionItemDocument(TypedDict):
     role: str | None
     from_mbps: float | None
     to_mbps: float | None
+    own_mbps: float | None
 
 
 class ExpansionDocument(TypedDict):
@@ -286,6 +289,7 @@ def expansion_to_dict(expansion: Expansion) -> ExpansionDocument:
                 "role": i.role,
                 "from_mbps": i.from_mbps,
                 "to_mbps": i.to_mbps,
+                "own_mbps": i.own_mbps,
             }
             for i in items
         ]

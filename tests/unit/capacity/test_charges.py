@@ -73,6 +73,8 @@ def test_a_tiny_request_on_a_cluster_that_runs_out_on_its_own_is_charged_no_serv
     (item,) = own.expansion
     assert (item.kind, item.quantity, item.cost_vnd) == ("server", 3, 3 * SERVER_VND)
     assert ev.cost.dc_own_need_vnd == 3 * SERVER_VND
+    (summary,) = ev.dc_own_need_summary
+    assert summary.description == "c1: 3 × 2U 2×32-core, 512 GB"
     # Nothing is charged, so the project's whole 50 M estimate is avoided.
     assert ev.cost.avoided_vnd == 50_000_000
 
@@ -152,6 +154,12 @@ def test_a_link_that_needs_an_upgrade_anyway_is_charged_the_difference_of_the_fe
     (item,) = ev.expansion.at_horizon
     assert (item.target, item.to_mbps, item.unit_price_vnd) == ("link:x1", 50, 8_400_000)
     assert item.cost_vnd == 42_000_000 and item.payer == PAYER_NETWORK
+    assert item.own_mbps == 20
+    (line,) = ev.bills.network.lines
+    assert line.description == (
+        "1 TSLCD link of the target sites 10 → 50 Mbps (20 Mbps needed anyway), "
+        "8,400,000 VND/year each"
+    )
     (own,) = ev.dc_own_need
     assert (own.resource, own.payer, own.network, own.date) == (
         "link:x1",
