@@ -87,8 +87,8 @@ def who_must_act(ev: Doc) -> str | None:
         who = f"the network operator ({(short.get('network') or '').upper()}) must act"
     else:
         who = "the DC must act"
-    own = ", even without this request (the DC's own need)" if short["without_request"] else ""
-    return f"{what} binds from {short['date']}{own}: {who}"
+    own = "; short even without this request" if short["without_request"] else ""
+    return f"{what} from {short['date']}: {who}{own}"
 
 
 def _short_at_go_live(ev: Doc) -> list[Doc]:
@@ -161,7 +161,9 @@ def _bill(title: str, bill: Doc, labels: Mapping[str, str]) -> list[str]:
     networks = " · ".join(
         f"{network.upper()} {value:,.0f}" for network, value in bill["by_network"].items()
     )
-    head = f"{title}: {format_vnd(bill['total_vnd'])}" + (f" ({networks})" if networks else "")
+    head = _cut(
+        f"{title}: {format_vnd(bill['total_vnd'])}" + (f" ({networks})" if networks else "")
+    )
     if not bill["lines"]:
         return [head + " — nothing to buy"]
     rows = (
@@ -176,8 +178,8 @@ def _expansion(ev: Doc) -> list[str]:
     expansion, labels = ev["expansion"], _labels(ev)
     lines = [
         f"Expansion to fit until {ev['horizon_end']}, charged to the project: "
-        f"{format_vnd(expansion['horizon_cost_vnd'])} "
-        f"(at go-live: {format_vnd(expansion['go_live_cost_vnd'])})"
+        f"{format_vnd(expansion['horizon_cost_vnd'])}",
+        f"  (at go-live: {format_vnd(expansion['go_live_cost_vnd'])})",
     ]
     bills = ev.get("bills")
     if bills is not None:
@@ -214,7 +216,7 @@ def format_evaluation(ev: Doc) -> str:
     lines = [
         f"Request:   {ev['request']}",
         f"Verdict:   {verdict_words(ev)}",
-        *(f"Binding:   {line}" for line in [who_must_act(ev)] if line),
+        *(_cut(f"Binding:   {line}") for line in [who_must_act(ev)] if line),
         f"Placement: {_placement(ev)}",
         f"Horizon:   {ev['go_live']} → {ev['horizon_end']}",
         *(f"Problem:   {p['resource']}: {p['message']}" for p in ev.get("problems", [])),
