@@ -86,7 +86,7 @@ class EvaluationView:
         short = self.doc.get("first_shortfall")
         if not short or "payer" not in short:
             return None
-        label = self.labels.get(short["resource"], short["resource"])
+        label = self.labels.get(short["resource"]) or _problem_label(short["resource"])
         if short["payer"] == "network":
             text = _(
                 "Binding: %(resource)s — the network operator (%(network)s) must act.",
@@ -120,6 +120,18 @@ class EvaluationView:
     @property
     def short_at_go_live(self) -> list[Doc]:
         return [r for r in [*self.resources, *self.links] if (r["shortfall_at_go_live"] or 0) > 0]
+
+
+def _problem_label(resource: str) -> str:
+    """What binds when no load figure does: a problem's key named for a person."""
+    kind = resource.split(":", 1)[0]
+    if resource.endswith(":vm"):
+        return _("a VM larger than any host")
+    if kind == "path":
+        return _("a target site with no path to the data centre")
+    if kind == "uplink":
+        return _("the data centre's uplink")
+    return _("the placement (no eligible cluster or storage pool)")
 
 
 def resource_label(row: Doc) -> str:

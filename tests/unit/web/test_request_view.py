@@ -38,3 +38,17 @@ def test_an_evaluation_stored_before_the_bills_still_reads() -> None:
     doc["first_shortfall"] = {"resource": "link:x1", "date": "2026-03-01"}
     view = build_evaluation_view(doc)
     assert view.bills == [] and view.own_needs == [] and view.binding is None
+
+
+def test_a_site_with_no_path_binds_on_the_network_in_words() -> None:
+    doc = dict(
+        evaluate_request(
+            request(workloads=(), storage_tb=0, sites=sites(1, "s1", "nowhere")), inventory()
+        ).to_dict()
+    )
+    assert doc["first_shortfall"]["payer"] == "network"
+    binding = build_evaluation_view(doc).binding
+    assert binding == (
+        "Binding: a target site with no path to the data centre — the network operator "
+        "(TSLCD) must act."
+    )
