@@ -25,7 +25,7 @@ def default_database_url(data_dir: str | os.PathLike[str]) -> str:
 class Settings:
     database_url: str
     data_dir: str = DEFAULT_DATA_DIR
-    secret_key: str = "dev-only-change-me"
+    secret_key: str | None = None  # unset: generated once into the data directory (web.secret)
     redis_url: str | None = None  # set: background jobs go to RQ; unset: a local process each
     job_queue: str = "headroom"  # the RQ queue the web app fills and `cmdb worker` empties
     snmp_profiles: str | None = None  # the YAML/TOML file of named SNMP credential profiles
@@ -35,6 +35,11 @@ class Settings:
     page_size: int = 50
     anonymous_read: bool = False  # let anyone read the UI and the API without logging in
     today: str | None = None  # YYYY-MM-DD: the day verdicts are computed for (demos, tests)
+    tls: bool = False  # served over HTTPS: the session cookie is Secure, and HSTS is sent
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are trusted
+    login_failures: int = 20  # wrong passwords for one username within the window, then 429
+    login_failures_per_address: int = 100  # … and from one address, whatever the usernames
+    login_window_s: int = 900  # the throttle's window, in seconds
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

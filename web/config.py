@@ -16,6 +16,11 @@ def build_config(
     config: dict[str, Any] = {
         "SECRET_KEY": settings.secret_key,
         "JSON_SORT_KEYS": False,
+        # The UI's session: no script reads it, no other site's form or frame sends
+        # it, and it travels over HTTPS only when the app is served over TLS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.tls,
     }
     config.update({f"CMDB_{k.upper()}": v for k, v in asdict(settings).items()})
     if test_config:
