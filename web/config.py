@@ -16,13 +16,13 @@ def build_config(
     config: dict[str, Any] = {
         "SECRET_KEY": settings.secret_key,
         "JSON_SORT_KEYS": False,
-        # The UI's session: no script reads it, no other site's form or frame sends
-        # it, and it travels over HTTPS only when the app is served over TLS.
+        # The UI's session: no script reads it, no other site's form or frame sends it.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": settings.tls,
     }
     config.update({f"CMDB_{k.upper()}": v for k, v in asdict(settings).items()})
     if test_config:
         config.update(test_config)
+    # Over HTTPS only when the app is served over TLS (a plain-HTTP demo must keep it).
+    config.setdefault("SESSION_COOKIE_SECURE", bool(config["CMDB_TLS"]))
     return config
