@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_DATA_DIR = "var"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -63,8 +64,30 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             date.fromisoformat(values["today"])
         except ValueError:
             errors.append(f"CMDB_TODAY must be a date (YYYY-MM-DD), not {values['today']!r}")
+    problem = url_secret_problem(values.get("netbox_url") or "")
+    if problem:
+        errors.append(f"CMDB_NETBOX_URL {problem}")
     if errors:
         raise ValueError("; ".join(errors))
     data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
     values.setdefault("database_url", default_database_url(data_dir))
     return Settings(**values)
+
+
+def url_secret_problem(url: str) -> str | None:
+    """Why a service's URL may not be taken as given, or None.
+
+    The URL of a source is stored on its runs, shown to every reader and written
+    in messages; a secret inside it (``user:password@``, ``?token=``) would be
+    too. The token goes in its own setting or option, which is never shown.
+    """
+    try:
+        parts = urlsplit(url)
+        has_user = parts.username is not None or parts.password is not None
+    except ValueError:
+        return "is not a URL"
+    if has_user:
+        return "must not hold a user or password (user:password@host): give the token on its own"
+    if parts.query or parts.fragment:
+        return "must not hold a query (?token=…) or fragment: give the token on its own"
+    return None
