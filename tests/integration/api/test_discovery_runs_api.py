@@ -85,6 +85,22 @@ def test_bad_parameters_are_a_400_per_field_and_store_nothing(
     assert "secret" not in response.get_data(as_text=True)  # nor echoed back
 
 
+def test_a_token_is_never_put_on_the_redis_queue(jobs: JobApp) -> None:
+    """Redis keeps a job's arguments: a typed token is refused there (the local backend
+    hands it to its process's stdin), and the server's own token is used instead."""
+    body = {"kind": "netbox_sync", "parameters": {"url": "http://127.0.0.1:9", "token": "t0ken"}}
+    refused = jobs.client_as(Role.ENGINEER).post(URL, json=body)
+    assert "CMDB_NETBOX_TOKEN" in assert_error(refused, 400)["errors"]["parameters.token"][0]
+    assert run_count(jobs) == 0
+    jobs.app.config["CMDB_NETBOX_TOKEN"] = "t0ken"
+    del body["parameters"]["token"]
+    queued = jobs.client_as(Role.ENGINEER).post(URL, json=body)
+    assert queued.status_code == 202
+    queue = Queue(jobs.queue or "", connection=redis_or_fail())
+    job = queue.fetch_job(queued.get_json()["job_id"])
+    assert job is not None and "t0ken" not in repr(job.args) + repr(job.kwargs)
+
+
 def test_a_server_without_profiles_file_says_so(jobs: JobApp) -> None:
     jobs.app.config["CMDB_SNMP_PROFILES"] = None
     errors = assert_error(jobs.client_as(Role.ENGINEER).post(URL, json=discovery()), 400)["errors"]
