@@ -38,7 +38,9 @@ def test_twenty_wrong_passwords_throttle_the_twenty_first_try(secured: Secured) 
 
     refused = log_in(client, "ana")  # the right password, but too late
     assert refused.status_code == 429
-    assert "Too many wrong passwords" in refused.text
+    assert "Nhập sai mật khẩu quá nhiều lần" in refused.text  # the default language
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "Too many wrong passwords" in log_in(client, "ana").text
     window = secured.app.config["CMDB_LOGIN_WINDOW_S"]
     assert 0 < int(refused.headers["Retry-After"]) <= window
     assert client.get("/devices/").status_code == 302  # not logged in
