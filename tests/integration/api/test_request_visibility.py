@@ -1,5 +1,6 @@
 """A requester sees only their agency's requests, in the API as in the UI (issue 18):
-the list, a filter naming another agency, a detail, the UI list and the dashboard."""
+the list, a filter naming another agency, a detail, the change log, the UI list and the
+dashboard."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask import Flask
 
 from cmdb.choices import Role
 from cmdb.models import Agency, ResourceRequest, User
-from tests.integration.api.conftest import token_for
+from tests.integration.api.conftest import portal, token_for
 from tests.integration.api.writes import demo_copy_app
 from web.db import get_db
 
@@ -113,3 +114,32 @@ def test_the_ui_list_and_the_dashboard_name_only_the_agencys_requests(
     dashboard = client.get("/").text
     linked = set(map(int, re.findall(r'href="/requests/(\d+)"', dashboard)))
     assert linked <= visible
+
+
+def test_the_change_log_keeps_other_agencies_requests_from_a_requester(
+    demo_app: Flask, two_agencies: tuple[int, int]
+) -> None:
+    own, other = two_agencies
+    key, _ = requester_of(demo_app, own, "req-changes")
+    planner = demo_app.test_client()
+    planner_key = token_for(demo_app, Role.PLANNER, "planner-changes")
+    planner.environ_base["HTTP_AUTHORIZATION"] = f"Token {planner_key}"
+    filed = {}
+    for agency_id in (own, other):  # filed by a planner: the change log names each
+        with demo_app.app_context(), get_db().sessions() as session:
+            short = session.get_one(Agency, agency_id).short_name
+        answer = planner.post("/api/v1/requests/", json=portal(agency=short))
+        assert answer.status_code == 201, answer.get_json()
+        filed[agency_id] = answer.get_json()["id"]
+    about = "/api/v1/changes/?object_type=resource_request&limit=1000"
+    logged = {c["object_id"]: c["id"] for c in planner.get(about).get_json()["results"]}
+    assert set(filed.values()) <= set(logged)
+
+    client = demo_app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Token {key}"
+    seen = {c["object_id"] for c in client.get(about).get_json()["results"]}
+    assert filed[own] in seen and filed[other] not in seen
+    assert seen <= requests_by_agency(demo_app)[own]
+    assert client.get(f"/api/v1/changes/{logged[filed[other]]}").status_code == 403
+    assert client.get(f"/api/v1/changes/{logged[filed[own]]}").status_code == 200
+    assert client.get("/api/v1/sites/?limit=1").status_code == 200  # the rest is all readable
