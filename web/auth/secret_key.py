@@ -47,22 +47,9 @@ def kept_key(data_dir: Path) -> str:
     """
     path = data_dir / KEY_FILE
     try:
-        return _read(path)
-    except FileNotFoundError:
-        pass
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        temporary = data_dir / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as stream:
-            stream.write(secrets.token_hex(32) + "\n")
-        try:
-            os.link(temporary, path)
-            created = True
-        except FileExistsError:
-            created = False  # another process was first: its key is the one
-        finally:
-            temporary.unlink()
+        if path.exists():
+            return _read(path)
+        created = _write_once(data_dir, path)
         key = _read(path)
     except OSError as exc:
         raise SecretKeyError(
@@ -76,6 +63,22 @@ def kept_key(data_dir: Path) -> str:
             file=sys.stderr,
         )
     return key
+
+
+def _write_once(data_dir: Path, path: Path) -> bool:
+    """Write a new key to ``path`` unless one is there; whether this call wrote it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    temporary = data_dir / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        return False  # another process was first: its key is the one
+    finally:
+        temporary.unlink()
+    return True
 
 
 def _read(path: Path) -> str:
