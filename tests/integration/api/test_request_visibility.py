@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from cmdb.choices import Role
 from cmdb.models import Agency, ResourceRequest, User
@@ -43,6 +44,12 @@ def two_agencies(demo_app: Flask) -> tuple[int, int]:
     return busiest[0][0], busiest[1][0]
 
 
+def api_client(app: Flask, key: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Token {key}"
+    return client
+
+
 def requester_of(app: Flask, agency_id: int, name: str) -> tuple[str, int]:
     """A requester's token key and user id."""
     with app.app_context(), get_db().sessions() as session:
@@ -60,8 +67,7 @@ def test_the_api_list_holds_only_the_requesters_agency(
 ) -> None:
     own, other = two_agencies
     key, _ = requester_of(demo_app, own, "req-list")
-    client = demo_app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Token {key}"
+    client = api_client(demo_app, key)
 
     body = client.get("/api/v1/requests/?limit=1000").get_json()
     expected = requests_by_agency(demo_app)[own]
@@ -71,8 +77,7 @@ def test_the_api_list_holds_only_the_requesters_agency(
 
     named = client.get(f"/api/v1/requests/?agency_id={other}").get_json()
     assert named["count"] == 0 and named["results"] == []  # a filter does not widen it
-    planner = demo_app.test_client()
-    planner.environ_base["HTTP_AUTHORIZATION"] = f"Token {token_for(demo_app, Role.PLANNER)}"
+    planner = api_client(demo_app, token_for(demo_app, Role.PLANNER))
     everyone = planner.get("/api/v1/requests/?limit=1000").get_json()
     assert everyone["count"] == sum(len(ids) for ids in requests_by_agency(demo_app).values())
 
@@ -84,8 +89,7 @@ def test_the_api_detail_of_another_agencys_request_is_refused_like_the_ui(
     key, user_id = requester_of(demo_app, own, "req-detail")
     theirs = min(requests_by_agency(demo_app)[other])
     mine = min(requests_by_agency(demo_app)[own])
-    api = demo_app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Token {key}"
+    api = api_client(demo_app, key)
 
     refused = api.get(f"/api/v1/requests/{theirs}")
     assert refused.status_code == 403
@@ -121,9 +125,7 @@ def test_the_change_log_keeps_other_agencies_requests_from_a_requester(
 ) -> None:
     own, other = two_agencies
     key, _ = requester_of(demo_app, own, "req-changes")
-    planner = demo_app.test_client()
-    planner_key = token_for(demo_app, Role.PLANNER, "planner-changes")
-    planner.environ_base["HTTP_AUTHORIZATION"] = f"Token {planner_key}"
+    planner = api_client(demo_app, token_for(demo_app, Role.PLANNER, "planner-changes"))
     filed = {}
     for agency_id in (own, other):  # filed by a planner: the change log names each
         with demo_app.app_context(), get_db().sessions() as session:
@@ -135,8 +137,7 @@ def test_the_change_log_keeps_other_agencies_requests_from_a_requester(
     logged = {c["object_id"]: c["id"] for c in planner.get(about).get_json()["results"]}
     assert set(filed.values()) <= set(logged)
 
-    client = demo_app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Token {key}"
+    client = api_client(demo_app, key)
     seen = {c["object_id"] for c in client.get(about).get_json()["results"]}
     assert filed[own] in seen and filed[other] not in seen
     assert seen <= requests_by_agency(demo_app)[own]
