@@ -28,9 +28,10 @@ class Secured:
     data_dir: Path
 
 
-def secured_app(directory: Path, **config: object) -> Secured:
-    """A migrated database with ``USERS``, and an app over it without ``SECRET_KEY``."""
-    url = migrated_sqlite_url(directory / "secured.db")
+def secured_app(directory: Path, url: str | None = None, **config: object) -> Secured:
+    """A migrated database (SQLite, or ``url``) with ``USERS``, and an app over it without
+    ``SECRET_KEY``."""
+    url = url or migrated_sqlite_url(directory / "secured.db")
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         for username, role in USERS.items():

@@ -1,17 +1,20 @@
 """The log-in throttle (issue 18): 20 wrong passwords for a username and the 21st try is
-refused with 429, counted in the database so every worker process sees the same count;
-one address spraying usernames is throttled too; a right password clears the count."""
+refused with 429, counted in the database so every worker process sees the same count
+(on SQLite and PostgreSQL); one address spraying usernames is throttled too, the client's
+address behind a proxy; a right password clears the count."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from cmdb.db import transaction, utcnow
 from cmdb.models import LoginFailure
+from tests.databases import drop_pg_database, migrated_pg_url
 from tests.integration.web.secured_app import (
     Secured,
     app_over,
@@ -99,3 +102,38 @@ def test_failures_older_than_the_window_no_longer_count(secured: Secured) -> Non
         )
     assert kept == 0
     assert log_in(client, "cam").status_code == 302
+
+
+def test_behind_a_proxy_the_clients_address_is_counted(secured: Secured) -> None:
+    proxied = app_over(secured.url, secured.data_dir, CMDB_PROXY_HOPS=1)
+    proxied.config["CMDB_LOGIN_FAILURES_PER_ADDRESS"] = 3
+    sprayer, other = client_from(proxied, "10.0.5.1"), client_from(proxied, "10.0.5.1")
+    sprayer.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+    other.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.8"  # same proxy, another client
+    for n in range(3):
+        wrong(sprayer, f"proxied-{n}", 1)
+    assert log_in(sprayer, "cam").status_code == 429
+    assert log_in(other, "cam").status_code == 302
+    with proxied.app_context():
+        get_db().engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A migrated PostgreSQL database (the first one of a process migrates the template)."""
+    url = migrated_pg_url("headroom_throttle")
+    yield url
+    drop_pg_database(url)
+
+
+@pytest.mark.postgres
+def test_the_count_holds_on_postgresql_across_workers(tmp_path: Path, pg_url: str) -> None:
+    first = secured_app(tmp_path, pg_url, CMDB_LOGIN_FAILURES=4)  # fewer hashes: quicker
+    second = app_over(pg_url, first.data_dir, CMDB_LOGIN_FAILURES=4)
+    wrong(client_from(first.app, "10.0.6.1"), "ana", 2)
+    wrong(client_from(second, "10.0.6.2"), "ana", 2)
+    assert log_in(client_from(first.app, "10.0.6.3"), "ana").status_code == 429
+    assert log_in(client_from(second, "10.0.6.3"), "bo").status_code == 302
+    for app in (first.app, second):
+        with app.app_context():
+            get_db().engine.dispose()
