@@ -1,4 +1,4 @@
-"""Migration 0014 takes the credentials out of NetBox runs stored before URLs holding them
+"""Migration 0015 takes the credentials out of NetBox runs stored before URLs holding them
 were refused (issue 18): target, parameters and error; other runs are left as they were."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ INSERT = sa.text(
 
 
 def test_stored_netbox_runs_lose_the_credentials_in_their_urls(empty_url: str) -> None:
-    schema.upgrade(empty_url, "0013")
+    schema.upgrade(empty_url, "0014")
     engine = make_engine(empty_url)
     secret_url = "http://admin:s3cret@nb.example:8000/api/?token=t0ken"
     with engine.begin() as conn:

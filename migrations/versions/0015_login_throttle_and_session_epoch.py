@@ -7,8 +7,8 @@ carries the epoch it began in and is refused once the user's has moved on
 (issue 18). NetBox runs stored before URLs with credentials were refused lose them:
 ``user:password@`` and any query are taken out of their target, parameters and error.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 21:50:00
 """
 
@@ -20,8 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
