@@ -49,7 +49,9 @@ def login() -> ResponseReturnValue:
     """Show the form; on a right username and password, start a session and go on."""
     if request.method == "GET":
         return render_template("auth/login.html", error=None)
-    username = request.form.get("username", "")
+    # No username holds a NUL, which PostgreSQL cannot even compare: it is counted as typed
+    # with a stand-in, and found nowhere.
+    username = request.form.get("username", "").replace("\x00", "\ufffd")
     address = request.remote_addr or "unknown"
     limits, now = throttle_limits(), utcnow()
     with committing(get_session()) as db:
