@@ -26,7 +26,7 @@ def default_database_url(data_dir: str | os.PathLike[str]) -> str:
 class Settings:
     database_url: str
     data_dir: str = DEFAULT_DATA_DIR
-    secret_key: str | None = None  # unset: generated once into the data directory (web.secret)
+    secret_key: str | None = None  # unset: generated into the data dir (web.auth.secret_key)
     redis_url: str | None = None  # set: background jobs go to RQ; unset: a local process each
     job_queue: str = "headroom"  # the RQ queue the web app fills and `cmdb worker` empties
     snmp_profiles: str | None = None  # the YAML/TOML file of named SNMP credential profiles
