@@ -220,8 +220,8 @@ def save_request(
 
 def get_request(session: Session, request_id: int, *, for_update: bool = False) -> ResourceRequest:
     stmt = sa.select(ResourceRequest).where(ResourceRequest.id == request_id)
-    if for_update:
-        stmt = stmt.with_for_update()
+    if for_update:  # and read it again: the session may hold it from before the lock
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     req = session.scalar(stmt)
     if req is None:
         raise NotFoundError(f"request {request_id} does not exist")

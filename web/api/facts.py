@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.errors import ConflictError, NotFoundError
 from cmdb.models import DiscoveryRun
+from cmdb.services.editing import lock_for_change
 from discovery.ansible.apply import end_facts_run, record_facts, start_facts_run
 from discovery.ansible.identify import find_host
 from discovery.core.lifecycle import add_result
@@ -82,6 +83,7 @@ def post_facts(body: dict[str, Any]) -> dict[str, Any]:
             item = name or f"{host_ref.get('kind')} {host_ref.get('id')}"
             add_result(session, run, Attempt(item, RunStatus.FAILED, str(exc)))
         else:
+            lock_for_change(session, host)  # two posts of one host: one after the other
             outcome = record_facts(session, run, host, body["facts"], external_id=name or host.name)
         if given is None:
             end_facts_run(session, run, [])
