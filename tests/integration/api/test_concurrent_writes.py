@@ -178,3 +178,25 @@ def test_fact_posts_at_once_all_succeed(world) -> None:
         )  # fmt: skip
     assert server_errors(answers) == []
     assert statuses(answers) == {200: 30}
+
+
+def test_a_write_whose_answer_fails_is_not_kept(world, monkeypatch) -> None:
+    """The commit waits for the answer: a failure after the unit of work (here injected
+    into building the answer, which no input reaches now) leaves nothing written."""
+    app, province = world
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer the 500 as served, not raise it here
+    engineer = token(app, Role.ENGINEER)
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("the answer could not be built")
+
+    monkeypatch.setattr("web.api.resource_writes.jsonify", broken)
+    body = {"name": "sv-lost", "role": "server", "site_id": province.dc.id}
+    answer = app.test_client().post(
+        "/api/v1/devices/", json=body, headers={"Authorization": f"Token {engineer}"}
+    )
+    assert answer.status_code == 500
+    with app.app_context(), get_db().sessions() as session:
+        assert session.scalar(sa.select(Device.id).where(Device.name == "sv-lost")) is None
+        logged = sa.select(ChangeLog.id).where(ChangeLog.object_type == "device")
+        assert session.scalar(logged) is None
