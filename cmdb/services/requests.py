@@ -258,8 +258,9 @@ def lock_capacity(session: Session) -> None:
 
     Two approvals racing for the last capacity must not both succeed: each must
     evaluate against the other's reservations. PostgreSQL: a transaction-scoped
-    advisory lock. SQLite: a write as the first statement takes the database's
-    write lock, so the second approval waits and then reads committed data.
+    advisory lock. SQLite: a writing transaction holds the database's write lock
+    from its BEGIN (``cmdb.db.make_engine``), so the second approval waits there and
+    then reads committed data; the no-op write below asserts it holds that lock.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(4801202601)"))
