@@ -6,7 +6,8 @@ BEGIN and no ROLLBACK around the statements. Besides two round trips a page,
 this keeps psycopg's prepared statements, which it drops on every ROLLBACK —
 so without it each page's statement was parsed and planned again. Those views
 never write (a flush in such a session raises); everything else keeps one
-transaction per request, committed by the view.
+transaction per request, committed by the view — the API's once its answer is ready
+(``commit_when_answered``).
 
 On SQLite, a request that may write (any method but GET and HEAD) takes the
 database's write lock when its transaction begins and waits for it there, so
@@ -20,15 +21,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_request_context, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import ServiceUnavailable
 
-from cmdb.db import make_engine, make_session_factory, reading
+from cmdb.db import is_write_conflict, make_engine, make_session_factory, reading
 
 EXTENSION = "headroom_db"
 READ_METHODS = frozenset({"GET", "HEAD"})
+RETRY_AFTER_S = 5
 _READ_ONLY_ENDPOINTS: set[str] = set()
 
 
@@ -50,6 +55,19 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Database(app.config["CMDB_DATABASE_URL"])
     app.after_request(_commit_answered)
     app.teardown_appcontext(_close_session)
+    app.register_error_handler(sa.exc.OperationalError, _busy)
+
+
+def _busy(error: sa.exc.OperationalError) -> ResponseReturnValue:
+    """503 with Retry-After when SQLite's write lock stayed taken for the whole busy
+    timeout (a long import, an overloaded server): try again, nothing was written.
+    Any other database failure is the server's error (500), as without this handler."""
+    if not is_write_conflict(error):
+        raise error
+    busy = ServiceUnavailable(
+        "the database is busy with other writes: try again shortly", retry_after=RETRY_AFTER_S
+    )
+    return current_app.handle_http_exception(busy)
 
 
 def get_db() -> Database:

@@ -127,3 +127,30 @@ def test_a_page_answers_while_a_writer_works_and_caches_its_fits_later(
     assert cached_forecasts(engine) == 0  # the fits were answered, not kept
     assert client.get("/api/v1/capacity/").status_code == 200
     assert cached_forecasts(engine) > 0
+
+
+def test_a_writer_kept_waiting_past_the_busy_timeout_is_answered_503(
+    url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing written, and a Retry-After: the client tries again (the timeout is shortened
+    from 30 s to 0.2 s for the test)."""
+    app = create_app({"TESTING": True, "CMDB_DATABASE_URL": url, "SECRET_KEY": "t"})
+    with app.app_context(), get_db().sessions.begin() as session:
+        token = create_token(session, create_user(session, "eng", Role.ENGINEER))[1]
+    monkeypatch.setattr("cmdb.db.SQLITE_BUSY_TIMEOUT_MS", 200)
+    with app.app_context():
+        get_db().engine.dispose()  # new connections take the shorter timeout
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Token {token}"
+    body = {"name": "Trạm chờ", "slug": "tram-cho"}  # no admin unit: a 400 once it gets in
+    with engine.begin() as writer:
+        add_agency(writer, "a long import")
+        answer = client.post("/api/v1/sites/", json=body)
+    assert answer.status_code == 503, answer.get_json()
+    assert answer.headers["Retry-After"] == "5"
+    assert answer.get_json()["status"] == 503
+    with engine.connect() as conn:
+        assert agencies(conn) == 1  # the import's agency, nothing else
+    assert client.post("/api/v1/sites/", json=body).status_code == 400  # the lock is free
+    with app.app_context():
+        get_db().engine.dispose()
