@@ -220,8 +220,8 @@ def save_request(
 
 def get_request(session: Session, request_id: int, *, for_update: bool = False) -> ResourceRequest:
     stmt = sa.select(ResourceRequest).where(ResourceRequest.id == request_id)
-    if for_update:  # and read it again: the session may hold it from before the lock
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    if for_update:  # the ORM then reads it again, even when the session holds it already
+        stmt = stmt.with_for_update()
     req = session.scalar(stmt)
     if req is None:
         raise NotFoundError(f"request {request_id} does not exist")

@@ -160,6 +160,22 @@ def test_devices_patches_and_samples_at_once_answer_no_5xx(world) -> None:
         assert [(d.count, d.max) for d in daily] == [(30, 29.0)]  # every batch's point counted
 
 
+def test_revisions_of_one_request_at_once_each_log_what_they_replaced(world) -> None:
+    app, _ = world
+    with app.app_context(), transaction(get_db().sessions) as session:
+        request_id = actions.submit_request(session, request_doc(), today=TODAY).id
+    planner = token(app, Role.PLANNER)
+    with serving(app) as url:
+        answers = all_at_once(
+            [call("PATCH", f"{url}/api/v1/requests/{request_id}", planner, {"name": f"v{i}"})
+             for i in range(10)]
+        )  # fmt: skip
+    assert statuses(answers) == {200: 10}, server_errors(answers)
+    entries = changes_of(app, "resource_request", request_id)
+    assert len(entries) == 11  # created, then revised ten times
+    assert_chained(entries)
+
+
 def test_fact_posts_at_once_all_succeed(world) -> None:
     app, province = world
     with app.app_context(), transaction(get_db().sessions) as session:
