@@ -42,7 +42,10 @@ FACTS = json.loads(
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, SmallProvince]]:
     """The app on the small province of ``builders``, on each backend."""
     pg = request.param == "postgresql"
@@ -91,6 +94,23 @@ def assert_chained(entries: list[ChangeLog]) -> None:
         state.update(entry.after or {})
 
 
+@pytest.mark.parametrize(
+    "world",
+    [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.long(
+                    reason="50 approvals one after the other by design, ~80 ms each on "
+                    "PostgreSQL: 7-11 s with the 2-core machine at load 11"
+                ),
+            ],
+        ),
+    ],
+    indirect=True,
+)
 def test_fifty_approvals_at_once_queue_and_never_oversubscribe(world) -> None:
     app, province = world
     with app.app_context(), transaction(get_db().sessions) as session:
