@@ -26,6 +26,10 @@ Facts = Mapping[str, FactValue]
 """Facts by the record's column name (``serial``, ``speed_mbps``); a fact the source did
 not state is absent (or None): it never erases a value."""
 
+Details = Mapping[str, object]
+"""What else a source says of an object, kept with its observation as JSON (Ansible's
+disks and distribution): never compared, never written to the record."""
+
 
 class RecordKind(StrEnum):
     """The kinds of record an observation may be about; values are the table names, as
@@ -101,6 +105,10 @@ class Observation:
     ``defaults``: what a new record needs and the source does not state (the role
     SNMP guesses from sysDescr, the site its sysLocation names): used only when the
     plan creates the record, never compared with a known one.
+    ``reported``: facts the source reports under a column's name but does not vouch
+    for as the record's (Ansible's hostname and default-route address: the record's
+    name and management address are NetBox's or a person's): kept in the observation
+    as that source's word, never compared or written. ``details``: see ``Details``.
     """
 
     source: Source
@@ -113,6 +121,8 @@ class Observation:
     parent: Identity | None = None
     parts_read: bool = False
     defaults: Facts = field(default_factory=dict)
+    reported: Facts = field(default_factory=dict)
+    details: Details = field(default_factory=dict)
 
     @property
     def stated(self) -> dict[str, FactValue]:

@@ -180,9 +180,7 @@ class _Planner:
             return None
         self.claimed[ref] = obs.label
         self.creates.append(Create(ref, values, parent))
-        self.seen.append(
-            Seen(ref, obs.source, obs.mark_id, obs.seen_at, obs.stated, None, True, obs.label)
-        )
+        self.seen.append(_seen(obs, ref, None, True))
         return ref
 
     def observe(self, obs: Observation, ref: Ref, how: MatchedBy | None) -> None:
@@ -199,9 +197,7 @@ class _Planner:
             self.updates.append(Update(ref, tuple(changes)))
         mark = record.mark(obs.source)
         new_mark = mark is None or mark.source_id != obs.mark_id
-        self.seen.append(
-            Seen(ref, obs.source, obs.mark_id, obs.seen_at, obs.stated, how, new_mark, obs.label)
-        )
+        self.seen.append(_seen(obs, ref, how, new_mark))
 
     def refuse(self, obs: Observation, reason: str) -> None:
         self.refused.append(Refused(obs.source, obs.label, reason))
@@ -252,3 +248,19 @@ class _Planner:
             refused=tuple(self.refused),
             notes=tuple(self.notes),
         )
+
+
+def _seen(obs: Observation, ref: Ref, how: MatchedBy | None, new_mark: bool) -> Seen:
+    """The mark ``obs`` moves on ``ref``, with everything it said (what the writer keeps)."""
+    return Seen(
+        ref,
+        obs.source,
+        obs.mark_id,
+        obs.seen_at,
+        obs.stated,
+        how,
+        new_mark,
+        obs.label,
+        reported=obs.reported,
+        details=obs.details,
+    )
