@@ -196,6 +196,28 @@ def test_revisions_of_one_request_at_once_each_log_what_they_replaced(world) -> 
     assert_chained(entries)
 
 
+def test_evaluations_racing_an_approval_never_undo_it(world) -> None:
+    """An evaluation stores the status evaluated: one that read the request before the
+    approval committed must wait for it and then refuse (409), not overwrite it."""
+    app, _ = world
+    with app.app_context(), transaction(get_db().sessions) as session:
+        request_id = actions.submit_request(session, request_doc(), today=TODAY).id
+    planner = token(app, Role.PLANNER)
+    base = f"/api/v1/requests/{request_id}"
+    with serving(app) as url:
+        answers = all_at_once(
+            [call("POST", f"{url}{base}/evaluate", planner) for _ in range(8)]
+            + [call("POST", f"{url}{base}/approve", planner, {})]
+        )
+    assert server_errors(answers) == []
+    assert answers[-1].status_code == 200
+    assert {a.status_code for a in answers[:-1]} <= {201, 409}
+    with app.app_context(), get_db().sessions() as session:
+        req = actions.store.get_request(session, request_id)
+        reserved = session.scalars(sa.select(CapacityReservation.request_id)).all()
+        assert (req.status.value, set(reserved)) == ("approved", {request_id})
+
+
 def test_fact_posts_at_once_all_succeed(world) -> None:
     app, province = world
     with app.app_context(), transaction(get_db().sessions) as session:
