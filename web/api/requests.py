@@ -31,11 +31,11 @@ from web.api.schemas.requests import (
     RequestPageSchema,
     RequestResourceSchema,
 )
-from web.api.today import configured_today
 from web.api.transaction import unit_of_work
 from web.auth.identity import actor, current_user
 from web.auth.permissions import require_agency, require_agency_named, require_visible
 from web.db import get_session
+from web.today import configured_today
 
 blp = ApiBlueprint(
     "requests",

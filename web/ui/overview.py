@@ -22,9 +22,9 @@ from cmdb.services.dashboard import (
 )
 from cmdb.services.inventory import load_inventory_counts, load_link_capacity_counts
 from cmdb.services.request_visibility import visible_requests
-from web.api.today import today_or_real
 from web.auth.identity import current_user
 from web.db import get_session
+from web.today import today_or_real
 from web.ui import bp
 from web.ui.charts import compute_capacity_bands, links_by_capacity_figure
 

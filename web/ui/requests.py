@@ -30,9 +30,9 @@ from cmdb.services.request_list import (
 )
 from cmdb.services.request_visibility import visible_requests
 from cmdb.services.requests import get_request
-from web.api.today import configured_today, today_or_real
 from web.auth.identity import actor, current_user
 from web.db import get_session
+from web.today import configured_today, today_or_real
 from web.ui import bp
 from web.ui.request_access import may_decide, may_evaluate, may_file, may_see, require
 from web.ui.request_form import DC_NETWORKS, GENERAL, field_errors, parse_request_form
