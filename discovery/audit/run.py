@@ -16,8 +16,7 @@ from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
 from discovery.audit.apply import AuditCounts, apply_findings
 from discovery.audit.compare import compare_all
-from discovery.audit.load import load_netbox_synced_at, load_views
-from discovery.audit.records import AuditContext
+from discovery.audit.load import load_context, load_views
 from discovery.audit.settings import AuditSettings
 from discovery.core.lifecycle import finish_run, new_run, start_run
 from discovery.core.runs import RunVerdict, classify_run
@@ -56,7 +55,7 @@ def run_audit(
     )
     run.started_at = now
     views = load_views(session)
-    ctx = AuditContext(now=now, netbox_synced_at=load_netbox_synced_at(session))
+    ctx = load_context(session, now)
     findings = compare_all(views, ctx, settings)
     counts = apply_findings(session, findings, now)
     run.progress_done = run.progress_total = len(views)

@@ -28,13 +28,18 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import ChangeAction, DiscrepancyKind, DiscrepancyStatus, Source
 from cmdb.models import (
+    AdminUnit,
+    Agency,
     ChangeLog,
+    Cluster,
     Device,
     DiscoveryRun,
     Discrepancy,
+    InformationSystem,
     Interface,
     Link,
     Observation,
+    Rack,
     RecordSource,
     Site,
     User,
@@ -52,6 +57,11 @@ TABLES: Mapping[RecordKind, sa.FromClause] = {
     RecordKind.WORKLOAD: Workload.__table__,
     RecordKind.SITE: Site.__table__,
     RecordKind.LINK: Link.__table__,
+    RecordKind.ADMIN_UNIT: AdminUnit.__table__,
+    RecordKind.AGENCY: Agency.__table__,
+    RecordKind.RACK: Rack.__table__,
+    RecordKind.CLUSTER: Cluster.__table__,
+    RecordKind.INFORMATION_SYSTEM: InformationSystem.__table__,
 }
 PARENT: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 DEFAULT_KINDS = (RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.SITE)
