@@ -8,16 +8,15 @@ the latest full NetBox sync that completed. Never one query per record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import RunKind, Source
-from cmdb.db import utcnow
-from cmdb.models import Device, Interface, Link, RecordSource
+from cmdb.choices import DiscrepancyKind, RunKind, Source
+from cmdb.models import Device, Discrepancy, Interface, Link, RecordSource
 from discovery.audit.compare import MISMATCH_FIELDS
 from discovery.audit.records import (
     DEVICE,
@@ -25,11 +24,16 @@ from discovery.audit.records import (
     LINK,
     OBJECT_TYPES,
     AuditContext,
+    Held,
     RecordView,
     Seen,
 )
 from discovery.core.lifecycle import last_completed_run
-from discovery.core.snapshot import load_latest_observations, load_person_values
+from discovery.core.snapshot import (
+    load_latest_observations,
+    load_person_values,
+    load_unsettled_rows,
+)
 
 # A NetBox sync's failures name their kind as the sync counts it.
 OBSERVED_AS = {"devices": DEVICE, "interfaces": INTERFACE, "links": LINK}
@@ -116,9 +120,10 @@ def load_context(session: Session, now: datetime) -> AuditContext:
     return AuditContext(now, _aware(run.started_at), unmapped)
 
 
-def load_netbox_synced_at(session: Session) -> datetime | None:
-    """When the latest full NetBox sync that completed began (None: none ever did)."""
-    return load_context(session, utcnow()).netbox_synced_at
+def load_unsettled(session: Session, kinds: Iterable[DiscrepancyKind]) -> list[Held]:
+    """The unsettled discrepancies of these kinds, with their values as stored."""
+    rows = load_unsettled_rows(session, Discrepancy.kind.in_(tuple(kinds)))
+    return [Held(*row) for row in rows]
 
 
 def load_seen(session: Session) -> dict[Key, dict[str, Seen]]:

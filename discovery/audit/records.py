@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cmdb.choices import DiscrepancyKind
+
 DEVICE = "device"
 INTERFACE = "interface"
 LINK = "link"
@@ -78,3 +80,19 @@ class Finding:
     def slot(self) -> tuple[str, str, int, str]:
         """What identifies its discrepancy: one unsettled row per kind, record and field."""
         return (self.kind, self.object_type, self.object_id, self.field)
+
+
+@dataclass(frozen=True)
+class Held:
+    """An unsettled discrepancy (open or acknowledged), with its values as stored."""
+
+    kind: DiscrepancyKind
+    object_type: str
+    object_id: int
+    field: str
+    values: Mapping[str, object]
+    acknowledged: bool = False
+
+    @property
+    def slot(self) -> tuple[str, str, int, str]:
+        return (self.kind.value, self.object_type, self.object_id, self.field)

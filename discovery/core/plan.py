@@ -92,16 +92,20 @@ class NotSeen:
 class DiscrepancyAction(StrEnum):
     OPEN = "open"  # a new disagreement
     REVISE = "revise"  # other values: an acknowledged one opens again
+    CONFIRM = "confirm"  # the same disagreement found again: its "last seen" moves
     RESOLVE = "resolve"  # the sources agree again (only on what this run read)
 
 
 @dataclass(frozen=True)
 class DiscrepancyChange:
+    """``values``: "record" and each source's value (RESOLVE: the agreeing ones); the
+    audit's speed findings group each source's values under it (a mapping per source)."""
+
     action: DiscrepancyAction
     kind: DiscrepancyKind
     ref: Ref
     field: str
-    values: Facts  # "record" and each source's value (RESOLVE: the agreeing ones)
+    values: Mapping[str, object]
 
 
 @dataclass(frozen=True)

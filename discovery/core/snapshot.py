@@ -49,6 +49,7 @@ from cmdb.services.discrepancies import UNSETTLED
 from discovery.core.known import KnownDiscrepancy, KnownRecord, Snapshot, SourceMark
 from discovery.core.observations import Endpoint, Facts, FactValue, RecordKind
 
+ACKNOWLEDGED = DiscrepancyStatus.ACKNOWLEDGED
 SNMP_PORT = 161  # a mark written without a port is SNMP's own port
 # The tables a snapshot reads, with how each names its record and its host.
 TABLES: Mapping[RecordKind, sa.FromClause] = {
@@ -253,6 +254,26 @@ def load_person_values(session: Session, names: Sequence[str]) -> dict[Key, dict
 
 
 def _discrepancies(session: Session, names: Sequence[str]) -> tuple[KnownDiscrepancy, ...]:
+    rows = load_unsettled_rows(session, Discrepancy.object_type.in_(names))
+    return tuple(
+        KnownDiscrepancy(
+            kind,
+            RecordKind(object_type),
+            object_id,
+            field,
+            {k: fact(v) for k, v in values.items()},
+            acknowledged,
+        )
+        for kind, object_type, object_id, field, values, acknowledged in rows
+    )
+
+
+UnsettledRow = tuple[DiscrepancyKind, str, int, str, dict[str, Any], bool]
+
+
+def load_unsettled_rows(session: Session, *where: sa.ColumnElement[bool]) -> list[UnsettledRow]:
+    """The unsettled (open or acknowledged) discrepancies matching ``where``: kind, object
+    type and id, field, values as stored, acknowledged — in the order they were opened."""
     rows = session.execute(
         sa.select(
             Discrepancy.kind,
@@ -262,20 +283,13 @@ def _discrepancies(session: Session, names: Sequence[str]) -> tuple[KnownDiscrep
             Discrepancy.values,
             Discrepancy.status,
         )
-        .where(Discrepancy.status.in_(UNSETTLED), Discrepancy.object_type.in_(names))
+        .where(Discrepancy.status.in_(UNSETTLED), *where)
         .order_by(Discrepancy.id)
     )
-    return tuple(
-        KnownDiscrepancy(
-            DiscrepancyKind(kind),
-            RecordKind(object_type),
-            object_id,
-            field,
-            {k: fact(v) for k, v in (values or {}).items()},
-            DiscrepancyStatus(status) is DiscrepancyStatus.ACKNOWLEDGED,
-        )
-        for kind, object_type, object_id, field, values, status in rows
-    )
+    return [
+        (DiscrepancyKind(k), t, i, f, dict(v or {}), DiscrepancyStatus(s) is ACKNOWLEDGED)
+        for k, t, i, f, v, s in rows
+    ]
 
 
 def fact(value: object) -> FactValue:

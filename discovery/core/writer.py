@@ -38,7 +38,15 @@ from cmdb.models import (
 from cmdb.services.discrepancies import raise_discrepancy, settle_discrepancy
 from cmdb.services.provenance import jsonable, log_change, mark_seen
 from discovery.core.observations import Facts, RecordKind
-from discovery.core.plan import Create, DiscrepancyAction, Plan, Ref, Seen, Update
+from discovery.core.plan import (
+    Create,
+    DiscrepancyAction,
+    DiscrepancyChange,
+    Plan,
+    Ref,
+    Seen,
+    Update,
+)
 
 Row = (
     Device
@@ -284,21 +292,49 @@ def _observe(
 
 def _discrepancies(session: Session, plan: Plan, rows: Mapping[Ref, Row]) -> None:
     for change in plan.discrepancies:
-        kind, object_type = change.kind, str(change.ref.kind)
-        object_id, field = _id(change.ref, rows), change.field
-        if change.action is DiscrepancyAction.RESOLVE:
-            settle_discrepancy(
-                session, kind=kind, object_type=object_type, object_id=object_id, field=field
-            )
-        else:  # open, or revise: new values reopen an acknowledged one
-            raise_discrepancy(
-                session,
-                kind=kind,
-                object_type=object_type,
-                object_id=object_id,
-                field=field,
-                values=_json(change.values),
-            )
+        _discrepancy(session, change, _id(change.ref, rows), None)
+
+
+def apply_discrepancies(
+    session: Session, changes: Sequence[DiscrepancyChange], at: datetime | None = None
+) -> None:
+    """Write discrepancy changes on known records (the audit's), as ``apply_plan`` does."""
+    for change in changes:
+        assert change.ref.id is not None  # the audit judges records that exist
+        _discrepancy(session, change, change.ref.id, at)
+    session.flush()
+
+
+def _discrepancy(
+    session: Session, change: DiscrepancyChange, object_id: int, at: datetime | None
+) -> None:
+    kind, object_type, field = change.kind, str(change.ref.kind), change.field
+    if change.action is DiscrepancyAction.RESOLVE:
+        settle_discrepancy(
+            session, kind=kind, object_type=object_type, object_id=object_id, field=field, at=at
+        )
+    else:  # open, revise (new values reopen an acknowledged one) or confirm
+        raise_discrepancy(
+            session,
+            kind=kind,
+            object_type=object_type,
+            object_id=object_id,
+            field=field,
+            values=_json_values(change.values),
+            at=at,
+        )
+
+
+def _json_values(values: Mapping[str, object]) -> dict[str, Any]:
+    """A discrepancy's values as stored: lists for tuples, mappings kept as mappings."""
+    return {
+        k: _json_values(v)
+        if isinstance(v, Mapping)
+        else list(v)
+        if isinstance(v, tuple)
+        else jsonable(v)
+        for k, v in values.items()
+    }
 
 
 def _id(ref: Ref, rows: Mapping[Ref, Row]) -> int:
