@@ -95,10 +95,10 @@ def _kept(
     record: KnownRecord, obs: Observation, field: str, current: FactValue, stated: FactValue
 ) -> bool:
     """Whether the record keeps ``current`` (see the module docstring's order)."""
+    if same(record.kind, field, current, stated):
+        return True  # a declared None included: the record has none either
     if current is None:
         return False
-    if same(record.kind, field, current, stated):
-        return True
     if field in obs.declared:
         return False
     if obs.source in OBSERVING_SOURCES and field in FOLLOWS_THE_DEVICE.get(record.kind, ()):
