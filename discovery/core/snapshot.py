@@ -52,17 +52,30 @@ from discovery.core.observations import Endpoint, Facts, FactValue, RecordKind
 ACKNOWLEDGED = DiscrepancyStatus.ACKNOWLEDGED
 SNMP_PORT = 161  # a mark written without a port is SNMP's own port
 # The tables a snapshot reads, with how each names its record and its host.
-TABLES: Mapping[RecordKind, sa.FromClause] = {
-    RecordKind.DEVICE: Device.__table__,
-    RecordKind.INTERFACE: Interface.__table__,
-    RecordKind.WORKLOAD: Workload.__table__,
-    RecordKind.SITE: Site.__table__,
-    RecordKind.LINK: Link.__table__,
-    RecordKind.ADMIN_UNIT: AdminUnit.__table__,
-    RecordKind.AGENCY: Agency.__table__,
-    RecordKind.RACK: Rack.__table__,
-    RecordKind.CLUSTER: Cluster.__table__,
-    RecordKind.INFORMATION_SYSTEM: InformationSystem.__table__,
+Row = (
+    Device
+    | Interface
+    | Workload
+    | AdminUnit
+    | Agency
+    | Site
+    | Rack
+    | Cluster
+    | Link
+    | InformationSystem
+)
+# The model of each kind (the writer writes them; this reads their tables).
+MODELS: Mapping[RecordKind, type[Row]] = {
+    RecordKind.DEVICE: Device,
+    RecordKind.INTERFACE: Interface,
+    RecordKind.WORKLOAD: Workload,
+    RecordKind.SITE: Site,
+    RecordKind.LINK: Link,
+    RecordKind.ADMIN_UNIT: AdminUnit,
+    RecordKind.AGENCY: Agency,
+    RecordKind.RACK: Rack,
+    RecordKind.CLUSTER: Cluster,
+    RecordKind.INFORMATION_SYSTEM: InformationSystem,
 }
 PARENT: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 DEFAULT_KINDS = (RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.SITE)
@@ -91,7 +104,7 @@ def load_snapshot(
 
 
 def _rows(session: Session, kind: RecordKind) -> list[dict[str, FactValue]]:
-    table = TABLES[kind]
+    table = MODELS[kind].__table__
     result = session.execute(sa.select(table).order_by(table.c.id))
     return [{k: fact(v) for k, v in row.items()} for row in result.mappings()]
 

@@ -20,21 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cmdb.choices import ChangeAction, Source
-from cmdb.models import (
-    AdminUnit,
-    Agency,
-    Cluster,
-    Device,
-    DiscoveryRun,
-    InformationSystem,
-    Interface,
-    Link,
-    Observation,
-    Rack,
-    RecordSource,
-    Site,
-    Workload,
-)
+from cmdb.models import Device, DiscoveryRun, Observation, RecordSource
 from cmdb.services.discrepancies import raise_discrepancy, settle_discrepancy
 from cmdb.services.provenance import jsonable, log_change, mark_seen
 from discovery.core.observations import Facts, RecordKind
@@ -47,31 +33,8 @@ from discovery.core.plan import (
     Seen,
     Update,
 )
+from discovery.core.snapshot import MODELS, Row
 
-Row = (
-    Device
-    | Interface
-    | Workload
-    | AdminUnit
-    | Agency
-    | Site
-    | Rack
-    | Cluster
-    | Link
-    | InformationSystem
-)
-MODELS: Mapping[RecordKind, type[Row]] = {
-    RecordKind.DEVICE: Device,
-    RecordKind.INTERFACE: Interface,
-    RecordKind.WORKLOAD: Workload,
-    RecordKind.ADMIN_UNIT: AdminUnit,
-    RecordKind.AGENCY: Agency,
-    RecordKind.SITE: Site,
-    RecordKind.RACK: Rack,
-    RecordKind.CLUSTER: Cluster,
-    RecordKind.LINK: Link,
-    RecordKind.INFORMATION_SYSTEM: InformationSystem,
-}
 CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 PARENT_COLUMN: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 MAX_NAME = 100  # the device name column
