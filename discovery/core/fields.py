@@ -113,7 +113,7 @@ def _sole_source(record: KnownRecord, source: Source) -> bool:
     nobody else has a word on it: the record is its documentation of the object."""
     if source in OBSERVING_SOURCES or record.mark(source) is None:
         return False
-    return {m.source for m in record.marks} | set(record.said) <= {source}
+    return record.sources <= {source}
 
 
 def _only_own_word(record: KnownRecord, source: Source, field: str, current: FactValue) -> bool:

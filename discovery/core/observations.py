@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 from cmdb.choices import Source
 from discovery.core.normalize import clean_serial
@@ -153,11 +154,12 @@ class Observation:
     recorded: Facts | None = None
     unrecorded: bool = False
 
-    @property
+    @cached_property
     def stated(self) -> dict[str, FactValue]:
         """Every fact it states (declared over observed). An observed fact that says
         nothing — None, blank text, a placeholder serial — is left out: it never erases
-        a value. A declared None is stated: the authority says there is none."""
+        a value. A declared None is stated: the authority says there is none. Computed
+        once (the planner asks it for every field)."""
         observed = {n: v for n, v in self.observed.items() if _says_something(n, v)}
         declared = {n: None if _blank(v) else v for n, v in self.declared.items()}
         return {**observed, **declared}

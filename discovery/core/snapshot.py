@@ -50,6 +50,7 @@ from discovery.core.known import KnownDiscrepancy, KnownRecord, Snapshot, Source
 from discovery.core.observations import Endpoint, Facts, FactValue, RecordKind
 
 ACKNOWLEDGED = DiscrepancyStatus.ACKNOWLEDGED
+_PLAIN = frozenset({str, int, float, bool})
 SNMP_PORT = 161  # a mark written without a port is SNMP's own port
 # The tables a snapshot reads, with how each names its record and its host.
 Row = (
@@ -307,6 +308,8 @@ def load_unsettled_rows(session: Session, *where: sa.ColumnElement[bool]) -> lis
 
 def fact(value: object) -> FactValue:
     """A column's or a JSON document's value as a plain fact."""
+    if value is None or type(value) in _PLAIN:  # most values: no conversion
+        return value  # type: ignore[return-value]
     if isinstance(value, enum.Enum):
         return fact(value.value)
     if isinstance(value, list | tuple):

@@ -89,6 +89,7 @@ def esx1(netbox: Netbox) -> Iterator[pynetbox.core.response.Record]:
     netbox.api.dcim.devices.update([{"id": device.id, "asset_tag": "QN-TTDL-0041"}])
 
 
+@pytest.mark.long(reason="a full and two incremental syncs of the NetBox peer, each audited")
 def test_incremental_sync_keeps_acknowledgements_and_what_it_did_not_read(
     netbox: Netbox, sessions: sessionmaker[Session], esx1: pynetbox.core.response.Record
 ) -> None:
@@ -131,6 +132,7 @@ def core(netbox: Netbox) -> Iterator[pynetbox.core.response.Record]:
     netbox.api.dcim.devices.update([{"id": device.id, "name": "core-sw-01"}])
 
 
+@pytest.mark.long(reason="two full syncs of the NetBox peer, each audited")
 def test_partial_sync_resolves_and_opens_nothing_for_what_it_could_not_map(
     netbox: Netbox, sessions: sessionmaker[Session], core: pynetbox.core.response.Record
 ) -> None:
