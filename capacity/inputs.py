@@ -46,6 +46,7 @@ from cmdb.models import (
     Workload as WorkloadRow,
 )
 from cmdb.schemas.request import RequestDocument, SitesDocument
+from cmdb.services.as_of import in_force
 from cmdb.services.requests import RequestRefs, load_reservation_rows
 
 DEFAULT_LINK_CEILING_PCT = 70.0
@@ -62,7 +63,10 @@ def load_inventory(session: Session, *, today: date) -> Inventory:
     """Clusters, pools and links with their baselines, paths and DC uplinks."""
     clusters = _load_clusters(session)
     pools = _load_pools(session)
-    links = list(session.scalars(sa.select(Link).where(Link.status.in_(ACTIVE))))
+    # The links in force today: a link a reform ended, or one planned to start later, is
+    # no path of today's network.
+    stmt = sa.select(Link).where(Link.status.in_(ACTIVE), in_force(today, Link))
+    links = list(session.scalars(stmt))
     baselines = load_baselines(session, clusters, pools, links, today=today)
     dc = _dc_site_id(session, clusters)
     pop_ids = set(session.scalars(sa.select(Site.id).where(Site.kind == SiteKind.POP)))

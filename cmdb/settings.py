@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ class Settings:
     default_language: str = "vi"
     page_size: int = 50
     anonymous_read: bool = False  # let anyone read the UI and the API without logging in
+    today: str | None = None  # YYYY-MM-DD: the day verdicts are computed for (demos, tests)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +53,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                     values[field.name] = int(env[key])
                 except ValueError:
                     errors.append(f"{key} must be a whole number, not {env[key]!r}")
+    if values.get("today"):
+        try:
+            date.fromisoformat(values["today"])
+        except ValueError:
+            errors.append(f"CMDB_TODAY must be a date (YYYY-MM-DD), not {values['today']!r}")
     if errors:
         raise ValueError("; ".join(errors))
     data_dir = values.get("data_dir", DEFAULT_DATA_DIR)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cmdb.choices import AdminLevel, AgencyKind, SiteKind, Status
 from cmdb.db import Base, enum_column
-from cmdb.models.mixins import SourcedMixin
+from cmdb.models.mixins import VALID_DATES, DatedMixin, SourcedMixin
 
 if TYPE_CHECKING:
     from cmdb.models.dcim import Rack
@@ -73,10 +73,12 @@ class AdminUnit(SourcedMixin, Base):
         return f"<AdminUnit {self.code} {self.name}>"
 
 
-class Agency(SourcedMixin, Base):
-    """An owner organisation: a Sở, a ban or ngành, a People's Committee."""
+class Agency(DatedMixin, SourcedMixin, Base):
+    """An owner organisation: a Sở, a ban or ngành, a People's Committee (dated: a
+    reform ends the committees of the units it dissolves)."""
 
     __tablename__ = "agency"
+    __table_args__ = (sa.CheckConstraint(VALID_DATES, name="valid_dates"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cmdb.choices import Network, Status
 from cmdb.db import Base, enum_column
-from cmdb.models.mixins import SourcedMixin
+from cmdb.models.mixins import VALID_DATES, DatedMixin, SourcedMixin
 
 if TYPE_CHECKING:
     from cmdb.models.dcim import Interface
     from cmdb.models.geo import Site
 
 
-class Link(SourcedMixin, Base):
+class Link(DatedMixin, SourcedMixin, Base):
     """A circuit or cable between two sites (optionally two interfaces).
 
     Capacity is the commit rate when the provider sells one, else the port speed.
@@ -44,6 +44,7 @@ class Link(SourcedMixin, Base):
         sa.CheckConstraint(
             "ceiling_pct IS NULL OR (ceiling_pct > 0 AND ceiling_pct <= 100)", name="ceiling_pct"
         ),
+        sa.CheckConstraint(VALID_DATES, name="valid_dates"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -19,6 +19,19 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class DatedMixin:
+    """A record in force from ``valid_from`` (inclusive; empty: always) to ``valid_to``
+    (exclusive; empty: still), as admin units are: the inventory as of a past day leaves
+    out what came later and keeps what a reform ended (``cmdb.services.as_of``)."""
+
+    valid_from: Mapped[date | None] = mapped_column(doc="First day in force (empty: always)")
+    valid_to: Mapped[date | None] = mapped_column(doc="First day no longer in force")
+
+
+#: The CHECK every dated table carries (named ``ck_<table>_valid_dates``).
+VALID_DATES = "valid_from IS NULL OR valid_to IS NULL OR valid_from < valid_to"
 
 
 class SourcedMixin(TimestampMixin):

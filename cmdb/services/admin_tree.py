@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from cmdb.models import AdminUnit, Link, Site
-from cmdb.services.as_of import site_placement_at, unit_in_force
+from cmdb.services.as_of import in_force, site_placement_at, unit_in_force
 
 #: Bound of the recursive queries: far deeper than any real tree (province →
 #: district → commune is 3), it only stops a corrupt parent cycle from looping.
@@ -306,6 +306,7 @@ def _links_stmt(unit_ids: sa.Select[int] | None, as_of: Any) -> Statement:
         stmt = stmt.join(a_placed, a_placed.c.site_id == a_site.id).join(
             b_placed, b_placed.c.site_id == b_site.id
         )
+        stmt = stmt.where(in_force(as_of, Link))  # not a link that came later or had ended
     stmt = stmt.join(a_unit, a_unit.id == a_unit_id).join(b_unit, b_unit.id == b_unit_id)
     if unit_ids is not None:
         stmt = stmt.where(sa.or_(a_unit_id.in_(unit_ids), b_unit_id.in_(unit_ids)))

@@ -29,9 +29,15 @@ def unit_in_force(
 ) -> sa.ColumnElement[bool]:
     """SQL condition: the admin unit (``AdminUnit`` or an alias of it) existed on ``on``
     (a date, or a parameter bound when the statement runs)."""
+    return in_force(on, unit)
+
+
+def in_force(on: date | sa.BindParameter[Any], dated: Any) -> sa.ColumnElement[bool]:
+    """SQL condition: a row of a dated table (admin unit, link, agency, or an alias) was
+    in force on ``on``."""
     return sa.and_(
-        sa.or_(unit.valid_from.is_(None), unit.valid_from <= on),
-        sa.or_(unit.valid_to.is_(None), unit.valid_to > on),
+        sa.or_(dated.valid_from.is_(None), dated.valid_from <= on),
+        sa.or_(dated.valid_to.is_(None), dated.valid_to > on),
     )
 
 

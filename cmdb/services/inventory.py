@@ -1,7 +1,8 @@
 """Counts of everything in the inventory, for the overview page and health checks.
 
 Six queries whatever the size: one row of plain counts (scalar subqueries) and
-one ``GROUP BY`` per breakdown. Every choice appears in a breakdown, with 0 when
+one ``GROUP BY`` per breakdown. Dated records (admin units, agencies, links) count
+when in force on the day asked for. Every choice appears in a breakdown, with 0 when
 absent, so the page's layout does not change as data arrives.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -30,6 +32,7 @@ from cmdb.models import (
     StoragePool,
     Workload,
 )
+from cmdb.services.as_of import in_force
 
 _PLAIN: dict[str, type[Base]] = {
     "agencies": Agency,
@@ -58,29 +61,41 @@ class InventoryCounts:
     workloads: int
 
 
-def load_inventory_counts(session: Session) -> InventoryCounts:
+def load_inventory_counts(session: Session, on: date) -> InventoryCounts:
+    """What the inventory holds on ``on``: admin units, agencies and links in force that
+    day (a reform's dissolved units and ended committees are history, not counted)."""
+    dated = {"agencies": Agency}
     plain = session.execute(
         sa.select(
             *(
-                sa.select(sa.func.count()).select_from(model).scalar_subquery().label(name)
+                sa.select(sa.func.count())
+                .select_from(model)
+                .where(*([in_force(on, model)] if name in dated else []))
+                .scalar_subquery()
+                .label(name)
                 for name, model in _PLAIN.items()
             )
         )
     ).one()
     return InventoryCounts(
-        admin_units_by_level=_count_by(session, AdminUnit.level, AdminLevel),
+        admin_units_by_level=_count_by(
+            session, AdminUnit.level, AdminLevel, in_force(on, AdminUnit)
+        ),
         sites_by_kind=_count_by(session, Site.kind, SiteKind),
         devices_by_role=_count_by(session, Device.role, DeviceRole),
-        links_by_network=_count_by(session, Link.network, Network),
+        links_by_network=_count_by(session, Link.network, Network, in_force(on, Link)),
         requests_by_status=_count_by(session, ResourceRequest.status, RequestStatus),
         **plain._asdict(),
     )
 
 
 def _count_by(
-    session: Session, column: InstrumentedAttribute[StrEnum], choices: type[StrEnum]
+    session: Session,
+    column: InstrumentedAttribute[StrEnum],
+    choices: type[StrEnum],
+    *where: sa.ColumnElement[bool],
 ) -> dict[str, int]:
-    rows = session.execute(sa.select(column, sa.func.count()).group_by(column))
+    rows = session.execute(sa.select(column, sa.func.count()).where(*where).group_by(column))
     return complete_counts(choices, ((value, count) for value, count in rows))
 
 

@@ -8,7 +8,8 @@ plan here, the one writer:
    kept) — first, so their codes are free for the new units;
 2. new units start on it (``valid_from``), and each old unit points at the unit
    that received it (``successor``);
-3. new People's Committees are created where offices need one;
+3. new People's Committees are created where offices need one, and those of the
+   dissolved units end on the effective date;
 4. each site that moves or changes hands keeps its earlier placement in
    ``site_history`` (so the tree as of a past date, and requests going live
    before the reform, still find it where it was) and gets its new one.
@@ -64,6 +65,7 @@ def reorganise(
     effective: date,
     *,
     dry_run: bool = False,
+    skip_unknown: bool = False,
     actor: str = ACTOR,
     source: Source = Source.MANUAL,
 ) -> Reorganisation:
@@ -71,12 +73,16 @@ def reorganise(
 
     Raises ``ValidationError`` naming every bad row of both files ("units row 3",
     "mapping row 17") or every site that would be left in a dissolved unit.
+    ``skip_unknown``: mapping rows whose old unit is not in force are left out and
+    listed in ``plan.skipped`` (an official file may name a unit the inventory never had).
     """
     row_errors: dict[str, list[str]] = {}
     unit_rows = read_unit_rows(units, errors=row_errors)
     mapping_rows = read_mapping_rows(mapping, errors=row_errors)
     current = load_current(session)
-    plan = plan_reorganisation(current, unit_rows, mapping_rows, effective, row_errors)
+    plan = plan_reorganisation(
+        current, unit_rows, mapping_rows, effective, row_errors, skip_unknown=skip_unknown
+    )
     if dry_run or plan.is_empty:
         return Reorganisation(plan, applied=False)
     apply_plan(session, plan, actor=actor, source=source)
@@ -123,7 +129,7 @@ def load_current(session: Session) -> Current:
     agencies = [
         AgencyNow(*row)
         for row in session.execute(
-            sa.select(Agency.id, Agency.name, Agency.kind, Agency.admin_unit_id)
+            sa.select(Agency.id, Agency.name, Agency.kind, Agency.admin_unit_id, Agency.valid_to)
         )
     ]
     links = [
@@ -145,6 +151,7 @@ def apply_plan(
     committees = _create_committees(session, plan, by_code, actor)
     for change in plan.site_changes:
         _change_site(session, plan.effective, change, by_code, committees, actor)
+    _end_committees(session, plan, actor)
     session.flush()
 
 
@@ -231,6 +238,17 @@ def _create_committees(
             before=None, after={"name": c.name, "kind": c.kind, "admin_unit_code": c.unit_code},
         )  # fmt: skip
     return committees
+
+
+def _end_committees(session: Session, plan: Plan, actor: str) -> None:
+    """The committees of dissolved units end with them (their rows and history kept)."""
+    for ended in plan.ended_committees:
+        agency = session.get_one(Agency, ended.id)
+        agency.valid_to = plan.effective
+        log_change(
+            session, actor=actor, action=ChangeAction.UPDATE, obj=agency, object_repr=agency.name,
+            before={"valid_to": None}, after={"valid_to": plan.effective},
+        )  # fmt: skip
 
 
 def _change_site(

@@ -46,6 +46,7 @@ class AgencyNow:
     name: str
     kind: AgencyKind
     admin_unit_id: int | None
+    valid_to: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,15 @@ class InternalLink:
 
 
 @dataclass(frozen=True)
+class SkippedRow:
+    """A mapping row left out with ``--skip-unknown``: its old unit is not in force."""
+
+    label: str
+    old_code: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """Everything a reorganisation will write; empty when it has been applied already."""
 
@@ -132,6 +142,8 @@ class Plan:
     merges: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     internal_links: tuple[InternalLink, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    skipped: tuple[SkippedRow, ...] = ()  # never written: listed, so none goes unnoticed
+    ended_committees: tuple[AgencyNow, ...] = ()  # of dissolved units: end on the day
 
     @property
     def moves(self) -> list[SiteChange]:
@@ -139,7 +151,13 @@ class Plan:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.creations or self.dissolutions or self.site_changes or self.committees)
+        return not (
+            self.creations
+            or self.dissolutions
+            or self.site_changes
+            or self.committees
+            or self.ended_committees
+        )
 
     def counts(self) -> dict[str, int]:
         """The figures ``--json`` prints."""
@@ -149,4 +167,5 @@ class Plan:
             "sites_moved": len(self.moves),
             "sites_reassigned": sum(1 for c in self.site_changes if c.committee_of is not None),
             "committees_created": len(self.committees),
+            "committees_ended": len(self.ended_committees),
         }

@@ -7,7 +7,8 @@ whole reorganisation is refused, listing those sites.
 
 People's Committees (how requests find a unit's office, see
 ``cmdb.services.requests.load_committee_sites``). The old committees' agencies are
-kept, with their history; their sites are handed over:
+kept, with their history, and end on the effective date (``valid_to``); their sites
+are handed over:
 
 - every site of a dissolved unit's committee goes to the committee of the unit
   that receives that unit (for a district abolished without successor: of the
@@ -64,10 +65,14 @@ def plan_reorganisation(
     mapping_rows: Sequence[MappingRow],
     effective: date,
     row_errors: Mapping[str, list[str]] | None = None,
+    *,
+    skip_unknown: bool = False,
 ) -> Plan:
     """The whole plan; ValidationError for bad rows (with ``row_errors``, those found
-    while reading) or for sites left without a unit."""
-    res = resolve(current, unit_rows, mapping_rows, effective, row_errors)
+    while reading) or for sites left without a unit. ``skip_unknown``: see ``resolve``."""
+    res = resolve(
+        current, unit_rows, mapping_rows, effective, row_errors, skip_unknown=skip_unknown
+    )
     moves = _site_moves(current, res)
     handovers, committees = _handovers(current, res, moves)
     changes = _site_changes(current, res, moves, handovers)
@@ -85,6 +90,14 @@ def plan_reorganisation(
         merges=_merges(dissolutions),
         internal_links=_internal_links(current, moves),
         names={code: t.name for code, t in res.targets.items()},
+        skipped=res.skipped,
+        ended_committees=tuple(
+            a
+            for a in current.agencies
+            if a.kind in COMMITTEE_AGENCY_KINDS
+            and a.admin_unit_id in res.dissolved
+            and a.valid_to is None
+        ),
     )
 
 

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from cmdb.choices import AdminLevel
 from cmdb.errors import ValidationError
 from cmdb.services.as_of import is_in_force
-from cmdb.services.reorganise_model import Current, UnitCreation, UnitNow
+from cmdb.services.reorganise_model import Current, SkippedRow, UnitCreation, UnitNow
 from cmdb.services.reorganise_rows import MappingRow, NewUnitRow
 
 LEVEL_RANK = {AdminLevel.PROVINCE: 0, AdminLevel.DISTRICT: 1, AdminLevel.COMMUNE: 2}
@@ -46,6 +46,7 @@ class Resolution:
     dissolved: Mapping[int, str | None]
     creations: tuple[UnitCreation, ...]
     targets: Mapping[str, Target]
+    skipped: tuple[SkippedRow, ...] = ()
 
 
 def resolve(
@@ -54,13 +55,25 @@ def resolve(
     mapping_rows: Sequence[MappingRow],
     effective: date,
     row_errors: Mapping[str, list[str]] | None = None,
+    *,
+    skip_unknown: bool = False,
 ) -> Resolution:
     """Resolve both files; one ValidationError naming every bad row of either
-    (``row_errors``: the rows already found bad on their own, reported with these)."""
+    (``row_errors``: the rows already found bad on their own, reported with these).
+
+    ``skip_unknown``: a mapping row whose old unit is not in force the day before is
+    left out and listed in ``Resolution.skipped`` instead of refusing the whole file.
+    """
     errors: dict[str, list[str]] = {k: list(v) for k, v in (row_errors or {}).items()}
     before = effective - timedelta(days=1)
     old_by_code = _by_code(u for u in current.units.values() if _in_force(u, before))
-    explicit = _old_units(current, mapping_rows, old_by_code, effective, errors)
+    unknown = _unknown_rows(current, mapping_rows, old_by_code, effective)
+    if not skip_unknown:
+        for row in unknown:
+            _fail(errors, row.label, row.reason)
+    skipped_codes = {row.old_code for row in unknown}
+    mapping_rows = [row for row in mapping_rows if row.old_code not in skipped_codes]
+    explicit = _old_units(mapping_rows, old_by_code, effective, errors)
     dissolved_ids = _with_emptied_parents(current, {u.id for u in explicit.values()}, before)
     kept = _by_code(
         u for u in current.units.values() if _in_force(u, effective) and u.id not in dissolved_ids
@@ -68,12 +81,37 @@ def resolve(
     creations, targets = _new_units(current, unit_rows, kept, old_by_code, effective, errors)
     successors = _new_codes(mapping_rows, targets, old_by_code, dissolved_ids, effective, errors)
     if errors:
-        noun = "row" if len(errors) == 1 else "rows"
-        raise ValidationError(errors, f"{len(errors)} bad {noun}; nothing written")
+        raise ValidationError(errors, _refusal(len(errors), 0 if skip_unknown else len(unknown)))
     dissolved = {uid: None for uid in dissolved_ids} | {
         explicit[row.old_code].id: successors[row.old_code] for row in mapping_rows
     }
-    return Resolution(effective, dissolved, tuple(creations), targets)
+    skipped = tuple(unknown) if skip_unknown else ()
+    return Resolution(effective, dissolved, tuple(creations), targets, skipped)
+
+
+def _refusal(bad: int, unknown: int) -> str:
+    noun = "row" if bad == 1 else "rows"
+    message = f"{bad} bad {noun}; nothing written"
+    if unknown:
+        message += (
+            f" ({unknown} mapping {'row names' if unknown == 1 else 'rows name'} an old unit "
+            "that is not in force: --skip-unknown applies the other rows and lists those)"
+        )
+    return message
+
+
+def _unknown_rows(
+    current: Current,
+    rows: Sequence[MappingRow],
+    old_by_code: Mapping[str, UnitNow],
+    effective: date,
+) -> list[SkippedRow]:
+    """The mapping rows whose old code is no unit in force the day before, and why."""
+    return [
+        SkippedRow(_key(row), row.old_code, _unknown_old(current, row.old_code, effective))
+        for row in rows
+        if row.old_code not in old_by_code
+    ]
 
 
 def _in_force(unit: UnitNow, on: date) -> bool:
@@ -89,18 +127,16 @@ def _by_code(units: Iterable[UnitNow]) -> dict[str, UnitNow]:
 
 
 def _old_units(
-    current: Current,
     rows: Sequence[MappingRow],
     old_by_code: Mapping[str, UnitNow],
     effective: date,
     errors: dict[str, list[str]],
 ) -> dict[str, UnitNow]:
+    """The old unit of each row (every row's old code is in force the day before)."""
     found: dict[str, UnitNow] = {}
     for row in rows:
-        unit = old_by_code.get(row.old_code)
-        if unit is None:
-            _fail(errors, _key(row), _unknown_old(current, row.old_code, effective))
-        elif unit.valid_to is not None and unit.valid_to != effective:
+        unit = old_by_code[row.old_code]
+        if unit.valid_to is not None and unit.valid_to != effective:
             _fail(errors, _key(row), f"old_code: {row.old_code!r} already ends on {unit.valid_to}")
         else:
             found[row.old_code] = unit

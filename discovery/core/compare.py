@@ -3,7 +3,8 @@ planner uses to decide "no change", "fill", and "discrepancy".
 
 Names compare as identity does (hostnames without case and domain), serials without
 placeholders, MACs without separators, address lists as sets, numbers within
-rounding, and RAM as a host reports it (a little below what is installed).
+rounding, RAM as a host reports it (a little below what is installed), and a
+platform by the OS family and major version it names (``platforms``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 
 from discovery.core.normalize import clean_serial, normalize_hostname
 from discovery.core.observations import HOST_KINDS, Facts, FactValue, RecordKind
+from discovery.core.platforms import platform_agrees
 
 # A host reports installed RAM less what firmware and the kernel keep: a 64 GB host
 # says about 62.7 GiB. Up to this share below the record (plus rounding) still agrees.
@@ -34,9 +36,11 @@ def same(kind: RecordKind, field: str, record: FactValue, stated: FactValue) -> 
         return _texts(record, stated, clean_serial)
     if field == "mac_address":
         return _texts(record, stated, _mac)
+    if field == "platform" and isinstance(record, str) and isinstance(stated, str):
+        return _platforms(record, stated)
     a, b = _number(record), _number(stated)
     if a is not None and b is not None:
-        return _ram_agrees(a, b) if field == "ram_gb" else math.isclose(a, b, abs_tol=ABS_TOLERANCE)
+        return ram_agrees(a, b) if field == "ram_gb" else math.isclose(a, b, abs_tol=ABS_TOLERANCE)
     if isinstance(record, tuple) and isinstance(stated, tuple):
         return sorted(record) == sorted(stated)
     if isinstance(record, str) and isinstance(stated, str):
@@ -64,6 +68,16 @@ def _mac(value: str | None) -> str | None:
     return "".join(ch for ch in (value or "").casefold() if ch in "0123456789abcdef") or None
 
 
-def _ram_agrees(record_gb: float, observed_gb: float) -> bool:
+def _platforms(record: str, stated: str) -> bool:
+    """The same text, or texts that do not contradict: a platform that names no OS this
+    rule can place ("Junos", "Linux") is no evidence either way, so never a disagreement."""
+    if " ".join(record.split()).casefold() == " ".join(stated.split()).casefold():
+        return True
+    return platform_agrees(record, stated) is not False
+
+
+def ram_agrees(record_gb: float, observed_gb: float) -> bool:
+    """What a host reports (``observed_gb``) is the record's RAM less what firmware and the
+    kernel keep, or the same within rounding; never more."""
     low = record_gb * (1 - RAM_SHORTFALL_PCT / 100) - RAM_ROUNDING_GB
     return low <= observed_gb <= record_gb + RAM_ROUNDING_GB

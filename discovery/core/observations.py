@@ -27,6 +27,10 @@ Facts = Mapping[str, FactValue]
 """Facts by the record's column name (``serial``, ``speed_mbps``); a fact the source did
 not state is absent (or None): it never erases a value."""
 
+Details = Mapping[str, object]
+"""What else a source says of an object, kept with its observation as JSON (Ansible's
+disks and distribution): never compared, never written to the record."""
+
 
 class RecordKind(StrEnum):
     """The kinds of record an observation may be about; values are the table names, as
@@ -137,6 +141,10 @@ class Observation:
     ``recorded``: what the run's observation row keeps as the source's word, when not
     every stated fact (None: every one); ``unrecorded``: no row at all (what a source
     only declares — NetBox's sites, racks, tenants — has nothing for an audit to compare).
+    ``reported``: facts the source reports under a column's name but does not vouch
+    for as the record's (Ansible's hostname and default-route address: the record's
+    name and management address are NetBox's or a person's): kept in the observation
+    as that source's word, never compared or written. ``details``: see ``Details``.
     """
 
     source: Source
@@ -153,6 +161,8 @@ class Observation:
     unmapped: str | None = None
     recorded: Facts | None = None
     unrecorded: bool = False
+    reported: Facts = field(default_factory=dict)
+    details: Details = field(default_factory=dict)
 
     @cached_property
     def stated(self) -> dict[str, FactValue]:

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from cmdb.choices import DiscrepancyKind, Source
 from discovery.core.identity import Conflict, MatchedBy
-from discovery.core.observations import Facts, FactValue, RecordKind
+from discovery.core.observations import Details, Facts, FactValue, RecordKind
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class Seen:
     ``new_mark``: the source had no mark on it, or knew it under another id — a
     change of provenance; moving an existing mark's time is not a change.
     ``label``: the observation's, so a run can say which of its targets became which record.
+    ``reported``, ``details``: the observation's, kept with what it stated (never planned).
     """
 
     ref: Ref
@@ -75,6 +76,8 @@ class Seen:
     new_mark: bool = False
     label: str = ""
     row: bool = True  # the run keeps an observation row of ``stated`` (Observation.unrecorded)
+    reported: Facts = field(default_factory=dict)
+    details: Details = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -387,6 +387,8 @@ def _seen(obs: Observation, ref: Ref, how: MatchedBy | None, new_mark: bool) -> 
         new_mark,
         obs.label,
         row=not obs.unrecorded,
+        reported=obs.reported,
+        details=obs.details,
     )
 
 

@@ -14,17 +14,21 @@ read as plain tuples, not ORM objects, so loading costs what the rows cost.
   stores, and SNMP's older shape: system name, chassis serial, model, maker), and
   under ``manual`` what a person last set that the record still holds.
 - JSON lists come back as tuples, choices as their values, dates as ISO text.
+
+``load_records`` reads the same statements narrowed to given records (a fact-sync post
+plans one host and its interfaces: reading a 10,000-host inventory whole for each post
+cost seconds).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cmdb.choices import ChangeAction, DiscrepancyKind, DiscrepancyStatus, Source
 from cmdb.models import (
@@ -82,6 +86,8 @@ PARENT: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 DEFAULT_KINDS = (RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.SITE)
 
 Key = tuple[str, int]
+Scope = Mapping[RecordKind, "Collection[int] | None"]
+"""The records to read, by kind: these ids, or None for every record of the kind."""
 
 
 def load_snapshot(
@@ -90,23 +96,55 @@ def load_snapshot(
     """Every record of ``kinds`` with its marks and each source's word, and the unsettled
     discrepancies on them (see the module docstring). ``words=False``: records and marks
     only (what a poll needs to know which record answers where)."""
+    return _load(session, dict.fromkeys(kinds), words)
+
+
+def load_records(session: Session, scope: Scope, words: bool = True) -> Snapshot:
+    """``load_snapshot`` of only the records ``scope`` names (the same statements, each
+    narrowed to them): what planning a few known records needs."""
+    return _load(session, scope, words)
+
+
+def _load(session: Session, scope: Scope, words: bool) -> Snapshot:
+    kinds = list(scope)
     names = [str(k) for k in kinds]
-    marks = _marks(session, names)
-    rows = {kind: _rows(session, kind) for kind in kinds}
-    said = _said(session, names) if words else {}
-    for key, manual in (_manual(session, names, rows) if words else {}).items():
+    marks = _marks(session, scope)
+    rows = {kind: _rows(session, kind, scope[kind]) for kind in kinds}
+    said = _said(session, names, scope) if words else {}
+    for key, manual in (_manual(session, names, rows, scope) if words else {}).items():
         said.setdefault(key, {})[Source.MANUAL] = manual
     records = tuple(
         _record(kind, row, marks.get((str(kind), _id(row)), ()), said.get((str(kind), _id(row))))
         for kind in kinds
         for row in rows[kind]
     )
-    return Snapshot(records, _discrepancies(session, names) if words else ())
+    return Snapshot(records, _discrepancies(session, scope) if words else ())
 
 
-def _rows(session: Session, kind: RecordKind) -> list[dict[str, FactValue]]:
+def _in_scope(
+    object_type: InstrumentedAttribute[str],
+    object_id: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
+    scope: Scope | None,
+    names: Sequence[str] = (),
+) -> sa.ColumnElement[bool]:
+    """Rows about the records of ``scope`` (by their type and id columns); without one,
+    about every record of the types ``names``."""
+    if scope is None or all(ids is None for ids in scope.values()):
+        return object_type.in_(list(names) if scope is None else [str(k) for k in scope])
+    return sa.or_(
+        *(
+            (object_type == str(kind)) & (sa.true() if ids is None else object_id.in_(ids))
+            for kind, ids in scope.items()
+        )
+    )
+
+
+def _rows(
+    session: Session, kind: RecordKind, ids: Collection[int] | None
+) -> list[dict[str, FactValue]]:
     table = MODELS[kind].__table__
-    result = session.execute(sa.select(table).order_by(table.c.id))
+    stmt = sa.select(table).order_by(table.c.id)
+    result = session.execute(stmt if ids is None else stmt.where(table.c.id.in_(ids)))
     return [{k: fact(v) for k, v in row.items()} for row in result.mappings()]
 
 
@@ -160,7 +198,7 @@ def parse_endpoint(text: str, default_port: int | None = None) -> Endpoint | Non
     return Endpoint(host, port) if host else None
 
 
-def _marks(session: Session, names: Sequence[str]) -> dict[Key, list[SourceMark]]:
+def _marks(session: Session, scope: Scope) -> dict[Key, list[SourceMark]]:
     rows = session.execute(
         sa.select(
             RecordSource.object_type,
@@ -169,7 +207,7 @@ def _marks(session: Session, names: Sequence[str]) -> dict[Key, list[SourceMark]
             RecordSource.external_id,
             RecordSource.last_seen_at,
         )
-        .where(RecordSource.object_type.in_(names))
+        .where(_in_scope(RecordSource.object_type, RecordSource.object_id, scope))
         .order_by(RecordSource.id)
     )
     out: dict[Key, list[SourceMark]] = {}
@@ -180,10 +218,10 @@ def _marks(session: Session, names: Sequence[str]) -> dict[Key, list[SourceMark]
     return out
 
 
-def _said(session: Session, names: Sequence[str]) -> dict[Key, dict[Source, Facts]]:
+def _said(session: Session, names: Sequence[str], scope: Scope) -> dict[Key, dict[Source, Facts]]:
     """Each source's latest observation of each record, as facts."""
     out: dict[Key, dict[Source, Facts]] = {}
-    for object_type, object_id, source, data in load_latest_observations(session, names):
+    for object_type, object_id, source, data in load_latest_observations(session, names, scope):
         fields = stored_fields(source, data if isinstance(data, Mapping) else {})
         if fields:
             out.setdefault((object_type, object_id), {})[source] = fields
@@ -191,14 +229,16 @@ def _said(session: Session, names: Sequence[str]) -> dict[Key, dict[Source, Fact
 
 
 def load_latest_observations(
-    session: Session, names: Sequence[str]
+    session: Session, names: Sequence[str], scope: Scope | None = None
 ) -> Iterable[tuple[str, int, Source, Any]]:
     """(object type, id, source, data) of each source's latest observation of each record
-    of these types: one statement, whatever the number of records."""
+    of these types (of ``scope``'s records, when given): one statement, whatever the
+    number of records."""
+    about = _in_scope(Observation.object_type, Observation.object_id, scope, names)
     latest = (
         sa.select(sa.func.max(Observation.id).label("id"))
         .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
-        .where(Observation.object_type.in_(names), Observation.object_id.is_not(None))
+        .where(about, Observation.object_id.is_not(None))
         .group_by(Observation.object_type, Observation.object_id, DiscoveryRun.source)
         .subquery()
     )
@@ -230,13 +270,16 @@ def stored_fields(source: Source, data: Mapping[str, Any]) -> dict[str, FactValu
 
 
 def _manual(
-    session: Session, names: Sequence[str], rows: Mapping[RecordKind, list[dict[str, FactValue]]]
+    session: Session,
+    names: Sequence[str],
+    rows: Mapping[RecordKind, list[dict[str, FactValue]]],
+    scope: Scope,
 ) -> dict[Key, dict[str, FactValue]]:
     """What a person last set of each field, while the record still holds it: a later
     import that overwrote it took the person's word away."""
     current = {(str(kind), _id(row)): row for kind, kind_rows in rows.items() for row in kind_rows}
     out: dict[Key, dict[str, FactValue]] = {}
-    for key, values in load_person_values(session, names).items():
+    for key, values in load_person_values(session, names, scope).items():
         record = current.get(key)
         if record is None:
             continue
@@ -247,14 +290,17 @@ def _manual(
     return out
 
 
-def load_person_values(session: Session, names: Sequence[str]) -> dict[Key, dict[str, Any]]:
+def load_person_values(
+    session: Session, names: Sequence[str], scope: Scope | None = None
+) -> dict[Key, dict[str, Any]]:
     """The last value a person (a user, not a job) gave each field of each record of these
-    types, from the change log (oldest first, so the last word wins): one statement."""
+    types (of ``scope``'s records, when given), from the change log (oldest first, so the
+    last word wins): one statement."""
     person = sa.or_(ChangeLog.user_id.is_not(None), ChangeLog.actor.in_(sa.select(User.username)))
     changes = session.execute(
         sa.select(ChangeLog.object_type, ChangeLog.object_id, ChangeLog.after)
         .where(
-            ChangeLog.object_type.in_(names),
+            _in_scope(ChangeLog.object_type, ChangeLog.object_id, scope, names),
             ChangeLog.action.in_((ChangeAction.CREATE, ChangeAction.UPDATE)),
             person,
         )
@@ -267,8 +313,8 @@ def load_person_values(session: Session, names: Sequence[str]) -> dict[Key, dict
     return last
 
 
-def _discrepancies(session: Session, names: Sequence[str]) -> tuple[KnownDiscrepancy, ...]:
-    rows = load_unsettled_rows(session, Discrepancy.object_type.in_(names))
+def _discrepancies(session: Session, scope: Scope) -> tuple[KnownDiscrepancy, ...]:
+    in_scope = _in_scope(Discrepancy.object_type, Discrepancy.object_id, scope)
     return tuple(
         KnownDiscrepancy(
             kind,
@@ -278,7 +324,9 @@ def _discrepancies(session: Session, names: Sequence[str]) -> tuple[KnownDiscrep
             {k: fact(v) for k, v in values.items()},
             acknowledged,
         )
-        for kind, object_type, object_id, field, values, acknowledged in rows
+        for kind, object_type, object_id, field, values, acknowledged in load_unsettled_rows(
+            session, in_scope
+        )
     )
 
 

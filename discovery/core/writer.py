@@ -3,7 +3,10 @@ and discrepancies — in the caller's transaction (it flushes, never commits).
 
 Nothing is deleted: "not seen since" is the source's mark that no longer moves, so
 ``NotSeen`` writes nothing; refused observations write nothing either (the run's
-results say why). Every write goes through ``cmdb.services`` (``log_change``,
+results say why). An observation is stored only when it says something new: a record
+whose source says what that source's latest observation of it said gets no row (the
+mark's "last seen" still moves), so a run repeated over an unchanged source adds
+nothing but times. Every write goes through ``cmdb.services`` (``log_change``,
 ``mark_seen``, ``raise_discrepancy``/``settle_discrepancy``), the same as every other
 write path, so the change log names the acting job and the session's user.
 """
@@ -11,6 +14,7 @@ write path, so the change log names the acting job and the session's user.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,10 +52,12 @@ ACTORS: Mapping[Source, str] = {
 
 @dataclass(frozen=True)
 class Applied:
-    """What the writer did: every planned record's row id (new ones included)."""
+    """What the writer did: every planned record's row id (new ones included), and the
+    records whose observation it stored (the others said nothing new)."""
 
     ids: Mapping[Ref, int]
     observations: int
+    observed: frozenset[Ref] = frozenset()
 
 
 def apply_plan(session: Session, plan: Plan, run: DiscoveryRun) -> Applied:
@@ -80,8 +86,10 @@ def apply_plan(session: Session, plan: Plan, run: DiscoveryRun) -> Applied:
     written = _observe(session, run, plan.seen, rows)
     _discrepancies(session, plan, rows)
     session.flush()
-    ids = {ref: ref.id for ref in touched if ref.id is not None}
-    return Applied(ids | {ref: row.id for ref, row in rows.items()}, written)
+    known = [*touched, *(s.ref for s in plan.seen)]
+    ids = {ref: ref.id for ref in known if ref.id is not None}
+    ids |= {ref: row.id for ref, row in rows.items()}
+    return Applied(ids, len(written), written)
 
 
 def _create(session: Session, creates: Sequence[Create]) -> dict[Ref, Row]:
@@ -234,23 +242,73 @@ def _external_ids(marks: Sequence[Seen], rows: Mapping[Ref, Row]) -> Callable[[R
 
 def _observe(
     session: Session, run: DiscoveryRun, seen: Sequence[Seen], rows: Mapping[Ref, Row]
-) -> int:
-    """What the source said of each record, in the one shape the audit reads."""
-    values = [
-        {
-            "run_id": run.id,
-            "object_type": str(mark.ref.kind),
-            "object_id": _id(mark.ref, rows),
-            "external_id": mark.source_id[:200] if mark.source_id else None,
-            "data": {"fields": _json(mark.stated), "matched_by": mark.matched_by},
-            "observed_at": mark.at,
-        }
-        for mark in seen
-        if mark.row
-    ]
+) -> frozenset[Ref]:
+    """What the source said of each record, in the one shape the audit reads — unless it
+    said the same in its latest observation of the record (or keeps no row of it)."""
+    kept = [mark for mark in seen if mark.row]
+    said = _latest_said(session, kept, rows)
+    values, written = [], set()
+    for mark in kept:
+        document = _document(mark)
+        object_id = _id(mark.ref, rows)
+        if said.get((mark.ref.kind, mark.source, object_id)) == _plain(document):
+            continue
+        written.add(mark.ref)
+        values.append(
+            {
+                "run_id": run.id,
+                "object_type": str(mark.ref.kind),
+                "object_id": object_id,
+                "external_id": mark.source_id[:200] if mark.source_id else None,
+                "data": {**document, "matched_by": mark.matched_by},
+                "observed_at": mark.at,
+            }
+        )
     if values:
         session.execute(sa.insert(Observation), values)
-    return len(values)
+    return frozenset(written)
+
+
+def _document(mark: Seen) -> dict[str, Any]:
+    """An observation's data: the facts it stated (and reported), then its details."""
+    return {**mark.details, "fields": _json({**mark.reported, **mark.stated})}
+
+
+def _plain(document: Mapping[str, Any]) -> Any:
+    """A document as the JSON column gives it back (lists, not tuples), to compare."""
+    return json.loads(json.dumps(document, default=str))
+
+
+def _latest_said(
+    session: Session, seen: Sequence[Seen], rows: Mapping[Ref, Row]
+) -> dict[tuple[RecordKind, Source, int], Any]:
+    """The data (without ``matched_by``) of each source's latest observation of the seen
+    records: one statement per kind, source and chunk of ids."""
+    wanted: dict[tuple[RecordKind, Source], set[int]] = {}
+    for mark in seen:
+        if mark.ref.id is not None:  # a record created now has no observation yet
+            wanted.setdefault((mark.ref.kind, mark.source), set()).add(mark.ref.id)
+    said: dict[tuple[RecordKind, Source, int], Any] = {}
+    for (kind, source), ids in wanted.items():
+        for chunk in _chunks(sorted(ids)):
+            latest = (
+                sa.select(sa.func.max(Observation.id))
+                .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
+                .where(
+                    DiscoveryRun.source == source,
+                    Observation.object_type == str(kind),
+                    Observation.object_id.in_(chunk),
+                )
+                .group_by(Observation.object_id)
+            )
+            found = session.execute(
+                sa.select(Observation.object_id, Observation.data).where(Observation.id.in_(latest))
+            )
+            for object_id, data in found:
+                if isinstance(data, Mapping):
+                    rest = {k: v for k, v in data.items() if k != "matched_by"}
+                    said[(kind, source, object_id)] = rest
+    return said
 
 
 def _discrepancies(session: Session, plan: Plan, rows: Mapping[Ref, Row]) -> None:

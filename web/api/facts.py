@@ -1,9 +1,10 @@
 """``/api/v1/facts/``: hosts' Ansible facts, posted by the fact-sync playbook.
 
 The playbook opens a run, posts each host's facts, and finishes the run with the
-hosts that gave none. Headroom maps the facts (``discovery.ansible``), records
-what Ansible observed, fills empty observed fields and opens or settles the
-sizing and serial discrepancies. Posting the same facts again changes nothing.
+hosts that gave none. Headroom maps the facts (``discovery.ansible``) and the
+discovery core places them (one identity rule), records what Ansible observed,
+fills empty observed fields and opens or settles the sizing, serial and platform
+discrepancies. Posting the same facts again changes nothing.
 Engineers post (the playbook runs with an engineer's token).
 """
 
@@ -17,9 +18,10 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.errors import ConflictError, NotFoundError
 from cmdb.models import DiscoveryRun
-from discovery.ansible.apply import end_facts_run, record_facts, start_facts_run
-from discovery.ansible.identify import find_host
+from discovery.ansible.observe import HostRef
+from discovery.ansible.sync import end_facts_run, record_facts, start_facts_run
 from discovery.core.lifecycle import add_result
+from discovery.core.observations import RecordKind
 from discovery.core.runs import Attempt
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas.ansible import (
@@ -66,28 +68,36 @@ def finish_facts_run(body: dict[str, Any], run_id: int) -> DiscoveryRun:
 def post_facts(body: dict[str, Any]) -> dict[str, Any]:
     """Record one host's facts: observations, filled fields, interfaces, discrepancies.
 
-    Without `run`, the post is a run of its own. A host Headroom cannot map is a 404,
-    and a failure of the run, with the reason.
+    Without `run`, the post is a run of its own. A host Headroom knows no record of is
+    a 404 (a record whose known serial differs is not this host, whatever its address
+    or name), one that fits several records a 409; either is a failure of the run,
+    with the reason. Facts never create a record.
     """
-    host_ref = body["host"]
+    ref = _host_ref(body["host"])
     with unit_of_work() as session:
         given = body.get("run")
         run = _open_run(session, given) if given else start_facts_run(session, actor())
-        name = host_ref.get("name") or host_ref.get("management_address")
-        unmapped: NotFoundError | None = None
+        refused: NotFoundError | ConflictError | None = None
         try:
-            host = find_host(session, host_ref)
-        except NotFoundError as exc:
-            unmapped = exc
-            item = name or f"{host_ref.get('kind')} {host_ref.get('id')}"
-            add_result(session, run, Attempt(item, RunStatus.FAILED, str(exc)))
-        else:
-            outcome = record_facts(session, run, host, body["facts"], external_id=name or host.name)
+            outcome = record_facts(session, run, ref, body["facts"])
+        except (NotFoundError, ConflictError) as exc:
+            refused = exc
+            add_result(session, run, Attempt(ref.label, RunStatus.FAILED, str(exc)))
         if given is None:
             end_facts_run(session, run, [])
-    if unmapped is not None:
-        raise unmapped
+    if refused is not None:
+        raise refused
     return asdict(outcome) | {"run": outcome.run_id}
+
+
+def _host_ref(host: dict[str, Any]) -> HostRef:
+    kind = host.get("kind")
+    return HostRef(
+        kind=RecordKind(kind) if kind else None,
+        record_id=host.get("id"),
+        name=host.get("name"),
+        management_address=host.get("management_address"),
+    )
 
 
 def _open_run(session: Session, run_id: int) -> DiscoveryRun:

@@ -10,6 +10,7 @@ another line.
 
 from __future__ import annotations
 
+from cmdb.choices import Role
 from cmdb.models import (
     AdminUnit,
     Agency,
@@ -31,6 +32,7 @@ from cmdb.models import (
 )
 from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
+from web.api.schemas.agencies import AgencyWriteSchema
 from web.api.schemas.clusters import ClusterWriteSchema
 from web.api.schemas.devices import DeviceWriteSchema
 from web.api.schemas.information_systems import InformationSystemWriteSchema
@@ -66,11 +68,17 @@ AGENCIES = declare(
         path="agencies",
         model=Agency,
         description="Owner organisations: Sở, ban, ngành, People's Committees.",
-        fields=names("id url name short_name kind admin_unit created_at updated_at"),
-        filters=names("id name short_name kind admin_unit_id"),
+        fields=names(
+            "id url name short_name kind admin_unit valid_from valid_to created_at updated_at"
+        ),
+        filters=names("id name short_name kind admin_unit_id valid_from valid_to"),
         search=names("name short_name"),
         orderings=names("id name short_name kind"),
         brief=names("id url name short_name"),
+        dated=True,
+        write=AgencyWriteSchema,
+        # Who owns what is the planners' to keep (a fresh install creates its agencies).
+        write_roles=frozenset({Role.PLANNER}),
     )
 )
 
@@ -153,11 +161,12 @@ LINKS = declare(
         ),
         fields=names(
             "id url name network status a_site b_site a_interface b_interface commit_rate_mbps "
-            "port_speed_mbps provider circuit_id ceiling_pct created_at updated_at"
+            "port_speed_mbps provider circuit_id ceiling_pct valid_from valid_to created_at "
+            "updated_at"
         ),
         filters=names(
             "id name network status a_site_id b_site_id commit_rate_mbps port_speed_mbps provider "
-            "circuit_id"
+            "circuit_id valid_from valid_to"
         ),
         search=names("name provider circuit_id"),
         orderings=names("id name network commit_rate_mbps port_speed_mbps"),

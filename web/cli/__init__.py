@@ -58,7 +58,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "import": LazyCommand(
         "web.cli.imports:import_group",
-        "Import admin units or sites from CSV or JSON (header row: the field names).",
+        "Import admin units, agencies or sites from CSV or JSON (header row: the field names).",
     ),
     "jobs": LazyCommand(
         "web.cli.jobs:jobs_group", "Background jobs: their runs, progress and results."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,11 +50,17 @@ def admin_units_group() -> None:
     help="First day of the new units; old ones end the day before.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the plan, write nothing.")
+@click.option(
+    "--skip-unknown",
+    is_flag=True,
+    help="Apply every mapping row whose old unit is in force; list the others, with their "
+    "row numbers and why, instead of refusing the whole file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--all", "show_all", is_flag=True, help="With --dry-run: print every row.")
 def reorganise_command(
-    units_file: Path, mapping_file: Path, effective: datetime, dry_run: bool, as_json: bool,
-    show_all: bool,
+    units_file: Path, mapping_file: Path, effective: datetime, dry_run: bool, skip_unknown: bool,
+    as_json: bool, show_all: bool,
 ) -> None:  # fmt: skip
     """Apply a reorganisation: create the new units, move every site of an old unit to
     the unit that receives it, end the old units on the effective date (kept, with their
@@ -69,7 +75,10 @@ def reorganise_command(
     try:
         units, mapping = read_table(units_file, "units"), read_table(mapping_file, "mapping")
         with cli_transaction("admin-units-reorganise") as session:
-            result = reorganise(session, units, mapping, day, dry_run=dry_run, actor=cli_actor())
+            result = reorganise(
+                session, units, mapping, day, dry_run=dry_run, skip_unknown=skip_unknown,
+                actor=cli_actor(),
+            )  # fmt: skip
     except ValidationError as exc:
         for where, messages in exc.errors.items():
             for message in messages:
@@ -79,6 +88,8 @@ def reorganise_command(
         click.echo(json.dumps(_as_json(result, dry_run), ensure_ascii=False, indent=2))
         return
     click.echo(_summary(result, dry_run))
+    for row in result.plan.skipped:
+        click.echo(f"  skipped {row.label}: {row.reason}")
     if dry_run:
         click.echo(_plan_text(result.plan, None if show_all else SHOWN))
 
@@ -93,7 +104,10 @@ def _check_schema() -> None:
 def _as_json(result: Reorganisation, dry_run: bool) -> dict[str, object]:
     plan = result.plan
     out: dict[str, object] = {"effective": plan.effective.isoformat(), "dry_run": dry_run,
-                              "applied": result.applied, **plan.counts()}  # fmt: skip
+                              "applied": result.applied, **plan.counts(),
+                              "skipped": [{"row": int(r.label.rsplit(" ", 1)[-1]),
+                                           "old_code": r.old_code, "reason": r.reason}
+                                          for r in plan.skipped]}  # fmt: skip
     if dry_run:
         out["merges"] = {code: list(old) for code, old in plan.merges.items()}
         out["moves"] = [
@@ -108,8 +122,11 @@ def _as_json(result: Reorganisation, dry_run: bool) -> dict[str, object]:
 
 def _summary(result: Reorganisation, dry_run: bool) -> str:
     plan = result.plan
+    skipped = f"\n  mapping rows skipped: {len(plan.skipped)}" if plan.skipped else ""
     if plan.is_empty:
-        return f"reorganisation effective {plan.effective}: already applied, nothing to do"
+        return f"reorganisation effective {plan.effective}: already applied, nothing to do" + (
+            skipped
+        )
     counts = plan.counts()
     note = " (dry run: nothing written)" if dry_run else ""
     return "\n".join([
@@ -119,7 +136,8 @@ def _summary(result: Reorganisation, dry_run: bool) -> str:
         f"  sites moved:        {counts['sites_moved']}",
         f"  sites handed over:  {counts['sites_reassigned']} "
         f"(new People's Committees: {counts['committees_created']})",
-    ])  # fmt: skip
+        f"  committees ended:   {counts['committees_ended']}",
+    ]) + skipped  # fmt: skip
 
 
 def _plan_text(plan: Plan, limit: int | None) -> str:
@@ -163,7 +181,9 @@ def tree_command(code: str | None, as_of: datetime | None, depth: int | None) ->
     from web.db import get_db
 
     _check_schema()
-    day = as_of.date() if as_of else date.today()
+    from web.api.today import today_or_real
+
+    day = as_of.date() if as_of else today_or_real()
     with get_db().sessions() as session:
         root_id = None
         if code is not None:

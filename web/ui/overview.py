@@ -74,6 +74,6 @@ def overview() -> str:
         discrepancies=count_open_discrepancies(session),
         waiting=waiting,
         waiting_total=waiting_total,
-        counts=load_inventory_counts(session),
+        counts=load_inventory_counts(session, at),
         links_figure=links_by_capacity_figure(bands) if bands else None,
     )

@@ -6,13 +6,25 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from cmdb.choices import Role
+from cmdb.db import transaction
+from cmdb.models import ChangeLog, Device, Discrepancy, Observation, RecordSource
+from tests import factories as f
 from tests.integration.ansible.conftest import token
+from web.db import get_db
+from web.jobs.sweep import sweep_with
 
+WRITES = (Observation, RecordSource, ChangeLog, Discrepancy)
 FACTS = json.loads(
     (Path(__file__).resolve().parents[2] / "fixtures/ansible/setup-localhost.json").read_text()
 )
+
+
+def rows_written(app) -> list[int]:
+    with app.app_context(), get_db().sessions() as session:
+        return [session.scalar(sa.select(sa.func.count()).select_from(m)) for m in WRITES]
 
 
 def post(client, headers, body, path="/api/v1/facts/"):
@@ -121,3 +133,56 @@ def test_a_post_of_its_own_for_an_unmappable_host_is_a_failed_run(seeded, engine
     latest = max(runs["results"], key=lambda r: r["id"])
     assert latest["status"] == "failed"
     assert latest["error"].endswith("ghost: no device or workload known as ghost")
+
+
+def test_a_run_driven_over_the_api_is_not_swept_while_its_posts_arrive(seeded, engineer) -> None:
+    """No process of Headroom's runs a fact-sync run (the playbook does, over the API), so
+    the sweep every worker and command starts with has no process to find dead: it
+    leaves the run to its posts and its finish."""
+    app, ids = seeded
+    client = app.test_client()
+    status, run = post(client, engineer, {}, "/api/v1/facts/runs/")
+    assert status == 201
+    body = {"run": run["id"], "host": {"kind": "device", "id": ids.local_id}, "facts": FACTS}
+    for _ in range(2):
+        with app.app_context():
+            assert sweep_with(get_db().sessions) == {}
+        assert post(client, engineer, body)[0] == 200
+    status, done = post(client, engineer, {"failed": []}, f"/api/v1/facts/runs/{run['id']}/finish")
+    assert status == 200 and done["status"] == "succeeded" and done["stats"]["attempted"] == 2
+
+
+def test_a_host_whose_serial_differs_from_the_record_at_its_address_is_not_merged(
+    seeded, engineer
+) -> None:
+    """Posted by address and name alone (another inventory), facts with another serial
+    than hv-01's are another machine: refused, and hv-01 keeps its record untouched."""
+    app, ids = seeded
+    client = app.test_client()
+    host = {"name": "hv-01", "management_address": "10.49.0.11"}
+    other = {**FACTS, "ansible_product_serial": "CZ9999"}
+    before = rows_written(app)
+    status, error = post(client, engineer, {"host": host, "facts": other})
+    assert status == 404 and error["message"] == "no device or workload known as hv-01"
+    assert rows_written(app) == before
+    with app.app_context(), get_db().sessions() as session:
+        hv = session.get_one(Device, ids.hv_id)
+        assert (hv.serial, hv.cores, hv.ram_gb) == ("CZ2049X01", 32, 512.0)
+    status, body = post(
+        client, engineer, {"host": host, "facts": {**FACTS, "ansible_product_serial": "CZ2049X01"}}
+    )
+    assert status == 200 and (body["kind"], body["id"]) == ("device", ids.hv_id)
+
+
+def test_a_host_that_fits_two_records_equally_is_refused_with_both(seeded, engineer) -> None:
+    app, _ = seeded
+    with app.app_context(), transaction(get_db().sessions) as session:
+        twins = [f.server(session, name="db-01", cores=None) for _ in range(2)]
+        ids = sorted(d.id for d in twins)
+    before = rows_written(app)
+    status, error = post(app.test_client(), engineer, {"host": {"name": "db-01"}, "facts": FACTS})
+    assert status == 409, error
+    assert error["message"] == (
+        f"db-01: hostname names records {ids[0]}, {ids[1]}; nothing tells them apart"
+    )
+    assert rows_written(app) == before

@@ -1,4 +1,5 @@
-"""The facts writer (SQLite, PostgreSQL): observations, fills, discrepancies, no-op repost."""
+"""A host's facts through the discovery core (SQLite, PostgreSQL): observations, fills,
+discrepancies, no-op repost, and hosts the core will not place."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from cmdb.choices import DiscrepancyStatus, RunStatus
-from cmdb.models import ChangeLog, Discrepancy, Observation, RecordSource
-from discovery.ansible.apply import end_facts_run as finish_run
-from discovery.ansible.apply import record_facts
-from discovery.ansible.apply import start_facts_run as open_run
+from cmdb.errors import NotFoundError
+from cmdb.models import ChangeLog, Device, Discrepancy, Observation, RecordSource, Workload
+from discovery.ansible.observe import DEVICE, WORKLOAD, HostRef
+from discovery.ansible.outcome import FactsOutcome
+from discovery.ansible.sync import end_facts_run as finish_run
+from discovery.ansible.sync import record_facts as post
+from discovery.ansible.sync import start_facts_run as open_run
 from tests import factories as f
 
 RECORDED: dict[str, Any] = json.loads(
@@ -25,6 +30,12 @@ def facts(**changes: Any) -> dict[str, Any]:
     edited = copy.deepcopy(RECORDED)
     edited.update({f"ansible_{k}": v for k, v in changes.items()})
     return edited
+
+
+def record_facts(session, run, host: Device | Workload, facts, name: str) -> FactsOutcome:
+    """Post ``facts`` for ``host`` as the playbook does: its kind and id, its inventory name."""
+    kind = DEVICE if isinstance(host, Device) else WORKLOAD
+    return post(session, run, HostRef(kind, host.id, name), facts)
 
 
 def rows(session, model) -> int:
@@ -54,7 +65,8 @@ def test_a_host_is_filled_disputed_and_a_repost_writes_nothing(session) -> None:
         m.__tablename__: rows(session, m)
         for m in (ChangeLog, Observation, Discrepancy, RecordSource)
     }
-    assert before == {"change_log": 1, "observation": 4, "discrepancy": 1, "record_source": 4}
+    # the device's update, and each interface's creation: one change-log row per record
+    assert before == {"change_log": 4, "observation": 4, "discrepancy": 1, "record_source": 4}
 
     again = record_facts(
         session, open_run(session, requested_by="ansible"), host, RECORDED, "vm.example"
@@ -136,3 +148,21 @@ def test_a_platform_naming_another_os_is_an_open_mismatch(session) -> None:
     assert unsettled(session) == [
         ("mismatch", "platform", {"record": "CentOS 7", "ansible": "Debian 12.11"})
     ]
+
+
+def test_a_host_whose_known_serial_differs_at_the_same_address_is_not_merged(session) -> None:
+    host = f.server(session, name="vm", serial="CZ1", management_address="192.0.2.2")
+    run = open_run(session, requested_by="ansible")
+    elsewhere = HostRef(name="vm", management_address="192.0.2.2")  # no Headroom id
+    with pytest.raises(NotFoundError, match="no device or workload known as vm"):
+        post(session, run, elsewhere, facts(product_serial="CZ9"))
+    assert [rows(session, m) for m in (ChangeLog, Observation, Discrepancy, RecordSource)] == [
+        0
+    ] * 4
+    assert (host.serial, host.cores) == ("CZ1", 32)
+    outcome = post(session, run, elsewhere, facts(product_serial="cz1"))
+    assert (outcome.kind, outcome.id, outcome.opened) == (
+        "device",
+        host.id,
+        ["host_sizing:cores", "host_sizing:ram_gb"],
+    )

@@ -133,3 +133,38 @@ def test_facts_become_the_observed_configuration_and_a_second_run_is_a_no_op(
         assert not any(
             d["name"].startswith(("loop", "ram")) for d in host_obs.data["host"]["disks"]
         )
+
+
+NO_PYTHON = """\
+plugin: headroom.cmdb.headroom
+compose:
+  ansible_connection: "'local'"
+  ansible_python_interpreter: "'/nonexistent/python3'"
+"""
+
+
+@pytest.mark.long(reason="ansible-playbook against a live server, setup failing on two hosts")
+def test_a_run_whose_every_host_gave_no_facts_ends_failed_and_the_playbook_says_so(
+    seeded, tmp_path: Path
+) -> None:
+    """Setup fails on every host (no interpreter there): the run is still finished — failed,
+    each host listed — the playbook prints it, fails each host and exits non-zero."""
+    app, _ = seeded
+    path = inventory_file(tmp_path, NO_PYTHON)
+    with live_server(app) as live:
+        env = ansible_env(tmp_path, live.url, token(app, Role.ENGINEER, "ansible"))
+        env["ANSIBLE_INVENTORY"] = str(path)
+        result = run_ansible(
+            ["ansible-playbook", "playbooks/sync_facts.yml", "--limit", "ansible-ctl,hv-01"], env
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    summary = "failed: 0 of 2 done, 2 failed (ansible-ctl: no facts)"
+    assert summary in result.stdout, output
+    assert "hv-01 was not synced: no facts" in result.stdout, output
+    with app.app_context(), get_db().sessions() as session:
+        [run] = session.scalars(sa.select(DiscoveryRun)).all()
+        assert (run.source, run.status) == (Source.ANSIBLE, RunStatus.FAILED)
+        assert run.error.splitlines() == [summary, "ansible-ctl: no facts", "hv-01: no facts"]
+        assert run.stats["attempted"] == 2 and run.stats["hosts"] == 0
+    assert counts(app)["observation"] == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,10 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def app(demo_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """The app on a private copy of the demo database, on the demo's day."""
-    path = tmp_path / "app.db"
+@contextmanager
+def demo_app(demo_db_file: Path, directory: Path) -> Iterator[Flask]:
+    """The app on a copy of the demo database in ``directory``, on the demo's day."""
+    path = directory / "app.db"
     shutil.copyfile(demo_db_file, path)
     app = create_app(
         {
@@ -79,7 +80,28 @@ def app(demo_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         get_db().engine.dispose()
-    path.unlink()  # 39 MB a test: gone before the kernel writes it back to the disk
+    path.unlink()  # 39 MB a copy: gone before the kernel writes it back to the disk
+
+
+@pytest.fixture
+def app(demo_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a private copy of the demo database."""
+    with demo_app(demo_db_file, tmp_path) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def shared_app(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One copy a whole module shares, for its tests that write nothing (reads, refusals):
+    a refusal that wrote would fail its own test, which counts the rows."""
+    with demo_app(demo_db_file, tmp_path_factory.mktemp("shared")) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def shared_client(shared_app: Flask) -> FlaskClient:
+    """An admin's client of ``shared_app``."""
+    return admin_client(shared_app)
 
 
 def token_for(
@@ -94,6 +116,10 @@ def token_for(
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A client that calls as an admin (``app.test_client()`` calls anonymously)."""
+    return admin_client(app)
+
+
+def admin_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Token {token_for(app, Role.ADMIN)}"
     return client

@@ -23,10 +23,12 @@ from cmdb.choices import AdminLevel, ChangeAction, Role, RunStatus, Source
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.models import (
     AdminUnit,
+    Agency,
     Device,
     DiscoveryResult,
     DiscoveryRun,
     Discrepancy,
+    Link,
     Sample,
     Series,
 )
@@ -103,8 +105,9 @@ def add_audit_rows(session: Session) -> None:
 
 
 def add_missing_values(session: Session, device: Device) -> None:
-    """What the pre-reform demo legitimately lacks: a device's place in its site, and a
-    dissolved commune with its dates and successor (the demo's units are all in force)."""
+    """What the pre-reform demo legitimately lacks: a device's place in its site, a
+    dissolved commune with its dates and successor (the demo's units are all in force),
+    a link and an agency with dates."""
     device.location = "Phòng máy 1 / Dãy A"
     district, commune = (
         session.scalars(
@@ -125,6 +128,13 @@ def add_missing_values(session: Session, device: Device) -> None:
             successor_id=commune.id,
         )
     )
+    # A link commissioned in 2024, one that ended, a committee a reform ended: dated rows.
+    first, second = session.scalars(sa.select(Link).order_by(Link.id).limit(2)).all()
+    agency = session.scalars(sa.select(Agency).order_by(Agency.id)).first()
+    assert agency is not None
+    first.valid_from = date(2024, 3, 1)
+    second.valid_to = date(2025, 7, 1)
+    agency.valid_from, agency.valid_to = date(2008, 1, 1), date(2025, 7, 1)
 
 
 @pytest.fixture(scope="module")

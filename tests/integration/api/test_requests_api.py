@@ -64,30 +64,35 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
 @pytest.mark.parametrize("path", ["/api/v1/requests/evaluate", "/api/v1/requests/"])
 @pytest.mark.parametrize(("case", "changes", "field"), INVALID, ids=[c[0] for c in INVALID])
 def test_bad_request_is_a_400_per_field_and_stores_nothing(
-    app: Flask, client: FlaskClient, path: str, case: str, changes: dict[str, Any], field: str
+    shared_app: Flask,
+    shared_client: FlaskClient,
+    path: str,
+    case: str,
+    changes: dict[str, Any],
+    field: str,
 ) -> None:
-    before = count_rows(app)
+    before = count_rows(shared_app)
 
-    body = assert_error(client.post(path, json=portal(**changes)), 400)
+    body = assert_error(shared_client.post(path, json=portal(**changes)), 400)
 
     assert field in body["errors"], body
-    assert count_rows(app) == before
+    assert count_rows(shared_app) == before
 
 
-def test_a_missing_field_is_named(client: FlaskClient) -> None:
+def test_a_missing_field_is_named(shared_client: FlaskClient) -> None:
     document = portal()
     del document["name"]
-    body = assert_error(client.post("/api/v1/requests/", json=document), 400)
+    body = assert_error(shared_client.post("/api/v1/requests/", json=document), 400)
     assert body["errors"]["name"] == ["Missing data for required field."]
 
 
-def test_every_unknown_name_is_reported_at_once(client: FlaskClient) -> None:
+def test_every_unknown_name_is_reported_at_once(shared_client: FlaskClient) -> None:
     document = portal(
         agency="Sở Không Có Thật",
         cluster="NO-SUCH-CL",
         sites={"network": "tslcd", "per_site_mbps": 2, "admin_units": ["49", "99999"]},
     )
-    body = assert_error(client.post("/api/v1/requests/evaluate", json=document), 400)
+    body = assert_error(shared_client.post("/api/v1/requests/evaluate", json=document), 400)
     assert {"agency", "cluster", "sites.admin_units[1]"} <= set(body["errors"])
 
 
@@ -150,7 +155,8 @@ def test_detail_shows_the_stored_request(client: FlaskClient) -> None:
     assert response.get_json() == created
 
 
-def test_list_pages_netbox_style(client: FlaskClient) -> None:
+def test_list_pages_netbox_style(shared_client: FlaskClient) -> None:
+    client = shared_client
     first = client.get("/api/v1/requests/?limit=3").get_json()
 
     assert first["count"] == DEMO_REQUESTS
@@ -201,9 +207,9 @@ def test_list_filters_by_status_and_keeps_the_filter_in_its_links(client: FlaskC
     ],
 )
 def test_list_refuses_unknown_or_bad_parameters(
-    client: FlaskClient, query: str, field: str
+    shared_client: FlaskClient, query: str, field: str
 ) -> None:
-    body = assert_error(client.get(f"/api/v1/requests/?{query}"), 400)
+    body = assert_error(shared_client.get(f"/api/v1/requests/?{query}"), 400)
     assert field in body["errors"]
 
 
@@ -224,8 +230,8 @@ def test_evaluate_stored_keeps_the_answer(app: Flask, client: FlaskClient) -> No
     assert count_rows(app)["request_evaluation"] == before["request_evaluation"] + 1
 
 
-def test_evaluate_unknown_request_is_404(client: FlaskClient) -> None:
-    assert_error(client.post("/api/v1/requests/999/evaluate"), 404)
+def test_evaluate_unknown_request_is_404(shared_client: FlaskClient) -> None:
+    assert_error(shared_client.post("/api/v1/requests/999/evaluate"), 404)
 
 
 def test_host_until_is_approved_only_when_accepted(app: Flask, client: FlaskClient) -> None:
@@ -280,13 +286,13 @@ def test_what_does_not_fit_is_never_approved(app: Flask, client: FlaskClient) ->
     assert status == "submitted"
 
 
-def test_approve_unknown_request_is_404(client: FlaskClient) -> None:
-    assert_error(client.post("/api/v1/requests/999/approve"), 404)
+def test_approve_unknown_request_is_404(shared_client: FlaskClient) -> None:
+    assert_error(shared_client.post("/api/v1/requests/999/approve"), 404)
 
 
-def test_approve_refuses_a_bad_flag(client: FlaskClient) -> None:
+def test_approve_refuses_a_bad_flag(shared_client: FlaskClient) -> None:
     url = f"/api/v1/requests/{PORTAL_ID}/approve"
-    body = assert_error(client.post(url, json={"accept_until": "maybe"}), 400)
+    body = assert_error(shared_client.post(url, json={"accept_until": "maybe"}), 400)
     assert "accept_until" in body["errors"]
 
 

@@ -55,6 +55,13 @@ def redis_or_fail() -> Redis:
 @pytest.fixture
 def queue_name() -> Iterator[str]:
     """A queue of the test's own; its keys (queue, registries, jobs) are deleted after."""
+    with own_queue() as name:
+        yield name
+
+
+@contextlib.contextmanager
+def own_queue() -> Iterator[str]:
+    """A new queue name; its keys (queue, registries, jobs) are deleted when the block ends."""
     connection = redis_or_fail()
     name = f"headroom-test-{uuid.uuid4().hex[:10]}"
     yield name

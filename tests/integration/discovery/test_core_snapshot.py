@@ -13,7 +13,7 @@ from cmdb.models import Interface, User
 from cmdb.services.discrepancies import raise_discrepancy
 from cmdb.services.provenance import log_change
 from discovery.core.observations import Endpoint, RecordKind
-from discovery.core.snapshot import load_snapshot, parse_endpoint
+from discovery.core.snapshot import load_records, load_snapshot, parse_endpoint
 from tests import factories as f
 from tests.integration.discovery.audit_data import ago, observe, observe_snmp, run, seen
 from tests.integration.discovery.test_audit_engine import statements
@@ -111,3 +111,33 @@ def test_loading_costs_the_same_statements_for_two_or_twenty_devices(session: Se
     assert len(small) == len(large) <= 9
     assert sum(1 for s in small if "FROM device" in s) == 1
     assert session.scalar(sa.select(sa.func.count()).select_from(Interface)) == 20
+
+
+def test_records_of_a_scope_are_read_as_the_whole_snapshot_reads_them(session: Session) -> None:
+    """``load_records``: the same records, marks, words and discrepancies, only fewer."""
+    device = f.server(session, name="sw1", model="N5K", serial="SN1")
+    itf = f.interface(session, device=device, ip_addresses=["10.0.0.1"])
+    other = f.server(session, name="sw2")
+    f.interface(session, device=other)
+    sync = run(session, Source.SNMP, ago(days=1))
+    for record in (device, other):
+        seen(session, record, Source.SNMP, ago(days=1))
+        observe(session, sync, record, model="N3K")
+    for record in (itf, device, other):
+        raise_discrepancy(
+            session,
+            kind=DiscrepancyKind.MISMATCH,
+            object_type="interface" if record is itf else "device",
+            object_id=record.id,
+            field="model",
+            values={"record": "N5K", "snmp": "N3K"},
+        )
+    session.flush()
+    whole = load_snapshot(session)
+    scoped = load_records(session, {DEVICE: [device.id], INTERFACE: [itf.id]})
+    mine = {(DEVICE, device.id), (INTERFACE, itf.id)}
+    assert scoped.records == tuple(r for r in whole.records if (r.kind, r.id) in mine)
+    assert scoped.discrepancies == tuple(
+        d for d in whole.discrepancies if (d.record_kind, d.record_id) in mine
+    )
+    assert scoped.records[0].said[Source.SNMP] == {"model": "N3K"}

@@ -163,3 +163,21 @@ def test_the_writer_never_commits(
     monkeypatch.setattr(session, "commit", refuse)
     discover(session, site_id, snmp_device(day=1))
     assert session.in_transaction()
+
+
+def test_a_source_that_says_nothing_new_adds_no_observation(session: Session, site_id: int) -> None:
+    """The writer's rule for every source: an observation only when the facts changed;
+    the mark's "last seen" still moves."""
+    _, first = discover(session, site_id, snmp_device(day=1, firmware="6.0"))
+    _, again = discover(session, site_id, snmp_device(day=2, firmware="6.0"))
+    assert (first.observations, again.observations, again.observed) == (3, 0, frozenset())
+    sw1 = device_named(session, "sw1")
+    assert _utc(snmp_mark(session, "device", sw1.id).last_seen_at) == at(2)
+    plan, changed = discover(session, site_id, snmp_device(day=3, firmware="7.1"))
+    assert changed.observed == {s.ref for s in plan.seen if s.ref.kind == DEVICE}
+    stored = session.scalars(
+        sa.select(Observation).where(
+            Observation.object_type == "device", Observation.object_id == sw1.id
+        )
+    ).all()
+    assert [o.data["fields"]["firmware"] for o in stored] == ["6.0", "7.1"]

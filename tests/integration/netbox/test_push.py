@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from cmdb.choices import DeviceRole, Source
-from cmdb.models import Device, Interface, RecordSource, Site
+from cmdb.choices import DeviceRole, RunKind, RunStatus, Source
+from cmdb.models import Device, DiscoveryRun, Interface, Observation, RecordSource, Site
 from cmdb.services.provenance import mark_seen
 from discovery.netbox.push import TAG, push_to_netbox
 from discovery.netbox.sync import run_sync
@@ -58,6 +58,7 @@ def cleanup(netbox: Netbox) -> Iterator[None]:
             obj.delete()
 
 
+@pytest.mark.long(reason="a full sync, two pushes and a full sync again against the NetBox peer")
 def test_push_creates_planned_tagged_device_and_interfaces_once(
     netbox: Netbox, sessions: sessionmaker[Session], cleanup: None
 ):
@@ -96,6 +97,18 @@ def test_push_creates_planned_tagged_device_and_interfaces_once(
             )
         ).one()
     assert recorded == str(fw.id)
+    with sessions() as s:  # what it created came back as NetBox's observations, in its run
+        run = s.get_one(DiscoveryRun, first.run_id)
+        assert (run.kind, run.status, run.source) == (RunKind.PUSH, RunStatus.SUCCEEDED, "netbox")
+        came_back = s.execute(
+            sa.select(Observation.object_type, Observation.external_id).where(
+                Observation.run_id == first.run_id
+            )
+        ).all()
+    assert sorted(came_back) == sorted(
+        [("device", str(fw.id)), ("interface", str(uplink.id))]
+        + [("interface", str(port.id)) for port in fw_ports.values()]
+    )
 
     second = push_to_netbox(sessions, netbox.url, netbox.token)
     assert (second.devices, second.interfaces, second.error) == ([], [], None)
@@ -107,6 +120,7 @@ def test_push_creates_planned_tagged_device_and_interfaces_once(
         assert s.get_one(Device, fw_row.id).status == "active"
 
 
+@pytest.mark.long(reason="a full sync of the NetBox peer, then a push beside a device of that name")
 def test_push_leaves_a_netbox_device_it_did_not_create_alone(
     netbox: Netbox, sessions: sessionmaker[Session], cleanup: None
 ):
@@ -130,6 +144,7 @@ def test_push_leaves_a_netbox_device_it_did_not_create_alone(
         theirs.delete()
 
 
+@pytest.mark.long(reason="a full sync of the NetBox peer, then the CLI's dry push")
 def test_cli_push_dry_run_creates_nothing(
     netbox: Netbox, sessions: sessionmaker[Session], db_url: str, cleanup: None
 ):

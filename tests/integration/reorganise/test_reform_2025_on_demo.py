@@ -24,7 +24,7 @@ from cmdb.models import AdminUnit, Agency, ChangeLog, Site, SiteHistory
 from cmdb.schemas.request import load_request
 from cmdb.services.admin_tree import UnitNode, load_admin_tree
 from cmdb.services.reorganise import Reorganisation, reorganise
-from cmdb.services.requests import resolve_request_refs
+from cmdb.services.requests import COMMITTEE_AGENCY_KINDS, resolve_request_refs
 
 LAST_DAY = date(2025, 6, 30)
 
@@ -152,10 +152,17 @@ def test_the_change_log_records_every_change(reformed: Reformed) -> None:
         .where(ChangeLog.actor == "reorganise")
         .group_by(ChangeLog.object_type, ChangeLog.action)
     ).all()
+    ended = reformed.session.scalars(
+        sa.select(Agency)
+        .join(AdminUnit, AdminUnit.id == Agency.admin_unit_id)
+        .where(Agency.kind.in_(COMMITTEE_AGENCY_KINDS), AdminUnit.valid_to == REFORM_2025)
+    ).all()
+    assert ended and all(a.valid_to == REFORM_2025 for a in ended)  # with their units
     assert {(t, a): n for t, a, n in rows} == {
         ("admin_unit", ChangeAction.CREATE): 95,
         ("admin_unit", ChangeAction.UPDATE): 260,
         ("agency", ChangeAction.CREATE): 78,
+        ("agency", ChangeAction.UPDATE): len(ended),
         ("site", ChangeAction.UPDATE): 262,
     }
 

@@ -24,7 +24,7 @@ from cmdb.services.import_rows import Format, Table, parse_table
 from cmdb.services.reorganise import read_table, reorganise
 from tests.demo_databases import demo_sqlite_url
 
-SHARED_MAPPING = Path("/work/shared/data/quang-nam-to-da-nang-2025-mapping.csv")
+OFFICIAL_MAPPING = Path(__file__).parents[2] / "fixtures" / "reform" / "official-mapping.csv"
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +74,32 @@ def test_a_dry_run_prints_the_plan_and_writes_nothing(session: Session) -> None:
     assert row_counts(session) == before
 
 
-def test_the_shared_mapping_row_for_a_code_the_inventory_never_had_is_refused(
+def test_the_official_mapping_row_for_a_code_the_inventory_never_had_is_refused(
     session: Session,
 ) -> None:
     units, _ = reform_2025_tables()
-    errors = refused(session, units, read_table(SHARED_MAPPING, "mapping"))
-    assert errors == {
+    before = row_counts(session)
+    with pytest.raises(ValidationError) as caught:
+        reorganise(session, units, read_table(OFFICIAL_MAPPING, "mapping"), REFORM_2025)
+    assert row_counts(session) == before
+    assert caught.value.errors == {
         "mapping row 125": ["old_code: '20674' is not an admin unit of the inventory"]
     }
+    assert "--skip-unknown applies the other rows" in str(caught.value.args[0])
+
+
+def test_skip_unknown_applies_every_other_row_of_the_official_mapping(session: Session) -> None:
+    units, package_mapping = reform_2025_tables()
+    official = read_table(OFFICIAL_MAPPING, "mapping")
+    expected = reorganise(session, units, package_mapping, REFORM_2025, dry_run=True).plan
+
+    plan = reorganise(session, units, official, REFORM_2025, dry_run=True, skip_unknown=True).plan
+
+    assert [(r.label, r.old_code, r.reason) for r in plan.skipped] == [
+        ("mapping row 125", "20674", "old_code: '20674' is not an admin unit of the inventory")
+    ]
+    assert plan.counts() == expected.counts()  # the 241 rows of the package's file, all of them
+    assert plan.counts()["units_dissolved"] == 241 + 18 + 1  # communes, districts, the province
 
 
 def test_unknown_codes_and_cycles_are_refused_with_their_rows(session: Session) -> None:

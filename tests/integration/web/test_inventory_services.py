@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import DeviceRole
-from cmdb.models import AdminUnit
+from capacity.inputs import load_inventory
+from cmdb.choices import AgencyKind, DeviceRole
+from cmdb.models import AdminUnit, Agency, Link
 from cmdb.services.admin_tree import MAX_DEPTH, get_unit_path, load_admin_tree
 from cmdb.services.devices import DeviceFilter, load_device_sites, load_devices
 from cmdb.services.inventory import load_inventory_counts, load_link_capacity_counts
@@ -45,7 +48,7 @@ def test_subtree_includes_links_leaving_it(session: Session) -> None:
 def test_counts_and_capacity_rows_on_each_backend(session: Session) -> None:
     build_province(session, districts=1, communes_per_district=3, commune_mbps=8.0)
 
-    counts = load_inventory_counts(session)
+    counts = load_inventory_counts(session, date(2026, 1, 15))
     rows = load_link_capacity_counts(session)
 
     assert counts.admin_units_by_level == {"province": 1, "district": 1, "commune": 5}
@@ -76,3 +79,40 @@ def test_a_corrupt_parent_cycle_does_not_hang_the_tree(session: Session) -> None
 
     assert len(get_unit_path(session, first.code)) <= 1 + MAX_DEPTH
     assert load_admin_tree(session, root_id=first.id) == []  # no root to hang it from
+
+
+def test_dated_units_links_and_agencies_count_and_show_only_while_in_force(
+    session: Session,
+) -> None:
+    """A link commissioned later, a link and a committee a reform ended, a dissolved
+    commune: the overview's counts, the tree as of a day and today's capacity paths
+    leave out what was not in force that day."""
+    province = build_province(session, districts=1, communes_per_district=3, commune_mbps=8.0)
+    later, ended = session.scalars(sa.select(Link).order_by(Link.id).limit(2)).all()
+    later.valid_from = date(2026, 2, 1)
+    ended.valid_to = date(2025, 7, 1)
+    f.admin_unit(session, parent=province.communes[0].parent, valid_to=date(2025, 7, 1))
+    f.agency(session, kind=AgencyKind.COMMUNE_COMMITTEE, valid_to=date(2025, 7, 1))
+    session.flush()
+    today = date(2026, 1, 15)
+
+    counts = load_inventory_counts(session, today)
+    assert counts.admin_units_by_level == {"province": 1, "district": 1, "commune": 5}
+    assert counts.links_by_network["tslcd"] == 2
+    assert counts.agencies == session.scalar(sa.select(sa.func.count(Agency.id))) - 1
+
+    def links_on(day: date) -> set[int]:
+        shown: set[int] = set()
+        pending = list(load_admin_tree(session, as_of=day))
+        while pending:
+            node = pending.pop()
+            pending += node.children
+            shown |= {end.link.id for site in node.sites for end in site.links}
+        return shown
+
+    every = set(session.scalars(sa.select(Link.id)))
+    assert links_on(today) == every - {later.id, ended.id}
+    assert links_on(date(2025, 6, 30)) == every - {later.id}
+    assert links_on(date(2026, 2, 1)) == every - {ended.id}
+    capacity = {s.spec.id for s in load_inventory(session, today=today).links}
+    assert capacity == {str(i) for i in every - {later.id, ended.id}}

@@ -46,6 +46,16 @@ def app(callers_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
     yield from make_app(callers_db_file, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def evaluated(callers_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One copy that the tests which only read share, with the portal (HOST UNTIL) and the
+    land database (CANNOT HOST) evaluated; request 1 is left unevaluated."""
+    for app in make_app(callers_db_file, tmp_path_factory.mktemp("evaluated")):
+        evaluate(app, PORTAL_ID)
+        evaluate(app, LAND_ID)
+        yield app
+
+
 def evaluate(app: Flask, request_id: int) -> None:
     with app.app_context(), transaction(get_db().sessions) as session:
         actions.evaluate_stored(session, request_id, today=DEMO_TODAY)
@@ -87,8 +97,8 @@ def valid_form(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_request_list_shows_each_caller_what_they_may_see(app: Flask, caller: str) -> None:
-    response = client_as(app, caller).get("/requests/")
+def test_request_list_shows_each_caller_what_they_may_see(evaluated: Flask, caller: str) -> None:
+    response = client_as(evaluated, caller).get("/requests/")
 
     if caller == "anonymous":
         assert response.status_code == 302
@@ -103,30 +113,30 @@ def test_request_list_shows_each_caller_what_they_may_see(app: Flask, caller: st
     assert ('id="agency"' in page) == (caller not in {"own", "other"})
 
 
-def test_request_list_filters_by_status_and_agency(app: Flask) -> None:
-    evaluate(app, PORTAL_ID)
-    client = client_as(app, "viewer")
+def test_request_list_filters_by_status_and_agency(evaluated: Flask) -> None:
+    client = client_as(evaluated, "viewer")
 
-    evaluated = client.get("/requests/?status=evaluated").get_data(as_text=True)
-    assert 'href="/requests/4"' in evaluated and 'href="/requests/1"' not in evaluated
-    assert "Host until 2027-04-01" in evaluated
+    listed = client.get("/requests/?status=evaluated").get_data(as_text=True)
+    assert 'href="/requests/4"' in listed and 'href="/requests/1"' not in listed
+    assert "Host until 2027-04-01" in listed
 
-    agency_id = _agency_id(app, "STTTT")
+    agency_id = _agency_id(evaluated, "STTTT")
     by_agency = client.get(f"/requests/?agency={agency_id}").get_data(as_text=True)
     assert 'href="/requests/3"' in by_agency and 'href="/requests/4"' not in by_agency
 
     assert client.get("/requests/?status=lost").status_code == 400
 
 
-def test_a_requester_cannot_widen_their_list_by_url(app: Flask) -> None:
-    other_agency = _agency_id(app, "STTTT")
-    page = client_as(app, "own").get(f"/requests/?agency={other_agency}").get_data(as_text=True)
+def test_a_requester_cannot_widen_their_list_by_url(evaluated: Flask) -> None:
+    other_agency = _agency_id(evaluated, "STTTT")
+    client = client_as(evaluated, "own")
+    page = client.get(f"/requests/?agency={other_agency}").get_data(as_text=True)
     assert 'href="/requests/3"' not in page and 'href="/requests/4"' in page
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_new_request_form_is_for_filers_only(app: Flask, caller: str) -> None:
-    response = client_as(app, caller).get("/requests/new")
+def test_new_request_form_is_for_filers_only(evaluated: Flask, caller: str) -> None:
+    response = client_as(evaluated, caller).get("/requests/new")
 
     if caller == "anonymous":
         assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -142,10 +152,8 @@ def test_new_request_form_is_for_filers_only(app: Flask, caller: str) -> None:
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_request_page_and_its_actions_per_caller(app: Flask, caller: str) -> None:
-    evaluate(app, PORTAL_ID)
-
-    response = client_as(app, caller).get(f"/requests/{PORTAL_ID}")
+def test_request_page_and_its_actions_per_caller(evaluated: Flask, caller: str) -> None:
+    response = client_as(evaluated, caller).get(f"/requests/{PORTAL_ID}")
 
     if caller == "anonymous":
         assert response.status_code == 302
@@ -164,10 +172,8 @@ def test_request_page_and_its_actions_per_caller(app: Flask, caller: str) -> Non
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_appraisal_is_a_printable_page_without_navigation(app: Flask, caller: str) -> None:
-    evaluate(app, PORTAL_ID)
-
-    response = client_as(app, caller).get(f"/requests/{PORTAL_ID}/appraisal")
+def test_appraisal_is_a_printable_page_without_navigation(evaluated: Flask, caller: str) -> None:
+    response = client_as(evaluated, caller).get(f"/requests/{PORTAL_ID}/appraisal")
 
     if caller == "anonymous":
         assert response.status_code == 302
@@ -184,8 +190,8 @@ def test_appraisal_is_a_printable_page_without_navigation(app: Flask, caller: st
     assert "Investment avoided" in page
 
 
-def test_unknown_request_is_404(app: Flask) -> None:
-    assert client_as(app, "viewer").get("/requests/999").status_code == 404
+def test_unknown_request_is_404(evaluated: Flask) -> None:
+    assert client_as(evaluated, "viewer").get("/requests/999").status_code == 404
 
 
 def test_a_request_never_evaluated_says_so(app: Flask) -> None:
@@ -193,9 +199,8 @@ def test_a_request_never_evaluated_says_so(app: Flask) -> None:
     assert "Not evaluated yet." in page and 'id="appraisal-link"' not in page
 
 
-def test_cannot_host_lists_the_shortfall_and_the_expansion(app: Flask) -> None:
-    evaluate(app, LAND_ID)
-    page = client_as(app, "planner").get(f"/requests/{LAND_ID}").get_data(as_text=True)
+def test_cannot_host_lists_the_shortfall_and_the_expansion(evaluated: Flask) -> None:
+    page = client_as(evaluated, "planner").get(f"/requests/{LAND_ID}").get_data(as_text=True)
     assert 'data-verdict="cannot_host"' in page
     assert "short by" in page
     assert 'id="expansion"' in page and "Investment avoided" in page

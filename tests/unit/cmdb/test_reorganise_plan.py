@@ -18,6 +18,7 @@ from cmdb.services.import_rows import Format, parse_table
 from cmdb.services.reorganise_model import AgencyNow, Current, LinkNow, SiteNow, UnitNow
 from cmdb.services.reorganise_plan import plan_reorganisation
 from cmdb.services.reorganise_rows import read_mapping_rows, read_unit_rows
+from cmdb.services.requests import COMMITTEE_AGENCY_KINDS
 
 EFFECTIVE = date(2025, 7, 1)
 P, D = AdminLevel.PROVINCE, AdminLevel.DISTRICT
@@ -107,6 +108,8 @@ def test_one_office_becomes_the_new_committees_seat_and_the_others_agency_office
         ("92001", "Ủy ban nhân dân phường Một, thành phố Mới"),
         ("92002", "Ủy ban nhân dân xã Hai, thành phố Mới"),
     ]
+    # The committees of the dissolved district and communes end with them; the Sở stays.
+    assert [a.id for a in p.ended_committees] == [10, 11, 12, 13]
 
 
 def test_the_office_of_the_unit_whose_code_the_new_unit_keeps_is_the_seat() -> None:
@@ -205,7 +208,12 @@ def test_a_plan_on_what_it_produced_is_empty() -> None:
         7: UnitNow(7, "92001", "Phường Một", C, "Phường", 9, EFFECTIVE),
         8: UnitNow(8, "92002", "Xã Hai", C, "Xã", 9, EFFECTIVE),
     }
-    agencies = [*now.agencies, AgencyNow(15, "UBND P1", AgencyKind.COMMUNE_COMMITTEE, 7),
+    ended = [
+        AgencyNow(a.id, a.name, a.kind, a.admin_unit_id,
+                  EFFECTIVE if a.kind in COMMITTEE_AGENCY_KINDS else None)
+        for a in now.agencies
+    ]  # fmt: skip
+    agencies = [*ended, AgencyNow(15, "UBND P1", AgencyKind.COMMUNE_COMMITTEE, 7),
                 AgencyNow(16, "UBND X2", AgencyKind.COMMUNE_COMMITTEE, 8)]  # fmt: skip
     sites = [
         SiteNow(20, "dc", "DC", SiteKind.DATA_CENTRE, 7, 14, EFFECTIVE),
@@ -217,7 +225,8 @@ def test_a_plan_on_what_it_produced_is_empty() -> None:
     again = plan(now=Current(old | new, sites, agencies, now.links))
     assert again.is_empty
     assert again.counts() == {"units_created": 0, "units_dissolved": 0, "sites_moved": 0,
-                              "sites_reassigned": 0, "committees_created": 0}  # fmt: skip
+                              "sites_reassigned": 0, "committees_created": 0,
+                              "committees_ended": 0}  # fmt: skip
 
 
 def test_an_empty_mapping_is_refused() -> None:

@@ -2,26 +2,27 @@
 
 The core compares an observation's facts with the known record's columns by name
 (and its writer sets them by name), so each key the SNMP adapter states must be a
-column of the record; the stored Ansible observation keeps the keys its TypedDicts
-declare.
+column of the record (the Ansible adapter's too); the details the Ansible observation
+keeps have the keys its TypedDicts declare.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from cmdb.models import Device, Interface
+from cmdb.models import Device, Interface, Workload
 from discovery.ansible.facts import ObservedDisk, ObservedHost, ObservedInterface
-from discovery.ansible.plan import (
+from discovery.ansible.observe import (
     DEVICE,
+    WORKLOAD,
     DiskData,
     HostData,
-    HostObservationData,
+    HostRef,
     InterfaceData,
-    InterfaceObservationData,
-    interface_observation_data,
-    observation_data,
+    observe_host,
 )
+from discovery.core.observations import RecordKind
 from discovery.records import DeviceObservation, InterfaceRecord, SystemInfo, Target
 from discovery.snmp.observe import device_facts, interface_facts
 
@@ -42,13 +43,30 @@ def test_observed_device_and_interface_fields_are_known_attributes() -> None:
 
 def test_the_ansible_observation_has_its_declared_keys() -> None:
     itf = ObservedInterface("eth0", 1000, "aa:bb:cc:dd:ee:ff", ("10.0.0.2",))
-    host = ObservedHost(hostname="h1", disks=(ObservedDisk("sda", 100.0),), interfaces=(itf,))
-    data = observation_data(DEVICE, "h1", host)
-    assert set(data) == _keys(HostObservationData)
-    assert set(data["host"]) == _keys(HostData)
-    assert set(data["host"]["disks"][0]) == _keys(DiskData)
-    assert set(data["host"]["interfaces"][0]) == _keys(InterfaceData)
-    assert set(interface_observation_data(1, itf)) == _keys(InterfaceObservationData)
+    host = ObservedHost(
+        hostname="h1",
+        cores=2,
+        vcpu=4,
+        ram_gb=8.0,
+        serial="S1",
+        manufacturer="HPE",
+        model="DL380",
+        distribution="Debian 12",
+        management_address="10.0.0.2",
+        disks=(ObservedDisk("sda", 100.0),),
+        interfaces=(itf,),
+    )
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    device, interface = observe_host(HostRef(DEVICE, 1, "h1"), DEVICE, host, at)
+    data = device.details["host"]
+    assert isinstance(data, dict) and set(data) == _keys(HostData)
+    assert set(data["disks"][0]) == _keys(DiskData)
+    assert set(data["interfaces"][0]) == _keys(InterfaceData)
+    assert {**device.stated, **device.reported}.keys() <= _columns(Device)
+    assert interface.stated.keys() <= _columns(Interface)
+    [vm] = observe_host(HostRef(WORKLOAD, 2, "h1"), WORKLOAD, host, at)
+    assert {**vm.stated, **vm.reported}.keys() <= _columns(Workload)
+    assert vm.kind is RecordKind.WORKLOAD
 
 
 def test_interface_fields_name_every_declared_key() -> None:

@@ -6,7 +6,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from cmdb.choices import Network, Status
-from web.api.schemas.write import WriteSchema, choice, percent, positive, ref, text
+from web.api.schemas.write import (
+    WriteSchema,
+    choice,
+    day,
+    percent,
+    positive,
+    ref,
+    text,
+    validity_errors,
+)
 
 NO_CAPACITY = "give commit_rate_mbps or port_speed_mbps: a link needs a capacity"
 SAME_SITE = (
@@ -28,9 +37,11 @@ class LinkWriteSchema(WriteSchema):
     provider = text(100, nullable=True)
     circuit_id = text(100, nullable=True)
     ceiling_pct = percent(nullable=True)
+    valid_from = day("first day in force (empty: always)")
+    valid_to = day("first day no longer in force (empty: still in force)")
 
     def check_record(self, record: Mapping[str, Any]) -> dict[str, list[str]]:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[str]] = validity_errors(record)
         if record.get("commit_rate_mbps") is None and record.get("port_speed_mbps") is None:
             errors["commit_rate_mbps"] = [NO_CAPACITY]
         if record.get("a_site_id") is not None and record.get("a_site_id") == record.get(

@@ -13,6 +13,7 @@ import enum
 import ipaddress
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import marshmallow as ma
@@ -101,6 +102,23 @@ def positive(*, required: bool = False, nullable: bool = False) -> fields.Float:
 def percent(*, nullable: bool = False) -> fields.Float:
     """A planning ceiling: above 0, at most 100."""
     return number(0, 100, min_inclusive=False, nullable=nullable)
+
+
+def day(what: str) -> fields.Date:
+    """A day of a dated record (YYYY-MM-DD), within the years a plan can mean."""
+    return fields.Date(
+        allow_none=True,
+        validate=validate.Range(min=date(1900, 1, 1), max=date(2200, 12, 31)),
+        metadata={"description": what},
+    )
+
+
+def validity_errors(record: Mapping[str, Any]) -> dict[str, list[str]]:
+    """``valid_from`` before ``valid_to`` when both are given (the table's CHECK)."""
+    start, end = record.get("valid_from"), record.get("valid_to")
+    if start is not None and end is not None and start >= end:
+        return {"valid_to": [f"must be after valid_from ({start})"]}
+    return {}
 
 
 def security_level(*, required: bool = False) -> fields.Integer:

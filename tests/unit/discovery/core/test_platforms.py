@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discovery.ansible.platforms import identify, platform_agrees
+from discovery.core.platforms import identify, platform_agrees
 
 
 @pytest.mark.parametrize(
