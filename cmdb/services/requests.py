@@ -220,7 +220,7 @@ def save_request(
 
 def get_request(session: Session, request_id: int, *, for_update: bool = False) -> ResourceRequest:
     stmt = sa.select(ResourceRequest).where(ResourceRequest.id == request_id)
-    if for_update:
+    if for_update:  # the ORM then reads it again, even when the session holds it already
         stmt = stmt.with_for_update()
     req = session.scalar(stmt)
     if req is None:
@@ -258,8 +258,9 @@ def lock_capacity(session: Session) -> None:
 
     Two approvals racing for the last capacity must not both succeed: each must
     evaluate against the other's reservations. PostgreSQL: a transaction-scoped
-    advisory lock. SQLite: a write as the first statement takes the database's
-    write lock, so the second approval waits and then reads committed data.
+    advisory lock. SQLite: a writing transaction holds the database's write lock
+    from its BEGIN (``cmdb.db.make_engine``), so the second approval waits there and
+    then reads committed data; the no-op write below asserts it holds that lock.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(4801202601)"))
