@@ -37,7 +37,8 @@ from discovery.core.plan import (
     Seen,
     Update,
 )
-from discovery.core.snapshot import MODELS, Row
+from discovery.core.snapshot import MODELS as MODELS  # kept here too: adapters import it
+from discovery.core.snapshot import Row
 
 CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 PARENT_COLUMN: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
