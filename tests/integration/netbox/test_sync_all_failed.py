@@ -49,6 +49,7 @@ def one_region_token(netbox: Netbox) -> Iterator[str]:
             record.delete()
 
 
+@pytest.mark.long(reason="two syncs through the CLI, as a user and token made for them")
 def test_every_object_failed_exits_1_with_a_one_line_reason(
     netbox: Netbox, db_url: str, one_region_token: str
 ) -> None:
