@@ -50,11 +50,11 @@ from pysnmp.proto import errind, rfc1902, rfc1905
 
 from discovery.credentials import SnmpProfile
 from discovery.records import Target
+from discovery.snmp.defaults import DEFAULT_TABLE_TIMEOUT_S
 
 MAX_ROWS_PER_COLUMN = 20_000  # a bound, far above any real table we read
 FIRST_REPETITIONS = 5  # a table's first GETBULK: most tables of most agents are short
 LCD = CommandGeneratorLcdConfigurator()
-DEFAULT_TABLE_TIMEOUT_S = 20.0  # one table's bound: a stuck table leaves time for the others
 TOO_BIG = 1  # SNMP error status tooBig (RFC 3416)
 GET = cmdgen.GetCommandGenerator()
 NEXT = cmdgen.NextCommandGeneratorSingleRun()

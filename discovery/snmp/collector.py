@@ -22,8 +22,8 @@ from cmdb.choices import RunStatus
 from discovery.credentials import SnmpProfile
 from discovery.records import DeviceObservation, Target, TargetOutcome
 from discovery.snmp import oids, parsers, vendors
-from discovery.snmp.client import DEFAULT_TABLE_TIMEOUT_S, AgentSession, SnmpClient, SnmpError
-from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
+from discovery.snmp.client import AgentSession, SnmpClient, SnmpError
+from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S, DEFAULT_TABLE_TIMEOUT_S
 
 GET_BATCH = 40  # varbinds per GET: well inside one UDP datagram
 
