@@ -24,6 +24,17 @@ from typing import Any
 
 import numpy as np
 
+from capacity.bills import compute_bills
+from capacity.charges import (
+    ROLE_ACCESS,
+    ROLE_DC_UPLINK,
+    ROLE_PATH,
+    ComputeTarget,
+    LinkTarget,
+    StorageTarget,
+    Targets,
+    compute_charges,
+)
 from capacity.dates import monthly_steps
 from capacity.evaluation import (
     VERDICT_CANNOT_HOST,
@@ -39,20 +50,13 @@ from capacity.evaluation import (
     Problem,
     ResourceRow,
     Shortfall,
+    compute_cost,
 )
-from capacity.expansion import (
-    Catalogue,
-    ComputeNeed,
-    Expansion,
-    LinkNeed,
-    StorageNeed,
-    plan_purchases,
-)
+from capacity.expansion import PAYER_DC, PAYER_NETWORK, Catalogue
 from capacity.forecast import Bound
 from capacity.model import (
     ClusterSpec,
     StoragePoolSpec,
-    VmSize,
     compute_cluster_capacity,
     compute_largest_vm,
     compute_protection_efficiency,
@@ -369,16 +373,29 @@ def _link_row(
     return LinkRow(**vars(row), network=network, sites=sites, carries_dc_demand=carries_dc_demand)
 
 
+def _problem_shortfall(problem: Problem, go_live: date) -> Shortfall:
+    """A problem binds at go-live: a site with no path is the network's, the rest the DC's."""
+    kind, _, rest = problem.resource.partition(":")
+    network = rest.split(":", 1)[0] if kind in ("path", "uplink") else None
+    payer = PAYER_NETWORK if kind == "path" else PAYER_DC
+    return Shortfall(problem.resource, go_live, payer=payer, network=network)
+
+
 def _first_shortfall(
     timelines: Sequence[ResourceTimeline],
     cluster: _ClusterOption | None,
     problems: Sequence[Problem],
     steps: tuple[date, ...],
+    path_links: Mapping[str, str],
 ) -> Shortfall | None:
     """The earliest failing step; at that step problems first, then an oversized VM,
-    then the resource furthest over its ceiling (relative to it)."""
+    then the resource furthest over its ceiling (relative to it).
+
+    ``path_links`` maps the resource key of each link on the paths to the target
+    sites (not a DC uplink) to its network: those are the network operator's to grow.
+    """
     if problems:
-        return Shortfall(problems[0].resource, steps[0])
+        return _problem_shortfall(problems[0], steps[0])
     if cluster is not None and not cluster.vms_fit:
         return Shortfall(f"cluster:{cluster.state.spec.id}:vm", steps[0])
     failing = [t for t in timelines if t.first_fail_index is not None]
@@ -391,36 +408,51 @@ def _first_shortfall(
 
     at_first = [t for t in failing if t.first_fail_index == first]
     worst = max(at_first, key=overshoot)
-    return Shortfall(worst.resource, steps[first])
+    network = path_links.get(worst.resource)
+    return Shortfall(
+        worst.resource,
+        steps[first],
+        payer=PAYER_DC if network is None else PAYER_NETWORK,
+        network=network,
+        without_request=bool(worst.own_shortfall[first] > 0),
+    )
 
 
-def _needs(
+def _link_role(link_id: str, uplinks_used: set[str], access: set[str]) -> str:
+    if link_id in uplinks_used:
+        return ROLE_DC_UPLINK
+    return ROLE_ACCESS if link_id in access else ROLE_PATH
+
+
+def _targets(
     cluster: _ClusterOption | None,
     pool: ResourceTimeline | None,
     pool_spec: StoragePoolSpec | None,
     links: Sequence[tuple[LinkState, ResourceTimeline]],
-    vms: tuple[VmSize, ...],
-    horizon: bool,
-) -> tuple[ComputeNeed | None, StorageNeed | None, list[LinkNeed]]:
-    """What must be carried: the go-live load, or the peak load of the horizon."""
-
-    def load(t: ResourceTimeline) -> float:
-        return t.peak_load if horizon else float(t.total[0])
-
-    def failing(t: ResourceTimeline) -> bool:
-        i = t.first_fail_index
-        return i is not None and (horizon or i == 0)
-
-    compute = None
-    if cluster is not None and (
-        failing(cluster.vcpu) or failing(cluster.ram) or not cluster.vms_fit
-    ):
-        compute = ComputeNeed(cluster.state.spec, load(cluster.vcpu), load(cluster.ram), vms)
-    storage = None
-    if pool is not None and pool_spec is not None and failing(pool):
-        storage = StorageNeed(pool_spec, load(pool))
-    link_needs = [LinkNeed(state.spec, load(t)) for state, t in links if failing(t)]
-    return compute, storage, link_needs
+    uplinks_used: set[str],
+    request: Request,
+    inventory: Inventory,
+) -> Targets:
+    """What an expansion may grow, each link with its role (DC uplink, a target site's
+    own link, or a link further along the paths)."""
+    access = {
+        path[0]
+        for need in request.sites
+        for site in need.site_ids
+        if (path := inventory.paths.get(need.network, {}).get(site))
+    }
+    return Targets(
+        compute=(
+            ComputeTarget(cluster.state.spec, cluster.vcpu, cluster.ram, request.largest_vms)
+            if cluster is not None
+            else None
+        ),
+        storage=StorageTarget(pool_spec, pool) if pool is not None and pool_spec else None,
+        links=tuple(
+            LinkTarget(state.spec, t, _link_role(state.spec.id, uplinks_used, access))
+            for state, t in links
+        ),
+    )
 
 
 def evaluate_request(
@@ -461,7 +493,10 @@ def evaluate_request(
 
     resource_tls = ([cluster.vcpu, cluster.ram] if cluster else []) + ([pool_tl] if pool_tl else [])
     all_tls = resource_tls + [t for _, t in link_tls]
-    first = _first_shortfall(all_tls, cluster, problems, steps)
+    path_links = {
+        t.resource: state.spec.network for state, t in link_tls if state.spec.id not in uplinks_used
+    }
+    first = _first_shortfall(all_tls, cluster, problems, steps, path_links)
     if first is None:
         verdict, until = VERDICT_HOST, None
     elif first.date == steps[0]:
@@ -469,27 +504,14 @@ def evaluate_request(
     else:
         verdict, until = VERDICT_HOST_UNTIL, first.date
 
-    vms = request.largest_vms
-    go_items, go_unresolved = plan_purchases(
-        *_needs(cluster, pool_tl, pool_spec, link_tls, vms, horizon=False),
+    charges = compute_charges(
+        _targets(cluster, pool_tl, pool_spec, link_tls, uplinks_used, request, inventory),
         catalogue,
         request.horizon_years,
+        problems=[p.message for p in problems],
     )
-    hz_items, hz_unresolved = plan_purchases(
-        *_needs(cluster, pool_tl, pool_spec, link_tls, vms, horizon=True),
-        catalogue,
-        request.horizon_years,
-    )
-    unresolved = tuple(
-        dict.fromkeys([p.message for p in problems] + list(go_unresolved) + list(hz_unresolved))
-    )
-    expansion = Expansion(at_go_live=go_items, at_horizon=hz_items, unresolved=unresolved)
-    own = request.own_hardware_cost_vnd
-    cost = Cost(
-        expansion_vnd=expansion.cost_vnd,
-        own_hardware_vnd=own,
-        avoided_vnd=None if own is None else own - expansion.cost_vnd,
-    )
+    bills = compute_bills(charges.expansion.at_horizon)
+    cost = compute_cost(bills, charges.own_needs, request.own_hardware_cost_vnd)
 
     links = tuple(
         _link_row(
@@ -515,7 +537,9 @@ def evaluate_request(
         horizon_end=steps[-1],
         resources=tuple(_row(t) for t in resource_tls),
         links=links,
-        expansion=expansion,
+        expansion=charges.expansion,
+        bills=bills,
+        dc_own_need=charges.own_needs,
         cost=cost,
         problems=tuple(problems),
         candidates=candidates,

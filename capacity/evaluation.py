@@ -6,14 +6,15 @@ evaluations can read and render an answer without the engine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
-from capacity.expansion import Expansion, ExpansionDocument, expansion_to_dict
+from capacity.bills import Bills, OwnNeed, OwnNeedLine, summarize_own_needs
+from capacity.expansion import PAYER_DC, Expansion, ExpansionDocument, expansion_to_dict
 from capacity.series import SeriesDocument
 
 VERDICT_HOST = "host"
@@ -25,10 +26,19 @@ VERDICT_RANK: Mapping[str, int] = {VERDICT_CANNOT_HOST: 0, VERDICT_HOST_UNTIL: 1
 
 @dataclass(frozen=True)
 class Shortfall:
-    """The first resource that stops fitting, and when."""
+    """The first resource that stops fitting (the binding one), when, and who must act.
+
+    ``payer`` is who must expand it: ``dc`` (compute, storage, the DC's uplinks) or
+    ``network`` (a link on the paths to the target sites, on ``network``);
+    ``without_request`` says it runs short at that date even without the request
+    (the DC's own need, not the project's cost).
+    """
 
     resource: str
     date: date
+    payer: str = PAYER_DC
+    network: str | None = None
+    without_request: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,15 +105,49 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Cost:
-    """The expansion against what the project would buy itself: the investment avoided.
+    """What the project is charged against what it would buy itself.
 
-    ``avoided_vnd`` = own hardware − expansion; negative when expanding the DC
-    costs more than the project's own purchase. None without an own-hardware cost.
+    ``expansion_vnd`` is the charged (marginal) expansion, ``dc_vnd`` and
+    ``network_vnd`` its two bills; ``dc_own_need_vnd`` what the touched resources
+    need without the request (not charged). ``avoided_vnd`` = own hardware −
+    charged expansion, only when the estimate is given and the difference is not
+    negative: a negative saving is no saving, and ``avoided_note`` says why in words.
     """
 
     expansion_vnd: float
+    dc_vnd: float
+    network_vnd: float
+    dc_own_need_vnd: float
     own_hardware_vnd: float | None
     avoided_vnd: float | None
+    avoided_note: str | None
+
+
+def compute_cost(
+    bills: Bills, own_needs: Sequence[OwnNeed], own_hardware_vnd: float | None
+) -> Cost:
+    """The project's cost from its bills, and the investment avoided (DESIGN §6)."""
+    charged = bills.total_vnd
+    avoided: float | None = None
+    note: str | None = None
+    if own_hardware_vnd is None:
+        note = "no own-hardware estimate given"
+    elif own_hardware_vnd < charged:
+        note = (
+            f"the charged expansion ({charged:,.0f} VND) costs more than the project's "
+            f"own hardware ({own_hardware_vnd:,.0f} VND): nothing is avoided"
+        )
+    else:
+        avoided = own_hardware_vnd - charged
+    return Cost(
+        expansion_vnd=charged,
+        dc_vnd=bills.dc.total_vnd,
+        network_vnd=bills.network.total_vnd,
+        dc_own_need_vnd=float(sum(n.cost_vnd for n in own_needs)),
+        own_hardware_vnd=own_hardware_vnd,
+        avoided_vnd=avoided,
+        avoided_note=note,
+    )
 
 
 class ClusterAssumptions(TypedDict):
@@ -168,6 +212,9 @@ class EvaluationDocument(TypedDict):
     resources: list[RecordJson]
     links: list[RecordJson]
     expansion: ExpansionDocument
+    bills: dict[str, RecordJson]
+    dc_own_need: list[RecordJson]
+    dc_own_need_summary: list[RecordJson]
     cost: RecordJson
     problems: list[RecordJson]
     candidates: list[RecordJson]
@@ -189,12 +236,19 @@ class Evaluation:
     resources: tuple[ResourceRow, ...]
     links: tuple[LinkRow, ...]
     expansion: Expansion
+    bills: Bills
+    dc_own_need: tuple[OwnNeed, ...]
     cost: Cost
     problems: tuple[Problem, ...]
     candidates: tuple[Candidate, ...]
     assumptions: Assumptions
     series: SeriesDocument
     """Monthly B, R, D and ceiling of the charted resources (``capacity.series``)."""
+
+    @property
+    def dc_own_need_summary(self) -> tuple[OwnNeedLine, ...]:
+        """The DC's own needs grouped for reading (like link upgrades on one line)."""
+        return summarize_own_needs(self.dc_own_need)
 
     @property
     def rows(self) -> tuple[ResourceRow, ...]:
@@ -214,6 +268,9 @@ class Evaluation:
             "resources": self.resources,
             "links": self.links,
             "expansion": expansion_to_dict(self.expansion),
+            "bills": {"dc": self.bills.dc, "network": self.bills.network},
+            "dc_own_need": self.dc_own_need,
+            "dc_own_need_summary": self.dc_own_need_summary,
             "cost": self.cost,
             "problems": self.problems,
             "candidates": self.candidates,

@@ -94,9 +94,20 @@ class Catalogue:
         object.__setattr__(self, "link_tiers", tuple(sorted(self.link_tiers, key=lambda t: t.mbps)))
 
 
+PAYER_DC = "dc"
+PAYER_NETWORK = "network"
+"""Who pays (DESIGN §6): the DC for compute, storage and its own uplinks; the network
+operator for the links on the paths to the target sites."""
+
+
 @dataclass(frozen=True)
 class ExpansionItem:
-    """One line of a purchase: what, for which resource, how many, at what cost."""
+    """One line of a purchase: what, for which resource, how many, at what cost, who pays.
+
+    A link upgrade also says its network, its role on the paths (``dc_uplink``,
+    ``access`` — a target site's own link — or ``path``) and its speeds, so like
+    upgrades can be grouped on a bill.
+    """
 
     kind: str  # "server" | "storage_shelf" | "link_tier"
     target: str  # resource key it relieves
@@ -104,14 +115,23 @@ class ExpansionItem:
     description: str
     unit_price_vnd: float
     cost_vnd: float
+    payer: str = PAYER_DC
+    network: str | None = None
+    role: str | None = None
+    from_mbps: float | None = None
+    to_mbps: float | None = None
+    own_mbps: float | None = None
+    """The tier the link needs anyway without the request: only the difference is charged."""
 
 
 @dataclass(frozen=True)
 class Expansion:
-    """The purchases to fit at go-live and to fit through the whole horizon.
+    """What the project is charged: the purchases to fit at go-live and through the horizon.
 
-    The horizon plan covers the go-live one (it is sized on the largest load of
-    any monthly step), so its cost is the investment to budget. ``unresolved``
+    Each item is the marginal one (``capacity.charges``): what the request needs
+    beyond what the DC needs anyway without it. The horizon plan covers the
+    go-live one (it is sized on the largest load of any monthly step), so its cost
+    is the investment to budget. ``unresolved``
     says what no purchase from the catalogue can fix (no certified cluster, a VM
     bigger than the standard server, a link beyond the fastest tier).
     """
@@ -225,68 +245,6 @@ def plan_link_tier(need: LinkNeed, tiers: Sequence[LinkTier]) -> LinkTier | None
     return None
 
 
-def plan_purchases(
-    compute: ComputeNeed | None,
-    storage: StorageNeed | None,
-    links: Sequence[LinkNeed],
-    catalogue: Catalogue,
-    years: float,
-) -> tuple[tuple[ExpansionItem, ...], tuple[str, ...]]:
-    """The items that make every given need fit, and what the catalogue cannot fix.
-
-    Link tiers are priced at their yearly fee × ``years`` (the request's horizon):
-    the gross fee of the faster circuit, the current circuit's fee not netted off.
-    """
-    items: list[ExpansionItem] = []
-    unresolved: list[str] = []
-    if compute is not None:
-        n = plan_servers(compute, catalogue.server)
-        key = f"cluster:{compute.cluster.id}"
-        if n is None:
-            unresolved.append(f"{key}: a VM does not fit one {catalogue.server.name} after ratios")
-        elif n > 0:
-            price = catalogue.server.price_vnd
-            items.append(ExpansionItem("server", key, n, catalogue.server.name, price, n * price))
-    if storage is not None:
-        n = plan_shelves(storage, catalogue.shelf)
-        if n > 0:
-            price = catalogue.shelf.price_vnd
-            items.append(
-                ExpansionItem(
-                    "storage_shelf",
-                    f"storage:{storage.pool.id}",
-                    n,
-                    catalogue.shelf.name,
-                    price,
-                    n * price,
-                )
-            )
-    for need in links:
-        if fits_within(need.mbps_load, need.link.capacity_mbps * need.link.ceiling_pct):
-            continue
-        tier = plan_link_tier(need, catalogue.link_tiers)
-        key = f"link:{need.link.id}"
-        if tier is None:
-            fastest = catalogue.link_tiers[-1].mbps if catalogue.link_tiers else 0
-            unresolved.append(
-                f"{key}: needs {need.mbps_load / need.link.ceiling_pct:.0f} Mbps, "
-                f"above the fastest tier ({fastest:.0f} Mbps)"
-            )
-            continue
-        cost = tier.yearly_price_vnd * years
-        items.append(
-            ExpansionItem(
-                "link_tier",
-                key,
-                1,
-                f"upgrade {need.link.capacity_mbps:g} → {tier.mbps:g} Mbps for {years:g} years",
-                tier.yearly_price_vnd,
-                cost,
-            )
-        )
-    return tuple(items), tuple(unresolved)
-
-
 class ExpansionItemDocument(TypedDict):
     """The JSON form of an :class:`ExpansionItem`."""
 
@@ -296,6 +254,12 @@ class ExpansionItemDocument(TypedDict):
     description: str
     unit_price_vnd: float
     cost_vnd: float
+    payer: str
+    network: str | None
+    role: str | None
+    from_mbps: float | None
+    to_mbps: float | None
+    own_mbps: float | None
 
 
 class ExpansionDocument(TypedDict):
@@ -320,6 +284,12 @@ def expansion_to_dict(expansion: Expansion) -> ExpansionDocument:
                 "description": i.description,
                 "unit_price_vnd": i.unit_price_vnd,
                 "cost_vnd": i.cost_vnd,
+                "payer": i.payer,
+                "network": i.network,
+                "role": i.role,
+                "from_mbps": i.from_mbps,
+                "to_mbps": i.to_mbps,
+                "own_mbps": i.own_mbps,
             }
             for i in items
         ]

@@ -56,14 +56,34 @@ class ResourceTimeline:
     @cached_property
     def shortfall(self) -> np.ndarray:
         """How far over the ceiling at each step (0 where it fits)."""
-        over = self.total - self.limit
-        return np.where(over > fit_tolerance(self.limit), over, 0.0)
+        return _over(self.total, self.limit)
 
     @cached_property
     def first_fail_index(self) -> int | None:
         """Index of the first step that does not fit (``≤`` fits), None if all fit."""
-        failing = np.flatnonzero(self.shortfall > 0)
-        return int(failing[0]) if len(failing) else None
+        return _first_positive(self.shortfall)
+
+    @cached_property
+    def own_total(self) -> np.ndarray:
+        """B + R at each step: the load without the request (the DC's own growth)."""
+        own: np.ndarray = self.baseline + self.reserved
+        return own
+
+    @cached_property
+    def own_shortfall(self) -> np.ndarray:
+        """How far over the ceiling without the request at each step (0 where it fits)."""
+        return _over(self.own_total, self.limit)
+
+    @cached_property
+    def own_first_fail_index(self) -> int | None:
+        """First step that does not fit even without the request, None if all fit."""
+        return _first_positive(self.own_shortfall)
+
+    def load(self, *, with_request: bool, horizon: bool) -> float:
+        """The load an expansion must carry: at go-live, or the peak of the horizon;
+        with the request (B + R + D) or without it (B + R)."""
+        series = self.total if with_request else self.own_total
+        return float(series.max() if horizon else series[0])
 
     @property
     def first_fail_date(self) -> date | None:
@@ -78,10 +98,15 @@ class ResourceTimeline:
             return -np.inf if self.total[0] > 0 else 0.0
         return float(self.headroom[0] / self.limit)
 
-    @property
-    def peak_load(self) -> float:
-        """The largest B + R + D over the steps: what an expansion must carry."""
-        return float(self.total.max())
+
+def _over(load: np.ndarray, limit: float) -> np.ndarray:
+    over = load - limit
+    return np.where(over > fit_tolerance(limit), over, 0.0)
+
+
+def _first_positive(values: np.ndarray) -> int | None:
+    found = np.flatnonzero(values > 0)
+    return int(found[0]) if len(found) else None
 
 
 def compute_reserved(reservations: Sequence[Reservation], steps: Sequence[date]) -> np.ndarray:

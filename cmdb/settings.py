@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,11 @@ class Settings:
     default_language: str = "vi"
     page_size: int = 50
     anonymous_read: bool = False  # let anyone read the UI and the API without logging in
+    today: str | None = None  # YYYY-MM-DD: the day verdicts are computed for (demos, tests)
+    # Bounded history (DESIGN §4; ``cmdb prune``): days each kind is kept.
+    retention_raw_days: int = 35  # raw samples and observations
+    retention_hourly_days: int = 396  # hourly rollups (13 months); daily ones for ever
+    retention_results_days: int = 90  # discovery results (per target of a run)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +57,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                     values[field.name] = int(env[key])
                 except ValueError:
                     errors.append(f"{key} must be a whole number, not {env[key]!r}")
+    for name in ("retention_raw_days", "retention_hourly_days", "retention_results_days"):
+        if isinstance(values.get(name), int) and values[name] < 1:
+            errors.append(f"CMDB_{name.upper()} must be at least 1 day, not {values[name]}")
+    if values.get("today"):
+        try:
+            date.fromisoformat(values["today"])
+        except ValueError:
+            errors.append(f"CMDB_TODAY must be a date (YYYY-MM-DD), not {values['today']!r}")
     if errors:
         raise ValueError("; ".join(errors))
     data_dir = values.get("data_dir", DEFAULT_DATA_DIR)

@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -189,6 +190,17 @@ class RowCheck:
             self.errors.append(f"{name}: {raw} is outside {low:g}..{high:g}")
             return None
         return value
+
+    def day(self, name: str) -> date | None:
+        """A date as YYYY-MM-DD (a JSON string or a CSV cell); empty is None."""
+        value = self.text(name, max_len=10)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.errors.append(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+            return None
 
     def fail(self, message: str) -> None:
         self.errors.append(message)

@@ -1,4 +1,4 @@
-"""CSV/JSON import of admin units and sites: every row valid, or nothing written.
+"""CSV/JSON import of admin units, agencies and sites: every row valid, or nothing written.
 
 The one entry point the CLI (and later the API) uses. A file is read into labelled
 rows (``import_rows``), every row is checked against the file itself and the
@@ -20,6 +20,8 @@ from cmdb.choices import Source
 from cmdb.errors import ValidationError
 from cmdb.services.import_admin_units import COLUMNS as ADMIN_UNIT_COLUMNS
 from cmdb.services.import_admin_units import import_admin_units
+from cmdb.services.import_agencies import COLUMNS as AGENCY_COLUMNS
+from cmdb.services.import_agencies import import_agencies
 from cmdb.services.import_rows import (
     FILE_LABEL,
     Format,
@@ -34,6 +36,7 @@ from cmdb.services.import_sites import import_sites
 
 __all__ = [
     "ADMIN_UNIT_COLUMNS",
+    "AGENCY_COLUMNS",
     "SITE_COLUMNS",
     "Format",
     "ImportKind",
@@ -41,6 +44,7 @@ __all__ = [
     "Row",
     "Table",
     "import_admin_units",
+    "import_agencies",
     "import_file",
     "import_sites",
     "import_text",
@@ -50,11 +54,13 @@ __all__ = [
 
 class ImportKind(StrEnum):
     ADMIN_UNITS = "admin-units"
+    AGENCIES = "agencies"
     SITES = "sites"
 
 
 _IMPORTERS: dict[ImportKind, Callable[..., ImportResult]] = {
     ImportKind.ADMIN_UNITS: import_admin_units,
+    ImportKind.AGENCIES: import_agencies,
     ImportKind.SITES: import_sites,
 }
 

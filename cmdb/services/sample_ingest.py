@@ -81,8 +81,20 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def ingest_samples(session: Session, points: Sequence[Point], *, actor: str) -> IngestResult:
-    """Store ``points``; ``ValidationError`` keyed ``[i].field`` refuses the whole batch."""
+def ingest_samples(
+    session: Session,
+    points: Sequence[Point],
+    *,
+    actor: str,
+    not_before: datetime | None = None,
+) -> IngestResult:
+    """Store ``points``; ``ValidationError`` keyed ``[i].field`` refuses the whole batch.
+
+    ``not_before``: the start of the raw samples kept (``prune.raw_cutoff``); an earlier
+    point is refused, because its day is rolled up and its other samples may be pruned,
+    so a rollup recomputed from it would be wrong.
+    """
+    _check_retention(points, not_before)
     series_ids, created_series = _resolve_series(session, points, actor)
     wanted = _dedupe(points, series_ids)
     stored = _stored_values(session, wanted)
@@ -100,6 +112,21 @@ def ingest_samples(session: Session, points: Sequence[Point], *, actor: str) -> 
         unchanged=len(wanted) - len(new) - len(changed),
         series_created=created_series,
     )
+
+
+def _check_retention(points: Sequence[Point], not_before: datetime | None) -> None:
+    if not_before is None:
+        return
+    errors = {
+        f"[{i}].at": [
+            f"before {not_before.date().isoformat()}: raw samples older than the retention "
+            "are pruned once their day is rolled up, so this day can no longer be recomputed"
+        ]
+        for i, point in enumerate(points)
+        if utc(point.at) < not_before
+    }
+    if errors:
+        raise ValidationError(errors, "some samples are older than the raw-sample retention")
 
 
 def _resolve_series(session: Session, points: Sequence[Point], actor: str) -> tuple[list[int], int]:

@@ -10,6 +10,7 @@ another line.
 
 from __future__ import annotations
 
+from cmdb.choices import Role
 from cmdb.models import (
     AdminUnit,
     Agency,
@@ -31,6 +32,7 @@ from cmdb.models import (
 )
 from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
+from web.api.schemas.agencies import AgencyWriteSchema
 from web.api.schemas.clusters import ClusterWriteSchema
 from web.api.schemas.devices import DeviceWriteSchema
 from web.api.schemas.information_systems import InformationSystemWriteSchema
@@ -74,6 +76,9 @@ AGENCIES = declare(
         orderings=names("id name short_name kind"),
         brief=names("id url name short_name"),
         dated=True,
+        write=AgencyWriteSchema,
+        # Who owns what is the planners' to keep (a fresh install creates its agencies).
+        write_roles=frozenset({Role.PLANNER}),
     )
 )
 

@@ -16,6 +16,7 @@ from cmdb.errors import ValidationError
 from cmdb.services.sample_ingest import ingest_samples
 from web.api.body import json_document
 from web.api.resources import SAMPLES
+from web.api.retention import raw_retention_start
 from web.api.schemas.samples import (
     MAX_BATCH,
     IngestResultSchema,
@@ -50,5 +51,5 @@ def ingest() -> dict[str, Any]:
     if errors:
         raise ValidationError(errors, "some samples are invalid")
     with unit_of_work() as session:
-        result = ingest_samples(session, points, actor=actor())
+        result = ingest_samples(session, points, actor=actor(), not_before=raw_retention_start())
     return result.to_dict()

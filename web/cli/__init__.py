@@ -58,7 +58,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "import": LazyCommand(
         "web.cli.imports:import_group",
-        "Import admin units or sites from CSV or JSON (header row: the field names).",
+        "Import admin units, agencies or sites from CSV or JSON (header row: the field names).",
     ),
     "jobs": LazyCommand(
         "web.cli.jobs:jobs_group", "Background jobs: their runs, progress and results."
@@ -66,6 +66,10 @@ COMMANDS: dict[str, LazyCommand] = {
     "poll": LazyCommand(
         "web.cli.discovery:poll_command",
         "Read interface counters (and host CPU, RAM, storage) of discovered devices.",
+    ),
+    "prune": LazyCommand(
+        "web.cli.prune:prune_command",
+        "Delete history older than its retention (raw samples, observations, rollups).",
     ),
     "request": LazyCommand(
         "web.cli.requests:request_group", "Resource requests: can the data centre host them?"

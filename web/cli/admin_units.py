@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -181,7 +181,9 @@ def tree_command(code: str | None, as_of: datetime | None, depth: int | None) ->
     from web.db import get_db
 
     _check_schema()
-    day = as_of.date() if as_of else date.today()
+    from web.api.today import today_or_real
+
+    day = as_of.date() if as_of else today_or_real()
     with get_db().sessions() as session:
         root_id = None
         if code is not None:

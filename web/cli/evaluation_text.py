@@ -27,10 +27,9 @@ RESOURCE_COLUMNS = (
     Column("short from", 10),
 )
 
-EXPANSION_COLUMNS = (
-    Column("qty", 4, right=True),
-    Column("purchase", 36),
-    Column("for", 36),
+BILL_COLUMNS = (
+    Column("purchase", 60),
+    Column("for", 22),
     Column("cost (VND)", 16, right=True),
 )
 
@@ -76,6 +75,20 @@ def verdict_words(ev: Doc) -> str:
         count = len(_short_at_go_live(ev))
         return f"CANNOT HOST — {count} resource(s) short at go-live" if count else "CANNOT HOST"
     return str(ev["verdict"]).upper()
+
+
+def who_must_act(ev: Doc) -> str | None:
+    """The binding resource and who must act on it: the DC or the network operator."""
+    short = ev.get("first_shortfall")
+    if not short or "payer" not in short:
+        return None
+    what = _labels(ev).get(short["resource"], short["resource"])
+    if short["payer"] == "network":
+        who = f"the network operator ({(short.get('network') or '').upper()}) must act"
+    else:
+        who = "the DC must act"
+    own = "; short even without this request" if short["without_request"] else ""
+    return f"{what} from {short['date']}: {who}{own}"
 
 
 def _short_at_go_live(ev: Doc) -> list[Doc]:
@@ -137,28 +150,64 @@ def _failing_links(links: Sequence[Doc]) -> list[Doc]:
     return sorted(failing, key=lambda r: (r["first_shortfall_date"], r["name"].casefold()))
 
 
+def _line_target(line: Doc, labels: Mapping[str, str]) -> str:
+    targets = line["targets"]
+    if len(targets) == 1:
+        return labels.get(targets[0], targets[0]).removeprefix("link ")
+    return f"{len(targets)} links"
+
+
+def _bill(title: str, bill: Doc, labels: Mapping[str, str]) -> list[str]:
+    networks = " · ".join(
+        f"{network.upper()} {value:,.0f}" for network, value in bill["by_network"].items()
+    )
+    head = _cut(
+        f"{title}: {format_vnd(bill['total_vnd'])}" + (f" ({networks})" if networks else "")
+    )
+    if not bill["lines"]:
+        return [head + " — nothing to buy"]
+    rows = (
+        [line["description"], _line_target(line, labels), f"{line['cost_vnd']:,.0f}"]
+        for line in bill["lines"]
+    )
+    return [head, format_table(BILL_COLUMNS, rows)]
+
+
 def _expansion(ev: Doc) -> list[str]:
+    """What the project is charged (with vs without it), on the DC's and the network's bill."""
     expansion, labels = ev["expansion"], _labels(ev)
-    items = expansion["at_horizon"]
-    lines = []
-    if items:
-        lines.append(
-            f"Expansion to fit until {ev['horizon_end']}: "
-            f"{format_vnd(expansion['horizon_cost_vnd'])} "
-            f"(at go-live: {format_vnd(expansion['go_live_cost_vnd'])})"
-        )
-        rows = (
-            [
-                str(item["quantity"]),
-                item["description"],
-                labels.get(item["target"], item["target"]).removeprefix("link "),
-                f"{item['cost_vnd']:,.0f}",
-            ]
-            for item in items
-        )
-        lines.append(format_table(EXPANSION_COLUMNS, rows))
+    lines = [
+        f"Expansion to fit until {ev['horizon_end']}, charged to the project: "
+        f"{format_vnd(expansion['horizon_cost_vnd'])}",
+        f"  (at go-live: {format_vnd(expansion['go_live_cost_vnd'])})",
+    ]
+    bills = ev.get("bills")
+    if bills is not None:
+        lines += _bill("DC bill (compute, storage, DC uplinks)", bills["dc"], labels)
+        lines += _bill("Network bill (links to the target sites)", bills["network"], labels)
     lines += [_cut(f"Cannot be bought: {what}") for what in expansion["unresolved"]]
-    return lines or ["Expansion: none needed"]
+    return lines
+
+
+def _own_need(ev: Doc, shown: int = 8) -> list[str]:
+    needs = ev.get("dc_own_need_summary") or []
+    if not needs:
+        return []
+    lines = ["Runs short without this request (the DC's own need, not charged):"]
+    lines += [
+        _cut(f"  from {n['date']}: {n['description']} ({format_vnd(n['cost_vnd'])})")
+        for n in needs[:shown]
+    ]
+    if len(needs) > shown:
+        lines.append(f"  … and {len(needs) - shown} more")
+    return lines
+
+
+def _investment(cost: Doc) -> str:
+    if cost.get("avoided_vnd") is not None:
+        return f"            investment avoided {_vnd(cost['avoided_vnd'])}"
+    note = cost.get("avoided_note") or "unknown"
+    return _cut(f"            investment avoided: none — {note}")
 
 
 def format_evaluation(ev: Doc) -> str:
@@ -167,6 +216,7 @@ def format_evaluation(ev: Doc) -> str:
     lines = [
         f"Request:   {ev['request']}",
         f"Verdict:   {verdict_words(ev)}",
+        *(_cut(f"Binding:   {line}") for line in [who_must_act(ev)] if line),
         f"Placement: {_placement(ev)}",
         f"Horizon:   {ev['go_live']} → {ev['horizon_end']}",
         *(f"Problem:   {p['resource']}: {p['message']}" for p in ev.get("problems", [])),
@@ -182,9 +232,10 @@ def format_evaluation(ev: Doc) -> str:
     lines += [
         "",
         *_expansion(ev),
+        *_own_need(ev),
         "",
         f"Cost (VND): expansion {_vnd(cost['expansion_vnd'])} · own hardware "
         f"{_vnd(cost['own_hardware_vnd'])}",
-        f"            investment avoided {_vnd(cost['avoided_vnd'])}",
+        _investment(cost),
     ]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""``cmdb import admin-units|sites FILE``: CSV/JSON imports, all rows or nothing."""
+"""``cmdb import admin-units|agencies|sites FILE``: CSV/JSON imports, all rows or nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ FORMAT = click.Choice(["csv", "json"])
 
 @click.group("import", cls=AppGroup)
 def import_group() -> None:
-    """Import admin units or sites from CSV or JSON (header row: the field names)."""
+    """Import admin units, agencies or sites from CSV or JSON (header row: the field names)."""
 
 
 def _run(kind: str, path: Path, fmt: str | None, dry_run: bool) -> None:
@@ -48,6 +48,17 @@ def _run(kind: str, path: Path, fmt: str | None, dry_run: bool) -> None:
 def admin_units(file: Path, fmt: str | None, dry_run: bool) -> None:
     """Import admin units: level, code, name, parent_code, kind (parents first)."""
     _run("admin-units", file, fmt, dry_run)
+
+
+@import_group.command("agencies")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=FORMAT, help="Default: from the file's suffix.")
+@click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
+def agencies(file: Path, fmt: str | None, dry_run: bool) -> None:
+    """Import agencies: name, kind; optional short_name, admin_unit_code, valid_from,
+    valid_to (YYYY-MM-DD). The name is the key: importing again updates. Import the
+    admin units first."""
+    _run("agencies", file, fmt, dry_run)
 
 
 @import_group.command("sites")

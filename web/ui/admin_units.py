@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from cmdb.services.admin_tree import get_unit_path, load_admin_tree
 from cmdb.services.as_of import latest_unit_version
 from cmdb.services.link_usage import load_link_peaks
+from web.api.today import today_or_real
 from web.db import get_session
 from web.ui import bp
 
@@ -29,7 +30,7 @@ def _as_of() -> tuple[date, str | None]:
     """The day asked for (default today) and the ``as_of`` argument to keep in links."""
     raw = request.args.get("as_of", "").strip()
     if not raw:
-        return date.today(), None
+        return today_or_real(), None
     try:
         return date.fromisoformat(raw), raw
     except ValueError:

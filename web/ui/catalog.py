@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from cmdb.choices import AgencyKind
 from web.api import resources as api
 from web.api.resource import Resource
 
@@ -198,8 +199,25 @@ WORKLOADS = ListPage(
     search_hint=_l("Name"),
 )
 
+AGENCIES = ListPage(
+    key="agencies",
+    title=_l("Agencies"),
+    resource=api.AGENCIES,
+    columns=(
+        NAME,
+        Column("short_name", _l("Short name"), sort="short_name"),
+        Column("kind", _l("Kind"), "choice", "agency_kind", sort="kind"),
+        Column("admin_unit", _l("Administrative unit"), "ref"),
+        Column("valid_from", _l("In force from")),
+        Column("valid_to", _l("In force until")),
+    ),
+    filters=(Filter("kind", _l("Kind"), tuple(k.value for k in AgencyKind), "agency_kind"),),
+    search_hint=_l("Name, short name"),
+)
+
 LIST_PAGES: tuple[ListPage, ...] = (
     SITES,
+    AGENCIES,
     CLUSTERS,
     STORAGE_POOLS,
     LINKS,

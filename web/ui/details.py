@@ -26,6 +26,7 @@ from web.api.today import today_or_real
 from web.db import get_session
 from web.ui import bp
 from web.ui.catalog import (
+    AGENCIES,
     CLUSTERS,
     INFORMATION_SYSTEMS,
     LINKS,
@@ -98,6 +99,7 @@ RACK_ROWS = (
 )  # fmt: skip
 
 DETAIL_PAGES: tuple[DetailPage, ...] = (
+    DetailPage(AGENCIES, fields=AGENCIES.columns[1:]),
     DetailPage(
         SITES,
         fields=(

@@ -55,6 +55,7 @@ class EditPage:
 
 EDIT_PAGES: tuple[EditPage, ...] = (
     EditPage("sites", api.SITES, _l("site"), "ui.sites"),
+    EditPage("agencies", api.AGENCIES, _l("agency"), "ui.agencies"),
     EditPage("racks", api.RACKS, _l("rack"), parent="site"),
     EditPage("devices", api.DEVICES, _l("device"), "ui.devices"),
     EditPage("interfaces", api.INTERFACES, _l("interface"), parent="device"),
@@ -76,6 +77,9 @@ EDIT_BY_MODEL: dict[type[Any], EditPage] = {p.resource.model: p for p in EDIT_PA
 #: What each input is called; one name per field across the forms.
 FIELD_LABELS: dict[str, Any] = {
     "name": _l("Name"),
+    "short_name": _l("Short name"),
+    "valid_from": _l("In force from"),
+    "valid_to": _l("In force until (first day no longer)"),
     "slug": _l("Slug"),
     "kind": _l("Kind"),
     "status": _l("Status"),

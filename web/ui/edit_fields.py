@@ -19,10 +19,19 @@ import marshmallow as ma
 from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
-from cmdb.choices import DeviceRole, Network, Protection, SiteKind, Status, StoragePoolKind
+from cmdb.choices import (
+    AgencyKind,
+    DeviceRole,
+    Network,
+    Protection,
+    SiteKind,
+    Status,
+    StoragePoolKind,
+)
 
 #: The labels group (``web.ui.labels``) that names each enum's values.
 ENUM_LABELS: dict[type[enum.Enum], str] = {
+    AgencyKind: "agency_kind",
     Status: "status",
     SiteKind: "site_kind",
     DeviceRole: "role",
@@ -37,8 +46,8 @@ LIST_SEPARATORS = re.compile(r"[\s,]+")
 
 @dataclass(frozen=True)
 class FormField:
-    """One input of the form. ``kind``: text, textarea, integer, number, select, ref,
-    checkbox, checkboxes (a list of choices) or lines (a list of free values)."""
+    """One input of the form. ``kind``: text, textarea, integer, number, date, select,
+    ref, checkbox, checkboxes (a list of choices) or lines (a list of free values)."""
 
     name: str
     kind: str
@@ -65,6 +74,8 @@ def _form_field(name: str, f: fields.Field, is_ref: bool) -> FormField:
         )
     if isinstance(f, fields.Boolean):
         return FormField(kind="checkbox", **common)
+    if isinstance(f, fields.Date):
+        return FormField(kind="date", **common)  # the browser sends YYYY-MM-DD
     if isinstance(f, fields.List):
         choices = _one_of(f.inner)
         kind = "checkboxes" if choices else "lines"

@@ -27,6 +27,14 @@ SITE_KIND: dict[str, Any] = {
     "pop": _l("Point of presence"),
 }
 
+AGENCY_KIND: dict[str, Any] = {
+    "department": _l("Department (Sở, ban, ngành)"),
+    "provincial_committee": _l("Provincial People's Committee"),
+    "district_committee": _l("District People's Committee"),
+    "commune_committee": _l("Commune People's Committee"),
+    "other": _l("Other"),
+}
+
 ROLE: dict[str, Any] = {
     "server": _l("Server"),
     "storage": _l("Storage"),
@@ -147,6 +155,7 @@ DISCREPANCY_KIND: dict[str, Any] = {
 LABELS: dict[str, dict[str, Any]] = {
     "level": LEVEL,
     "site_kind": SITE_KIND,
+    "agency_kind": AGENCY_KIND,
     "role": ROLE,
     "status": STATUS,
     "status_colour": STATUS_COLOUR,

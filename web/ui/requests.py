@@ -143,7 +143,9 @@ def _request_context(req: ResourceRequest) -> dict[str, Any]:
     session = get_session()
     user = current_user()
     latest = load_latest_evaluation(session, req.id)
-    view = build_evaluation_view(latest.result) if latest is not None else None
+    levels = (req.spec.get("sites") or {}).get("levels") or []
+    level = levels[0] if len(levels) == 1 else None
+    view = build_evaluation_view(latest.result, level) if latest is not None else None
     link_ids = [int(row["resource"].split(":", 1)[1]) for row in view.links] if view else []
     return {
         "req": req,

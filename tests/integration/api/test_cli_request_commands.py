@@ -42,8 +42,13 @@ def test_evaluate_yaml_prints_the_verdict_in_words_and_stores_nothing(
     assert "Verdict:   HOST UNTIL 2027-04-01 (storage SAN-01)" in out
     assert "Placement: cluster DMZ-CL01, storage pool SAN-01" in out
     assert "Resources at go-live" in out and "DMZ-CL01 ram" in out
-    assert "Expansion to fit until 2029-03-01" in out
-    assert "Cost (VND): expansion 900,000,000 · own hardware 1,200,000,000" in out
+    assert "Binding:   storage SAN-01 from 2027-04-01: the DC must act" in out
+    assert "Expansion to fit until 2029-03-01, charged to the project: 0 VND" in out
+    # SAN-01 needs its shelf by 2027-05-01 without the portal: the DC's own need, not the
+    # project's (issue 21: the old "expansion 900,000,000" billed the DC's growth to it).
+    assert "from 2027-05-01: SAN-01: 1 × 24 × 8 TB NL-SAS shelf (900,000,000 VND)" in out
+    assert "Cost (VND): expansion 0 · own hardware 1,200,000,000" in out
+    assert "investment avoided 1,200,000,000" in out
     assert max(len(line) for line in out.splitlines()[1:]) <= 100
     assert count_rows(app) == before
 

@@ -107,8 +107,10 @@ def add_cable_inside_a_site(session: Session) -> None:
 
 @pytest.fixture(scope="module")
 def engineer(write_app: Flask) -> FlaskClient:
+    """A writer of every kind (who may write what is ``test_role_matrix``'s): an admin, so
+    the planners' agencies are written like the engineers' inventory."""
     client = write_app.test_client()
-    key = token_for(write_app, Role.ENGINEER, "contract-engineer")
+    key = token_for(write_app, Role.ADMIN, "contract-engineer")
     client.environ_base["HTTP_AUTHORIZATION"] = f"Token {key}"
     return client
 

@@ -73,4 +73,27 @@ def test_every_verdict_names_its_placement_and_cost(verdicts: dict[str, Evaluati
         assert evaluation.placement.cluster is not None
         if evaluation.verdict != "host":
             assert evaluation.first_shortfall is not None
-            assert evaluation.cost.expansion_vnd > 0
+            # Issue 21: a resource that runs short anyway is the DC's own need, not the
+            # project's cost — the portal's SAN needs its shelf by 2027-05-01 without it.
+            own = {key for need in evaluation.dc_own_need for key in need.runs_short}
+            binding = evaluation.first_shortfall.resource
+            assert evaluation.cost.expansion_vnd > 0 or binding in own
+
+
+def test_the_commune_roll_out_is_the_network_operators_bill(
+    verdicts: dict[str, Evaluation],
+) -> None:
+    """Its binding resource is a commune link; the links' upgrades are grouped lines on
+    the TSLCD network's bill, each line's total its links × yearly fee × 5 years."""
+    vc = _one(verdicts, "họp trực tuyến")
+    assert vc.first_shortfall is not None
+    assert (vc.first_shortfall.payer, vc.first_shortfall.network) == ("network", "tslcd")
+    lines = vc.bills.network.lines
+    links = [i for i in vc.expansion.at_horizon if i.payer == "network"]
+    assert sum(line.count for line in lines) == len(links) > len(lines)
+    for line in lines:
+        assert line.cost_vnd == pytest.approx(line.count * line.unit_price_vnd * 5)
+    assert vc.bills.network.by_network == {"tslcd": pytest.approx(vc.bills.network.total_vnd)}
+    assert vc.cost.expansion_vnd == pytest.approx(
+        vc.bills.dc.total_vnd + vc.bills.network.total_vnd
+    )

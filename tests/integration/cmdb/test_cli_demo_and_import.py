@@ -19,7 +19,7 @@ from cmdb.choices import SiteKind
 from cmdb.demo import loader
 from cmdb.demo.geo import admin_units_csv
 from cmdb.errors import CmdbError
-from cmdb.models import AdminUnit, Site
+from cmdb.models import AdminUnit, Agency, Site
 from web import create_app
 from web.cli import main
 from web.db import get_db
@@ -137,3 +137,37 @@ def test_import_dry_run_writes_nothing(app: Flask, runner: FlaskCliRunner, tmp_p
     assert "260 created" in result.output
     assert "dry run" in result.output
     assert count(app, sa.select(AdminUnit)) == 0
+
+
+def test_agencies_import_refuses_bad_rows_whole_then_creates_and_updates_by_name(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text(admin_units_csv(), encoding="utf-8")
+    assert invoke(runner, "import", "admin-units", str(units)).exit_code == 0
+    agencies = tmp_path / "agencies.csv"
+    header = "name,short_name,kind,admin_unit_code,valid_from,valid_to\n"
+    agencies.write_text(
+        header + "Sở Y tế,SYT,department,49,,\n"
+        "UBND xã Một,,commune_committee,99999,,\n"
+        "Sở Cũ,,bureau,,2020-01-01,2019-01-01\n",
+        encoding="utf-8",
+    )
+    refused = invoke(runner, "import", "agencies", str(agencies))
+    assert refused.exit_code == 1
+    assert "agencies.csv: row 3: admin_unit_code: '99999' is not an admin unit in force" in (
+        refused.stderr
+    )
+    assert "agencies.csv: row 4: kind: 'bureau' is not one of" in refused.stderr
+    assert "agencies.csv: row 4: valid_to: must be after valid_from (2020-01-01)" in refused.stderr
+    assert count(app, sa.select(Agency)) == 0
+
+    agencies.write_text(header + "Sở Y tế,SYT,department,49,,\n", encoding="utf-8")
+    first = invoke(runner, "import", "agencies", str(agencies))
+    assert "agencies: 1 created, 0 updated, 0 unchanged" in first.output, first.output
+    agencies.write_text(header + "Sở Y tế,SYTE,department,49,,2026-07-01\n", encoding="utf-8")
+    second = invoke(runner, "import", "agencies", str(agencies))
+    assert "agencies: 0 created, 1 updated, 0 unchanged" in second.output, second.output
+    with app.app_context(), get_db().sessions() as session:
+        agency = session.scalars(sa.select(Agency)).one()
+        assert (agency.short_name, str(agency.valid_to)) == ("SYTE", "2026-07-01")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests import factories as f
 from tests.integration.web.conftest import build_province
+from web import create_app
 
 
 def test_three_level_tree_shows_districts_communes_sites_and_links(
@@ -127,3 +130,21 @@ def test_subtree_query_count_is_bounded(client: FlaskClient, db: Session, count_
     with count_queries() as n:
         assert client.get(f"/admin-units/{province.districts[0].code}").status_code == 200
     assert n() <= 6  # the tree's reads and one for the links' last daily peaks
+
+
+def test_the_tree_is_shown_as_of_the_pinned_day(
+    client: FlaskClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``CMDB_TODAY`` (a setting, from the environment) is the day the tree is drawn for."""
+    province = build_province(db, districts=1, communes_per_district=1)
+    f.admin_unit(db, code="99001", name="Xã Tương Lai", parent=province.districts[0],
+                 valid_from=date(2040, 1, 1))  # fmt: skip
+    db.commit()
+    assert 'data-code="99001"' not in client.get("/admin-units/").text  # not yet in force
+
+    monkeypatch.setenv("CMDB_TODAY", "2040-06-01")
+    url = client.application.config["CMDB_DATABASE_URL"]
+    pinned = create_app({"TESTING": True, "SECRET_KEY": "test", "CMDB_ANONYMOUS_READ": True,
+                         "CMDB_DATABASE_URL": url})  # fmt: skip
+    assert pinned.config["CMDB_TODAY"] == "2040-06-01"
+    assert 'data-code="99001"' in pinned.test_client().get("/admin-units/").text

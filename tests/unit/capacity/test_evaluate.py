@@ -306,7 +306,7 @@ def test_evaluation_json_has_the_fields_of_issue_3():
     data = json.loads(json.dumps(evaluate_request(req, inventory()).to_dict()))
     assert {
         "verdict", "until", "first_shortfall", "placement", "resources", "links",
-        "expansion", "cost", "assumptions",
+        "expansion", "bills", "dc_own_need", "cost", "assumptions",
     } <= data.keys()  # fmt: skip
     assert data["verdict"] == "cannot_host"
     assert data["placement"] == {
@@ -320,6 +320,13 @@ def test_evaluation_json_has_the_fields_of_issue_3():
         "headroom", "first_shortfall_date", "shortfall_at_horizon",
     } <= data["resources"][0].keys()  # fmt: skip
     assert "sites" in data["links"][0]
-    assert set(data["cost"]) == {"expansion_vnd", "own_hardware_vnd", "avoided_vnd"}
-    assert data["cost"]["avoided_vnd"] == 3_000_000_000 - data["cost"]["expansion_vnd"]
+    assert set(data["cost"]) == {
+        "expansion_vnd", "dc_vnd", "network_vnd", "dc_own_need_vnd",
+        "own_hardware_vnd", "avoided_vnd", "avoided_note",
+    }  # fmt: skip
+    # 4 servers (2.6 bn) + x1–x3 to 50 Mbps (3 × 18 M × 5) + d1 to 500 Mbps (120 M × 5):
+    # 3.47 bn charged against 3 bn of own hardware is no saving (issue 21: never negative).
+    assert data["cost"]["expansion_vnd"] == 3_470_000_000
+    assert data["cost"]["avoided_vnd"] is None
+    assert "costs more" in data["cost"]["avoided_note"]
     assert data["assumptions"]["forecast_models"]["cluster:c1:vcpu"] == "constant"

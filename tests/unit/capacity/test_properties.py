@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -231,3 +232,24 @@ def test_a_reservation_never_increases_headroom(data, inventory, request):
     status_after = compute_resource_status(inventory, [reservation], GO_LIVE)
     for b, a in zip(status_before, status_after, strict=True):
         assert a.headroom <= b.headroom + 1e-9
+
+
+@PROPERTY_SETTINGS
+@given(inventories(), requests(), st.floats(1, 3))
+def test_more_demand_never_lowers_the_charge_and_no_demand_costs_nothing(
+    inventory, request, factor
+):
+    """The charge is sized with minus without the request: never negative, nothing for a
+    request of no size, and never less for a bigger one placed alike (a bigger request may
+    move to another cluster, whose own need differs)."""
+    ev = evaluate_request(request, inventory)
+    assert ev.cost.expansion_vnd >= 0
+    assert ev.cost.expansion_vnd == pytest.approx(
+        ev.bills.dc.total_vnd + ev.bills.network.total_vnd
+    )
+    nothing = evaluate_request(scaled(request, 0.0, 0.0), inventory)
+    assert nothing.expansion.at_horizon == ()
+    bigger = evaluate_request(scaled(request, factor, 0.0), inventory)
+    unresolved = ev.expansion.unresolved or bigger.expansion.unresolved
+    if bigger.placement == ev.placement and not unresolved:
+        assert bigger.cost.expansion_vnd >= ev.cost.expansion_vnd - 1e-6

@@ -33,3 +33,10 @@ def test_whole_numbers_are_converted_and_checked() -> None:
     assert load_settings({"CMDB_PAGE_SIZE": "25"}).page_size == 25
     with pytest.raises(ValueError, match="CMDB_PAGE_SIZE must be a whole number"):
         load_settings({"CMDB_PAGE_SIZE": "lots"})
+
+
+def test_cmdb_today_pins_the_day_and_a_bad_one_is_refused() -> None:
+    assert load_settings({"CMDB_TODAY": "2026-01-15"}).today == "2026-01-15"
+    assert load_settings({}).today is None
+    with pytest.raises(ValueError, match=r"CMDB_TODAY must be a date \(YYYY-MM-DD\)"):
+        load_settings({"CMDB_TODAY": "15/01/2026"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from capacity.evaluation import VERDICT_CANNOT_HOST, VERDICT_HOST, VERDICT_HOST_UNTIL
+from capacity.expansion import PAYER_DC, PAYER_NETWORK
 from web.api.schemas.fields import FiniteFloat, UtcDateTime, iso_date
 
 VERDICTS = (VERDICT_HOST, VERDICT_HOST_UNTIL, VERDICT_CANNOT_HOST)
@@ -42,9 +43,22 @@ class LinkRowSchema(ResourceRowSchema):
     carries_dc_demand = fields.Boolean(required=True)
 
 
+PAYERS = (PAYER_DC, PAYER_NETWORK)
+PAYER_HELP = "Who must act and pay: dc (compute, storage, DC uplinks) or network"
+
+
 class ShortfallSchema(Schema):
+    """The binding resource: the first that stops fitting, and who must act."""
+
     resource = fields.String(required=True)
     date = iso_date(required=True)
+    payer = fields.String(
+        required=True, validate=validate.OneOf(PAYERS), metadata={"description": PAYER_HELP}
+    )
+    network = fields.String(allow_none=True, required=True, metadata={"description": "A link's"})
+    without_request = fields.Boolean(
+        required=True, metadata={"description": "It runs short then even without the request"}
+    )
 
 
 class PlacementSchema(Schema):
@@ -61,9 +75,23 @@ class ExpansionItemSchema(Schema):
     description = fields.String(required=True)
     unit_price_vnd = FiniteFloat(required=True)
     cost_vnd = FiniteFloat(required=True)
+    payer = fields.String(
+        required=True, validate=validate.OneOf(PAYERS), metadata={"description": PAYER_HELP}
+    )
+    network = fields.String(allow_none=True, required=True)
+    role = fields.String(
+        allow_none=True, required=True, metadata={"description": "dc_uplink, access or path"}
+    )
+    from_mbps = FiniteFloat(allow_none=True, required=True)
+    to_mbps = FiniteFloat(allow_none=True, required=True)
+    own_mbps = FiniteFloat(
+        allow_none=True, required=True, metadata={"description": "Tier needed anyway without it"}
+    )
 
 
 class ExpansionSchema(Schema):
+    """What the project is charged: the marginal expansion, with vs without it."""
+
     at_go_live = fields.List(fields.Nested(ExpansionItemSchema), required=True)
     at_horizon = fields.List(fields.Nested(ExpansionItemSchema), required=True)
     go_live_cost_vnd = FiniteFloat(required=True)
@@ -72,11 +100,72 @@ class ExpansionSchema(Schema):
 
 
 class CostSchema(Schema):
-    expansion_vnd = FiniteFloat(required=True)
-    own_hardware_vnd = FiniteFloat(required=True)
-    avoided_vnd = FiniteFloat(
-        required=True, metadata={"description": "own hardware − expansion (null without it)"}
+    expansion_vnd = FiniteFloat(
+        required=True, metadata={"description": "Charged: the DC's bill + the network's"}
     )
+    dc_vnd = FiniteFloat(required=True)
+    network_vnd = FiniteFloat(required=True)
+    dc_own_need_vnd = FiniteFloat(
+        required=True, metadata={"description": "Needed without the request (not charged)"}
+    )
+    own_hardware_vnd = FiniteFloat(allow_none=True, required=True)
+    avoided_vnd = FiniteFloat(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "own hardware − charged expansion; null without an estimate or "
+            "when it would be negative (avoided_note says which)"
+        },
+    )
+    avoided_note = fields.String(allow_none=True, required=True)
+
+
+class BillLineSchema(Schema):
+    """Like purchases as one line (link upgrades grouped by network, role and speeds)."""
+
+    kind = fields.String(required=True)
+    payer = fields.String(required=True, validate=validate.OneOf(PAYERS))
+    network = fields.String(allow_none=True, required=True)
+    role = fields.String(allow_none=True, required=True)
+    count = fields.Integer(required=True, metadata={"description": "Items grouped"})
+    quantity = fields.Integer(required=True)
+    from_mbps = FiniteFloat(allow_none=True, required=True)
+    to_mbps = FiniteFloat(allow_none=True, required=True)
+    own_mbps = FiniteFloat(allow_none=True, required=True)
+    unit_price_vnd = FiniteFloat(required=True, metadata={"description": "Each (a year: links)"})
+    cost_vnd = FiniteFloat(required=True)
+    description = fields.String(required=True)
+    targets = fields.List(fields.String(), required=True)
+
+
+class BillSchema(Schema):
+    payer = fields.String(required=True, validate=validate.OneOf(PAYERS))
+    lines = fields.List(fields.Nested(BillLineSchema), required=True)
+    total_vnd = FiniteFloat(required=True)
+    by_network = fields.Dict(keys=fields.String(), values=FiniteFloat(), required=True)
+
+
+class BillsSchema(Schema):
+    dc = fields.Nested(
+        BillSchema, required=True, metadata={"description": "Compute, storage, uplinks"}
+    )
+    network = fields.Nested(
+        BillSchema, required=True, metadata={"description": "Links on the paths to the sites"}
+    )
+
+
+class OwnNeedSchema(Schema):
+    """A resource that runs short within the horizon without the request."""
+
+    resource = fields.String(required=True, metadata={"description": "What is expanded"})
+    name = fields.String(required=True)
+    payer = fields.String(required=True, validate=validate.OneOf(PAYERS))
+    network = fields.String(allow_none=True, required=True)
+    date = iso_date(required=True, metadata={"description": "First step short without it"})
+    runs_short = fields.List(fields.String(), required=True)
+    expansion = fields.List(fields.Nested(ExpansionItemSchema), required=True)
+    cost_vnd = FiniteFloat(required=True)
+    unresolved = fields.List(fields.String(), required=True)
 
 
 class ProblemSchema(Schema):
@@ -89,6 +178,18 @@ class CandidateSchema(Schema):
     storage_pool = fields.String(allow_none=True, required=True)
     first_shortfall_date = iso_date(allow_none=True, required=True)
     min_headroom_pct = FiniteFloat(required=True)
+
+
+class OwnNeedLineSchema(Schema):
+    """Own needs grouped for reading: like link upgrades on one line, the earliest date."""
+
+    payer = fields.String(required=True, validate=validate.OneOf(PAYERS))
+    network = fields.String(allow_none=True, required=True)
+    count = fields.Integer(required=True)
+    date = iso_date(required=True)
+    cost_vnd = FiniteFloat(required=True)
+    description = fields.String(required=True)
+    resources = fields.List(fields.String(), required=True)
 
 
 class EvaluationSchema(Schema):
@@ -104,6 +205,13 @@ class EvaluationSchema(Schema):
     resources = fields.List(fields.Nested(ResourceRowSchema), required=True)
     links = fields.List(fields.Nested(LinkRowSchema), required=True)
     expansion = fields.Nested(ExpansionSchema, required=True)
+    bills = fields.Nested(BillsSchema, required=True)
+    dc_own_need = fields.List(
+        fields.Nested(OwnNeedSchema),
+        required=True,
+        metadata={"description": "What runs short without the request: the DC's own need"},
+    )
+    dc_own_need_summary = fields.List(fields.Nested(OwnNeedLineSchema), required=True)
     cost = fields.Nested(CostSchema, required=True)
     problems = fields.List(fields.Nested(ProblemSchema), required=True)
     candidates = fields.List(fields.Nested(CandidateSchema), required=True)

@@ -1,0 +1,105 @@
+"""Import of agencies (columns: name, short_name, kind, admin_unit_code, valid_from,
+valid_to): the owners a fresh install needs before anyone can file a request.
+
+``name`` is the key (upsert; an agency's full name is unique). ``admin_unit_code``
+names a unit in force (import the admin units first): a People's Committee is found
+through its unit. Optional columns a file leaves out are left alone on update; an
+empty cell clears the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cmdb.choices import AgencyKind, ChangeAction, Source
+from cmdb.models import AdminUnit, Agency
+from cmdb.services.import_rows import ImportResult, RowCheck, Table, check_header, raise_if_bad
+from cmdb.services.provenance import log_change, mark_seen
+
+COLUMNS = ("name", "short_name", "kind", "admin_unit_code", "valid_from", "valid_to")
+REQUIRED = ("name", "kind")
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    """A valid row: the fields to set (optional ones only when the file gives them)."""
+
+    label: str
+    name: str
+    values: dict[str, Any]
+
+
+def check_agency_rows(table: Table, units: dict[str, int]) -> list[AgencyRow]:
+    """Validate every row against ``units`` (admin unit ids in force, by code); pure,
+    raises ``ValidationError`` naming every bad row."""
+    check_header(table, COLUMNS, REQUIRED)
+    errors: dict[str, list[str]] = {}
+    first: dict[str, str] = {}
+    rows: list[AgencyRow] = []
+    for row in table.rows:
+        check = RowCheck(row, COLUMNS)
+        agency = _read_agency(check, units) if check.readable else None
+        if agency is not None and agency.name in first:
+            check.fail(f"name: {agency.name!r} is repeated (first in {first[agency.name]})")
+        elif agency is not None:
+            first[agency.name] = row.label
+        if check.errors:
+            errors[row.label] = check.errors
+        elif agency is not None:
+            rows.append(agency)
+    raise_if_bad(errors)
+    return rows
+
+
+def _read_agency(check: RowCheck, units: dict[str, int]) -> AgencyRow | None:
+    name = check.text("name", max_len=200, required=True)
+    values: dict[str, Any] = {"kind": check.choice("kind", AgencyKind, required=True)}
+    if check.has("short_name"):
+        values["short_name"] = check.text("short_name", max_len=40)
+    if check.has("admin_unit_code"):
+        code = check.text("admin_unit_code", max_len=10)
+        if code is not None and code not in units:
+            check.fail(f"admin_unit_code: {code!r} is not an admin unit in force")
+        values["admin_unit_id"] = units.get(code) if code else None
+    for column in ("valid_from", "valid_to"):
+        if check.has(column):
+            values[column] = check.day(column)
+    start, end = values.get("valid_from"), values.get("valid_to")
+    if start is not None and end is not None and start >= end:
+        check.fail(f"valid_to: must be after valid_from ({start})")
+    return None if name is None else AgencyRow(check.row.label, name, values)
+
+
+def import_agencies(
+    session: Session, table: Table, *, actor: str = "import", source: Source = Source.MANUAL
+) -> ImportResult:
+    """Validate every row, then create or update by name; nothing written if any row is bad."""
+    in_force = AdminUnit.valid_to.is_(None)  # a dissolved unit's code may be reused
+    units = dict(session.execute(sa.select(AdminUnit.code, AdminUnit.id).where(in_force)).all())
+    rows = check_agency_rows(table, units)
+    agencies = {a.name: a for a in session.scalars(sa.select(Agency))}
+    changes: list[tuple[Agency, dict[str, Any] | None, dict[str, Any]]] = []
+    seen: list[Agency] = []
+    for row in rows:
+        agency = agencies.get(row.name)
+        before = None if agency is None else {k: getattr(agency, k) for k in row.values}
+        if agency is None:
+            agency = agencies[row.name] = Agency(name=row.name)
+            session.add(agency)
+        if before != row.values:
+            for key, value in row.values.items():
+                setattr(agency, key, value)
+            changes.append((agency, before, row.values))
+        seen.append(agency)
+    session.flush()
+    for agency, before, after in changes:
+        action = ChangeAction.CREATE if before is None else ChangeAction.UPDATE
+        log_change(session, actor=actor, action=action, obj=agency, object_repr=agency.name,
+                   before=before, after=after)  # fmt: skip
+    mark_seen(session, seen, source, lambda a: a.name)
+    created = sum(1 for _, before, _ in changes if before is None)
+    return ImportResult(created, len(changes) - created, len(seen) - len(changes))
