@@ -169,7 +169,9 @@ def _run_vendor_mix(workdir: Path, per_recording: int, concurrency: int) -> None
     print(f"  {len(vendors_seen)} vendors identified, {warned} devices with warnings")
     for (_, profile), o in zip(pairs, outcomes, strict=True):
         if o.status != "succeeded":
+            notes = "; ".join(o.warnings)
             print(f"  not fully answered: {profile.community} at {o.target.address}: {o.error}")
+            print(f"    warnings: {notes or 'none'}")
 
 
 def _run(workdir: Path, n: int, concurrency: int) -> None:

@@ -56,7 +56,7 @@ async def fetch_observation(session: AgentSession, deadline: float) -> TargetOut
                 varbinds.update(await session.walk(columns, name))
         except (SnmpError, TimeoutError) as exc:
             missing.append(name)
-            errors.append(f"{name}: {exc or f'no complete answer within {budget:.3g} s'}")
+            errors.append(f"{name}: {str(exc) or f'no complete answer within {budget:.3g} s'}")
     varbinds.update(await _chassis_mib(session, varbinds))
     missing += [t for t in session.truncated if t not in missing]
     observation = build_observation(session.target, varbinds, tuple(missing))
@@ -131,6 +131,7 @@ def reading_fetcher(
             duration_s=time.perf_counter() - started,
             requests=session.requests,
             reading=reading,
+            warnings=tuple(session.warnings),
         )
 
     return fetch
