@@ -16,7 +16,6 @@ from cmdb.errors import ValidationError
 from cmdb.services.sample_ingest import ingest_samples
 from web.api.body import json_document
 from web.api.resources import SAMPLES
-from web.api.retention import raw_retention_start
 from web.api.schemas.samples import (
     MAX_BATCH,
     IngestResultSchema,
@@ -25,6 +24,7 @@ from web.api.schemas.samples import (
 )
 from web.api.transaction import unit_of_work
 from web.auth.identity import actor
+from web.retention import raw_retention_start
 
 blp = SAMPLES.blueprint
 

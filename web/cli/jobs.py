@@ -64,8 +64,8 @@ def worker_command(
         get_db().engine.dispose()  # no pooled connection may cross into a forked horse
         daily = None
         if prune_daily:
-            from web.api.retention import retention_of
-            from web.api.today import today_or_real
+            from web.retention import retention_of
+            from web.today import today_or_real
 
             daily = (retention_of(config), today_or_real)
         worker = make_worker(url, names, name, daily)

@@ -20,14 +20,16 @@ from flask.cli import with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @with_appcontext
 def prune_command(dry_run: bool, as_json: bool) -> None:
-    """Delete raw samples and observations older than CMDB_RETENTION_RAW_DAYS (35),
-    hourly rollups older than CMDB_RETENTION_HOURLY_DAYS (396) and discovery results
-    older than CMDB_RETENTION_RESULTS_DAYS (90). Daily rollups are kept for ever."""
+    """Delete history older than its retention (raw samples, observations, rollups).
+
+    Raw samples and observations older than CMDB_RETENTION_RAW_DAYS (35), hourly rollups
+    older than CMDB_RETENTION_HOURLY_DAYS (396) and discovery results older than
+    CMDB_RETENTION_RESULTS_DAYS (90). Daily rollups are kept for ever."""
     from cmdb import schema
     from cmdb.services.prune import prune
-    from web.api.retention import retention_of
-    from web.api.today import today_or_real
     from web.db import get_db
+    from web.retention import retention_of
+    from web.today import today_or_real
 
     if not schema.is_up_to_date(current_app.config["CMDB_DATABASE_URL"]):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")

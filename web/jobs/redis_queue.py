@@ -54,6 +54,7 @@ COMMANDS_JOIN_S = 5.0  # the most a worker's end waits for its command listener
 
 class RqBackend:
     name = "rq"
+    keeps_payloads = True  # Redis stores a job's arguments, readable to anyone who reads it
 
     def __init__(self, url: str, queue: str) -> None:
         self.url, self.queue_name = url, queue

@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 from cmdb.services.admin_tree import get_unit_path, load_admin_tree
 from cmdb.services.as_of import latest_unit_version
 from cmdb.services.link_usage import load_link_peaks
-from web.api.today import today_or_real
 from web.db import get_session
+from web.today import today_or_real
 from web.ui import bp
 
 #: Levels of the tree shown open; deeper units start collapsed. Two levels show

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 
 from cmdb.services.prune import Retention, raw_cutoff
-from web.api.today import today_or_real
+from web.today import today_or_real
 
 
 def retention_of(config: Mapping[str, Any]) -> Retention:
