@@ -165,7 +165,19 @@ def test_ansible_doc_renders_the_plugin_documentation(tmp_path: Path) -> None:
     env = ansible_env(tmp_path, "http://127.0.0.1:9", "unused")
     result = run_ansible(["ansible-doc", "-t", "inventory", "headroom.cmdb.headroom"], env)
     assert result.returncode == 0, result.stderr
-    for text in ("api_endpoint", "HEADROOM_TOKEN", "group_by", "keyed_groups", "cache_plugin"):
+    for text in (
+        "api_endpoint",
+        "HEADROOM_TOKEN",
+        "group_by",
+        "keyed_groups",
+        "cache_plugin",
+        "as_of",
+        "drop_without_address",
+        "network_os",
+        "junipernetworks.junos.junos",
+        "<name>-<kind>-<id>",
+        "0600",
+    ):
         assert text in result.stdout
 
 
