@@ -117,7 +117,7 @@ def test_list_graph_and_cache(seeded, tmp_path: Path) -> None:
     assert hv["headroom_id"] == ids.hv_id and hv["headroom_kind"] == "device"
     assert hv["headroom_url"] == f"{live.url}/api/v1/devices/{ids.hv_id}"
     assert hv["headroom_admin_units"] == ["Tỉnh Quảng Nam", "Thành phố Tam Kỳ", "Phường An Mỹ"]
-    assert hv["headroom_specs"] == {"cores": 32, "ram_gb": 512.0, "raw_storage_tb": None}
+    assert hv["headroom_specs"] == {"cores": 32, "ram_gb": 512.0}  # no value: not set
     assert hv["headroom_ram_tb"] == 0.5
     assert hv["headroom_serial"] == "CZ2049X01" and hv["headroom_security_level"] == 3
     vm = plain(inventory["_meta"]["hostvars"]["vm-portal-01"])

@@ -173,3 +173,18 @@ def test_a_tree_without_districts_makes_no_district_group() -> None:
 def test_an_unknown_group_by_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown group_by: rack"):
         transform.build_inventory([], ["site", "rack"])
+
+
+def test_host_vars_sets_only_what_it_names_and_never_an_empty_value() -> None:
+    hosts = json.loads((FIXTURES / "api-hosts.json").read_text(encoding="utf-8"))
+    vm = next(h for h in hosts if h["name"] == "vm-portal-01")
+    full = transform.host_vars(vm)
+    assert "headroom_rack" not in full and "headroom_platform" not in full  # none in Headroom
+    assert full["headroom_information_system"] == "Cổng thông tin điện tử"
+    lean = transform.host_vars(vm, only=["site"])
+    assert lean == {
+        "ansible_host": "10.49.1.21",
+        "headroom_id": 1,
+        "headroom_kind": "workload",
+        "headroom_site": "ttdl",
+    }

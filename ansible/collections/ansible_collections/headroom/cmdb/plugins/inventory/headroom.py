@@ -168,6 +168,17 @@ options:
         C({comware: community.network.ce}); an empty value sets none for that family."
     type: dict
     default: {}
+  host_vars:
+    description:
+      - Only these C(headroom_*) variables (names without the prefix, e.g. C([site, role,
+        rack])); C(headroom_id) and C(headroom_kind) are always set, as are C(ansible_host)
+        and C(ansible_network_os). Unset (the default) for every one.
+      - C(ansible-inventory --list) costs ansible-core about the same per value, so a large
+        estate that needs few variables lists faster with few (BENCHMARKS.md).
+      - A variable Headroom has no value for (none, an empty list) is never set; use
+        C(| default).
+    type: list
+    elements: str
   group_by:
     description:
       - What to group hosts by; groups are named C(<key>_<value>), e.g. C(site_ttdl).
@@ -249,6 +260,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.get_option("group_by"),
                 keep_without_address=not self.get_option("drop_without_address"),
                 network_os=self.get_option("network_os") or {},
+                only=self.get_option("host_vars"),
             )
         except ValueError as exc:
             raise AnsibleParserError(str(exc)) from exc

@@ -130,9 +130,16 @@ def _rank(host: Host) -> tuple[int, int]:
     return (0 if host["kind"] == "device" else 1, host["id"])
 
 
-def host_vars(host: Host, network_os: dict[str, str] | None = None) -> dict[str, Any]:
+def host_vars(
+    host: Host, network_os: dict[str, str] | None = None, only: list[str] | None = None
+) -> dict[str, Any]:
     """The variables of one host: ``ansible_host`` (when it has an address),
-    ``ansible_network_os`` (for a known network platform) and ``headroom_*``."""
+    ``ansible_network_os`` (for a known network platform) and ``headroom_*``.
+
+    A variable Headroom has no value for (None, an empty list or dict) is not set:
+    ``--list`` costs ansible-core per value, and a VM's ten empty device fields were
+    a quarter of them (BENCHMARKS.md, issue 23); playbooks use ``| default``.
+    """
     units = host.get("admin_units") or []
     agency = host.get("agency") or {}
     system = host.get("information_system") or {}
@@ -163,8 +170,6 @@ def host_vars(host: Host, network_os: dict[str, str] | None = None) -> dict[str,
             PREFIX + "location": host.get("location"),
             PREFIX + "admin_units": [u["name"] for u in units],
             PREFIX + "admin_unit_codes": [u["code"] for u in units],
-            PREFIX + "admin_unit_path": " / ".join(u["name"] for u in units),
-            PREFIX + "province": _unit_name(units, "province"),
             PREFIX + "district": _unit_name(units, "district"),
             PREFIX + "commune": _unit_name(units, "commune"),
             PREFIX + "cluster": cluster.get("name"),
@@ -177,10 +182,13 @@ def host_vars(host: Host, network_os: dict[str, str] | None = None) -> dict[str,
             PREFIX + "manufacturer": host.get("manufacturer"),
             PREFIX + "model": host.get("model"),
             PREFIX + "serial": host.get("serial"),
-            PREFIX + "specs": dict(host.get("specs") or {}),
+            PREFIX + "specs": {k: v for k, v in (host.get("specs") or {}).items() if v is not None},
         }
     )
-    return variables
+    if only is not None:  # the plugin's host_vars option; id and kind always (the fact sync)
+        keep = {PREFIX + n for n in (*only, "id", "kind")}
+        variables = {k: v for k, v in variables.items() if k in keep or not k.startswith(PREFIX)}
+    return {k: v for k, v in variables.items() if v is not None and v != [] and v != {}}
 
 
 def host_groups(host: Host, group_by: list[str]) -> list[str]:
@@ -197,6 +205,7 @@ def build_inventory(
     *,
     keep_without_address: bool = True,
     network_os: dict[str, str] | None = None,
+    only: list[str] | None = None,
 ) -> dict[str, Any]:
     """``{"hosts": {name: vars}, "groups": {group: [names]}, "children": {group: [groups]},
     "warnings": [text]}`` for every host, in order.
@@ -218,7 +227,7 @@ def build_inventory(
     inventory: dict[str, Any] = {"hosts": {}, "groups": {}, "children": {}, "warnings": warnings}
     nested = "admin_unit" in group_by
     for name, host in zip(names, hosts, strict=True):
-        inventory["hosts"][name] = host_vars(host, network_os)
+        inventory["hosts"][name] = host_vars(host, network_os, only)
         for group in host_groups(host, group_by):
             inventory["groups"].setdefault(group, []).append(name)
         if nested:
