@@ -29,6 +29,7 @@ PLAYBOOK = """\
 """
 
 
+@pytest.mark.long(reason="three ansible-core runs (list, playbook, refused playbook), ~10 s loaded")
 def test_shared_names_bare_hosts_and_jinja_in_a_name(seeded, tmp_path: Path) -> None:
     app, ids = seeded
     with app.app_context(), transaction(get_db().sessions) as session:
@@ -77,6 +78,7 @@ def test_drop_without_address_leaves_bare_hosts_out(seeded, tmp_path: Path) -> N
     assert "no management address" not in listed.stderr
 
 
+@pytest.mark.long(reason="three ansible-core runs against two servers, ~10 s loaded")
 def test_the_cache_is_private_and_keyed_by_url(seeded, tmp_path: Path) -> None:
     """Two Headrooms (here one app on two ports) through one inventory file and one cache
     directory: each answer is cached apart, and every cache file is 0600."""
@@ -93,7 +95,7 @@ def test_the_cache_is_private_and_keyed_by_url(seeded, tmp_path: Path) -> None:
         env_second = ansible_env(tmp_path, second.url, viewer)
         runs = [
             run_ansible(["ansible-inventory", "-i", str(path), "--list"], env)
-            for env in (env_first, env_second, env_first, env_second)
+            for env in (env_first, env_second, env_first)
         ]
         assert first.count(HOSTS) == 1 and second.count(HOSTS) == 1
     for run in runs:
@@ -104,8 +106,7 @@ def test_the_cache_is_private_and_keyed_by_url(seeded, tmp_path: Path) -> None:
     assert [u.split("/api/")[0] for u in urls] == [
         first.url,
         second.url,
-        first.url,
-        second.url,
+        first.url,  # from the first's cache entry, not the second's (written last)
     ]
     files = list(cache.iterdir())
     assert len(files) == 2
