@@ -18,7 +18,13 @@ from cmdb.demo.loader import load_demo
 from tests.databases import migrated_sqlite_url
 from tests.demo_databases import demo_sqlite_url
 from tests.integration.ansible.conftest import token
-from tests.integration.ansible.live import ansible_env, inventory_file, live_server, run_ansible
+from tests.integration.ansible.live import (
+    ansible_env,
+    inventory_file,
+    live_server,
+    reach_playbook,
+    run_ansible,
+)
 from web import create_app
 from web.db import get_db
 
@@ -27,13 +33,6 @@ pytestmark = pytest.mark.slow
 # Servers only (15 in the demo), grouped by the tree alone: a district group holds no host
 # itself, so reaching one through it proves the nesting.
 INVENTORY = "plugin: headroom.cmdb.headroom\nroles: [server]\ngroup_by: [admin_unit]\n"
-PLAYBOOK = """\
-- hosts: all
-  gather_facts: false
-  tasks:
-    - ansible.builtin.debug:
-        msg: "reached {{ inventory_hostname }}"
-"""
 PROVINCE = "province_tinh_quang_nam_49"
 DISTRICT = "district_thanh_pho_tam_ky_502"
 COMMUNE = "commune_phuong_tan_thanh_20335"  # the DC's ward before the reform
@@ -77,8 +76,7 @@ def test_the_demo_nests_communes_under_districts_and_limit_reaches_them(
     shown = graph(demo_app, tmp_path, INVENTORY, "graph")
     assert f"  |--@{PROVINCE}:\n  |  |--@{DISTRICT}:\n  |  |  |--@{COMMUNE}:\n" in shown
     path = inventory_file(tmp_path, INVENTORY)
-    playbook = tmp_path / "reach.yml"
-    playbook.write_text(PLAYBOOK, encoding="utf-8")
+    playbook = reach_playbook(tmp_path)
     with live_server(demo_app) as live:
         env = ansible_env(tmp_path, live.url, token(demo_app, Role.VIEWER, "limit"))
         listed = run_ansible(["ansible-inventory", "-i", str(path), "--list"], env)

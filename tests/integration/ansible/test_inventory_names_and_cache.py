@@ -13,20 +13,19 @@ from cmdb.choices import Role
 from cmdb.db import transaction
 from cmdb.models import Device, Workload
 from tests.integration.ansible.conftest import token
-from tests.integration.ansible.live import ansible_env, inventory_file, live_server, run_ansible
+from tests.integration.ansible.live import (
+    ansible_env,
+    inventory_file,
+    live_server,
+    reach_playbook,
+    run_ansible,
+)
 from tests.integration.ansible.test_inventory_plugin import plain
 from web.db import get_db
 
 pytestmark = pytest.mark.slow
 
 HOSTS = "/api/v1/ansible/hosts/"
-PLAYBOOK = """\
-- hosts: all
-  gather_facts: false
-  tasks:
-    - ansible.builtin.debug:
-        msg: "reached {{ inventory_hostname }}"
-"""
 
 
 @pytest.mark.long(reason="three ansible-core runs (list, playbook, refused playbook), ~10 s loaded")
@@ -36,8 +35,7 @@ def test_shared_names_bare_hosts_and_jinja_in_a_name(seeded, tmp_path: Path) -> 
         session.get(Workload, ids.vm_id).name = "hv-01"  # the device hv-01 keeps its name
         session.get(Device, ids.router_id).name = "rt-{{ 6 * 7 }}"
     path = inventory_file(tmp_path, "plugin: headroom.cmdb.headroom\n")
-    playbook = tmp_path / "reach.yml"
-    playbook.write_text(PLAYBOOK, encoding="utf-8")
+    playbook = reach_playbook(tmp_path)
     with live_server(app) as live:
         env = ansible_env(tmp_path, live.url, token(app, Role.VIEWER, "inventory"))
         listed = run_ansible(["ansible-inventory", "-i", str(path), "--list"], env)
