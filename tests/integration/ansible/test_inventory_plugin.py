@@ -126,6 +126,7 @@ def test_list_graph_and_cache(seeded, tmp_path: Path) -> None:
     assert "@site_ttdl:" in graph.stdout and "|  |--hv-01" in graph.stdout
 
 
+@pytest.mark.long(reason="three ansible-core runs (fetch, cached, flushed), ~11-23 s loaded")
 def test_the_cache_serves_a_run_while_headroom_is_down(seeded, tmp_path: Path) -> None:
     app, _ = seeded
     path = write_inventory(tmp_path)

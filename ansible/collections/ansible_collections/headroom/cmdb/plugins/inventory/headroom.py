@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 from typing import Any
-from urllib.error import HTTPError
 from urllib.parse import urlencode
 
 from ansible.errors import AnsibleParserError
-from ansible.module_utils.urls import open_url
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible_collections.headroom.cmdb.plugins.module_utils.headroom_api import (
+    HeadroomError,
+    get_json,
+)
 from ansible_collections.headroom.cmdb.plugins.module_utils.inventory_cache import (
     pack_hosts,
     unpack_hosts,
@@ -328,22 +329,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return hosts
 
     def _get(self, base: str, url: str) -> dict[str, Any]:
-        headers = {
-            "Authorization": f"Token {self.get_option('token')}",
-            "Accept": "application/json",
-        }
         try:
-            response = open_url(
+            return get_json(
+                base,
                 url,
-                headers=headers,
+                self.get_option("token"),
                 validate_certs=self.get_option("validate_certs"),
                 timeout=self.get_option("timeout"),
             )
-            return json.loads(response.read())
-        except HTTPError as exc:
-            raise AnsibleParserError(_http_message(base, exc)) from exc
-        except Exception as exc:  # URLError, timeouts, TLS, bad JSON: all mean "no inventory"
-            raise AnsibleParserError(f"cannot read hosts from Headroom at {base}: {exc}") from exc
+        except HeadroomError as exc:
+            raise AnsibleParserError(str(exc)) from exc
 
     def _populate(self, built: dict[str, Any]) -> None:
         inventory = self.inventory
@@ -380,19 +375,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._set_composite_vars(compose, variables, name, strict=strict)
             self._add_host_to_composed_groups(groups, variables, name, strict=strict)
             self._add_host_to_keyed_groups(keyed, variables, name, strict=strict)
-
-
-def _http_message(base: str, exc: HTTPError) -> str:
-    """Headroom's own message (its one error shape), else the HTTP reason."""
-    try:
-        body = json.loads(exc.read())
-        detail = body.get("message", "")
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in (body.get("errors") or {}).items())
-    except Exception:
-        detail, errors = exc.reason, ""
-    if exc.code == 401:
-        hint = "check HEADROOM_TOKEN or the token option"
-        return f"Headroom at {base} refused the token (HTTP 401: {detail}): {hint}"
-    return f"Headroom at {base} answered HTTP {exc.code}: {detail}" + (
-        f" ({errors})" if errors else ""
-    )

@@ -1,0 +1,73 @@
+"""The ``headroom.cmdb.headroom`` lookup through the real ``ansible`` against the served demo."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from cmdb.choices import Role
+from tests.demo_databases import DEMO_TODAY, demo_sqlite_url
+from tests.integration.ansible.conftest import token
+from tests.integration.ansible.live import ansible_env, live_server, run_ansible
+from web import create_app
+from web.db import get_db
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The demo with its forecasts fitted (a cached copy), on the demo's day."""
+    url = demo_sqlite_url(tmp_path_factory.mktemp("lookup") / "demo.db", forecasts=True)
+    config = {
+        "TESTING": True,
+        "CMDB_DATABASE_URL": url,
+        "SECRET_KEY": "t",
+        "CMDB_TODAY": DEMO_TODAY,
+    }
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        get_db().engine.dispose()
+
+
+def lookup(tmp_path: Path, url: str, key: str, expression: str) -> tuple[int, str, str]:
+    env = ansible_env(tmp_path, url, key)
+    args = ["ansible", "localhost", "-m", "ansible.builtin.debug", "-a", f"msg={expression}"]
+    result = run_ansible(args, env)
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.mark.long(reason="the capacity report of the demo (271 forecasts from cache) and ansible")
+def test_the_lookup_gives_a_cluster_s_headroom_and_refuses_an_unknown_name(
+    demo_app: Flask, tmp_path: Path
+) -> None:
+    key = token(demo_app, Role.VIEWER, "lookup")
+    with live_server(demo_app) as live:
+        code, out, err = lookup(
+            tmp_path, live.url, key, "{{ query('headroom.cmdb.headroom', 'PROD-CL01') }}"
+        )
+        bad_code, bad_out, bad_err = lookup(
+            tmp_path, live.url, key, "{{ lookup('headroom.cmdb.headroom', 'NO-SUCH-CL') }}"
+        )
+    assert code == 0, out + err
+    rows = json.loads(out.split("=>", 1)[1])["msg"]  # "localhost | SUCCESS => {...}"
+    assert {r["name"] for r in rows} == {"PROD-CL01"} and len(rows) >= 2
+    assert {r["kind"] for r in rows} >= {"vcpu", "ram"}  # a cluster: one row per dimension
+    for row in rows:
+        assert isinstance(row["headroom"], float)
+        assert "exhaustion_date" in row and "at_risk_date" in row
+    assert bad_code != 0
+    assert "Headroom has no cluster, pool or link named 'NO-SUCH-CL'" in bad_out + bad_err
+
+
+def test_ansible_doc_renders_the_lookup_documentation(tmp_path: Path) -> None:
+    env = ansible_env(tmp_path, "http://127.0.0.1:9", "unused")
+    result = run_ansible(["ansible-doc", "-t", "lookup", "headroom.cmdb.headroom"], env)
+    assert result.returncode == 0, result.stderr
+    for text in ("exhaustion_date", "HEADROOM_URL", "at_risk_date", "api_endpoint"):
+        assert text in result.stdout
