@@ -19,13 +19,31 @@ class HeadroomError(Exception):
 
 
 def get_json(
-    base: str, url: str, token: str, *, validate_certs: bool, timeout: int, what: str = "hosts"
+    base: str,
+    url: str,
+    token: str,
+    *,
+    validate_certs: bool,
+    timeout: int,
+    what: str = "hosts",
+    body: Any = None,
 ) -> Any:
-    """The JSON body of ``GET url``; ``HeadroomError`` for any failure (HTTP, network, TLS,
-    not JSON)."""
+    """The JSON answer of ``GET url`` (``POST`` with ``body``); ``HeadroomError`` for any
+    failure (HTTP, network, TLS, not JSON)."""
     headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    data = None
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body)
     try:
-        response = open_url(url, headers=headers, validate_certs=validate_certs, timeout=timeout)
+        response = open_url(
+            url,
+            data=data,
+            method="POST" if body is not None else "GET",
+            headers=headers,
+            validate_certs=validate_certs,
+            timeout=timeout,
+        )
         return json.loads(response.read())
     except HTTPError as exc:
         raise HeadroomError(http_message(base, exc)) from exc

@@ -1,8 +1,10 @@
-"""The ``headroom.cmdb.headroom`` lookup through the real ``ansible`` against the served demo."""
+"""The ``headroom.cmdb.headroom`` lookup and the ``headroom.cmdb.evaluate`` module through the
+real ``ansible`` against the served demo."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from cmdb.choices import Role
 from tests.demo_databases import DEMO_TODAY, demo_sqlite_url
 from tests.integration.ansible.conftest import token
 from tests.integration.ansible.live import ansible_env, live_server, run_ansible
+from tests.integration.api.conftest import portal
 from web import create_app
 from web.db import get_db
 
@@ -70,4 +73,45 @@ def test_ansible_doc_renders_the_lookup_documentation(tmp_path: Path) -> None:
     result = run_ansible(["ansible-doc", "-t", "lookup", "headroom.cmdb.headroom"], env)
     assert result.returncode == 0, result.stderr
     for text in ("exhaustion_date", "HEADROOM_URL", "at_risk_date", "api_endpoint"):
+        assert text in result.stdout
+
+
+EVALUATE = """\
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - headroom.cmdb.evaluate:
+        document: "{{{{ lookup('ansible.builtin.file', '{document}') | from_json }}}}"
+      register: verdict
+    - ansible.builtin.debug:
+        msg: "verdict {{{{ verdict.evaluation.verdict }}}} until {{{{ verdict.evaluation.until }}}}"
+"""
+
+
+@pytest.mark.long(reason="two playbook runs, each an evaluation of the demo (~10 s loaded)")
+def test_evaluate_answers_the_verdict_and_changes_nothing_even_in_check_mode(
+    demo_app: Flask, tmp_path: Path
+) -> None:
+    document = tmp_path / "portal.json"
+    document.write_text(json.dumps(portal()), encoding="utf-8")
+    playbook = tmp_path / "evaluate.yml"
+    playbook.write_text(EVALUATE.format(document=document), encoding="utf-8")
+    key = token(demo_app, Role.PLANNER, "evaluate")
+    with live_server(demo_app) as live:
+        env = ansible_env(tmp_path, live.url, key)
+        runs = [
+            run_ansible(["ansible-playbook", str(playbook), *extra], env)
+            for extra in ([], ["--check"])
+        ]
+    for run in runs:
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert '"msg": "verdict host_until until 2027-04-01"' in run.stdout
+        assert re.search(r"localhost\s*:\s*ok=2\s+changed=0", run.stdout), run.stdout
+
+
+def test_ansible_doc_renders_the_evaluate_module(tmp_path: Path) -> None:
+    env = ansible_env(tmp_path, "http://127.0.0.1:9", "unused")
+    result = run_ansible(["ansible-doc", "-t", "module", "headroom.cmdb.evaluate"], env)
+    assert result.returncode == 0, result.stderr
+    for text in ("document", "request_id", "HEADROOM_TOKEN", "check mode"):
         assert text in result.stdout
