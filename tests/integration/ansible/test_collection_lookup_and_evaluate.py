@@ -115,3 +115,38 @@ def test_ansible_doc_renders_the_evaluate_module(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for text in ("document", "request_id", "HEADROOM_TOKEN", "check mode"):
         assert text in result.stdout
+
+
+STORED = """\
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - headroom.cmdb.evaluate:
+        request_id: {request_id}
+      register: verdict
+    - ansible.builtin.debug:
+        msg: "stored {{{{ verdict.evaluation.verdict | default('none') }}}}"
+"""
+
+
+@pytest.mark.long(reason="two playbook runs against the demo, one evaluating (~10 s loaded)")
+def test_evaluating_a_stored_request_is_a_change_and_check_mode_sends_nothing(
+    demo_app: Flask, tmp_path: Path
+) -> None:
+    key = token(demo_app, Role.PLANNER, "stored")
+    headers = {"Authorization": f"Token {key}"}
+    created = demo_app.test_client().post("/api/v1/requests/", json=portal(), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    request_id = created.get_json()["id"]
+    playbook = tmp_path / "stored.yml"
+    playbook.write_text(STORED.format(request_id=request_id), encoding="utf-8")
+    with live_server(demo_app) as live:
+        env = ansible_env(tmp_path, live.url, key)
+        checked = run_ansible(["ansible-playbook", str(playbook), "--check"], env)
+        evaluations = live.count(f"/api/v1/requests/{request_id}/evaluate")
+        stored = run_ansible(["ansible-playbook", str(playbook)], env)
+    assert checked.returncode == 0 and stored.returncode == 0, checked.stdout + stored.stdout
+    assert evaluations == 0 and '"msg": "stored none"' in checked.stdout
+    assert re.search(r"localhost\s*:\s*ok=2\s+changed=1", checked.stdout), checked.stdout
+    assert '"msg": "stored host_until"' in stored.stdout
+    assert re.search(r"localhost\s*:\s*ok=2\s+changed=1", stored.stdout), stored.stdout
