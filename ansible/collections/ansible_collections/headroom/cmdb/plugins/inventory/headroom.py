@@ -77,6 +77,7 @@ version_added: "1.0.0"
 author:
   - Headroom maintainers
 extends_documentation_fragment:
+  - headroom.cmdb.api
   - constructed
   - inventory_cache
 options:
@@ -84,26 +85,6 @@ options:
     description: Marks the file as this plugin's; must be C(headroom.cmdb.headroom).
     required: true
     choices: ["headroom.cmdb.headroom"]
-  api_endpoint:
-    description: Headroom's base URL, without C(/api/v1), e.g. C(https://headroom.ttdl.quangnam.gov.vn).
-    type: str
-    required: true
-    env:
-      - name: HEADROOM_URL
-  token:
-    description:
-      - An API token (C(cmdb token create USER)); a viewer's token is enough to read.
-      - Prefer the environment variable to writing the token in the file.
-    type: str
-    required: true
-    env:
-      - name: HEADROOM_TOKEN
-  validate_certs:
-    description: Whether to check Headroom's TLS certificate.
-    type: bool
-    default: true
-    env:
-      - name: HEADROOM_VALIDATE_CERTS
   timeout:
     description: Seconds to wait for each page.
     type: int

@@ -26,30 +26,14 @@ description:
 version_added: "1.1.0"
 author:
   - Headroom maintainers
+extends_documentation_fragment:
+  - headroom.cmdb.api
 options:
   _terms:
     description: Names or resource keys of clusters, storage pools or links.
     required: true
     type: list
     elements: str
-  api_endpoint:
-    description: Headroom's base URL, without C(/api/v1).
-    type: str
-    required: true
-    env:
-      - name: HEADROOM_URL
-  token:
-    description: An API token; a viewer's is enough.
-    type: str
-    required: true
-    env:
-      - name: HEADROOM_TOKEN
-  validate_certs:
-    description: Whether to check Headroom's TLS certificate.
-    type: bool
-    default: true
-    env:
-      - name: HEADROOM_VALIDATE_CERTS
   timeout:
     description: Seconds to wait for each page of the report.
     type: int
