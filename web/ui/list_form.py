@@ -68,8 +68,18 @@ FILTER_LABELS: dict[str, Any] = {
     "requested_by": _l("Requested by"),
     "started_at": _l("Started"),
     "finished_at": _l("Finished"),
-    "parent_id": _l("Parent unit"),
+    "parent": _l("Parent unit"),
     "site": _l("Site"),
+    "rack": _l("Rack"),
+    "cluster": _l("Cluster"),
+    "storage_pool": _l("Storage pool"),
+    "agency": _l("Agency"),
+    "admin_unit": _l("Administrative unit"),
+    "information_system": _l("Information system"),
+    "device": _l("Device"),
+    "a_site": _l("User end"),
+    "b_site": _l("Towards the DC"),
+    "run": _l("Run"),
 }
 
 
