@@ -127,7 +127,7 @@ def save_columns(page: ListPage) -> Response:
     """``POST /<key>/columns``: remember the columns chosen, back to the list as it was."""
     choose_columns(page.key, request.form.getlist("columns"), [c.path for c in page.columns])
     back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
+    if not back.startswith("/") or back[1:2] in ("/", "\\"):  # only this site's paths
         back = url_for(page.endpoint)
     return redirect(back, code=303)
 

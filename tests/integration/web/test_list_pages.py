@@ -175,6 +175,10 @@ def test_column_chooser_is_remembered(client: FlaskClient) -> None:
     assert response.status_code == 303
     assert response.location.endswith("/interfaces/?name=eth1")
 
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        chosen["next"] = elsewhere
+        assert client.post("/interfaces/columns", data=chosen).location == "/interfaces/"
+
     html = client.get("/interfaces/").get_data(as_text=True)
     header = html[html.index("<thead") : html.index("</thead>")]
     assert "Device" in header and "Name" in header and "MAC address" not in header
