@@ -24,68 +24,18 @@ from cmdb.models import Device, Discrepancy, Interface, Link, Workload
 from cmdb.services.discrepancies import acknowledge, raise_discrepancy, settle_discrepancy
 
 PRESENCE = "presence"  # the audit's field of not_on_network / not_in_netbox
+MISMATCH = DiscrepancyKind.MISMATCH
+LOANER = "Loaner from the vendor for the WAF trial; documented in NetBox only if we buy it."
+HOT_ADDED = "CPUs hot-added for the year-end peak; NetBox to be updated after the change board."
 
 
 def load_findings(ctx: DemoContext, devices: Sequence[Device], vms: Sequence[Workload]) -> None:
     """The discrepancies, then the audit run of yesterday morning that counted them."""
     audit = at(ctx.today - timedelta(days=1), 5)
-    by_name = {d.name: d for d in devices}
-    hosts = [d for d in devices if d.role is DeviceRole.SERVER]
-    gear = [d for d in devices if d.role in (DeviceRole.ROUTER, DeviceRole.SWITCH)]
-    link = ctx.session.scalars(
-        sa.select(Link).where(Link.commit_rate_mbps.is_not(None)).order_by(Link.id)
-    ).first()
     add = _Adder(ctx, audit)
-    core = gear[0]
-    add(
-        DiscrepancyKind.MISMATCH,
-        core,
-        "serial",
-        {"netbox": f"{core.serial}X", "snmp": core.serial},
-        6,
-    )
-    port = _port(ctx, core)
-    add(DiscrepancyKind.MISMATCH, port, "speed_mbps", {"record": 10_000, "snmp": 1_000}, 2)
-    silent = by_name[SILENT_SWITCH]
-    last = (at(ctx.today, 1) - SILENT_FOR).isoformat()
-    add(
-        DiscrepancyKind.NOT_ON_NETWORK,
-        silent,
-        PRESENCE,
-        {"netbox": silent.management_address, "snmp": last},
-        16,
-    )
-    loaner = by_name[UNDOCUMENTED]
-    add(
-        DiscrepancyKind.NOT_IN_NETBOX,
-        loaner,
-        PRESENCE,
-        {"snmp": loaner.management_address, "netbox": None},
-        9,
-        "Loaner from the vendor for the WAF trial; documented in NetBox only if we buy it.",
-    )
-    if link is not None:
-        commit = link.commit_rate_mbps or 0
-        values = {"inventory": {"commit_rate_mbps": commit}, "snmp": {"speed_mbps": commit / 2}}
-        add(DiscrepancyKind.SPEED_VS_COMMIT, link, "commit_rate_mbps", values, 4)
-    host = hosts[0]
-    add(
-        DiscrepancyKind.HOST_SIZING,
-        host,
-        "ram_gb",
-        {"netbox": host.ram_gb, "ansible": host_ram(host)},
-        1,
-    )
-    vm = vms[0]
-    add(
-        DiscrepancyKind.VM_SIZING,
-        vm,
-        "vcpu",
-        {"netbox": vm.vcpu, "ansible": vm_vcpu(vm)},
-        3,
-        "CPUs hot-added for the year-end peak; NetBox to be updated after the change board.",
-    )
-    add.settled(gear[1], "model", {"netbox": "old model", "snmp": gear[1].model}, 12)
+    _network_findings(ctx, add, devices)
+    _sizing_findings(add, devices, vms)
+    records = len(devices) + len(vms)
     write_run(
         ctx.session,
         RunSpec(
@@ -94,16 +44,46 @@ def load_findings(ctx: DemoContext, devices: Sequence[Device], vms: Sequence[Wor
             "inventory",
             audit,
             3.1,
-            stats={
-                "records": len(devices) + len(vms),
-                "findings": add.unsettled,
-                "opened": add.opened_today,
-            },
+            stats={"records": records, "findings": add.unsettled, "opened": add.opened_today},
             parameters={"silent_after_days": 7, "answering_statuses": ["active", "planned"]},
             requested_by=ENGINEER,
-            records=len(devices) + len(vms),
+            records=records,
         ),
     )
+
+
+def _network_findings(ctx: DemoContext, add: _Adder, devices: Sequence[Device]) -> None:
+    """Mismatches on the core, presence of the silent and the undocumented gear, a circuit."""
+    by_name = {d.name: d for d in devices}
+    gear = [d for d in devices if d.role in (DeviceRole.ROUTER, DeviceRole.SWITCH)]
+    core = gear[0]
+    add(MISMATCH, core, "serial", {"netbox": f"{core.serial}X", "snmp": core.serial}, 6)
+    port = _port(ctx, core)
+    add(MISMATCH, port, "speed_mbps", {"record": port.speed_mbps, "snmp": 1_000}, 2)
+    add.settled(gear[1], "model", {"netbox": "Nexus 93180YC-EX", "snmp": gear[1].model}, 12)
+    silent, loaner = by_name[SILENT_SWITCH], by_name[UNDOCUMENTED]
+    last = (at(ctx.today, 1) - SILENT_FOR).isoformat()
+    values: dict[str, Any] = {"netbox": silent.management_address, "snmp": last}
+    add(DiscrepancyKind.NOT_ON_NETWORK, silent, PRESENCE, values, 16)
+    values = {"snmp": loaner.management_address, "netbox": None}
+    add(DiscrepancyKind.NOT_IN_NETBOX, loaner, PRESENCE, values, 9, LOANER)
+    link = ctx.session.scalars(
+        sa.select(Link).where(Link.commit_rate_mbps.is_not(None)).order_by(Link.id)
+    ).first()
+    if link is not None:
+        commit = link.commit_rate_mbps or 0
+        values = {"inventory": {"commit_rate_mbps": commit}, "snmp": {"speed_mbps": commit / 2}}
+        add(DiscrepancyKind.SPEED_VS_COMMIT, link, "commit_rate_mbps", values, 4)
+
+
+def _sizing_findings(add: _Adder, devices: Sequence[Device], vms: Sequence[Workload]) -> None:
+    """What Ansible read of the first hypervisor and the first VM (``sync_runs``)."""
+    host = next(d for d in devices if d.role is DeviceRole.SERVER)
+    values: dict[str, Any] = {"netbox": host.ram_gb, "ansible": host_ram(host)}
+    add(DiscrepancyKind.HOST_SIZING, host, "ram_gb", values, 1)
+    vm = vms[0]
+    values = {"netbox": vm.vcpu, "ansible": vm_vcpu(vm)}
+    add(DiscrepancyKind.VM_SIZING, vm, "vcpu", values, 3, HOT_ADDED)
 
 
 def _port(ctx: DemoContext, device: Device) -> Interface:
