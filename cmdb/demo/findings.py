@@ -19,7 +19,7 @@ from cmdb.choices import DeviceRole, DiscrepancyKind, RunKind, Source
 from cmdb.demo.context import DemoContext
 from cmdb.demo.discovery_runs import ENGINEER, SILENT_FOR, SILENT_SWITCH, at
 from cmdb.demo.run_rows import RunSpec, write_run
-from cmdb.demo.sync_runs import UNDOCUMENTED, host_ram, vm_vcpu
+from cmdb.demo.sync_runs import MISTYPED, UNDOCUMENTED, host_ram, netbox_serial, vm_vcpu
 from cmdb.models import Device, Discrepancy, Interface, Link, Workload
 from cmdb.services.discrepancies import acknowledge, raise_discrepancy, settle_discrepancy
 
@@ -56,11 +56,12 @@ def _network_findings(ctx: DemoContext, add: _Adder, devices: Sequence[Device]) 
     """Mismatches on the core, presence of the silent and the undocumented gear, a circuit."""
     by_name = {d.name: d for d in devices}
     gear = [d for d in devices if d.role in (DeviceRole.ROUTER, DeviceRole.SWITCH)]
-    core = gear[0]
-    add(MISMATCH, core, "serial", {"netbox": f"{core.serial}X", "snmp": core.serial}, 6)
+    core = by_name[MISTYPED]
+    add(MISMATCH, core, "serial", {"netbox": netbox_serial(core), "snmp": core.serial}, 6)
     port = _port(ctx, core)
     add(MISMATCH, port, "speed_mbps", {"record": port.speed_mbps, "snmp": 1_000}, 2)
-    add.settled(gear[1], "model", {"netbox": "Nexus 93180YC-EX", "snmp": gear[1].model}, 12)
+    other = next(d for d in gear if d is not core)
+    add.settled(other, "model", {"netbox": "Nexus 93180YC-EX", "snmp": other.model}, 12)
     silent, loaner = by_name[SILENT_SWITCH], by_name[UNDOCUMENTED]
     last = (at(ctx.today, 1) - SILENT_FOR).isoformat()
     values: dict[str, Any] = {"netbox": silent.management_address, "snmp": last}

@@ -22,6 +22,7 @@ from cmdb.services.provenance import mark_seen
 
 NETBOX_URL = "https://netbox.quangnam.example"  # the demo's NetBox (not a real host)
 UNDOCUMENTED = "lb-02"  # answers SNMP, absent from NetBox
+MISTYPED = "core-sw-01"  # NetBox holds its serial with a typo
 UNREACHABLE = 7  # the n-th hypervisor: Ansible could not reach it
 FACT_VMS = 12  # VMs whose facts the playbook gathered
 UNPLACED = (
@@ -78,6 +79,11 @@ def _netbox(
     )
 
 
+def netbox_serial(device: Device) -> str | None:
+    """The serial NetBox documents: the record's, but for ``MISTYPED``'s typo."""
+    return f"{device.serial}X" if device.name == MISTYPED else device.serial
+
+
 def _object(row: Device | Workload) -> str:
     kind = "dcim.device" if isinstance(row, Device) else "virtualization.vm"
     return f"{kind} {netbox_id(row)} ({row.name})"[:80]
@@ -85,7 +91,8 @@ def _object(row: Device | Workload) -> str:
 
 def _netbox_seen(row: Device | Workload) -> Seen:
     if isinstance(row, Device):
-        return Seen("device", row.id, device_facts(row), "source_id", netbox_id(row))
+        facts = {**device_facts(row), "serial": netbox_serial(row)}
+        return Seen("device", row.id, facts, "source_id", netbox_id(row))
     return Seen("workload", row.id, _vm_facts(row), "source_id", netbox_id(row))
 
 
