@@ -102,10 +102,12 @@ def api_config(app: Flask) -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """Mount the API and its documentation on ``app`` (after ``web.auth``)."""
+    from web.api.document import add_rules
     from web.api.routes import BLUEPRINTS
 
     for key, value in api_config(app).items():
         app.config.setdefault(key, value)
     api = HeadroomApi(app)
+    add_rules(api.ma_plugin)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
+from cmdb.bounds import MAX_INT32, MAX_INT64
 from cmdb.services.as_of import unit_in_force
 from cmdb.services.listing import Criterion, ListQuery, Lookup
 from web.api.pagination import PageArgsSchema
@@ -59,7 +60,9 @@ def value_field(column: sa.Column[Any]) -> fields.Field:
     if isinstance(kind, sa.Boolean):
         return fields.Boolean()
     if isinstance(kind, sa.Integer):
-        return fields.Integer(validate=validate.Range(min=-(2**63), max=2**63 - 1))
+        # the column's own range: PostgreSQL refuses to compare an INTEGER with 2**31
+        top = MAX_INT64 if isinstance(kind, sa.BigInteger) else MAX_INT32
+        return fields.Integer(validate=validate.Range(min=-top - 1, max=top))
     if isinstance(kind, sa.Float | sa.Numeric):
         return fields.Float(allow_nan=False)
     if isinstance(kind, sa.DateTime):

@@ -18,9 +18,16 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from cmdb.bounds import (
+    CEILING_FRACTION_MESSAGE,
+    CEILING_MAX_PCT,
+    CEILING_MIN_PCT,
+    CEILING_RANGE_MESSAGE,
+    MAX_ID,
+    MAX_INT32,
+)
 from cmdb.choices import Zone
 
-MAX_ID = 2**63 - 1
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$")
 
@@ -68,7 +75,7 @@ def ref(what: str, *, required: bool = False, nullable: bool = False) -> fields.
 
 
 def integer(
-    minimum: int, maximum: int = 2**31 - 1, *, required: bool = False, nullable: bool = False
+    minimum: int, maximum: int = MAX_INT32, *, required: bool = False, nullable: bool = False
 ) -> fields.Integer:
     return fields.Integer(
         strict=True,
@@ -80,7 +87,7 @@ def integer(
 
 def number(
     minimum: float,
-    maximum: float | None = None,
+    maximum: float,
     *,
     min_inclusive: bool = True,
     required: bool = False,
@@ -94,13 +101,48 @@ def number(
     )
 
 
-def positive(*, required: bool = False, nullable: bool = False) -> fields.Float:
-    return number(0, min_inclusive=False, required=required, nullable=nullable)
+def positive(maximum: float, *, required: bool = False, nullable: bool = False) -> fields.Float:
+    """A quantity above 0, at most ``maximum`` (``cmdb.bounds``)."""
+    return number(0, maximum, min_inclusive=False, required=required, nullable=nullable)
+
+
+class CeilingRange(validate.Range):
+    """A ceiling in percent, above 1 and at most 100; a fraction (0.85) is refused as one.
+
+    DESIGN §6 speaks of the ceiling as a fraction of capacity; the API, like the
+    columns, takes it in percent (``ceiling_pct``). 0.85 would be 0.85 %, which
+    nobody means: the message says to send 85.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            min=CEILING_MIN_PCT,
+            max=CEILING_MAX_PCT,
+            min_inclusive=False,
+            error=CEILING_RANGE_MESSAGE,
+        )
+
+    def __call__(self, value: Any) -> Any:
+        if 0 < value <= CEILING_MIN_PCT:
+            raise ma.ValidationError(
+                CEILING_FRACTION_MESSAGE.format(value=value, percent=round(value * 100, 6))
+            )
+        return super().__call__(value)
 
 
 def percent(*, nullable: bool = False) -> fields.Float:
-    """A planning ceiling: above 0, at most 100."""
-    return number(0, 100, min_inclusive=False, nullable=nullable)
+    """A planning ceiling in percent of capacity (``CeilingRange``)."""
+    return fields.Float(
+        allow_nan=False,
+        allow_none=nullable,
+        validate=CeilingRange(),
+        metadata={"description": "Percent of capacity that may be planned: above 1, at most 100"},
+    )
+
+
+def flag() -> fields.Boolean:
+    """A JSON boolean: ``true`` or ``false``, not marshmallow's 1, "yes" or "on"."""
+    return fields.Boolean(truthy={True}, falsy={False})
 
 
 def security_level(*, required: bool = False) -> fields.Integer:
