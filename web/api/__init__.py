@@ -16,6 +16,7 @@ from flask import Flask
 from flask_smorest import Api, Blueprint
 
 from web.api.errors import ErrorSchema
+from web.input_limits import MAX_BODY_BYTES, MAX_URL_LENGTH
 
 SWAGGER_UI_ASSETS = "vendor/swagger-ui/"
 TOKEN_SCHEME = {
@@ -94,7 +95,10 @@ def api_config(app: Flask) -> dict[str, Any]:
             "info": {
                 "description": "Inventory (CMDB) and capacity of the provincial data centre. "
                 "Lists page NetBox-style (`?limit=&offset=` → `{count, next, previous, "
-                "results}`); every error is `{status, message, errors}` with messages per field."
+                "results}`); every error is `{status, message, errors}` with messages per field. "
+                f"Any call may also answer 413 (a body over {MAX_BODY_BYTES // 2**20} MiB) or "
+                f"414 (a URL over {MAX_URL_LENGTH:,} characters); no text may hold NUL or a "
+                "lone surrogate."
             },
         },
     }

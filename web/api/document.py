@@ -4,7 +4,8 @@ server accepts — no more, no less.
 apispec writes a ``Range(min=0, min_inclusive=False)`` as ``minimum: 0``: the
 document then promised that 0 is accepted where the server refuses it. And every
 text field refuses NUL and lone surrogates (``web.input_limits``), which the
-document states as a pattern on each free-text field. Both come from the
+document states as a pattern on each free-text field. apispec's nullable nested
+document admits any object; here it admits the nested document or null. Both come from the
 declarations the server validates with, so the two cannot drift apart.
 """
 
@@ -41,8 +42,28 @@ def text_pattern(_converter: Any, field: fields.Field, **_kwargs: Any) -> dict[s
     return {"pattern": TEXT_PATTERN}
 
 
+NULL_PLACEHOLDER = {"type": "object", "nullable": True}
+
+
+def nullable_reference(
+    _converter: Any, field: fields.Field, ret: dict[str, Any], **_kwargs: Any
+) -> dict[str, Any]:
+    """A nullable nested document as ``{nullable, allOf: [ref]}``.
+
+    apispec writes it ``anyOf: [{type: object, nullable: true}, ref]`` for OpenAPI 3.0,
+    whose first branch takes any object at all: ``"sites": {}`` was valid by the
+    document and refused by the server. Edits ``ret`` (the properties so far) in place,
+    as only a later attribute function can.
+    """
+    branches = ret.get("anyOf")
+    if not (isinstance(field, fields.Nested) and branches and NULL_PLACEHOLDER in branches):
+        return {}
+    del ret["anyOf"]
+    return {"nullable": True, "allOf": [b for b in branches if b != NULL_PLACEHOLDER]}
+
+
 def add_rules(plugin: MarshmallowPlugin) -> None:
-    """Teach the document's marshmallow converter the two rules above."""
+    """Teach the document's marshmallow converter the rules above."""
     assert plugin.converter is not None  # set when the spec is made (``Api.init_app``)
-    plugin.converter.add_attribute_function(exclusive_bounds)
-    plugin.converter.add_attribute_function(text_pattern)
+    for rule in (exclusive_bounds, text_pattern, nullable_reference):
+        plugin.converter.add_attribute_function(rule)

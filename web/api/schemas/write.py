@@ -123,7 +123,7 @@ class CeilingRange(validate.Range):
         )
 
     def __call__(self, value: Any) -> Any:
-        if 0 < value <= CEILING_MIN_PCT:
+        if CEILING_MIN_PCT / 100 < value <= CEILING_MIN_PCT:  # 85 % as 0.85, not 1e-320
             raise ma.ValidationError(
                 CEILING_FRACTION_MESSAGE.format(value=value, percent=round(value * 100, 6))
             )
@@ -140,9 +140,18 @@ def percent(*, nullable: bool = False) -> fields.Float:
     )
 
 
+class JsonBoolean(fields.Boolean):
+    """A JSON boolean: ``true`` or ``false``, not marshmallow's 1, "yes" or "on" (the
+    document says boolean; ``0 in {False}`` is true in Python, hence the type test)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def flag() -> fields.Boolean:
-    """A JSON boolean: ``true`` or ``false``, not marshmallow's 1, "yes" or "on"."""
-    return fields.Boolean(truthy={True}, falsy={False})
+    return JsonBoolean()
 
 
 def security_level(*, required: bool = False) -> fields.Integer:
@@ -162,12 +171,29 @@ def mac_address() -> fields.String:
     )
 
 
+_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = f"({_OCTET}\\.){{3}}{_OCTET}(/(3[0-2]|[12]?[0-9]))?"
+_H = "[0-9A-Fa-f]{1,4}"
+_IPV6 = (
+    f"(({_H}:){{7}}{_H}|({_H}:){{1,7}}:|({_H}:){{1,6}}:{_H}|({_H}:){{1,5}}(:{_H}){{1,2}}"
+    f"|({_H}:){{1,4}}(:{_H}){{1,3}}|({_H}:){{1,3}}(:{_H}){{1,4}}|({_H}:){{1,2}}(:{_H}){{1,5}}"
+    f"|{_H}:(:{_H}){{1,6}}|:((:{_H}){{1,7}}|:))(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?"
+)
+IP_INTERFACE = f"^({_IPV4}|{_IPV6})$"
+
+
 class IpInterface(fields.String):
-    """An address with its prefix length (``10.49.250.11/24``), as NetBox writes them."""
+    """An address with its prefix length (``10.49.250.11/24``), as NetBox writes them.
+
+    The pattern (in the OpenAPI document too) is what the server takes: dotted IPv4
+    or IPv6 without an embedded IPv4 or a zone, each with an optional prefix length.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": IP_INTERFACE}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         raw = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return str(ipaddress.ip_interface(raw))
-        except ValueError as error:
-            raise ma.ValidationError(f"not an IP address: {raw!r}") from error
+        if not re.fullmatch(IP_INTERFACE, raw):
+            raise ma.ValidationError(f"not an IP address: {raw!r}")
+        return str(ipaddress.ip_interface(raw))
