@@ -18,28 +18,27 @@ MAX_INT64 = 2**63 - 1
 
 # Planning ceilings are percents of capacity (``ceiling_pct``), as the columns store
 # them. A value of 1 or less reads as a fraction (0.85 for 85 %): refused, not misread.
-CEILING_MIN_PCT = 1.0  # exclusive
-CEILING_MAX_PCT = 100.0
+CEILING_MIN_PCT = 1  # exclusive
+CEILING_MAX_PCT = 100
 CEILING_FRACTION_MESSAGE = (
-    "a percent of capacity, above 1 and at most 100: {value} reads as a fraction "
-    "— send {percent:g} for {percent:g} %"
+    "a percent of capacity, above 1 and at most 100: {value} reads as a fraction; send {percent:g}"
 )
 CEILING_RANGE_MESSAGE = "a percent of capacity, above 1 and at most 100"
 
-MAX_RATIO = 64.0  # vCPU (or GB of RAM) allocated per physical one
+MAX_RATIO = 64  # vCPU (or GB of RAM) allocated per physical one
 MAX_CORES = 4096  # in one server
 MAX_VCPU = 1024  # in one VM
-MAX_RAM_GB = 65_536.0  # 64 TB: in one server or one VM
-MAX_DEVICE_TB = 100_000.0  # 100 PB of raw storage in one device
-MAX_POOL_TB = 1_000_000.0  # 1 EB in one storage pool
-MAX_DISK_GB = 1_000_000.0  # 1 PB of disks of one VM
-MAX_RATE_MBPS = 10_000_000.0  # 10 Tbit/s: a link, a port, a site's or the DC's bandwidth
+MAX_RAM_GB = 65_536  # 64 TB: in one server or one VM
+MAX_DEVICE_TB = 100_000  # 100 PB of raw storage in one device
+MAX_POOL_TB = 1_000_000  # 1 EB in one storage pool
+MAX_DISK_GB = 1_000_000  # 1 PB of disks of one VM
+MAX_RATE_MBPS = 10_000_000  # 10 Tbit/s: a link, a port, a site's or the DC's bandwidth
 MAX_STORAGE_TB = MAX_POOL_TB  # a request's storage beyond its VMs' disks
-MAX_RACK_KW = 1000.0
+MAX_RACK_KW = 1000
 MAX_HA_HOSTS = 1000
 MAX_VM_COUNT = 10_000  # identical VMs of one role in a request
 MAX_COST_VND = 10**15  # a project's own hardware cost (about 40 billion USD)
-MAX_SAMPLE_VALUE = 1e9  # in the series' unit (Mbps, GB, TB, vCPU, %): past any real DC
+MAX_SAMPLE_VALUE = 10**9  # in the series' unit (Mbps, GB, TB, vCPU, %): past any real DC
 
 # Dates: go-live no further ahead than this many years; samples within a fixed window.
 MAX_GO_LIVE_YEARS = 30

@@ -25,6 +25,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map
 
 from cmdb.bounds import MAX_ID
+from web.api.errors import is_api_request
 
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a full batch of 10,000 samples is about 1 MiB
 MAX_DEPTH = 32  # objects and arrays inside each other; facts documents go about 8 deep
@@ -69,7 +70,8 @@ def check_request() -> None:
     if len(request.full_path) > MAX_URL_LENGTH:
         abort(414, message=f"the URL is longer than {MAX_URL_LENGTH:,} characters")
     errors = {name: [TEXT_MESSAGE] for name in _bad_fields(request.args)}
-    if request.mimetype == "application/x-www-form-urlencoded":
+    if request.mimetype == "application/x-www-form-urlencoded" and not is_api_request():
+        # the API takes JSON only, and says so (``web.api.body``) from the body unread
         errors.update({name: [TEXT_MESSAGE] for name in _bad_fields(request.form)})
     if errors:
         abort(400, message=TEXT_MESSAGE, errors=errors)

@@ -95,7 +95,9 @@ def _filter_field(resource: Resource, column: str, lookup: Lookup) -> fields.Fie
     }[lookup]
     inner = value_field(resource.column(column))
     if lookup is Lookup.IN:
-        return DelimitedList(inner, metadata={"description": what})
+        # "x__in=" would read as no values at all (so no rows), and is how a client
+        # serialises null: at least one value, as the document says (minItems).
+        return DelimitedList(inner, validate=validate.Length(min=1), metadata={"description": what})
     inner.metadata = {**inner.metadata, "description": what}
     return inner
 
@@ -119,6 +121,7 @@ def list_args_schema(resource: Resource) -> type[ma.Schema]:
         )
     declared["ordering"] = DelimitedList(
         fields.String(validate=validate.OneOf(ordering_values(resource))),
+        validate=validate.Length(min=1),
         metadata={"description": "Comma-separated columns, `-` for descending"},
     )
     if resource.dated:

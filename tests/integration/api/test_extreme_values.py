@@ -135,3 +135,11 @@ def test_an_evaluation_stored_with_absurd_figures_still_renders(
 def set_raw_tb(app: Flask, pool_id: int, raw_tb: float) -> None:
     with app.app_context(), get_db().engine.begin() as conn:
         conn.execute(sa.update(StoragePool).where(StoragePool.id == pool_id).values(raw_tb=raw_tb))
+
+
+def test_the_refusals_speak_vietnamese_when_asked(client: FlaskClient) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    ceiling = client.patch("/api/v1/clusters/1", json={"ceiling_pct": 0.85})
+    assert "trông như một phân số; hãy gửi 85" in refused_on(ceiling, "ceiling_pct")[0]
+    text = client.patch("/api/v1/clusters/1", json={"name": "a\u0000b"})
+    assert refused_on(text, "name")[0].startswith("văn bản không được chứa")

@@ -14,7 +14,7 @@ class InterfaceWriteSchema(WriteSchema):
     description = text(200, nullable=True)
     if_index = integer(0, nullable=True)
     if_type = text(40, nullable=True)
-    speed_mbps = integer(1, int(MAX_RATE_MBPS), nullable=True)
+    speed_mbps = integer(1, MAX_RATE_MBPS, nullable=True)
     mac_address = mac_address()
     ip_addresses = fields.List(IpInterface())
     enabled = flag()

@@ -17,7 +17,6 @@ MAX_BATCH = 10_000
 FIRST = datetime.combine(SAMPLE_FIRST_DAY, time.min, UTC)
 END = datetime.combine(SAMPLE_LAST_DAY + timedelta(days=1), time.min, UTC)
 AT_RANGE = f"a time from {SAMPLE_FIRST_DAY.isoformat()} to {SAMPLE_LAST_DAY.isoformat()} (UTC)"
-VALUE_RANGE = f"a number from 0 to {MAX_SAMPLE_VALUE:g}"
 
 
 class SeriesKeySchema(ma.Schema):
@@ -189,7 +188,7 @@ def _value(raw: Any, errors: dict[str, list[str]]) -> float | None:
         return None
     if not 0 <= number <= MAX_SAMPLE_VALUE:
         errors["value"] = [
-            f"Must be greater than or equal to 0 and less than or equal to {MAX_SAMPLE_VALUE:g}."
+            f"Must be greater than or equal to 0 and less than or equal to {MAX_SAMPLE_VALUE}."
         ]
         return None
     return number
