@@ -16,7 +16,6 @@ from flask import Flask
 from flask_smorest import Api, Blueprint
 
 from web.api.errors import ErrorSchema
-from web.input_limits import MAX_BODY_BYTES, MAX_URL_LENGTH
 
 SWAGGER_UI_ASSETS = "vendor/swagger-ui/"
 TOKEN_SCHEME = {
@@ -79,6 +78,8 @@ class HeadroomApi(Api):
 
 def api_config(app: Flask) -> dict[str, Any]:
     """The flask-smorest settings; anything already in the app's config wins."""
+    from web.input_limits import MAX_BODY_BYTES, MAX_URL_LENGTH  # it imports web.api's errors
+
     return {
         "API_TITLE": "Headroom",
         "API_VERSION": "v1",

@@ -28,6 +28,19 @@ SEPARATOR = "__"
 RESERVED = frozenset({"limit", "offset", "q", "ordering", "brief", "as_of"})
 
 
+class ListParameter(DelimitedList):
+    """``a,b`` → ``[a, b]``; an empty value is one empty item, ``[""]``.
+
+    webargs reads an empty value as no items, but a list of no items cannot be
+    sent (the document says ``minItems: 1``), and ``[""]`` is sent just so.
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if value == "":
+            return fields.List._deserialize(self, [""], attr, data, **kwargs)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class DateOrDateTime(fields.DateTime):
     """A timestamp filter that also takes a plain day (midnight UTC)."""
 
@@ -95,9 +108,7 @@ def _filter_field(resource: Resource, column: str, lookup: Lookup) -> fields.Fie
     }[lookup]
     inner = value_field(resource.column(column))
     if lookup is Lookup.IN:
-        # "x__in=" would read as no values at all (so no rows), and is how a client
-        # serialises null: at least one value, as the document says (minItems).
-        return DelimitedList(inner, validate=validate.Length(min=1), metadata={"description": what})
+        return ListParameter(inner, validate=validate.Length(min=1), metadata={"description": what})
     inner.metadata = {**inner.metadata, "description": what}
     return inner
 
@@ -119,7 +130,7 @@ def list_args_schema(resource: Resource) -> type[ma.Schema]:
             validate=validate.Length(max=200),
             metadata={"description": f"Text in any of: {', '.join(resource.search)}"},
         )
-    declared["ordering"] = DelimitedList(
+    declared["ordering"] = ListParameter(
         fields.String(validate=validate.OneOf(ordering_values(resource))),
         validate=validate.Length(min=1),
         metadata={"description": "Comma-separated columns, `-` for descending"},

@@ -10,6 +10,11 @@ is checked: not a server error, a documented status code and content type, a bod
 that matches its schema, invalid data refused (``negative_data_rejection``) and
 valid data accepted (``positive_data_acceptance``, with the exceptions below).
 
+Then ``Workflow`` chains calls along the links schemathesis infers from the document
+(create, then read, change, delete; a request created, then evaluated, rejected or
+withdrawn), with the same checks: ``WORKFLOW_EXAMPLES`` scenarios of at most
+``WORKFLOW_STEPS`` calls per backend.
+
 Budget: ``EXAMPLES`` generated cases per operation and backend in the fuzzing phase,
 plus the coverage phase's own boundary cases (a fixed set per operation: every bound,
 every missing required field). See ``BENCHMARKS.md`` for what it adds to ``make test``.
@@ -217,6 +222,7 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc] - a class made 
                 schemathesis.checks.use_after_free,
             ],
             additional_checks=[accepted, *(additional_checks or [])],
+            headers=kwargs.get("headers"),  # so ``ignored_auth`` knows the token came with them
             transport_kwargs=kwargs or None,
         )
 
