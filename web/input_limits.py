@@ -57,6 +57,15 @@ class IdConverter(IntegerConverter):
         return number
 
 
+def bounded_int(text: str) -> int:
+    """``int`` for ``request.args.get(name, default, type=bounded_int)`` in the pages: a
+    number past the INTEGER range is no value (the default), not a database error."""
+    number = int(text)
+    if not -MAX_ID - 1 <= number <= MAX_ID:
+        raise ValueError(f"{text} is past the integer range")
+    return number
+
+
 def init_app(app: Flask) -> None:
     """Check every request; ids in routes within range (before any route is added)."""
     app.url_map.converters["int"] = IdConverter

@@ -20,6 +20,7 @@ from cmdb.services.devices import (
 )
 from cmdb.services.record_history import load_changes, load_sightings
 from web.db import get_session
+from web.input_limits import bounded_int
 from web.ui import bp
 
 E = TypeVar("E", bound=StrEnum)
@@ -47,7 +48,7 @@ def devices() -> str:
     page = load_devices(
         session,
         where,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
         page_size=int(current_app.config["CMDB_PAGE_SIZE"]),
         ordering=ordering,
     )

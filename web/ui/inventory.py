@@ -21,6 +21,7 @@ from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
 from web.api.resource_args import list_query
 from web.db import get_session
+from web.input_limits import bounded_int
 from web.ui import bp
 from web.ui.catalog import LIST_PAGES, ListPage
 
@@ -41,7 +42,7 @@ def parse_list_args(page: ListPage, args: MultiDict[str, str]) -> dict[str, Any]
 
 def render_list(page: ListPage) -> tuple[str, int]:
     size = int(current_app.config["CMDB_PAGE_SIZE"])
-    number = request.args.get(PAGE_ARG, 1, type=int) or 1
+    number = request.args.get(PAGE_ARG, 1, type=bounded_int) or 1
     try:
         args = parse_list_args(page, request.args)
     except ma.ValidationError as error:

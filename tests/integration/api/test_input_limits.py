@@ -126,3 +126,15 @@ def test_nul_in_a_form_field_of_a_page_is_a_400_page(client: FlaskClient) -> Non
     response = client.post("/requests/new", data={"name": "a\u0000b"})
     assert response.status_code == 400
     assert response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("number", [MAX_ID + 1, 2**70])
+@pytest.mark.parametrize(
+    "path", ["/requests/?agency={}", "/sites/?page={}", "/devices/?page={}", "/audit/?page={}"]
+)
+def test_a_page_given_a_number_past_the_integer_range_still_answers(
+    read_client: FlaskClient,  # noqa: F811 - fixture
+    path: str,
+    number: int,
+) -> None:
+    assert read_client.get(path.format(number)).status_code == 200
