@@ -28,7 +28,7 @@ from cmdb.bounds import MAX_ID
 from web.api.errors import is_api_request
 
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a full batch of 10,000 samples is about 1 MiB
-MAX_DEPTH = 32  # objects and arrays inside each other; facts documents go about 8 deep
+MAX_DEPTH = 32  # objects and arrays inside each other; Ansible facts go 5 deep
 MAX_URL_LENGTH = 8192
 # What no text may hold: NUL and the UTF-16 surrogates (never characters on their own).
 FORBIDDEN_TEXT = re.compile("[\x00\ud800-\udfff]")
