@@ -17,8 +17,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an app: config from defaults, then ``CMDB_*`` variables, then ``test_config``."""
     app = create_base_app(test_config)
 
-    from web import api, auth, ui
+    from web import api, auth, input_limits, ui
 
+    input_limits.init_app(app)  # first: nothing after it sees NUL, a huge URL or deep JSON
     auth.init_app(app)  # before the blueprints: every page and route is guarded
     ui.init_app(app)
     api.init_app(app)

@@ -84,6 +84,18 @@ PROJECT = (
     N_("%(table)s %(id)s goes with it: %(reason)s"),
     N_("another record already holds these values (%(detail)s)"),
     N_("refused by the database: %(detail)s"),
+    # the limits of every input (``web.input_limits``, ``cmdb.bounds``)
+    N_("text must not contain NUL (U+0000) or lone surrogates (U+D800–U+DFFF)"),
+    N_("a percent of capacity, above 1 and at most 100"),
+    N_(
+        "a percent of capacity, above 1 and at most 100: %(value)s reads as a fraction;"
+        " send %(percent)s"
+    ),
+    N_("the body is nested more than %(depth)s levels deep"),
+    N_("the URL is longer than %(length)s characters"),
+    N_("no record has id %(id)s: ids stop at %(max)s"),
+    N_("must be a time from %(first)s to %(last)s (UTC)"),
+    N_("must be within %(years)s years of today"),
 )
 
 #: Table names as messages name them (``no site with id 3``), in words.

@@ -12,22 +12,38 @@ from typing import Any, TypedDict
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from cmdb.bounds import (
+    MAX_COST_VND,
+    MAX_DISK_GB,
+    MAX_GO_LIVE_YEARS,
+    MAX_ID,
+    MAX_RAM_GB,
+    MAX_RATE_MBPS,
+    MAX_STORAGE_TB,
+    MAX_VCPU,
+    MAX_VM_COUNT,
+)
 from cmdb.choices import AdminLevel, Network, Zone
 
 MAX_HORIZON_YEARS = 15
+MAX_LIST = 10_000  # admin units or sites a request targets
+
+
+def _positive(maximum: float) -> validate.Range:
+    return validate.Range(min=0, max=maximum, min_inclusive=False)
 
 
 class WorkloadSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    vcpu = fields.Integer(required=True, validate=validate.Range(min=1, max=1024))
-    ram_gb = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
-    disk_gb = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_VM_COUNT))
+    vcpu = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_VCPU))
+    ram_gb = fields.Float(required=True, validate=_positive(MAX_RAM_GB))
+    disk_gb = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=MAX_DISK_GB))
 
 
 class BandwidthSchema(Schema):
     network = fields.Enum(Network, by_value=True, required=True)
-    mbps = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    mbps = fields.Float(required=True, validate=_positive(MAX_RATE_MBPS))
 
 
 class SitesSchema(Schema):
@@ -35,12 +51,20 @@ class SitesSchema(Schema):
     ``levels`` under ``admin_units`` (``["49"]`` with ``["commune"]``: every commune)."""
 
     network = fields.Enum(Network, by_value=True, required=True)
-    per_site_mbps = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
-    admin_units = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    per_site_mbps = fields.Float(required=True, validate=_positive(MAX_RATE_MBPS))
+    admin_units = fields.List(
+        fields.String(validate=validate.Length(min=1, max=20)),
+        load_default=list,
+        validate=validate.Length(max=MAX_LIST),
+    )
     levels = fields.List(
         fields.Enum(AdminLevel, by_value=True), load_default=lambda: [AdminLevel.COMMUNE]
     )
-    site_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+    site_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        load_default=list,
+        validate=validate.Length(max=MAX_LIST),
+    )
 
     @validates_schema
     def _has_targets(self, data: dict[str, Any], **_kw: Any) -> None:
@@ -115,21 +139,28 @@ class RequestSchema(Schema):
         load_default=5, validate=validate.Range(min=1, max=MAX_HORIZON_YEARS)
     )
     growth_pct_per_year = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=1000))
-    workloads = fields.List(fields.Nested(WorkloadSchema), load_default=list)
-    storage_tb = fields.Float(load_default=0.0, validate=validate.Range(min=0))
-    dc_bandwidth = fields.List(fields.Nested(BandwidthSchema), load_default=list)
+    workloads = fields.List(
+        fields.Nested(WorkloadSchema), load_default=list, validate=validate.Length(max=100)
+    )
+    storage_tb = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=MAX_STORAGE_TB))
+    dc_bandwidth = fields.List(
+        fields.Nested(BandwidthSchema), load_default=list, validate=validate.Length(max=100)
+    )
     sites = fields.Nested(SitesSchema, load_default=None, allow_none=True)
     own_hardware_cost_vnd = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=0)
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_COST_VND)
     )
     cluster = fields.String(
         load_default=None,
         allow_none=True,
+        validate=validate.Length(min=1, max=100),
         metadata={
             "description": "Pin the placement to this cluster (default: the best eligible one)"
         },
     )
-    storage_pool = fields.String(load_default=None, allow_none=True)
+    storage_pool = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=100)
+    )
 
     def __init__(self, *, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -139,6 +170,8 @@ class RequestSchema(Schema):
     def _not_in_the_past(self, value: date, **_kw: Any) -> None:
         if value < self.today:
             raise ValidationError(f"must not be in the past (today is {self.today.isoformat()})")
+        if value.year - self.today.year > MAX_GO_LIVE_YEARS:
+            raise ValidationError(f"must be within {MAX_GO_LIVE_YEARS} years of today")
 
     @validates_schema
     def _asks_for_something(self, data: dict[str, Any], **_kw: Any) -> None:

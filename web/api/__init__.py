@@ -78,6 +78,8 @@ class HeadroomApi(Api):
 
 def api_config(app: Flask) -> dict[str, Any]:
     """The flask-smorest settings; anything already in the app's config wins."""
+    from web.input_limits import MAX_BODY_BYTES, MAX_URL_LENGTH  # it imports web.api's errors
+
     return {
         "API_TITLE": "Headroom",
         "API_VERSION": "v1",
@@ -94,7 +96,10 @@ def api_config(app: Flask) -> dict[str, Any]:
             "info": {
                 "description": "Inventory (CMDB) and capacity of the provincial data centre. "
                 "Lists page NetBox-style (`?limit=&offset=` → `{count, next, previous, "
-                "results}`); every error is `{status, message, errors}` with messages per field."
+                "results}`); every error is `{status, message, errors}` with messages per field. "
+                f"Any call may also answer 413 (a body over {MAX_BODY_BYTES // 2**20} MiB) or "
+                f"414 (a URL over {MAX_URL_LENGTH:,} characters); no text may hold NUL or a "
+                "lone surrogate."
             },
         },
     }
@@ -102,10 +107,12 @@ def api_config(app: Flask) -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """Mount the API and its documentation on ``app`` (after ``web.auth``)."""
+    from web.api.document import add_rules
     from web.api.routes import BLUEPRINTS
 
     for key, value in api_config(app).items():
         app.config.setdefault(key, value)
     api = HeadroomApi(app)
+    add_rules(api.ma_plugin)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

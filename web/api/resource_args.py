@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
+from cmdb.bounds import MAX_INT32, MAX_INT64
 from cmdb.services.as_of import unit_in_force
 from cmdb.services.listing import Criterion, ListQuery, Lookup
 from web.api.pagination import PageArgsSchema
@@ -25,6 +26,19 @@ if TYPE_CHECKING:
 
 SEPARATOR = "__"
 RESERVED = frozenset({"limit", "offset", "q", "ordering", "brief", "as_of"})
+
+
+class ListParameter(DelimitedList):
+    """``a,b`` → ``[a, b]``; an empty value is one empty item, ``[""]``.
+
+    webargs reads an empty value as no items, but a list of no items cannot be
+    sent (the document says ``minItems: 1``), and ``[""]`` is sent just so.
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if value == "":
+            return fields.List._deserialize(self, [""], attr, data, **kwargs)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class DateOrDateTime(fields.DateTime):
@@ -59,7 +73,9 @@ def value_field(column: sa.Column[Any]) -> fields.Field:
     if isinstance(kind, sa.Boolean):
         return fields.Boolean()
     if isinstance(kind, sa.Integer):
-        return fields.Integer(validate=validate.Range(min=-(2**63), max=2**63 - 1))
+        # the column's own range: PostgreSQL refuses to compare an INTEGER with 2**31
+        top = MAX_INT64 if isinstance(kind, sa.BigInteger) else MAX_INT32
+        return fields.Integer(validate=validate.Range(min=-top - 1, max=top))
     if isinstance(kind, sa.Float | sa.Numeric):
         return fields.Float(allow_nan=False)
     if isinstance(kind, sa.DateTime):
@@ -92,7 +108,7 @@ def _filter_field(resource: Resource, column: str, lookup: Lookup) -> fields.Fie
     }[lookup]
     inner = value_field(resource.column(column))
     if lookup is Lookup.IN:
-        return DelimitedList(inner, metadata={"description": what})
+        return ListParameter(inner, validate=validate.Length(min=1), metadata={"description": what})
     inner.metadata = {**inner.metadata, "description": what}
     return inner
 
@@ -114,8 +130,9 @@ def list_args_schema(resource: Resource) -> type[ma.Schema]:
             validate=validate.Length(max=200),
             metadata={"description": f"Text in any of: {', '.join(resource.search)}"},
         )
-    declared["ordering"] = DelimitedList(
+    declared["ordering"] = ListParameter(
         fields.String(validate=validate.OneOf(ordering_values(resource))),
+        validate=validate.Length(min=1),
         metadata={"description": "Comma-separated columns, `-` for descending"},
     )
     if resource.dated:

@@ -70,7 +70,8 @@ def update_view(resource: Resource) -> View:
     blp = resource.blueprint
     view: View = blp.errors(400, 404, 409)(update)
     view = blp.response(200, item_schema(resource))(view)
-    return blp.arguments(schema, location="json")(view)
+    # No body changes nothing (200, the record as it is): the body is optional.
+    return blp.arguments(schema, location="json", required=False)(view)
 
 
 def delete_view(resource: Resource) -> View:

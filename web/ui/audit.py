@@ -30,6 +30,7 @@ from cmdb.services.discrepancy_filter import SOURCE_KEYS, DiscrepancyFilter, par
 from cmdb.services.paging import Page, clamp_page
 from web.auth.identity import current_user
 from web.db import get_session
+from web.input_limits import bounded_int
 from web.ui import bp
 
 FILTERS = ("kind", "site", "source", "status")
@@ -90,7 +91,7 @@ def _render(where: DiscrepancyFilter, error: tuple[int, str] | None = None) -> s
     session = get_session()
     size = int(current_app.config["CMDB_PAGE_SIZE"])
     total = count_discrepancies(session, where)
-    number = clamp_page(request.args.get("page", 1, type=int), total, size)
+    number = clamp_page(request.args.get("page", 1, type=bounded_int), total, size)
     rows = load_discrepancy_rows(session, where, limit=size, offset=(number - 1) * size)
     filter_args = _args(where)
     return render_template(

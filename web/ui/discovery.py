@@ -21,6 +21,7 @@ from cmdb.services.run_list import get_run, load_runs, load_site_choices
 from discovery.credentials import ProfileError, load_profiles
 from web.auth.identity import actor, current_user
 from web.db import get_session
+from web.input_limits import bounded_int
 from web.jobs.actions import end_job, queue_job, stop_job, submit_job
 from web.jobs.backend import BackendError, backend_for
 from web.jobs.context import JobContext
@@ -135,7 +136,7 @@ def _runs_page(
     session = get_session()
     page = load_runs(
         session,
-        request.args.get("page", 1, type=int),
+        request.args.get("page", 1, type=bounded_int),
         int(current_app.config["CMDB_PAGE_SIZE"]),
     )
     sites = load_site_choices(session)

@@ -29,6 +29,7 @@ from web.api.resources import RESOURCES
 from web.api.transaction import unit_of_work
 from web.auth.identity import actor, current_user
 from web.db import get_session
+from web.input_limits import bounded_int
 from web.ui import bp
 from web.ui.edit_catalog import EDIT_BY_MODEL, EDIT_PAGES, FIELD_LABELS, EditPage
 from web.ui.edit_fields import field_messages, parse_form, record_values
@@ -129,7 +130,7 @@ def _back_url(page: EditPage, record: Any) -> str:
     if record is not None:
         target = getattr(record, page.parent) if page.parent else record
         return detail_url(target) or url_for("ui.overview")
-    parent_id = request.args.get(f"{page.parent}_id", type=int) if page.parent else None
+    parent_id = request.args.get(f"{page.parent}_id", type=bounded_int) if page.parent else None
     if parent_id:
         model = page.refs[f"{page.parent}_id"]
         parent = get_session().get(model, parent_id)

@@ -7,6 +7,7 @@ an English one reads 5 Jan 2026. Outside a request (a unit test, the CLI) Englis
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from functools import cache
 
@@ -20,6 +21,9 @@ from flask_babel import get_locale, get_timezone
 #: so that 05/01 cannot be misread as May.
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 DATETIME_PATTERNS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy HH:mm"}
+#: Past this a figure is shown as ``1e+300``: Babel's decimal arithmetic fails on it (a 500
+#: for every page that shows it), and no real figure of a DC comes near it.
+LARGEST_SHOWN = 1e15
 
 
 def _locale(locale: Locale | str | None) -> Locale:
@@ -51,6 +55,9 @@ def format_number(
     """
     if value is None:
         return "—"
+    outsized = _outsized(value)
+    if outsized is not None:
+        return outsized
     if -1000 < value < 1000 and (decimals == 0 or float(value).is_integer()):
         return str(round(value))  # the same in every locale, and most numbers of a page
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
@@ -63,10 +70,24 @@ def format_pct(
     """A fraction as a percentage: ``0.853`` → ``85%`` (``85,3%`` with one decimal in vi)."""
     if fraction is None:
         return "—"
+    outsized = _outsized(fraction * 100)
+    if outsized is not None:
+        return outsized if outsized == "—" else f"{outsized}%"
     if decimals == 0 and -10 < fraction < 10:
         return f"{round(fraction * 100)}%"  # "#,##0%" in both languages: no grouping below 1000
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "") + "%"
     return _number_pattern(pattern).apply(fraction, _locale(locale))
+
+
+def _outsized(value: float | int) -> str | None:
+    """How a figure Babel cannot format is shown (not a number, infinite, absurdly large);
+    None for any other. A stored evaluation can hold such figures from before the bounds."""
+    number = float(value)
+    if math.isnan(number):
+        return "—"
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    return f"{number:.3g}" if abs(number) >= LARGEST_SHOWN else None
 
 
 def format_day(value: date | datetime | None, locale: Locale | str | None = None) -> str:

@@ -24,6 +24,7 @@ from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
 from web.api.resource_args import list_query
 from web.db import get_session
+from web.input_limits import bounded_int
 from web.ui import bp
 from web.ui.catalog import LIST_PAGES, ListPage
 from web.ui.list_export import EXPORTS, export_response
@@ -71,7 +72,7 @@ def render_list(page: ListPage) -> tuple[str, int] | Response:
     export = request.args.get("export", "")
     if export in EXPORTS:
         return export_response(page.resource, query, export)
-    number = max(1, request.args.get(PAGE_ARG, 1, type=int) or 1)
+    number = max(1, request.args.get(PAGE_ARG, 1, type=bounded_int) or 1)
     session = get_session()
     total, rows = load_page(session, page.resource.model, _at_page(query, number, size))
     if rows == [] and total and number > 1:  # past the end: show the last page

@@ -32,6 +32,7 @@ from cmdb.services.request_visibility import visible_requests
 from cmdb.services.requests import get_request
 from web.auth.identity import actor, current_user
 from web.db import get_session
+from web.input_limits import bounded_int
 from web.today import configured_today, today_or_real
 from web.ui import bp
 from web.ui.request_access import may_decide, may_evaluate, may_file, may_see, require
@@ -43,7 +44,7 @@ from web.ui.request_view import build_evaluation_view
 def requests() -> str:
     user = current_user()
     status = _status(request.args.get("status"))
-    agency_id = request.args.get("agency", type=int)
+    agency_id = request.args.get("agency", type=bounded_int)
     if user is not None and user.role is Role.REQUESTER:
         agency_id = user.agency_id  # a requester's list is their agency's, whatever the URL
     session = get_session()
@@ -51,7 +52,7 @@ def requests() -> str:
     visible = visible_requests(user)
     load = functools.partial(load_requests, session, status=status, agency_id=agency_id)
     total, _rows = load(visible=visible, limit=0)
-    number = clamp_page(request.args.get("page", 1, type=int), total, size)
+    number = clamp_page(request.args.get("page", 1, type=bounded_int), total, size)
     _total, rows = load(visible=visible, limit=size, offset=(number - 1) * size)
     filters = {"status": status.value if status else None, "agency": agency_id}
     return render_template(
@@ -113,7 +114,7 @@ def new_request() -> str | Response | tuple[str, int]:
 def _filing_agency(user: User) -> Agency | None:
     """A requester files for their own agency; a planner or admin picks one in the form."""
     if user.role is not Role.REQUESTER:
-        chosen = request.form.get("agency_id", type=int)
+        chosen = request.form.get("agency_id", type=bounded_int)
         return get_session().get(Agency, chosen) if chosen else None
     return get_session().get(Agency, user.agency_id) if user.agency_id else None
 

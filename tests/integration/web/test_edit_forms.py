@@ -267,10 +267,10 @@ def test_validation_messages_are_vietnamese_on_a_vietnamese_form(
     for lang, expected in {
         "vi": {"name": ["Thiếu dữ liệu cho trường bắt buộc."],
                "u_height": ["Phải lớn hơn hoặc bằng 1 và nhỏ hơn hoặc bằng 60."],
-               "power_kw": ["Phải lớn hơn hoặc bằng 0."]},
+               "power_kw": ["Phải lớn hơn hoặc bằng 0 và nhỏ hơn hoặc bằng 1000."]},
         "en": {"name": ["Missing data for required field."],
                "u_height": ["Must be greater than or equal to 1 and less than or equal to 60."],
-               "power_kw": ["Must be greater than or equal to 0."]},
+               "power_kw": ["Must be greater than or equal to 0 and less than or equal to 1000."]},
     }.items():  # fmt: skip
         client = client_as(app, world, "engineer", lang)
         response = client.post(f"/{page.key}/new", data=form | {"csrf_token": csrf(client)})

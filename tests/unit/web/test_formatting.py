@@ -50,3 +50,13 @@ def test_dates_are_day_first_in_vietnamese_and_name_the_month_in_english() -> No
 )
 def test_months_between_counts_whole_months(start: date, end: date, months: int) -> None:
     assert months_between(start, end) == months
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1e300, "1e+300"), (-1e16, "-1e+16"), (float("inf"), "∞"), (float("nan"), "—")],
+)
+def test_a_figure_babel_cannot_format_is_still_shown(value: float, shown: str) -> None:
+    """An evaluation stored before the bounds may hold 1e300 TB: the page must render."""
+    assert format_number(value, locale="vi") == shown
+    assert format_pct(value / 100, locale="en") == (shown if shown == "—" else f"{shown}%")

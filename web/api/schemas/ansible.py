@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from cmdb.bounds import MAX_ID
 from cmdb.choices import DeviceRole, RunStatus, Status
 from cmdb.services.ansible_hosts import ADDRESS_CHOICES, KINDS, VM_ROLE
 from web.api.pagination import PageArgsSchema, page_schema
@@ -136,7 +137,7 @@ class HostRefSchema(Schema):
     """Which record the facts are about: kind and id (as the plugin gives), else address or name."""
 
     kind = fields.String(validate=validate.OneOf(KINDS))
-    id = fields.Integer(validate=validate.Range(min=1))
+    id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     name = fields.String(validate=validate.Length(min=1, max=200))
     management_address = fields.String(validate=validate.Length(min=1, max=80))
 
@@ -150,7 +151,7 @@ class HostRefSchema(Schema):
 
 class FactsPostSchema(Schema):
     run = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_ID),
         metadata={"description": "The fact-sync run (POST /api/v1/facts/runs); else one is made"},
     )
     host = fields.Nested(HostRefSchema, required=True)

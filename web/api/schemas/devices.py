@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cmdb.bounds import MAX_CORES, MAX_DEVICE_TB, MAX_RAM_GB
 from cmdb.choices import DeviceRole, Status
 from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, text
 
@@ -20,8 +21,8 @@ class DeviceWriteSchema(WriteSchema):
     location = text(200, nullable=True)
     rack_id = ref("rack", nullable=True)
     rack_position_u = integer(1, 60, nullable=True)
-    cores = integer(1, nullable=True)
-    ram_gb = positive(nullable=True)
-    raw_storage_tb = number(0, nullable=True)
+    cores = integer(1, MAX_CORES, nullable=True)
+    ram_gb = positive(MAX_RAM_GB, nullable=True)
+    raw_storage_tb = number(0, MAX_DEVICE_TB, nullable=True)
     cluster_id = ref("cluster the server is a host of", nullable=True)
     storage_pool_id = ref("storage pool the array serves", nullable=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from web.api.schemas.write import IpInterface, WriteSchema, integer, mac_address, ref, text
+from cmdb.bounds import MAX_RATE_MBPS
+from web.api.schemas.write import IpInterface, WriteSchema, flag, integer, mac_address, ref, text
 
 
 class InterfaceWriteSchema(WriteSchema):
@@ -13,7 +14,7 @@ class InterfaceWriteSchema(WriteSchema):
     description = text(200, nullable=True)
     if_index = integer(0, nullable=True)
     if_type = text(40, nullable=True)
-    speed_mbps = integer(1, nullable=True)
+    speed_mbps = integer(1, MAX_RATE_MBPS, nullable=True)
     mac_address = mac_address()
     ip_addresses = fields.List(IpInterface())
-    enabled = fields.Boolean()
+    enabled = flag()

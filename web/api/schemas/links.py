@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cmdb.bounds import MAX_RATE_MBPS
 from cmdb.choices import Network, Status
 from web.api.schemas.write import (
     WriteSchema,
@@ -32,8 +33,8 @@ class LinkWriteSchema(WriteSchema):
     b_site_id = ref("site at the DC's end", required=True)
     a_interface_id = ref("interface at the a end", nullable=True)
     b_interface_id = ref("interface at the b end", nullable=True)
-    commit_rate_mbps = positive(nullable=True)
-    port_speed_mbps = positive(nullable=True)
+    commit_rate_mbps = positive(MAX_RATE_MBPS, nullable=True)
+    port_speed_mbps = positive(MAX_RATE_MBPS, nullable=True)
     provider = text(100, nullable=True)
     circuit_id = text(100, nullable=True)
     ceiling_pct = percent(nullable=True)

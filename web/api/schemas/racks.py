@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cmdb.bounds import MAX_RACK_KW
 from web.api.schemas.write import WriteSchema, integer, number, ref, text
 
 
@@ -10,4 +11,4 @@ class RackWriteSchema(WriteSchema):
     name = text(60, required=True)
     location = text(200, nullable=True)
     u_height = integer(1, 60)
-    power_kw = number(0, nullable=True)
+    power_kw = number(0, MAX_RACK_KW, nullable=True)

@@ -80,6 +80,8 @@ class RejectArgsSchema(Schema):
 class ApproveArgsSchema(Schema):
     accept_until = fields.Boolean(
         load_default=False,
+        truthy={True},
+        falsy={False},
         metadata={
             "description": "Approve a host_until verdict too (it fits at go-live, not to the "
             "horizon's end); without it only host is approved"

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from cmdb.bounds import MAX_ID, MAX_SAMPLE_VALUE, SAMPLE_FIRST_DAY, SAMPLE_LAST_DAY
 from cmdb.choices import Metric, ResourceKind
 from cmdb.services.sample_ingest import Point
-from web.api.schemas.write import MAX_ID
 
 MAX_BATCH = 10_000
+FIRST = datetime.combine(SAMPLE_FIRST_DAY, time.min, UTC)
+END = datetime.combine(SAMPLE_LAST_DAY + timedelta(days=1), time.min, UTC)
+AT_RANGE = f"a time from {SAMPLE_FIRST_DAY.isoformat()} to {SAMPLE_LAST_DAY.isoformat()} (UTC)"
 
 
 class SeriesKeySchema(ma.Schema):
@@ -48,16 +51,17 @@ class SamplePointSchema(ma.Schema):
         metadata={
             "description": "The series id, or {resource_type, resource_id, metric}",
             "oneOf": [
-                {"type": "integer", "minimum": 1},
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                 {
                     "type": "object",
                     "required": ["resource_type", "resource_id", "metric"],
+                    "additionalProperties": False,
                     "properties": {
                         "resource_type": {
                             "type": "string",
                             "enum": [k.value for k in ResourceKind],
                         },
-                        "resource_id": {"type": "integer", "minimum": 1},
+                        "resource_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                         "metric": {"type": "string", "enum": [m.value for m in Metric]},
                     },
                 },
@@ -65,12 +69,14 @@ class SamplePointSchema(ma.Schema):
         },
     )
     at = fields.AwareDateTime(
-        required=True, metadata={"description": "ISO 8601 time with its zone"}
+        required=True,
+        validate=lambda moment: in_window(moment) or _refuse(f"must be {AT_RANGE}"),
+        metadata={"description": f"ISO 8601 time with its zone; {AT_RANGE}"},
     )
     value = fields.Float(
         required=True,
         allow_nan=False,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=MAX_SAMPLE_VALUE),
         metadata={"description": "In the series' unit (the metric's name says it)"},
     )
 
@@ -153,7 +159,22 @@ def _aware_time(raw: Any, errors: dict[str, list[str]]) -> datetime | None:
         errors["at"] = ["Not a valid datetime."]
     elif moment.tzinfo is None:
         errors["at"] = ["Not a valid aware datetime."]
+    elif not in_window(moment):
+        errors["at"] = [f"must be {AT_RANGE}"]
     return moment if "at" not in errors else None
+
+
+def in_window(moment: datetime) -> bool:
+    """Whether ``moment`` falls in the samples' window; one whose UTC is off the
+    calendar (year 1 at +14:00) does not."""
+    try:
+        return FIRST <= moment.astimezone(UTC) < END
+    except OverflowError:
+        return False
+
+
+def _refuse(message: str) -> bool:
+    raise ma.ValidationError(message)
 
 
 def _value(raw: Any, errors: dict[str, list[str]]) -> float | None:
@@ -165,7 +186,9 @@ def _value(raw: Any, errors: dict[str, list[str]]) -> float | None:
     if not math.isfinite(number):
         errors["value"] = ["Not a valid number."]
         return None
-    if number < 0:
-        errors["value"] = ["Must be greater than or equal to 0."]
+    if not 0 <= number <= MAX_SAMPLE_VALUE:
+        errors["value"] = [
+            f"Must be greater than or equal to 0 and less than or equal to {MAX_SAMPLE_VALUE}."
+        ]
         return None
     return number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cmdb.bounds import MAX_POOL_TB
 from cmdb.choices import Protection, StoragePoolKind
 from web.api.schemas.write import (
     WriteSchema,
@@ -19,6 +20,6 @@ class StoragePoolWriteSchema(WriteSchema):
     kind = choice(StoragePoolKind, required=True)
     site_id = ref("site", required=True)
     protection = choice(Protection, required=True)
-    raw_tb = positive(required=True)
+    raw_tb = positive(MAX_POOL_TB, required=True)
     ceiling_pct = percent()
     max_security_level = security_level()

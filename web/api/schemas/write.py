@@ -19,9 +19,16 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from cmdb.bounds import (
+    CEILING_FRACTION_MESSAGE,
+    CEILING_MAX_PCT,
+    CEILING_MIN_PCT,
+    CEILING_RANGE_MESSAGE,
+    MAX_ID,
+    MAX_INT32,
+)
 from cmdb.choices import Zone
 
-MAX_ID = 2**63 - 1
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$")
 
@@ -69,7 +76,7 @@ def ref(what: str, *, required: bool = False, nullable: bool = False) -> fields.
 
 
 def integer(
-    minimum: int, maximum: int = 2**31 - 1, *, required: bool = False, nullable: bool = False
+    minimum: int, maximum: int = MAX_INT32, *, required: bool = False, nullable: bool = False
 ) -> fields.Integer:
     return fields.Integer(
         strict=True,
@@ -81,7 +88,7 @@ def integer(
 
 def number(
     minimum: float,
-    maximum: float | None = None,
+    maximum: float,
     *,
     min_inclusive: bool = True,
     required: bool = False,
@@ -95,13 +102,57 @@ def number(
     )
 
 
-def positive(*, required: bool = False, nullable: bool = False) -> fields.Float:
-    return number(0, min_inclusive=False, required=required, nullable=nullable)
+def positive(maximum: float, *, required: bool = False, nullable: bool = False) -> fields.Float:
+    """A quantity above 0, at most ``maximum`` (``cmdb.bounds``)."""
+    return number(0, maximum, min_inclusive=False, required=required, nullable=nullable)
+
+
+class CeilingRange(validate.Range):
+    """A ceiling in percent, above 1 and at most 100; a fraction (0.85) is refused as one.
+
+    DESIGN §6 speaks of the ceiling as a fraction of capacity; the API, like the
+    columns, takes it in percent (``ceiling_pct``). 0.85 would be 0.85 %, which
+    nobody means: the message says to send 85.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            min=CEILING_MIN_PCT,
+            max=CEILING_MAX_PCT,
+            min_inclusive=False,
+            error=CEILING_RANGE_MESSAGE,
+        )
+
+    def __call__(self, value: Any) -> Any:
+        if CEILING_MIN_PCT / 100 < value <= CEILING_MIN_PCT:  # 85 % as 0.85, not 1e-320
+            raise ma.ValidationError(
+                CEILING_FRACTION_MESSAGE.format(value=value, percent=round(value * 100, 6))
+            )
+        return super().__call__(value)
 
 
 def percent(*, nullable: bool = False) -> fields.Float:
-    """A planning ceiling: above 0, at most 100."""
-    return number(0, 100, min_inclusive=False, nullable=nullable)
+    """A planning ceiling in percent of capacity (``CeilingRange``)."""
+    return fields.Float(
+        allow_nan=False,
+        allow_none=nullable,
+        validate=CeilingRange(),
+        metadata={"description": "Percent of capacity that may be planned: above 1, at most 100"},
+    )
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON boolean: ``true`` or ``false``, not marshmallow's 1, "yes" or "on" (the
+    document says boolean; ``0 in {False}`` is true in Python, hence the type test)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def flag() -> fields.Boolean:
+    return JsonBoolean()
 
 
 def day(what: str) -> fields.Date:
@@ -138,12 +189,29 @@ def mac_address() -> fields.String:
     )
 
 
+_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = f"({_OCTET}\\.){{3}}{_OCTET}(/(3[0-2]|[12]?[0-9]))?"
+_H = "[0-9A-Fa-f]{1,4}"
+_IPV6 = (
+    f"(({_H}:){{7}}{_H}|({_H}:){{1,7}}:|({_H}:){{1,6}}:{_H}|({_H}:){{1,5}}(:{_H}){{1,2}}"
+    f"|({_H}:){{1,4}}(:{_H}){{1,3}}|({_H}:){{1,3}}(:{_H}){{1,4}}|({_H}:){{1,2}}(:{_H}){{1,5}}"
+    f"|{_H}:(:{_H}){{1,6}}|:((:{_H}){{1,7}}|:))(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?"
+)
+IP_INTERFACE = f"^({_IPV4}|{_IPV6})$"
+
+
 class IpInterface(fields.String):
-    """An address with its prefix length (``10.49.250.11/24``), as NetBox writes them."""
+    """An address with its prefix length (``10.49.250.11/24``), as NetBox writes them.
+
+    The pattern (in the OpenAPI document too) is what the server takes: dotted IPv4
+    or IPv6 without an embedded IPv4 or a zone, each with an optional prefix length.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": IP_INTERFACE}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         raw = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return str(ipaddress.ip_interface(raw))
-        except ValueError as error:
-            raise ma.ValidationError(f"not an IP address: {raw!r}") from error
+        if not re.fullmatch(IP_INTERFACE, raw):
+            raise ma.ValidationError(f"not an IP address: {raw!r}")
+        return str(ipaddress.ip_interface(raw))
