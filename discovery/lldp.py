@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 
 from cmdb.choices import Network, SiteKind
 from discovery.core.known import KnownRecord, Snapshot
+from discovery.core.normalize import normalize_hostname
 from discovery.core.observations import RecordKind
 from discovery.known import Inventory, KnownDevice, KnownInterface, KnownLink, KnownSite
 from discovery.records import DeviceObservation, Neighbour
-from discovery.snmp.parsers import normalize_hostname, parse_mac
+from discovery.snmp.parsers import parse_mac
 
 CREATE = "create"
 UPDATE = "update"

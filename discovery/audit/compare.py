@@ -34,9 +34,8 @@ from discovery.audit.records import (
     Seen,
 )
 from discovery.audit.settings import AuditSettings
-from discovery.core.normalize import clean_serial
+from discovery.core.normalize import clean_serial, normalize_hostname
 from discovery.records import SourceValues
-from discovery.snmp.parsers import normalize_hostname
 
 MANUAL = Source.MANUAL.value
 NETBOX = Source.NETBOX.value

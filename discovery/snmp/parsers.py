@@ -58,18 +58,6 @@ def parse_chassis_id(value: Any) -> str | None:
     return parse_mac(value) or parse_text(value)
 
 
-def normalize_hostname(name: str | None) -> str | None:
-    """Hostnames compare case-insensitively with the domain stripped (DESIGN.md §5)."""
-    if not name:
-        return None
-    name = name.strip().lower()
-    try:
-        ipaddress.ip_address(name)
-        return name
-    except ValueError:
-        return name.split(".", 1)[0] or None
-
-
 def column(varbinds: VarBinds, col: str) -> dict[str, Any]:
     """The rows of one column: index suffix (text) → value."""
     prefix = col + "."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from discovery.core.normalize import normalize_hostname
 from discovery.records import Chassis, Target
 from discovery.snmp import parsers
 from discovery.snmp.collector import build_observation
@@ -156,4 +157,5 @@ def test_speed_prefers_if_high_speed(if_speed, high_speed, mbps) -> None:
     ],
 )
 def test_hostnames_compare_without_case_or_domain(name, normal) -> None:
-    assert parsers.normalize_hostname(name) == normal
+    """LLDP names and sysName go through the core's one hostname rule."""
+    assert normalize_hostname(name) == normal
