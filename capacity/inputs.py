@@ -2,7 +2,8 @@
 
 Inventory rows become specs, sample rollups become baseline forecasts (cached in
 ``forecast_cache`` and in this process until new samples arrive), the link graph
-becomes each site's path to the DC, approved requests become reservations.
+becomes each site's path to the DC, approved requests become reservations, the
+planners' price list becomes the expansion catalogue.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from capacity.expansion import Catalogue, LinkTier, ServerModel, StorageShelf
 from capacity.forecast import Forecast, forecast_many
 from capacity.model import ClusterSpec, HostSpec, LinkSpec, StoragePoolSpec
 from capacity.request import DcBandwidth, Request, SiteBandwidth, Workload
@@ -31,9 +33,10 @@ from capacity.snapshot import (
     link_key,
     storage_key,
 )
-from cmdb.choices import DeviceRole, Metric, ResourceKind, SiteKind, Status
+from cmdb.choices import CatalogueKind, DeviceRole, Metric, ResourceKind, SiteKind, Status
 from cmdb.db import utcnow
 from cmdb.models import (
+    CatalogueItem,
     Cluster,
     ForecastCache,
     Link,
@@ -497,6 +500,33 @@ def _store_cache(
 
 
 # -- reservations and requests -----------------------------------------------------------------
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    """The planners' price list; a kind with no entry keeps the built-in figures
+    (an install that has imported no catalogue can still price an expansion)."""
+    rows = session.scalars(sa.select(CatalogueItem).order_by(CatalogueItem.id)).all()
+    servers = tuple(
+        ServerModel(r.name, r.cores or 0, r.ram_gb or 0, r.price_vnd, r.priced_on)
+        for r in rows
+        if r.kind == CatalogueKind.SERVER
+    )
+    shelves = tuple(
+        StorageShelf(r.name, r.raw_tb or 0, r.price_vnd, r.priced_on)
+        for r in rows
+        if r.kind == CatalogueKind.STORAGE_SHELF
+    )
+    tiers = tuple(
+        LinkTier(r.mbps or 0, r.price_vnd, r.network.value if r.network else None, r.priced_on)
+        for r in rows
+        if r.kind == CatalogueKind.LINK_TIER
+    )
+    default = Catalogue()
+    return Catalogue(
+        servers=servers or default.servers,
+        shelves=shelves or default.shelves,
+        link_tiers=tiers or default.link_tiers,
+    )
 
 
 def load_reservations(session: Session) -> tuple[Reservation, ...]:
