@@ -25,7 +25,17 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import Source
 from cmdb.db import Base
-from cmdb.demo import da_nang, datacentre, geo, network, pending_requests, reform, samples, systems
+from cmdb.demo import (
+    da_nang,
+    datacentre,
+    geo,
+    network,
+    pending_requests,
+    price_list,
+    reform,
+    samples,
+    systems,
+)
 from cmdb.demo.context import DemoContext
 from cmdb.demo.reset import clear_inventory, count_rows, inventory_counts
 from cmdb.errors import CmdbError
@@ -59,6 +69,7 @@ STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (
     ("information systems and VMs", systems.load_systems),
     ("two years of daily history", samples.load_history),
     ("pending resource requests", pending_requests.load_requests),
+    ("the DC's price list (expansion catalogue)", price_list.load_price_list),
 )
 # After the reform: the province as it was, the reform, Đà Nẵng's DC, then history and requests.
 POST_REFORM_STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (

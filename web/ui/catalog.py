@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from cmdb.choices import AgencyKind
+from cmdb.choices import AgencyKind, CatalogueKind, Network
 from web.api import resources as api
 from web.api.resource import Resource
 
@@ -215,6 +215,28 @@ AGENCIES = ListPage(
     search_hint=_l("Name, short name"),
 )
 
+CATALOGUE = ListPage(
+    key="catalogue",
+    title=_l("Expansion catalogue"),
+    resource=api.CATALOGUE,
+    columns=(
+        NAME,
+        Column("kind", _l("Kind"), "choice", "catalogue_kind", sort="kind"),
+        Column("network", _l("Network"), "choice", "network", sort="network"),
+        Column("cores", _l("CPU cores"), "number"),
+        Column("ram_gb", _l("RAM (GB)"), "number"),
+        Column("raw_tb", _l("Raw capacity (TB)"), "number"),
+        Column("mbps", _l("Speed (Mbps)"), "number", sort="mbps"),
+        Column("price_vnd", _l("Price (VND; a link tier's per year)"), "number", sort="price_vnd"),
+        Column("priced_on", _l("Priced on"), sort="priced_on"),
+    ),
+    filters=(
+        Filter("kind", _l("Kind"), tuple(k.value for k in CatalogueKind), "catalogue_kind"),
+        Filter("network", _l("Network"), tuple(n.value for n in Network), "network"),
+    ),
+    search_hint=_l("Name"),
+)
+
 LIST_PAGES: tuple[ListPage, ...] = (
     SITES,
     AGENCIES,
@@ -223,4 +245,5 @@ LIST_PAGES: tuple[ListPage, ...] = (
     LINKS,
     INFORMATION_SYSTEMS,
     WORKLOADS,
+    CATALOGUE,
 )
