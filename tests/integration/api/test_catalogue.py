@@ -4,7 +4,7 @@ planners keep the entries through the API.
 
 On the demo (its price list: cmdb/data/demo-dc-price-list.csv) a 200-vCPU, 600-GB
 system on PROD-CL01 needs one server beyond the three 1 TB servers the cluster needs by
-itself: the cheapest that closes it is one more "2U 2×32-core, 1 TB" at 880,000,000 VND.
+itself: the cheapest that closes it is one more "2U 2×32-core 1 TB RAM" at 880,000,000 VND.
 Priced at 800,000,000 the next evaluation charges 800,000,000, and the DC's own need
 becomes 3 × 800,000,000 = 2,400,000,000.
 """
@@ -23,7 +23,7 @@ from tests.integration.api.test_marginal_cost import tiny
 from web.cli import main
 from web.db import get_db
 
-ONE_TB = "2U 2×32-core, 1 TB"
+ONE_TB = "2U 2×32-core 1 TB RAM"
 
 
 def system() -> dict[str, Any]:

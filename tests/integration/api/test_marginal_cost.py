@@ -2,7 +2,7 @@
 
 A 1-vCPU, 1-GB system on the TSLCD zone lands on PROD-CL01, whose RAM runs short
 on 2027-02-01 by itself (baseline forecast alone) and needs 2,560 GB more RAM to last
-the five years: with the demo's price list the cheapest is 3 × "2U 2×32-core, 1 TB"
+the five years: with the demo's price list the cheapest is 3 × "2U 2×32-core 1 TB RAM"
 (3 × 880,000,000 = 2,640,000,000 VND; five 512 GB servers would cost 3,250,000,000).
 Before issue 21 the request was charged the DC's servers and shown "avoided
 −3,240,000,000 VND"; now it is charged nothing, and the servers are the DC's own
@@ -80,6 +80,6 @@ def test_the_cli_text_names_who_must_act_and_the_own_need(
         "Binding:   PROD-CL01 ram from 2027-02-01: the DC must act; short even without this request"
     ) in out
     assert "DC bill (compute, storage, DC uplinks): 0 VND — nothing to buy" in out
-    assert "from 2027-02-01: PROD-CL01: 3 × 2U 2×32-core, 1 TB (2,640,000,000 VND)" in out
+    assert "from 2027-02-01: PROD-CL01: 3 × 2U 2×32-core 1 TB RAM (2,640,000,000 VND)" in out
     assert "investment avoided: none — no own-hardware estimate given" in out
     assert "−" not in out.split("Cost (VND)")[1]  # never a negative saving
