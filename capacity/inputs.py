@@ -15,12 +15,14 @@ from datetime import UTC, date, datetime
 from threading import Lock
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from capacity.expansion import Catalogue, LinkTier, ServerModel, StorageShelf
-from capacity.forecast import Forecast, forecast_many
+from capacity.forecast import Forecast, compute_weekly_peak_array
 from capacity.model import ClusterSpec, HostSpec, LinkSpec, StoragePoolSpec
+from capacity.refresh import WeeklyPeaks, refresh_forecasts
 from capacity.request import DcBandwidth, Request, SiteBandwidth, Workload
 from capacity.snapshot import (
     ClusterState,
@@ -309,7 +311,7 @@ def _load_baselines(
     out.update(cached)
     stale = {r: n for r, n in to_fit.items() if r not in cached}
     if stale:
-        fitted = _fit(session, stale)
+        fitted = _fit(session, stale, _load_previous(session, list(stale)))
         _store_cache(session, fitted, marks)
         out.update(fitted)
     return out
@@ -452,10 +454,34 @@ def _utc_naive(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
-def _fit(session: Session, needs: Mapping[str, _Need]) -> dict[str, Forecast]:
+def _load_previous(session: Session, resources: list[str]) -> dict[str, Forecast]:
+    """The last forecast of each resource, however stale its samples' watermark: a
+    refresh keeps the ones whose weekly peaks have not changed (``capacity.refresh``)."""
+    out: dict[str, Forecast] = {}
+    for i in range(0, len(resources), 500):
+        rows = sa.select(ForecastCache.resource, ForecastCache.data).where(
+            ForecastCache.resource.in_(resources[i : i + 500]),
+            ForecastCache.method == FORECAST_METHOD,
+        )
+        out.update((resource, Forecast.from_dict(data)) for resource, data in session.execute(rows))
+    return out
+
+
+def _weekly(daily: list[tuple[date, float]]) -> WeeklyPeaks | None:
+    ordinals = np.fromiter((d.toordinal() for d, _ in daily), dtype=np.int64, count=len(daily))
+    values = np.fromiter((v for _, v in daily), dtype=float, count=len(daily))
+    first, peaks = compute_weekly_peak_array(ordinals, values)
+    return None if first is None else (first, peaks)
+
+
+def _fit(
+    session: Session, needs: Mapping[str, _Need], previous: Mapping[str, Forecast]
+) -> dict[str, Forecast]:
+    """Refit the resources whose weekly peaks changed; AICc picks damped or straight
+    trend at a first fit, a refit keeps that choice."""
     daily = _load_daily(session, needs.values())
-    series = {resource: daily[resource] for resource in needs if daily.get(resource)}
-    return forecast_many(series)  # AICc picks damped or straight trend per series
+    weekly = {r: w for r in needs if daily.get(r) and (w := _weekly(daily[r])) is not None}
+    return refresh_forecasts(weekly, previous).forecasts
 
 
 def _load_daily(session: Session, needs: Iterable[_Need]) -> dict[str, list[tuple[date, float]]]:

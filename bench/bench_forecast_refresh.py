@@ -1,0 +1,108 @@
+"""Refresh forecasts at province scale (issue 21: 50,000 two-year series in < 60 s).
+
+Usage::
+
+    .venv/bin/python bench/bench_forecast_refresh.py                 # 50,000 series
+    .venv/bin/python bench/bench_forecast_refresh.py --series 5000
+
+One run, three timings over the same synthetic series (level, trend, weekly season,
+noise; 104 complete weeks, as two years of daily samples give):
+
+1. first fit of every series (``forecast_many``: AICc chooses damped or straight
+   trend, back-test included) — what every refresh cost before, since any new
+   sample made a cached forecast stale;
+2. a refresh after a day inside the week (no series has a new complete week):
+   ``refresh_forecasts`` keeps every cached forecast;
+3. a refresh after the day that completes a week (every series has a new weekly
+   peak): every series refitted in its kept form, a quarter redo their back-test.
+
+The machine is shared: compare the ratios printed (refresh ÷ first fit), which one
+run measures under the same load, and read the load average printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from datetime import date
+
+import numpy as np
+
+from capacity.forecast import compute_weekly_peak_array, forecast_many
+from capacity.refresh import refresh_forecasts
+
+START = date(2024, 1, 1)  # a Monday: 728 days are 104 complete weeks
+DAYS = 728
+
+
+def make_daily(seed: int, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """A daily series (ordinals, values) with a random level, trend, weekly season, noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(days)
+    level = rng.uniform(50, 500)
+    slope = rng.uniform(-0.05, 0.5)
+    season = rng.uniform(0, 0.2) * level * np.sin(2 * np.pi * t / 7)
+    values = np.maximum(level + slope * t + season + rng.normal(0, 0.05 * level, days), 0)
+    return START.toordinal() + t, values
+
+
+def weekly(seed: int, days: int) -> tuple[int, np.ndarray]:
+    first, peaks = compute_weekly_peak_array(*make_daily(seed, days))
+    assert first is not None
+    return first, peaks
+
+
+def daily_pairs(seed: int) -> list[tuple[date, float]]:
+    ordinals, values = make_daily(seed, DAYS)
+    return [(date.fromordinal(int(o)), float(v)) for o, v in zip(ordinals, values, strict=True)]
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=50_000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    n = args.series
+    print(f"{n} series, {args.jobs} job(s); load average before: {load()}")
+
+    t0 = time.perf_counter()
+    two_years = {f"if:{i}": weekly(i, DAYS) for i in range(n)}
+    print(f"built the weekly peaks of {n} series in {time.perf_counter() - t0:.1f} s")
+
+    # Daily pairs of 50,000 series would take gigabytes: the first fit goes through
+    # refresh's no-cache path, which is forecast_many's fit (AICc form, back-test).
+    t0 = time.perf_counter()
+    first = refresh_forecasts(two_years, {}, n_jobs=args.jobs)
+    first_s = time.perf_counter() - t0
+    print(f"1. first fit (AICc form, back-test), no cache: {first_s:.1f} s "
+          f"({1000 * first_s / n:.2f} ms/series); load {load()}")  # fmt: skip
+
+    inside_week = {k: weekly(int(k[3:]), DAYS + 3) for k in two_years}
+    t0 = time.perf_counter()
+    same = refresh_forecasts(inside_week, first.forecasts, n_jobs=args.jobs)
+    same_s = time.perf_counter() - t0
+    print(f"2. refresh, 3 more days (no new week): {same_s:.2f} s, {len(same.refit)} refit, "
+          f"{len(same.kept)} kept; ratio to 1: {same_s / first_s:.3f}")  # fmt: skip
+
+    new_week = {k: weekly(int(k[3:]), DAYS + 7) for k in two_years}
+    t0 = time.perf_counter()
+    grown = refresh_forecasts(new_week, first.forecasts, n_jobs=args.jobs)
+    grown_s = time.perf_counter() - t0
+    print(f"3. refresh, a new week for every series: {grown_s:.1f} s "
+          f"({1000 * grown_s / n:.2f} ms/series), {len(grown.refit)} refit; "
+          f"ratio to 1: {grown_s / first_s:.3f}; load {load()}")  # fmt: skip
+
+    if n <= 5000:  # the old path on daily pairs, as a check that 1 is its cost
+        daily = {k: daily_pairs(int(k[3:])) for k in two_years}
+        t0 = time.perf_counter()
+        forecast_many(daily, n_jobs=args.jobs)
+        print(f"   forecast_many on the daily series: {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
