@@ -25,12 +25,12 @@ from cmdb.services.import_rows import (
     FILE_LABEL,
     Format,
     ImportResult,
-    Row,
     RowCheck,
     Table,
     check_header,
     parse_table,
     raise_if_bad,
+    table_of_items,
 )
 from cmdb.services.provenance import log_change
 
@@ -74,14 +74,7 @@ def parse_yaml(text: str) -> Table:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ValidationError({FILE_LABEL: [f"not valid YAML: {exc}"]}) from None
-    if not isinstance(document, list):
-        raise ValidationError({FILE_LABEL: ["expected a YAML list of mappings"]})
-    return Table(
-        [
-            Row(f"item {n}", item if isinstance(item, dict) else {"__not_object__": item})
-            for n, item in enumerate(document, start=1)
-        ]
-    )
+    return table_of_items(document, "expected a YAML list of mappings")
 
 
 def check_catalogue_rows(table: Table) -> list[CatalogueRow]:
