@@ -76,7 +76,8 @@ demo: $(RUNTIME_STAMP)
 	  sh -c '$(BIN)/cmdb demo load --reset && $(BIN)/cmdb demo users'
 	@echo
 	@echo "Starting the server on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	CMDB_ANONYMOUS_READ=1 $(BIN)/cmdb serve --host $(HOST) --port $(PORT)
+	CMDB_ANONYMOUS_READ=1 CMDB_SNMP_PROFILES=$${CMDB_SNMP_PROFILES:-$${CMDB_DATA_DIR:-var}/snmp-profiles.yaml} \
+	  $(BIN)/cmdb serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -34,12 +34,12 @@ from cmdb.models import (
     RecordSource,
     Site,
 )
-from discovery.audit.apply import apply_findings
 from discovery.audit.compare import compare_all
-from discovery.audit.load import load_netbox_synced_at, load_views
-from discovery.audit.records import AuditContext
+from discovery.audit.load import load_context, load_unsettled, load_views
 from discovery.audit.run import run_audit
 from discovery.audit.settings import AuditSettings
+from discovery.audit.settle import ENGINE_KINDS, plan_findings
+from discovery.core.writer import apply_discrepancies
 
 
 def build(session: Session, devices: int, ports: int) -> None:
@@ -138,11 +138,12 @@ def main() -> None:
         with transaction(sessions) as session:
             t0 = time.perf_counter()
             views = load_views(session)
-            ctx = AuditContext(now=utcnow(), netbox_synced_at=load_netbox_synced_at(session))
+            ctx = load_context(session, utcnow())
             t1 = time.perf_counter()
             findings = compare_all(views, ctx, AuditSettings())
             t2 = time.perf_counter()
-            apply_findings(session, findings, ctx.now)
+            changes, _ = plan_findings(findings, load_unsettled(session, ENGINE_KINDS))
+            apply_discrepancies(session, changes, ctx.now)
             t3 = time.perf_counter()
             session.rollback()
         print(

@@ -12,7 +12,15 @@ recording chosen by community. Measured, in the same run on the same agent:
 - reconciling the answers into an empty SQLite inventory;
 - CPU seconds of one poll cycle (counters, rates, samples, rollups) per 100 devices.
 
-Run: ``.venv/bin/python bench/bench_snmp.py [--devices 200] [--concurrency 32]``.
+``--vendor-mix``: the same comparison over twelve vendors' recordings (Ruijie,
+Juniper, Cisco, Palo Alto, Fortinet, Huawei, H3C, Aruba, NetApp, an HP Onboard
+Administrator, Windows, Linux; cut to what discovery reads, ``vendor_agents``),
+``--per-recording`` devices each (default 25), net-snmp reading the same tables with
+``-Cc`` (the Ruijie answers out of order: without it snmpbulkwalk stops early) and the
+vendors' chassis objects in its snmpget.
+
+Run: ``.venv/bin/python bench/bench_snmp.py [--devices 200] [--concurrency 32]``,
+``.venv/bin/python bench/bench_snmp.py --vendor-mix [--per-recording 25]``.
 snmpsim is one Python process: it is the slowest part of both measurements, so the
 ratio compares the clients under the same agent, not raw client speed.
 """
@@ -41,9 +49,9 @@ from discovery.credentials import SnmpProfile, community_profile  # noqa: E402
 from discovery.discover import PlanDefaults, collect, reconcile_outcomes  # noqa: E402
 from discovery.poll import poll_targets, run_poll  # noqa: E402
 from discovery.records import Target, TargetOutcome  # noqa: E402
-from discovery.snmp import oids  # noqa: E402
+from discovery.snmp import oids, vendors  # noqa: E402
 from discovery.snmp.collector import Limits  # noqa: E402
-from tests.integration.discovery import agents  # noqa: E402
+from tests.integration.discovery import agents, vendor_agents  # noqa: E402
 
 RECORDINGS = {
     "arista": "cloud/arista-dcs-7150s-52-cl",
@@ -58,8 +66,8 @@ RECORDINGS = {
 MAX_REPETITIONS = 25
 
 
-def fleet(n: int, port: int) -> list[tuple[Target, SnmpProfile]]:
-    names = list(RECORDINGS)
+def fleet(n: int, port: int, names: list[str] | None = None) -> list[tuple[Target, SnmpProfile]]:
+    names = names or list(RECORDINGS)
     return [(Target(_host(i), port), community_profile(names[i % len(names)])) for i in range(n)]
 
 
@@ -67,13 +75,17 @@ def _host(i: int) -> str:
     return f"127.0.{1 + i // 250}.{1 + i % 250}"
 
 
-def net_snmp_device(target: Target, community: str) -> int:
-    """What our discovery reads, with net-snmp's tools: one get, one bulk walk per column."""
+def net_snmp_device(target: Target, community: str, vendor_mix: bool = False) -> int:
+    """What our discovery reads, with net-snmp's tools: one get, one bulk walk per column
+    (for the vendor mix: the chassis objects in the get, and walks that do not stop at
+    an OID out of order)."""
     address = f"udp:{target.host}:{target.port}"
     common = ["-v2c", "-c", community, "-On", "-t", "2", "-r", "1"]
-    commands = [["snmpget", *common, address, *oids.DISCOVERY_SCALARS]]
+    scalars = [*oids.DISCOVERY_SCALARS, *(vendors.chassis_oids(None) if vendor_mix else ())]
+    walk_flags = [f"-Cr{MAX_REPETITIONS}", *(["-Cc"] if vendor_mix else [])]
+    commands = [["snmpget", *common, address, *scalars]]
     commands += [
-        ["snmpbulkwalk", *common, f"-Cr{MAX_REPETITIONS}", address, column]
+        ["snmpbulkwalk", *common, *walk_flags, address, column]
         for columns in oids.DISCOVERY_TABLES.values()
         for column in columns
     ]
@@ -85,12 +97,16 @@ def net_snmp_device(target: Target, community: str) -> int:
 
 
 def bench_net_snmp(
-    pairs: list[tuple[Target, SnmpProfile]], concurrency: int
+    pairs: list[tuple[Target, SnmpProfile]], concurrency: int, vendor_mix: bool = False
 ) -> tuple[float, float, int]:
     """Wall time, CPU seconds of the net-snmp processes, and varbinds they printed."""
     started, children = time.perf_counter(), _children_cpu()
+
+    def one(pair: tuple[Target, SnmpProfile]) -> int:
+        return net_snmp_device(pair[0], pair[1].community or "", vendor_mix)
+
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        varbinds = sum(pool.map(lambda p: net_snmp_device(p[0], p[1].community or ""), pairs))
+        varbinds = sum(pool.map(one, pairs))
     return time.perf_counter() - started, _children_cpu() - children, varbinds
 
 
@@ -122,12 +138,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--vendor-mix", action="store_true", help="twelve vendors' recordings")
+    parser.add_argument("--per-recording", type=int, default=25)
     args = parser.parse_args()
     workdir = agents.shared_dir("bench")
     try:
-        _run(workdir, args.devices, args.concurrency)
+        if args.vendor_mix:
+            _run_vendor_mix(workdir, args.per_recording, args.concurrency)
+        else:
+            _run(workdir, args.devices, args.concurrency)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run_vendor_mix(workdir: Path, per_recording: int, concurrency: int) -> None:
+    names = list(vendor_agents.VENDOR_RECORDINGS)
+    data = vendor_agents.build_vendor_data(workdir / "data")
+    n, port = per_recording * len(names), agents.free_udp_port()
+    sim = agents.start_snmpsim(data, [_host(i) for i in range(n)], names, port)
+    limits = _limits(concurrency)
+    try:
+        pairs = fleet(n, port, names)
+        collect(pairs[: len(names)], limits)  # warm-up: snmpsim opens each recording lazily
+        label = f"vendor mix, {len(names)} recordings x {per_recording} devices"
+        outcomes = compare(label, pairs, limits, vendor_mix=True)
+    finally:
+        agents.stop(sim.proc)
+    warned = sum(bool(o.warnings) for o in outcomes)
+    vendors_seen = {o.observation.vendor for o in outcomes if o.observation}
+    print(f"  {len(vendors_seen)} vendors identified, {warned} devices with warnings")
+    for (_, profile), o in zip(pairs, outcomes, strict=True):
+        if o.status != "succeeded":
+            notes = "; ".join(o.warnings)
+            print(f"  not fully answered: {profile.community} at {o.target.address}: {o.error}")
+            print(f"    warnings: {notes or 'none'}")
 
 
 def _run(workdir: Path, n: int, concurrency: int) -> None:
@@ -167,11 +211,16 @@ def _limits(concurrency: int) -> Limits:
     )
 
 
-def compare(label: str, pairs: list[tuple[Target, SnmpProfile]], limits: Limits) -> list:
+def compare(
+    label: str,
+    pairs: list[tuple[Target, SnmpProfile]],
+    limits: Limits,
+    vendor_mix: bool = False,
+) -> list:
     """Our discovery's network phase, then net-snmp's tools over the same objects."""
     n, concurrency = len(pairs), limits.concurrency
     outcomes, ours_s, ours_cpu = bench_ours(pairs, limits)
-    theirs_s, theirs_cpu, theirs_varbinds = bench_net_snmp(pairs, concurrency)
+    theirs_s, theirs_cpu, theirs_varbinds = bench_net_snmp(pairs, concurrency, vendor_mix)
     failed = [o for o in outcomes if o.status != "succeeded"]
     requests = sum(o.requests for o in outcomes)
     print(f"discovery, {label}, concurrency {concurrency}, max-repetitions {MAX_REPETITIONS}:")

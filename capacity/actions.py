@@ -81,7 +81,7 @@ def evaluate_stored(
 
     NotFoundError for an unknown id; ConflictError when its status no longer allows it.
     """
-    req = store.get_request(session, request_id)
+    req = store.get_request(session, request_id, for_update=True)  # not approved meanwhile
     if req.status not in EVALUABLE:
         raise ConflictError(f"request {request_id} is {req.status.value}: it cannot be evaluated")
     evaluation = _evaluate_request_row(session, req, today or date.today())
@@ -126,9 +126,8 @@ def approve_request(
         inputs.load_catalogue(session),
     )
     _refuse_unless_fits(request_id, evaluation, accept_until)
-    stored = store.save_evaluation(
-        session, req, evaluation.to_dict(), status=RequestStatus.EVALUATED
-    )
+    # The status stays as it was until the approval, whose change-log entry says from what.
+    stored = store.save_evaluation(session, req, evaluation.to_dict(), status=req.status)
     store.save_approval(
         session,
         req,

@@ -36,7 +36,7 @@ from capacity.snapshot import (
     storage_key,
 )
 from cmdb.choices import CatalogueKind, DeviceRole, Metric, ResourceKind, SiteKind, Status
-from cmdb.db import utcnow
+from cmdb.db import is_write_conflict, utcnow
 from cmdb.models import (
     CatalogueItem,
     Cluster,
@@ -507,22 +507,46 @@ def _load_daily(session: Session, needs: Iterable[_Need]) -> dict[str, list[tupl
 def _store_cache(
     session: Session, fitted: Mapping[str, Forecast], marks: Mapping[str, tuple[date, int]]
 ) -> None:
+    """Keep the fits for the next reader, if the database lets this transaction write now.
+
+    Only a cache: a page on SQLite reads without the write lock and may not get it
+    while a writer works, and two readers may fit the same resource at once. Either
+    way the fits are answered and not kept; a later reader stores them.
+    """
+    try:
+        with session.begin_nested():
+            stored = _write_cache(session, fitted, marks)
+    except sa.exc.IntegrityError:  # another reader stored the same resource meanwhile
+        return
+    except sa.exc.OperationalError as error:
+        if not is_write_conflict(error):
+            raise
+        return
+    for row in stored:
+        _remember(session, row.resource, row.computed_at, fitted[row.resource])
+
+
+def _write_cache(
+    session: Session, fitted: Mapping[str, Forecast], marks: Mapping[str, tuple[date, int]]
+) -> list[ForecastCache]:
     existing = {
         row.resource: row
         for row in session.scalars(
             sa.select(ForecastCache).where(ForecastCache.resource.in_(list(fitted)))
         )
     }
-    for resource, forecast in fitted.items():
+    rows = []
+    for resource in sorted(fitted):  # one order for every writer: no deadlock between two
         through, count = marks[resource]
         row = existing.get(resource) or ForecastCache(resource=resource)
         row.fitted_through, row.sample_count = through, count
         row.method = FORECAST_METHOD
-        row.data = dict(forecast.to_dict())  # the JSON column takes a dict, not a TypedDict
+        row.data = dict(fitted[resource].to_dict())  # the JSON column takes a dict
         row.computed_at = utcnow()
         session.add(row)
-        _remember(session, resource, row.computed_at, forecast)
+        rows.append(row)
     session.flush()
+    return rows
 
 
 # -- reservations and requests -----------------------------------------------------------------

@@ -78,7 +78,16 @@ def _snake(name: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; on SQLite turn foreign keys on and wait for locks."""
+    """Create an engine; on SQLite: foreign keys on, WAL, and writers that queue.
+
+    SQLite lets one writer in at a time. A transaction that reads first and writes
+    later (the default, deferred ``BEGIN``) cannot wait for that lock: if another
+    writer committed since its first read, SQLite refuses the upgrade at once
+    ("database is locked", whatever the busy timeout). So every transaction takes
+    the write lock at ``BEGIN IMMEDIATE`` and waits for it there (the busy timeout):
+    concurrent writers queue. Transactions that only read (``reading``) begin
+    deferred; in WAL mode they run beside the writer and never wait for it.
+    """
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -86,18 +95,43 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def reading(engine: Engine) -> Engine:
+    """``engine`` for transactions that only read: on SQLite they take no write lock.
+
+    A write in such a transaction may be refused while another writer holds the lock
+    (``is_write_conflict``): use it where a write is at most a cache.
+    """
+    return engine.execution_options(**{_READS_ONLY: True})
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite refusing a write lock ("database is locked")."""
+    orig = getattr(error, "orig", None)
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == _SQLITE_BUSY
+
+
+_READS_ONLY = "headroom_reads_only"
+_SQLITE_BUSY = 5  # and its extended codes, e.g. SQLITE_BUSY_SNAPSHOT (517)
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and transactional DDL;
     # take it over (the recipe of SQLAlchemy's SQLite dialect documentation).
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # before WAL: it may wait
+    # WAL: readers see the last commit while a writer works, and do not block it.
+    # Kept in the file; an in-memory database answers "memory" and stays as it is.
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    reads_only = conn.get_execution_options().get(_READS_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

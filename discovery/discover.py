@@ -144,7 +144,9 @@ def reconcile_outcomes(
             requests=o.requests,
         )
     requests = sum(o.requests for o in outcomes)
-    finish_run(run, report.verdict, stats={**report.counts, "requests": requests})
+    warnings = sum(len(o.warnings) for o in outcomes)  # each on its result's note
+    stats = {**report.counts, "requests": requests, "warnings": warnings}
+    finish_run(run, report.verdict, stats=stats)
     session.flush()
     report.run_id = run.id
     return report

@@ -139,6 +139,7 @@ class DeviceObservation:
     lldp_chassis_id: str | None = None
     lldp_sys_name: str | None = None
     missing: tuple[str, ...] = ()  # tables that could not be read: their facts are unknown
+    vendor: str | None = None  # whom sysObjectID's enterprise number names
 
 
 @dataclass(frozen=True)
@@ -169,8 +170,12 @@ class TargetOutcome:
     error: str | None = None
     observation: DeviceObservation | None = None
     reading: CounterReading | None = None
+    warnings: tuple[str, ...] = ()  # what the agent did that was worked around
 
     @property
     def attempt(self) -> Attempt:
-        """What the run's verdict counts of it (``discovery.core.runs``)."""
-        return Attempt(self.target.address, RunStatus(self.status), self.error)
+        """What the run's verdict counts of it (``discovery.core.runs``); a warning is
+        its result's note even when nothing failed, so no workaround goes unsaid."""
+        notes = [self.error] if self.error else []
+        notes += [f"warning: {w}" for w in self.warnings]
+        return Attempt(self.target.address, RunStatus(self.status), "\n".join(notes) or None)

@@ -23,11 +23,13 @@ def device_rows(outcomes: Sequence[TargetOutcome]) -> list[dict[str, Any]]:
                 "address": o.target.address,
                 "status": str(o.status),
                 "sys_name": obs.system.name if obs else None,
+                "vendor": obs.vendor if obs else None,
                 "model": obs.chassis.model if obs and obs.chassis else None,
                 "serial": obs.chassis.serial if obs and obs.chassis else None,
                 "interfaces": len(obs.interfaces) if obs else 0,
                 "neighbours": len(obs.neighbours) if obs else 0,
                 "error": o.error,
+                "warnings": list(o.warnings),
             }
         )
     return rows

@@ -16,8 +16,13 @@ def build_config(
     config: dict[str, Any] = {
         "SECRET_KEY": settings.secret_key,
         "JSON_SORT_KEYS": False,
+        # The UI's session: no script reads it, no other site's form or frame sends it.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }
     config.update({f"CMDB_{k.upper()}": v for k, v in asdict(settings).items()})
     if test_config:
         config.update(test_config)
+    # Over HTTPS only when the app is served over TLS (a plain-HTTP demo must keep it).
+    config.setdefault("SESSION_COOKIE_SECURE", bool(config["CMDB_TLS"]))
     return config

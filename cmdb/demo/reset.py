@@ -1,9 +1,10 @@
 """Emptying the inventory for ``cmdb demo load --reset``, and telling whether it is empty.
 
-Users, API tokens and the change log are kept: they are not inventory, and the
-change log is the audit trail of what happened before the reset. Every other table
-is emptied, children first, in the order the metadata's foreign keys give — so a
-table added to the model later is cleared too without touching this module.
+Users and API tokens are kept: they are not inventory. Every other table is emptied —
+the change log and the record sources too, so a record that gets an id the deleted one
+had (SQLite reuses them) shows no history that is not its own — children first, in the
+order the metadata's foreign keys give, so a table added to the model later is
+cleared too without touching this module.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from cmdb.models import (
     StoragePool,
 )
 
-KEPT_TABLES = frozenset({"user", "api_token", "change_log"})
+KEPT_TABLES = frozenset({"user", "api_token"})
 
 # What counts as "the database already holds inventory".
 INVENTORY_TABLES: tuple[type[Base], ...] = (

@@ -14,7 +14,7 @@ from cmdb.models.pools import Cluster, StoragePool
 from cmdb.models.requests import RequestEvaluation, ResourceRequest
 from cmdb.models.source import RecordSource
 from cmdb.models.systems import InformationSystem, Workload
-from cmdb.models.users import ApiToken, User
+from cmdb.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
     "AdminUnit",
@@ -32,6 +32,7 @@ __all__ = [
     "InformationSystem",
     "Interface",
     "Link",
+    "LoginFailure",
     "Observation",
     "PollState",
     "Rack",

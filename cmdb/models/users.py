@@ -1,4 +1,4 @@
-"""Users and API tokens; only a token's hash is stored, never the token."""
+"""Users, API tokens and failed log-ins; only a token's hash is stored, never the token."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ class User(Base):
         sa.String(8), doc="The UI language the user picked (vi, en); empty: the browser's"
     )
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    session_epoch: Mapped[int] = mapped_column(
+        default=0,
+        server_default="0",
+        doc="Raised by logging out or a new password: every older UI session is refused",
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -50,3 +55,19 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginFailure(Base):
+    """One wrong password (or unknown user), kept for the throttle's window.
+
+    In the database, not in a process, so that every worker and every server
+    counts the same failures. Rows older than the window are deleted as new
+    ones come.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(200), index=True, doc="As typed (cut)")
+    address: Mapped[str] = mapped_column(sa.String(64), index=True, doc="The client's address")
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True, default=utcnow)

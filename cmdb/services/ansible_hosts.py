@@ -1,16 +1,20 @@
-"""The hosts Ansible manages: devices and VMs with a management address, in one pass.
+"""The hosts Ansible manages: devices and VMs (by default those with a management
+address), in one pass.
 
 The inventory plugin asks for everything it groups and sets as host variables —
-site, admin-unit path, role, cluster, agency, information system, security level,
-networks, specs — page by page. Each page costs a fixed number of queries whatever
-its size (admin units once, counts, devices with their joins, their networks,
-workloads with theirs), so 10,000 hosts arrive in ten requests of 1,000.
+site, admin-unit path (as of a date: before or after a reform), role, platform,
+rack, cluster, agency, information system, security level, zones, networks,
+primary interfaces, specs — page by page. Each page costs a fixed number of
+queries whatever its size (admin units and site placements once, counts, devices
+with their joins, their networks and interfaces, workloads with theirs), so
+10,000 hosts arrive in ten requests of 1,000.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,10 +33,15 @@ from cmdb.models import (
     Site,
     Workload,
 )
+from cmdb.services.as_of import is_in_force, site_placement_at
 
 VM_ROLE = "vm"  # the role the inventory gives workloads
 EDGE_ROLES = (DeviceRole.ROUTER, DeviceRole.FIREWALL)
 KINDS = ("device", "workload")
+ADDRESS_CHOICES = ("required", "any")  # only hosts with a management address, or every host
+#: Interfaces a host lists: the one holding its management address first, then others
+#: with an address; enough to pick a connection, not a copy of the interface table.
+MAX_INTERFACES = 4
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class HostFilter:
     agencies: Sequence[str] = ()  # short names or names
     security_levels: Sequence[int] = ()
     statuses: Sequence[str] = ()
+    address: str = "required"  # "any": hosts without a management address too
+    as_of: date | None = None  # the admin tree of that day (sites' placements, units in force)
 
 
 @dataclass
@@ -57,6 +68,7 @@ class _Scope:
     unit_ids: set[int] | None = None
     cluster_ids: set[int] | None = None
     agency_ids: set[int] | None = None
+    placement: dict[int, int] = field(default_factory=dict)  # site id -> admin unit id
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -66,17 +78,21 @@ def load_hosts(
     """The number of matching hosts and one page of them: devices first, then workloads."""
     units = {u.id: u for u in session.scalars(sa.select(AdminUnit))}
     scope = _scope(session, flt, units)
+    scope.placement = _placement(session, flt.as_of)
+    if scope.unit_ids is not None:
+        in_units = {s for s, u in scope.placement.items() if u in scope.unit_ids}
+        scope.site_ids = in_units if scope.site_ids is None else scope.site_ids & in_units
     devices, workloads = _device_query(flt, scope), _workload_query(flt, scope)
     n_devices = _count(session, devices) if devices is not None else 0
     n_workloads = _count(session, workloads) if workloads is not None else 0
     hosts: list[dict[str, Any]] = []
     if devices is not None and offset < n_devices:
         rows = _page(session, devices, Device, limit, offset)
-        hosts += _present_devices(session, rows, units)
+        hosts += _present_devices(session, rows, units, scope.placement)
     if workloads is not None and len(hosts) < limit:
         start = max(0, offset - n_devices)
         rows = _page(session, workloads, Workload, limit - len(hosts), start)
-        hosts += [_present_workload(w, units) for w in rows]
+        hosts += [_present_workload(w, units, scope.placement) for w in rows]
     return n_devices + n_workloads, hosts
 
 
@@ -89,7 +105,7 @@ def _scope(session: Session, flt: HostFilter, units: dict[int, AdminUnit]) -> _S
     if flt.agencies:
         scope.agency_ids = _agency_ids(session, flt.agencies, scope)
     if flt.admin_units:
-        scope.unit_ids = _units_below(units, flt.admin_units, scope)
+        scope.unit_ids = _units_below(units, flt.admin_units, scope, flt.as_of)
     unknown_roles = set(flt.roles) - {r.value for r in DeviceRole} - {VM_ROLE}
     if unknown_roles:
         scope.errors["role"] = [f"unknown role: {', '.join(sorted(unknown_roles))}"]
@@ -129,9 +145,26 @@ def _agency_ids(session: Session, values: Sequence[str], scope: _Scope) -> set[i
     return {r.id for r in rows}
 
 
-def _units_below(units: dict[int, AdminUnit], codes: Sequence[str], scope: _Scope) -> set[int]:
-    """The units with these codes (in force) and every unit below them."""
-    roots = {u.id for u in units.values() if u.code in codes and u.valid_to is None}
+def _placement(session: Session, on: date | None) -> dict[int, int]:
+    """Every site's admin unit: today's, or the one it had on ``on`` (its history row)."""
+    if on is None:
+        stmt = sa.select(Site.id, Site.admin_unit_id)
+    else:
+        placed = site_placement_at(on)
+        stmt = sa.select(placed.c.site_id, placed.c.admin_unit_id)
+    return {site_id: unit_id for site_id, unit_id in session.execute(stmt)}
+
+
+def _units_below(
+    units: dict[int, AdminUnit], codes: Sequence[str], scope: _Scope, on: date | None
+) -> set[int]:
+    """The units with these codes (in force, today or on ``on``) and every unit below them."""
+    roots = {
+        u.id
+        for u in units.values()
+        if u.code in codes
+        and (is_in_force(u.valid_from, u.valid_to, on) if on else u.valid_to is None)
+    }
     missing = sorted(set(codes) - {units[i].code for i in roots})
     if missing:
         scope.errors["admin_unit"] = [f"unknown admin unit: {', '.join(missing)}"]
@@ -157,12 +190,11 @@ def _device_query(flt: HostFilter, scope: _Scope) -> sa.Select[Any] | None:
         sa.select(Device.id)
         .join(Site, Device.site_id == Site.id)
         .outerjoin(Cluster, Device.cluster_id == Cluster.id)
-        .where(Device.management_address.is_not(None), Device.management_address != "")
     )
     conditions = [
+        (flt.address == "required", lambda: _has_address(Device.management_address)),
         (roles, lambda: Device.role.in_(roles)),
         (scope.site_ids is not None, lambda: Device.site_id.in_(scope.site_ids or ())),
-        (scope.unit_ids is not None, lambda: Site.admin_unit_id.in_(scope.unit_ids or ())),
         (scope.cluster_ids is not None, lambda: Device.cluster_id.in_(scope.cluster_ids or ())),
         (scope.agency_ids is not None, lambda: Site.agency_id.in_(scope.agency_ids or ())),
         (flt.security_levels, lambda: Cluster.max_security_level.in_(flt.security_levels)),
@@ -181,11 +213,10 @@ def _workload_query(flt: HostFilter, scope: _Scope) -> sa.Select[Any] | None:
         .join(InformationSystem, Workload.information_system_id == InformationSystem.id)
         .join(Cluster, Workload.cluster_id == Cluster.id)
         .join(Site, Cluster.site_id == Site.id)
-        .where(Workload.management_address.is_not(None), Workload.management_address != "")
     )
     conditions = [
+        (flt.address == "required", lambda: _has_address(Workload.management_address)),
         (scope.site_ids is not None, lambda: Cluster.site_id.in_(scope.site_ids or ())),
-        (scope.unit_ids is not None, lambda: Site.admin_unit_id.in_(scope.unit_ids or ())),
         (scope.cluster_ids is not None, lambda: Workload.cluster_id.in_(scope.cluster_ids or ())),
         (
             scope.agency_ids is not None,
@@ -195,6 +226,10 @@ def _workload_query(flt: HostFilter, scope: _Scope) -> sa.Select[Any] | None:
         (flt.statuses, lambda: Workload.status.in_(flt.statuses)),
     ]
     return query.where(*(make() for wanted, make in conditions if wanted))
+
+
+def _has_address(column: Any) -> sa.ColumnElement[bool]:
+    return sa.and_(column.is_not(None), column != "")
 
 
 def _count(session: Session, ids: sa.Select[Any]) -> int:
@@ -207,6 +242,7 @@ def _page(session: Session, ids: sa.Select[Any], model: Any, limit: int, offset:
         Device: (
             joinedload(Device.site).joinedload(Site.agency),
             joinedload(Device.cluster),
+            joinedload(Device.rack),
         ),
         Workload: (
             joinedload(Workload.information_system).joinedload(InformationSystem.agency),
@@ -218,10 +254,55 @@ def _page(session: Session, ids: sa.Select[Any], model: Any, limit: int, offset:
 
 
 def _present_devices(
-    session: Session, devices: list[Device], units: dict[int, AdminUnit]
+    session: Session, devices: list[Device], units: dict[int, AdminUnit], placement: dict[int, int]
 ) -> list[dict[str, Any]]:
     networks = _device_networks(session, devices)
-    return [_present_device(d, units, sorted(networks.get(d.id, ()))) for d in devices]
+    interfaces = _device_interfaces(session, devices)
+    return [
+        {
+            **_present_device(d, units, placement, sorted(networks.get(d.id, ()))),
+            "interfaces": interfaces.get(d.id, []),
+        }
+        for d in devices
+    ]
+
+
+def _device_interfaces(session: Session, devices: list[Device]) -> dict[int, list[dict[str, Any]]]:
+    """Each device's primary interfaces: the one holding its management address first,
+    then enabled ones with an address, by name; at most ``MAX_INTERFACES``."""
+    address = {d.id: d.management_address for d in devices}
+    rows = session.execute(
+        sa.select(
+            Interface.device_id,
+            Interface.name,
+            Interface.ip_addresses,
+            Interface.mac_address,
+            Interface.speed_mbps,
+        )
+        .where(Interface.device_id.in_(list(address)), Interface.enabled.is_(True))
+        .order_by(Interface.device_id, Interface.name)
+    )
+    found: dict[int, list[dict[str, Any]]] = {}
+    for device_id, name, ips, mac, speed in rows:
+        ips = list(ips or [])
+        if not ips:
+            continue
+        management = _holds(ips, address[device_id])
+        item = {
+            "name": name,
+            "ip_addresses": ips,
+            "mac_address": mac,
+            "speed_mbps": speed,
+            "management": management,
+        }
+        listed = found.setdefault(device_id, [])
+        listed.insert(0 if management else len(listed), item)
+    return {d: items[:MAX_INTERFACES] for d, items in found.items()}
+
+
+def _holds(ips: list[str], address: str | None) -> bool:
+    """Whether ``address`` is one of ``ips`` (written with or without a prefix length)."""
+    return bool(address) and any(ip.split("/")[0] == address for ip in ips)
 
 
 def _device_networks(session: Session, devices: list[Device]) -> dict[int, set[str]]:
@@ -250,8 +331,10 @@ def _device_networks(session: Session, devices: list[Device]) -> dict[int, set[s
     return found
 
 
-def _present_device(d: Device, units: dict[int, AdminUnit], networks: list[str]) -> dict[str, Any]:
-    cluster = d.cluster
+def _present_device(
+    d: Device, units: dict[int, AdminUnit], placement: dict[int, int], networks: list[str]
+) -> dict[str, Any]:
+    cluster, rack = d.cluster, d.rack
     return {
         "kind": "device",
         "id": d.id,
@@ -260,12 +343,18 @@ def _present_device(d: Device, units: dict[int, AdminUnit], networks: list[str])
         "status": d.status.value,
         "role": d.role.value,
         "site": _site(d.site),
-        "admin_units": _path(units, d.site.admin_unit_id),
+        "admin_units": _path(units, placement.get(d.site_id, d.site.admin_unit_id)),
         "cluster": {"id": cluster.id, "name": cluster.name} if cluster else None,
         "agency": _agency(d.site.agency),
         "information_system": None,
         "security_level": cluster.max_security_level if cluster else None,
         "networks": networks,
+        "zones": sorted(cluster.zones or []) if cluster else [],
+        "platform": d.platform,
+        "rack": {"id": rack.id, "name": rack.name, "position_u": d.rack_position_u}
+        if rack
+        else None,
+        "location": d.location,
         "manufacturer": d.manufacturer,
         "model": d.model,
         "serial": d.serial,
@@ -273,7 +362,9 @@ def _present_device(d: Device, units: dict[int, AdminUnit], networks: list[str])
     }
 
 
-def _present_workload(w: Workload, units: dict[int, AdminUnit]) -> dict[str, Any]:
+def _present_workload(
+    w: Workload, units: dict[int, AdminUnit], placement: dict[int, int]
+) -> dict[str, Any]:
     system, site = w.information_system, w.cluster.site
     return {
         "kind": "workload",
@@ -283,12 +374,17 @@ def _present_workload(w: Workload, units: dict[int, AdminUnit]) -> dict[str, Any
         "status": w.status.value,
         "role": VM_ROLE,
         "site": _site(site),
-        "admin_units": _path(units, site.admin_unit_id),
+        "admin_units": _path(units, placement.get(site.id, site.admin_unit_id)),
         "cluster": {"id": w.cluster.id, "name": w.cluster.name},
         "agency": _agency(system.agency),
         "information_system": {"id": system.id, "name": system.name, "code": system.code},
         "security_level": system.security_level,
         "networks": sorted(set(system.zones) & {Network.INTERNET.value, Network.TSLCD.value}),
+        "zones": sorted(system.zones or []),
+        "platform": None,
+        "rack": None,
+        "location": None,
+        "interfaces": [],
         "manufacturer": None,
         "model": None,
         "serial": None,

@@ -43,10 +43,13 @@ def count_open_discrepancies(session: Session) -> dict[str, int]:
 
 
 def load_requests_awaiting_decision(
-    session: Session, limit: int = 10
+    session: Session, limit: int = 10, visible: sa.ColumnElement[bool] | None = None
 ) -> tuple[int, list[ResourceRequest]]:
-    """The oldest requests waiting for a decision, and how many wait in all."""
-    where = ResourceRequest.status.in_(AWAITING_DECISION)
+    """The oldest requests waiting for a decision (of those the reader may see, ``visible``),
+    and how many wait in all."""
+    where: sa.ColumnElement[bool] = ResourceRequest.status.in_(AWAITING_DECISION)
+    if visible is not None:
+        where = sa.and_(where, visible)
     total = session.scalar(sa.select(sa.func.count(ResourceRequest.id)).where(where)) or 0
     stmt = sa.select(ResourceRequest).where(where).order_by(ResourceRequest.id).limit(limit)
     return total, list(session.scalars(stmt))

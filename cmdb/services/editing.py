@@ -74,6 +74,19 @@ def _validate(
     check_unique(session, model, record, own_id)
 
 
+def lock_for_change(session: Session, obj: Any) -> None:
+    """Read ``obj``'s columns again under a row lock, held until the transaction ends.
+
+    Two changes of one record at once must log what each replaced: the second waits
+    here for the first to commit and then reads its values (PostgreSQL: ``SELECT …
+    FOR UPDATE``). SQLite has no row locks; a writing transaction there holds the
+    database's write lock from its start (``cmdb.db.make_engine``), so the read is
+    current already.
+    """
+    names = [attr.key for attr in sa.inspect(type(obj)).column_attrs]
+    session.refresh(obj, attribute_names=names, with_for_update=True)
+
+
 def _flush(session: Session) -> None:
     try:
         session.flush()
@@ -117,6 +130,7 @@ def update_record(
     check: RecordCheck | None = None,
 ) -> M:
     """Apply ``changes`` to ``obj``; the log keeps only the fields whose value changed."""
+    lock_for_change(session, obj)
     current = column_values(obj)
     changed = {k: v for k, v in changes.items() if not _same(current.get(k), v)}
     if not changed:
@@ -143,6 +157,7 @@ def delete_record(session: Session, obj: Any, *, actor: str) -> None:
     The records it owns (a device's interfaces, a system's workloads) go with it,
     by the database's cascade; each gets its own entry in the change log.
     """
+    lock_for_change(session, obj)
     owned = owned_records(session, obj)
     check_deletable(session, obj, owned)
     for record in (*owned, obj):

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import AgencyKind, ChangeAction, Source
 from cmdb.models import AdminUnit, Agency
-from cmdb.services.import_rows import ImportResult, RowCheck, Table, check_header, raise_if_bad
+from cmdb.services.import_rows import (
+    ImportResult,
+    RowCheck,
+    Table,
+    check_header,
+    check_keyed_rows,
+)
 from cmdb.services.provenance import log_change, mark_seen
 
 COLUMNS = ("name", "short_name", "kind", "admin_unit_code", "valid_from", "valid_to")
@@ -37,22 +43,9 @@ def check_agency_rows(table: Table, units: dict[str, int]) -> list[AgencyRow]:
     """Validate every row against ``units`` (admin unit ids in force, by code); pure,
     raises ``ValidationError`` naming every bad row."""
     check_header(table, COLUMNS, REQUIRED)
-    errors: dict[str, list[str]] = {}
-    first: dict[str, str] = {}
-    rows: list[AgencyRow] = []
-    for row in table.rows:
-        check = RowCheck(row, COLUMNS)
-        agency = _read_agency(check, units) if check.readable else None
-        if agency is not None and agency.name in first:
-            check.fail(f"name: {agency.name!r} is repeated (first in {first[agency.name]})")
-        elif agency is not None:
-            first[agency.name] = row.label
-        if check.errors:
-            errors[row.label] = check.errors
-        elif agency is not None:
-            rows.append(agency)
-    raise_if_bad(errors)
-    return rows
+    return check_keyed_rows(
+        table, COLUMNS, lambda check: _read_agency(check, units), lambda a: a.name, "name"
+    )
 
 
 def _read_agency(check: RowCheck, units: dict[str, int]) -> AgencyRow | None:

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -209,6 +209,36 @@ class RowCheck:
 
     def fail(self, message: str) -> None:
         self.errors.append(message)
+
+
+R = TypeVar("R")
+
+
+def check_keyed_rows(
+    table: Table,
+    columns: Sequence[str],
+    read: Callable[[RowCheck], R | None],
+    key: Callable[[R], str],
+    key_name: str,
+) -> list[R]:
+    """Every row read by ``read`` (None: unusable), a key repeated in the file refused with
+    the row that had it first; raises one ``ValidationError`` naming every bad row."""
+    errors: dict[str, list[str]] = {}
+    first: dict[str, str] = {}
+    rows: list[R] = []
+    for row in table.rows:
+        check = RowCheck(row, columns)
+        record = read(check) if check.readable else None
+        if record is not None and key(record) in first:
+            check.fail(f"{key_name}: {key(record)!r} is repeated (first in {first[key(record)]})")
+        elif record is not None:
+            first[key(record)] = row.label
+        if check.errors:
+            errors[row.label] = check.errors
+        elif record is not None:
+            rows.append(record)
+    raise_if_bad(errors)
+    return rows
 
 
 def raise_if_bad(errors: dict[str, list[str]]) -> None:

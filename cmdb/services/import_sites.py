@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import ChangeAction, SiteKind, Source, Status
 from cmdb.models import AdminUnit, Agency, Site
-from cmdb.services.import_rows import ImportResult, RowCheck, Table, check_header, raise_if_bad
+from cmdb.services.import_rows import (
+    ImportResult,
+    RowCheck,
+    Table,
+    check_header,
+    check_keyed_rows,
+)
 from cmdb.services.provenance import log_change, mark_seen
 
 COLUMNS = (
@@ -58,22 +64,9 @@ class SiteRow:
 def check_site_rows(table: Table, lookups: Lookups) -> list[SiteRow]:
     """Validate every row; pure, raises ``ValidationError`` naming every bad row."""
     check_header(table, COLUMNS, REQUIRED)
-    errors: dict[str, list[str]] = {}
-    first_label: dict[str, str] = {}
-    rows: list[SiteRow] = []
-    for row in table.rows:
-        check = RowCheck(row, COLUMNS)
-        site = _read_site(check, lookups)
-        if site is not None and site.slug in first_label:
-            check.fail(f"slug: {site.slug!r} is repeated (first in {first_label[site.slug]})")
-        elif site is not None:
-            first_label[site.slug] = row.label
-        if check.errors:
-            errors[row.label] = check.errors
-        elif site is not None:
-            rows.append(site)
-    raise_if_bad(errors)
-    return rows
+    return check_keyed_rows(
+        table, COLUMNS, lambda check: _read_site(check, lookups), lambda s: s.slug, "slug"
+    )
 
 
 def _read_site(check: RowCheck, lookups: Lookups) -> SiteRow | None:

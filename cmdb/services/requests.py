@@ -168,6 +168,8 @@ def load_committee_sites(
 
     It is found through its agency (the committee of that unit), not through the
     site's own admin unit: a district committee stands in a commune of its town.
+    A unit whose committee the inventory does not know falls back on a
+    committee-office site placed in the unit itself.
     With ``on``, sites are taken as they stood that day (a reform hands old
     commune offices to the new committees; a request going live before it still
     reaches the old ones).
@@ -189,7 +191,26 @@ def load_committee_sites(
         )
         .group_by(Agency.admin_unit_id)
     )
-    return {unit_id: site_id for unit_id, site_id in session.execute(stmt)}
+    found = {unit_id: site_id for unit_id, site_id in session.execute(stmt)}
+    missing = [u for u in unit_ids if u not in found]
+    return found | (_office_sites(session, missing, on) if missing else {})
+
+
+def _office_sites(session: Session, unit_ids: Sequence[int], on: date | None) -> dict[int, int]:
+    """Where the inventory has no committee agency (a fresh install, a NetBox without
+    agencies): the unit's own committee-office site (a site of a committee kind placed
+    in that very unit), the lowest id when there are several."""
+    placed = site_placement_at(on) if on is not None else None
+    site_id = placed.c.site_id if placed is not None else Site.id
+    unit_id = placed.c.admin_unit_id if placed is not None else Site.admin_unit_id
+    kind = placed.c.kind if placed is not None else Site.kind
+    stmt = (
+        sa.select(unit_id, sa.func.min(site_id))
+        .select_from(placed if placed is not None else Site)
+        .where(unit_id.in_(unit_ids), kind.in_(COMMITTEE_SITE_KINDS))
+        .group_by(unit_id)
+    )
+    return {unit: site for unit, site in session.execute(stmt)}
 
 
 def save_request(
@@ -220,7 +241,7 @@ def save_request(
 
 def get_request(session: Session, request_id: int, *, for_update: bool = False) -> ResourceRequest:
     stmt = sa.select(ResourceRequest).where(ResourceRequest.id == request_id)
-    if for_update:
+    if for_update:  # the ORM then reads it again, even when the session holds it already
         stmt = stmt.with_for_update()
     req = session.scalar(stmt)
     if req is None:
@@ -258,8 +279,9 @@ def lock_capacity(session: Session) -> None:
 
     Two approvals racing for the last capacity must not both succeed: each must
     evaluate against the other's reservations. PostgreSQL: a transaction-scoped
-    advisory lock. SQLite: a write as the first statement takes the database's
-    write lock, so the second approval waits and then reads committed data.
+    advisory lock. SQLite: a writing transaction holds the database's write lock
+    from its BEGIN (``cmdb.db.make_engine``), so the second approval waits there and
+    then reads committed data; the no-op write below asserts it holds that lock.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(4801202601)"))

@@ -81,9 +81,22 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def ingest_samples(session: Session, points: Sequence[Point], *, actor: str) -> IngestResult:
-    """Store ``points``; ``ValidationError`` keyed ``[i].field`` refuses the whole batch."""
+def ingest_samples(
+    session: Session,
+    points: Sequence[Point],
+    *,
+    actor: str,
+    not_before: datetime | None = None,
+) -> IngestResult:
+    """Store ``points``; ``ValidationError`` keyed ``[i].field`` refuses the whole batch.
+
+    ``not_before``: the start of the raw samples kept (``prune.raw_cutoff``); an earlier
+    point is refused, because its day is rolled up and its other samples may be pruned,
+    so a rollup recomputed from it would be wrong.
+    """
+    _check_retention(points, not_before)
     series_ids, created_series = _resolve_series(session, points, actor)
+    _lock_series(session, set(series_ids))
     wanted = _dedupe(points, series_ids)
     stored = _stored_values(session, wanted)
     new = {k: v for k, v in wanted.items() if k not in stored}
@@ -102,6 +115,21 @@ def ingest_samples(session: Session, points: Sequence[Point], *, actor: str) -> 
     )
 
 
+def _check_retention(points: Sequence[Point], not_before: datetime | None) -> None:
+    if not_before is None:
+        return
+    errors = {
+        f"[{i}].at": [
+            f"before {not_before.date().isoformat()}: raw samples older than the retention "
+            "are pruned once their day is rolled up, so this day can no longer be recomputed"
+        ]
+        for i, point in enumerate(points)
+        if utc(point.at) < not_before
+    }
+    if errors:
+        raise ValidationError(errors, "some samples are older than the raw-sample retention")
+
+
 def _resolve_series(session: Session, points: Sequence[Point], actor: str) -> tuple[list[int], int]:
     """The series id of every point, creating the keyed series that do not exist yet."""
     ids = {p.series for p in points if isinstance(p.series, int)}
@@ -118,27 +146,55 @@ def _resolve_series(session: Session, points: Sequence[Point], actor: str) -> tu
             errors[f"[{i}].series.resource_id"] = [f"no {kind.value} with id {object_id}"]
     if errors:
         raise ValidationError(errors, "some samples name no series")
-    new = [k for k in keys if k not in by_key]
-    for kind, object_id, metric in new:
-        series = Series(
-            object_type=kind, object_id=object_id, metric=metric, unit=METRIC_UNITS[metric]
-        )
-        session.add(series)
-        by_key[(kind, object_id, metric)] = series
-    session.flush()
+    new = sorted((k for k in keys if k not in by_key), key=_key_order)
+    created = 0
     for key in new:
-        series = by_key[key]
-        log_change(
-            session,
-            actor=actor,
-            action=ChangeAction.CREATE,
-            obj=series,
-            object_repr=f"{key[0].value} {key[1]} {key[2].value}",
-            before=None,
-            after={"object_type": key[0], "object_id": key[1], "metric": key[2]},
-        )
+        by_key[key], made = _create_series(session, key, actor)
+        created += made
     ids_of = [p.series if isinstance(p.series, int) else by_key[p.series].id for p in points]
-    return ids_of, len(new)
+    return ids_of, created
+
+
+def _key_order(key: SeriesKey) -> tuple[str, int, str]:
+    return key[0].value, key[1], key[2].value
+
+
+def _create_series(session: Session, key: SeriesKey, actor: str) -> tuple[Series, bool]:
+    """The series of ``key``, made now (True) or by a batch that made it meanwhile (False).
+
+    Two collectors may name the same new series at once: on PostgreSQL the second
+    insert waits for the first and then breaks the unique key; inside a savepoint,
+    that is answered by reading the series the first one made. Keys are made in one
+    order, so two batches never wait for each other's new series.
+    """
+    kind, object_id, metric = key
+    series = Series(object_type=kind, object_id=object_id, metric=metric, unit=METRIC_UNITS[metric])
+    try:
+        with session.begin_nested():
+            session.add(series)
+    except sa.exc.IntegrityError:
+        return _series_by_key(session, {key})[key], False
+    log_change(
+        session,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        obj=series,
+        object_repr=f"{kind.value} {object_id} {metric.value}",
+        before=None,
+        after={"object_type": kind, "object_id": object_id, "metric": metric},
+    )
+    return series, True
+
+
+def _lock_series(session: Session, series_ids: set[int]) -> None:
+    """Hold the batch's series until the transaction ends, in id order.
+
+    Two batches of one series then store and roll up one after the other, each seeing
+    the other's samples: no rollup computed from half the points, no rollup row
+    inserted twice (PostgreSQL; on SQLite a writer holds the whole database already).
+    """
+    stmt = sa.select(Series.id).where(Series.id.in_(series_ids)).order_by(Series.id)
+    session.execute(stmt.with_for_update())
 
 
 def _series_by_key(session: Session, keys: set[SeriesKey]) -> dict[SeriesKey, Series]:

@@ -8,6 +8,7 @@ parameters so they can be raised later without breaking old hashes.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -100,11 +101,53 @@ def get_user(session: Session, username: str) -> User:
 
 
 def authenticate_password(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, else None (never says which was wrong)."""
+    """The active user with this username and password, else None (never says which was wrong).
+
+    A password is hashed whoever asks — an unknown user, one without a password,
+    one deactivated — so the time of the answer does not tell which usernames exist.
+    """
     user = session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.is_active or not check_password(user.password_hash, password):
+    stored = user.password_hash if user is not None and user.password_hash else None
+    matches = check_password(stored or _dummy_hash(), password) and stored is not None
+    if user is None or not user.is_active or not matches:
         return None
     return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of no one's password, with today's parameters: what an unknown user costs."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def set_password(session: Session, user: User, password: str, *, actor: str = "system") -> None:
+    """A new password; every UI session of the user ends (the change log says when, not what)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            {"password": [f"at least {MIN_PASSWORD_LENGTH} characters"]}, "invalid password"
+        )
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)
+    log_change(
+        session,
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        obj=user,
+        object_repr=user.username,
+        before=None,
+        after={"password": "changed"},
+    )
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Refuse every UI session the user has open (log-out, a new password).
+
+    Raised in the database (``+ 1`` in SQL), so two log-outs at once both count.
+    """
+    session.execute(
+        sa.update(User).where(User.id == user.id).values(session_epoch=User.session_epoch + 1)
+    )
+    session.refresh(user, ["session_epoch"])
 
 
 def find_agency(session: Session, name: str) -> Agency | None:

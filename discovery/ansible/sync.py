@@ -35,7 +35,7 @@ from discovery.core.plan import Plan, Ref
 from discovery.core.planner import plan_observations
 from discovery.core.runs import Attempt, Failure
 from discovery.core.snapshot import load_records, load_snapshot
-from discovery.core.writer import apply_plan
+from discovery.core.writer import MODELS, apply_plan
 
 NO_FACTS = "no facts"  # a host the playbook could not post (unreachable, no facts gathered)
 
@@ -93,6 +93,7 @@ def record_facts(
         if found.refused:
             refusals.append(found.reason)
         elif found.record_id is not None:
+            _lock_host(session, kind, found.record_id)
             snapshot = _host_and_parts(session, kind, found.record_id)
             plan = plan_observations(observations, snapshot, coverage(ref, kind))
             return _write(session, run, observations, plan, snapshot, (kind, found.record_id))
@@ -109,6 +110,14 @@ def _candidates(session: Session, ref: HostRef) -> Snapshot:
     if ref.record_id is not None and ref.kind is not None:
         return load_records(session, {ref.kind: [ref.record_id]}, words=False)
     return load_snapshot(session, HOST_KINDS, words=False)
+
+
+def _lock_host(session: Session, kind: RecordKind, record_id: int) -> None:
+    """Hold the host's row until the transaction ends: two posts of one host at once plan
+    one after the other, the second from what the first wrote (PostgreSQL; on SQLite a
+    writing transaction holds the whole database from its start)."""
+    model = MODELS[kind]
+    session.execute(sa.select(model.id).where(model.id == record_id).with_for_update())
 
 
 def _host_and_parts(session: Session, kind: RecordKind, record_id: int) -> Snapshot:

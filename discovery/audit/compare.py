@@ -141,13 +141,13 @@ def find_mismatches(view: RecordView) -> Iterable[Finding]:
 
 
 def declared_by_netbox(view: RecordView, ctx: AuditContext) -> bool:
-    """NetBox saw it in its latest successful sync (an object deleted there was not)."""
+    """NetBox still has it: its latest full sync saw it, or read it and could not map it
+    (an object deleted there was not seen; see ``AuditContext``)."""
     seen = view.seen.get(NETBOX)
-    return (
-        ctx.netbox_synced_at is not None
-        and seen is not None
-        and (seen.last_at >= ctx.netbox_synced_at)
-    )
+    if ctx.netbox_synced_at is None or seen is None:
+        return False
+    unmapped = (view.object_type, seen.external_id) in ctx.netbox_unmapped
+    return seen.last_at >= ctx.netbox_synced_at or unmapped
 
 
 def on_network(view: RecordView, ctx: AuditContext, settings: AuditSettings) -> bool:

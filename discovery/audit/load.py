@@ -2,30 +2,41 @@
 
 Seven statements whatever the size of the inventory: devices, interfaces, links,
 record sources, the latest observation per record and source, people's edits and
-the latest successful NetBox sync. Never one query per record.
+the latest full NetBox sync that completed. Never one query per record.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import RunKind, RunStatus, Source
-from cmdb.models import (
-    Device,
-    DiscoveryRun,
-    Interface,
-    Link,
-    RecordSource,
-)
+from cmdb.choices import DiscrepancyKind, RunKind, Source
+from cmdb.models import Device, Discrepancy, Interface, Link, RecordSource
 from discovery.audit.compare import MISMATCH_FIELDS
-from discovery.audit.records import DEVICE, INTERFACE, LINK, OBJECT_TYPES, RecordView, Seen
-from discovery.core.snapshot import load_latest_observations, load_person_values
+from discovery.audit.records import (
+    DEVICE,
+    INTERFACE,
+    LINK,
+    OBJECT_TYPES,
+    AuditContext,
+    Held,
+    RecordView,
+    Seen,
+)
+from discovery.core.lifecycle import last_completed_run
+from discovery.core.snapshot import (
+    load_latest_observations,
+    load_person_values,
+    load_unsettled_rows,
+)
+
+# A NetBox sync's failures name their kind as the sync counts it.
+OBSERVED_AS = {"devices": DEVICE, "interfaces": INTERFACE, "links": LINK}
 
 Key = tuple[str, int]
 
@@ -96,17 +107,23 @@ def load_views(session: Session) -> list[RecordView]:
     return views
 
 
-def load_netbox_synced_at(session: Session) -> datetime | None:
-    """When the latest successful NetBox sync began (None: none ever succeeded)."""
-    return _aware(
-        session.scalar(
-            sa.select(sa.func.max(DiscoveryRun.started_at)).where(
-                DiscoveryRun.source == Source.NETBOX,
-                DiscoveryRun.kind == RunKind.SYNC,
-                DiscoveryRun.status == RunStatus.SUCCEEDED,
-            )
-        )
+def load_context(session: Session, now: datetime) -> AuditContext:
+    """What NetBox's syncs read (``AuditContext``): the latest full sync that completed."""
+    run = last_completed_run(session, Source.NETBOX, RunKind.SYNC, whole=True)
+    if run is None:
+        return AuditContext(now=now, netbox_synced_at=None)
+    unmapped = frozenset(
+        (OBSERVED_AS[f["kind"]], str(f["external_id"]))
+        for f in (run.stats or {}).get("failures", [])
+        if f.get("kind") in OBSERVED_AS
     )
+    return AuditContext(now, _aware(run.started_at), unmapped)
+
+
+def load_unsettled(session: Session, kinds: Iterable[DiscrepancyKind]) -> list[Held]:
+    """The unsettled discrepancies of these kinds, with their values as stored."""
+    rows = load_unsettled_rows(session, Discrepancy.kind.in_(tuple(kinds)))
+    return [Held(*row) for row in rows]
 
 
 def load_seen(session: Session) -> dict[Key, dict[str, Seen]]:
@@ -117,11 +134,12 @@ def load_seen(session: Session) -> dict[Key, dict[str, Seen]]:
             RecordSource.source,
             RecordSource.first_seen_at,
             RecordSource.last_seen_at,
+            RecordSource.external_id,
         ).where(RecordSource.object_type.in_(OBJECT_TYPES))
     )
     out: dict[Key, dict[str, Seen]] = defaultdict(dict)
-    for object_type, object_id, source, first, last in rows:
-        out[(object_type, object_id)][source.value] = Seen(_utc(first), _utc(last))
+    for object_type, object_id, source, first, last, external in rows:
+        out[(object_type, object_id)][source.value] = Seen(_utc(first), _utc(last), external)
     return out
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cmdb.choices import DiscrepancyKind
+
 DEVICE = "device"
 INTERFACE = "interface"
 LINK = "link"
@@ -19,10 +21,12 @@ OBJECT_TYPES = (DEVICE, INTERFACE, LINK)
 
 @dataclass(frozen=True)
 class Seen:
-    """When one source first and last saw a record (its ``RecordSource`` row)."""
+    """When one source first and last saw a record (its ``RecordSource`` row), and the
+    record's id there."""
 
     first_at: datetime
     last_at: datetime
+    external_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,14 +51,19 @@ class RecordView:
 
 @dataclass(frozen=True)
 class AuditContext:
-    """The moment of the audit and the sources' state at that moment.
+    """The moment of the audit and what NetBox's syncs read.
 
-    ``netbox_synced_at``: start of the latest NetBox sync that succeeded (None:
-    never), so "NetBox still declares it" means NetBox saw it at or after then.
+    ``netbox_synced_at``: start of the latest NetBox sync that read everything and
+    completed (full, succeeded or partial; None: never). An incremental sync reads
+    only what changed, so it never moves this: an object it did not read is not
+    "gone from NetBox" for it. "NetBox still declares it" means NetBox saw it at or
+    after then — or that sync read it and could not map it (``netbox_unmapped``:
+    (object type, NetBox id) of its failures; the object is still in NetBox).
     """
 
     now: datetime
     netbox_synced_at: datetime | None
+    netbox_unmapped: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -71,3 +80,19 @@ class Finding:
     def slot(self) -> tuple[str, str, int, str]:
         """What identifies its discrepancy: one unsettled row per kind, record and field."""
         return (self.kind, self.object_type, self.object_id, self.field)
+
+
+@dataclass(frozen=True)
+class Held:
+    """An unsettled discrepancy (open or acknowledged), with its values as stored."""
+
+    kind: DiscrepancyKind
+    object_type: str
+    object_id: int
+    field: str
+    values: Mapping[str, object]
+    acknowledged: bool = False
+
+    @property
+    def slot(self) -> tuple[str, str, int, str]:
+        return (self.kind.value, self.object_type, self.object_id, self.field)

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
-from discovery.audit.apply import AuditCounts, apply_findings
 from discovery.audit.compare import compare_all
-from discovery.audit.load import load_netbox_synced_at, load_views
-from discovery.audit.records import AuditContext
+from discovery.audit.load import load_context, load_unsettled, load_views
 from discovery.audit.settings import AuditSettings
+from discovery.audit.settle import ENGINE_KINDS, AuditCounts, plan_findings
 from discovery.core.lifecycle import finish_run, new_run, start_run
 from discovery.core.runs import RunVerdict, classify_run
+from discovery.core.writer import apply_discrepancies
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,10 @@ def run_audit(
     )
     run.started_at = now
     views = load_views(session)
-    ctx = AuditContext(now=now, netbox_synced_at=load_netbox_synced_at(session))
+    ctx = load_context(session, now)
     findings = compare_all(views, ctx, settings)
-    counts = apply_findings(session, findings, now)
+    changes, counts = plan_findings(findings, load_unsettled(session, ENGINE_KINDS))
+    apply_discrepancies(session, changes, now)
     run.progress_done = run.progress_total = len(views)
     stats = {"records": len(views), "findings": len(findings), **counts.as_dict()}
     verdict = finish_run(run, classify_run(len(views), ()), stats=stats)

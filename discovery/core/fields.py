@@ -7,7 +7,9 @@ For a value a source states of a field the record holds:
 - the source *declares* it (it is the authority: NetBox's site, role, status): it wins;
 - the source reads it off the device (SNMP, Ansible) and it is technical
   (``FOLLOWS_THE_DEVICE``: firmware, sysObjectID, MACs, addresses): it follows;
-- only this source ever said the record's value: the source changed its word, it wins;
+- only this source ever said the record's value, or the record is a documenting
+  source's alone (NetBox's: no other source's mark, no person's word): the source
+  changed its word, it wins;
 - otherwise the record keeps its preferred value.
 
 Then, whatever the record now holds, a discrepancy is wanted when any source's value
@@ -93,15 +95,25 @@ def _kept(
     record: KnownRecord, obs: Observation, field: str, current: FactValue, stated: FactValue
 ) -> bool:
     """Whether the record keeps ``current`` (see the module docstring's order)."""
+    if same(record.kind, field, current, stated):
+        return True  # a declared None included: the record has none either
     if current is None:
         return False
-    if same(record.kind, field, current, stated):
-        return True
     if field in obs.declared:
         return False
     if obs.source in OBSERVING_SOURCES and field in FOLLOWS_THE_DEVICE.get(record.kind, ()):
         return False
-    return not _only_own_word(record, obs.source, field, current)
+    return not (
+        _sole_source(record, obs.source) or _only_own_word(record, obs.source, field, current)
+    )
+
+
+def _sole_source(record: KnownRecord, source: Source) -> bool:
+    """A documenting source (not one that reads the device) has a mark on the record and
+    nobody else has a word on it: the record is its documentation of the object."""
+    if source in OBSERVING_SOURCES or record.mark(source) is None:
+        return False
+    return record.sources <= {source}
 
 
 def _only_own_word(record: KnownRecord, source: Source, field: str, current: FactValue) -> bool:

@@ -43,6 +43,7 @@ class MatchedBy(StrEnum):
     HOSTNAME = "hostname"
     NAME = "name"  # a part's name within its host
     INDEX = "index"  # a part's index within its host (SNMP's ifIndex): a renamed port
+    KEY = "natural key"  # a site's slug, a rack's site and name (keys.NATURAL_KEYS)
 
 
 STRENGTH = tuple(MatchedBy)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from cmdb.choices import DiscrepancyKind, Source
 from discovery.core.observations import Endpoint, Facts, RecordKind
@@ -42,7 +43,20 @@ class KnownRecord:
     said: Mapping[Source, Facts] = field(default_factory=dict)
 
     def mark(self, source: Source) -> SourceMark | None:
-        return next((m for m in self.marks if m.source == source), None)
+        return self._marks.get(source)
+
+    @cached_property
+    def _marks(self) -> Mapping[Source, SourceMark]:
+        """The marks by source, the first of each (a plan asks for every field)."""
+        found: dict[Source, SourceMark] = {}
+        for mark in self.marks:
+            found.setdefault(mark.source, mark)
+        return found
+
+    @cached_property
+    def sources(self) -> frozenset[Source]:
+        """Every source with a word on the record: its marks, and what each said."""
+        return frozenset(self._marks) | frozenset(self.said)
 
 
 Slot = tuple[DiscrepancyKind, RecordKind, int, str]

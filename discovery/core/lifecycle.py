@@ -191,6 +191,31 @@ def finish_from_results(
     return finish_run(run, classify_attempts(attempts), stats=stats)
 
 
+WHOLE = "full"  # stats["mode"] of a run that read everything of its kinds (a full sync)
+
+
+def last_completed_run(
+    session: Session, source: Source, kind: RunKind, *, whole: bool = False
+) -> DiscoveryRun | None:
+    """The latest run of ``source`` and ``kind`` that wrote what it read: succeeded or
+    partial, not a dry run. ``whole``: only one that read everything of its kinds
+    (stats ``mode`` "full"; a run from before modes were recorded read everything).
+
+    What it read is what it may conclude from: an incremental sync read what changed,
+    so only a whole one may say that an object it did not see is gone."""
+    dry = sa.func.coalesce(DiscoveryRun.parameters["dry_run"].as_boolean(), sa.false())
+    stmt = sa.select(DiscoveryRun).where(
+        DiscoveryRun.source == source,
+        DiscoveryRun.kind == kind,
+        DiscoveryRun.status.in_((RunStatus.SUCCEEDED, RunStatus.PARTIAL)),
+        dry == sa.false(),
+    )
+    if whole:
+        mode = sa.func.coalesce(DiscoveryRun.stats["mode"].as_string(), WHOLE)
+        stmt = stmt.where(mode == WHOLE)
+    return session.scalars(stmt.order_by(DiscoveryRun.started_at.desc()).limit(1)).first()
+
+
 def end_dead_runs(session: Session, job_check: JobCheck | None = None) -> dict[int, str]:
     """End failed every unfinished run whose process or job is provably gone; why, by run.
 

@@ -7,6 +7,7 @@ use the same three functions; nothing here knows about records.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 # Placeholders agents, BIOSes and spreadsheets put where a serial should be: two boxes
 # that both say "To be filled by O.E.M." are not one device.
@@ -35,8 +36,10 @@ def clean_serial(serial: str | None) -> str | None:
     return serial.strip().upper()
 
 
+@lru_cache(maxsize=65536)
 def normalize_host(host: str) -> str:
-    """An address as compared: IPv6 compressed, names lower case."""
+    """An address as compared: IPv6 compressed, names lower case. Kept per address: a
+    plan indexes thousands of records by address several times."""
     text = host.strip().casefold()
     try:
         return str(ipaddress.ip_address(text))

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 from cmdb.choices import Source
 from discovery.core.normalize import clean_serial
@@ -47,9 +48,22 @@ class RecordKind(StrEnum):
     INFORMATION_SYSTEM = "information_system"
 
 
-# Hosts are identified by DESIGN §5's rule; parts (interfaces) within their host.
+# Hosts are identified by DESIGN §5's rule; parts (interfaces) within their host; the
+# other kinds by the source's id, else their natural key (``keys.natural_keys``).
 HOST_KINDS = frozenset({RecordKind.DEVICE, RecordKind.WORKLOAD})
 PART_KINDS = frozenset({RecordKind.INTERFACE})
+# The kinds identified by a natural key, in the order a run plans them: each names
+# only kinds before it (an admin unit its parent unit, a rack its site); links come
+# after the hosts and parts, as they end on interfaces.
+KEYED_KINDS = (
+    RecordKind.ADMIN_UNIT,
+    RecordKind.AGENCY,
+    RecordKind.SITE,
+    RecordKind.RACK,
+    RecordKind.CLUSTER,
+    RecordKind.INFORMATION_SYSTEM,
+    RecordKind.LINK,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,20 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class SourceRef:
+    """Another record, as the source names it: by the id it has there (``source_id``: a
+    device's NetBox site id), or by its natural key (``key``: an admin unit's code)."""
+
+    kind: RecordKind
+    source_id: str | None = None
+    key: str | None = None
+
+    def __str__(self) -> str:
+        named = self.source_id if self.source_id is not None else self.key
+        return f"{str(self.kind).replace('_', ' ')} {named}"
+
+
+@dataclass(frozen=True)
 class Observation:
     """What one source said of one record at one moment.
 
@@ -105,6 +133,14 @@ class Observation:
     ``defaults``: what a new record needs and the source does not state (the role
     SNMP guesses from sysDescr, the site its sysLocation names): used only when the
     plan creates the record, never compared with a known one.
+    ``refs``: columns that name another record (a device's site, rack and cluster, a
+    link's ends), as the source names it; None: the source declares there is none (not
+    racked). The planner resolves them to records: known, or created by the same plan.
+    ``unmapped``: the source read the object and could not map it, and why: the plan
+    refuses it (and what names it), and nothing of its kind is concluded absent for it.
+    ``recorded``: what the run's observation row keeps as the source's word, when not
+    every stated fact (None: every one); ``unrecorded``: no row at all (what a source
+    only declares — NetBox's sites, racks, tenants — has nothing for an audit to compare).
     ``reported``: facts the source reports under a column's name but does not vouch
     for as the record's (Ansible's hostname and default-route address: the record's
     name and management address are NetBox's or a person's): kept in the observation
@@ -121,15 +157,22 @@ class Observation:
     parent: Identity | None = None
     parts_read: bool = False
     defaults: Facts = field(default_factory=dict)
+    refs: Mapping[str, SourceRef | None] = field(default_factory=dict)
+    unmapped: str | None = None
+    recorded: Facts | None = None
+    unrecorded: bool = False
     reported: Facts = field(default_factory=dict)
     details: Details = field(default_factory=dict)
 
-    @property
+    @cached_property
     def stated(self) -> dict[str, FactValue]:
-        """Every fact it states (declared over observed). A fact that says nothing —
-        None, blank text, a placeholder serial — is left out: it never erases a value."""
-        merged = {**self.observed, **self.declared}
-        return {name: value for name, value in merged.items() if _says_something(name, value)}
+        """Every fact it states (declared over observed). An observed fact that says
+        nothing — None, blank text, a placeholder serial — is left out: it never erases
+        a value. A declared None is stated: the authority says there is none. Computed
+        once (the planner asks it for every field)."""
+        observed = {n: v for n, v in self.observed.items() if _says_something(n, v)}
+        declared = {n: None if _blank(v) else v for n, v in self.declared.items()}
+        return {**observed, **declared}
 
     @property
     def mark_id(self) -> str | None:
@@ -140,7 +183,11 @@ class Observation:
         return self.identity.address.text if self.identity.address else None
 
 
+def _blank(value: FactValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _says_something(name: str, value: FactValue) -> bool:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _blank(value):
         return False
     return not (name == "serial" and isinstance(value, str) and clean_serial(value) is None)

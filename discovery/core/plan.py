@@ -7,6 +7,7 @@ reads whole before anything has an id.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -37,19 +38,23 @@ class Change:
 
 @dataclass(frozen=True)
 class Create:
-    """A new record with its values; a part's ``parent`` is its host."""
+    """A new record with its values; a part's ``parent`` is its host; ``pending``:
+    columns naming records this plan creates too (the writer gives them ids first)."""
 
     ref: Ref
     values: Facts
     parent: Ref | None = None
+    pending: Mapping[str, Ref] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Update:
-    """Fields of a known record, each with its value before and after."""
+    """Fields of a known record, each with its value before and after; ``pending``:
+    columns that now name records this plan creates."""
 
     ref: Ref
     changes: tuple[Change, ...]
+    pending: Mapping[str, Ref] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class Seen:
     matched_by: MatchedBy | None = None
     new_mark: bool = False
     label: str = ""
+    row: bool = True  # the run keeps an observation row of ``stated`` (Observation.unrecorded)
     reported: Facts = field(default_factory=dict)
     details: Details = field(default_factory=dict)
 
@@ -89,16 +95,20 @@ class NotSeen:
 class DiscrepancyAction(StrEnum):
     OPEN = "open"  # a new disagreement
     REVISE = "revise"  # other values: an acknowledged one opens again
+    CONFIRM = "confirm"  # the same disagreement found again: its "last seen" moves
     RESOLVE = "resolve"  # the sources agree again (only on what this run read)
 
 
 @dataclass(frozen=True)
 class DiscrepancyChange:
+    """``values``: "record" and each source's value (RESOLVE: the agreeing ones); the
+    audit's speed findings group each source's values under it (a mapping per source)."""
+
     action: DiscrepancyAction
     kind: DiscrepancyKind
     ref: Ref
     field: str
-    values: Facts  # "record" and each source's value (RESOLVE: the agreeing ones)
+    values: Mapping[str, object]
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,30 @@
 """Observations + the inventory as it is + what the run read → a plan. Pure.
 
-Hosts first, resolved together (``run_identity.resolve_run``: the one identity rule
+First the kinds a natural key names (``keys``: admin units, agencies, sites, racks,
+clusters, information systems), each kind after those it refers to. Then hosts,
+resolved together (``run_identity.resolve_run``: the one identity rule
 against the inventory as the run leaves it, clashes inside the run settled by what
-the observations say). Then parts, within the host they name. Then absence:
+the observations say). Then parts, within the host they name; then links, which end
+on them. References (``Observation.refs``) are resolved as records are placed
+(``refs.RefIndex``): to a known record's id, or to a record this plan creates. Then absence:
 records this source had seen, inside the run's ``Coverage``, that no observation
 matched are "not seen since" — never deleted. Field by field, ``fields.plan_field``
 decides updates and discrepancies.
 
 An observation the plan cannot place is refused with its reason and the others go
-on: an ambiguous identity, a clash, a part whose host is unknown or refused, a kind
-the core does not plan yet. Where an observation was refused, nothing around it is
-concluded absent (the run could not tell what answered there).
+on: one the source could not map, an ambiguous identity, a clash, a part whose host
+is unknown or refused, a reference to a record that is unknown or refused. Where an
+observation was refused, nothing around it is concluded absent (the run could not
+tell what answered there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import TypeVar
 
+from cmdb.choices import SiteKind
 from discovery.core.coverage import Coverage
 from discovery.core.fields import PLANNED_KINDS, plan_field
 from discovery.core.identity import (
@@ -26,15 +34,19 @@ from discovery.core.identity import (
     resolve_part,
     same_endpoint,
 )
+from discovery.core.keys import KeyIndex
 from discovery.core.known import KnownRecord, Snapshot
 from discovery.core.observations import (
     HOST_KINDS,
+    KEYED_KINDS,
     PART_KINDS,
     Endpoint,
     Facts,
+    FactValue,
     Identity,
     Observation,
     RecordKind,
+    SourceRef,
 )
 from discovery.core.plan import (
     Change,
@@ -48,12 +60,28 @@ from discovery.core.plan import (
     Seen,
     Update,
 )
+from discovery.core.refs import RefIndex
 from discovery.core.run_identity import resolve_run
 
 PARENT_KIND: Mapping[RecordKind, RecordKind] = {RecordKind.INTERFACE: RecordKind.DEVICE}
 # What a new record cannot be written without, when neither the source nor the run's
 # defaults give it: the observation is refused with the reason instead.
-REQUIRED: Mapping[RecordKind, tuple[str, ...]] = {RecordKind.DEVICE: ("site_id",)}
+REQUIRED: Mapping[RecordKind, tuple[str, ...]] = {
+    RecordKind.DEVICE: ("site_id",),
+    RecordKind.RACK: ("site_id",),
+}
+# ... and the columns of which a new record needs one (a link's capacity), with why.
+REQUIRED_ONE_OF: Mapping[RecordKind, tuple[tuple[str, ...], str]] = {
+    RecordKind.LINK: (
+        ("commit_rate_mbps", "port_speed_mbps"),
+        "no commit rate and no port speed (are the interfaces' speeds documented?)",
+    )
+}
+# A link's b end is the one nearer the DC (Link's convention): ends named the other way
+# round are turned.
+LINK_ENDS = (("a_site_id", "b_site_id"), ("a_interface_id", "b_interface_id"))
+V = TypeVar("V")
+PLACED_FIRST = KEYED_KINDS[:-1]  # what hosts refer to; links end on parts, so come last
 
 
 def plan_observations(
@@ -68,12 +96,19 @@ def plan_observations(
     if strangers:
         raise ValueError(f"{strangers[0].label} is from {strangers[0].source}, not the run's")
     planner = _Planner(snapshot, coverage, defaults or {})
-    planner.hosts([o for o in observations if o.kind in HOST_KINDS])
+    placeable = []
     for obs in observations:
+        if obs.unmapped is not None:
+            planner.refuse(obs, obs.unmapped)
+        else:
+            placeable.append(obs)
+    for kind in PLACED_FIRST:
+        planner.keyed([o for o in placeable if o.kind is kind])
+    planner.hosts([o for o in placeable if o.kind in HOST_KINDS])
+    for obs in placeable:
         if obs.kind in PART_KINDS:
             planner.part(obs)
-        elif obs.kind not in HOST_KINDS:
-            planner.refuse(obs, f"the discovery core does not plan {obs.kind} records yet")
+    planner.keyed([o for o in placeable if o.kind is RecordKind.LINK])
     planner.absences()
     return planner.plan()
 
@@ -90,6 +125,12 @@ class _Planner:
             if r.kind in PART_KINDS and r.parent_id is not None:
                 self.parts.setdefault(r.parent_id, []).append(r)
         self.held = {d.slot: d for d in snapshot.discrepancies if d.kind in PLANNED_KINDS}
+        self.refs = RefIndex(coverage.source, snapshot.records)
+        # an observation's references to records this plan creates
+        self.pending: dict[tuple[RecordKind, Identity], Mapping[str, Ref]] = {}
+        self.site_kinds: dict[Ref, FactValue] = {
+            Ref(r.kind, r.id): r.values.get("kind") for r in snapshot.of_kind(RecordKind.SITE)
+        }
         self.host_refs: dict[Identity, Ref] = {}  # this run's hosts, for their parts
         self.refused_hosts: set[Identity] = set()  # ... and those refused, with their parts
         self.claimed: dict[Ref, str] = {}  # record → the label of the observation of it
@@ -107,6 +148,15 @@ class _Planner:
     # -- hosts -----------------------------------------------------------------------------
 
     def hosts(self, observations: Sequence[Observation]) -> None:
+        placeable = []
+        for obs in observations:
+            resolved = self._resolved(obs)
+            if resolved is None:
+                self.refused_hosts.add(obs.identity)
+            else:
+                placeable.append(resolved[0])
+                self.pending[(obs.kind, obs.identity)] = resolved[1]
+        observations = placeable
         records = {kind: self.snapshot.of_kind(kind) for kind in HOST_KINDS}
         found, clashes = resolve_run(observations, records, self.held)
         for position, (obs, resolution) in enumerate(zip(observations, found, strict=True)):
@@ -130,12 +180,70 @@ class _Planner:
             if obs.parts_read:
                 self.read_whole.add(resolution.record_id)
 
+    # -- kinds named by a natural key ------------------------------------------------------
+
+    def keyed(self, observations: Sequence[Observation]) -> None:
+        if not observations:
+            return
+        kind = observations[0].kind
+        index = KeyIndex(kind, self.coverage.source, self.snapshot.of_kind(kind))
+        taken = {ref.id for ref in self.claimed if ref.kind is kind and ref.id is not None}
+        for obs in observations:
+            resolved = self._resolved(obs)
+            if resolved is None:
+                continue
+            obs, pending = resolved
+            if kind is RecordKind.LINK:
+                obs, pending = self._towards_dc(obs, pending)
+            self.pending[(obs.kind, obs.identity)] = pending
+            record, how = index.match(obs.identity.source_id, obs.stated, taken)
+            if record is None:
+                self.create(obs, None)
+                continue
+            ref = Ref(kind, record.id)
+            if ref in self.claimed:
+                self.refuse(obs, f"matched by {how}, as was {self.claimed[ref]}: listed twice")
+                continue
+            taken.add(record.id)
+            self.observe(obs, ref, how)
+
+    def _resolved(self, obs: Observation) -> tuple[Observation, Mapping[str, Ref]] | None:
+        """``obs`` with its references to known records as declared ids, and those to
+        records this plan creates; None (refused, with why) when one cannot be resolved."""
+        if not obs.refs:
+            return obs, {}
+        resolved = self.refs.resolve(obs)
+        if resolved.failure is not None:
+            self.refuse(obs, resolved.failure)
+            return None
+        return replace(obs, declared={**obs.declared, **resolved.ids}), resolved.pending
+
+    def _towards_dc(
+        self, obs: Observation, pending: Mapping[str, Ref]
+    ) -> tuple[Observation, Mapping[str, Ref]]:
+        """A link whose a end is a data centre and b end is not is turned round."""
+
+        def site(column: str) -> Ref | None:
+            known = obs.declared.get(column)
+            return Ref(RecordKind.SITE, known) if isinstance(known, int) else pending.get(column)
+
+        if not self._is_dc(site("a_site_id")) or self._is_dc(site("b_site_id")):
+            return obs, pending
+        declared, later = dict(obs.declared), dict(pending)
+        for one, other in LINK_ENDS:
+            _swap(declared, one, other)
+            _swap(later, one, other)
+        return replace(obs, declared=declared), later
+
+    def _is_dc(self, site: Ref | None) -> bool:
+        return site is not None and self.site_kinds.get(site) == SiteKind.DATA_CENTRE.value
+
     # -- parts -----------------------------------------------------------------------------
 
     def part(self, obs: Observation) -> None:
         parent = self._parent(obs)
-        if parent is None:
-            return self.refuse(obs, "its host is unknown or was refused")
+        if isinstance(parent, str):
+            return self.refuse(obs, parent)
         if parent.id is None:
             self.create(obs, parent)
             return None
@@ -155,16 +263,21 @@ class _Planner:
             self.observe(obs, ref, how)
         return None
 
-    def _parent(self, obs: Observation) -> Ref | None:
+    def _parent(self, obs: Observation) -> Ref | str:
         """The part's host: observed in this run, else known (an incremental sync
-        reads a changed interface without its unchanged device)."""
+        reads a changed interface without its unchanged device); else why not. A host
+        named by the source's id alone is found as references are."""
+        unknown = "its host is unknown or was refused"
         if obs.parent is None or obs.parent in self.refused_hosts:
-            return None
+            return unknown
         if obs.parent in self.host_refs:
             return self.host_refs[obs.parent]
         kind = PARENT_KIND[obs.kind]
+        source_id = obs.parent.source_id
+        if source_id is not None and obs.parent == Identity(source_id=source_id):
+            return self.refs.find(SourceRef(kind, source_id))
         found = resolve_identity(obs.parent, obs.source, self.indexes[kind])
-        return Ref(kind, found.record_id) if found.record_id is not None else None
+        return Ref(kind, found.record_id) if found.record_id is not None else unknown
 
     # -- one record ------------------------------------------------------------------------
 
@@ -174,14 +287,21 @@ class _Planner:
             self.refuse(obs, "listed twice in this run")
             return None
         values = {**self.defaults.get(obs.kind, {}), **obs.defaults, **obs.stated}
-        missing = [name for name in REQUIRED.get(obs.kind, ()) if values.get(name) is None]
-        if missing:
-            self.refuse(obs, f"no {missing[0].removesuffix('_id')} for a new {obs.kind}")
+        pending = self.pending.get((obs.kind, obs.identity), {})
+        why = _missing(obs.kind, values, pending)
+        if why is not None:
+            self.refuse(obs, why)
             return None
         self.claimed[ref] = obs.label
-        self.creates.append(Create(ref, values, parent))
+        self.creates.append(Create(ref, values, parent, pending))
         self.seen.append(_seen(obs, ref, None, True))
+        self._placed(obs, ref, values)
         return ref
+
+    def _placed(self, obs: Observation, ref: Ref, values: Facts) -> None:
+        self.refs.placed(obs, ref, values)
+        if obs.kind is RecordKind.SITE:
+            self.site_kinds[ref] = values.get("kind")
 
     def observe(self, obs: Observation, ref: Ref, how: MatchedBy | None) -> None:
         """Updates, discrepancies and the mark of a known record."""
@@ -193,14 +313,17 @@ class _Planner:
             planned = plan_field(record, obs, name, self.held)
             changes += [planned.change] if planned.change else []
             self.discrepancies += [planned.discrepancy] if planned.discrepancy else []
-        if changes:
-            self.updates.append(Update(ref, tuple(changes)))
+        pending = self.pending.get((obs.kind, obs.identity), {})
+        if changes or pending:
+            self.updates.append(Update(ref, tuple(changes), pending))
         mark = record.mark(obs.source)
         new_mark = mark is None or mark.source_id != obs.mark_id
         self.seen.append(_seen(obs, ref, how, new_mark))
+        self._placed(obs, ref, {**record.values, **{c.field: c.after for c in changes}})
 
     def refuse(self, obs: Observation, reason: str) -> None:
         self.refused.append(Refused(obs.source, obs.label, reason))
+        self.refs.refused(obs, reason)
         if obs.identity.address is not None:
             self.unsure_at.append(obs.identity.address)
         if obs.identity.source_id is not None:
@@ -211,7 +334,8 @@ class _Planner:
     def absences(self) -> None:
         """Hosts the run covered and did not see, then parts: of a host read whole, or of
         a host gone from where the run looked."""
-        gone = [r for r in self._unclaimed(HOST_KINDS) if self._covers(r, frozenset())]
+        wholes = (*HOST_KINDS, *KEYED_KINDS)
+        gone = [r for r in self._unclaimed(wholes) if self._covers(r, frozenset())]
         whole = frozenset(self.read_whole | {r.id for r in gone})
         gone += [r for r in self._unclaimed(PART_KINDS) if self._covers(r, whole)]
         source = self.coverage.source
@@ -251,16 +375,36 @@ class _Planner:
 
 
 def _seen(obs: Observation, ref: Ref, how: MatchedBy | None, new_mark: bool) -> Seen:
-    """The mark ``obs`` moves on ``ref``, with everything it said (what the writer keeps)."""
+    """The mark ``obs`` leaves on ``ref``, with what its observation row keeps."""
+    kept = obs.recorded if obs.recorded is not None else obs.stated
     return Seen(
         ref,
         obs.source,
         obs.mark_id,
         obs.seen_at,
-        obs.stated,
+        kept,
         how,
         new_mark,
         obs.label,
+        row=not obs.unrecorded,
         reported=obs.reported,
         details=obs.details,
     )
+
+
+def _missing(kind: RecordKind, values: Facts, pending: Mapping[str, Ref]) -> str | None:
+    """Why a new record of ``kind`` with ``values`` cannot be written, if it cannot."""
+    for name in REQUIRED.get(kind, ()):
+        if values.get(name) is None and name not in pending:
+            return f"no {name.removesuffix('_id')} for a new {kind}"
+    one_of, why = REQUIRED_ONE_OF.get(kind, ((), ""))
+    if one_of and all(values.get(name) is None for name in one_of):
+        return why
+    return None
+
+
+def _swap(held: dict[str, V], one: str, other: str) -> None:
+    """The values of two columns exchanged (a column absent stays absent, on its new side)."""
+    values = {column: held.pop(column) for column in (one, other) if column in held}
+    for column, value in values.items():
+        held[other if column == one else one] = value

@@ -32,13 +32,18 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cmdb.choices import ChangeAction, DiscrepancyKind, DiscrepancyStatus, Source
 from cmdb.models import (
+    AdminUnit,
+    Agency,
     ChangeLog,
+    Cluster,
     Device,
     DiscoveryRun,
     Discrepancy,
+    InformationSystem,
     Interface,
     Link,
     Observation,
+    Rack,
     RecordSource,
     Site,
     User,
@@ -48,14 +53,34 @@ from cmdb.services.discrepancies import UNSETTLED
 from discovery.core.known import KnownDiscrepancy, KnownRecord, Snapshot, SourceMark
 from discovery.core.observations import Endpoint, Facts, FactValue, RecordKind
 
+ACKNOWLEDGED = DiscrepancyStatus.ACKNOWLEDGED
+_PLAIN = frozenset({str, int, float, bool})
 SNMP_PORT = 161  # a mark written without a port is SNMP's own port
 # The tables a snapshot reads, with how each names its record and its host.
-TABLES: Mapping[RecordKind, sa.FromClause] = {
-    RecordKind.DEVICE: Device.__table__,
-    RecordKind.INTERFACE: Interface.__table__,
-    RecordKind.WORKLOAD: Workload.__table__,
-    RecordKind.SITE: Site.__table__,
-    RecordKind.LINK: Link.__table__,
+Row = (
+    Device
+    | Interface
+    | Workload
+    | AdminUnit
+    | Agency
+    | Site
+    | Rack
+    | Cluster
+    | Link
+    | InformationSystem
+)
+# The model of each kind (the writer writes them; this reads their tables).
+MODELS: Mapping[RecordKind, type[Row]] = {
+    RecordKind.DEVICE: Device,
+    RecordKind.INTERFACE: Interface,
+    RecordKind.WORKLOAD: Workload,
+    RecordKind.SITE: Site,
+    RecordKind.LINK: Link,
+    RecordKind.ADMIN_UNIT: AdminUnit,
+    RecordKind.AGENCY: Agency,
+    RecordKind.RACK: Rack,
+    RecordKind.CLUSTER: Cluster,
+    RecordKind.INFORMATION_SYSTEM: InformationSystem,
 }
 PARENT: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 DEFAULT_KINDS = (RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.SITE)
@@ -117,7 +142,7 @@ def _in_scope(
 def _rows(
     session: Session, kind: RecordKind, ids: Collection[int] | None
 ) -> list[dict[str, FactValue]]:
-    table = TABLES[kind]
+    table = MODELS[kind].__table__
     stmt = sa.select(table).order_by(table.c.id)
     result = session.execute(stmt if ids is None else stmt.where(table.c.id.in_(ids)))
     return [{k: fact(v) for k, v in row.items()} for row in result.mappings()]
@@ -289,6 +314,28 @@ def load_person_values(
 
 
 def _discrepancies(session: Session, scope: Scope) -> tuple[KnownDiscrepancy, ...]:
+    in_scope = _in_scope(Discrepancy.object_type, Discrepancy.object_id, scope)
+    return tuple(
+        KnownDiscrepancy(
+            kind,
+            RecordKind(object_type),
+            object_id,
+            field,
+            {k: fact(v) for k, v in values.items()},
+            acknowledged,
+        )
+        for kind, object_type, object_id, field, values, acknowledged in load_unsettled_rows(
+            session, in_scope
+        )
+    )
+
+
+UnsettledRow = tuple[DiscrepancyKind, str, int, str, dict[str, Any], bool]
+
+
+def load_unsettled_rows(session: Session, *where: sa.ColumnElement[bool]) -> list[UnsettledRow]:
+    """The unsettled (open or acknowledged) discrepancies matching ``where``: kind, object
+    type and id, field, values as stored, acknowledged — in the order they were opened."""
     rows = session.execute(
         sa.select(
             Discrepancy.kind,
@@ -298,27 +345,19 @@ def _discrepancies(session: Session, scope: Scope) -> tuple[KnownDiscrepancy, ..
             Discrepancy.values,
             Discrepancy.status,
         )
-        .where(
-            Discrepancy.status.in_(UNSETTLED),
-            _in_scope(Discrepancy.object_type, Discrepancy.object_id, scope),
-        )
+        .where(Discrepancy.status.in_(UNSETTLED), *where)
         .order_by(Discrepancy.id)
     )
-    return tuple(
-        KnownDiscrepancy(
-            DiscrepancyKind(kind),
-            RecordKind(object_type),
-            object_id,
-            field,
-            {k: fact(v) for k, v in (values or {}).items()},
-            DiscrepancyStatus(status) is DiscrepancyStatus.ACKNOWLEDGED,
-        )
-        for kind, object_type, object_id, field, values, status in rows
-    )
+    return [
+        (DiscrepancyKind(k), t, i, f, dict(v or {}), DiscrepancyStatus(s) is ACKNOWLEDGED)
+        for k, t, i, f, v, s in rows
+    ]
 
 
 def fact(value: object) -> FactValue:
     """A column's or a JSON document's value as a plain fact."""
+    if value is None or type(value) in _PLAIN:  # most values: no conversion
+        return value  # type: ignore[return-value]
     if isinstance(value, enum.Enum):
         return fact(value.value)
     if isinstance(value, list | tuple):

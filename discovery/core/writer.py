@@ -24,18 +24,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cmdb.choices import ChangeAction, Source
-from cmdb.models import Device, DiscoveryRun, Interface, Observation, Workload
+from cmdb.models import Device, DiscoveryRun, Observation, RecordSource
 from cmdb.services.discrepancies import raise_discrepancy, settle_discrepancy
 from cmdb.services.provenance import jsonable, log_change, mark_seen
 from discovery.core.observations import Facts, RecordKind
-from discovery.core.plan import Create, DiscrepancyAction, Plan, Ref, Seen, Update
+from discovery.core.plan import (
+    Create,
+    DiscrepancyAction,
+    DiscrepancyChange,
+    Plan,
+    Ref,
+    Seen,
+    Update,
+)
+from discovery.core.snapshot import MODELS as MODELS  # kept here too: adapters import it
+from discovery.core.snapshot import Row
 
-Row = Device | Interface | Workload
-MODELS: Mapping[RecordKind, type[Row]] = {
-    RecordKind.DEVICE: Device,
-    RecordKind.INTERFACE: Interface,
-    RecordKind.WORKLOAD: Workload,
-}
+CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 PARENT_COLUMN: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 MAX_NAME = 100  # the device name column
 # The change log's actor of each source's jobs (what the existing writers wrote).
@@ -57,46 +62,62 @@ class Applied:
 
 
 def apply_plan(session: Session, plan: Plan, run: DiscoveryRun) -> Applied:
-    """Write ``plan`` (see the module docstring); ``run`` owns the observations."""
+    """Write ``plan`` (see the module docstring); ``run`` owns the observations.
+
+    Known records are loaded only to be changed (or marked by a source for the first
+    time): a record merely seen again moves its mark's "last seen" in bulk, by id, so
+    a sync that finds 20,000 records unchanged costs a few statements."""
     actor = ACTORS.get(plan.source, str(plan.source))
     rows = _create(session, plan.creates)
-    rows |= _load(session, [u.ref for u in plan.updates] + [s.ref for s in plan.seen], rows)
+    touched = [u.ref for u in plan.updates] + [s.ref for s in plan.seen if s.new_mark]
+    rows |= _load(session, touched, rows)
     for update in plan.updates:
-        _update(rows[update.ref], update)
+        _update(session, rows, update)
     session.flush()
     for create in plan.creates:
         _log(session, actor, ChangeAction.CREATE, rows[create.ref], None, create.values)
     for update in plan.updates:
+        row = rows[update.ref]
         before = {c.field: c.before for c in update.changes}
         after = {c.field: c.after for c in update.changes}
-        _log(session, actor, ChangeAction.UPDATE, rows[update.ref], before, after)
+        for column in update.pending:  # now names a record this plan created
+            before[column], after[column] = None, getattr(row, column)
+        _log(session, actor, ChangeAction.UPDATE, row, before, after)
     _mark(session, plan.seen, rows)
     written = _observe(session, run, plan.seen, rows)
     _discrepancies(session, plan, rows)
     session.flush()
-    return Applied({ref: row.id for ref, row in rows.items()}, len(written), written)
+    known = [*touched, *(s.ref for s in plan.seen)]
+    ids = {ref: ref.id for ref in known if ref.id is not None}
+    ids |= {ref: row.id for ref, row in rows.items()}
+    return Applied(ids, len(written), written)
 
 
 def _create(session: Session, creates: Sequence[Create]) -> dict[Ref, Row]:
-    """Hosts first, flushed, then their parts (which need the host's id)."""
+    """In the plan's order (what a record names is planned before it); a record that
+    names one created here waits for its id (a flush, only then)."""
     rows: dict[Ref, Row] = {}
     taken = _device_names(session, creates)
-    flushed = False
-    for create in sorted(creates, key=lambda c: c.parent is not None):
+    for create in creates:
         model = MODELS[create.ref.kind]
         values = {name: _column(model, name, value) for name, value in create.values.items()}
         if create.ref.kind is RecordKind.DEVICE:
             values["name"] = _unique_name(values, create.ref.new or "", taken)
+        named = dict(create.pending)
         if create.parent is not None:
-            if not flushed:  # once, after the hosts: their parts need their ids
-                session.flush()
-                flushed = True
-            parent = create.parent.id  # a known host, else one created above
-            values[PARENT_COLUMN[create.ref.kind]] = parent or rows[create.parent].id
+            named[PARENT_COLUMN[create.ref.kind]] = create.parent
+        values |= _ids(session, named, rows)
         row = model(**values)
         session.add(row)
         rows[create.ref] = row
     return rows
+
+
+def _ids(session: Session, named: Mapping[str, Ref], rows: Mapping[Ref, Row]) -> dict[str, int]:
+    """The ids of the records ``named`` by column: known, or created (flushed if need be)."""
+    if any(ref.id is None and rows[ref].id is None for ref in named.values()):
+        session.flush()
+    return {column: ref.id or rows[ref].id for column, ref in named.items()}
 
 
 def _device_names(session: Session, creates: Sequence[Create]) -> set[tuple[object, str]]:
@@ -127,7 +148,7 @@ def _unique_name(values: dict[str, Any], label: str, taken: set[tuple[object, st
 
 
 def _load(session: Session, refs: Sequence[Ref], rows: Mapping[Ref, Row]) -> dict[Ref, Row]:
-    """The known rows the plan touches, one query per kind."""
+    """The known rows the plan changes, a query per kind and chunk of ids."""
     wanted: dict[RecordKind, set[int]] = {}
     for ref in refs:
         if ref.id is not None and ref not in rows:
@@ -135,17 +156,24 @@ def _load(session: Session, refs: Sequence[Ref], rows: Mapping[Ref, Row]) -> dic
     loaded: dict[Ref, Row] = {}
     for kind, ids in wanted.items():
         model = MODELS[kind]
-        # mypy joins the three mapped classes to Base; each row is one of them
-        found = cast(
-            "Sequence[Row]", session.scalars(sa.select(model).where(model.id.in_(ids))).all()
-        )
-        loaded.update({Ref(kind, row.id): row for row in found})
+        for chunk in _chunks(sorted(ids)):
+            # mypy joins the mapped classes to Base; each row is one of them
+            stmt = sa.select(model).where(model.id.in_(chunk))
+            found = cast("Sequence[Row]", session.scalars(stmt).all())
+            loaded.update({Ref(kind, row.id): row for row in found})
     return loaded
 
 
-def _update(row: Row, update: Update) -> None:
+def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def _update(session: Session, rows: Mapping[Ref, Row], update: Update) -> None:
+    row = rows[update.ref]
     for change in update.changes:
         setattr(row, change.field, _column(type(row), change.field, change.after))
+    for column, value in _ids(session, update.pending, rows).items():
+        setattr(row, column, value)
 
 
 def _column(model: type[Row], name: str, value: object) -> Any:
@@ -170,7 +198,7 @@ def _log(
         actor=actor,
         action=action,
         obj=row,
-        object_repr=row.name,
+        object_repr=str(row.name),
         before=_json(before) if before is not None else None,
         after=_json(after),
     )
@@ -181,13 +209,31 @@ def _json(facts: Facts) -> dict[str, Any]:
 
 
 def _mark(session: Session, seen: Sequence[Seen], rows: Mapping[Ref, Row]) -> None:
-    """One ``RecordSource`` per record and source: its id there and "last seen"."""
+    """One ``RecordSource`` per record and source: its id there and "last seen". A new
+    mark (or a new id) goes through ``mark_seen``; a mark seen again moves in bulk."""
     groups: dict[tuple[RecordKind, Source, datetime], list[Seen]] = {}
+    again: dict[tuple[RecordKind, Source, datetime], list[int]] = {}
     for mark in seen:
-        groups.setdefault((mark.ref.kind, mark.source, mark.at), []).append(mark)
+        key = (mark.ref.kind, mark.source, mark.at)
+        if mark.new_mark or mark.ref.id is None:
+            groups.setdefault(key, []).append(mark)
+        else:
+            again.setdefault(key, []).append(mark.ref.id)
     for (_, source, at), marks in groups.items():
         objects = [rows[m.ref] for m in marks]
         mark_seen(session, objects, source, _external_ids(marks, rows), at)
+    for (kind, source, at), ids in again.items():
+        for chunk in _chunks(sorted(ids)):
+            session.execute(
+                sa.update(RecordSource)
+                .where(
+                    RecordSource.object_type == str(kind),
+                    RecordSource.source == source,
+                    RecordSource.object_id.in_(chunk),
+                )
+                .values(last_seen_at=at)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _external_ids(marks: Sequence[Seen], rows: Mapping[Ref, Row]) -> Callable[[Row], str | None]:
@@ -199,19 +245,21 @@ def _observe(
     session: Session, run: DiscoveryRun, seen: Sequence[Seen], rows: Mapping[Ref, Row]
 ) -> frozenset[Ref]:
     """What the source said of each record, in the one shape the audit reads — unless it
-    said the same in its latest observation of the record."""
-    said = _latest_said(session, seen, rows)
+    said the same in its latest observation of the record (or keeps no row of it)."""
+    kept = [mark for mark in seen if mark.row]
+    said = _latest_said(session, kept, rows)
     values, written = [], set()
-    for mark in seen:
+    for mark in kept:
         document = _document(mark)
-        if said.get((mark.ref.kind, mark.source, rows[mark.ref].id)) == _plain(document):
+        object_id = _id(mark.ref, rows)
+        if said.get((mark.ref.kind, mark.source, object_id)) == _plain(document):
             continue
         written.add(mark.ref)
         values.append(
             {
                 "run_id": run.id,
                 "object_type": str(mark.ref.kind),
-                "object_id": rows[mark.ref].id,
+                "object_id": object_id,
                 "external_id": mark.source_id[:200] if mark.source_id else None,
                 "data": {**document, "matched_by": mark.matched_by},
                 "observed_at": mark.at,
@@ -236,47 +284,80 @@ def _latest_said(
     session: Session, seen: Sequence[Seen], rows: Mapping[Ref, Row]
 ) -> dict[tuple[RecordKind, Source, int], Any]:
     """The data (without ``matched_by``) of each source's latest observation of the seen
-    records: one statement per kind and source."""
+    records: one statement per kind, source and chunk of ids."""
     wanted: dict[tuple[RecordKind, Source], set[int]] = {}
     for mark in seen:
         if mark.ref.id is not None:  # a record created now has no observation yet
-            wanted.setdefault((mark.ref.kind, mark.source), set()).add(rows[mark.ref].id)
+            wanted.setdefault((mark.ref.kind, mark.source), set()).add(mark.ref.id)
     said: dict[tuple[RecordKind, Source, int], Any] = {}
     for (kind, source), ids in wanted.items():
-        latest = (
-            sa.select(sa.func.max(Observation.id))
-            .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
-            .where(
-                DiscoveryRun.source == source,
-                Observation.object_type == str(kind),
-                Observation.object_id.in_(ids),
+        for chunk in _chunks(sorted(ids)):
+            latest = (
+                sa.select(sa.func.max(Observation.id))
+                .join(DiscoveryRun, DiscoveryRun.id == Observation.run_id)
+                .where(
+                    DiscoveryRun.source == source,
+                    Observation.object_type == str(kind),
+                    Observation.object_id.in_(chunk),
+                )
+                .group_by(Observation.object_id)
             )
-            .group_by(Observation.object_id)
-        )
-        found = session.execute(
-            sa.select(Observation.object_id, Observation.data).where(Observation.id.in_(latest))
-        )
-        for object_id, data in found:
-            if isinstance(data, Mapping):
-                rest = {k: v for k, v in data.items() if k != "matched_by"}
-                said[(kind, source, object_id)] = rest
+            found = session.execute(
+                sa.select(Observation.object_id, Observation.data).where(Observation.id.in_(latest))
+            )
+            for object_id, data in found:
+                if isinstance(data, Mapping):
+                    rest = {k: v for k, v in data.items() if k != "matched_by"}
+                    said[(kind, source, object_id)] = rest
     return said
 
 
 def _discrepancies(session: Session, plan: Plan, rows: Mapping[Ref, Row]) -> None:
     for change in plan.discrepancies:
-        kind, object_type = change.kind, str(change.ref.kind)
-        object_id, field = rows[change.ref].id, change.field
-        if change.action is DiscrepancyAction.RESOLVE:
-            settle_discrepancy(
-                session, kind=kind, object_type=object_type, object_id=object_id, field=field
-            )
-        else:  # open, or revise: new values reopen an acknowledged one
-            raise_discrepancy(
-                session,
-                kind=kind,
-                object_type=object_type,
-                object_id=object_id,
-                field=field,
-                values=_json(change.values),
-            )
+        _discrepancy(session, change, _id(change.ref, rows), None)
+
+
+def apply_discrepancies(
+    session: Session, changes: Sequence[DiscrepancyChange], at: datetime | None = None
+) -> None:
+    """Write discrepancy changes on known records (the audit's), as ``apply_plan`` does."""
+    for change in changes:
+        assert change.ref.id is not None  # the audit judges records that exist
+        _discrepancy(session, change, change.ref.id, at)
+    session.flush()
+
+
+def _discrepancy(
+    session: Session, change: DiscrepancyChange, object_id: int, at: datetime | None
+) -> None:
+    kind, object_type, field = change.kind, str(change.ref.kind), change.field
+    if change.action is DiscrepancyAction.RESOLVE:
+        settle_discrepancy(
+            session, kind=kind, object_type=object_type, object_id=object_id, field=field, at=at
+        )
+    else:  # open, revise (new values reopen an acknowledged one) or confirm
+        raise_discrepancy(
+            session,
+            kind=kind,
+            object_type=object_type,
+            object_id=object_id,
+            field=field,
+            values=_json_values(change.values),
+            at=at,
+        )
+
+
+def _json_values(values: Mapping[str, object]) -> dict[str, Any]:
+    """A discrepancy's values as stored: lists for tuples, mappings kept as mappings."""
+    return {
+        k: _json_values(v)
+        if isinstance(v, Mapping)
+        else list(v)
+        if isinstance(v, tuple)
+        else jsonable(v)
+        for k, v in values.items()
+    }
+
+
+def _id(ref: Ref, rows: Mapping[Ref, Row]) -> int:
+    return ref.id if ref.id is not None else rows[ref].id

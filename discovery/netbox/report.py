@@ -1,63 +1,127 @@
-"""What a sync did, as the run's stats and as lines a person reads (pure)."""
+"""What a sync did, as the run's stats and as lines a person reads (pure).
+
+The core's plan names records by the core's kinds and observations by their labels
+(``observe.label_of``); a person reads NetBox's names and the sync's kinds
+(``devices``), so each is looked up in the mapped records it came from.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
-from discovery.netbox.plan import CREATE, FAILED, UPDATE, SyncPlan
+from cmdb.choices import RunStatus
+from discovery.core.known import Snapshot
+from discovery.core.plan import Plan, Ref
+from discovery.core.runs import Attempt
+from discovery.netbox.observe import NAME_OF, label_of
+from discovery.netbox.records import KINDS, Mapped, NbRecord
 
-MAX_LISTED = 500  # failures, not-seen rows and skipped objects kept in a run's stats
+MAX_LISTED = 500  # not-seen rows and skipped objects kept in a run's stats (failures: all)
 
 
-def run_stats(plan: SyncPlan, *, mode: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Planned:
+    """A sync's plan with what it was made from: the mapped records and the inventory."""
+
+    plan: Plan
+    mapped: Mapped
+    snapshot: Snapshot
+    records: dict[str, NbRecord] = field(init=False)
+
+    def __post_init__(self) -> None:
+        records = {label_of(r): r for rs in self.mapped.records.values() for r in rs}
+        object.__setattr__(self, "records", records)
+
+    def attempts(self) -> list[Attempt]:
+        """Every object mapped is an attempt; each one the plan refused, a failure."""
+        refused = {r.label: r.reason for r in self.plan.refused}
+        return [
+            Attempt(_item(r), RunStatus.FAILED, refused[label])
+            if label in refused
+            else Attempt(_item(r), RunStatus.SUCCEEDED)
+            for label, r in self.records.items()
+        ]
+
+    def label(self, ref: Ref) -> str:
+        """A record of the plan as a person names it."""
+        record = self.records.get(ref.new or "")
+        return record.label if record is not None else f"#{ref.id}"
+
+
+def _item(record: NbRecord) -> str:
+    return f"{record.kind} {record.label}"
+
+
+def counts(planned: Planned) -> dict[str, dict[str, int]]:
+    """Per kind: created, updated, unchanged, failed (the CLI's and the run's words)."""
+    plan = planned.plan
+    tally: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
+    for create in plan.creates:
+        tally[NAME_OF[create.ref.kind]]["created"] += 1
+    updated = {u.ref for u in plan.updates}
+    for ref in updated:
+        tally[NAME_OF[ref.kind]]["updated"] += 1
+    for seen in plan.seen:
+        if seen.ref.id is not None and seen.ref not in updated:
+            tally[NAME_OF[seen.ref.kind]]["unchanged"] += 1
+    for refused in plan.refused:
+        tally[planned.records[refused.label].kind]["failed"] += 1
+    words = ("created", "updated", "unchanged", "failed")
+    return {kind: {word: c[word] for word in words} for kind, c in tally.items()}
+
+
+def run_stats(planned: Planned, *, mode: str) -> dict[str, Any]:
     """Counts per kind, the failures with their reasons, and what NetBox no longer has."""
+    refused = [(planned.records[r.label], r.reason) for r in planned.plan.refused]
     failures = [
-        {
-            "kind": a.kind,
-            "external_id": a.record.external_id,
-            "label": a.record.label,
-            "reason": a.reason,
-        }
-        for acts in plan.actions.values()
-        for a in acts
-        if a.action == FAILED
+        {"kind": r.kind, "external_id": r.external_id, "label": r.label, "reason": reason}
+        for r, reason in refused
     ]
-    not_seen = [
-        {
-            "kind": n.kind,
-            "id": n.row_id,
-            "external_id": n.external_id,
-            "last_seen_at": n.last_seen_at.isoformat() if n.last_seen_at else None,
-        }
-        for n in plan.not_seen
-    ]
+    not_seen = _not_seen(planned)
     skipped = [
-        {"kind": s.kind, "external_id": s.external_id, "reason": s.reason} for s in plan.skipped
+        {"kind": s.kind, "external_id": s.external_id, "reason": s.reason}
+        for s in planned.mapped.skipped
     ]
     return {
         "mode": mode,
-        "kinds": plan.counts(),
-        "failures": failures[:MAX_LISTED],
+        "kinds": counts(planned),
+        "failures": failures,  # every one: the audit reads which objects were unmapped
         "not_seen": not_seen[:MAX_LISTED],
         "not_seen_count": len(not_seen),
         "skipped": skipped[:MAX_LISTED],
     }
 
 
-def plan_lines(plan: SyncPlan) -> list[str]:
+def _not_seen(planned: Planned) -> list[dict[str, Any]]:
+    by_ref = {Ref(r.kind, r.id): r for r in planned.snapshot.records}
+    rows = []
+    for gone in planned.plan.not_seen:
+        mark = by_ref[gone.ref].mark(gone.source)
+        rows.append(
+            {
+                "kind": NAME_OF[gone.ref.kind],
+                "id": gone.ref.id,
+                "external_id": mark.source_id if mark is not None else None,
+                "last_seen_at": gone.since.isoformat(),
+            }
+        )
+    return rows
+
+
+def plan_lines(planned: Planned) -> list[str]:
     """One line per change the plan would make (``--dry-run``)."""
-    lines = []
-    for kind, acts in plan.actions.items():
-        for a in acts:
-            if a.action == CREATE:
-                lines.append(f"create {kind[:-1]} {a.record.label}")
-            elif a.action == UPDATE:
-                changes = ", ".join(
-                    f"{k}: {a.before.get(k)!r} → {v!r}" for k, v in a.values.items()
-                )
-                lines.append(f"update {kind[:-1]} {a.record.label} ({changes})")
+    plan = planned.plan
+    lines = [f"create {create.ref.kind} {planned.label(create.ref)}" for create in plan.creates]
+    names = {Ref(r.kind, r.id): r.name for r in planned.snapshot.records}
+    for update in plan.updates:
+        changes = [f"{c.field}: {c.before!r} → {c.after!r}" for c in update.changes]
+        changes += [f"{column}: → new {ref.kind}" for column, ref in update.pending.items()]
+        name = names.get(update.ref) or f"#{update.ref.id}"
+        lines.append(f"update {update.ref.kind} {name} ({', '.join(changes)})")
     lines += [
-        f"not seen by NetBox: {n.kind[:-1]} #{n.row_id} (NetBox {n.external_id})"
-        for n in plan.not_seen
+        f"not seen by NetBox: {row['kind'][:-1]} #{row['id']} (NetBox {row['external_id']})"
+        for row in _not_seen(planned)
     ]
     return lines

@@ -1,5 +1,7 @@
 """The NetBox sync use case: fetch everything, then plan and apply in one transaction.
 
+Fetch, map (``mapping``), observe (``observe``: the core's observations and what the
+sync read), plan (``discovery.core.planner``) and write (``discovery.core.writer``).
 Network first, database second: a NetBox that is unreachable, refuses the token,
 answers 5xx or dies mid-fetch fails the run before anything is written. The run
 (``discovery.core.lifecycle``) is started in its own transaction — or is a background
@@ -13,19 +15,21 @@ last successful one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from cmdb.choices import RunKind, RunStatus, Source
+from cmdb.choices import RunKind, Source
 from cmdb.db import transaction, utcnow
 from cmdb.models import DiscoveryRun
 from cmdb.services.job_runs import fail_run, lock_running
-from discovery.core.lifecycle import finish_run, new_run, start_run
-from discovery.core.runs import Attempt, classify_attempts, classify_run
-from discovery.netbox.apply import apply_sync
+from discovery.core.lifecycle import finish_run, last_completed_run, new_run, start_run
+from discovery.core.planner import plan_observations
+from discovery.core.runs import classify_attempts, classify_run
+from discovery.core.snapshot import load_snapshot
+from discovery.core.writer import apply_plan
 from discovery.netbox.client import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_TIMEOUT_S,
@@ -35,11 +39,10 @@ from discovery.netbox.client import (
     connect,
     fetch_all,
 )
-from discovery.netbox.inventory import load_known
 from discovery.netbox.mapping import map_all
-from discovery.netbox.plan import FAILED, SyncPlan, plan_sync
+from discovery.netbox.observe import KIND_OF, coverage_of, observe_all
 from discovery.netbox.records import Mapped
-from discovery.netbox.report import plan_lines, run_stats
+from discovery.netbox.report import Planned, plan_lines, run_stats
 
 SessionFactory = sessionmaker[Session] | Callable[[], Session]
 
@@ -97,15 +100,15 @@ def run_sync(
         mapped = map_all(fetched)
         if dry_run:
             with session_factory() as session:
-                plan = _plan(mapped, session)
+                planned = _plan(mapped, session)
                 session.rollback()
             if not stored:
-                _finish(run, plan, mapped, dry_run=True)
+                _finish(run, planned, dry_run=True)
                 return run
             with transaction(session_factory) as session:  # type: ignore[arg-type]
                 job_run = lock_running(session, run.id)  # a job's dry run ends its run
                 if job_run is not None:  # unless it was cancelled meanwhile
-                    _finish(job_run, plan, mapped, dry_run=True)
+                    _finish(job_run, planned, dry_run=True)
             return _reloaded(session_factory, run.id)
         _apply(session_factory, run.id, mapped, progress)
     except NetboxError as exc:
@@ -116,15 +119,11 @@ def run_sync(
 
 
 def last_successful_sync(session_factory: SessionFactory) -> datetime | None:
-    """When the last successful (or partial) NetBox sync started; ``None`` if there was none."""
+    """When the last NetBox sync that wrote what it read (succeeded or partial, not a dry
+    run) started; ``None`` if there was none."""
     with session_factory() as session:
-        return session.scalar(
-            sa.select(sa.func.max(DiscoveryRun.started_at)).where(
-                DiscoveryRun.source == Source.NETBOX,
-                DiscoveryRun.kind == RunKind.SYNC,
-                DiscoveryRun.status.in_((RunStatus.SUCCEEDED, RunStatus.PARTIAL)),
-            )
-        )
+        run = last_completed_run(session, Source.NETBOX, RunKind.SYNC)
+        return run.started_at if run is not None else None
 
 
 def _apply(
@@ -139,37 +138,35 @@ def _apply(
         run = lock_running(session, run_id)
         if run is None:  # ended meanwhile (a job cancelled): nothing of this sync is kept
             return
-        plan = _plan(mapped, session)
-        apply_sync(session, plan, run, utcnow())
-        _finish(run, plan, mapped, dry_run=False)
+        planned = _plan(mapped, session)
+        apply_plan(session, planned.plan, run)
+        _finish(run, planned, dry_run=False)
         run.progress_done = run.progress_total = SYNC_STEPS  # a job's progress, complete
         run.progress_message = "done"
     if progress is not None:
         progress(SYNC_STEPS, SYNC_STEPS, "done")
 
 
-def _plan(mapped: Mapped, session: Session) -> SyncPlan:
-    known = load_known(session)
-    return plan_sync(
-        mapped.records, known, mapped.seen_ids, mapped.skipped, deleted_ids=mapped.deleted_ids
-    )
+def _plan(mapped: Mapped, session: Session) -> Planned:
+    """The core's plan of what NetBox said, against the inventory as it is.
+
+    Disagreements between NetBox and the other sources are the audit's to open and
+    settle (``discovery.audit``: its rows carry NetBox's value) until its mismatches
+    move into the planner; the sync writes none, so the two never revise each other's."""
+    observations = observe_all(mapped, utcnow())
+    snapshot = load_snapshot(session, tuple(KIND_OF.values()))
+    plan = plan_observations(observations, snapshot, coverage_of(mapped))
+    return Planned(replace(plan, discrepancies=()), mapped, snapshot)
 
 
-def _finish(run: DiscoveryRun, plan: SyncPlan, mapped: Mapped, *, dry_run: bool) -> None:
-    """The run's end: every object planned is an attempt, each one that failed a failure."""
-    incremental = mapped.deletions != "full read"
-    stats = run_stats(plan, mode="incremental" if incremental else "full")
-    stats["deletions"] = mapped.deletions  # change log, or id lists and why
+def _finish(run: DiscoveryRun, planned: Planned, *, dry_run: bool) -> None:
+    """The run's end: every object mapped is an attempt, each one refused a failure."""
+    incremental = planned.mapped.deletions != "full read"
+    stats = run_stats(planned, mode="incremental" if incremental else "full")
+    stats["deletions"] = planned.mapped.deletions  # change log, or id lists and why
     if dry_run:
-        stats["plan"] = plan_lines(plan)
-    attempts = [
-        Attempt(f"{a.kind} {a.record.label}", RunStatus.FAILED, a.reason or "failed")
-        if a.action == FAILED
-        else Attempt(f"{a.kind} {a.record.label}", RunStatus.SUCCEEDED)
-        for acts in plan.actions.values()
-        for a in acts
-    ]
-    finish_run(run, classify_attempts(attempts), stats=stats)
+        stats["plan"] = plan_lines(planned)
+    finish_run(run, classify_attempts(planned.attempts()), stats=stats)
 
 
 def _started(

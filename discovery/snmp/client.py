@@ -2,11 +2,17 @@
 
 pysnmp's own ``bulk_walk_cmd`` walks one column per request stream and, on a
 timeout, yields the error and tries again forever; here one GETBULK carries every
-column of a table, each column stops when it leaves its subtree (the effect of
-``lexicographicMode=False``), any error indication ends the walk with
-``SnmpError``, and the caller bounds the whole device with a deadline. A walk
-starts with few repetitions and grows them: an agent answers max-repetitions
-rows per column even past the table's end, and decoding those is most of the CPU.
+column of a table, any error indication ends the walk with ``SnmpError``, and the
+caller bounds each table and the whole device with deadlines. A walk starts with
+few repetitions and grows them: an agent answers max-repetitions rows per column
+even past the table's end, and decoding those is most of the CPU.
+
+Real agents are not all well behaved (``walk``): some answer rows out of
+lexicographic order (a column is read on while its answers stay in the column and
+are new, as net-snmp's ``snmpbulkwalk -Cc`` does, and the session notes it), some
+choke on large bulks (the table is asked again from where it stopped with fewer
+repetitions, then with GETNEXT). What the session had to work around is in its
+``warnings``; a table cut short by the row bound is in ``truncated``.
 Values come back as plain Python (see ``parsers``).
 """
 
@@ -44,11 +50,14 @@ from pysnmp.proto import errind, rfc1902, rfc1905
 
 from discovery.credentials import SnmpProfile
 from discovery.records import Target
+from discovery.snmp.defaults import DEFAULT_TABLE_TIMEOUT_S
 
 MAX_ROWS_PER_COLUMN = 20_000  # a bound, far above any real table we read
 FIRST_REPETITIONS = 5  # a table's first GETBULK: most tables of most agents are short
 LCD = CommandGeneratorLcdConfigurator()
+TOO_BIG = 1  # SNMP error status tooBig (RFC 3416)
 GET = cmdgen.GetCommandGenerator()
+NEXT = cmdgen.NextCommandGeneratorSingleRun()
 BULK = cmdgen.BulkCommandGeneratorSingleRun()
 
 AUTH = {
@@ -121,8 +130,48 @@ def _oid_key(oid: str) -> tuple[int, ...]:
     return tuple(int(p) for p in oid.split("."))
 
 
+class SnmpTimeoutError(SnmpError):
+    """No answer in time: the agent may be down, or choking on what was asked."""
+
+
+class TooBigError(SnmpError):
+    """The agent's answer would not fit in one message (error status tooBig)."""
+
+
+class Column:
+    """One column's walk: where it goes on from, what it has seen, why it ended.
+
+    An answer ends the column when it leaves the column's subtree (or the agent's
+    MIB view), repeats an OID already read, or the row bound is reached; an answer
+    that goes back (not after the last one) is kept and counted, since agents that
+    serve rows out of order still serve each row once.
+    """
+
+    def __init__(self, oid: str) -> None:
+        self.oid, self.prefix, self.last = oid, oid + ".", oid
+        self.seen: set[str] = set()
+        self.backwards = 0
+        self.end: str | None = None  # "left", "repeat" or "bound" once ended
+
+    def take(self, oid: str, value: Any, out: dict[str, Any]) -> None:
+        if isinstance(value, rfc1905.EndOfMibView) or not oid.startswith(self.prefix):
+            self.end = "left"
+            return
+        if oid in self.seen:
+            self.end, self.last = "repeat", oid
+            return
+        if _oid_key(oid) <= _oid_key(self.last):
+            self.backwards += 1
+        self.seen.add(oid)
+        self.last = oid
+        if not isinstance(value, EMPTY):
+            out[oid] = plain(value)
+        if len(self.seen) >= MAX_ROWS_PER_COLUMN:
+            self.end = "bound"
+
+
 class AgentSession:
-    """Requests to one agent with one profile; counts what it sent."""
+    """Requests to one agent with one profile; counts what it sent, notes what it met."""
 
     def __init__(
         self,
@@ -131,14 +180,19 @@ class AgentSession:
         profile: SnmpProfile,
         transport: UdpTransportTarget,
         max_repetitions: int,
+        table_timeout_s: float = DEFAULT_TABLE_TIMEOUT_S,
     ) -> None:
         self.engine = engine
         self.target = target
         self.auth = auth_data(profile)
         self.transport = transport
         self.context = ContextData()
-        self.max_repetitions = max_repetitions
+        # 0: GETNEXT only (SNMPv1 has no GETBULK; an agent that choked on bulks)
+        self.max_repetitions = 0 if profile.version == "1" else max_repetitions
+        self.table_timeout_s = table_timeout_s
         self.requests = 0
+        self.warnings: list[str] = []
+        self.truncated: list[str] = []  # tables cut short by the row bound: rows lost
 
     async def get(self, oids: Sequence[str]) -> dict[str, Any]:
         """Scalars by OID; ones the agent does not serve are left out."""
@@ -146,37 +200,60 @@ class AgentSession:
         table = await self._send(GET, var_binds)
         return {str(name): plain(v) for name, v in table if not isinstance(v, EMPTY)}
 
-    async def walk(self, columns: Sequence[str]) -> dict[str, Any]:
-        """Every row of the given columns, walked side by side with GETBULK."""
+    async def walk(self, columns: Sequence[str], table: str | None = None) -> dict[str, Any]:
+        """Every row of the given columns, walked side by side with GETBULK (or GETNEXT).
+
+        ``table`` names the columns in warnings (else the first column's OID).
+        """
         out: dict[str, Any] = {}
-        last = {c: c for c in columns}
-        pending = list(columns)
-        rows, repetitions = 0, min(FIRST_REPETITIONS, self.max_repetitions)
-        while pending and rows < MAX_ROWS_PER_COLUMN:
-            var_binds = [(rfc1902.ObjectName(last[c]), univ.Null("")) for c in pending]
-            table = await self._send(BULK, var_binds, 0, repetitions)
-            done: set[str] = set()
-            for i, (name, value) in enumerate(table):
+        walks = [Column(c) for c in columns]
+        pending, repetitions = walks, FIRST_REPETITIONS
+        while pending:
+            answer = await self._next_rows([c.last for c in pending], repetitions, table)
+            for i, (name, value) in enumerate(answer):
                 col = pending[i % len(pending)]
-                oid = str(name)
-                if col in done:
-                    continue
-                if (
-                    isinstance(value, rfc1905.EndOfMibView)
-                    or not oid.startswith(col + ".")
-                    or _oid_key(oid) <= _oid_key(last[col])
-                ):
-                    done.add(col)
-                    continue
-                last[col] = oid
-                if not isinstance(value, EMPTY):
-                    out[oid] = plain(value)
-            if not table:
+                if col.end is None:
+                    col.take(str(name), value, out)
+            if not answer:
                 break
-            pending = [c for c in pending if c not in done]
-            rows += repetitions
-            repetitions = min(self.max_repetitions, repetitions * 4)
+            pending = [c for c in pending if c.end is None]
+            repetitions *= 4
+        self._note(table or columns[0], walks)
         return out
+
+    async def _next_rows(self, oids: Sequence[str], repetitions: int, table: str | None) -> list:
+        """The rows after ``oids``: a GETBULK of at most ``max_repetitions``; when the agent
+        does not answer it (timeout, tooBig), the same again with fewer, then GETNEXT."""
+        var_binds = [(rfc1902.ObjectName(o), univ.Null("")) for o in oids]
+        while True:
+            asked = min(repetitions, self.max_repetitions)
+            try:
+                if asked == 0:
+                    return await self._send(NEXT, var_binds)
+                return await self._send(BULK, var_binds, 0, asked)
+            except (SnmpTimeoutError, TooBigError) as exc:
+                if asked == 0:
+                    raise
+                self.max_repetitions = 0 if asked <= 1 else max(1, asked // 5)
+                fewer = self.max_repetitions or "GETNEXT"
+                self.warnings.append(
+                    f"{table or oids[0]}: a GETBULK of {asked} rows got no answer ({exc});"
+                    f" asked again with {fewer}"
+                )
+
+    def _note(self, table: str, walks: Sequence[Column]) -> None:
+        backwards = sum(c.backwards for c in walks)
+        if backwards:
+            self.warnings.append(
+                f"{table}: the agent answered {backwards} OIDs out of order; read on while"
+                " they stayed in the table and were new (as snmpbulkwalk -Cc)"
+            )
+        for c in walks:
+            if c.end == "repeat":
+                self.warnings.append(f"{table}: the agent answered {c.last} twice; stopped there")
+            if c.end == "bound":
+                self.truncated.append(table)
+                self.warnings.append(f"{table}: {c.oid} stopped at {MAX_ROWS_PER_COLUMN} rows")
 
     async def _send(self, generator: Any, var_binds: list[Any], *bulk: int) -> list[Any]:
         """One request through pysnmp's command generator, without hlapi's MIB lookups.
@@ -212,8 +289,12 @@ class AgentSession:
             done,
         )
         indication, status, answer = await future
+        if isinstance(indication, errind.RequestTimedOut):
+            raise SnmpTimeoutError(explain(indication))
         if indication:
             raise SnmpError(explain(indication))
+        if status == TOO_BIG:
+            raise TooBigError("SNMP error status: tooBig")
         if status:
             raise SnmpError(f"SNMP error status: {status.prettyPrint()}")
         return list(answer)
@@ -222,17 +303,26 @@ class AgentSession:
 class SnmpClient:
     """One SNMP engine for a whole run (one UDP socket), shared by every agent session."""
 
-    def __init__(self, timeout_s: float = 1.0, retries: int = 1, max_repetitions: int = 25) -> None:
+    def __init__(
+        self,
+        timeout_s: float = 1.0,
+        retries: int = 1,
+        max_repetitions: int = 25,
+        table_timeout_s: float = DEFAULT_TABLE_TIMEOUT_S,
+    ) -> None:
         self.engine = SnmpEngine()
         self.timeout_s = timeout_s
         self.retries = retries
         self.max_repetitions = max_repetitions
+        self.table_timeout_s = table_timeout_s
 
     async def session(self, target: Target, profile: SnmpProfile) -> AgentSession:
         transport = await UdpTransportTarget.create(
             (target.host, target.port), timeout=self.timeout_s, retries=self.retries
         )
-        return AgentSession(self.engine, target, profile, transport, self.max_repetitions)
+        return AgentSession(
+            self.engine, target, profile, transport, self.max_repetitions, self.table_timeout_s
+        )
 
     def close(self) -> None:
         self.engine.close_dispatcher()

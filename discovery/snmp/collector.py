@@ -2,9 +2,12 @@
 
 Bounds, each for a pysnmp trap: a semaphore caps concurrent agents (hundreds of
 concurrent walks overflow the client's UDP receive buffer and turn into
-timeouts); every device has a deadline (a stuck walk cannot hold the run); a table
-that fails leaves the device *partial* with that table listed as missing, so
-reconciliation changes nothing it did not see.
+timeouts); every device has a deadline and every table a timeout of its own (a
+stuck walk cannot hold the run, nor a stuck table the device's other tables); a
+table that fails, or is cut short by the row bound, leaves the device *partial*
+with that table listed as missing, so reconciliation changes nothing it did not
+see. What the client worked around (rows out of order, bulks the agent choked
+on) is the outcome's ``warnings``: the device succeeded, and says how.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from typing import Any
 from cmdb.choices import RunStatus
 from discovery.credentials import SnmpProfile
 from discovery.records import DeviceObservation, Target, TargetOutcome
-from discovery.snmp import oids, parsers
+from discovery.snmp import oids, parsers, vendors
 from discovery.snmp.client import AgentSession, SnmpClient, SnmpError
-from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
+from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S, DEFAULT_TABLE_TIMEOUT_S
 
 GET_BATCH = 40  # varbinds per GET: well inside one UDP datagram
 
@@ -35,31 +38,51 @@ class Limits:
     timeout_s: float = 1.0
     retries: int = 1
     max_repetitions: int = 25
+    table_timeout_s: float = DEFAULT_TABLE_TIMEOUT_S
 
 
 async def fetch_observation(session: AgentSession, deadline: float) -> TargetOutcome:
-    """Discovery of one device: the system group first (no answer → failed), then tables."""
+    """Discovery of one device: the system group first (no answer → failed), then tables,
+    then the vendor's chassis objects when ENTITY-MIB left model or serial unknown."""
     started = time.perf_counter()
     scalars = await session.get(oids.DISCOVERY_SCALARS)
     if not scalars:
         raise SnmpError("the agent serves no system group")
-    varbinds, missing, error = dict(scalars), [], None
+    varbinds, missing, errors = dict(scalars), [], []
     for name, columns in oids.DISCOVERY_TABLES.items():
+        budget = max(0.0, min(session.table_timeout_s, deadline - time.perf_counter()))
         try:
-            async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
-                varbinds.update(await session.walk(columns))
+            async with asyncio.timeout(budget):
+                varbinds.update(await session.walk(columns, name))
         except (SnmpError, TimeoutError) as exc:
             missing.append(name)
-            error = error or f"{name}: {exc or 'device deadline passed'}"
+            errors.append(f"{name}: {str(exc) or f'no complete answer within {budget:.3g} s'}")
+    varbinds.update(await _chassis_mib(session, varbinds))
+    missing += [t for t in session.truncated if t not in missing]
     observation = build_observation(session.target, varbinds, tuple(missing))
     return TargetOutcome(
         target=session.target,
         status=RunStatus.PARTIAL if missing else RunStatus.SUCCEEDED,
         duration_s=time.perf_counter() - started,
         requests=session.requests,
-        error=error,
+        error="; ".join(errors) or None,
         observation=observation,
+        warnings=tuple(session.warnings),
     )
+
+
+async def _chassis_mib(session: AgentSession, varbinds: parsers.VarBinds) -> dict[str, Any]:
+    """The vendor chassis objects, asked only when ENTITY-MIB lacks model or serial; an
+    agent that refuses them leaves a warning, not a failure (nothing else depends on them)."""
+    entity = parsers.parse_chassis(varbinds)
+    if entity is not None and entity.model and entity.serial:
+        return {}
+    wanted = vendors.chassis_oids(parsers.parse_system(varbinds).object_id)
+    try:
+        return await session.get(wanted)
+    except SnmpError as exc:
+        session.warnings.append(f"vendor chassis MIB: {exc}")
+        return {}
 
 
 def build_observation(
@@ -70,7 +93,8 @@ def build_observation(
     return DeviceObservation(
         target=target,
         system=parsers.parse_system(varbinds),
-        chassis=parsers.parse_chassis(varbinds),
+        chassis=parsers.parse_device_chassis(varbinds),
+        vendor=parsers.parse_vendor(varbinds),
         interfaces=interfaces,
         neighbours=parsers.parse_neighbours(varbinds, interfaces),
         host=parsers.parse_host(varbinds),
@@ -107,6 +131,7 @@ def reading_fetcher(
             duration_s=time.perf_counter() - started,
             requests=session.requests,
             reading=reading,
+            warnings=tuple(session.warnings),
         )
 
     return fetch
@@ -131,7 +156,9 @@ async def fetch_all(
     progress: Progress | None = None,
 ) -> list[TargetOutcome]:
     """Every target once, at most ``limits.concurrency`` at a time; order as given."""
-    client = SnmpClient(limits.timeout_s, limits.retries, limits.max_repetitions)
+    client = SnmpClient(
+        limits.timeout_s, limits.retries, limits.max_repetitions, limits.table_timeout_s
+    )
     gate = asyncio.Semaphore(limits.concurrency)
 
     async def one(target: Target, profile: SnmpProfile) -> TargetOutcome:

@@ -23,7 +23,7 @@ from discovery.records import (
     SystemInfo,
     Target,
 )
-from discovery.snmp import oids
+from discovery.snmp import oids, vendors
 
 VarBinds = Mapping[str, Any]
 UNKNOWN_SPEED = 0xFFFFFFFF  # ifSpeed saturates here; ifHighSpeed then has the speed
@@ -119,6 +119,34 @@ def parse_chassis(varbinds: VarBinds) -> Chassis | None:
         manufacturer=text(oids.ENT_MANUFACTURER),
         descr=text(oids.ENT_DESCR),
     )
+
+
+def parse_device_chassis(varbinds: VarBinds) -> Chassis | None:
+    """What the box is: ENTITY-MIB's chassis, its missing model, serial and software taken
+    from the vendor's own chassis MIB, and the manufacturer from sysObjectID (``vendors``).
+
+    None when nothing at all is known of it.
+    """
+    sys_object_id = parse_system(varbinds).object_id
+    entity = parse_chassis(varbinds) or Chassis()
+    texts = {oid: parse_text(varbinds.get(oid)) for oid in vendors.chassis_oids(sys_object_id)}
+    found = vendors.parse_chassis_mib(sys_object_id, texts)
+    mib, mib_vendor = found if found is not None else (Chassis(), None)
+    merged = Chassis(
+        model=entity.model or mib.model,
+        serial=entity.serial or mib.serial,
+        firmware=entity.firmware,
+        software=entity.software or mib.software,
+        manufacturer=vendors.manufacturer(sys_object_id, mib_vendor) or entity.manufacturer,
+        descr=entity.descr,
+    )
+    return None if merged == Chassis() else merged
+
+
+def parse_vendor(varbinds: VarBinds) -> str | None:
+    """The vendor sysObjectID names (the agent's, for net-snmp or Windows), else None."""
+    vendor = vendors.vendor_of(parse_system(varbinds).object_id)
+    return vendor.vendor if vendor is not None else None
 
 
 def parse_ip_addresses(varbinds: VarBinds) -> dict[int, tuple[str, ...]]:

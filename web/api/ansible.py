@@ -1,8 +1,9 @@
 """``/api/v1/ansible/hosts/``: the hosts of the Ansible inventory plugin, in one pass.
 
 Made for ``headroom.cmdb.headroom`` (``ansible/``): devices and VMs with a
-management address, each with everything the plugin groups on or sets as a host
-variable, so 10,000 hosts take ten requests of 1,000 and no look-ups after.
+management address (or every host, ``address=any``), each with everything the
+plugin groups on or sets as a host variable, so 10,000 hosts take ten requests
+of 1,000 and no look-ups after.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ DETAIL_ENDPOINT = {"device": "devices.detail", "workload": "workloads.detail"}
 @blp.response(200, AnsibleHostPageSchema)
 @blp.errors(400)
 def hosts(args: dict[str, Any]) -> Response:
-    """Devices, then VMs, that have a management address (Ansible's `ansible_host`).
+    """Devices, then VMs, that have a management address (Ansible's `ansible_host`);
+    with `address=any`, those without one too.
 
     Filters take several values each; an unknown site, cluster, agency or admin
     unit is a 400, so a typo in an inventory file never yields an empty inventory.
@@ -46,6 +48,8 @@ def hosts(args: dict[str, Any]) -> Response:
         agencies=args["agency"],
         security_levels=args["security_level"],
         statuses=args["status"],
+        address=args["address"],
+        as_of=args.get("as_of"),
     )
     total, rows = load_hosts(get_session(), flt, limit=args["limit"], offset=args["offset"])
     prefixes = {kind: _detail_prefix(endpoint) for kind, endpoint in DETAIL_ENDPOINT.items()}

@@ -8,8 +8,8 @@ from capacity.actions import capacity_report
 from web.api.blueprint import ApiBlueprint
 from web.api.pagination import page
 from web.api.schemas.capacity import CapacityArgsSchema, CapacityPageSchema
-from web.api.today import today_or_real
 from web.api.transaction import unit_of_work
+from web.today import today_or_real
 
 blp = ApiBlueprint(
     "capacity",

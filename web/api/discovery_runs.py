@@ -58,7 +58,7 @@ def start_run() -> Response:
     if errors:
         raise ValidationError(flatten_errors(errors))
     backend = backend_for(current_app.config)
-    with unit_of_work() as session:
+    with unit_of_work(commit_now=True) as session:  # the job must find it stored
         queued = queue_job(
             session,
             backend,
@@ -84,7 +84,7 @@ def start_run() -> Response:
 def cancel_run(**kwargs: int) -> Response:
     """Cancel a queued or running job: its run ends failed ("cancelled by …"); 409 if over."""
     run_id = kwargs[DETAIL_ARG]
-    with unit_of_work() as session:
+    with unit_of_work(commit_now=True) as session:  # ended before its job is stopped
         job_id = end_job(session, run_id, actor())
     try:
         stop_job(backend_for(current_app.config), job_id)

@@ -7,6 +7,7 @@ present the result. Validation and rules live in the actions.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from capacity import actions
@@ -15,6 +16,7 @@ from cmdb.schemas.request import RequestSchema
 from cmdb.services.listing import load_page
 from cmdb.services.request_lifecycle import revise_request, withdraw_request
 from cmdb.services.request_list import load_latest_evaluations
+from cmdb.services.request_visibility import visible_requests
 from cmdb.services.requests import get_request as load_request
 from web.api.blueprint import ApiBlueprint
 from web.api.body import json_document
@@ -29,11 +31,11 @@ from web.api.schemas.requests import (
     RequestPageSchema,
     RequestResourceSchema,
 )
-from web.api.today import configured_today
 from web.api.transaction import unit_of_work
 from web.auth.identity import actor, current_user
-from web.auth.permissions import require_agency, require_agency_named
+from web.auth.permissions import require_agency, require_agency_named, require_visible
 from web.db import get_session
+from web.today import configured_today
 
 blp = ApiBlueprint(
     "requests",
@@ -71,7 +73,11 @@ def list_requests(args: dict[str, Any]) -> dict[str, Any]:
     `go_live__gte` …); an unknown parameter is a 400.
     """
     session = get_session()
-    total, rows = load_page(session, REQUEST_LIST.model, list_query(REQUEST_LIST, args))
+    query = list_query(REQUEST_LIST, args)
+    visible = visible_requests(current_user())  # a requester's: their agency's only
+    if visible is not None:
+        query = dataclasses.replace(query, extra=(*query.extra, visible))
+    total, rows = load_page(session, REQUEST_LIST.model, query)
     latest = load_latest_evaluations(session, [r.id for r in rows])
     results = [present_request(r, latest.get(r.id)) for r in rows]
     if args["brief"]:
@@ -93,11 +99,12 @@ def create_request() -> dict[str, Any]:
 
 
 @blp.response(200, RequestResourceSchema)
-@blp.errors(404)
+@blp.errors(403, 404)
 def get_request(request_id: int) -> dict[str, Any]:
-    """One request, with its latest verdict."""
+    """One request, with its latest verdict (403 for a requester of another agency)."""
     session = get_session()
     req = load_request(session, request_id)
+    require_visible(req)
     return present_request(req, load_latest_evaluations(session, [req.id]).get(req.id))
 
 

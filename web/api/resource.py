@@ -21,6 +21,7 @@ from web.api.blueprint import ApiBlueprint
 from web.api.schemas.write import WriteSchema
 
 if TYPE_CHECKING:
+    from cmdb.models import User
     from cmdb.services.listing import Lookup
     from web.api.resource_rows import RowPlan
 
@@ -70,6 +71,9 @@ class Resource:
     # One-to-many relations the detail alone shows in full, each as a list of the
     # child resource's records (a run's per-target results): too long for a list page.
     detail_nested: tuple[str, ...] = ()
+    # The rows a reader may see (``cmdb.services.request_visibility``): a condition its
+    # list, detail and record histories add for that user, None for every row.
+    readable: Callable[[User | None], sa.ColumnElement[bool] | None] | None = None
 
     @property
     def name(self) -> str:

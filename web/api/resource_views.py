@@ -16,7 +16,9 @@ from functools import cache
 from typing import Any
 
 import marshmallow as ma
+import sqlalchemy as sa
 from flask import Response, jsonify, request
+from flask_smorest import abort
 
 from cmdb.services.listing import ListQuery, load_one
 from cmdb.services.row_listing import load_rows
@@ -24,6 +26,7 @@ from web.api.pagination import page, page_schema
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_args import list_query
 from web.api.resource_schema import detail_schema, detail_url_base, item_schema
+from web.auth.identity import current_user
 from web.db import get_session
 
 View = Callable[..., Any]
@@ -33,6 +36,18 @@ View = Callable[..., Any]
 def envelope_schema(resource: Resource) -> type[ma.Schema]:
     """The page of ``resource``: one schema, however many views return it."""
     return page_schema(item_schema(resource), f"{resource.model.__name__}PageSchema")
+
+
+def readable_only(resource: Resource, query: ListQuery) -> ListQuery:
+    """The query, limited to the rows the caller may read (when the resource says)."""
+    readable = resource.readable(current_user()) if resource.readable else None
+    return query if readable is None else replace(query, extra=(*query.extra, readable))
+
+
+def _holds(resource: Resource, row_id: int, readable: sa.ColumnElement[bool]) -> bool:
+    model = resource.model
+    found = sa.select(model.id).where(model.id == row_id, readable)
+    return get_session().scalar(found) is not None
 
 
 def list_page(resource: Resource, query: ListQuery, brief: bool) -> Response:
@@ -48,7 +63,9 @@ def list_view(resource: Resource) -> View:
     """``GET /api/v1/<path>/``: one page of the resource, filtered, searched and ordered."""
 
     def list_(args: dict[str, Any]) -> Response:
-        return list_page(resource, list_query(resource, args), args["brief"])
+        return list_page(
+            resource, readable_only(resource, list_query(resource, args)), args["brief"]
+        )
 
     list_.__name__ = "list"
     list_.__doc__ = (
@@ -67,12 +84,15 @@ def detail_view(resource: Resource) -> View:
     def detail(**kwargs: int) -> Response:
         loads = (*resource.loads, *resource.detail_nested)
         row = load_one(get_session(), resource.model, kwargs[DETAIL_ARG], loads)
+        readable = resource.readable(current_user()) if resource.readable else None
+        if readable is not None and not _holds(resource, row.id, readable):
+            abort(403, message=f"this one of the {resource.label} is not yours to read")
         return jsonify(resource.detail_schema.dump(row))
 
     detail.__name__ = "detail"
     detail.__doc__ = f"One of the {resource.label}, by id."
     blp = resource.blueprint
-    view: View = blp.errors(404)(detail)
+    view: View = blp.errors(*((403, 404) if resource.readable else (404,)))(detail)
     return blp.response(200, detail_schema(resource))(view)
 
 
@@ -90,7 +110,7 @@ def changes_view(resource: Resource, log: Resource) -> View:
             model.object_type == resource.model.__tablename__,
             model.object_id == kwargs[DETAIL_ARG],
         )
-        query = list_query(log, args)
+        query = readable_only(log, list_query(log, args))
         return list_page(log, replace(query, extra=(*query.extra, *mine)), args["brief"])
 
     changes.__name__ = "changes"

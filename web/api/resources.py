@@ -31,6 +31,7 @@ from cmdb.models import (
     StoragePool,
     Workload,
 )
+from cmdb.services.request_visibility import visible_changes
 from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
 from web.api.schemas.agencies import AgencyWriteSchema
@@ -341,6 +342,7 @@ CHANGES = declare(
         orderings=names("id at"),
         brief=names("id url at actor action object_type object_id"),
         display="object_repr",
+        readable=visible_changes,
     )
 )
 

@@ -24,6 +24,7 @@ from web.api.schemas.samples import (
 )
 from web.api.transaction import unit_of_work
 from web.auth.identity import actor
+from web.retention import raw_retention_start
 
 blp = SAMPLES.blueprint
 
@@ -50,5 +51,5 @@ def ingest() -> dict[str, Any]:
     if errors:
         raise ValidationError(errors, "some samples are invalid")
     with unit_of_work() as session:
-        result = ingest_samples(session, points, actor=actor())
+        result = ingest_samples(session, points, actor=actor(), not_before=raw_retention_start())
     return result.to_dict()

@@ -1,4 +1,5 @@
-"""Authentication (API tokens, UI sessions), roles, CSRF; mounted by ``init_app``.
+"""Authentication (API tokens, UI sessions), roles, CSRF, security headers; mounted by
+``init_app``, which also makes sure sessions are signed with a key of this install.
 
 Every request first learns who calls (``identity``); API calls are then checked
 against the roles of their route (``permissions``); UI pages need a log-in unless
@@ -32,8 +33,12 @@ def guard() -> Response | None:
 
 
 def init_app(app: Flask) -> None:
+    from web.auth import headers
+    from web.auth.secret_key import ensure_secret_key
     from web.auth.views import bp
 
+    ensure_secret_key(app.config)
+    headers.init_app(app)
     app.register_blueprint(bp)
     app.before_request(load_identity)
     app.before_request(guard)

@@ -1,6 +1,10 @@
 """Who is calling: a user from an API token (``Authorization: Token <key>``) or the session.
 
 Loaded once per request into ``g``; views and permission checks read it from here.
+A session names its user and the user's session epoch when it began: logging out
+or a new password raises the epoch, and every session begun before is refused
+(the cookie is signed, not stored, so this is how it is revoked). A session without
+an epoch began in the first: it only ever came from a key of this install.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from cmdb.services.tokens import authenticate_token
 from web.db import get_session
 
 SESSION_KEY = "user_id"
+EPOCH_KEY = "epoch"
 
 
 def load_identity() -> None:
@@ -26,7 +31,12 @@ def load_identity() -> None:
     user_id = session.get(SESSION_KEY)
     if user_id is not None:
         user = get_session().get(User, user_id)
-        g.user = user if user is not None and user.is_active else None
+        g.user = user if session_is_current(user) else None
+
+
+def session_is_current(user: User | None) -> bool:
+    """Whether the session's user is active and has not ended their sessions since."""
+    return user is not None and user.is_active and session.get(EPOCH_KEY, 0) == user.session_epoch
 
 
 def current_user() -> User | None:

@@ -17,7 +17,8 @@ from flask_smorest import abort
 from sqlalchemy.orm import Session
 
 from cmdb.choices import Role
-from cmdb.models import Agency
+from cmdb.models import Agency, ResourceRequest
+from cmdb.services.request_visibility import may_see_request
 from cmdb.services.users import agency_named
 from web.auth.identity import current_user
 
@@ -62,6 +63,13 @@ def require_agency(agency_id: int | None) -> None:
     user = current_user()
     if user is not None and user.role is Role.REQUESTER and agency_id != user.agency_id:
         abort(403, message="a requester may only act on their own agency's requests")
+
+
+def require_visible(req: ResourceRequest) -> None:
+    """403 for a request the caller may not read (``cmdb.services.request_visibility``),
+    as the UI answers and as a write to it is answered."""
+    if not may_see_request(current_user(), req):
+        abort(403, message="a requester may only see their own agency's requests")
 
 
 def require_agency_named(session: Session, name: Any) -> None:

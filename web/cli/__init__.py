@@ -71,6 +71,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "web.cli.discovery:poll_command",
         "Read interface counters (and host CPU, RAM, storage) of discovered devices.",
     ),
+    "prune": LazyCommand(
+        "web.cli.prune:prune_command",
+        "Delete history older than its retention (raw samples, observations, rollups).",
+    ),
     "request": LazyCommand(
         "web.cli.requests:request_group", "Resource requests: can the data centre host them?"
     ),

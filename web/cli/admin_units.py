@@ -181,7 +181,7 @@ def tree_command(code: str | None, as_of: datetime | None, depth: int | None) ->
     from web.db import get_db
 
     _check_schema()
-    from web.api.today import today_or_real
+    from web.today import today_or_real
 
     day = as_of.date() if as_of else today_or_real()
     with get_db().sessions() as session:

@@ -51,8 +51,8 @@ def audit_group() -> None:
 def run_command(silent_after_days: float, requested_by: str | None) -> None:
     """Compare every device, interface and link; open, confirm and resolve discrepancies."""
     from cmdb.db import transaction
-    from discovery.audit.apply import OUTCOMES
     from discovery.audit.run import run_audit
+    from discovery.audit.settle import OUTCOMES
     from web.db import get_db
 
     sweep_dead_runs()

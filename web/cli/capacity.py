@@ -134,8 +134,8 @@ def report(fmt: str, at: datetime | None, kind: str | None, sort: str) -> None:
     at-risk dates. Forecasts are computed once and cached until new samples arrive."""
     from capacity.actions import capacity_report
     from cmdb.db import transaction
-    from web.api.today import today_or_real
     from web.db import get_db
+    from web.today import today_or_real
 
     day = at.date() if at else today_or_real()
     with transaction(get_db().sessions) as session:

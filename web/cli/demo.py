@@ -71,7 +71,20 @@ def load(seed: int, reset: bool, today: datetime | None, as_of: datetime | None)
         click.echo("committing")
     click.echo(f"demo loaded in {time.perf_counter() - started:.1f} s (seed {seed}):")
     click.echo(str(summary))
+    _write_profiles()
     _warm_forecasts(day or structure)
+
+
+def _write_profiles() -> None:
+    """The demo's SNMP profiles into the data directory (an existing file is kept)."""
+    from pathlib import Path
+
+    from cmdb.demo.snmp_profiles import write_demo_profiles
+
+    path, written = write_demo_profiles(Path(current_app.config["CMDB_DATA_DIR"]))
+    click.echo(f"SNMP profiles of the demo {'written to' if written else 'kept in'} {path}")
+    if current_app.config.get("CMDB_SNMP_PROFILES") != str(path):
+        click.echo(f"  (the UI lists them when served with CMDB_SNMP_PROFILES={path})")
 
 
 def _warm_forecasts(day: date | None) -> None:

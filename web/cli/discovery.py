@@ -218,6 +218,8 @@ def _print_discovery(report: DiscoveryReport, as_json: bool, dry_run: bool) -> N
     for row in device_rows(report.outcomes):
         if row["error"]:
             click.echo(f"{row['address']}: {row['status']}: {row['error']}", err=True)
+        for warning in row["warnings"]:
+            click.echo(f"{row['address']}: warning: {warning}", err=True)
     note = " (dry run: nothing written)" if dry_run else f" (run {report.run_id})"
     click.echo(summary_line(report.counts) + note)
 

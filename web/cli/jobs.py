@@ -29,8 +29,16 @@ if TYPE_CHECKING:
     "--queue", "queues", multiple=True, help="Queue to take jobs from [default CMDB_JOB_QUEUE]."
 )
 @click.option("--name", help="Worker name (unique per machine and process).")
+@click.option(
+    "--prune-daily",
+    is_flag=True,
+    help="Also queue 'cmdb prune' once a day (one prune a day whatever the number of "
+    "workers with the flag; without it, run 'cmdb prune' from cron).",
+)
 @with_appcontext
-def worker_command(burst: bool, queues: tuple[str, ...], name: str | None) -> None:
+def worker_command(
+    burst: bool, queues: tuple[str, ...], name: str | None, prune_daily: bool
+) -> None:
     """Run background jobs (discovery, polling, NetBox sync) from Redis.
 
     On start it ends failed the runs whose process or job died (a worker killed with
@@ -54,7 +62,13 @@ def worker_command(burst: bool, queues: tuple[str, ...], name: str | None) -> No
     set_job_context(context)  # the work horses fork from here and inherit it
     try:
         get_db().engine.dispose()  # no pooled connection may cross into a forked horse
-        worker = make_worker(url, names, name)
+        daily = None
+        if prune_daily:
+            from web.retention import retention_of
+            from web.today import today_or_real
+
+            daily = (retention_of(config), today_or_real)
+        worker = make_worker(url, names, name, daily)
         worker.work(burst=burst, logging_level="INFO", with_scheduler=False)
     except RedisError as exc:
         raise click.ClickException(f"cannot use Redis at {url.split('@')[-1]}: {exc}") from exc

@@ -39,7 +39,13 @@ def sync_group() -> None:
 
 
 @sync_group.command("netbox", epilog=EXIT_CODES_HELP)
-@click.option("--url", envvar="CMDB_NETBOX_URL", required=True, help="[env CMDB_NETBOX_URL]")
+@click.option(
+    "--url",
+    envvar="CMDB_NETBOX_URL",
+    required=True,
+    callback=lambda _ctx, _param, url: _without_secret(url),
+    help="NetBox's URL, without credentials [env CMDB_NETBOX_URL]",
+)
 @click.option(
     "--token",
     envvar="CMDB_NETBOX_TOKEN",
@@ -111,6 +117,15 @@ def sync_netbox(
     _print(run, pushed, as_json, dry_run, status)
     reason = run.error if run.status == status or push_verdict is None else push_verdict.summary
     exit_with(status, f"NetBox {'sync' if reason == run.error else 'push'} {reason}")
+
+
+def _without_secret(url: str) -> str:
+    from cmdb.settings import url_secret_problem
+
+    problem = url_secret_problem(url)
+    if problem:
+        raise click.BadParameter(problem)
+    return url
 
 
 @contextmanager

@@ -71,8 +71,8 @@ def evaluate(file: str, fmt: str, save: bool) -> None:
     from capacity import actions
     from web.api.presenters import present_evaluation
     from web.api.schemas.evaluation import StoredEvaluationSchema
-    from web.api.today import configured_today
     from web.cli.evaluation_text import format_evaluation
+    from web.today import configured_today
 
     document = read_document(file)
     today = configured_today()
@@ -102,8 +102,8 @@ def approve(request_id: int, accept_until: bool) -> None:
     Exits 1 when it no longer fits (another approval may have taken the capacity).
     """
     from capacity import actions
-    from web.api.today import configured_today
     from web.cli.evaluation_text import verdict_words
+    from web.today import configured_today
 
     with cli_transaction("request-approve") as session:
         stored = actions.approve_request(

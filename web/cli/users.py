@@ -1,4 +1,4 @@
-"""``cmdb user create`` and ``cmdb token create``: people and the keys their tools use.
+"""``cmdb user create|password`` and ``cmdb token create``: people and the keys their tools use.
 
 The services (and the models, password hashing behind them) are imported by the
 commands, not by ``--help``.
@@ -46,6 +46,18 @@ def create_user_command(
             actor=cli_actor(),
         )
         click.echo(f"created user {user.username} ({user.role.value})")
+
+
+@user_group.command("password")
+@click.argument("username")
+def set_password_command(username: str) -> None:
+    """Set a user's UI password, read from stdin; their open UI sessions end."""
+    from cmdb.services.users import get_user, set_password
+
+    password = sys.stdin.readline().rstrip("\n")
+    with cli_transaction("user-password") as session:
+        set_password(session, get_user(session, username), password, actor=cli_actor())
+    click.echo(f"password of {username} changed; their UI sessions have ended")
 
 
 @click.group("token", cls=AppGroup)

@@ -14,13 +14,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cmdb.db import committing
-from cmdb.errors import ConflictError, NotFoundError
+from cmdb.errors import ConflictError, NotFoundError, ValidationError
 from cmdb.models import DiscoveryRun
 from cmdb.services.job_runs import UNFINISHED, fail_run
 from discovery.core.lifecycle import queue_run
 from web.jobs.backend import BackendError, JobBackend
 from web.jobs.context import JobContext
 from web.jobs.kinds import job_kind
+
+# Redis keeps a job's arguments where whoever reads Redis reads them: a secret typed
+# into the form or the API goes to a local job's stdin only, never into the queue.
+SECRET_THROUGH_QUEUE = (
+    "jobs go through Redis (CMDB_REDIS_URL), which keeps what it carries: send no token, "
+    "and set CMDB_NETBOX_TOKEN on the server and the workers instead"
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,10 @@ def queue_job(
     """Validate the parameters (400 per field) and add the queued run; the caller commits."""
     kind = job_kind(kind_name)
     prepared = kind.prepare(session, parameters, context)
+    if prepared.secrets and backend.keeps_payloads:
+        raise ValidationError(
+            {f"parameters.{name}": [SECRET_THROUGH_QUEUE] for name in prepared.secrets}
+        )
     run = queue_run(
         session,
         source=kind.source,

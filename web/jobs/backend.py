@@ -20,6 +20,7 @@ class BackendError(CmdbError):
 
 class JobBackend(Protocol):
     name: str
+    keeps_payloads: bool  # stores what it is handed: no secret may be handed to it
 
     def new_job_id(self) -> str: ...
 

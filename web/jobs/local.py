@@ -41,6 +41,7 @@ _children: list[subprocess.Popen[bytes]] = []
 
 class LocalBackend:
     name = "local"
+    keeps_payloads = False  # the secrets go down the child's stdin and are gone
 
     def __init__(self, context: JobContext) -> None:
         self.context = context

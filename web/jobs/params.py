@@ -10,6 +10,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from cmdb.settings import url_secret_problem
 from discovery.snmp.collector import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
 
 NETWORKS = ("wan", "man", "lan", "tslcd", "internet")
@@ -59,11 +60,18 @@ class PollParams(LimitsSchema):
     profile = fields.String(load_default=None)
 
 
+def no_secret_in_url(url: str) -> None:
+    problem = url_secret_problem(url)
+    if problem:
+        raise ma.ValidationError(f"the URL {problem}")
+
+
 class NetboxSyncParams(ma.Schema):
     url = fields.Url(
         load_default=None,
         require_tld=False,
-        metadata={"description": "NetBox's URL; default CMDB_NETBOX_URL"},
+        validate=no_secret_in_url,
+        metadata={"description": "NetBox's URL, without credentials; default CMDB_NETBOX_URL"},
     )
     token = fields.String(
         load_default=None,

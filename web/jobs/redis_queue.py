@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -34,8 +35,10 @@ from cmdb.choices import RunStatus
 from cmdb.db import make_engine, make_session_factory, transaction, utcnow
 from cmdb.models import DiscoveryRun
 from cmdb.services.job_runs import fail_run
+from cmdb.services.prune import Retention
 from web.jobs.backend import BackendError
 from web.jobs.context import job_context
+from web.jobs.daily_prune import queue_daily_prune
 from web.jobs.runner import execute_run
 from web.jobs.sweep import as_utc, sweep_dead_runs
 
@@ -51,6 +54,7 @@ COMMANDS_JOIN_S = 5.0  # the most a worker's end waits for its command listener
 
 class RqBackend:
     name = "rq"
+    keeps_payloads = True  # Redis stores a job's arguments, readable to anyone who reads it
 
     def __init__(self, url: str, queue: str) -> None:
         self.url, self.queue_name = url, queue
@@ -150,6 +154,9 @@ class HeadroomWorker(Worker):
     "unsubscribing from channel" (a burst worker about one time in four).
     """
 
+    #: ``cmdb worker --prune-daily``: (retention, the day's source); None: no prune.
+    daily_prune: tuple[Retention, Callable[[], date]] | None = None
+
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         """RQ's start, then the sweep: a run whose work horse died with its machine or its
         worker (kill -9) is failed now, not when its job's heartbeat expires."""
@@ -159,6 +166,19 @@ class HeadroomWorker(Worker):
             context.database_url, queues=self.queue_names(), connection=self.connection
         ).items():
             self.log.warning("run %s ended failed: %s", run_id, reason)
+        self._queue_prune()
+
+    def run_maintenance_tasks(self) -> None:
+        """RQ's housekeeping (every ten minutes), then the day's prune when it is due."""
+        super().run_maintenance_tasks()
+        self._queue_prune()
+
+    def _queue_prune(self) -> None:
+        if self.daily_prune is None:
+            return
+        retention, today = self.daily_prune
+        if queue_daily_prune(self.connection, self.queues[0], retention, today()):
+            self.log.info("queued the daily prune of %s", today().isoformat())
 
     def subscribe(self) -> None:
         """RQ's subscription, with a listener that wakes every ``COMMANDS_WAKE_S``."""
@@ -188,14 +208,21 @@ class HeadroomWorker(Worker):
         pubsub.close()
 
 
-def make_worker(url: str, queues: list[str], name: str | None = None) -> HeadroomWorker:
+def make_worker(
+    url: str,
+    queues: list[str],
+    name: str | None = None,
+    daily_prune: tuple[Retention, Callable[[], date]] | None = None,
+) -> HeadroomWorker:
     connection = Redis.from_url(url)
-    return HeadroomWorker(
+    worker = HeadroomWorker(
         [Queue(q, connection=connection) for q in queues],
         connection=connection,
         name=name,
         work_horse_killed_handler=on_horse_killed,
     )
+    worker.daily_prune = daily_prune
+    return worker
 
 
 def connect(url: str) -> Redis:

@@ -57,6 +57,12 @@ from web.ui import racks  # noqa: E402
 PAGES += (racks,)
 
 
+# Issue 22's global search, in its own block.
+from web.ui import search  # noqa: E402
+
+PAGES += (search,)
+
+
 def init_app(app: Flask) -> None:
     """Register the pages, the error pages and the template helpers on ``app``.
 

@@ -17,9 +17,11 @@ from werkzeug.wrappers import Response
 from cmdb.services.admin_tree import get_unit_path, load_admin_tree
 from cmdb.services.as_of import latest_unit_version
 from cmdb.services.link_usage import load_link_peaks
-from web.api.today import today_or_real
 from web.db import get_session
+from web.today import today_or_real
 from web.ui import bp
+from web.ui.catalog import ADMIN_UNITS
+from web.ui.inventory import render_list
 
 #: Levels of the tree shown open; deeper units start collapsed. Two levels show
 #: every commune both before (province → district → commune) and after the reform.
@@ -38,7 +40,9 @@ def _as_of() -> tuple[date, str | None]:
 
 
 @bp.get("/admin-units/")
-def admin_units() -> str:
+def admin_units() -> str | tuple[str, int] | Response:
+    if request.args.get("view") == "list":  # the units as a list, like every other kind
+        return render_list(ADMIN_UNITS)
     day, as_of = _as_of()
     session = get_session()
     roots = load_admin_tree(session, as_of=day)

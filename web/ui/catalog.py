@@ -1,8 +1,9 @@
-"""The inventory list pages, declared once each: columns, sortable keys, filters.
+"""The list pages of every object kind, declared once each: columns and sortable keys.
 
 Filtering, search and ordering reuse the REST API's declaration of the same
 resource (``web.api.resources``), so ``/sites/?kind=pop&q=tam`` narrows exactly
-like ``/api/v1/sites/?kind=pop&q=tam``. Adding a list page is one entry here.
+like ``/api/v1/sites/?kind=pop&q=tam``, and the filter form is built from it
+(``web.ui.list_form``). Adding a list page is one entry here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from cmdb.choices import AgencyKind, CatalogueKind, Network
 from web.api import resources as api
 from web.api.resource import Resource
 
@@ -25,7 +25,7 @@ class Column:
     says how it is shown: ``link`` (to the row's page), ``ref`` (a related record,
     linked to its page), ``choice`` (a stored value named by ``_labels.html``'s
     ``labels`` dict), ``number``, ``pct`` (a percentage number), ``mono``,
-    ``list`` or ``text``. ``sort`` is the API ordering key, when sortable.
+    ``list``, ``time`` (a moment) or ``text``. ``sort`` is the API ordering key, when sortable.
     """
 
     path: str
@@ -37,34 +37,25 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Filter:
-    """A select of the filter form: an API filter parameter and its labelled choices."""
-
-    param: str
-    label: Any
-    choices: tuple[str, ...]
-    labels: str = ""
-
-
-@dataclass(frozen=True)
 class ListPage:
     key: str  # URL and endpoint: /<key>/ is ui.<key>, /<key>/<id> is ui.<key>_detail
     title: Any
     resource: Resource
     columns: tuple[Column, ...]
-    filters: tuple[Filter, ...] = ()
     search_hint: Any = ""
+    routed: bool = True  # False: the page's path serves another view, which shows this list
+    view_name: str = ""  # when ui.<key> already names another page
+    default_ordering: str = ""  # when the query string names none (else the id's order)
 
     @property
     def endpoint(self) -> str:
-        return f"ui.{self.key.replace('-', '_')}"
+        return f"ui.{self.view_name or self.key.replace('-', '_')}"
 
     @property
     def detail_endpoint(self) -> str:
         return f"{self.endpoint}_detail"
 
 
-STATUS = ("planned", "active", "offline", "failed", "decommissioned")
 NAME = Column("name", _l("Name"), "link", sort="name")
 
 SITES = ListPage(
@@ -78,15 +69,6 @@ SITES = ListPage(
         Column("agency", _l("Agency"), "ref"),
         Column("address", _l("Address")),
         Column("status", _l("Status"), "choice", "status", sort="status"),
-    ),
-    filters=(
-        Filter(
-            "kind",
-            _l("Kind"),
-            ("data_centre", "agency_office", "district_office", "commune_office", "pop"),
-            "site_kind",
-        ),
-        Filter("status", _l("Status"), STATUS, "status"),
     ),
     search_hint=_l("Name, slug, address"),
 )
@@ -107,9 +89,6 @@ CLUSTERS = ListPage(
         Column("zones", _l("Zones"), "list"),
         Column("ceiling_pct", _l("Ceiling"), "pct"),
     ),
-    filters=(
-        Filter("max_security_level", _l("Highest security level"), ("1", "2", "3", "4", "5")),
-    ),
     search_hint=_l("Name, description"),
 )
 
@@ -125,15 +104,6 @@ STORAGE_POOLS = ListPage(
         Column("raw_tb", _l("Raw capacity"), "number", sort="raw_tb", unit="TB"),
         Column("ceiling_pct", _l("Ceiling"), "pct"),
         Column("max_security_level", _l("Highest security level"), "number"),
-    ),
-    filters=(
-        Filter("kind", _l("Kind"), ("san", "nas", "backup", "object"), "pool_kind"),
-        Filter(
-            "protection",
-            _l("Protection"),
-            ("none", "raid10", "raid5_4_1", "raid6_8_2", "replica3", "ec_8_3"),
-            "protection",
-        ),
     ),
     search_hint=_l("Name"),
 )
@@ -155,10 +125,6 @@ LINKS = ListPage(
         Column("provider", _l("Provider")),
         Column("status", _l("Status"), "choice", "status"),
     ),
-    filters=(
-        Filter("network", _l("Network"), ("internet", "tslcd", "wan", "man", "lan"), "network"),
-        Filter("status", _l("Status"), STATUS, "status"),
-    ),
     search_hint=_l("Name, provider, circuit"),
 )
 
@@ -173,10 +139,6 @@ INFORMATION_SYSTEMS = ListPage(
         Column("security_level", _l("Security level"), "number", sort="security_level"),
         Column("zones", _l("Zones"), "list"),
         Column("status", _l("Status"), "choice", "status"),
-    ),
-    filters=(
-        Filter("security_level", _l("Security level"), ("1", "2", "3", "4", "5")),
-        Filter("status", _l("Status"), STATUS, "status"),
     ),
     search_hint=_l("Name, code, description"),
 )
@@ -195,7 +157,6 @@ WORKLOADS = ListPage(
         Column("storage_pool", _l("Storage pool"), "ref"),
         Column("status", _l("Status"), "choice", "status"),
     ),
-    filters=(Filter("status", _l("Status"), STATUS, "status"),),
     search_hint=_l("Name"),
 )
 
@@ -211,8 +172,125 @@ AGENCIES = ListPage(
         Column("valid_from", _l("In force from")),
         Column("valid_to", _l("In force until")),
     ),
-    filters=(Filter("kind", _l("Kind"), tuple(k.value for k in AgencyKind), "agency_kind"),),
     search_hint=_l("Name, short name"),
+)
+
+DEVICES = ListPage(
+    key="devices",
+    title=_l("Devices"),
+    resource=api.DEVICES,
+    columns=(
+        NAME,
+        Column("role", _l("Role"), "choice", "role", sort="role"),
+        Column("site", _l("Site"), "ref"),
+        Column("rack", _l("Rack"), "ref"),
+        Column("model", _l("Model")),
+        Column("serial", _l("Serial"), "mono"),
+        Column("management_address", _l("Management address"), "mono"),
+        Column("status", _l("Status"), "choice", "status", sort="status"),
+        Column("cluster", _l("Cluster"), "ref"),
+        Column("cores", _l("CPU cores"), "number", sort="cores"),
+        Column("ram_gb", _l("RAM"), "number", sort="ram_gb", unit="GB"),
+    ),
+    search_hint=_l("Name, serial, address, model"),
+    default_ordering="name",
+)
+
+INTERFACES = ListPage(
+    key="interfaces",
+    title=_l("Interfaces"),
+    resource=api.INTERFACES,
+    columns=(
+        Column("device", _l("Device"), "ref"),
+        Column("name", _l("Name"), sort="name"),
+        Column("description", _l("Description")),
+        Column("if_index", _l("ifIndex"), "number"),
+        Column("speed_mbps", _l("Speed"), "number", sort="speed_mbps", unit="Mbps"),
+        Column("mac_address", _l("MAC address"), "mono"),
+        Column("ip_addresses", _l("Addresses"), "list"),
+        Column("enabled", _l("Enabled")),
+    ),
+    search_hint=_l("Name, description, MAC address"),
+)
+
+RACKS = ListPage(
+    key="racks",
+    title=_l("Racks"),
+    resource=api.RACKS,
+    columns=(
+        NAME,
+        Column("site", _l("Site"), "ref"),
+        Column("location", _l("Location")),
+        Column("u_height", _l("Height (U)"), "number", sort="u_height"),
+        Column("power_kw", _l("Power budget (kW)"), "number"),
+    ),
+    search_hint=_l("Name, location"),
+)
+
+ADMIN_UNITS = ListPage(
+    key="admin-units",
+    title=_l("Administrative units"),
+    resource=api.ADMIN_UNITS,
+    columns=(
+        Column("code", _l("Code"), "mono", sort="code"),
+        NAME,
+        Column("level", _l("Level"), "choice", "level", sort="level"),
+        Column("parent", _l("Parent unit"), "ref"),
+        Column("valid_from", _l("In force from")),
+        Column("valid_to", _l("In force until")),
+    ),
+    search_hint=_l("Name, code"),
+    routed=False,  # /admin-units/ is the tree; ?view=list shows this list
+)
+
+DISCREPANCIES = ListPage(
+    key="discrepancies",
+    title=_l("Discrepancies"),
+    resource=api.DISCREPANCIES,
+    columns=(
+        Column("kind", _l("Kind"), "choice", "discrepancy_kind", sort="kind"),
+        Column("object_type", _l("Kind of record"), sort="object_type"),
+        Column("object_id", _l("Record id"), "number"),
+        Column("field", _l("Field"), "mono"),
+        Column("status", _l("Status")),
+        Column("opened_at", _l("Opened"), "time", sort="opened_at"),
+        Column("last_seen_at", _l("Last seen"), "time", sort="last_seen_at"),
+    ),
+    search_hint=_l("Field, note"),
+)
+
+DISCOVERY_RUNS = ListPage(
+    key="discovery-runs",
+    title=_l("Discovery runs"),
+    resource=api.DISCOVERY_RUNS,
+    columns=(
+        Column("id", _l("Run"), "link", sort="id"),
+        Column("source", _l("Source"), "choice", "source"),
+        Column("kind", _l("Kind")),
+        Column("target", _l("Target"), "mono"),
+        Column("status", _l("Status")),
+        Column("started_at", _l("Started"), "time", sort="started_at"),
+        Column("finished_at", _l("Finished"), "time", sort="finished_at"),
+        Column("requested_by", _l("Requested by")),
+    ),
+    search_hint=_l("Target, error"),
+    view_name="discovery_run_list",  # ui.discovery_runs is /discovery/, which starts runs
+)
+
+CHANGES = ListPage(
+    key="changes",
+    title=_l("Change log"),
+    resource=api.CHANGES,
+    columns=(
+        Column("at", _l("When"), "time", sort="at"),
+        Column("actor", _l("Who")),
+        Column("action", _l("Action"), "choice", "change_action"),
+        Column("object_type", _l("Kind of record")),
+        Column("object_id", _l("Record id"), "number"),
+        Column("object_repr", _l("Record")),
+        Column("correlation_id", _l("Correlation id"), "mono"),
+    ),
+    search_hint=_l("Record, who"),
 )
 
 CATALOGUE = ListPage(
@@ -230,20 +308,23 @@ CATALOGUE = ListPage(
         Column("price_vnd", _l("Price (VND; a link tier's per year)"), "number", sort="price_vnd"),
         Column("priced_on", _l("Priced on"), sort="priced_on"),
     ),
-    filters=(
-        Filter("kind", _l("Kind"), tuple(k.value for k in CatalogueKind), "catalogue_kind"),
-        Filter("network", _l("Network"), tuple(n.value for n in Network), "network"),
-    ),
     search_hint=_l("Name"),
 )
 
 LIST_PAGES: tuple[ListPage, ...] = (
+    DEVICES,
+    INTERFACES,
+    RACKS,
     SITES,
+    ADMIN_UNITS,
     AGENCIES,
     CLUSTERS,
     STORAGE_POOLS,
     LINKS,
     INFORMATION_SYSTEMS,
     WORKLOADS,
+    DISCREPANCIES,
+    DISCOVERY_RUNS,
+    CHANGES,
     CATALOGUE,
 )

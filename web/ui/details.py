@@ -22,8 +22,8 @@ from cmdb.models import Link, Rack, Workload
 from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.listing import load_one
 from cmdb.services.record_history import load_changes, load_sightings
-from web.api.today import today_or_real
 from web.db import get_session
+from web.today import today_or_real
 from web.ui import bp
 from web.ui.catalog import (
     AGENCIES,

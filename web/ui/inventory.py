@@ -1,10 +1,12 @@
-"""The inventory's list pages (sites, clusters, storage pools, links, information
-systems, workloads): filters, ``q`` search, sortable columns and pages.
+"""The list pages of every object kind: filters, ``q`` search, sortable columns,
+pages of a chosen size, shown columns, and CSV/JSON export.
 
 One view serves every page of ``web.ui.catalog``. The query string is read with
-the REST API's own schema of the resource, so a filter means the same in both;
-a bad value re-shows the form with the field's message (HTTP 400), never an
-unfiltered list the user believes is filtered.
+the REST API's own schema of the resource, so a filter means the same in both
+(the filter form is built from the same declaration: ``web.ui.list_form``). A
+bad value re-shows the form with the field's message (HTTP 400), never an
+unfiltered list the user believes is filtered; a parameter the list does not
+know is named on the page as ignored.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from dataclasses import replace
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.listing import ListQuery, load_page
@@ -23,39 +26,60 @@ from web.api.resource_args import list_query
 from web.db import get_session
 from web.ui import bp
 from web.ui.catalog import LIST_PAGES, ListPage
+from web.ui.list_export import EXPORTS, export_response
+from web.ui.list_form import Names, form_fields
+from web.ui.list_prefs import PER_PAGE_CHOICES, choose_columns, per_page, shown_columns
 
-#: Query parameters of the page itself, not of the API's filters.
 PAGE_ARG = "page"
+#: Parameters of the page itself (not filters): its number and size, an export,
+#: and the admin-unit page's choice between its tree and its list.
+PAGE_ARGS = frozenset({PAGE_ARG, "per_page", "export", "view"})
+#: The API's own paging and shape, which a page sets itself.
+API_ONLY = frozenset({"limit", "offset", "brief"})
 
 
-def parse_list_args(page: ListPage, args: MultiDict[str, str]) -> dict[str, Any]:
-    """The API's parsed filter values; ``ma.ValidationError`` names each bad field.
+def known_parameters(page: ListPage) -> frozenset[str]:
+    """The filter, search and order parameters the page takes: the API list's, less paging."""
+    return frozenset(page.resource.list_args.fields) - API_ONLY
 
-    Empty values are dropped: a filter form posts ``status=`` for "any status".
-    """
-    given = MultiDict([(k, v) for k, v in args.items(multi=True) if v.strip() and k != PAGE_ARG])
-    schema = page.resource.args_schema()
-    loaded: dict[str, Any] = schema.load(given)
+
+def split_args(page: ListPage, args: MultiDict[str, str]) -> tuple[MultiDict[str, str], list[str]]:
+    """The filled-in parameters the list takes, and the names of those it ignores."""
+    known = known_parameters(page)
+    given = MultiDict([(k, v) for k, v in args.items(multi=True) if k in known and v.strip()])
+    ignored = sorted({k for k in args if k not in known and k not in PAGE_ARGS})
+    return given, ignored
+
+
+def parse_list_args(page: ListPage, given: MultiDict[str, str]) -> dict[str, Any]:
+    """The API's parsed filter values; ``ma.ValidationError`` names each bad field."""
+    loaded: dict[str, Any] = page.resource.list_args.load(given)
     return loaded
 
 
-def render_list(page: ListPage) -> tuple[str, int]:
-    size = int(current_app.config["CMDB_PAGE_SIZE"])
-    number = request.args.get(PAGE_ARG, 1, type=int) or 1
+def render_list(page: ListPage) -> tuple[str, int] | Response:
+    given, ignored = split_args(page, request.args)
+    size = per_page(page.key, request.args.get("per_page"), current_app.config["CMDB_PAGE_SIZE"])
     try:
-        args = parse_list_args(page, request.args)
+        args = parse_list_args(page, given)
     except ma.ValidationError as error:
         empty: Page[Any] = Page(items=[], total=0, number=1, size=size)
-        return _render(page, empty, {}, error.normalized_messages()), 400
+        return _render(page, empty, {}, error.normalized_messages(), ignored), 400
+    if not args.get("ordering") and page.default_ordering:
+        args["ordering"] = [page.default_ordering]
+    query = list_query(page.resource, {**args, "limit": size, "offset": 0})
+    export = request.args.get("export", "")
+    if export in EXPORTS:
+        return export_response(page.resource, query, export)
+    number = max(1, request.args.get(PAGE_ARG, 1, type=int) or 1)
     session = get_session()
-    query = list_query(page.resource, {**args, "limit": size, "offset": (number - 1) * size})
-    total, rows = load_page(session, page.resource.model, query)
+    total, rows = load_page(session, page.resource.model, _at_page(query, number, size))
     if rows == [] and total and number > 1:  # past the end: show the last page
         number = clamp_page(number, total, size)
         total, rows = load_page(session, page.resource.model, _at_page(query, number, size))
     usage = load_link_peaks(session, [r.id for r in rows]) if _shows_usage(page) else {}
     result = Page(items=rows, total=total, number=number, size=size)
-    return _render(page, result, args, {}, usage=usage), 200
+    return _render(page, result, args, {}, ignored, usage=usage), 200
 
 
 def _at_page(query: ListQuery, number: int, size: int) -> ListQuery:
@@ -71,10 +95,18 @@ def _render(
     result: Page[Any],
     args: dict[str, Any],
     errors: dict[str, Any],
+    ignored: list[str],
     usage: dict[int, float] | None = None,
 ) -> str:
-    keep = {k: v for k, v in request.args.items() if v.strip() and k != PAGE_ARG}
+    known = known_parameters(page)
+    keep = {k: v for k, v in request.args.items() if v.strip() and (k in known or k == "view")}
     ordering = args.get("ordering") or []
+    paths = [c.path for c in page.columns]
+    shown = shown_columns(page.key, paths)
+    names = Names(
+        label={c.path: c.label for c in page.columns},
+        values={c.path: c.labels for c in page.columns if c.labels},
+    )
     return render_template(
         "inventory/list.html",
         list_page=page,
@@ -82,17 +114,41 @@ def _render(
         filter_args=keep,
         ordering=ordering[0] if ordering else "",
         errors=errors,
+        ignored=ignored,
         usage=usage or {},
+        form=form_fields(page.resource, names, get_session()),
+        columns=[c for c in page.columns if c.path in shown],
+        shown=shown,
+        per_page_choices=PER_PAGE_CHOICES,
     )
 
 
+def save_columns(page: ListPage) -> Response:
+    """``POST /<key>/columns``: remember the columns chosen, back to the list as it was."""
+    choose_columns(page.key, request.form.getlist("columns"), [c.path for c in page.columns])
+    back = request.form.get("next", "")
+    if not back.startswith("/") or back[1:2] in ("/", "\\"):  # only this site's paths
+        back = url_for(page.endpoint)
+    return redirect(back, code=303)
+
+
 def _list_view(page: ListPage) -> Any:
-    def view() -> tuple[str, int]:
+    def view() -> tuple[str, int] | Response:
         return render_list(page)
 
     view.__name__ = page.endpoint.removeprefix("ui.")
     return view
 
 
+def _columns_view(page: ListPage) -> Any:
+    def view() -> Response:
+        return save_columns(page)
+
+    view.__name__ = page.endpoint.removeprefix("ui.") + "_columns"
+    return view
+
+
 for _page in LIST_PAGES:
-    bp.add_url_rule(f"/{_page.key}/", view_func=_list_view(_page))
+    if _page.routed:
+        bp.add_url_rule(f"/{_page.key}/", view_func=_list_view(_page))
+    bp.add_url_rule(f"/{_page.key}/columns", view_func=_columns_view(_page), methods=["POST"])

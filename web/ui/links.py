@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, url_for
 
 from cmdb.choices import Role
-from cmdb.models import AdminUnit, Device, Rack
+from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack
 from web.auth.identity import current_user
 
 #: UI actions and the roles (besides admin) that may take them; the API's route
@@ -47,6 +47,8 @@ def detail_url(record: Any) -> str | None:
         return url_for("ui.device", device_id=record.id)
     if isinstance(record, Rack):
         return url_for("ui.rack", rack_id=record.id)
+    if isinstance(record, DiscoveryRun):
+        return url_for("ui.discovery_run", run_id=record.id)
     if isinstance(record, AdminUnit):
         return url_for("ui.admin_unit", code=record.code)
     endpoint = DETAIL_ENDPOINTS.get(type(record))

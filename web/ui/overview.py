@@ -21,8 +21,10 @@ from cmdb.services.dashboard import (
     load_requests_awaiting_decision,
 )
 from cmdb.services.inventory import load_inventory_counts, load_link_capacity_counts
-from web.api.today import today_or_real
+from cmdb.services.request_visibility import visible_requests
+from web.auth.identity import current_user
 from web.db import get_session
+from web.today import today_or_real
 from web.ui import bp
 from web.ui.charts import compute_capacity_bands, links_by_capacity_figure
 
@@ -61,7 +63,9 @@ def overview() -> str:
     not_access = report.dc_uplinks | report.inside_site
     access = [g for g in links if g.status.resource not in not_access]
     fullest = sorted(access, key=lambda g: g.fill, reverse=True)[:NEAREST_SATURATION]
-    waiting_total, waiting = load_requests_awaiting_decision(session)
+    waiting_total, waiting = load_requests_awaiting_decision(
+        session, visible=visible_requests(current_user())
+    )
     bands = compute_capacity_bands(load_link_capacity_counts(session))
     return render_template(
         "overview.html",

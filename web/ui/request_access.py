@@ -12,6 +12,7 @@ from flask import abort, redirect, request, url_for
 
 from cmdb.choices import Role
 from cmdb.models import ResourceRequest, User
+from cmdb.services.request_visibility import may_see_request
 from web.auth.identity import current_user
 
 FILERS = frozenset({Role.REQUESTER, Role.PLANNER, Role.ADMIN})
@@ -26,8 +27,9 @@ def may_file(user: User | None) -> bool:
 
 
 def may_see(user: User | None, req: ResourceRequest) -> bool:
-    """Requesters see their agency's requests; every other reader sees all."""
-    return user is None or user.role is not Role.REQUESTER or req.agency_id == user.agency_id
+    """Requesters see their agency's requests; every other reader sees all (the rule the
+    API applies too: ``cmdb.services.request_visibility``)."""
+    return may_see_request(user, req)
 
 
 def may_evaluate(user: User | None, req: ResourceRequest) -> bool:

@@ -7,6 +7,7 @@ nothing written.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -27,10 +28,11 @@ from cmdb.services.request_list import (
     load_rejection,
     load_requests,
 )
+from cmdb.services.request_visibility import visible_requests
 from cmdb.services.requests import get_request
-from web.api.today import configured_today, today_or_real
 from web.auth.identity import actor, current_user
 from web.db import get_session
+from web.today import configured_today, today_or_real
 from web.ui import bp
 from web.ui.appraisal_view import build_appraisal
 from web.ui.request_access import may_decide, may_evaluate, may_file, may_see, require
@@ -47,11 +49,11 @@ def requests() -> str:
         agency_id = user.agency_id  # a requester's list is their agency's, whatever the URL
     session = get_session()
     size = int(current_app.config["CMDB_PAGE_SIZE"])
-    total, _rows = load_requests(session, status=status, agency_id=agency_id, limit=0)
+    visible = visible_requests(user)
+    load = functools.partial(load_requests, session, status=status, agency_id=agency_id)
+    total, _rows = load(visible=visible, limit=0)
     number = clamp_page(request.args.get("page", 1, type=int), total, size)
-    _total, rows = load_requests(
-        session, status=status, agency_id=agency_id, limit=size, offset=(number - 1) * size
-    )
+    _total, rows = load(visible=visible, limit=size, offset=(number - 1) * size)
     filters = {"status": status.value if status else None, "agency": agency_id}
     return render_template(
         "requests/list.html",

@@ -94,3 +94,20 @@ def inventory_file(tmp: Path, text: str, name: str = "test.headroom.yml") -> Pat
     path = tmp / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+REACH = """\
+- hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.debug:
+        msg: "reached {{ inventory_hostname }}"
+"""
+
+
+def reach_playbook(tmp: Path) -> Path:
+    """A playbook that only says which hosts it reached (``"msg": "reached NAME"``): no
+    connection, so ``--limit`` is tested without a host to log in to."""
+    path = tmp / "reach.yml"
+    path.write_text(REACH, encoding="utf-8")
+    return path

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from cmdb.choices import DeviceRole
+from cmdb.models import Device, Rack
 from tests import factories as f
 from web.db import get_db
 
@@ -125,3 +126,56 @@ def test_a_page_costs_the_same_queries_whatever_its_size(seeded, engineer) -> No
         assert len(names(client, engineer, limit=1000)) == 85
     assert len(large) == len(small), large
     assert len(large) <= 15
+
+
+def test_address_any_adds_the_hosts_without_one(seeded, engineer) -> None:
+    client = seeded[0].test_client()
+    assert names(client, engineer, address="any", status="active") == [
+        "hv-01",
+        "rt-binh-minh",
+        "ansible-ctl",
+        "hv-spare",
+        "vm-portal-01",
+        "vm-no-address",
+    ]
+    body = client.get(
+        "/api/v1/ansible/hosts/", query_string={"address": "anything"}, headers=engineer
+    ).get_json()
+    assert "address" in body["errors"]
+
+
+def test_platform_rack_zones_and_the_management_interface_first(seeded, engineer) -> None:
+    app, ids = seeded
+    with app.app_context(), get_db().sessions() as session, session.begin():
+        router = session.get(Device, ids.router_id)
+        router.platform = "Cisco IOS XE 17.9"
+        router.rack = Rack(site=router.site, name="R1")
+        router.rack_position_u = 40
+        f.interface(session, device=router, name="Gi0/0/1", ip_addresses=["172.16.0.1/30"])
+        f.interface(session, device=router, name="Gi0/0/0", ip_addresses=["10.49.20.1/30"])
+        f.interface(session, device=router, name="Gi0/0/2", ip_addresses=[])
+    response = app.test_client().get(
+        "/api/v1/ansible/hosts/", query_string={"role": "router"}, headers=engineer
+    )
+    (host,) = response.get_json()["results"]
+    assert host["platform"] == "Cisco IOS XE 17.9"
+    assert host["rack"] == {"id": host["rack"]["id"], "name": "R1", "position_u": 40}
+    assert [(i["name"], i["management"]) for i in host["interfaces"]] == [
+        ("Gi0/0/0", True),
+        ("Gi0/0/1", False),
+    ]
+    vm = names(app.test_client(), engineer, role="vm")
+    assert vm == ["vm-portal-01"]
+
+
+def test_as_of_reads_each_site_where_it_was_and_refuses_a_bad_date(seeded, engineer) -> None:
+    client = seeded[0].test_client()
+    """Placement history is covered on the reformed demo (test_inventory_admin_tree)."""
+    dated = client.get(
+        "/api/v1/ansible/hosts/", query_string={"as_of": "2025-06-30"}, headers=engineer
+    ).get_json()
+    assert [u["code"] for u in dated["results"][0]["admin_units"]] == ["49", "502", "20299"]
+    bad = client.get(
+        "/api/v1/ansible/hosts/", query_string={"as_of": "30/06/2025"}, headers=engineer
+    )
+    assert bad.status_code == 400 and "as_of" in bad.get_json()["errors"]

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.slow
 
 INVENTORY = """\
 plugin: headroom.cmdb.headroom
-group_by: [site, district, commune, role, cluster, agency, information_system,
-  security_level, network]
+group_by: [admin_unit, site, district, commune, role, cluster, agency, information_system,
+  security_level, network, status]
 statuses: [active]
 page_size: 2
 compose:
@@ -73,7 +73,7 @@ def test_list_graph_and_cache(seeded, tmp_path: Path) -> None:
         listed = run_ansible(["ansible-inventory", "-i", str(path), "--list"], env)
         assert listed.returncode == 0, listed.stderr
         fetched = live.count(HOSTS)
-        assert fetched == 2  # 4 active hosts in pages of 2: the plugin follows `next`
+        assert fetched == 3  # 6 active hosts in pages of 2: the plugin follows `next`
         graph = run_ansible(["ansible-inventory", "-i", str(path), "--graph"], env)
         assert graph.returncode == 0, graph.stderr
         assert live.count(HOSTS) == fetched  # the second run read the cache
@@ -81,29 +81,43 @@ def test_list_graph_and_cache(seeded, tmp_path: Path) -> None:
     groups = {
         name: sorted(body.get("hosts", [])) for name, body in inventory.items() if name != "_meta"
     }
-    assert groups["site_ttdl"] == ["ansible-ctl", "hv-01", "vm-portal-01"]
+    everyone_at_the_dc = ["ansible-ctl", "hv-01", "hv-spare", "vm-no-address", "vm-portal-01"]
+    assert groups["site_ttdl"] == everyone_at_the_dc  # kept without an address: a warning
     assert groups["site_xa_binh_minh"] == ["rt-binh-minh"]
     assert groups["district_huyen_thang_binh_503"] == ["rt-binh-minh"]
     assert groups["commune_xa_binh_minh_20470"] == ["rt-binh-minh"]
-    assert groups["role_server"] == ["ansible-ctl", "hv-01"]
-    assert groups["role_vm"] == ["vm-portal-01"]
-    assert groups["cluster_cl_prod"] == ["ansible-ctl", "hv-01", "vm-portal-01"]
-    assert groups["agency_stttt"] == ["ansible-ctl", "hv-01", "vm-portal-01"]
+    assert groups["role_server"] == ["ansible-ctl", "hv-01", "hv-spare"]
+    assert groups["role_vm"] == ["vm-no-address", "vm-portal-01"]
+    assert groups["cluster_cl_prod"] == ["ansible-ctl", "hv-01", "vm-no-address", "vm-portal-01"]
+    assert groups["agency_stttt"] == everyone_at_the_dc
     assert groups["agency_ubnd_bm"] == ["rt-binh-minh"]
-    assert groups["information_system_cttdt"] == ["vm-portal-01"]
+    assert groups["information_system_cttdt"] == ["vm-no-address", "vm-portal-01"]
     assert groups["security_level_3"] == ["ansible-ctl", "hv-01"]
-    assert groups["security_level_2"] == ["vm-portal-01"]
+    assert groups["security_level_2"] == ["vm-no-address", "vm-portal-01"]
     assert groups["network_tslcd"] == ["rt-binh-minh"]
-    assert groups["network_internet"] == ["vm-portal-01"]
-    assert groups["big_hosts"] == ["hv-01"]
-    assert groups["kind_workload"] == ["vm-portal-01"]
+    assert groups["network_internet"] == ["vm-no-address", "vm-portal-01"]
+    assert groups["big_hosts"] == ["hv-01", "hv-spare"]  # the factory gives hv-spare 512 GB
+    assert groups["kind_workload"] == ["vm-no-address", "vm-portal-01"]
+    assert groups["status_active"] == [
+        "ansible-ctl",
+        "hv-01",
+        "hv-spare",
+        "rt-binh-minh",
+        "vm-no-address",
+        "vm-portal-01",
+    ]
+    assert inventory["province_tinh_quang_nam_49"]["children"] == [
+        "district_huyen_thang_binh_503",
+        "district_thanh_pho_tam_ky_502",
+    ]
+    assert inventory["district_thanh_pho_tam_ky_502"]["children"] == ["commune_phuong_an_my_20299"]
     assert "hv-old" not in inventory["_meta"]["hostvars"]  # decommissioned: statuses [active]
     hv = plain(inventory["_meta"]["hostvars"]["hv-01"])
     assert hv["ansible_host"] == "10.49.0.11"
     assert hv["headroom_id"] == ids.hv_id and hv["headroom_kind"] == "device"
     assert hv["headroom_url"] == f"{live.url}/api/v1/devices/{ids.hv_id}"
     assert hv["headroom_admin_units"] == ["Tỉnh Quảng Nam", "Thành phố Tam Kỳ", "Phường An Mỹ"]
-    assert hv["headroom_specs"] == {"cores": 32, "ram_gb": 512.0, "raw_storage_tb": None}
+    assert hv["headroom_specs"] == {"cores": 32, "ram_gb": 512.0}  # no value: not set
     assert hv["headroom_ram_tb"] == 0.5
     assert hv["headroom_serial"] == "CZ2049X01" and hv["headroom_security_level"] == 3
     vm = plain(inventory["_meta"]["hostvars"]["vm-portal-01"])
@@ -112,6 +126,7 @@ def test_list_graph_and_cache(seeded, tmp_path: Path) -> None:
     assert "@site_ttdl:" in graph.stdout and "|  |--hv-01" in graph.stdout
 
 
+@pytest.mark.long(reason="three ansible-core runs (fetch, cached, flushed), ~11-23 s loaded")
 def test_the_cache_serves_a_run_while_headroom_is_down(seeded, tmp_path: Path) -> None:
     app, _ = seeded
     path = write_inventory(tmp_path)
@@ -151,7 +166,19 @@ def test_ansible_doc_renders_the_plugin_documentation(tmp_path: Path) -> None:
     env = ansible_env(tmp_path, "http://127.0.0.1:9", "unused")
     result = run_ansible(["ansible-doc", "-t", "inventory", "headroom.cmdb.headroom"], env)
     assert result.returncode == 0, result.stderr
-    for text in ("api_endpoint", "HEADROOM_TOKEN", "group_by", "keyed_groups", "cache_plugin"):
+    for text in (
+        "api_endpoint",
+        "HEADROOM_TOKEN",
+        "group_by",
+        "keyed_groups",
+        "cache_plugin",
+        "as_of",
+        "drop_without_address",
+        "network_os",
+        "junipernetworks.junos.junos",
+        "<name>-<kind>-<id>",
+        "0600",
+    ):
         assert text in result.stdout
 
 

@@ -40,6 +40,11 @@ def discovery(**parameters: Any) -> dict[str, Any]:
     return {"kind": "snmp_discovery", "parameters": {"targets": ["10.0.0.1"], **parameters}}
 
 
+def netbox_sync(url: str) -> dict[str, Any]:
+    """A sync whose URL carries a secret (issue 18): refused, never stored on a run."""
+    return {"kind": "netbox_sync", "parameters": {"url": url, "token": "x" * 40}}
+
+
 def run_count(jobs: JobApp) -> int:
     with jobs.app.app_context(), get_db().sessions() as session:
         return session.scalar(sa.select(sa.func.count()).select_from(DiscoveryRun)) or 0
@@ -64,6 +69,9 @@ def run_count(jobs: JobApp) -> int:
         ({"kind": "poll", "parameters": {"targets": ["h:0"]}}, "parameters.targets[0]", "port"),
         ({"kind": "netbox_sync"}, "parameters.url", "give NetBox's URL"),
         ({"kind": "netbox_sync"}, "parameters.token", "give an API token"),
+        (netbox_sync("http://admin:secret@127.0.0.1:8000"), "parameters.url", "user or password"),
+        (netbox_sync("http://admin@127.0.0.1:8000"), "parameters.url", "user or password"),
+        (netbox_sync("http://127.0.0.1:8000/?token=abc"), "parameters.url", "query"),
     ],
 )
 def test_bad_parameters_are_a_400_per_field_and_store_nothing(
@@ -74,6 +82,23 @@ def test_bad_parameters_are_a_400_per_field_and_store_nothing(
     assert field in errors, errors
     assert any(text in m for m in errors[field]), errors[field]
     assert run_count(jobs) == 0
+    assert "secret" not in response.get_data(as_text=True)  # nor echoed back
+
+
+def test_a_token_is_never_put_on_the_redis_queue(jobs: JobApp) -> None:
+    """Redis keeps a job's arguments: a typed token is refused there (the local backend
+    hands it to its process's stdin), and the server's own token is used instead."""
+    body = {"kind": "netbox_sync", "parameters": {"url": "http://127.0.0.1:9", "token": "t0ken"}}
+    refused = jobs.client_as(Role.ENGINEER).post(URL, json=body)
+    assert "CMDB_NETBOX_TOKEN" in assert_error(refused, 400)["errors"]["parameters.token"][0]
+    assert run_count(jobs) == 0
+    jobs.app.config["CMDB_NETBOX_TOKEN"] = "t0ken"
+    del body["parameters"]["token"]
+    queued = jobs.client_as(Role.ENGINEER).post(URL, json=body)
+    assert queued.status_code == 202
+    queue = Queue(jobs.queue or "", connection=redis_or_fail())
+    job = queue.fetch_job(queued.get_json()["job_id"])
+    assert job is not None and "t0ken" not in repr(job.args) + repr(job.kwargs)
 
 
 def test_a_server_without_profiles_file_says_so(jobs: JobApp) -> None:

@@ -97,3 +97,44 @@ def test_a_fresh_install_creates_what_a_request_needs_and_evaluates_it(app: Flas
     )
     listed = planner.get("/api/v1/agencies/?kind=department").get_json()
     assert [a["name"] for a in listed["results"]] == ["Sở Thông tin và Truyền thông"]
+
+
+def test_communes_are_reached_through_their_office_sites_without_committee_agencies(
+    app: Flask,
+) -> None:
+    """A fresh install has no People's Committee agencies: a request for two communes of
+    Tam Kỳ reaches the commune-office sites standing in them (before: refused, "no
+    People's Committee site"; a commune with no office at all is still refused, by name)."""
+    planner, engineer = client_of(app, Role.PLANNER), client_of(app, Role.ENGINEER)
+
+    def unit_id(code: str) -> int:
+        return engineer.get(f"/api/v1/admin-units/?code={code}").get_json()["results"][0]["id"]
+
+    post(planner, "agencies/", {"name": "Sở Y tế", "short_name": "SYT", "kind": "department"})
+    dc = post(engineer, "sites/", {"name": "TTDL", "slug": "ttdl", "kind": "data_centre",
+                                   "admin_unit_id": unit_id("502")})  # fmt: skip
+    post(
+        engineer,
+        "clusters/",
+        {"name": "CL-01", "site_id": dc["id"], "max_security_level": 3, "zones": ["tslcd"]},
+    )  # fmt: skip  (the DC is where clusters are)
+    links = []
+    for code in ("20335", "20341"):  # two communes of Tam Kỳ
+        office = post(engineer, "sites/", {"name": f"UBND {code}", "slug": f"ubnd-{code}",
+                                           "kind": "commune_office",
+                                           "admin_unit_id": unit_id(code)})  # fmt: skip
+        links.append(post(engineer, "links/", {"name": f"TSLCD {code}", "network": "tslcd",
+                                               "a_site_id": office["id"], "b_site_id": dc["id"],
+                                               "commit_rate_mbps": 10})["id"])  # fmt: skip
+    request = post(planner, "requests/", {
+        "name": "Hội nghị truyền hình", "agency": "SYT", "security_level": 2, "zone": "tslcd",
+        "go_live": "2026-03-01", "horizon_years": 3,
+        "sites": {"network": "tslcd", "per_site_mbps": 4, "admin_units": ["20335", "20341"],
+                  "levels": ["commune"]},
+    })  # fmt: skip
+
+    evaluation = post(planner, f"requests/{request['id']}/evaluate", {})
+
+    reached = {(r["resource"], r["demand"], r["headroom"]) for r in evaluation["links"]}
+    # 10 Mbps under the 70 % link ceiling is 7; 4 Mbps per site leaves 3.
+    assert reached == {(f"link:{i}", 4.0, 3.0) for i in links}, evaluation["links"]

@@ -18,7 +18,7 @@ import pytest
 
 from discovery.credentials import SnmpProfile, community_profile
 from discovery.records import Target
-from tests.integration.discovery import agents
+from tests.integration.discovery import agents, vendor_agents
 
 FLEET = {
     "arista": "cloud/arista-dcs-7150s-52-cl",
@@ -50,6 +50,7 @@ class Fleet:
     port: int
     targets: list[Target]  # one per recording, with its profile name
     profiles: dict[str, SnmpProfile]
+    data: Path | None = None  # the recordings served, as ``<community>.snmprec``
 
     def target(self, name: str) -> Target:
         return next(t for t in self.targets if t.profile == name)
@@ -75,6 +76,21 @@ def fleet() -> Iterator[Fleet]:
     targets = [Target(h, sim.port, c) for h, c in zip(hosts, FLEET, strict=True)]
     profiles = {c: SnmpProfile(name=c, version="2c", community=c) for c in FLEET}
     yield Fleet(sim.port, targets, profiles)
+    agents.stop(sim.proc)
+    shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def vendor_fleet() -> Iterator[Fleet]:
+    """One snmpsim serving many vendors' recordings (cut to what discovery reads) on one
+    address, community = the recording's short name (``vendor_agents``)."""
+    top = agents.shared_dir("vendors")
+    data = vendor_agents.build_vendor_data(top / "data")
+    communities = list(vendor_agents.VENDOR_RECORDINGS)
+    sim = agents.start_snmpsim(data, ["127.0.0.40"], communities)
+    targets = [Target("127.0.0.40", sim.port, c) for c in communities]
+    profiles = {c: SnmpProfile(name=c, version="2c", community=c) for c in communities}
+    yield Fleet(sim.port, targets, profiles, data)
     agents.stop(sim.proc)
     shutil.rmtree(top, ignore_errors=True)
 

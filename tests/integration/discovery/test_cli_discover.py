@@ -19,7 +19,18 @@ from web.db import get_db
 
 pytestmark = pytest.mark.slow  # real agents: snmpsim takes seconds to start and answer
 
-ROW_KEYS = ["address", "status", "sys_name", "model", "serial", "interfaces", "neighbours", "error"]
+ROW_KEYS = [
+    "address",
+    "status",
+    "sys_name",
+    "vendor",
+    "model",
+    "serial",
+    "interfaces",
+    "neighbours",
+    "error",
+    "warnings",
+]
 
 
 @pytest.fixture
@@ -81,11 +92,13 @@ def test_json_output_has_one_row_per_target_in_the_promised_shape(dc_app, fleet,
         "address": f"127.0.0.10:{fleet.port}",
         "status": "succeeded",
         "sys_name": "DUMSYS-87",
+        "vendor": "Arista",
         "model": "DCS-7150S-52-CL",
         "serial": "JPE15151458",
         "interfaces": 59,
         "neighbours": 2,
         "error": None,
+        "warnings": [],
     }
     # Two of the three heard each other by LLDP inside the DC: one cable.
     assert payload["summary"] == {"found": 3, "new": 3, "changed": 0, "failed": 0, "links": 1}

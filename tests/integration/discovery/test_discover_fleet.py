@@ -32,14 +32,15 @@ pytestmark = pytest.mark.slow  # real agents: snmpsim takes seconds to start and
 
 LIMITS = Limits(concurrency=8, deadline_s=30, timeout_s=2.0, retries=1)
 
-# What the recordings really carry (ENTITY-MIB chassis: model and serial).
+# What the recordings really carry (ENTITY-MIB chassis: model and serial; the maker is
+# the vendor their sysObjectID's enterprise number names: discovery/snmp/data).
 EXPECTED = {
-    "arista": ("DCS-7150S-52-CL", "JPE15151458", "Arista Networks", DeviceRole.SWITCH, 59),
-    "n5000": ("N5K-C5548UP", "SSI183706KP", "Cisco Systems, Inc.", DeviceRole.SWITCH, 61),
+    "arista": ("DCS-7150S-52-CL", "JPE15151458", "Arista", DeviceRole.SWITCH, 59),
+    "n5000": ("N5K-C5548UP", "SSI183706KP", "Cisco", DeviceRole.SWITCH, 61),
     # 42 ifTable rows, two of them named lo0: an interface name is unique per device
-    "procurve": ("516733-B21", "3C421900TX", "Hewlett-Packard", DeviceRole.SWITCH, 41),
+    "procurve": ("516733-B21", "3C421900TX", "HPE", DeviceRole.SWITCH, 41),
     "pa5000": ("PA-5050", "0009C100761", "Palo Alto Networks", DeviceRole.FIREWALL, 46),
-    "c3750": ("WS-C3750G-12S-S", "FDO1622Y10H", None, DeviceRole.SWITCH, 19),
+    "c3750": ("WS-C3750G-12S-S", "FDO1622Y10H", "Cisco", DeviceRole.SWITCH, 19),
 }
 
 

@@ -25,18 +25,16 @@ def test_a_sync_started_through_the_api_runs_on_a_worker_against_netbox(
     netbox: Netbox, tmp_path: Path, queue_name: str
 ) -> None:
     jobs = make_job_app(tmp_path, {}, queue_name)
+    jobs.app.config["CMDB_NETBOX_TOKEN"] = netbox.token  # the token never goes through Redis
     client = jobs.client_as(Role.ENGINEER)
-    body = {
-        "kind": "netbox_sync",
-        "parameters": {"url": netbox.url, "token": netbox.token, "page_size": 2},
-    }
+    body = {"kind": "netbox_sync", "parameters": {"url": netbox.url, "page_size": 2}}
     response = client.post("/api/v1/discovery-runs/", json=body)
     assert response.status_code == 202, response.get_json()
     queued = response.get_json()
     assert queued["status"] == "queued" and queued["source"] == "netbox"
     assert netbox.token not in str(queued)  # the token is a secret: never stored on the run
 
-    worker = start_worker(jobs.worker_env())
+    worker = start_worker(jobs.worker_env(CMDB_NETBOX_TOKEN=netbox.token))
     seen = follow(jobs.client_as(Role.VIEWER), queued["id"], limit_s=300)
     output, _ = worker.communicate(timeout=120)
     assert worker.returncode == 0, output
@@ -74,9 +72,10 @@ def test_a_sync_job_where_nothing_listens_ends_its_own_run_failed(
         s.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{s.getsockname()[1]}"  # released on close: nothing listens
     jobs = make_job_app(tmp_path, {}, queue_name)
-    body = {"kind": "netbox_sync", "parameters": {"url": url, "token": "x", "dry_run": dry_run}}
+    jobs.app.config["CMDB_NETBOX_TOKEN"] = "x" * 40
+    body = {"kind": "netbox_sync", "parameters": {"url": url, "dry_run": dry_run}}
     queued = jobs.client_as(Role.ENGINEER).post("/api/v1/discovery-runs/", json=body).get_json()
-    worker = start_worker(jobs.worker_env())
+    worker = start_worker(jobs.worker_env(CMDB_NETBOX_TOKEN="x" * 40))
     final = follow(jobs.client_as(Role.VIEWER), queued["id"], limit_s=60)[-1]
     worker.communicate(timeout=60)
     assert final["status"] == "failed"

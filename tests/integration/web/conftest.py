@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cmdb.choices import AdminLevel, SiteKind
+from cmdb.db import reading
 from cmdb.models import AdminUnit, Site
 from tests import factories as f
 from web.db import get_db
@@ -27,10 +28,15 @@ def app_engine(app: Flask) -> Engine:
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
-    """A session on the app's database; commit before requesting a page."""
+    """A session on the app's database; commit before requesting a page.
+
+    Its transactions begin deferred (``cmdb.db.reading``): a test that reads and then
+    posts a form, with its read still open, must not hold SQLite's write lock that the
+    form's transaction waits for at its BEGIN.
+    """
     with app.app_context():
-        sessions = get_db().sessions
-    with sessions() as session:
+        engine = get_db().engine
+    with Session(reading(engine), expire_on_commit=False) as session:
         yield session
 
 

@@ -11,8 +11,8 @@ from capacity.inputs import load_inventory
 from cmdb.choices import AgencyKind, DeviceRole
 from cmdb.models import AdminUnit, Agency, Link
 from cmdb.services.admin_tree import MAX_DEPTH, get_unit_path, load_admin_tree
-from cmdb.services.devices import DeviceFilter, load_device_sites, load_devices
 from cmdb.services.inventory import load_inventory_counts, load_link_capacity_counts
+from cmdb.services.listing import Criterion, ListQuery, Lookup, load_page
 from tests import factories as f
 from tests.integration.web.conftest import build_province
 
@@ -61,13 +61,13 @@ def test_device_search_is_case_insensitive_and_literal(session: Session) -> None
     f.server(session, site=dc, name="ESX-01", serial="ab_1")
     f.server(session, site=dc, name="esx-02", serial="abx1", role=DeviceRole.STORAGE)
 
-    def names(**kw: object) -> list[str]:
-        return [d.name for d in load_devices(session, DeviceFilter(**kw), 1, 10).items]
+    def names(q: str | None = None, *criteria: Criterion) -> list[str]:
+        query = ListQuery(criteria, q, ("name", "serial"), ("name",), limit=10)
+        return [d.name for d in load_page(session, f.Device, query)[1]]
 
-    assert names(q="esx") == ["ESX-01", "esx-02"]
-    assert names(q="ab_") == ["ESX-01"]  # "_" is not a wildcard
-    assert names(role=DeviceRole.STORAGE) == ["esx-02"]
-    assert load_device_sites(session) == [(dc.slug, dc.name)]
+    assert names("esx") == ["ESX-01", "esx-02"]
+    assert names("ab_") == ["ESX-01"]  # "_" is not a wildcard
+    assert names(None, Criterion("role", Lookup.EXACT, DeviceRole.STORAGE)) == ["esx-02"]
 
 
 def test_a_corrupt_parent_cycle_does_not_hang_the_tree(session: Session) -> None:

@@ -167,7 +167,6 @@ def test_link_page_draws_history_forecast_bands_and_ceiling(
         ("/sites/?kind=castle", "kind"),
         ("/links/?commit_rate_mbps__gte=fast", "commit_rate_mbps__gte"),
         ("/clusters/?ordering=colour", "ordering"),
-        ("/workloads/?colour=red", "colour"),
     ],
 )
 def test_a_bad_filter_is_a_400_that_names_the_field(

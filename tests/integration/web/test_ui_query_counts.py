@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from cmdb.choices import SiteKind
+from cmdb.models import ChangeLog, Rack
 from tests import factories as f
 
 
@@ -68,6 +69,29 @@ def add_devices(db: Session, n: int) -> None:
         f.server(db, cluster=cluster)
 
 
+def add_interfaces(db: Session, n: int) -> None:
+    device = f.server(db)
+    for _ in range(n):
+        f.interface(db, device=device)
+
+
+def add_racks(db: Session, n: int) -> None:
+    site = f.site(db)
+    for i in range(n):
+        db.add(Rack(site=site, name=f"R{i:03d}-{id(site)}"))
+
+
+def add_changes(db: Session, n: int) -> None:
+    for i in range(n):
+        db.add(ChangeLog(actor="test", action="update", object_type="device", object_id=i,
+                         object_repr=f"d{i}", before={}, after={}))  # fmt: skip
+
+
+def add_units(db: Session, n: int) -> None:
+    for _ in range(n):
+        f.admin_unit(db)
+
+
 LISTS: tuple[tuple[str, Callable[[Session, int], None]], ...] = (
     ("/sites/", add_sites),
     ("/links/", add_links),
@@ -76,6 +100,10 @@ LISTS: tuple[tuple[str, Callable[[Session, int], None]], ...] = (
     ("/information-systems/", add_systems),
     ("/workloads/", add_workloads),
     ("/devices/", add_devices),
+    ("/interfaces/", add_interfaces),
+    ("/racks/", add_racks),
+    ("/changes/", add_changes),
+    ("/admin-units/?view=list", add_units),
 )
 
 

@@ -8,14 +8,18 @@ an empty inventory must give the records the live sync creates, without a NetBox
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from cmdb.choices import Network
+from discovery.core.known import Snapshot
+from discovery.core.planner import plan_observations
 from discovery.netbox.mapping import map_all
-from discovery.netbox.plan import plan_sync
+from discovery.netbox.observe import coverage_of, observe_all
 from discovery.netbox.records import Fetched, NbRecord
+from discovery.netbox.report import Planned, counts
 from tests.integration.netbox.seed import EXPECTED_CREATED
 
 RECORDING = Path(__file__).parents[2] / "fixtures" / "netbox" / "quang-nam-4.7.3.json"
@@ -34,10 +38,11 @@ def _by_label(records: list[NbRecord]) -> dict[str, NbRecord]:
 
 def test_recorded_netbox_maps_to_the_expected_records_without_failures(fetched: Fetched):
     mapped = map_all(fetched)
-    plan = plan_sync(mapped.records, {}, mapped.seen_ids, mapped.skipped)
-    counts = plan.counts()
-    assert {k: counts[k]["created"] for k in EXPECTED_CREATED} == EXPECTED_CREATED
-    assert all(c["failed"] == 0 for c in counts.values())
+    observations = observe_all(mapped, datetime(2026, 11, 1, tzinfo=UTC))
+    plan = plan_observations(observations, Snapshot(), coverage_of(mapped))
+    by_kind = counts(Planned(plan, mapped, Snapshot()))
+    assert {k: by_kind[k]["created"] for k in EXPECTED_CREATED} == EXPECTED_CREATED
+    assert all(c["failed"] == 0 for c in by_kind.values()), plan.refused
     assert mapped.skipped == []  # the cable inside the DC is a link
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from cmdb.choices import DeviceRole, RunStatus, Status
-from cmdb.services.ansible_hosts import KINDS, VM_ROLE
+from cmdb.services.ansible_hosts import ADDRESS_CHOICES, KINDS, VM_ROLE
 from web.api.pagination import PageArgsSchema, page_schema
 from web.api.schemas.fields import UtcDateTime
 
@@ -27,6 +27,14 @@ class HostArgsSchema(PageArgsSchema):
     agency = _many(fields.String(), "Agency short name or name")
     security_level = _many(fields.Integer(validate=validate.Range(1, 5)), "Security level 1–5")
     status = _many(fields.String(validate=validate.OneOf([s.value for s in Status])), "Status")
+    address = fields.String(
+        load_default="required",
+        validate=validate.OneOf(ADDRESS_CHOICES),
+        metadata={"description": "`required`: only hosts with a management address; `any`: all"},
+    )
+    as_of = fields.Date(
+        metadata={"description": "Admin units and sites' placements as of this day (a reform)"}
+    )
 
 
 class HostClusterSchema(Schema):
@@ -52,6 +60,18 @@ class HostAdminUnitSchema(Schema):
     level = fields.String(required=True)
 
 
+class HostRackSchema(HostClusterSchema):
+    position_u = fields.Integer(allow_none=True, required=True)
+
+
+class HostInterfaceSchema(Schema):
+    name = fields.String(required=True)
+    ip_addresses = fields.List(fields.String(), required=True)
+    mac_address = fields.String(allow_none=True, required=True)
+    speed_mbps = fields.Integer(allow_none=True, required=True)
+    management = fields.Boolean(required=True, metadata={"description": "Holds ansible_host"})
+
+
 class AnsibleHostSchema(Schema):
     """A host as the inventory plugin needs it, in one object."""
 
@@ -59,7 +79,11 @@ class AnsibleHostSchema(Schema):
     id = fields.Integer(required=True)
     url = fields.Url(required=True, metadata={"description": "The record in the API"})
     name = fields.String(required=True)
-    management_address = fields.String(required=True, metadata={"description": "ansible_host"})
+    management_address = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "ansible_host; null only with `address=any`"},
+    )
     status = fields.String(required=True)
     role = fields.String(required=True, metadata={"description": "Device role, or `vm`"})
     site = fields.Nested(HostSiteSchema, required=True)
@@ -80,6 +104,21 @@ class AnsibleHostSchema(Schema):
         fields.String(),
         required=True,
         metadata={"description": "Networks of its links (devices) or its system's zones (VMs)"},
+    )
+    zones = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Zones of its cluster (devices) or its system (VMs)"},
+    )
+    platform = fields.String(
+        allow_none=True, required=True, metadata={"description": "OS or firmware family"}
+    )
+    rack = fields.Nested(HostRackSchema, allow_none=True, required=True)
+    location = fields.String(allow_none=True, required=True)
+    interfaces = fields.List(
+        fields.Nested(HostInterfaceSchema),
+        required=True,
+        metadata={"description": "The management interface first, then others with an address"},
     )
     manufacturer = fields.String(allow_none=True, required=True)
     model = fields.String(allow_none=True, required=True)

@@ -22,10 +22,12 @@ def apply_in_memory(snapshot: Snapshot, plan: Plan) -> Snapshot:
     for create in plan.creates:
         key = ids[create.ref]
         parent = _id(create.parent, ids) if create.parent else None
-        records[key] = KnownRecord(key[1], create.ref.kind, parent_id=parent, values=create.values)
+        values = {**create.values, **{c: _id(r, ids) for c, r in create.pending.items()}}
+        records[key] = KnownRecord(key[1], create.ref.kind, parent_id=parent, values=values)
     for update in plan.updates:
         key = _key(update.ref, ids)
         values = {**records[key].values, **{c.field: c.after for c in update.changes}}
+        values |= {c: _id(r, ids) for c, r in update.pending.items()}
         records[key] = replace(records[key], values=values)
     for seen in plan.seen:
         key = _key(seen.ref, ids)

@@ -429,12 +429,6 @@ def test_an_interface_of_a_known_device_is_planned_without_the_device() -> None:
     assert plan([orphan], Snapshot((dev,)), Coverage(Source.NETBOX)).refused[0].label == "if 101"
 
 
-def test_kinds_the_core_does_not_plan_yet_are_refused_not_dropped() -> None:
-    site = Observation(Source.NETBOX, RecordKind.SITE, Identity(source_id="3"), at(1), "site 3")
-    [refused] = plan([site], Snapshot(), Coverage(Source.NETBOX)).refused
-    assert "does not plan site records yet" in refused.reason
-
-
 def test_observations_of_another_source_are_a_programming_error() -> None:
     import pytest
 

@@ -1,4 +1,4 @@
-"""The day the API and the CLI evaluate against: ``CMDB_TODAY`` if set, else the real today.
+"""The day the app and the CLI evaluate against: ``CMDB_TODAY`` if set, else the real today.
 
 Verdicts depend on the day (go-live must not be in the past, forecasts start
 from the last sample), so tests and demos pin it; production leaves it unset.
