@@ -54,6 +54,7 @@ def _evaluate(
 ) -> Evaluation:
     request = inputs.build_request(doc, refs)
     inventory = inputs.load_inventory(session, today=today)
+    catalogue = catalogue or inputs.load_catalogue(session)
     return evaluate_request(request, inventory, inputs.load_reservations(session), catalogue)
 
 
@@ -119,7 +120,10 @@ def approve_request(
     refs = store.resolve_request_refs(session, doc)
     request = inputs.build_request(doc, refs)
     evaluation = evaluate_request(
-        request, inputs.load_inventory(session, today=today), inputs.load_reservations(session)
+        request,
+        inputs.load_inventory(session, today=today),
+        inputs.load_reservations(session),
+        inputs.load_catalogue(session),
     )
     _refuse_unless_fits(request_id, evaluation, accept_until)
     # The status stays as it was until the approval, whose change-log entry says from what.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from capacity.bills import OwnNeed
 from capacity.expansion import (
+    NOTHING,
     PAYER_DC,
     PAYER_NETWORK,
     Catalogue,
@@ -24,10 +25,11 @@ from capacity.expansion import (
     ExpansionItem,
     LinkNeed,
     LinkTier,
+    Purchase,
     StorageNeed,
+    cheapest_servers,
+    cheapest_shelves,
     plan_link_tier,
-    plan_servers,
-    plan_shelves,
 )
 from capacity.model import ClusterSpec, LinkSpec, StoragePoolSpec, VmSize, fits_within
 from capacity.timeline import ResourceTimeline
@@ -93,56 +95,62 @@ class _Moment:
 
 def _size_compute(
     target: ComputeTarget, at: _Moment, catalogue: Catalogue
-) -> tuple[int | None, str | None]:
+) -> tuple[Purchase | None, str | None]:
     need = ComputeNeed(
         target.cluster,
         target.vcpu.load(with_request=at.with_request, horizon=at.horizon),
         target.ram.load(with_request=at.with_request, horizon=at.horizon),
         target.vms if at.with_request else (),
     )
-    n = plan_servers(need, catalogue.server)
-    if n is None:
+    purchase = cheapest_servers(need, catalogue.servers)
+    if purchase is None:
         return None, (
-            f"cluster:{target.cluster.id}: a VM does not fit one {catalogue.server.name} "
+            f"cluster:{target.cluster.id}: a VM does not fit one server of the catalogue "
             "after ratios"
         )
-    return n, None
+    return purchase, None
 
 
-def _server_item(target: ComputeTarget, n: int, catalogue: Catalogue) -> ExpansionItem:
-    price = catalogue.server.price_vnd
-    key = f"cluster:{target.cluster.id}"
-    return ExpansionItem("server", key, n, catalogue.server.name, price, n * price)
-
-
-def _shelf_item(target: StorageTarget, n: int, catalogue: Catalogue) -> ExpansionItem:
-    price = catalogue.shelf.price_vnd
-    key = f"storage:{target.pool.id}"
-    return ExpansionItem("storage_shelf", key, n, catalogue.shelf.name, price, n * price)
+def _item(kind: str, key: str, bought: Purchase, own: Purchase = NOTHING) -> ExpansionItem | None:
+    """What the request adds beyond ``own`` (what the resource needs without it): more
+    of the same model, or — when the larger need is cheapest with another model — the
+    whole purchase at the difference of the two costs."""
+    if bought.cost_vnd <= own.cost_vnd:
+        return None
+    if own.quantity == 0 or own.name == bought.name:
+        extra = bought.quantity - own.quantity
+        return ExpansionItem(kind, key, extra, bought.name, bought.unit_price_vnd,
+                             extra * bought.unit_price_vnd)  # fmt: skip
+    words = f"{bought.name} (instead of {own.quantity} × {own.name} needed anyway: the difference)"
+    return ExpansionItem(kind, key, bought.quantity, words, bought.unit_price_vnd,
+                         bought.cost_vnd - own.cost_vnd)  # fmt: skip
 
 
 def _compute_item(
     target: ComputeTarget, at: _Moment, catalogue: Catalogue
 ) -> tuple[ExpansionItem | None, str | None]:
-    """The extra servers the request needs beyond those the cluster needs without it."""
-    n_with, problem = _size_compute(target, at, catalogue)
-    if n_with is None:
+    """The servers the request needs beyond those the cluster needs without it."""
+    bought, problem = _size_compute(target, at, catalogue)
+    if bought is None:
         return None, problem
-    n_without, _ = _size_compute(target, _Moment(False, at.horizon), catalogue)
-    extra = n_with - (n_without or 0)
-    return (_server_item(target, extra, catalogue) if extra > 0 else None), None
+    own, _ = _size_compute(target, _Moment(False, at.horizon), catalogue)
+    return _item("server", f"cluster:{target.cluster.id}", bought, own or NOTHING), None
 
 
-def _shelves(target: StorageTarget, at: _Moment, catalogue: Catalogue) -> int:
+def _shelves(target: StorageTarget, at: _Moment, catalogue: Catalogue) -> Purchase | None:
     load = target.used.load(with_request=at.with_request, horizon=at.horizon)
-    return plan_shelves(StorageNeed(target.pool, load), catalogue.shelf)
+    return cheapest_shelves(StorageNeed(target.pool, load), catalogue.shelves)
 
 
-def _storage_item(target: StorageTarget, at: _Moment, catalogue: Catalogue) -> ExpansionItem | None:
-    extra = _shelves(target, at, catalogue) - _shelves(
-        target, _Moment(False, at.horizon), catalogue
-    )
-    return _shelf_item(target, extra, catalogue) if extra > 0 else None
+def _storage_item(
+    target: StorageTarget, at: _Moment, catalogue: Catalogue
+) -> tuple[ExpansionItem | None, str | None]:
+    bought = _shelves(target, at, catalogue)
+    key = f"storage:{target.pool.id}"
+    if bought is None:
+        return None, f"{key}: the catalogue has no storage shelf"
+    own = _shelves(target, _Moment(False, at.horizon), catalogue) or NOTHING
+    return _item("storage_shelf", key, bought, own), None
 
 
 def _tier(
@@ -159,7 +167,8 @@ def _tier(
 def _unreachable(target: LinkTarget, at: _Moment, catalogue: Catalogue) -> str:
     link = target.link
     load = target.load.load(with_request=at.with_request, horizon=at.horizon)
-    fastest = catalogue.link_tiers[-1].mbps if catalogue.link_tiers else 0
+    tiers = catalogue.tiers_for(link.network)
+    fastest = tiers[-1].mbps if tiers else 0
     return (
         f"link:{link.id}: needs {load / link.ceiling_pct:.0f} Mbps, "
         f"above the fastest tier ({fastest:.0f} Mbps)"
@@ -201,12 +210,13 @@ def _link_charge(
     netted off); a link that needs an upgrade anyway is charged the difference
     between the two tiers' fees, nothing when the same tier does for both.
     """
-    fits, tier = _tier(target, at, catalogue.link_tiers)
+    tiers = catalogue.tiers_for(target.link.network)
+    fits, tier = _tier(target, at, tiers)
     if fits:
         return None, None
     if tier is None:
         return None, _unreachable(target, at, catalogue)
-    _, own_tier = _tier(target, _Moment(False, at.horizon), catalogue.link_tiers)
+    _, own_tier = _tier(target, _Moment(False, at.horizon), tiers)
     if own_tier is not None and own_tier.mbps >= tier.mbps:
         return None, None
     return _link_item(target, tier, years, own_tier), None
@@ -222,7 +232,9 @@ def _charged(
         items.append(item)
         unresolved.append(problem)
     if targets.storage is not None:
-        items.append(_storage_item(targets.storage, at, catalogue))
+        item, problem = _storage_item(targets.storage, at, catalogue)
+        items.append(item)
+        unresolved.append(problem)
     for link in targets.links:
         item, problem = _link_charge(link, at, catalogue, years)
         items.append(item)
@@ -248,9 +260,10 @@ def _own_compute(target: ComputeTarget, catalogue: Catalogue) -> OwnNeed | None:
     index, short = _first_own_fail((target.vcpu, target.ram))
     if index is None:
         return None
-    n, _ = _size_compute(target, _ALONE, catalogue)
-    items = (_server_item(target, n, catalogue),) if n else ()
-    unresolved = () if n is not None else (f"more than the catalogue allows on {short[0]}",)
+    bought, _ = _size_compute(target, _ALONE, catalogue)
+    item = _item("server", f"cluster:{target.cluster.id}", bought) if bought else None
+    items = (item,) if item else ()
+    unresolved = () if bought is not None else (f"more than the catalogue allows on {short[0]}",)
     return _own_need(
         target.vcpu, f"cluster:{target.cluster.id}", PAYER_DC, None, index, short, items, unresolved
     )
@@ -260,16 +273,20 @@ def _own_storage(target: StorageTarget, catalogue: Catalogue) -> OwnNeed | None:
     index, short = _first_own_fail((target.used,))
     if index is None:
         return None
-    n = _shelves(target, _ALONE, catalogue)
-    items = (_shelf_item(target, n, catalogue),) if n else ()
-    return _own_need(target.used, target.used.resource, PAYER_DC, None, index, short, items, ())
+    bought = _shelves(target, _ALONE, catalogue)
+    item = _item("storage_shelf", f"storage:{target.pool.id}", bought) if bought else None
+    items = (item,) if item else ()
+    unresolved = () if bought is not None else ("the catalogue has no storage shelf",)
+    return _own_need(
+        target.used, target.used.resource, PAYER_DC, None, index, short, items, unresolved
+    )
 
 
 def _own_link(target: LinkTarget, catalogue: Catalogue, years: float) -> OwnNeed | None:
     index, short = _first_own_fail((target.load,))
     if index is None:
         return None
-    _, tier = _tier(target, _ALONE, catalogue.link_tiers)
+    _, tier = _tier(target, _ALONE, catalogue.tiers_for(target.link.network))
     items = (_link_item(target, tier, years),) if tier is not None else ()
     unresolved = () if tier is not None else (_unreachable(target, _ALONE, catalogue),)
     return _own_need(

@@ -1,9 +1,11 @@
-"""The smallest purchase that closes a shortfall, from a configurable catalogue (DESIGN §6).
+"""The smallest purchase that closes a shortfall, from the DC's catalogue (DESIGN §6).
 
 Decision 6a of the province funds only what the DC cannot already provide; this
 module prices that gap so it can be set against what the project would spend on
-its own hardware. The default catalogue holds round Vietnamese-market figures
-(VND, 2025) meant to be replaced by the DC's procurement prices in settings.
+its own hardware. The catalogue is data (server models, storage shelves, link
+tiers per network, in VND with the date of the price): the planners keep it in
+the database and ``capacity.inputs`` passes it in. ``Catalogue()`` holds round
+Vietnamese-market figures (VND, 2025) for an install whose catalogue is empty.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TypedDict
 
 from capacity.model import (
@@ -31,12 +34,13 @@ _MAX_EXTRA_SERVERS = 10_000
 
 @dataclass(frozen=True)
 class ServerModel:
-    """The DC's standard virtualisation host."""
+    """A virtualisation host the DC can buy."""
 
     name: str
     cores: int
     ram_gb: float
     price_vnd: float
+    priced_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.cores <= 0 or self.ram_gb <= 0 or self.price_vnd < 0:
@@ -50,6 +54,7 @@ class StorageShelf:
     name: str
     raw_tb: float
     price_vnd: float
+    priced_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.raw_tb <= 0 or self.price_vnd < 0:
@@ -58,10 +63,12 @@ class StorageShelf:
 
 @dataclass(frozen=True)
 class LinkTier:
-    """A circuit speed one can order, with its yearly fee."""
+    """A circuit speed one can order, with its yearly fee; ``network`` None: any network."""
 
     mbps: float
     yearly_price_vnd: float
+    network: str | None = None
+    priced_on: date | None = None
 
 
 def _default_link_tiers() -> tuple[LinkTier, ...]:
@@ -78,20 +85,33 @@ def _default_link_tiers() -> tuple[LinkTier, ...]:
     )
 
 
+def _default_servers() -> tuple[ServerModel, ...]:
+    return (ServerModel("2U 2×32-core, 512 GB", 64, 512, 650_000_000),)
+
+
+def _default_shelves() -> tuple[StorageShelf, ...]:
+    return (StorageShelf("24 × 8 TB NL-SAS shelf", 192, 900_000_000),)
+
+
 @dataclass(frozen=True)
 class Catalogue:
-    """What the DC can buy to expand: one server model, one shelf, link speed tiers."""
+    """What the DC can buy to expand: server models, shelves, link tiers (per network).
 
-    server: ServerModel = field(
-        default_factory=lambda: ServerModel("2U 2×32-core, 512 GB", 64, 512, 650_000_000)
-    )
-    shelf: StorageShelf = field(
-        default_factory=lambda: StorageShelf("24 × 8 TB NL-SAS shelf", 192, 900_000_000)
-    )
+    A network with tiers of its own is priced from them; any other network from
+    the tiers without a network.
+    """
+
+    servers: tuple[ServerModel, ...] = field(default_factory=_default_servers)
+    shelves: tuple[StorageShelf, ...] = field(default_factory=_default_shelves)
     link_tiers: tuple[LinkTier, ...] = field(default_factory=_default_link_tiers)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "link_tiers", tuple(sorted(self.link_tiers, key=lambda t: t.mbps)))
+
+    def tiers_for(self, network: str | None) -> tuple[LinkTier, ...]:
+        """The tiers one can order on ``network``, slowest first."""
+        own = tuple(t for t in self.link_tiers if network is not None and t.network == network)
+        return own or tuple(t for t in self.link_tiers if t.network is None)
 
 
 PAYER_DC = "dc"
@@ -231,6 +251,50 @@ def plan_shelves(need: StorageNeed, shelf: StorageShelf) -> int:
         return 0
     per_shelf = shelf.raw_tb * compute_protection_efficiency(pool.protection) * pool.ceiling_pct
     return _ceil(shortfall / per_shelf)
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """``quantity`` units of one catalogue entry (a server model or a shelf)."""
+
+    name: str
+    quantity: int
+    unit_price_vnd: float
+
+    @property
+    def cost_vnd(self) -> float:
+        return self.quantity * self.unit_price_vnd
+
+
+NOTHING = Purchase("", 0, 0.0)
+
+
+def _cheapest(options: Sequence[Purchase]) -> Purchase:
+    # Ties go to fewer units (less rack space), then to the name, so the choice is stable.
+    return min(options, key=lambda p: (p.cost_vnd, p.quantity, p.name))
+
+
+def cheapest_servers(need: ComputeNeed, servers: Sequence[ServerModel]) -> Purchase | None:
+    """The cheapest number of one server model that lets the cluster carry the load;
+    NOTHING when it fits already, None when no model can (a VM bigger than any)."""
+    if _cluster_fits(need.cluster, need):
+        return NOTHING
+    options = []
+    for model in servers:
+        n = plan_servers(need, model)
+        if n is not None:
+            options.append(Purchase(model.name, n, model.price_vnd))
+    return _cheapest(options) if options else None
+
+
+def cheapest_shelves(need: StorageNeed, shelves: Sequence[StorageShelf]) -> Purchase | None:
+    """The cheapest number of one shelf model that closes the pool's shortfall;
+    NOTHING when it fits already, None when the catalogue has no shelf."""
+    pool = need.pool
+    if fits_within(need.tb_load, compute_usable_tb(pool) * pool.ceiling_pct):
+        return NOTHING
+    options = [Purchase(s.name, plan_shelves(need, s), s.price_vnd) for s in shelves]
+    return _cheapest(options) if options else None
 
 
 def plan_link_tier(need: LinkNeed, tiers: Sequence[LinkTier]) -> LinkTier | None:

@@ -2,7 +2,8 @@
 
 Inventory rows become specs, sample rollups become baseline forecasts (cached in
 ``forecast_cache`` and in this process until new samples arrive), the link graph
-becomes each site's path to the DC, approved requests become reservations.
+becomes each site's path to the DC, approved requests become reservations, the
+planners' price list becomes the expansion catalogue.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from datetime import UTC, date, datetime
 from threading import Lock
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from capacity.forecast import Forecast, forecast_many
+from capacity.expansion import Catalogue, LinkTier, ServerModel, StorageShelf
+from capacity.forecast import Forecast, compute_weekly_peak_array
 from capacity.model import ClusterSpec, HostSpec, LinkSpec, StoragePoolSpec
+from capacity.refresh import WeeklyPeaks, refresh_forecasts
 from capacity.request import DcBandwidth, Request, SiteBandwidth, Workload
 from capacity.snapshot import (
     ClusterState,
@@ -31,9 +35,10 @@ from capacity.snapshot import (
     link_key,
     storage_key,
 )
-from cmdb.choices import DeviceRole, Metric, ResourceKind, SiteKind, Status
+from cmdb.choices import CatalogueKind, DeviceRole, Metric, ResourceKind, SiteKind, Status
 from cmdb.db import is_write_conflict, utcnow
 from cmdb.models import (
+    CatalogueItem,
     Cluster,
     ForecastCache,
     Link,
@@ -306,7 +311,7 @@ def _load_baselines(
     out.update(cached)
     stale = {r: n for r, n in to_fit.items() if r not in cached}
     if stale:
-        fitted = _fit(session, stale)
+        fitted = _fit(session, stale, _load_previous(session, list(stale)))
         _store_cache(session, fitted, marks)
         out.update(fitted)
     return out
@@ -449,10 +454,34 @@ def _utc_naive(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
-def _fit(session: Session, needs: Mapping[str, _Need]) -> dict[str, Forecast]:
+def _load_previous(session: Session, resources: list[str]) -> dict[str, Forecast]:
+    """The last forecast of each resource, however stale its samples' watermark: a
+    refresh keeps the ones whose weekly peaks have not changed (``capacity.refresh``)."""
+    out: dict[str, Forecast] = {}
+    for i in range(0, len(resources), 500):
+        rows = sa.select(ForecastCache.resource, ForecastCache.data).where(
+            ForecastCache.resource.in_(resources[i : i + 500]),
+            ForecastCache.method == FORECAST_METHOD,
+        )
+        out.update((resource, Forecast.from_dict(data)) for resource, data in session.execute(rows))
+    return out
+
+
+def _weekly(daily: list[tuple[date, float]]) -> WeeklyPeaks | None:
+    ordinals = np.fromiter((d.toordinal() for d, _ in daily), dtype=np.int64, count=len(daily))
+    values = np.fromiter((v for _, v in daily), dtype=float, count=len(daily))
+    first, peaks = compute_weekly_peak_array(ordinals, values)
+    return None if first is None else (first, peaks)
+
+
+def _fit(
+    session: Session, needs: Mapping[str, _Need], previous: Mapping[str, Forecast]
+) -> dict[str, Forecast]:
+    """Refit the resources whose weekly peaks changed; AICc picks damped or straight
+    trend at a first fit, a refit keeps that choice."""
     daily = _load_daily(session, needs.values())
-    series = {resource: daily[resource] for resource in needs if daily.get(resource)}
-    return forecast_many(series)  # AICc picks damped or straight trend per series
+    weekly = {r: w for r in needs if daily.get(r) and (w := _weekly(daily[r])) is not None}
+    return refresh_forecasts(weekly, previous).forecasts
 
 
 def _load_daily(session: Session, needs: Iterable[_Need]) -> dict[str, list[tuple[date, float]]]:
@@ -521,6 +550,33 @@ def _write_cache(
 
 
 # -- reservations and requests -----------------------------------------------------------------
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    """The planners' price list; a kind with no entry keeps the built-in figures
+    (an install that has imported no catalogue can still price an expansion)."""
+    rows = session.scalars(sa.select(CatalogueItem).order_by(CatalogueItem.id)).all()
+    servers = tuple(
+        ServerModel(r.name, r.cores or 0, r.ram_gb or 0, r.price_vnd, r.priced_on)
+        for r in rows
+        if r.kind == CatalogueKind.SERVER
+    )
+    shelves = tuple(
+        StorageShelf(r.name, r.raw_tb or 0, r.price_vnd, r.priced_on)
+        for r in rows
+        if r.kind == CatalogueKind.STORAGE_SHELF
+    )
+    tiers = tuple(
+        LinkTier(r.mbps or 0, r.price_vnd, r.network.value if r.network else None, r.priced_on)
+        for r in rows
+        if r.kind == CatalogueKind.LINK_TIER
+    )
+    default = Catalogue()
+    return Catalogue(
+        servers=servers or default.servers,
+        shelves=shelves or default.shelves,
+        link_tiers=tiers or default.link_tiers,
+    )
 
 
 def load_reservations(session: Session) -> tuple[Reservation, ...]:

@@ -52,13 +52,19 @@ def _min_relative_headroom(t: ResourceTimeline) -> float:
     return float(t.headroom.min() / t.limit)
 
 
-class ResourceSeries(TypedDict):
-    """One resource's monthly ceiling × C, B(t), R(t) and D(t) (None where not finite)."""
+class ResourceSeries(TypedDict, total=False):
+    """One resource's monthly ceiling × C, B(t), R(t) and D(t) (None where not finite),
+    and the baseline's 80 % and 95 % bounds (``baseline_lo80`` … ``baseline_hi95``;
+    absent from evaluations stored before they were kept)."""
 
     limit: float
     baseline: list[float | None]
     reserved: list[float | None]
     demand: list[float | None]
+    baseline_lo80: list[float | None]
+    baseline_hi80: list[float | None]
+    baseline_lo95: list[float | None]
+    baseline_hi95: list[float | None]
 
 
 class SeriesDocument(TypedDict):
@@ -73,16 +79,20 @@ def compute_series(timelines: Sequence[ResourceTimeline], steps: Sequence[date])
     "demand"}}}``: B(t), R(t), D(t) and ceiling × C of each resource at each monthly step."""
     return {
         "steps": [d.isoformat() for d in steps],
-        "resources": {
-            t.resource: {
-                "limit": round(float(t.limit), 3),
-                "baseline": _rounded(t.baseline),
-                "reserved": _rounded(t.reserved),
-                "demand": _rounded(t.demand),
-            }
-            for t in timelines
-        },
+        "resources": {t.resource: _resource_series(t) for t in timelines},
     }
+
+
+def _resource_series(t: ResourceTimeline) -> ResourceSeries:
+    series: ResourceSeries = {
+        "limit": round(float(t.limit), 3),
+        "baseline": _rounded(t.baseline),
+        "reserved": _rounded(t.reserved),
+        "demand": _rounded(t.demand),
+    }
+    for bound, values in (t.bands or {}).items():
+        series[f"baseline_{bound}"] = _rounded(values)  # type: ignore[literal-required]
+    return series
 
 
 def _rounded(values: np.ndarray) -> list[float | None]:

@@ -36,6 +36,9 @@ class ResourceTimeline:
     reserved: np.ndarray
     demand: np.ndarray
     baseline_model: str
+    bands: dict[str, np.ndarray] | None = None
+    """The baseline's 80 % and 95 % bounds at each step (``lo80``, ``hi80``, ``lo95``,
+    ``hi95``), whichever bound the verdict used: what a chart shades around the load."""
 
     @property
     def limit(self) -> float:
@@ -120,6 +123,9 @@ def compute_reserved(reservations: Sequence[Reservation], steps: Sequence[date])
     return out
 
 
+BAND_BOUNDS: tuple[Bound, ...] = ("lo80", "hi80", "lo95", "hi95")
+
+
 def build_timeline(
     *,
     resource: str,
@@ -151,4 +157,5 @@ def build_timeline(
         reserved=compute_reserved(reservations, steps),
         demand=demand0 * growth,
         baseline_model=baseline.model,
+        bands={b: baseline.values_at(step_ordinals, b) for b in BAND_BOUNDS},
     )

@@ -210,3 +210,11 @@ class Role(StrEnum):
     ENGINEER = "engineer"
     PLANNER = "planner"
     ADMIN = "admin"
+
+
+class CatalogueKind(StrEnum):
+    """What the DC can buy to expand (DESIGN §6): a server model, a storage shelf, a link tier."""
+
+    SERVER = "server"
+    STORAGE_SHELF = "storage_shelf"
+    LINK_TIER = "link_tier"

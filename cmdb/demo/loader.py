@@ -32,6 +32,7 @@ from cmdb.demo import (
     network,
     operations,
     pending_requests,
+    price_list,
     reform,
     samples,
     systems,
@@ -70,6 +71,7 @@ STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (
     ("two years of daily history", samples.load_history),
     ("pending resource requests", pending_requests.load_requests),
     ("discovery runs, VM addresses and open discrepancies", operations.load_operations),
+    ("the DC's price list (expansion catalogue)", price_list.load_price_list),
 )
 # After the reform: the province as it was, the reform, Đà Nẵng's DC, then history and requests.
 POST_REFORM_STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (

@@ -2,6 +2,7 @@
 
 from cmdb.models.audit import ChangeLog
 from cmdb.models.capacity import CapacityReservation, ForecastCache
+from cmdb.models.catalogue import CatalogueItem
 from cmdb.models.dcim import Device, Interface, Rack
 from cmdb.models.discovery import DiscoveryResult, DiscoveryRun, Discrepancy, Observation
 from cmdb.models.geo import AdminUnit, Agency, Site
@@ -20,6 +21,7 @@ __all__ = [
     "Agency",
     "ApiToken",
     "CapacityReservation",
+    "CatalogueItem",
     "ChangeLog",
     "Cluster",
     "Device",

@@ -99,8 +99,13 @@ def _parse_json(text: str) -> Table:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError({FILE_LABEL: [f"not valid JSON: {exc}"]}) from None
+    return table_of_items(document, "expected a JSON array of objects")
+
+
+def table_of_items(document: object, expected: str) -> Table:
+    """A parsed list of objects (JSON, YAML) as rows "item 1", "item 2", …"""
     if not isinstance(document, list):
-        raise ValidationError({FILE_LABEL: ["expected a JSON array of objects"]})
+        raise ValidationError({FILE_LABEL: [expected]})
     rows = [
         Row(f"item {n}", item if isinstance(item, dict) else {"__not_object__": item})
         for n, item in enumerate(document, start=1)

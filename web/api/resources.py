@@ -14,6 +14,7 @@ from cmdb.choices import Role
 from cmdb.models import (
     AdminUnit,
     Agency,
+    CatalogueItem,
     ChangeLog,
     Cluster,
     Device,
@@ -34,6 +35,7 @@ from cmdb.services.request_visibility import visible_changes
 from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
 from web.api.schemas.agencies import AgencyWriteSchema
+from web.api.schemas.catalogue import CatalogueItemWriteSchema
 from web.api.schemas.clusters import ClusterWriteSchema
 from web.api.schemas.devices import DeviceWriteSchema
 from web.api.schemas.information_systems import InformationSystemWriteSchema
@@ -344,6 +346,26 @@ CHANGES = declare(
     )
 )
 
+CATALOGUE = declare(
+    Resource(
+        path="catalogue",
+        model=CatalogueItem,
+        description="What the DC can buy to expand, in VND as of a day: server models, "
+        "storage shelves, link tiers per network (a yearly fee).",
+        fields=names(
+            "id url kind name network cores ram_gb raw_tb mbps price_vnd priced_on "
+            "created_at updated_at"
+        ),
+        filters=names("id kind name network price_vnd priced_on"),
+        search=names("name"),
+        orderings=names("id kind name network mbps price_vnd priced_on"),
+        brief=names("id url kind name price_vnd"),
+        write=CatalogueItemWriteSchema,
+        # Prices are the planners' to keep (DESIGN §6), as capacity settings are.
+        write_roles=frozenset({Role.PLANNER}),
+    )
+)
+
 RESOURCES: tuple[Resource, ...] = (
     ADMIN_UNITS,
     AGENCIES,
@@ -362,4 +384,5 @@ RESOURCES: tuple[Resource, ...] = (
     DISCOVERY_RESULTS,
     DISCREPANCIES,
     CHANGES,
+    CATALOGUE,
 )

@@ -48,6 +48,10 @@ COMMANDS: dict[str, LazyCommand] = {
     "capacity": LazyCommand(
         "web.cli.capacity:capacity_group", "Capacity of clusters, storage pools and links."
     ),
+    "catalogue": LazyCommand(
+        "web.cli.catalogue:catalogue_group",
+        "The expansion catalogue (server models, shelves, link tiers): import, list.",
+    ),
     "db": LazyCommand("web.cli.db:db_group", "Create and migrate the database schema."),
     "demo": LazyCommand(
         "web.cli.demo:demo_group", "Demo data: a realistic Quảng Nam provincial data centre."

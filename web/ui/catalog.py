@@ -293,6 +293,24 @@ CHANGES = ListPage(
     search_hint=_l("Record, who"),
 )
 
+CATALOGUE = ListPage(
+    key="catalogue",
+    title=_l("Expansion catalogue"),
+    resource=api.CATALOGUE,
+    columns=(
+        NAME,
+        Column("kind", _l("Kind"), "choice", "catalogue_kind", sort="kind"),
+        Column("network", _l("Network"), "choice", "network", sort="network"),
+        Column("cores", _l("CPU cores"), "number"),
+        Column("ram_gb", _l("RAM (GB)"), "number"),
+        Column("raw_tb", _l("Raw capacity (TB)"), "number"),
+        Column("mbps", _l("Speed (Mbps)"), "number", sort="mbps"),
+        Column("price_vnd", _l("Price (VND; a link tier's per year)"), "number", sort="price_vnd"),
+        Column("priced_on", _l("Priced on"), sort="priced_on"),
+    ),
+    search_hint=_l("Name"),
+)
+
 LIST_PAGES: tuple[ListPage, ...] = (
     DEVICES,
     INTERFACES,
@@ -308,4 +326,5 @@ LIST_PAGES: tuple[ListPage, ...] = (
     DISCREPANCIES,
     DISCOVERY_RUNS,
     CHANGES,
+    CATALOGUE,
 )

@@ -27,6 +27,7 @@ from web.today import today_or_real
 from web.ui import bp
 from web.ui.catalog import (
     AGENCIES,
+    CATALOGUE,
     CLUSTERS,
     INFORMATION_SYSTEMS,
     LINKS,
@@ -100,6 +101,7 @@ RACK_ROWS = (
 
 DETAIL_PAGES: tuple[DetailPage, ...] = (
     DetailPage(AGENCIES, fields=AGENCIES.columns[1:]),
+    DetailPage(CATALOGUE, fields=CATALOGUE.columns[1:]),
     DetailPage(
         SITES,
         fields=(

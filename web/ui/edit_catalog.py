@@ -56,6 +56,7 @@ class EditPage:
 EDIT_PAGES: tuple[EditPage, ...] = (
     EditPage("sites", api.SITES, _l("site"), "ui.sites"),
     EditPage("agencies", api.AGENCIES, _l("agency"), "ui.agencies"),
+    EditPage("catalogue", api.CATALOGUE, _l("catalogue entry"), "ui.catalogue"),
     EditPage("racks", api.RACKS, _l("rack"), parent="site"),
     EditPage("devices", api.DEVICES, _l("device"), "ui.devices"),
     EditPage("interfaces", api.INTERFACES, _l("interface"), parent="device"),
@@ -134,4 +135,7 @@ FIELD_LABELS: dict[str, Any] = {
     "information_system_id": _l("Information system"),
     "vcpu": _l("vCPU"),
     "disk_gb": _l("Disk (GB)"),
+    "mbps": _l("Speed (Mbps)"),
+    "price_vnd": _l("Price (VND; a link tier's per year)"),
+    "priced_on": _l("Priced on"),
 }

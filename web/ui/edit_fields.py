@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from cmdb.choices import (
     AgencyKind,
+    CatalogueKind,
     DeviceRole,
     Network,
     Protection,
@@ -32,6 +33,7 @@ from cmdb.choices import (
 #: The labels group (``web.ui.labels``) that names each enum's values.
 ENUM_LABELS: dict[type[enum.Enum], str] = {
     AgencyKind: "agency_kind",
+    CatalogueKind: "catalogue_kind",
     Status: "status",
     SiteKind: "site_kind",
     DeviceRole: "role",

@@ -69,6 +69,12 @@ NETWORK: dict[str, Any] = {
     "lan": _l("LAN"),
 }
 
+CATALOGUE_KIND: dict[str, Any] = {
+    "server": _l("Server model"),
+    "storage_shelf": _l("Storage shelf"),
+    "link_tier": _l("Link tier"),
+}
+
 ZONE: dict[str, Any] = {
     "internet": _l("Internet"),
     "tslcd": _l("TSLCD"),
@@ -160,6 +166,7 @@ LABELS: dict[str, dict[str, Any]] = {
     "status": STATUS,
     "status_colour": STATUS_COLOUR,
     "network": NETWORK,
+    "catalogue_kind": CATALOGUE_KIND,
     "zone": ZONE,
     "request_status": REQUEST_STATUS,
     "source": SOURCE,

@@ -35,6 +35,7 @@ from web.db import get_session
 from web.input_limits import bounded_int
 from web.today import configured_today, today_or_real
 from web.ui import bp
+from web.ui.appraisal_view import build_appraisal
 from web.ui.request_access import may_decide, may_evaluate, may_file, may_see, require
 from web.ui.request_form import DC_NETWORKS, GENERAL, field_errors, parse_request_form
 from web.ui.request_view import build_evaluation_view
@@ -136,9 +137,22 @@ def request_detail(request_id: int) -> str:
 
 @bp.get("/requests/<int:request_id>/appraisal")
 def request_appraisal(request_id: int) -> str:
+    """The one A4 page a director signs (print CSS: ``css/appraisal.css``)."""
+    req = _load_visible(request_id)
+    context = _request_context(req)
+    view = context["view"]
+    appraisal = build_appraisal(view) if view is not None else None
+    return render_template(
+        "requests/appraisal.html", printed_on=today_or_real(), appraisal=appraisal, **context
+    )
+
+
+@bp.get("/requests/<int:request_id>/appraisal/annex")
+def request_appraisal_annex(request_id: int) -> str:
+    """The appraisal's detailed tables, printable on their own."""
     req = _load_visible(request_id)
     return render_template(
-        "requests/appraisal.html", printed_on=today_or_real(), **_request_context(req)
+        "requests/appraisal_annex.html", printed_on=today_or_real(), **_request_context(req)
     )
 
 

@@ -1,10 +1,12 @@
 """Issue 21 on the demo: the project pays what it adds, not the DC's own growth.
 
 A 1-vCPU, 1-GB system on the TSLCD zone lands on PROD-CL01, whose RAM runs short
-on 2027-02-01 by itself (baseline forecast alone) and needs 5 standard servers
-(5 × 650,000,000 = 3,250,000,000 VND) to last the five years. Before issue 21 the
-request was charged those 5 servers and shown "avoided −3,240,000,000 VND"; now it
-is charged nothing, and the 5 servers are the DC's own need, reported beside it.
+on 2027-02-01 by itself (baseline forecast alone) and needs 2,560 GB more RAM to last
+the five years: with the demo's price list the cheapest is 3 × "2U 2×32-core 1 TB RAM"
+(3 × 880,000,000 = 2,640,000,000 VND; five 512 GB servers would cost 3,250,000,000).
+Before issue 21 the request was charged the DC's servers and shown "avoided
+−3,240,000,000 VND"; now it is charged nothing, and the servers are the DC's own
+need, reported beside it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from tests.integration.api.conftest import portal
 from web.cli import main
 
-OWN_NEED_VND = 3_250_000_000
+OWN_NEED_VND = 2_640_000_000
 
 
 def tiny(**changes: Any) -> dict[str, Any]:
@@ -47,7 +49,7 @@ def assert_charged_nothing_and_own_need_reported(body: dict[str, Any]) -> None:
     assert body["bills"]["dc"]["lines"] == [] and body["bills"]["network"]["lines"] == []
     (own,) = body["dc_own_need"]
     assert (own["resource"], own["date"], own["payer"]) == ("cluster:1", "2027-02-01", "dc")
-    assert [(i["kind"], i["quantity"]) for i in own["expansion"]] == [("server", 5)]
+    assert [(i["kind"], i["quantity"]) for i in own["expansion"]] == [("server", 3)]
     assert own["cost_vnd"] == OWN_NEED_VND
     cost = body["cost"]
     assert (cost["expansion_vnd"], cost["dc_own_need_vnd"]) == (0, OWN_NEED_VND)
@@ -78,6 +80,6 @@ def test_the_cli_text_names_who_must_act_and_the_own_need(
         "Binding:   PROD-CL01 ram from 2027-02-01: the DC must act; short even without this request"
     ) in out
     assert "DC bill (compute, storage, DC uplinks): 0 VND — nothing to buy" in out
-    assert "from 2027-02-01: PROD-CL01: 5 × 2U 2×32-core, 512 GB (3,250,000,000 VND)" in out
+    assert "from 2027-02-01: PROD-CL01: 3 × 2U 2×32-core 1 TB RAM (2,640,000,000 VND)" in out
     assert "investment avoided: none — no own-hardware estimate given" in out
     assert "−" not in out.split("Cost (VND)")[1]  # never a negative saving

@@ -72,7 +72,11 @@ def open_discrepancy(app: Flask) -> None:
 CALLERS = ("anonymous", "viewer", "own", "other", "engineer", "planner", "admin")
 INVENTORY_EDITORS = {"engineer", "admin"}
 # Agencies (who owns what, which requests name) are the planners' to keep.
-EDITORS = {"agencies": frozenset({"planner", "admin"})}
+# So are the expansion catalogue's prices.
+EDITORS = {
+    "agencies": frozenset({"planner", "admin"}),
+    "catalogue": frozenset({"planner", "admin"}),
+}
 
 
 @dataclass(frozen=True)

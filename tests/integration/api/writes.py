@@ -13,6 +13,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ WRITABLE = tuple(r for r in RESOURCES if r.write is not None)
 
 
 def as_json(value: Any) -> Any:
+    if isinstance(value, date):  # a JSON body carries a day as YYYY-MM-DD
+        return value.isoformat()
     return value.value if isinstance(value, enum.Enum) else value
 
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from cmdb.choices import CatalogueKind
 from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.models import ChangeLog, Device, Interface, Rack, Site
+from cmdb.models import CatalogueItem, ChangeLog, Device, Interface, Rack, Site
 from tests import factories
 from tests.databases import migrated_sqlite_url
 from tests.integration.api.writes import renamed
@@ -34,7 +35,8 @@ READERS = ("viewer", "requester", "planner")  # of the inventory
 WRITERS = ("engineer", "admin")
 # Who keeps each kind (the policy, stated here): engineers the inventory, planners the
 # agencies (who owns what, which requests name); admins everything.
-KEEPER = {"agencies": "planner"}
+# The expansion catalogue (prices) is the planners' too.
+KEEPER = {"agencies": "planner", "catalogue": "planner"}
 
 
 def keeper(page: EditPage) -> str:
@@ -64,7 +66,9 @@ def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask,
         rack = Rack(site_id=world.site, name="R01", u_height=42, power_kw=6.0)
         port = Interface(device_id=world.device, name="vmnic0", speed_mbps=10000, enabled=True,
                          ip_addresses=["10.49.250.11/24"])  # fmt: skip
-        session.add_all([rack, port])
+        shelf = CatalogueItem(kind=CatalogueKind.STORAGE_SHELF, name="24 × 8 TB shelf",
+                              raw_tb=192, price_vnd=900_000_000, priced_on=TODAY)  # fmt: skip
+        session.add_all([rack, port, shelf])
     engine.dispose()
     app = create_app({"TESTING": True, "CMDB_DATABASE_URL": url, "SECRET_KEY": "test",
                       "CMDB_TODAY": TODAY.isoformat()})  # fmt: skip

@@ -15,9 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from cmdb.choices import DiscrepancyKind, Source
+from cmdb.choices import CatalogueKind, DiscrepancyKind, Network, Source
 from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.models import Device, DiscoveryRun, Discrepancy, Rack
+from cmdb.models import CatalogueItem, Device, DiscoveryRun, Discrepancy, Rack
 from tests import factories as f
 from tests.databases import migrated_sqlite_url
 from tests.integration.web.ui_world import TODAY, World, build_world
@@ -63,6 +63,9 @@ def _one_more_of_each(session: Session, device: Device) -> None:
         Discrepancy(kind=DiscrepancyKind.MISMATCH, object_type="device", object_id=device.id,
                     field="model", values={"netbox": "DL380"}),
         DiscoveryRun(source=Source.NETBOX, status="failed"),
+        *(CatalogueItem(kind=CatalogueKind.LINK_TIER, name=f"TSLCD {mbps} Mbps", mbps=mbps,
+                        network=Network.TSLCD, price_vnd=mbps * 360_000, priced_on=TODAY)
+          for mbps in (20, 50)),
     ])  # fmt: skip
 
 

@@ -185,9 +185,14 @@ def test_appraisal_is_a_printable_page_without_navigation(evaluated: Flask, call
     assert response.status_code == 200
     assert "css/appraisal.css" in page and "<nav" not in page
     assert "Capacity appraisal" in page and "HOST UNTIL 2027-04-01" in page
-    assert 'id="assumptions"' in page and "Forecast method:" in page
     assert f"Printed {DEMO_TODAY.isoformat()}" in page
     assert "Investment avoided" in page
+    # One page: the binding resource drawn with its bands; the details are the annex.
+    assert 'id="binding-chart"' in page and 'class="band80"' in page and 'class="band95"' in page
+    annex_url = f"/requests/{PORTAL_ID}/appraisal/annex"
+    assert f'href="{annex_url}"' in page and 'id="assumptions"' not in page
+    annex = client_as(evaluated, caller).get(annex_url).get_data(as_text=True)
+    assert 'id="assumptions"' in annex and "Forecast method:" in annex and "<nav" not in annex
 
 
 def test_unknown_request_is_404(evaluated: Flask) -> None:

@@ -67,7 +67,7 @@ def test_shelves_are_sized_on_usable_tb_under_the_ceiling():
     two = evaluate_request(request(storage_tb=150), inventory())
     assert two.expansion.at_go_live[0].quantity == 2
     pool = StoragePoolSpec("p", 100, "raid6_8_2")
-    assert plan_shelves(StorageNeed(pool, 64), Catalogue().shelf) == 0
+    assert plan_shelves(StorageNeed(pool, 64), Catalogue().shelves[0]) == 0
 
 
 def test_a_link_moves_to_the_smallest_tier_that_carries_it_under_the_ceiling():
