@@ -133,8 +133,11 @@ def _check_kind(check: RowCheck, kind: CatalogueKind, values: dict[str, Any]) ->
         check.fail(f"network: only a link tier has a network, not a {kind.value}")
 
 
-def import_catalogue(session: Session, table: Table, *, actor: str = "import") -> ImportResult:
-    """Validate every row, then create or update by name; nothing written if any row is bad."""
+def import_catalogue(
+    session: Session, table: Table, *, actor: str = "import", log_changes: bool = True
+) -> ImportResult:
+    """Validate every row, then create or update by name; nothing written if any row is bad.
+    ``log_changes=False``: the demo's price list, which is data of the load, not a change."""
     rows = check_catalogue_rows(table)
     items = {i.name: i for i in session.scalars(sa.select(CatalogueItem))}
     changes: list[tuple[CatalogueItem, dict[str, Any] | None, dict[str, Any]]] = []
@@ -149,7 +152,7 @@ def import_catalogue(session: Session, table: Table, *, actor: str = "import") -
                 setattr(item, key, value)
             changes.append((item, before, row.values))
     session.flush()
-    for item, before, after in changes:
+    for item, before, after in changes if log_changes else []:
         action = ChangeAction.CREATE if before is None else ChangeAction.UPDATE
         log_change(session, actor=actor, action=action, obj=item, object_repr=item.name,
                    before=before, after=after)  # fmt: skip

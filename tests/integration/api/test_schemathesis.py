@@ -78,6 +78,14 @@ UNSTATED_RULES = tuple(
         r"^give admin_units or site_ids$",
         r"^give kind and id, management_address or name$",  # a facts post's host
         r"^with an id, say 'device' or 'workload'$",
+        r"^must be after valid_from \(\d{4}-\d\d-\d\d\)$",  # a dated record's two days
+        r"^before \d{4}-\d\d-\d\d: raw samples older than the retention .*",  # today
+        r"^a (server|storage_shelf|link_tier) needs it$",  # a catalogue item: its kind's sizes
+        r"^not used by a (server|storage_shelf|link_tier) \(leave it empty\)$",
+        r"^only a link tier has a network, not a (server|storage_shelf)$",
+        # A date's window (validity days, a price's day): stated in the field's description.
+        r"^Must be greater than or equal to \d{4}-\d\d-\d\d and less than or equal to "
+        r"\d{4}-\d\d-\d\d\.$",
     )
 )
 # Statuses beside the document's: a URL over ``MAX_URL_LENGTH`` (414) or a body over

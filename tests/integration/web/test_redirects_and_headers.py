@@ -50,6 +50,10 @@ def stays_on_the_host(location: str) -> bool:
 def test_log_in_never_sends_the_browser_to_another_host(secured: Secured, target: str) -> None:
     client = client_from(secured.app, "10.2.0.1")
     answer = log_in(client, "bo", query=f"?next={target}")
+    if "%00" in target:  # NUL is refused at the edge (web.input_limits): no redirect at all
+        assert answer.status_code == 400 and "Location" not in answer.headers
+        assert client.get(f"/login?next={target}").status_code == 400
+        return
     assert answer.status_code == 302
     assert stays_on_the_host(answer.headers["Location"])
     assert answer.headers["Location"] == "/"  # the dashboard, not a path made of the input

@@ -160,7 +160,7 @@ def day(what: str) -> fields.Date:
     return fields.Date(
         allow_none=True,
         validate=validate.Range(min=date(1900, 1, 1), max=date(2200, 12, 31)),
-        metadata={"description": what},
+        metadata={"description": f"{what}; from 1900-01-01 to 2200-12-31"},
     )
 
 
