@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import AgencyKind, ChangeAction, Source
+from cmdb.choices import AgencyKind, Source
 from cmdb.models import AdminUnit, Agency
 from cmdb.services.import_rows import (
     ImportResult,
@@ -24,7 +24,8 @@ from cmdb.services.import_rows import (
     check_header,
     check_keyed_rows,
 )
-from cmdb.services.provenance import log_change, mark_seen
+from cmdb.services.import_upsert import upsert_rows
+from cmdb.services.provenance import mark_seen
 
 COLUMNS = ("name", "short_name", "kind", "admin_unit_code", "valid_from", "valid_to")
 REQUIRED = ("name", "kind")
@@ -75,24 +76,9 @@ def import_agencies(
     units = dict(session.execute(sa.select(AdminUnit.code, AdminUnit.id).where(in_force)).all())
     rows = check_agency_rows(table, units)
     agencies = {a.name: a for a in session.scalars(sa.select(Agency))}
-    changes: list[tuple[Agency, dict[str, Any] | None, dict[str, Any]]] = []
-    seen: list[Agency] = []
-    for row in rows:
-        agency = agencies.get(row.name)
-        before = None if agency is None else {k: getattr(agency, k) for k in row.values}
-        if agency is None:
-            agency = agencies[row.name] = Agency(name=row.name)
-            session.add(agency)
-        if before != row.values:
-            for key, value in row.values.items():
-                setattr(agency, key, value)
-            changes.append((agency, before, row.values))
-        seen.append(agency)
-    session.flush()
-    for agency, before, after in changes:
-        action = ChangeAction.CREATE if before is None else ChangeAction.UPDATE
-        log_change(session, actor=actor, action=action, obj=agency, object_repr=agency.name,
-                   before=before, after=after)  # fmt: skip
+    seen, result = upsert_rows(
+        session, agencies, ((row.name, row.values) for row in rows),
+        lambda name: Agency(name=name), actor=actor, describe=lambda a: a.name,
+    )  # fmt: skip
     mark_seen(session, seen, source, lambda a: a.name)
-    created = sum(1 for _, before, _ in changes if before is None)
-    return ImportResult(created, len(changes) - created, len(seen) - len(changes))
+    return result

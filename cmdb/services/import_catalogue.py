@@ -18,7 +18,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from cmdb.choices import CatalogueKind, ChangeAction, Network
+from cmdb.choices import CatalogueKind, Network
 from cmdb.errors import ValidationError
 from cmdb.models import CatalogueItem
 from cmdb.services.import_rows import (
@@ -32,7 +32,7 @@ from cmdb.services.import_rows import (
     raise_if_bad,
     table_of_items,
 )
-from cmdb.services.provenance import log_change
+from cmdb.services.import_upsert import upsert_rows
 
 COLUMNS = ("kind", "name", "network", "cores", "ram_gb", "raw_tb", "mbps", "price_vnd", "priced_on")
 REQUIRED = ("kind", "name", "price_vnd", "priced_on")
@@ -140,21 +140,9 @@ def import_catalogue(
     ``log_changes=False``: the demo's price list, which is data of the load, not a change."""
     rows = check_catalogue_rows(table)
     items = {i.name: i for i in session.scalars(sa.select(CatalogueItem))}
-    changes: list[tuple[CatalogueItem, dict[str, Any] | None, dict[str, Any]]] = []
-    for row in rows:
-        item = items.get(row.name)
-        before = None if item is None else {k: getattr(item, k) for k in row.values}
-        if item is None:
-            item = items[row.name] = CatalogueItem(name=row.name)
-            session.add(item)
-        if before != row.values:
-            for key, value in row.values.items():
-                setattr(item, key, value)
-            changes.append((item, before, row.values))
-    session.flush()
-    for item, before, after in changes if log_changes else []:
-        action = ChangeAction.CREATE if before is None else ChangeAction.UPDATE
-        log_change(session, actor=actor, action=action, obj=item, object_repr=item.name,
-                   before=before, after=after)  # fmt: skip
-    created = sum(1 for _, before, _ in changes if before is None)
-    return ImportResult(created, len(changes) - created, len(rows) - len(changes))
+    _seen, result = upsert_rows(
+        session, items, ((row.name, row.values) for row in rows),
+        lambda name: CatalogueItem(name=name), actor=actor, describe=lambda i: i.name,
+        log_changes=log_changes,
+    )  # fmt: skip
+    return result

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cmdb.choices import ChangeAction, SiteKind, Source, Status
+from cmdb.choices import SiteKind, Source, Status
 from cmdb.models import AdminUnit, Agency, Site
 from cmdb.services.import_rows import (
     ImportResult,
@@ -26,7 +26,8 @@ from cmdb.services.import_rows import (
     check_header,
     check_keyed_rows,
 )
-from cmdb.services.provenance import log_change, mark_seen
+from cmdb.services.import_upsert import upsert_rows
+from cmdb.services.provenance import mark_seen
 
 COLUMNS = (
     "name",
@@ -151,31 +152,10 @@ def import_sites(
     """Validate every row, then create or update by slug; nothing is written if any row is bad."""
     rows = check_site_rows(table, load_lookups(session))
     sites = {s.slug: s for s in session.scalars(sa.select(Site))}
-    changes: list[tuple[Site, dict[str, Any] | None, dict[str, Any]]] = []
-    seen: list[Site] = []
-    for row in rows:
-        site = sites.get(row.slug)
-        before = None if site is None else {k: getattr(site, k) for k in row.values}
-        if site is None:
-            site = sites[row.slug] = Site(slug=row.slug, status=Status.ACTIVE)
-            session.add(site)
-        if before != row.values:
-            for key, value in row.values.items():
-                setattr(site, key, value)
-            changes.append((site, before, row.values))
-        seen.append(site)
-    session.flush()
-    if log_changes:
-        for site, before, after in changes:
-            log_change(
-                session,
-                actor=actor,
-                action=ChangeAction.CREATE if before is None else ChangeAction.UPDATE,
-                obj=site,
-                object_repr=f"{site.slug} {site.name}",
-                before=before,
-                after=after,
-            )
+    seen, result = upsert_rows(
+        session, sites, ((row.slug, row.values) for row in rows),
+        lambda slug: Site(slug=slug, status=Status.ACTIVE), actor=actor,
+        describe=lambda site: f"{site.slug} {site.name}", log_changes=log_changes,
+    )  # fmt: skip
     mark_seen(session, seen, source, lambda s: s.slug)
-    created = sum(1 for _, before, _ in changes if before is None)
-    return ImportResult(created, len(changes) - created, len(seen) - len(changes))
+    return result
