@@ -280,9 +280,9 @@ DISCOVERY_RUNS = declare(
         "as a background job with `POST` (engineers); the detail lists its per-target results.",
         fields=names(
             "id url source kind target status job_id requested_by parameters progress_done "
-            "progress_total progress_message started_at finished_at stats error"
+            "progress_total progress_message started_at finished_at stats error parent_id"
         ),
-        filters=names("id source kind target status requested_by started_at finished_at"),
+        filters=names("id source kind target status requested_by started_at finished_at parent_id"),
         search=names("target error"),
         orderings=names("id started_at finished_at"),
         brief=names("id url source kind status"),

@@ -14,6 +14,7 @@ from cmdb.settings import url_secret_problem
 from discovery.snmp.collector import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
 
 NETWORKS = ("wan", "man", "lan", "tslcd", "internet")
+DEFAULT_CHUNK_SIZE = 250  # devices per poll job: a few minutes of one worker at default limits
 
 
 class LimitsSchema(ma.Schema):
@@ -58,6 +59,14 @@ class PollParams(LimitsSchema):
         metadata={"description": "Only these inventory devices (`host[:port]`)"},
     )
     profile = fields.String(load_default=None)
+    chunk_size = fields.Integer(
+        load_default=DEFAULT_CHUNK_SIZE,
+        validate=validate.Range(1, 100_000),
+        metadata={
+            "description": "Devices per job: with Redis workers, a larger poll is queued as "
+            "jobs of this many devices that every worker shares, under one run"
+        },
+    )
 
 
 def no_secret_in_url(url: str) -> None:

@@ -21,6 +21,7 @@ from cmdb.db import transaction
 from cmdb.errors import ValidationError
 from cmdb.models import DiscoveryRun, Site
 from cmdb.services.job_runs import lock_running
+from cmdb.services.split_runs import settle_parent
 from discovery.credentials import (
     ProfileError,
     SnmpProfile,
@@ -36,6 +37,7 @@ from discovery.snmp.collector import Limits
 from discovery.targets import expand_range, parse_target, parse_targets_file, unique_targets
 from web.jobs.base import JobError, JobRun, Prepared, RunCancelledError
 from web.jobs.context import JobContext
+from web.jobs.poll_split import should_split, split_poll
 
 
 def check_discovery(session: Session, params: dict[str, Any], context: JobContext) -> Prepared:
@@ -99,6 +101,9 @@ def execute_poll(job: JobRun) -> None:
         interfaces = interfaces_by_index(session, list(targets.values()))
     if not targets:
         raise JobError("no device to poll: discover them first")
+    if should_split(job, len(targets)):
+        split_poll(job, targets)  # the chunks poll; the run ends with the last of them
+        return
     profile_for = dict(_with_profiles(list(targets), p["profile"], job.context))
     job.progress(0, len(targets), f"polling {len(targets)} devices")
     outcomes = fetch_readings(
@@ -110,6 +115,8 @@ def execute_poll(job: JobRun) -> None:
         report = store_readings(session, run, targets, interfaces, outcomes)
         run.progress_done = len(outcomes)
         run.progress_message = f"stored {report.samples} samples"
+        session.flush()
+        settle_parent(session, run.parent_id)  # a chunk of a split poll: its parent follows
 
 
 def _field(errors: dict[str, list[str]], name: str, parse: Any) -> Any:

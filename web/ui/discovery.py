@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from cmdb.choices import Role
 from cmdb.db import committing
 from cmdb.errors import CmdbError, ValidationError
-from cmdb.services.run_list import get_run, load_runs, load_site_choices
+from cmdb.services.run_list import get_run, load_runs, load_site_choices, run_parts
 from discovery.credentials import ProfileError, load_profiles
 from web.auth.identity import actor, current_user
 from web.db import get_session
@@ -72,6 +72,7 @@ def discovery_run(run_id: int) -> str:
         "discovery/detail.html",
         run=run,
         results=results,
+        parts=run_parts(get_session(), run.id),
         may_cancel=may_start(),
         api_url=url_for("discovery_runs.detail", object_id=run.id),
     )
@@ -84,8 +85,8 @@ def cancel_discovery_run(run_id: int) -> Response:
     session = get_session()
     try:
         with committing(session):
-            job_id = end_job(session, run_id, actor())
-        stop_job(backend_for(current_app.config), job_id)
+            job_ids = end_job(session, run_id, actor())
+        stop_job(backend_for(current_app.config), job_ids)
     except CmdbError:
         pass  # already over, or gone: the run's page says which
     return redirect(url_for("ui.discovery_run", run_id=run_id), code=303)
