@@ -14,7 +14,6 @@ from cmdb.settings import url_secret_problem
 from discovery.snmp.collector import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S
 
 NETWORKS = ("wan", "man", "lan", "tslcd", "internet")
-DEFAULT_CHUNK_SIZE = 250  # devices per poll job: a few minutes of one worker at default limits
 
 
 class LimitsSchema(ma.Schema):
@@ -60,11 +59,12 @@ class PollParams(LimitsSchema):
     )
     profile = fields.String(load_default=None)
     chunk_size = fields.Integer(
-        load_default=DEFAULT_CHUNK_SIZE,
+        load_default=None,
         validate=validate.Range(1, 100_000),
         metadata={
             "description": "Devices per job: with Redis workers, a larger poll is queued as "
-            "jobs of this many devices that every worker shares, under one run"
+            "jobs of this many devices that every worker shares, under one run (default "
+            "CMDB_POLL_CHUNK_SIZE, 250)"
         },
     )
 

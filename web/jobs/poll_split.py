@@ -22,7 +22,7 @@ from cmdb.services.job_runs import fail_run, lock_running
 from discovery.core.lifecycle import queue_run
 from discovery.records import Target
 from web.jobs.base import JobRun, RunCancelledError
-from web.jobs.params import DEFAULT_CHUNK_SIZE
+from web.jobs.context import DEFAULT_CHUNK_SIZE
 
 log = logging.getLogger(__name__)
 

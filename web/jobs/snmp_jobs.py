@@ -73,6 +73,7 @@ def check_poll(session: Session, params: dict[str, Any], context: JobContext) ->
     if errors:
         raise ValidationError(errors)
     target = ", ".join(params["targets"]) or "every discovered device"
+    params["chunk_size"] = params["chunk_size"] or context.poll_chunk_size  # stored: as run
     return Prepared(target=target, parameters=params, secrets={})
 
 

@@ -1,6 +1,7 @@
 """A poll split across two real RQ workers (``cmdb worker`` processes) and real agents.
 
-The fleet's six devices are discovered, then polled with ``chunk_size`` 2: the poll's
+The fleet's six devices are discovered, then polled in chunks of two (the server's
+``CMDB_POLL_CHUNK_SIZE``): the poll's
 run queues three chunk runs under it, two workers started beforehand both take
 chunks (each worker's log names the runs it ran), and the parent ends with the last
 chunk, its progress and stats the sum of theirs.
@@ -43,6 +44,7 @@ def job_app(tmp_path: Path, fleet, queue_name: str) -> Iterator[JobApp]:
     # every profile of the fleet, and a default one: the poll asks every device with it
     profiles = {n: p.community or n for n, p in fleet.profiles.items()}
     jobs = make_job_app(tmp_path, {**profiles, "default": "linux"}, queue_name)
+    jobs.app.config["CMDB_POLL_CHUNK_SIZE"] = 2  # the server's setting: chunks of two devices
     yield jobs
     with jobs.app.app_context():
         get_db().engine.dispose()
@@ -85,7 +87,7 @@ def test_a_split_poll_is_shared_by_two_workers_under_one_run(job_app: JobApp, fl
     workers = [serving_worker(job_app.worker_env(), name) for name in sorted(names)]
     try:
         wait_until_listening(job_app.queue or "", names)
-        poll = {"kind": "poll", "parameters": {"chunk_size": 2, "retries": 0, "timeout": 2}}
+        poll = {"kind": "poll", "parameters": {"retries": 0, "timeout": 2}}
         started = client.post("/api/v1/discovery-runs/", json=poll)
         assert started.status_code == 202, started.get_json()
         final = follow(client, started.get_json()["id"])[-1]
