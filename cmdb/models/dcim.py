@@ -52,8 +52,12 @@ class Device(SourcedMixin, Base):
         # A site's devices in id order (also the foreign key's index): the API's list of
         # one site reads its page from here instead of sorting the whole site (0011).
         sa.Index("ix_device_site_id_id", "site_id", "id"),
-        # the API's q= on devices: name, serial, management address, model
-        *(trigram_index("device", c) for c in ("name", "serial", "management_address", "model")),
+        # the API's q= on devices: name, serial, management address, model; global search's
+        # asset tag (0018)
+        *(
+            trigram_index("device", c)
+            for c in ("name", "serial", "management_address", "model", "asset_tag")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

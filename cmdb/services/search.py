@@ -103,14 +103,11 @@ class Kind:
     columns: tuple[str, ...]
     plain: tuple[str, ...] = ()
     loads: tuple[str, ...] = ()
-    #: Columns without an index, matched whole (any case): a contains-match of an
-    #: unindexed column would scan the table, and take the indexed columns' scan with it.
-    exact: tuple[str, ...] = ()
 
     @property
     def shown(self) -> tuple[str, ...]:
         """The columns a result shows besides its name."""
-        return (*self.columns[1:], *self.plain, *self.exact)
+        return (*self.columns[1:], *self.plain)
 
 
 KINDS: tuple[Kind, ...] = (
@@ -118,9 +115,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("agencies", Agency, ("name", "short_name")),
     Kind("sites", Site, ("name", "address"), plain=("slug",)),
     Kind("racks", Rack, ("name", "location"), loads=("site",)),
-    Kind(
-        "devices", Device, (), plain=("name", "serial", "management_address"), exact=("asset_tag",)
-    ),
+    Kind("devices", Device, (), plain=("name", "serial", "management_address", "asset_tag")),
     Kind(
         "interfaces", Interface, (), plain=("name", "mac_address", "description"), loads=("device",)
     ),
@@ -151,7 +146,6 @@ def search_all(session: Session, text: str) -> list[Found]:
     patterns = {
         "folded": like_pattern(fold(typed) or ""),
         "typed": like_pattern(typed),
-        "whole": typed.lower(),
     }
     found = []
     for kind in KINDS:
@@ -171,11 +165,6 @@ def _matches(session: Session, kind: Kind, patterns: dict[str, str]) -> list[Any
         *(folded(getattr(model, c)).like(folded_pattern, escape="\\") for c in kind.columns),
         *(getattr(model, c).ilike(typed_pattern, escape="\\") for c in kind.plain),
     )
-    if kind.exact:  # two scans, each of its own index (or a cheap compare), then their ids
-        whole = sa.bindparam("whole", type_=sa.String)
-        equal = sa.or_(*(sa.func.lower(getattr(model, c)) == whole for c in kind.exact))
-        ids = sa.union(sa.select(model.id).where(where), sa.select(model.id).where(equal))
-        where = model.id.in_(ids.scalar_subquery())
     stmt = (
         sa.select(model)
         .where(where)

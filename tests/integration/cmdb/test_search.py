@@ -45,6 +45,7 @@ def test_finds_devices_by_serial_asset_tag_and_links_by_circuit(session: Session
 
     assert _found(session, "cz2026a") == {"devices": ["esx-01"]}
     assert _found(session, "ts-0042") == {"devices": ["esx-01"]}
+    assert _found(session, "S-004") == {"devices": ["esx-01"]}  # a part of the tag, any case
     assert _found(session, "qnm-778") == {"links": ["TSLCD Tam Kỳ"]}
     assert _found(session, "tam ky")["links"] == ["TSLCD Tam Kỳ"]
 
