@@ -20,6 +20,9 @@ from datetime import datetime
 from discovery.records import CounterReading
 
 HEADROOM_OVER_SPEED = 1.1  # counters run a little ahead of line rate (framing, timing)
+# Without a known port speed, a rate above this is no traffic any port carries (the
+# fastest ports built are 800G; a LAG of many is still far below): a discontinuity.
+MAX_PLAUSIBLE_MBPS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,17 @@ def counter_rate_mbps(
         if speed_mbps is None and delta >= 2**31:
             return None
     mbps = delta * 8 / elapsed_s / 1e6
-    if speed_mbps and mbps > speed_mbps * HEADROOM_OVER_SPEED:
+    if mbps > (speed_mbps * HEADROOM_OVER_SPEED if speed_mbps else MAX_PLAUSIBLE_MBPS):
         return None
     return mbps
+
+
+def describe_dropped(rates: Rates) -> list[str]:
+    """The counters whose rate was refused, as one warning (none: no warning)."""
+    if not rates.dropped:
+        return []
+    keys = ", ".join(rates.dropped[:10]) + (" …" if len(rates.dropped) > 10 else "")
+    return [
+        f"rates not stored for {len(rates.dropped)} counters ({keys}): above the port's "
+        "speed, a counter that went back, or a 32-bit counter that may have wrapped twice"
+    ]
