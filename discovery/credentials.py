@@ -51,6 +51,7 @@ class SnmpProfile:
     priv_protocol: str | None = None
     priv_key: str | None = field(default=None, repr=False)
     context: str | None = None  # SNMPv3 context name
+    ad_hoc: bool = False  # given on the command line, in no file: never remembered
 
     def describe(self) -> str:
         """What the profile is, for logs and reports: never a community or a key."""
@@ -63,7 +64,7 @@ class SnmpProfile:
 
 def community_profile(community: str) -> SnmpProfile:
     """An ad-hoc v2c profile for ``--community`` on the command line."""
-    return SnmpProfile(name="community", version="2c", community=community)
+    return SnmpProfile(name="community", version="2c", community=community, ad_hoc=True)
 
 
 def parse_profile(name: str, raw: Mapping[str, Any]) -> SnmpProfile:

@@ -242,7 +242,7 @@ async def _bounded(
                 return replace(
                     outcome,
                     requests=sum(s.requests for s in sessions),
-                    profile=profile.name,
+                    profile=None if profile.ad_hoc else profile.name,
                     warnings=(*_tried(profile.name, tried), *outcome.warnings),
                 )
         error = "no credential profile to try"
