@@ -62,7 +62,7 @@ def remembered_profiles(session: Session, targets: Mapping[Target, int]) -> dict
             Device.id.in_(list(ids)), Device.snmp_profile.is_not(None)
         )
     )
-    return {ids[device_id]: profile for device_id, profile in rows}
+    return {ids[device_id]: profile for device_id, profile in rows if profile}
 
 
 def save_profiles(session: Session, answered: Mapping[int, str]) -> None:

@@ -152,7 +152,7 @@ def assign_profiles(
     the one its agent last answered (when the file still has it) and then the run's;
     none at all is an error."""
     run = (default,) if isinstance(default, SnmpProfile) else tuple(default or ())
-    pairs = []
+    pairs: list[tuple[Target, tuple[SnmpProfile, ...]]] = []
     for t in targets:
         if t.profile:
             pairs.append((t, (pick_profile(profiles, t.profile),)))

@@ -28,11 +28,16 @@ from discovery.core.planner import plan_observations
 from discovery.core.runs import RunVerdict, classify_attempts
 from discovery.core.snapshot import load_snapshot
 from discovery.core.writer import apply_plan
-from discovery.credentials import SnmpProfile
 from discovery.links import apply_links
 from discovery.lldp import Heard, LinkPlan, inventory_of, plan_links
 from discovery.records import Target, TargetOutcome
-from discovery.snmp.collector import Limits, Progress, fetch_observation, run_fetch_all
+from discovery.snmp.collector import (
+    Limits,
+    Profiles,
+    Progress,
+    fetch_observation,
+    run_fetch_all,
+)
 from discovery.snmp.observe import map_outcomes
 
 DEVICE, INTERFACE = RecordKind.DEVICE, RecordKind.INTERFACE
@@ -98,7 +103,7 @@ class DiscoveryReport:
 
 
 def collect(
-    targets: Sequence[tuple[Target, SnmpProfile]], limits: Limits, progress: Progress | None = None
+    targets: Sequence[tuple[Target, Profiles]], limits: Limits, progress: Progress | None = None
 ) -> list[TargetOutcome]:
     """The network phase alone (no database): one outcome per target."""
     return run_fetch_all(targets, fetch_observation, limits, progress)

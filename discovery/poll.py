@@ -10,7 +10,7 @@ above size, rates above any port) are refused and named on the result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -97,7 +97,7 @@ def load_poll_plan(session: Session, targets: dict[Target, int]) -> PollPlan:
 def run_poll(
     session: Session,
     targets: dict[Target, int],
-    profile_for: dict[Target, Profiles],
+    profile_for: Mapping[Target, Profiles],
     limits: Limits,
     progress: Progress | None = None,
 ) -> PollReport:
@@ -112,7 +112,7 @@ def run_poll(
 
 def fetch_readings(
     plan: PollPlan,
-    profile_for: dict[Target, Profiles],
+    profile_for: Mapping[Target, Profiles],
     limits: Limits,
     progress: Progress | None = None,
 ) -> list[TargetOutcome]:

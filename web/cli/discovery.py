@@ -191,8 +191,8 @@ def discover_snmp(
             "nothing to discover: give --target, --range, --targets-file or --inventory"
         )
     profiles = _profiles(profiles_file)
-    defaults = _default_profiles(profiles, community, profile_name)
-    pairs = assign_profiles(targets, profiles, defaults, remembered)
+    run_profiles = _default_profiles(profiles, community, profile_name)
+    pairs = assign_profiles(targets, profiles, run_profiles, remembered)
     with _progress(len(pairs), "discovering") as progress:
         outcomes = collect(pairs, _limits(concurrency, timeout, retries, deadline), progress)
     with transaction(db.sessions) as session:
@@ -272,13 +272,13 @@ def poll_command(
     sweep_dead_runs()
     db = get_db()
     profiles = _profiles(profiles_file)
-    defaults = _default_profiles(profiles, community, profile_name)
+    run_profiles = _default_profiles(profiles, community, profile_name)
     with transaction(db.sessions) as session:
         targets = poll_targets(session, [parse_target(h) for h in hosts])
         remembered = remembered_profiles(session, targets)
     if not targets:
         raise click.ClickException("no device to poll: discover them first (cmdb discover snmp)")
-    profile_for = dict(assign_profiles(list(targets), profiles, defaults, remembered))
+    profile_for = dict(assign_profiles(list(targets), profiles, run_profiles, remembered))
     limits = _limits(concurrency, timeout, retries, deadline)
     with transaction(db.sessions) as session, _progress(len(targets), "polling") as progress:
         report = run_poll(session, targets, profile_for, limits, progress)
