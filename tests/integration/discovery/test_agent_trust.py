@@ -13,6 +13,7 @@ chassis id). net-snmp's snmpd is the real host for RAM.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,3 +242,32 @@ def test_an_snmpv3_context_name_travels_with_the_requests(session: Session, snmp
     target = Target(snmpd.host, snmpd.port)
     [refused, answered] = collect([(target, other), (target, good)], LIMITS)
     assert refused.status == RunStatus.FAILED and answered.status == RunStatus.SUCCEEDED
+
+
+@pytest.mark.long(reason="starts net-snmp's snmpd twice and waits 2 s (9-12 s under load)")
+def test_an_snmpd_restart_is_not_another_device_and_its_counters_run_on(
+    session: Session, tmp_path: Path
+) -> None:
+    """The agent process restarts (sysUpTime starts again), the kernel's interface
+    counters run on: the same device, and no interval lost."""
+    agent = agents.start_snmpd(tmp_path)
+    try:
+        target = Target(agent.host, agent.port)
+        _discover(session, target, community_profile(agent.community))
+        device = session.scalars(sa.select(Device)).one()
+        time.sleep(2)  # so that the restarted agent's sysUpTime is below this one's
+        assert _poll(session, agent.community).verdict.status == RunStatus.SUCCEEDED
+        before = session.get(PollState, device.id).uptime_ticks
+        agents.stop(agent.proc)
+        agent = agents.start_snmpd(tmp_path, agent.port)
+        report = _poll(session, agent.community)
+    finally:
+        agents.stop(agent.proc)
+    assert report.verdict.status == RunStatus.SUCCEEDED and report.resets == []
+    session.expire_all()
+    assert session.get(PollState, device.id).uptime_ticks < before  # it did restart
+    assert _identity(session, device) is None
+    rates = session.scalars(
+        sa.select(Sample.value).join(Series).where(Series.metric == Metric.IN_MBPS)
+    ).all()
+    assert rates and all(r >= 0 for r in rates)

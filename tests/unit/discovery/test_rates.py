@@ -53,6 +53,16 @@ def test_uptime_going_back_is_a_reset_and_stores_nothing() -> None:
     assert rates.reset and rates.mbps == {}
 
 
+def test_an_agent_restart_without_a_counter_discontinuity_keeps_the_rate() -> None:
+    """snmpd restarted, the kernel's counters ran on: sysUpTime went back, rates did not."""
+    prev = PreviousReading(T0, 90_000, {"if.1.in": 10**9, "if.1.out": 10**9})
+    reading = _reading(500, {"if.1.in": 10**9 + 375_000_000, "if.1.out": 10**9})
+    rates = compute_rates(prev, reading, T0 + timedelta(seconds=300))
+    assert not rates.reset and rates.mbps == pytest.approx({"if.1.in": 10.0, "if.1.out": 0.0})
+    one_went_back = _reading(500, {"if.1.in": 10**9 + 375_000_000, "if.1.out": 10})
+    assert compute_rates(prev, one_went_back, T0 + timedelta(seconds=300)).reset
+
+
 def test_the_agent_clock_is_the_interval_when_it_ticks_plausibly() -> None:
     prev = PreviousReading(T0, 10_000, {"if.1.in": 0})
     reading = _reading(10_000 + 30_000, {"if.1.in": 375_000_000})  # 300 s by the agent
