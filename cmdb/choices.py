@@ -189,6 +189,7 @@ class DiscrepancyKind(StrEnum):
     SPEED_VS_COMMIT = "speed_vs_commit"  # interface speed below a circuit's commit rate
     VM_SIZING = "vm_sizing"  # a VM's size in NetBox/records vs what the host reports
     HOST_SIZING = "host_sizing"  # a host's cores/RAM in NetBox vs SNMP/Ansible
+    IDENTITY = "identity"  # another agent answers at a device's SNMP address
 
 
 class ChangeAction(StrEnum):

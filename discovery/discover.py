@@ -18,19 +18,26 @@ from sqlalchemy.orm import Session
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
+from discovery.agent_records import note_swaps, save_profiles
+from discovery.core.identity import answering
 from discovery.core.known import KnownRecord, Snapshot
 from discovery.core.lifecycle import add_result, finish_run, new_run, start_run
-from discovery.core.observations import Facts, RecordKind
+from discovery.core.observations import Endpoint, Facts, RecordKind
 from discovery.core.plan import Plan, Ref
 from discovery.core.planner import plan_observations
 from discovery.core.runs import RunVerdict, classify_attempts
 from discovery.core.snapshot import load_snapshot
 from discovery.core.writer import apply_plan
-from discovery.credentials import SnmpProfile
 from discovery.links import apply_links
 from discovery.lldp import Heard, LinkPlan, inventory_of, plan_links
 from discovery.records import Target, TargetOutcome
-from discovery.snmp.collector import Limits, Progress, fetch_observation, run_fetch_all
+from discovery.snmp.collector import (
+    Limits,
+    Profiles,
+    Progress,
+    fetch_observation,
+    run_fetch_all,
+)
 from discovery.snmp.observe import map_outcomes
 
 DEVICE, INTERFACE = RecordKind.DEVICE, RecordKind.INTERFACE
@@ -96,7 +103,7 @@ class DiscoveryReport:
 
 
 def collect(
-    targets: Sequence[tuple[Target, SnmpProfile]], limits: Limits, progress: Progress | None = None
+    targets: Sequence[tuple[Target, Profiles]], limits: Limits, progress: Progress | None = None
 ) -> list[TargetOutcome]:
     """The network phase alone (no database): one outcome per target."""
     return run_fetch_all(targets, fetch_observation, limits, progress)
@@ -134,6 +141,8 @@ def reconcile_outcomes(
     applied = apply_plan(session, core, run)
     devices = {s.label: applied.ids[s.ref] for s in core.seen if s.ref.kind is DEVICE and s.label}
     apply_links(session, links, {h.key: devices[label] for label, h in heard.items()}, at)
+    outcomes = report.outcomes = note_swaps(session, outcomes, _answering(snapshot), devices, at)
+    save_profiles(session, _answered(outcomes, devices))
     for o in outcomes:
         add_result(
             session,
@@ -150,6 +159,21 @@ def reconcile_outcomes(
     session.flush()
     report.run_id = run.id
     return report
+
+
+def _answering(snapshot: Snapshot) -> dict[Endpoint, KnownRecord]:
+    """The device SNMP last saw at each endpoint, before this run."""
+    records = {r.id: r for r in snapshot.of_kind(DEVICE)}
+    return {at: records[i] for at, i in answering(records.values(), Source.SNMP).items()}
+
+
+def _answered(outcomes: Sequence[TargetOutcome], devices: Mapping[str, int]) -> dict[int, str]:
+    """The profile each device's agent answered, to be tried first next time."""
+    return {
+        devices[o.target.address]: o.profile
+        for o in outcomes
+        if o.profile and o.observation is not None and o.target.address in devices
+    }
 
 
 def _heard(core: Plan, outcomes: Sequence[TargetOutcome], snapshot: Snapshot) -> dict[str, Heard]:

@@ -4,7 +4,9 @@ Rates come from two readings of the same device. A 32-bit counter that went down
 wrapped once, if the rate that implies is plausible (within the port's speed,
 or under half the counter's range when the speed is unknown); a 64-bit counter
 never wraps in practice, so going down means a reset. sysUpTime going back means
-the agent restarted: no rate at all for that interval. A 32-bit counter that a
+the agent restarted: when every counter went back too the device did (no rate at
+all for that interval); when none did, only the agent process did (net-snmp's
+snmpd restarted: the kernel's counters ran on), and the interval is ours. A 32-bit counter that a
 port's speed can wrap within the interval is ambiguous. A rate above the port's
 speed is a counter discontinuity, not traffic. In every doubtful case the
 interval is dropped — a missing point costs a forecast nothing, a false spike
@@ -20,6 +22,9 @@ from datetime import datetime
 from discovery.records import CounterReading
 
 HEADROOM_OVER_SPEED = 1.1  # counters run a little ahead of line rate (framing, timing)
+# Without a known port speed, a rate above this is no traffic any port carries (the
+# fastest ports built are 800G; a LAG of many is still far below): a discontinuity.
+MAX_PLAUSIBLE_MBPS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ def compute_rates(
     """Mbps per counter key between ``previous`` and ``reading`` taken at ``at``."""
     if previous is None:
         return Rates({})
-    if reading.uptime_ticks < previous.uptime_ticks:
+    if reading.uptime_ticks < previous.uptime_ticks and not counters_ran_on(previous, reading):
         return Rates({}, reset=True)
     elapsed = interval_s(previous, reading, at)
     if elapsed <= 0:
@@ -64,6 +69,12 @@ def compute_rates(
         else:
             rates[key] = rate
     return Rates(rates, dropped=tuple(sorted(dropped)))
+
+
+def counters_ran_on(previous: PreviousReading, reading: CounterReading) -> bool:
+    """No counter read both times went back: the counters show no discontinuity."""
+    both = [k for k in reading.counters if k in previous.counters]
+    return bool(both) and all(reading.counters[k] >= previous.counters[k] for k in both)
 
 
 def interval_s(previous: PreviousReading, reading: CounterReading, at: datetime) -> float:
@@ -96,6 +107,17 @@ def counter_rate_mbps(
         if speed_mbps is None and delta >= 2**31:
             return None
     mbps = delta * 8 / elapsed_s / 1e6
-    if speed_mbps and mbps > speed_mbps * HEADROOM_OVER_SPEED:
+    if mbps > (speed_mbps * HEADROOM_OVER_SPEED if speed_mbps else MAX_PLAUSIBLE_MBPS):
         return None
     return mbps
+
+
+def describe_dropped(rates: Rates) -> list[str]:
+    """The counters whose rate was refused, as one warning (none: no warning)."""
+    if not rates.dropped:
+        return []
+    keys = ", ".join(rates.dropped[:10]) + (" …" if len(rates.dropped) > 10 else "")
+    return [
+        f"rates not stored for {len(rates.dropped)} counters ({keys}): above the port's "
+        "speed, a counter that went back, or a 32-bit counter that may have wrapped twice"
+    ]

@@ -52,6 +52,17 @@ class SystemInfo:
     name: str | None = None
     uptime_ticks: int | None = None
     location: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentIdentity:
+    """What an agent says it is, as a poll reads it (the serial only when asked for)."""
+
+    sys_object_id: str | None = None
+    name: str | None = None
+    serial: str | None = None
+    chassis_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,8 @@ class CounterReading:
     cpu_load_pct: float | None = None
     ram_used_gb: float | None = None
     storage_used_tb: float | None = None
+    identity: AgentIdentity = field(default_factory=AgentIdentity)
+    refused: tuple[str, ...] = ()  # figures not stored, and why (used above size, …)
 
 
 @dataclass(frozen=True)
@@ -171,6 +184,7 @@ class TargetOutcome:
     observation: DeviceObservation | None = None
     reading: CounterReading | None = None
     warnings: tuple[str, ...] = ()  # what the agent did that was worked around
+    profile: str | None = None  # the credential profile the agent answered
 
     @property
     def attempt(self) -> Attempt:

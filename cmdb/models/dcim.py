@@ -81,6 +81,15 @@ class Device(SourcedMixin, Base):
         sa.String(64), doc="LLDP chassis id (usually the base MAC): how neighbours name it"
     )
     management_address: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    sys_location: Mapped[str | None] = mapped_column(
+        sa.String(255), doc="SNMP sysLocation: where the device's own configuration says it is"
+    )
+    sys_contact: Mapped[str | None] = mapped_column(
+        sa.String(255), doc="SNMP sysContact: whom its configuration names"
+    )
+    snmp_profile: Mapped[str | None] = mapped_column(
+        sa.String(100), doc="The credential profile its agent last answered (tried first)"
+    )
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"))
     rack_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("rack.id", ondelete="SET NULL"), index=True

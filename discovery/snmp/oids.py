@@ -10,8 +10,9 @@ SYS_DESCR = "1.3.6.1.2.1.1.1.0"
 SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
+SYS_CONTACT = "1.3.6.1.2.1.1.4.0"
 SYS_LOCATION = "1.3.6.1.2.1.1.6.0"
-SYSTEM_SCALARS = (SYS_DESCR, SYS_OBJECT_ID, SYS_UPTIME, SYS_NAME, SYS_LOCATION)
+SYSTEM_SCALARS = (SYS_DESCR, SYS_OBJECT_ID, SYS_UPTIME, SYS_CONTACT, SYS_NAME, SYS_LOCATION)
 
 # IF-MIB ifTable
 IF_DESCR = "1.3.6.1.2.1.2.2.1.2"
@@ -68,8 +69,22 @@ HR_STORAGE_COLUMNS = (
 )
 HR_STORAGE_RAM = "1.3.6.1.2.1.25.2.1.2"
 HR_STORAGE_FIXED_DISK = "1.3.6.1.2.1.25.2.1.4"
+# hrStorageOther rows net-snmp serves beside RAM, by description: what the kernel can
+# take back (buffers, page cache), and its own estimate of what is available.
+HR_MEMORY_BUFFERS, HR_CACHED_MEMORY = "Memory buffers", "Cached memory"
+HR_AVAILABLE_MEMORY = "Available memory"
 HR_PROCESSOR_FRW_ID = "1.3.6.1.2.1.25.3.3.1.1"
 HR_PROCESSOR_LOAD = "1.3.6.1.2.1.25.3.3.1.2"
+
+# UCD-SNMP-MIB memory group (net-snmp's agents), all in kB: the 64-bit "X" objects
+# where served (5.6+), else the 32-bit ones. memAvailReal is the *free* memory (Linux
+# MemFree), not the kernel's MemAvailable: that is memSysAvail (5.9+).
+UCD_MEM_TOTAL = ("1.3.6.1.4.1.2021.4.20.0", "1.3.6.1.4.1.2021.4.5.0")
+UCD_MEM_FREE = ("1.3.6.1.4.1.2021.4.21.0", "1.3.6.1.4.1.2021.4.6.0")
+UCD_MEM_BUFFER = ("1.3.6.1.4.1.2021.4.25.0", "1.3.6.1.4.1.2021.4.14.0")
+UCD_MEM_CACHED = ("1.3.6.1.4.1.2021.4.26.0", "1.3.6.1.4.1.2021.4.15.0")
+UCD_MEM_SYS_AVAIL = ("1.3.6.1.4.1.2021.4.27.0",)
+UCD_MEMORY = (*UCD_MEM_TOTAL, *UCD_MEM_FREE, *UCD_MEM_BUFFER, *UCD_MEM_CACHED, *UCD_MEM_SYS_AVAIL)
 
 # IP-MIB: the legacy IPv4 table and the version-neutral one
 IP_AD_ENT_IF_INDEX = "1.3.6.1.2.1.4.20.1.2"
@@ -118,10 +133,17 @@ DISCOVERY_SCALARS = (*SYSTEM_SCALARS, HR_MEMORY_SIZE, *LLDP_SCALARS)
 COUNTERS_64 = (IF_HC_IN_OCTETS, IF_HC_OUT_OCTETS)
 COUNTERS_32 = (IF_IN_OCTETS, IF_OUT_OCTETS)  # only from agents without 64-bit counters
 POLL_TABLES: dict[str, tuple[str, ...]] = {
-    "hrStorageTable": (HR_STORAGE_TYPE, HR_STORAGE_UNITS, HR_STORAGE_SIZE, HR_STORAGE_USED),
+    "hrStorageTable": HR_STORAGE_COLUMNS,  # the description tells cache rows from RAM
     "hrProcessorTable": (HR_PROCESSOR_LOAD,),
 }
-POLL_SCALARS = (SYS_UPTIME,)
+# sysUpTime, what the agent says it is (``discovery.agent_identity``), and the memory
+# figures of net-snmp's agents: one GET (objects an agent lacks are left out).
+# An SNMPv1 agent refuses a whole GET for one object it lacks: the optional ones are
+# asked with the others, and the required ones alone again after such a refusal.
+POLL_SCALARS = (SYS_UPTIME, SYS_OBJECT_ID, SYS_NAME)
+POLL_OPTIONAL_SCALARS = (LLDP_LOC_CHASSIS_ID, *UCD_MEMORY)
+# The serial, read by a poll only when the agent may have been swapped.
+ENTITY_SERIAL_COLUMNS = (ENT_CONTAINED_IN, ENT_CLASS, ENT_SERIAL)
 
 # IANA ifType names of the common types (others are kept as their number).
 IF_TYPES: dict[int, str] = {

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from discovery.records import (
+    AgentIdentity,
     Chassis,
     CounterReading,
     HostResources,
@@ -23,7 +24,7 @@ from discovery.records import (
     SystemInfo,
     Target,
 )
-from discovery.snmp import oids, vendors
+from discovery.snmp import host_figures, oids, vendors
 
 VarBinds = Mapping[str, Any]
 UNKNOWN_SPEED = 0xFFFFFFFF  # ifSpeed saturates here; ifHighSpeed then has the speed
@@ -73,6 +74,7 @@ def parse_system(varbinds: VarBinds) -> SystemInfo:
         name=parse_text(varbinds.get(oids.SYS_NAME)),
         uptime_ticks=uptime if isinstance(uptime, int) else None,
         location=parse_text(varbinds.get(oids.SYS_LOCATION)),
+        contact=parse_text(varbinds.get(oids.SYS_CONTACT)),
     )
 
 
@@ -333,17 +335,29 @@ def parse_counters(varbinds: VarBinds, target: Target) -> CounterReading | None:
                     widths[f"if.{index}.{direction}"] = width
     _, load = parse_cpu_load(varbinds)
     storage = parse_storage(varbinds)
+    ram = host_figures.compute_ram_used(varbinds, storage)
+    disks = host_figures.compute_storage_used(storage)
     return CounterReading(
         target=target,
         uptime_ticks=uptime,
         counters=counters,
         widths=widths,
         cpu_load_pct=load,
-        ram_used_gb=_used(storage, "ram", 2**30),
-        storage_used_tb=_used(storage, "disk", 1e12),
+        ram_used_gb=ram.value,
+        storage_used_tb=disks.value,
+        identity=parse_identity(varbinds),
+        refused=tuple(r for r in (ram.refused, disks.refused) if r),
     )
 
 
-def _used(storage: tuple[StorageRecord, ...], kind: str, unit: float) -> float | None:
-    rows = [s.used_bytes for s in storage if s.kind == kind]
-    return round(sum(rows) / unit, 4) if rows else None
+def parse_identity(varbinds: VarBinds) -> AgentIdentity:
+    """What the agent says it is: sysObjectID, sysName, LLDP chassis id, and the serial
+    when the chassis was read (ENTITY-MIB or the vendor's chassis MIB)."""
+    system = parse_system(varbinds)
+    chassis = parse_device_chassis(varbinds)
+    return AgentIdentity(
+        sys_object_id=system.object_id,
+        name=system.name,
+        serial=chassis.serial if chassis else None,
+        chassis_id=parse_chassis_id(varbinds.get(oids.LLDP_LOC_CHASSIS_ID)),
+    )

@@ -45,7 +45,10 @@ class SnmpDiscoveryParams(LimitsSchema):
     )
     profile = fields.String(
         load_default=None,
-        metadata={"description": "Credential profile (of the server's CMDB_SNMP_PROFILES file)"},
+        metadata={
+            "description": "Credential profile (of the server's CMDB_SNMP_PROFILES file), or "
+            "several separated by commas: tried in order on first contact"
+        },
     )
     site = fields.String(load_default=None, metadata={"description": "Site slug for new devices"})
     link_network = fields.String(load_default="wan", validate=validate.OneOf(NETWORKS))
