@@ -84,7 +84,9 @@ class InterfaceRecord:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """One LLDP remote entry, with the local interface it was heard on (when known)."""
+    """One LLDP remote entry or CDP cache entry, with the local interface it was heard on
+    (when known). CDP gives no chassis id but a serial (NX-OS's device id), an address
+    and a platform."""
 
     local_port: int
     local_if_index: int | None
@@ -92,6 +94,10 @@ class Neighbour:
     remote_sys_name: str | None
     remote_port_id: str | None
     remote_port_descr: str | None
+    protocol: str = "lldp"  # or "cdp"
+    remote_serial: str | None = None
+    remote_address: str | None = None
+    remote_platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,8 @@ class DeviceObservation:
     system: SystemInfo
     chassis: Chassis | None = None
     interfaces: tuple[InterfaceRecord, ...] = ()
-    neighbours: tuple[Neighbour, ...] = ()
+    neighbours: tuple[Neighbour, ...] = ()  # LLDP's
+    cdp_neighbours: tuple[Neighbour, ...] = ()
     host: HostResources | None = None
     lldp_chassis_id: str | None = None
     lldp_sys_name: str | None = None

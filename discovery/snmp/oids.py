@@ -100,6 +100,23 @@ LLDP_REM_COLUMNS = (
 )
 LLDP_SUBTYPE_MAC = 4
 
+# CISCO-CDP-MIB cdpCacheTable (ciscoCdpMIB 1.3.6.1.4.1.9.9.23, cdpCacheEntry =
+# ciscoCdpMIBObjects(1).cdpCache(2).cdpCacheTable(1).1; INDEX {cdpCacheIfIndex,
+# cdpCacheDeviceIndex}), checked against the MIB file (LibreNMS' mibs/cisco/CISCO-CDP-MIB).
+CDP_CACHE_ADDRESS_TYPE = "1.3.6.1.4.1.9.9.23.1.2.1.1.3"
+CDP_CACHE_ADDRESS = "1.3.6.1.4.1.9.9.23.1.2.1.1.4"
+CDP_CACHE_DEVICE_ID = "1.3.6.1.4.1.9.9.23.1.2.1.1.6"
+CDP_CACHE_DEVICE_PORT = "1.3.6.1.4.1.9.9.23.1.2.1.1.7"
+CDP_CACHE_PLATFORM = "1.3.6.1.4.1.9.9.23.1.2.1.1.8"
+CDP_CACHE_COLUMNS = (
+    CDP_CACHE_ADDRESS_TYPE,
+    CDP_CACHE_ADDRESS,
+    CDP_CACHE_DEVICE_ID,
+    CDP_CACHE_DEVICE_PORT,
+    CDP_CACHE_PLATFORM,
+)
+CDP_ADDRESS_IP = 1  # CiscoNetworkProtocol ip(1)
+
 # What a discovery walks, table by table (each walked with one GETBULK stream).
 DISCOVERY_TABLES: dict[str, tuple[str, ...]] = {
     "ifTable": IF_TABLE_COLUMNS,
@@ -111,6 +128,7 @@ DISCOVERY_TABLES: dict[str, tuple[str, ...]] = {
     "ipAddressTable": (IP_ADDRESS_IF_INDEX, IP_ADDRESS_TYPE),
     "lldpLocPortTable": LLDP_LOC_PORT_COLUMNS,
     "lldpRemTable": LLDP_REM_COLUMNS,
+    "cdpCacheTable": CDP_CACHE_COLUMNS,
 }
 DISCOVERY_SCALARS = (*SYSTEM_SCALARS, HR_MEMORY_SIZE, *LLDP_SCALARS)
 

@@ -1,0 +1,41 @@
+"""LLDP links through the discovery core: SNMP link marks carry no id; zero chassis ids go
+
+Links SNMP found were marked ``lldp:<link id>`` by the writer the core replaced. The core
+matches an SNMP link by the two interfaces it joins (``keys.NATURAL_KEYS``), which it
+does only for records whose SNMP mark carries no id: the old ids are cleared, so the
+links LLDP made before are found again instead of made twice. An all-zero or empty
+LLDP chassis id names no device (issue 20): those stored as one are cleared.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-07 00:30:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+ZERO_IDS = ("00:00:00:00:00:00", "0", "00", "0000.0000.0000", "00-00-00-00-00-00")
+
+
+def upgrade() -> None:
+    op.execute(
+        "UPDATE record_source SET external_id = NULL"
+        " WHERE object_type = 'link' AND source = 'snmp' AND external_id LIKE 'lldp:%'"
+    )
+    zeros = ", ".join(f"'{z}'" for z in ZERO_IDS)
+    op.execute(f"UPDATE device SET chassis_id = NULL WHERE trim(chassis_id) IN ('', {zeros})")
+
+
+def downgrade() -> None:
+    # The marks' old ids named the link's own id: they can be given back; a cleared
+    # zero chassis id said nothing, so nothing is lost by leaving it cleared.
+    op.execute(
+        "UPDATE record_source SET external_id = 'lldp:' || CAST(object_id AS VARCHAR(20))"
+        " WHERE object_type = 'link' AND source = 'snmp' AND external_id IS NULL"
+    )
