@@ -26,7 +26,22 @@ UNITS = {
     Metric.CPU_UTIL_PCT: "%",
     Metric.RAM_USED_GB: "GB",
     Metric.STORAGE_USED_TB: "TB",
+    Metric.IN_ERRORS_PPS: "pps",
+    Metric.OUT_ERRORS_PPS: "pps",
+    Metric.IN_DISCARDS_PPS: "pps",
+    Metric.OUT_DISCARDS_PPS: "pps",
+    Metric.OPER_UP: "up",
+    Metric.ADMIN_UP: "up",
 }
+# Counter key suffixes (``if.<ifIndex>.<suffix>``) → the interface's series.
+PACKET_METRICS = {
+    "in_errors": Metric.IN_ERRORS_PPS,
+    "out_errors": Metric.OUT_ERRORS_PPS,
+    "in_discards": Metric.IN_DISCARDS_PPS,
+    "out_discards": Metric.OUT_DISCARDS_PPS,
+}
+STATUS_METRICS = {"oper": Metric.OPER_UP, "admin": Metric.ADMIN_UP}
+IF_STATUS_UP = 1  # IF-MIB up(1)
 GAUGES = (
     (Metric.CPU_UTIL_PCT, "cpu_load_pct"),
     (Metric.RAM_USED_GB, "ram_used_gb"),
@@ -70,6 +85,7 @@ class PollWriter:
                 self.per_interface.setdefault(if_ids[int(index)], {})[direction] = mbps
                 metric = Metric.IN_MBPS if direction == "in" else Metric.OUT_MBPS
                 self._sample(ResourceKind.INTERFACE, if_ids[int(index)], metric, mbps)
+        self._health(reading, rates, if_ids)
         for metric, attribute in GAUGES:
             value = getattr(reading, attribute)
             if value is not None:
@@ -78,6 +94,20 @@ class PollWriter:
         state.polled_at, state.uptime_ticks = self.at, reading.uptime_ticks
         state.counters = dict(reading.counters)
         self.session.add(state)
+
+    def _health(self, reading: CounterReading, rates: Rates, if_ids: dict[int, int]) -> None:
+        """Errors and discards a second, and whether each port is up (1) or not (0)."""
+        for key, per_s in rates.per_s.items():
+            _, index, suffix = key.split(".")
+            if int(index) in if_ids:
+                self._sample(
+                    ResourceKind.INTERFACE, if_ids[int(index)], PACKET_METRICS[suffix], per_s
+                )
+        for key, code in reading.statuses.items():
+            _, index, name = key.split(".")
+            if int(index) in if_ids:
+                up = 1.0 if code == IF_STATUS_UP else 0.0
+                self._sample(ResourceKind.INTERFACE, if_ids[int(index)], STATUS_METRICS[name], up)
 
     def finish(self) -> int:
         """Links' samples, every sample in one insert, then the day's rollups; → samples."""

@@ -151,7 +151,9 @@ class DeviceObservation:
 
 @dataclass(frozen=True)
 class CounterReading:
-    """One poll of one device: raw counters keyed ``if.<ifIndex>.in|out`` and gauges.
+    """One poll of one device: raw counters keyed ``if.<ifIndex>.in|out`` (octets) and
+    ``if.<ifIndex>.in_errors|out_errors|in_discards|out_discards`` (packets), gauges, and
+    each interface's status keyed ``if.<ifIndex>.admin|oper`` (IF-MIB's codes: 1 up).
 
     ``widths`` gives each counter's width in bits (32 or 64): a wrap is only
     plausible within the width the agent serves.
@@ -161,6 +163,7 @@ class CounterReading:
     uptime_ticks: int
     counters: dict[str, int] = field(default_factory=dict)
     widths: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
     cpu_load_pct: float | None = None
     ram_used_gb: float | None = None
     storage_used_tb: float | None = None

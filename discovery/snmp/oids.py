@@ -21,7 +21,11 @@ IF_PHYS_ADDRESS = "1.3.6.1.2.1.2.2.1.6"
 IF_ADMIN_STATUS = "1.3.6.1.2.1.2.2.1.7"
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
 IF_IN_OCTETS = "1.3.6.1.2.1.2.2.1.10"
+IF_IN_DISCARDS = "1.3.6.1.2.1.2.2.1.13"
+IF_IN_ERRORS = "1.3.6.1.2.1.2.2.1.14"
 IF_OUT_OCTETS = "1.3.6.1.2.1.2.2.1.16"
+IF_OUT_DISCARDS = "1.3.6.1.2.1.2.2.1.19"
+IF_OUT_ERRORS = "1.3.6.1.2.1.2.2.1.20"
 # IF-MIB ifXTable
 IF_NAME = "1.3.6.1.2.1.31.1.1.1.1"
 IF_HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6"
@@ -135,7 +139,18 @@ DISCOVERY_SCALARS = (*SYSTEM_SCALARS, HR_MEMORY_SIZE, *LLDP_SCALARS)
 # What a poll reads.
 COUNTERS_64 = (IF_HC_IN_OCTETS, IF_HC_OUT_OCTETS)
 COUNTERS_32 = (IF_IN_OCTETS, IF_OUT_OCTETS)  # only from agents without 64-bit counters
+# Packet counters (Counter32 only: IF-MIB has no 64-bit errors or discards), by the
+# suffix of their counter key (``if.<ifIndex>.in_errors``).
+PACKET_COUNTERS = {
+    "in_errors": IF_IN_ERRORS,
+    "out_errors": IF_OUT_ERRORS,
+    "in_discards": IF_IN_DISCARDS,
+    "out_discards": IF_OUT_DISCARDS,
+}
+IF_STATUS_UP = 1  # ifAdminStatus / ifOperStatus up(1)
 POLL_TABLES: dict[str, tuple[str, ...]] = {
+    "ifPackets": tuple(PACKET_COUNTERS.values()),
+    "ifStatus": (IF_ADMIN_STATUS, IF_OPER_STATUS),
     "hrStorageTable": (HR_STORAGE_TYPE, HR_STORAGE_UNITS, HR_STORAGE_SIZE, HR_STORAGE_USED),
     "hrProcessorTable": (HR_PROCESSOR_LOAD,),
 }

@@ -390,6 +390,9 @@ def parse_counters(varbinds: VarBinds, target: Target) -> CounterReading | None:
                 if isinstance(value, int):
                     counters[f"if.{index}.{direction}"] = value
                     widths[f"if.{index}.{direction}"] = width
+    packets = _packet_counters(varbinds)
+    counters |= packets
+    widths |= dict.fromkeys(packets, 32)
     _, load = parse_cpu_load(varbinds)
     storage = parse_storage(varbinds)
     return CounterReading(
@@ -397,10 +400,31 @@ def parse_counters(varbinds: VarBinds, target: Target) -> CounterReading | None:
         uptime_ticks=uptime,
         counters=counters,
         widths=widths,
+        statuses=_statuses(varbinds),
         cpu_load_pct=load,
         ram_used_gb=_used(storage, "ram", 2**30),
         storage_used_tb=_used(storage, "disk", 1e12),
     )
+
+
+def _packet_counters(varbinds: VarBinds) -> dict[str, int]:
+    """ifInErrors, ifOutErrors, ifInDiscards, ifOutDiscards (Counter32) by counter key."""
+    return {
+        f"if.{index}.{suffix}": value
+        for suffix, col in oids.PACKET_COUNTERS.items()
+        for index, value in column(varbinds, col).items()
+        if isinstance(value, int)
+    }
+
+
+def _statuses(varbinds: VarBinds) -> dict[str, int]:
+    """ifAdminStatus and ifOperStatus codes by ``if.<ifIndex>.admin|oper``."""
+    return {
+        f"if.{index}.{name}": value
+        for name, col in (("admin", oids.IF_ADMIN_STATUS), ("oper", oids.IF_OPER_STATUS))
+        for index, value in column(varbinds, col).items()
+        if isinstance(value, int)
+    }
 
 
 def _used(storage: tuple[StorageRecord, ...], kind: str, unit: float) -> float | None:
