@@ -17,22 +17,10 @@ from sqlalchemy.orm import Session
 from cmdb.choices import Metric, ResourceKind
 from cmdb.models import Link, PollState, Sample, Series
 from cmdb.services.rollups import rollup_series
+from cmdb.services.sample_ingest import METRIC_UNITS
 from discovery.rates import PreviousReading, Rates
 from discovery.records import CounterReading
 
-UNITS = {
-    Metric.IN_MBPS: "Mbps",
-    Metric.OUT_MBPS: "Mbps",
-    Metric.CPU_UTIL_PCT: "%",
-    Metric.RAM_USED_GB: "GB",
-    Metric.STORAGE_USED_TB: "TB",
-    Metric.IN_ERRORS_PPS: "pps",
-    Metric.OUT_ERRORS_PPS: "pps",
-    Metric.IN_DISCARDS_PPS: "pps",
-    Metric.OUT_DISCARDS_PPS: "pps",
-    Metric.OPER_UP: "up",
-    Metric.ADMIN_UP: "up",
-}
 # Counter key suffixes (``if.<ifIndex>.<suffix>``) → the interface's series.
 PACKET_METRICS = {
     "in_errors": Metric.IN_ERRORS_PPS,
@@ -154,7 +142,7 @@ class PollWriter:
         missing = [k for k in keys if k not in self.series]
         for kind, object_id, metric in missing:
             self.series[(kind, object_id, metric)] = Series(
-                object_type=kind, object_id=object_id, metric=metric, unit=UNITS[metric]
+                object_type=kind, object_id=object_id, metric=metric, unit=METRIC_UNITS[metric]
             )
         self.session.add_all([self.series[k] for k in missing])
         self.session.flush()
