@@ -105,13 +105,9 @@ def counter_rate_mbps(
     """
     if width == 32 and speed_mbps and speed_mbps * 1e6 / 8 * elapsed_s >= 2**32:
         return None
-    delta = after - before
-    if delta < 0:
-        if width != 32:
-            return None
-        delta += 2**32
-        if speed_mbps is None and delta >= 2**31:
-            return None
+    delta = _delta(before, after, width, speed_mbps is not None)
+    if delta is None:
+        return None
     mbps = delta * 8 / elapsed_s / 1e6
     if speed_mbps and mbps > speed_mbps * HEADROOM_OVER_SPEED:
         return None
@@ -125,14 +121,23 @@ def counter_rate_per_s(
     trusted: a 64-bit counter gone down was reset; a 32-bit one wrapped once, unless the
     rate that implies is more than the port could carry (or, speed unknown, the delta is
     half the counter's range: more likely a reset than two billion errors)."""
-    delta = after - before
-    if delta < 0:
-        if width != 32:
-            return None
-        delta += 2**32
-        if speed_mbps is None and delta >= 2**31:
-            return None
+    delta = _delta(before, after, width, speed_mbps is not None)
+    if delta is None:
+        return None
     rate = delta / elapsed_s
     if speed_mbps and rate > speed_mbps * 1e6 / MIN_FRAME_BITS * HEADROOM_OVER_SPEED:
         return None
     return rate
+
+
+def _delta(before: int, after: int, width: int, speed_known: bool) -> int | None:
+    """How far a counter moved: a 32-bit one that went down wrapped once (when the
+    port's speed can bound the rate that implies, else only if under half its range);
+    a 64-bit one never wraps in practice, so going down was a reset (None)."""
+    delta = after - before
+    if delta >= 0:
+        return delta
+    if width != 32:
+        return None
+    delta += 2**32
+    return None if not speed_known and delta >= 2**31 else delta

@@ -98,6 +98,15 @@ def _plan(records: tuple[KnownRecord, ...], *neighbours: Neighbour, **kw) -> Pla
     return plan_outcomes([outcome], snapshot, PlanDefaults(site_id=DC.id), AT)
 
 
+def _known_link(
+    sites: tuple[int, int] = (2, 1), ports: tuple[int, int] = (50, 60), speed: int = 1000, **kw
+) -> KnownRecord:
+    """Link 9 on the two ports (the commune switch's and the core router's)."""
+    values = {"a_site_id": sites[0], "b_site_id": sites[1], "port_speed_mbps": speed}
+    values |= {"a_interface_id": ports[0], "b_interface_id": ports[1]}
+    return KnownRecord(9, LINK, "l", values=values, **kw)
+
+
 def _links(plan: Plan) -> list[Create]:
     return [c for c in plan.creates if c.ref.kind is LINK]
 
@@ -151,18 +160,7 @@ def test_in_the_same_site_without_the_remote_port_there_is_no_cable() -> None:
 
 
 def test_a_cable_already_on_those_interfaces_is_seen_not_written() -> None:
-    cable = KnownRecord(
-        9,
-        LINK,
-        "c",
-        values={
-            "a_site_id": 1,
-            "b_site_id": 1,
-            "a_interface_id": 60,
-            "b_interface_id": 50,
-            "port_speed_mbps": 1000,
-        },
-    )
+    cable = _known_link(sites=(1, 1), ports=(60, 50))
     neighbour = _neighbour(remote_chassis_id="aa:aa:aa:aa:aa:01", remote_port_id="Gi0/1")
     plan = _plan((*_switch(site_id=1), *KNOWN_CORE, cable), neighbour)
     assert _links(plan) == []
@@ -183,19 +181,7 @@ def test_a_declared_circuit_without_interfaces_gets_them() -> None:
 
 
 def test_a_link_already_on_those_interfaces_is_left_alone() -> None:
-    existing = KnownRecord(
-        9,
-        LINK,
-        "l",
-        values={
-            "a_site_id": 2,
-            "b_site_id": 1,
-            "a_interface_id": 50,
-            "b_interface_id": 60,
-            "port_speed_mbps": 1000,
-        },
-        marks=(SourceMark(Source.SNMP, None, AT),),
-    )
+    existing = _known_link(marks=(SourceMark(Source.SNMP, None, AT),))
     neighbour = _neighbour(remote_chassis_id="aa:aa:aa:aa:aa:01", remote_port_id="Gi0/1")
     plan = _plan((*_switch(), *KNOWN_CORE, existing), neighbour)
     assert _links(plan) == [] and not [u for u in plan.updates if u.ref.kind is LINK]
@@ -237,17 +223,8 @@ def test_a_new_link_without_any_port_speed_is_refused_with_why() -> None:
 
 
 def test_a_port_speed_that_differs_from_the_record_is_disputed_not_overwritten() -> None:
-    declared = KnownRecord(
-        9,
-        LINK,
-        "l",
-        values={
-            "a_site_id": 2,
-            "b_site_id": 1,
-            "a_interface_id": 50,
-            "b_interface_id": 60,
-            "port_speed_mbps": 100,
-        },
+    declared = _known_link(
+        speed=100,
         marks=(SourceMark(Source.NETBOX, "77", AT),),
         said={Source.NETBOX: {"port_speed_mbps": 100}},
     )
