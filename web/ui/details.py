@@ -222,10 +222,10 @@ def render_detail(page: DetailPage, object_id: int) -> str:
 def _ports(session: Session, record: Any) -> list[PortRow]:
     """The interfaces whose health the page shows: its own, or a link's two ends."""
     if isinstance(record, Interface):
-        return port_rows(session, [(None, record)])
+        return port_rows(session, [(None, record)], charts=True)
     if isinstance(record, Link):
         ends = [(_l("User end"), record.a_interface), (_l("Towards the DC"), record.b_interface)]
-        return port_rows(session, ends)
+        return port_rows(session, ends, charts=True)
     return []
 
 

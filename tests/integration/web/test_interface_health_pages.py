@@ -5,6 +5,8 @@ writer, ``discovery.apply_poll.PollWriter``)."""
 
 from __future__ import annotations
 
+import html as markup
+import json
 import re
 from datetime import UTC, datetime
 
@@ -60,6 +62,7 @@ def test_the_device_page_lists_each_port_with_status_and_utilisation(client: Fla
     assert 'data-status="down"' in down_row and "Mbps" not in down_row
     assert 'data-status="unknown"' in quiet_row  # never polled
     assert f'href="/interfaces/{uplink.id}"' in up_row
+    assert "health-chart" not in html  # the list stays a list: charts are on their pages
 
 
 def test_the_interface_page_shows_errors_and_discards(client: FlaskClient, db) -> None:
@@ -70,6 +73,19 @@ def test_the_interface_page_shows_errors_and_discards(client: FlaskClient, db) -
     assert re.search(r'class="if-errors">\s*1\.25 / 0\s*<', row)
     assert re.search(r'class="if-discards">\s*3\.5 / —\s*<', row)
     assert re.search(r'class="if-traffic">\s*250 / 420\s*<', row)
+    figure = _figure(response.get_data(as_text=True), uplink.id)
+    lines = {line["name"]: line["y"] for line in figure["data"]}
+    assert lines["Input errors per second"] == [1.25]  # the hour's worst
+    assert lines["Input discards per second"] == [3.5]
+    assert lines["Share of the hour up"] == [1.0]
+
+
+def _figure(html: str, interface_id: int) -> dict:
+    """The chart of one interface's hours, as the page hands it to plotly.js."""
+    start = html.index(f'class="card-body border-top health-chart" data-interface="{interface_id}"')
+    found = re.search(r'data-figure="([^"]+)"', html[start:])
+    assert found is not None
+    return json.loads(markup.unescape(found.group(1)))
 
 
 def test_the_link_page_shows_its_ends_health(client: FlaskClient, db) -> None:
@@ -79,6 +95,7 @@ def test_the_link_page_shows_its_ends_health(client: FlaskClient, db) -> None:
     row = _row(html, uplink.id)
     assert "Towards the DC" in row and 'data-status="up"' in row
     assert "sw-core Gi0/1" in row
+    assert _figure(html, uplink.id)["data"]
 
 
 def test_the_vietnamese_page_says_up_and_down_in_vietnamese(client: FlaskClient, db) -> None:
