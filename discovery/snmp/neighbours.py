@@ -126,8 +126,7 @@ def link_observations(
             if other is None or local is None:
                 continue
             ends: tuple[End, End] = ((me.ref, local), (other.ref, remote_interface(other, n)))
-            if not _covered(found, ends):
-                found.append(ends)
+            _add(found, ends)
     observations = []
     for ends in found:
         same_site = views[ends[0][0]].site_id == views[ends[1][0]].site_id
@@ -224,17 +223,21 @@ def remote_interface(view: DeviceView, n: Neighbour) -> str | None:
     return None
 
 
-def _covered(found: Sequence[tuple[End, End]], ends: tuple[End, End]) -> bool:
-    """The other side (or the other protocol) already gave this adjacency, maybe
-    without knowing one of the ports."""
+def _add(found: list[tuple[End, End]], ends: tuple[End, End]) -> None:
+    """One adjacency once: the other side (or the other protocol) may already have given
+    it, maybe without knowing one of the ports — then the one that knows more stays."""
     mine = dict(ends)
-    for link in found:
+    for position, link in enumerate(found):
         theirs = dict(link)
         if theirs.keys() == mine.keys() and all(
             theirs[k] is None or mine[k] is None or theirs[k] == mine[k] for k in mine
         ):
-            return True
-    return False
+            if sum(p is not None for p in mine.values()) > sum(
+                p is not None for p in theirs.values()
+            ):
+                found[position] = ends
+            return
+    found.append(ends)
 
 
 def _known_links(snapshot: Snapshot) -> tuple[KnownLink, ...]:

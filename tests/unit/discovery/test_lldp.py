@@ -236,3 +236,12 @@ def test_a_port_speed_that_differs_from_the_record_is_disputed_not_overwritten()
         "port_speed_mbps",
         {"record": 100, "netbox": 100, "snmp": 1000},
     )
+
+
+def test_the_protocol_that_knows_the_remote_port_gives_the_link() -> None:
+    """LLDP heard the switch without a port it can place; CDP names the port: one link,
+    on the port CDP named."""
+    lldp = _neighbour(remote_chassis_id="aa:aa:aa:aa:aa:01", remote_port_id="port 7")
+    cdp = _neighbour(remote_sys_name="sw-xa", remote_port_id="Gi0/1", protocol="cdp")
+    [link] = _links(_plan(_switch(), lldp, cdp=(cdp,)))
+    assert link.values["a_interface_id"] == 50
