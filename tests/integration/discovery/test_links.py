@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cmdb.choices import RunStatus, SiteKind, Source
-from cmdb.models import ChangeLog, Link, Observation, RecordSource
+from cmdb.models import ChangeLog, Discrepancy, Link, Observation, RecordSource
 from discovery.discover import PlanDefaults, reconcile_outcomes
 from discovery.records import (
     Chassis,
@@ -82,3 +82,17 @@ def test_a_dry_run_plans_the_link_and_writes_nothing(session: Session) -> None:
     assert update.ref.id == circuit.id
     assert circuit.a_interface_id is None and circuit.b_interface_id is None
     assert session.scalar(sa.select(sa.func.count()).select_from(Link)) == 1
+
+
+def test_a_port_speed_snmp_sees_otherwise_is_kept_and_disputed(session: Session) -> None:
+    quiet, heard, circuit, outcome = _world(session)
+    circuit.a_interface_id, circuit.b_interface_id = quiet.id, heard.id
+    circuit.port_speed_mbps = 100.0  # documented; the ports say 1000 and 10000
+    session.flush()
+    reconcile_outcomes(session, [outcome], PlanDefaults())
+    assert circuit.port_speed_mbps == 100.0
+    [row] = session.scalars(sa.select(Discrepancy).where(Discrepancy.object_type == "link")).all()
+    assert (row.object_id, row.field, row.kind) == (circuit.id, "port_speed_mbps", "mismatch")
+    assert row.values == {"record": 100.0, "snmp": 1000}
+    again = reconcile_outcomes(session, [outcome], PlanDefaults())
+    assert again.plan.is_empty  # the same disagreement found again opens nothing new
