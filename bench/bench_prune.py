@@ -246,6 +246,7 @@ def main() -> None:
             "of 5-minute samples"
         )
         build(url, args.interfaces, args.days)
+    schema.upgrade(url)  # a reused database may predate the latest revisions
     check_rollups(url)
     before = answers(url)
     series = 2 * args.interfaces

@@ -95,7 +95,9 @@ class InterfaceRecord:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """One LLDP remote entry, with the local interface it was heard on (when known)."""
+    """One LLDP remote entry or CDP cache entry, with the local interface it was heard on
+    (when known). CDP gives no chassis id but a serial (NX-OS's device id), an address
+    and a platform."""
 
     local_port: int
     local_if_index: int | None
@@ -103,6 +105,10 @@ class Neighbour:
     remote_sys_name: str | None
     remote_port_id: str | None
     remote_port_descr: str | None
+    protocol: str = "lldp"  # or "cdp"
+    remote_serial: str | None = None
+    remote_address: str | None = None
+    remote_platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,8 @@ class DeviceObservation:
     system: SystemInfo
     chassis: Chassis | None = None
     interfaces: tuple[InterfaceRecord, ...] = ()
-    neighbours: tuple[Neighbour, ...] = ()
+    neighbours: tuple[Neighbour, ...] = ()  # LLDP's
+    cdp_neighbours: tuple[Neighbour, ...] = ()
     host: HostResources | None = None
     lldp_chassis_id: str | None = None
     lldp_sys_name: str | None = None
@@ -155,7 +162,9 @@ class DeviceObservation:
 
 @dataclass(frozen=True)
 class CounterReading:
-    """One poll of one device: raw counters keyed ``if.<ifIndex>.in|out`` and gauges.
+    """One poll of one device: raw counters keyed ``if.<ifIndex>.in|out`` (octets) and
+    ``if.<ifIndex>.in_errors|out_errors|in_discards|out_discards`` (packets), gauges, and
+    each interface's status keyed ``if.<ifIndex>.admin|oper`` (IF-MIB's codes: 1 up).
 
     ``widths`` gives each counter's width in bits (32 or 64): a wrap is only
     plausible within the width the agent serves.
@@ -165,6 +174,7 @@ class CounterReading:
     uptime_ticks: int
     counters: dict[str, int] = field(default_factory=dict)
     widths: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
     cpu_load_pct: float | None = None
     ram_used_gb: float | None = None
     storage_used_tb: float | None = None

@@ -97,6 +97,7 @@ def build_observation(
         vendor=parsers.parse_vendor(varbinds),
         interfaces=interfaces,
         neighbours=parsers.parse_neighbours(varbinds, interfaces),
+        cdp_neighbours=parsers.parse_cdp_neighbours(varbinds),
         host=parsers.parse_host(varbinds),
         lldp_chassis_id=parsers.parse_chassis_id(varbinds.get(oids.LLDP_LOC_CHASSIS_ID)),
         lldp_sys_name=parsers.parse_text(varbinds.get(oids.LLDP_LOC_SYS_NAME)),

@@ -22,7 +22,11 @@ IF_PHYS_ADDRESS = "1.3.6.1.2.1.2.2.1.6"
 IF_ADMIN_STATUS = "1.3.6.1.2.1.2.2.1.7"
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8"
 IF_IN_OCTETS = "1.3.6.1.2.1.2.2.1.10"
+IF_IN_DISCARDS = "1.3.6.1.2.1.2.2.1.13"
+IF_IN_ERRORS = "1.3.6.1.2.1.2.2.1.14"
 IF_OUT_OCTETS = "1.3.6.1.2.1.2.2.1.16"
+IF_OUT_DISCARDS = "1.3.6.1.2.1.2.2.1.19"
+IF_OUT_ERRORS = "1.3.6.1.2.1.2.2.1.20"
 # IF-MIB ifXTable
 IF_NAME = "1.3.6.1.2.1.31.1.1.1.1"
 IF_HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6"
@@ -115,6 +119,23 @@ LLDP_REM_COLUMNS = (
 )
 LLDP_SUBTYPE_MAC = 4
 
+# CISCO-CDP-MIB cdpCacheTable (ciscoCdpMIB 1.3.6.1.4.1.9.9.23, cdpCacheEntry =
+# ciscoCdpMIBObjects(1).cdpCache(2).cdpCacheTable(1).1; INDEX {cdpCacheIfIndex,
+# cdpCacheDeviceIndex}), checked against the MIB file (LibreNMS' mibs/cisco/CISCO-CDP-MIB).
+CDP_CACHE_ADDRESS_TYPE = "1.3.6.1.4.1.9.9.23.1.2.1.1.3"
+CDP_CACHE_ADDRESS = "1.3.6.1.4.1.9.9.23.1.2.1.1.4"
+CDP_CACHE_DEVICE_ID = "1.3.6.1.4.1.9.9.23.1.2.1.1.6"
+CDP_CACHE_DEVICE_PORT = "1.3.6.1.4.1.9.9.23.1.2.1.1.7"
+CDP_CACHE_PLATFORM = "1.3.6.1.4.1.9.9.23.1.2.1.1.8"
+CDP_CACHE_COLUMNS = (
+    CDP_CACHE_ADDRESS_TYPE,
+    CDP_CACHE_ADDRESS,
+    CDP_CACHE_DEVICE_ID,
+    CDP_CACHE_DEVICE_PORT,
+    CDP_CACHE_PLATFORM,
+)
+CDP_ADDRESS_IP = 1  # CiscoNetworkProtocol ip(1)
+
 # What a discovery walks, table by table (each walked with one GETBULK stream).
 DISCOVERY_TABLES: dict[str, tuple[str, ...]] = {
     "ifTable": IF_TABLE_COLUMNS,
@@ -126,13 +147,25 @@ DISCOVERY_TABLES: dict[str, tuple[str, ...]] = {
     "ipAddressTable": (IP_ADDRESS_IF_INDEX, IP_ADDRESS_TYPE),
     "lldpLocPortTable": LLDP_LOC_PORT_COLUMNS,
     "lldpRemTable": LLDP_REM_COLUMNS,
+    "cdpCacheTable": CDP_CACHE_COLUMNS,
 }
 DISCOVERY_SCALARS = (*SYSTEM_SCALARS, HR_MEMORY_SIZE, *LLDP_SCALARS)
 
 # What a poll reads.
 COUNTERS_64 = (IF_HC_IN_OCTETS, IF_HC_OUT_OCTETS)
 COUNTERS_32 = (IF_IN_OCTETS, IF_OUT_OCTETS)  # only from agents without 64-bit counters
+# Packet counters (Counter32 only: IF-MIB has no 64-bit errors or discards), by the
+# suffix of their counter key (``if.<ifIndex>.in_errors``).
+PACKET_COUNTERS = {
+    "in_errors": IF_IN_ERRORS,
+    "out_errors": IF_OUT_ERRORS,
+    "in_discards": IF_IN_DISCARDS,
+    "out_discards": IF_OUT_DISCARDS,
+}
+IF_STATUS_UP = 1  # ifAdminStatus / ifOperStatus up(1)
 POLL_TABLES: dict[str, tuple[str, ...]] = {
+    "ifPackets": tuple(PACKET_COUNTERS.values()),
+    "ifStatus": (IF_ADMIN_STATUS, IF_OPER_STATUS),
     "hrStorageTable": HR_STORAGE_COLUMNS,  # the description tells cache rows from RAM
     "hrProcessorTable": (HR_PROCESSOR_LOAD,),
 }

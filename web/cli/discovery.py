@@ -230,7 +230,7 @@ def _print_discovery(report: DiscoveryReport, as_json: bool, dry_run: bool) -> N
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
     if dry_run:
-        for line in plan_lines(report.plan.core, report.plan.links):
+        for line in plan_lines(report.plan.core):
             click.echo(line)
     for row in device_rows(report.outcomes):
         if row["error"]:
