@@ -2,7 +2,10 @@
 
 A person runs the CLI on the server under their own account; the log names
 that account (``cli:<login>``), and every change one command writes shares a
-correlation id, as the changes of one API request do.
+correlation id, as the changes of one API request do. Such an operator holds every
+permission (they own the database anyway). A command that takes ``--as USER``
+acts as that Headroom user instead (``cli_unit``): the action layer checks the
+user's role and agency as it does for the API and the UI, and the log names them.
 """
 
 from __future__ import annotations
@@ -13,8 +16,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import click
+
 if TYPE_CHECKING:  # the database is imported by the command that opens one, not by --help
     from sqlalchemy.orm import Session
+
+    from cmdb.actions.caller import Caller
+    from cmdb.actions.unit import UnitOfWork
+
+AS_USER = click.option(
+    "--as",
+    "as_user",
+    metavar="USER",
+    help="Act as this Headroom user: their role and agency are checked, the log names them.",
+)
 
 
 def cli_actor() -> str:
@@ -36,3 +51,28 @@ def cli_transaction(command: str) -> Iterator[Session]:
         context = ChangeContext(cli_actor(), None, f"cli-{command}-{uuid.uuid4().hex[:12]}")
         attribute_changes(session, context)
         yield session
+
+
+@contextmanager
+def cli_unit(command: str, as_user: str | None) -> Iterator[UnitOfWork]:
+    """The action layer's unit of work for a command: its own session, committed by the
+    action; the console's operator, or ``as_user`` (NotFoundError: no such user)."""
+    from cmdb.actions.unit import UnitOfWork
+    from web.db import get_db
+
+    with get_db().sessions() as session:
+        yield UnitOfWork(session, cli_caller(session, command, as_user))
+
+
+def cli_caller(session: Session, command: str, as_user: str | None) -> Caller:
+    from cmdb.actions.caller import Caller, user_caller
+    from cmdb.errors import ForbiddenError
+    from cmdb.services.users import get_user
+
+    correlation_id = f"cli-{command}-{uuid.uuid4().hex[:12]}"
+    if as_user is None:
+        return Caller(None, cli_actor(), correlation_id, operator=True)
+    user = get_user(session, as_user)
+    if not user.is_active:
+        raise ForbiddenError(f"user {as_user!r} is not active")
+    return user_caller(user, correlation_id=correlation_id)
