@@ -30,7 +30,7 @@ def load_identity() -> None:
         user = authenticate_token(get_session(), key.strip()) if scheme == "Token" else None
         g.user, g.by_token, g.bad_token = user, user is not None, user is None
         if user is None:
-            g.token_retry_at = count_token_failure(key.strip())
+            g.token_retry_at = count_token_failure()
         return
     user_id = session.get(SESSION_KEY)
     if user_id is not None:
