@@ -2,6 +2,13 @@
 
 Network first (no transaction held open while agents answer), then one pass that
 writes. Every poll is a DiscoveryRun of kind ``poll`` with a result per device.
+
+On SQLite a write transaction holds the database's one write lock from its BEGIN, so
+a poll that kept one open while slow or unreachable agents time out would make every
+other writer (an API call, the UI) queue behind the network. ``poll_in_steps`` (the
+CLI's poll; the background job does the same in ``web.jobs.snmp_jobs``) commits the
+run's start, asks the agents with no transaction open, and stores in one short
+transaction after.
 """
 
 from __future__ import annotations
@@ -9,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cmdb.choices import RunKind, Source
-from cmdb.db import utcnow
+from cmdb.db import transaction, utcnow
 from cmdb.models import DiscoveryRun
+from cmdb.services.job_runs import fail_run
 from discovery.apply_poll import PollWriter
 from discovery.core.identity import answering
 from discovery.core.lifecycle import add_result, finish_run, new_run, start_run
@@ -61,13 +69,41 @@ def run_poll(
     limits: Limits,
     progress: Progress | None = None,
 ) -> PollReport:
-    """Read, then store, in the caller's transaction (the CLI's one pass)."""
-    run = start_run(
-        session, new_run(source=Source.SNMP, kind=RunKind.POLL, target=f"{len(targets)} devices")
-    )
+    """Read, then store, in the caller's transaction (one pass: a test's, a benchmark's;
+    it holds the transaction through the network phase, see ``poll_in_steps``)."""
+    run = start_run(session, _poll_run(targets))
     interfaces = interfaces_by_index(session, list(targets.values()))
     outcomes = fetch_readings(targets, interfaces, profile_for, limits, progress)
     return store_readings(session, run, targets, interfaces, outcomes)
+
+
+def poll_in_steps(
+    sessions: sessionmaker[Session],
+    targets: dict[Target, int],
+    profile_for: dict[Target, SnmpProfile],
+    limits: Limits,
+    progress: Progress | None = None,
+) -> PollReport:
+    """``run_poll`` with no transaction open while the agents answer: the run's start is
+    committed (a sweep ends it if this process dies meanwhile), then the readings are
+    fetched, then stored in one transaction of their own."""
+    with transaction(sessions) as session:
+        run = start_run(session, _poll_run(targets))
+        interfaces = interfaces_by_index(session, list(targets.values()))
+    try:
+        outcomes = fetch_readings(targets, interfaces, profile_for, limits, progress)
+    except BaseException as exc:  # interrupted: the run says so now, not at the next sweep
+        with transaction(sessions) as session:
+            fail_run(session, run.id, f"the poll stopped: {type(exc).__name__}: {exc}")
+        raise
+    with transaction(sessions) as session:
+        stored = session.get(DiscoveryRun, run.id)
+        assert stored is not None  # runs are never deleted
+        return store_readings(session, stored, targets, interfaces, outcomes)
+
+
+def _poll_run(targets: dict[Target, int]) -> DiscoveryRun:
+    return new_run(source=Source.SNMP, kind=RunKind.POLL, target=f"{len(targets)} devices")
 
 
 def fetch_readings(
