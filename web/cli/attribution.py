@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the database is imported by the command that opens one, not
     from sqlalchemy.orm import Session
 
     from cmdb.actions.caller import Caller
+    from cmdb.actions.policy import Permission
     from cmdb.actions.unit import UnitOfWork
 
 AS_USER = click.option(
@@ -41,15 +42,11 @@ def cli_actor() -> str:
 
 
 @contextmanager
-def cli_transaction(command: str) -> Iterator[Session]:
-    """A session committed when the command's block ends, its changes attributed."""
-    from cmdb.db import transaction
-    from cmdb.services.provenance import ChangeContext, attribute_changes
-    from web.db import get_db
-
-    with transaction(get_db().sessions) as session:
-        context = ChangeContext(cli_actor(), None, f"cli-{command}-{uuid.uuid4().hex[:12]}")
-        attribute_changes(session, context)
+def cli_transaction(command: str, permission: Permission | None) -> Iterator[Session]:
+    """The console operator's unit of work (``cli_unit``): committed once when the block
+    ends, rolled back on any error, its changes attributed. ``permission`` names what the
+    command does (the operator holds every one); None for a read."""
+    with cli_unit(command, None) as unit, unit.begin(permission) as session:
         yield session
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from capacity import actions, request_actions
-from cmdb.choices import RequestStatus, Role, Zone
+from cmdb.choices import RequestStatus, Zone
 from cmdb.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from cmdb.models import Agency, ResourceRequest, User
 from cmdb.services.paging import Page, clamp_page
@@ -28,7 +28,7 @@ from cmdb.services.request_list import (
     load_rejection,
     load_requests,
 )
-from cmdb.services.request_visibility import visible_requests
+from cmdb.services.request_visibility import is_agency_bound, visible_requests
 from cmdb.services.requests import get_request
 from web.auth.caller import ui_unit
 from web.auth.identity import current_user
@@ -47,7 +47,7 @@ def requests() -> str:
     user = current_user()
     status = _status(request.args.get("status"))
     agency_id = request.args.get("agency", type=bounded_int)
-    if user is not None and user.role is Role.REQUESTER:
+    if is_agency_bound(user):
         agency_id = user.agency_id  # a requester's list is their agency's, whatever the URL
     session = get_session()
     size = int(current_app.config["CMDB_PAGE_SIZE"])
@@ -66,7 +66,7 @@ def requests() -> str:
         filters=filters,
         filter_args={k: v for k, v in filters.items() if v is not None},
         may_file=may_file(user),
-        bound_to_agency=user is not None and user.role is Role.REQUESTER,
+        bound_to_agency=is_agency_bound(user),
     )
 
 
@@ -104,7 +104,7 @@ def new_request() -> str | Response | tuple[str, int]:
         errors=errors,
         general_errors=errors.get(GENERAL, []),
         agency=agency,
-        agencies=[] if user.role is Role.REQUESTER else load_agencies(session),
+        agencies=[] if is_agency_bound(user) else load_agencies(session),
         units=load_target_units(session, today_or_real()),
         zones=list(Zone),
         dc_networks=DC_NETWORKS,
@@ -115,7 +115,7 @@ def new_request() -> str | Response | tuple[str, int]:
 
 def _filing_agency(user: User) -> Agency | None:
     """A requester files for their own agency; a planner or admin picks one in the form."""
-    if user.role is not Role.REQUESTER:
+    if not is_agency_bound(user):
         chosen = request.form.get("agency_id", type=bounded_int)
         return get_session().get(Agency, chosen) if chosen else None
     return get_session().get(Agency, user.agency_id) if user.agency_id else None
