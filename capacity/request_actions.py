@@ -6,7 +6,8 @@ caller's role is checked before anything is read, and then applies the visibilit
 (a requester acts only on their own agency's requests, and files only for it). The
 work itself is ``capacity.actions`` (evaluation, reservations) and
 ``cmdb.services.request_lifecycle``; every change-log row names the caller, and the
-unit commits once. They live beside the capacity engine, not in ``cmdb.actions``,
+unit commits once. ``today`` None is the real today (``CMDB_TODAY`` not pinned). They
+live beside the capacity engine, not in ``cmdb.actions``,
 because approving evaluates: cmdb imports no capacity.
 """
 
@@ -36,7 +37,7 @@ class Filed:
     evaluation: RequestEvaluation | None
 
 
-def evaluate_document(uow: UnitOfWork, document: object, *, today: date) -> Evaluation:
+def evaluate_document(uow: UnitOfWork, document: object, *, today: date | None) -> Evaluation:
     """The verdict on a document, storing nothing (a requester: for their own agency)."""
     with uow.begin(Permission.FILE_REQUEST) as session:
         check = _for_own_agency(uow.caller)
@@ -44,7 +45,7 @@ def evaluate_document(uow: UnitOfWork, document: object, *, today: date) -> Eval
 
 
 def file_request(
-    uow: UnitOfWork, document: object, *, today: date, evaluate: bool = False
+    uow: UnitOfWork, document: object, *, today: date | None, evaluate: bool = False
 ) -> Filed:
     """Store a request (submitted) and, with ``evaluate``, its first evaluation."""
     with uow.begin(Permission.FILE_REQUEST) as session:
@@ -59,7 +60,7 @@ def file_request(
     return Filed(req, stored)
 
 
-def evaluate_request(uow: UnitOfWork, request_id: int, *, today: date) -> RequestEvaluation:
+def evaluate_request(uow: UnitOfWork, request_id: int, *, today: date | None) -> RequestEvaluation:
     """Evaluate a stored request against today's inventory and keep the answer."""
     with uow.begin(Permission.FILE_REQUEST) as session:
         _visible(session, uow.caller, request_id)
@@ -67,7 +68,7 @@ def evaluate_request(uow: UnitOfWork, request_id: int, *, today: date) -> Reques
 
 
 def revise_request(
-    uow: UnitOfWork, request_id: int, changes: object, *, today: date
+    uow: UnitOfWork, request_id: int, changes: object, *, today: date | None
 ) -> ResourceRequest:
     """Change a pending request's document; it may not move to another agency."""
     with uow.begin(Permission.FILE_REQUEST) as session:
@@ -88,7 +89,7 @@ def withdraw_request(uow: UnitOfWork, request_id: int) -> None:
 
 
 def approve_request(
-    uow: UnitOfWork, request_id: int, *, today: date, accept_until: bool = False
+    uow: UnitOfWork, request_id: int, *, today: date | None, accept_until: bool = False
 ) -> RequestEvaluation:
     """Re-evaluate and reserve the request's capacity, atomically (ConflictError: it no
     longer fits); the approval names the caller as its approver."""

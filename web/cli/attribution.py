@@ -51,24 +51,29 @@ def cli_transaction(command: str, permission: Permission | None) -> Iterator[Ses
 
 
 @contextmanager
-def cli_unit(command: str, as_user: str | None) -> Iterator[UnitOfWork]:
+def cli_unit(
+    command: str, as_user: str | None, *, operator_name: str | None = None
+) -> Iterator[UnitOfWork]:
     """The action layer's unit of work for a command: its own session, committed by the
-    action; the console's operator, or ``as_user`` (NotFoundError: no such user)."""
+    action; the console's operator (named ``operator_name``, else ``cli:<login>``), or
+    ``as_user`` (NotFoundError: no such user)."""
     from cmdb.actions.unit import UnitOfWork
     from web.db import get_db
 
     with get_db().sessions() as session:
-        yield UnitOfWork(session, cli_caller(session, command, as_user))
+        yield UnitOfWork(session, cli_caller(session, command, as_user, operator_name))
 
 
-def cli_caller(session: Session, command: str, as_user: str | None) -> Caller:
+def cli_caller(
+    session: Session, command: str, as_user: str | None, operator_name: str | None = None
+) -> Caller:
     from cmdb.actions.caller import Caller, user_caller
     from cmdb.errors import ForbiddenError
     from cmdb.services.users import get_user
 
     correlation_id = f"cli-{command}-{uuid.uuid4().hex[:12]}"
     if as_user is None:
-        return Caller(None, cli_actor(), correlation_id, operator=True)
+        return Caller(None, operator_name or cli_actor(), correlation_id, operator=True)
     user = get_user(session, as_user)
     if not user.is_active:
         raise ForbiddenError(f"user {as_user!r} is not active")
