@@ -24,30 +24,27 @@ from tests.integration.request_policy import REQUEST_WRITES
 from tests.integration.web.request_pages import (
     CSRF,
     OWN_AGENCY,
+    callers_db_file,  # noqa: F401 - fixture
     client_as,
     count_rows,
     make_app,
-    with_callers,
 )
 from tests.integration.web.test_request_pages import valid_form
 from web.cli import main
 from web.db import get_db
 
 PORTAL_ID = 4  # the demo's portal, of OWN_AGENCY: submitted
+
+
+@pytest.fixture
+def app(callers_db_file: Path, tmp_path: Path) -> Iterator[Flask]:  # noqa: F811
+    yield from make_app(callers_db_file, tmp_path)
+
+
 UI_CALLERS = ("anonymous", "viewer", "own", "other", "engineer", "planner", "admin")
 CLI_CALLERS = ("viewer", "own", "other", "engineer", "planner", "admin")
 UI_WRITES = ("file", "evaluate", "approve", "reject")  # the request pages' forms
 CLI_WRITES = ("file", "approve", "reject")  # `request evaluate --save`, `approve`, `reject`
-
-
-@pytest.fixture(scope="module")
-def callers_db_file(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    return with_callers(demo_db_file, tmp_path_factory.mktemp("callers") / "callers.db")
-
-
-@pytest.fixture
-def app(callers_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    yield from make_app(callers_db_file, tmp_path)
 
 
 def logged_users(app: Flask, after_id: int) -> set[str | None]:
