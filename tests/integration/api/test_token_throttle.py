@@ -105,22 +105,19 @@ def test_a_password_spray_and_token_guesses_share_the_addresss_count(secured: Se
         app.config["CMDB_LOGIN_FAILURES_PER_ADDRESS"] = 100
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    url = migrated_pg_url("headroom_token_throttle")
-    yield url
-    drop_pg_database(url)
-
-
 @pytest.mark.postgres
-def test_the_token_throttle_holds_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+def test_the_token_throttle_holds_on_postgresql(tmp_path: Path) -> None:
     """The read views' sessions autocommit there: the count is written beside them."""
-    pg = secured_app(tmp_path, pg_url, CMDB_LOGIN_FAILURES=3)
-    with pg.app.app_context(), transaction(get_db().sessions) as session:
-        key = create_token(session, get_user(session, "bo"))[1]
-    guess(pg.app, "10.1.5.1", 3)
-    client = client_from(pg.app, "10.1.5.1")
-    assert client.get(DEVICES, headers=token("4" * 40)).status_code == 429
-    assert client.get(DEVICES, headers=token(key)).status_code == 200
-    with pg.app.app_context():
-        get_db().engine.dispose()
+    url = migrated_pg_url("headroom_token_throttle")
+    try:
+        app = secured_app(tmp_path, url, CMDB_LOGIN_FAILURES=3).app
+        with app.app_context(), transaction(get_db().sessions) as session:
+            key = create_token(session, get_user(session, "bo"))[1]
+        guess(app, "10.1.5.1", 3)
+        client = client_from(app, "10.1.5.1")
+        assert client.get(DEVICES, headers=token("4" * 40)).status_code == 429
+        assert client.get(DEVICES, headers=token(key)).status_code == 200
+        with app.app_context():
+            get_db().engine.dispose()
+    finally:
+        drop_pg_database(url)
