@@ -6,6 +6,13 @@ a DiscoveryRun of kind ``poll`` with a result per device. An agent that is not t
 device on record (``agent_identity``) stores nothing: its result fails, saying why,
 and the device gets an ``identity`` discrepancy. Figures no device can have (used
 above size, rates above any port) are refused and named on the result.
+
+On SQLite a write transaction holds the database's one write lock from its BEGIN, so
+a poll that kept one open while slow or unreachable agents time out would make every
+other writer (an API call, the UI) queue behind the network. ``poll_in_steps`` (the
+CLI's poll; the background job does the same in ``web.jobs.snmp_jobs``) commits the
+run's start, asks the agents with no transaction open, and stores in one short
+transaction after.
 """
 
 from __future__ import annotations
@@ -15,11 +22,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cmdb.choices import RunKind, RunStatus, Source
-from cmdb.db import utcnow
+from cmdb.db import transaction, utcnow
 from cmdb.models import DiscoveryRun, PollState
+from cmdb.services.job_runs import fail_run
 from discovery.agent_identity import (
     OnRecord,
     Uptime,
@@ -101,13 +109,41 @@ def run_poll(
     limits: Limits,
     progress: Progress | None = None,
 ) -> PollReport:
-    """Read, then store, in the caller's transaction (the CLI's one pass)."""
-    run = start_run(
-        session, new_run(source=Source.SNMP, kind=RunKind.POLL, target=f"{len(targets)} devices")
-    )
+    """Read, then store, in the caller's transaction (one pass: a test's, a benchmark's;
+    it holds the transaction through the network phase, see ``poll_in_steps``)."""
+    run = start_run(session, _poll_run(targets))
     plan = load_poll_plan(session, targets)
     outcomes = fetch_readings(plan, profile_for, limits, progress)
     return store_readings(session, run, plan, outcomes)
+
+
+def poll_in_steps(
+    sessions: sessionmaker[Session],
+    targets: dict[Target, int],
+    profile_for: Mapping[Target, Profiles],
+    limits: Limits,
+    progress: Progress | None = None,
+) -> PollReport:
+    """``run_poll`` with no transaction open while the agents answer: the run's start is
+    committed (a sweep ends it if this process dies meanwhile), then the readings are
+    fetched, then stored in one transaction of their own."""
+    with transaction(sessions) as session:
+        run = start_run(session, _poll_run(targets))
+        plan = load_poll_plan(session, targets)
+    try:
+        outcomes = fetch_readings(plan, profile_for, limits, progress)
+    except BaseException as exc:  # interrupted: the run says so now, not at the next sweep
+        with transaction(sessions) as session:
+            fail_run(session, run.id, f"the poll stopped: {type(exc).__name__}: {exc}")
+        raise
+    with transaction(sessions) as session:
+        stored = session.get(DiscoveryRun, run.id)
+        assert stored is not None  # runs are never deleted
+        return store_readings(session, stored, plan, outcomes)
+
+
+def _poll_run(targets: dict[Target, int]) -> DiscoveryRun:
+    return new_run(source=Source.SNMP, kind=RunKind.POLL, target=f"{len(targets)} devices")
 
 
 def fetch_readings(

@@ -10,7 +10,7 @@ another line.
 
 from __future__ import annotations
 
-from cmdb.choices import Role
+from cmdb.actions.policy import Permission
 from cmdb.models import (
     AdminUnit,
     Agency,
@@ -81,7 +81,7 @@ AGENCIES = declare(
         dated=True,
         write=AgencyWriteSchema,
         # Who owns what is the planners' to keep (a fresh install creates its agencies).
-        write_roles=frozenset({Role.PLANNER}),
+        write_permission=Permission.KEEP_AGENCIES,
     )
 )
 
@@ -362,7 +362,7 @@ CATALOGUE = declare(
         brief=names("id url kind name price_vnd"),
         write=CatalogueItemWriteSchema,
         # Prices are the planners' to keep (DESIGN §6), as capacity settings are.
-        write_roles=frozenset({Role.PLANNER}),
+        write_permission=Permission.KEEP_CATALOGUE,
     )
 )
 

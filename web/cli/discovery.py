@@ -266,7 +266,7 @@ def poll_command(
     """
     from cmdb.db import transaction
     from discovery.agent_records import remembered_profiles
-    from discovery.poll import poll_targets, run_poll
+    from discovery.poll import poll_in_steps, poll_targets
     from web.db import get_db
 
     sweep_dead_runs()
@@ -280,8 +280,8 @@ def poll_command(
         raise click.ClickException("no device to poll: discover them first (cmdb discover snmp)")
     profile_for = dict(assign_profiles(list(targets), profiles, run_profiles, remembered))
     limits = _limits(concurrency, timeout, retries, deadline)
-    with transaction(db.sessions) as session, _progress(len(targets), "polling") as progress:
-        report = run_poll(session, targets, profile_for, limits, progress)
+    with _progress(len(targets), "polling") as progress:  # no transaction open meanwhile
+        report = poll_in_steps(db.sessions, targets, profile_for, limits, progress)
     verdict = report.verdict
     assert verdict is not None  # stored: the run has ended
     failed = [o for o in report.outcomes if o.error]
