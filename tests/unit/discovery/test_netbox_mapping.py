@@ -128,9 +128,19 @@ def test_region_becomes_admin_unit_with_level_by_depth_and_kind_from_name():
     assert record.refs == {"parent_id": Ref("admin_units", "region:1")}
 
 
-def test_region_without_code_fails_with_reason():
+def test_region_without_code_is_left_to_the_name_match():
     record = map_admin_unit({"id": 9, "name": "Miền Trung", "slug": "mien-trung"}, "region")
-    assert record.error is not None and "admin_unit_code" in record.error
+    assert record.error is None
+    assert record.fields == {}  # units.place_units decides: a national unit, or unmapped
+    assert record.defaults["name"] == "Miền Trung"
+
+
+def test_site_in_no_region_or_group_is_in_the_unassigned_unit():
+    site = {"id": 8, "name": "Warehouse", "slug": "warehouse", "custom_fields": {}}
+    record = map_site(site, {})
+    assert record.error is None
+    assert record.refs["admin_unit_id"] == Ref("admin_units", "unassigned")
+    assert record.defaults == {"kind": SiteKind.AGENCY_OFFICE}
 
 
 @pytest.mark.parametrize(
@@ -202,6 +212,7 @@ def test_device_maps_declared_and_observed_facts():
     record = map_device(DEVICE)
     assert record.fields == {
         "name": "esx-01.ttdl.quangnam.gov.vn",
+        "name_generated": False,
         "status": Status.ACTIVE,
         "serial": "7XK2QJ3",
         "asset_tag": "QN-TTDL-0042",
@@ -221,6 +232,15 @@ def test_device_maps_declared_and_observed_facts():
     }
     assert record.observed["asset_tag"] == "QN-TTDL-0042"
     assert "raw_storage_tb" not in record.observed  # only what the source knows
+
+
+def test_device_without_a_name_is_named_from_its_model_and_netbox_id_and_flagged():
+    record = map_device({**DEVICE, "name": None, "primary_ip": None})
+    assert record.error is None
+    assert record.fields["name"] == "PowerEdge-R750-nb11"
+    assert record.fields["name_generated"] is True
+    assert "name_generated" not in record.observed  # not a fact about the equipment
+    assert "management_address" not in record.fields  # no primary IP: unknown, not cleared
 
 
 def test_device_without_cpu_custom_fields_leaves_specs_to_other_sources():
