@@ -219,6 +219,16 @@ def _cables(api: pynetbox.api, s: Stock) -> None:
     _cable(api, s, "cable_esx1", (interface, "esx1_eth0"), (interface, "sw_ge1"))
     _cable(api, s, "cable_esx2", (interface, "esx2_eth0"), (interface, "sw_ge2"))
     _cable(api, s, "cable_ap", (interface, "ap_eth0"), (interface, "hk_ge1"))
+    # A console cable: no data, listed as skipped with its reason.
+    _new(s, "sw_con", api.dcim.console_ports, device=s.ids["sw"], name="con0")
+    _new(s, "esx1_csp", api.dcim.console_server_ports, device=s.ids["esx1"], name="ttyS1")
+    _cable(
+        api,
+        s,
+        "cable_console",
+        ("dcim.consoleport", "sw_con"),
+        ("dcim.consoleserverport", "esx1_csp"),
+    )
 
 
 def _circuits(api: pynetbox.api, s: Stock) -> None:
@@ -244,7 +254,7 @@ def _circuits(api: pynetbox.api, s: Stock) -> None:
             if site is not None:
                 _new(
                     s,
-                    None,
+                    f"{key}_{side}",
                     api.circuits.circuit_terminations,
                     circuit=circuit.id,
                     term_side=side,
@@ -252,6 +262,14 @@ def _circuits(api: pynetbox.api, s: Stock) -> None:
                     termination_id=s.ids[site],
                     port_speed=1_000_000,
                 )
+    # The Internet circuit's DC end is cabled to the switch: the circuit's tail.
+    _cable(
+        api,
+        s,
+        "cable_tail",
+        ("circuits.circuittermination", "circuit_inet_Z"),
+        ("dcim.interface", "sw_ge47"),
+    )
 
 
 def _virtual(api: pynetbox.api, s: Stock) -> None:
