@@ -96,7 +96,7 @@ def _geography(api: pynetbox.api, s: Stock) -> None:
         ("lab", "Smart City Lab", "smart-city-lab"),
     ):
         _new(s, key, api.tenancy.tenants, name=name, slug=slug)
-    sites = (
+    sites: tuple[tuple[str, str, str, dict[str, int], str | None], ...] = (
         ("site_dc", "Da Nang Data Centre", "dn-dc", {"region": s.ids["campus"]}, "ict"),
         (
             "site_hc",

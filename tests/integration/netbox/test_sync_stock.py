@@ -11,13 +11,17 @@ the audit opens nothing about units or sites.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from cmdb.db import make_engine, make_session_factory
 from cmdb.models import AdminUnit, ChangeLog, Device, Discrepancy, RecordSource, Site
 from cmdb.services.import_admin_units import import_admin_units
 from cmdb.services.importer import Format, parse_table
@@ -54,15 +58,49 @@ def stock(netbox: Netbox) -> Iterator[Stock]:
         unseed_stock(seeded)
 
 
-@pytest.fixture
-def da_nang(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    """The Headroom database with Đà Nẵng's 2025 units, imported as a DC imports them."""
-    table = parse_table(
-        (files("cmdb") / "data" / "da-nang-2025-admin-units.csv").read_text("utf-8"), Format.CSV
-    )
+def _da_nang_units(sessions: sessionmaker[Session]) -> None:
+    """Đà Nẵng's 2025 units, imported as a DC imports them."""
+    text = (files("cmdb") / "data" / "da-nang-2025-admin-units.csv").read_text("utf-8")
     with sessions() as s, s.begin():
-        import_admin_units(s, table, actor="test")
-    return sessions
+        import_admin_units(s, parse_table(text, Format.CSV), actor="test")
+
+
+@pytest.fixture(scope="module")
+def synced_once(
+    netbox: Netbox, stock: Stock, migrated_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Any]]:
+    """One full sync of both seeds into Đà Nẵng's Headroom (a SQLite file), and its stats:
+    the tests that only read it share it (a sync of the peer costs tens of seconds)."""
+    path = tmp_path_factory.mktemp("stock") / "synced.db"
+    shutil.copyfile(migrated_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        sessions = make_session_factory(engine)
+        _da_nang_units(sessions)
+        run = run_sync(sessions, netbox.url, netbox.token, full=True)
+    finally:
+        engine.dispose()
+    return path, run.stats
+
+
+@pytest.fixture
+def synced(
+    synced_once: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> Iterator[tuple[sessionmaker[Session], dict[str, Any]]]:
+    """This test's copy of the synced database, and the sync's stats."""
+    path = tmp_path / "headroom.db"
+    shutil.copyfile(synced_once[0], path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield make_session_factory(engine), synced_once[1]
+    engine.dispose()
+
+
+def _failed_only_where_the_other_half_maps(stats: dict[str, Any]) -> None:
+    """What fails on this branch is what branch nbrest maps: unplaced clusters, VMs without
+    a tenant or size, circuits without two site ends or a network (issue 19)."""
+    for failure in stats["failures"]:
+        kind, ext = failure["kind"], failure["external_id"]
+        assert kind in ("clusters", "workloads") or ext.startswith("circuit:"), failure
 
 
 def _netbox_ids(netbox: Netbox, app: str, endpoint: str, prefix: str) -> set[str]:
@@ -91,7 +129,7 @@ def _unit_of_region(sessions: sessionmaker[Session], ext: str) -> AdminUnit:
         return unit
 
 
-def _changed(run_stats: dict) -> dict[str, dict[str, int]]:  # type: ignore[type-arg]
+def _changed(run_stats: dict[str, Any]) -> dict[str, dict[str, int]]:
     return {
         kind: {w: c[w] for w in ("created", "updated") if c.get(w)}
         for kind, c in run_stats["kinds"].items()
@@ -100,55 +138,44 @@ def _changed(run_stats: dict) -> dict[str, dict[str, int]]:  # type: ignore[type
 
 
 def test_every_site_rack_device_interface_and_cable_has_a_record(
-    netbox: Netbox, stock: Stock, da_nang: sessionmaker[Session]
+    netbox: Netbox, stock: Stock, synced: tuple[sessionmaker[Session], dict[str, Any]]
 ):
-    run = run_sync(da_nang, netbox.url, netbox.token, full=True)
-    assert run.error is None
+    sessions, stats = synced
+    _failed_only_where_the_other_half_maps(stats)
     for (app, endpoint), (object_type, prefix) in COUNTED.items():
         expected = _netbox_ids(netbox, app, endpoint, prefix)
         assert expected  # the seeds hold some of each
-        assert _marked(da_nang, object_type) >= expected, endpoint
+        assert _marked(sessions, object_type) >= expected, endpoint
     # Every cable is a link, or skipped with its reason (a console cable, a circuit's tail).
-    skipped = {r["external_id"]: r["reason"] for r in run.stats["skipped"]}
+    skipped = {r["external_id"]: r["reason"] for r in stats["skipped"]}
     cables = _netbox_ids(netbox, "dcim", "cables", "cable:")
-    linked = _marked(da_nang, "link")
+    linked = _marked(sessions, "link")
     assert all(c in linked or skipped.get(c) for c in cables)
     ids = stock.ids
     assert {f"cable:{ids[k]}" for k in ("cable_esx1", "cable_esx2", "cable_ap")} <= linked
     assert set(skipped) == {f"cable:{ids[k]}" for k in ("cable_console", "cable_tail")}
-    failed = {kind: c["failed"] for kind, c in run.stats["kinds"].items() if c.get("failed")}
-    assert not {k: v for k, v in failed.items() if k not in ("links", "clusters", "workloads")}
 
 
 def test_every_circuit_cluster_and_vm_has_a_record_or_a_reason(
-    netbox: Netbox, stock: Stock, da_nang: sessionmaker[Session]
+    netbox: Netbox, stock: Stock, synced: tuple[sessionmaker[Session], dict[str, Any]]
 ):
     """Circuits with one end, clusters without a site and VMs without a size are the
     other half of issue 19 (branch nbrest): here each object NetBox lists is either
     synced or named among the run's failures with its reason, never dropped silently."""
-    run = run_sync(da_nang, netbox.url, netbox.token, full=True)
-    # Every cable is a link, or skipped with its reason (a console cable, a circuit's tail).
-    skipped = {r["external_id"]: r["reason"] for r in run.stats["skipped"]}
-    cables = _netbox_ids(netbox, "dcim", "cables", "cable:")
-    linked = _marked(da_nang, "link")
-    assert all(c in linked or skipped.get(c) for c in cables)
-    ids = stock.ids
-    assert {f"cable:{ids[k]}" for k in ("cable_esx1", "cable_esx2", "cable_ap")} <= linked
-    assert set(skipped) == {f"cable:{ids[k]}" for k in ("cable_console", "cable_tail")}
-    failed = {(f["kind"], f["external_id"]): f["reason"] for f in run.stats["failures"]}
+    sessions, stats = synced
+    failed = {(f["kind"], f["external_id"]): f["reason"] for f in stats["failures"]}
     for (app, endpoint), (object_type, prefix) in COUNTED_LATER.items():
         expected = _netbox_ids(netbox, app, endpoint, prefix)
         assert expected
         kind = f"{object_type}s"
-        unsynced = expected - _marked(da_nang, object_type)
+        unsynced = expected - _marked(sessions, object_type)
         assert all(failed.get((kind, ext)) for ext in unsynced), (endpoint, unsynced)
 
 
 def test_regions_land_on_the_national_units_their_names_name_or_on_unmapped_ones(
-    netbox: Netbox, stock: Stock, da_nang: sessionmaker[Session]
+    stock: Stock, synced: tuple[sessionmaker[Session], dict[str, Any]]
 ):
-    run = run_sync(da_nang, netbox.url, netbox.token, full=True)
-    assert run.error is None
+    sessions, stats = synced
     ids = stock.ids
     keys = {
         "Asia": "region:{asia}",
@@ -163,7 +190,7 @@ def test_regions_land_on_the_national_units_their_names_name_or_on_unmapped_ones
         "Hai Chau": "region:{hai_chau_en}",
         "Branch offices": "site-group:{branches}",
     }
-    units = {name: _unit_of_region(da_nang, key.format(**ids)) for name, key in keys.items()}
+    units = {name: _unit_of_region(sessions, key.format(**ids)) for name, key in keys.items()}
     for name, code in EXPECTED_UNITS.items():
         unit = units[name]
         if code is None:
@@ -177,9 +204,9 @@ def test_regions_land_on_the_national_units_their_names_name_or_on_unmapped_ones
     assert units["Data Centre Campus"].parent_id == units["Đà Nẵng"].id
     assert units["Vietnam"].parent_id == units["Asia"].id
     assert units["Hai Chau"].parent_id == units["Central Vietnam"].id
-    (warning,) = [w for w in run.stats.get("warnings", []) if "Hai Chau" in w]
+    (warning,) = [w for w in stats.get("warnings", []) if "Hai Chau" in w]
     assert "names the same unit as" in warning
-    with da_nang() as s:
+    with sessions() as s:
         store = s.scalars(sa.select(Site).where(Site.slug == "warehouse")).one()
         assert (store.admin_unit.code, store.admin_unit.unmapped) == (UNASSIGNED_CODE, True)
         ward = s.scalars(sa.select(Site).where(Site.slug == "ubnd-hai-chau")).one()
@@ -194,24 +221,25 @@ def test_regions_land_on_the_national_units_their_names_name_or_on_unmapped_ones
         } >= {"ae0", "irb.10", "ge-0/0/47"}
 
 
+@pytest.mark.long(reason="a full and an incremental sync of the NetBox peer")
 def test_a_second_sync_changes_nothing_and_an_edit_touches_only_its_object(
-    netbox: Netbox, stock: Stock, da_nang: sessionmaker[Session]
+    netbox: Netbox, stock: Stock, synced: tuple[sessionmaker[Session], dict[str, Any]]
 ):
-    first = run_sync(da_nang, netbox.url, netbox.token, full=True)
-    assert first.error is None
-    with da_nang() as s:
+    sessions = synced[0]
+    with sessions() as s:
         log_rows = s.scalar(sa.select(sa.func.count()).select_from(ChangeLog))
-    second = run_sync(da_nang, netbox.url, netbox.token, full=True)
+    second = run_sync(sessions, netbox.url, netbox.token, full=True)
     assert _changed(second.stats) == {}
-    with da_nang() as s:
+    _failed_only_where_the_other_half_maps(second.stats)
+    with sessions() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(ChangeLog)) == log_rows
     device = netbox.api.dcim.devices.get(stock.ids["esx2"])
     device.update({"serial": "DN-ESX-02-SN"})
     try:
-        third = run_sync(da_nang, netbox.url, netbox.token)  # incremental
+        third = run_sync(sessions, netbox.url, netbox.token)  # incremental
         assert third.stats["mode"] == "incremental"
         assert _changed(third.stats) == {"devices": {"updated": 1}}
-        with da_nang() as s:
+        with sessions() as s:
             esx2 = s.scalars(sa.select(Device).where(Device.name == "dn-esx-02")).one()
             assert esx2.serial == "DN-ESX-02-SN"
     finally:
@@ -219,12 +247,12 @@ def test_a_second_sync_changes_nothing_and_an_edit_touches_only_its_object(
 
 
 def test_the_audit_opens_nothing_about_units_sites_or_unnamed_devices(
-    netbox: Netbox, stock: Stock, da_nang: sessionmaker[Session]
+    synced: tuple[sessionmaker[Session], dict[str, Any]],
 ):
-    run_sync(da_nang, netbox.url, netbox.token, full=True)
-    with da_nang() as s, s.begin():
+    sessions = synced[0]
+    with sessions() as s, s.begin():
         run_audit(s, requested_by="test")
-    with da_nang() as s:
+    with sessions() as s:
         rows = s.scalars(sa.select(Discrepancy)).all()
         kinds = {(r.object_type, str(r.kind)) for r in rows}
         addressed = s.scalar(
@@ -234,4 +262,4 @@ def test_the_audit_opens_nothing_about_units_sites_or_unnamed_devices(
         )
     # Only "documented but not on the network" for the addressed devices nothing polls.
     assert kinds <= {("device", "not_on_network")}
-    assert len(rows) <= (addressed or 0)
+    assert 0 < len(rows) <= (addressed or 0)
