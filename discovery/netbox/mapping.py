@@ -13,7 +13,7 @@ from typing import Any
 
 from cmdb.choices import AdminLevel, DeviceRole, Status
 from discovery.core.known import KnownRecord
-from discovery.netbox.mapping_links import map_cable, map_circuit
+from discovery.netbox.mapping_links import map_cable, map_circuit, termination_sites
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
 from discovery.netbox.records import HEADROOM_TAG, Fetched, Mapped, NbRecord, Ref
 from discovery.netbox.units import UNASSIGNED_CODE, UNASSIGNED_ID, UNASSIGNED_NAME, place_units
@@ -64,8 +64,9 @@ def map_all(fetched: Fetched, known_units: Iterable[KnownRecord] = ()) -> Mapped
     for interface in data["interfaces"]:
         mapped.add(map_interface(interface, addresses.get(interface["id"], [])))
     speeds = {i["id"]: interface_speed_mbps(i) for i in data["interfaces"]}
+    term_sites = termination_sites(data["circuit_terminations"])
     for cable in data["cables"]:
-        result = map_cable(cable, fetched.device_sites, speeds)
+        result = map_cable(cable, fetched.device_sites, speeds, term_sites)
         mapped.skipped.append(result) if not isinstance(result, NbRecord) else mapped.add(result)
     types = {t["id"]: t for t in data["circuit_types"]}
     terminations = _terminations_by_circuit(data["circuit_terminations"])

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from cmdb.db import make_engine, make_session_factory
-from cmdb.models import AdminUnit, ChangeLog, Device, Discrepancy, RecordSource, Site
+from cmdb.models import AdminUnit, ChangeLog, Device, Discrepancy, Link, RecordSource, Site
 from cmdb.services.import_admin_units import import_admin_units
 from cmdb.services.importer import Format, parse_table
 from discovery.audit.run import run_audit
@@ -146,14 +146,28 @@ def test_every_site_rack_device_interface_and_cable_has_a_record(
         expected = _netbox_ids(netbox, app, endpoint, prefix)
         assert expected  # the seeds hold some of each
         assert _marked(sessions, object_type) >= expected, endpoint
-    # Every cable is a link, or skipped with its reason (a console cable, a circuit's tail).
+    # Every cable with an interface at one end at least is a link (the one to the circuit's
+    # termination too: its interface, and the termination's site); a console cable carries
+    # no data and is skipped with its reason.
     skipped = {r["external_id"]: r["reason"] for r in stats["skipped"]}
     cables = _netbox_ids(netbox, "dcim", "cables", "cable:")
     linked = _marked(sessions, "link")
     assert all(c in linked or skipped.get(c) for c in cables)
     ids = stock.ids
-    assert {f"cable:{ids[k]}" for k in ("cable_esx1", "cable_esx2", "cable_ap")} <= linked
-    assert set(skipped) == {f"cable:{ids[k]}" for k in ("cable_console", "cable_tail")}
+    data = ("cable_esx1", "cable_esx2", "cable_ap", "cable_tail")
+    assert {f"cable:{ids[k]}" for k in data} <= linked
+    assert set(skipped) == {f"cable:{ids['cable_console']}"}
+    with sessions() as s:
+        tail = s.scalars(
+            sa.select(Link)
+            .join(RecordSource, RecordSource.object_id == Link.id)
+            .where(
+                RecordSource.object_type == "link",
+                RecordSource.external_id == f"cable:{ids['cable_tail']}",
+            )
+        ).one()
+        assert tail.inside_one_site and tail.port_speed_mbps == 1000.0
+        assert {tail.a_interface_id, tail.b_interface_id} - {None} != set()
 
 
 def test_every_circuit_cluster_and_vm_has_a_record_or_a_reason(

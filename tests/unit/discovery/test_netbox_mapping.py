@@ -325,26 +325,66 @@ def test_cable_looped_back_onto_one_interface_fails():
     assert isinstance(result, NbRecord) and "one interface" in str(result.error)
 
 
-def _ends(kind: str, n: int = 1) -> list[dict]:
-    return [{"object_type": kind, "object_id": 90 + i, "object": {"id": 90 + i}} for i in range(n)]
+def _ends(kind: str, n: int = 1, device: int | None = None, first: int = 90) -> list[dict]:
+    def obj(i: int) -> dict:
+        found = {"id": i, "name": f"port{i}"}
+        return found | ({"device": {"id": device, "name": f"dev{device}"}} if device else {})
+
+    ids = range(first, first + n)
+    return [{"object_type": kind, "object_id": i, "object": obj(i)} for i in ids]
 
 
 @pytest.mark.parametrize(
     ("a_ends", "b_ends", "reason"),
     [
-        (_cable(10, 11)["a_terminations"], _ends("circuits.circuittermination"), "circuit"),
-        (_cable(10, 11)["a_terminations"], _ends("dcim.frontport"), "patch-panel"),
+        (_ends("circuits.circuittermination"), _ends("dcim.frontport", device=11), "circuit"),
+        (_ends("dcim.frontport", device=10), _ends("dcim.rearport", device=11), "patch-panel"),
         (_ends("dcim.rearport"), _ends("dcim.rearport"), "patch-panel"),
         (_ends("dcim.powerport"), _ends("dcim.poweroutlet"), "power"),
-        (_cable(10, 11)["a_terminations"], [], "not one interface at each end"),
-        (_ends("dcim.interface", 2), _ends("dcim.interface", 2), "breakout"),
+        (_ends("dcim.consoleport", device=10), _ends("dcim.consoleserverport"), "console"),
+        ([], [], "unterminated"),
     ],
 )
-def test_cables_that_are_not_interface_to_interface_are_skipped_with_reason(a_ends, b_ends, reason):
+def test_cables_with_no_interface_at_either_end_are_skipped_with_reason(a_ends, b_ends, reason):
     cable = {"id": 5, "a_terminations": a_ends, "b_terminations": b_ends}
     result = map_cable(cable, {10: 1, 11: 1}, {})
     assert isinstance(result, Skipped) and result.external_id == "cable:5"
     assert reason in result.reason
+
+
+@pytest.mark.parametrize(
+    ("b_ends", "b_site"),
+    [
+        (_ends("dcim.frontport", device=11), "2"),  # to a patch panel: the panel's site
+        (_ends("circuits.circuittermination"), "3"),  # to a circuit's end: its site
+        ([], "1"),  # unterminated: the interface's own site
+        (_ends("dcim.powerfeed"), "1"),  # an end with no site: the other end's
+    ],
+)
+def test_cable_from_an_interface_to_any_port_is_a_link_with_the_ends_that_map(b_ends, b_site):
+    cable = {"id": 6, "a_terminations": _cable(10, 11)["a_terminations"], "b_terminations": b_ends}
+    result = map_cable(cable, {10: 1, 11: 2}, {1: 1000}, {90: 3})
+    assert isinstance(result, NbRecord) and result.error is None
+    assert result.refs["a_interface_id"] == Ref("interfaces", "1")
+    assert result.refs["b_interface_id"] is None
+    assert (result.refs["a_site_id"], result.refs["b_site_id"]) == (
+        Ref("sites", "1"),
+        Ref("sites", b_site),
+    )
+    assert result.fields["port_speed_mbps"] == 1000.0
+
+
+def test_breakout_cable_joins_the_first_interface_of_each_side():
+    a_ends = _ends("dcim.interface", 2, device=10)
+    b_ends = list(reversed(_ends("dcim.interface", 2, device=11, first=95)))
+    cable = {"id": 7, "a_terminations": a_ends, "b_terminations": b_ends}
+    result = map_cable(cable, {10: 1, 11: 1}, {90: 10000, 95: 25000})
+    assert isinstance(result, NbRecord) and result.error is None
+    assert (result.refs["a_interface_id"], result.refs["b_interface_id"]) == (
+        Ref("interfaces", "90"),
+        Ref("interfaces", "95"),
+    )
+    assert result.fields["port_speed_mbps"] == 10000.0
 
 
 @pytest.mark.parametrize(
