@@ -2,14 +2,15 @@
 
 A stock NetBox has regions named as its users name them ("Asia → Vietnam → Quảng Nam
 → Tam Kỳ", "Quang Nam Province", "Tam Kỳ") and no ``admin_unit_code``. Each such
-region is placed, parents first, on the admin unit of the same normalised name
-(``unit_name_key``: case, diacritics and the kind words "Tỉnh", "Huyện", "Province",
-"District", … dropped) inside the unit its nearest placed ancestor is, or anywhere in
-the tree when no ancestor is placed. Candidates that remain several are narrowed by
-the region's kind word and then by being a direct child of that ancestor.
+region is placed, parents first, on the admin unit of the same name (``unit_names``:
+without case and the kind words "Tỉnh", "Huyện", "Province", "District", …; as spelled
+first, then without diacritics) inside the unit its nearest placed ancestor is, or
+anywhere in the tree when no ancestor is placed. Candidates that remain several are
+narrowed by the region's kind word and then by being a direct child of that ancestor.
 
-Never a guess, never a merge: a name naming several units, or a unit another NetBox
-object holds or this run already gave to another region, leaves the region an
+Never a guess, never a merge: a name naming several units, a unit another NetBox
+object holds, or one another region of this run names more strongly (found inside a
+placed ancestor, then as spelled, then first) leaves the region an
 **unmapped unit** (a warning says why), created under its NetBox parent with the code
 ``nb-r<id>`` (``nb-g<id>`` for a site group) and the flag ``unmapped``, so its sites and
 everything below them still sync. A region once placed keeps its record by its NetBox
