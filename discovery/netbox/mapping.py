@@ -42,7 +42,7 @@ def map_all(fetched: Fetched, known_units: Iterable[KnownRecord] = ()) -> Mapped
         seen_ids=fetched.all_ids, deleted_ids=fetched.deleted_ids, deletions=fetched.deletions
     )
     data = fetched.data
-    units = _units(data["regions"], data["site_groups"])
+    units = map_admin_units(data["regions"], data["site_groups"])
     if any(_site_unit(site) is None for site in data["sites"]):
         units.append(unassigned_unit())
     placed = place_units(units, known_units)
@@ -77,7 +77,7 @@ def map_all(fetched: Fetched, known_units: Iterable[KnownRecord] = ()) -> Mapped
     return mapped
 
 
-def _units(regions: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[NbRecord]:
+def map_admin_units(regions: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[NbRecord]:
     """Regions and site groups, parents first (NetBox's ``_depth``, then its id)."""
     units = [("region", r) for r in regions] + [("site-group", g) for g in groups]
     units.sort(key=lambda pair: (int(pair[1].get("_depth") or 0), pair[0], int(pair[1]["id"])))

@@ -10,7 +10,7 @@ import pytest
 from cmdb.choices import AdminLevel, Source
 from discovery.core.known import KnownRecord, SourceMark
 from discovery.core.observations import RecordKind
-from discovery.netbox.mapping import map_admin_unit, unassigned_unit
+from discovery.netbox.mapping import map_admin_unit, map_admin_units, unassigned_unit
 from discovery.netbox.records import NbRecord, Ref
 from discovery.netbox.units import place_units, unit_name_key
 
@@ -165,3 +165,20 @@ def test_the_unassigned_unit_is_unmapped_and_passes_as_it_is():
     unit = unassigned_unit()
     (record,) = place_units([unit], known()).records
     assert record == unit and record.defaults["unmapped"] is True
+
+
+def test_placement_does_not_depend_on_the_order_netbox_lists_regions():
+    regions = [
+        {"id": 1, "name": "Hội An", "slug": "a", "_depth": 0},
+        {"id": 2, "name": "Central", "slug": "b", "_depth": 0},
+        {"id": 3, "name": "Hoi An", "slug": "c", "_depth": 1, "parent": {"id": 2}},
+        {"id": 4, "name": "Hội An", "slug": "d", "_depth": 1, "parent": {"id": 2}},
+    ]
+    results = set()
+    for order in (regions, list(reversed(regions)), regions[2:] + regions[:2]):
+        placed = place_units(map_admin_units(order, []), known())
+        results.add(tuple((r.external_id, r.fields.get("code")) for r in placed.records))
+    assert len(results) == 1
+    (only,) = results
+    # Two spell it as the unit does; the first of them (depth, then NetBox id) keeps it.
+    assert dict(only) == {"region:1": "503", "region:2": None, "region:3": None, "region:4": None}
