@@ -8,9 +8,10 @@ cannot be mapped carries an ``error``; it is counted as failed, never guessed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from cmdb.choices import AdminLevel, DeviceRole, Status
+from cmdb.choices import AdminLevel, DeviceRole, Network, Status
 from discovery.netbox.mapping_links import map_cable, map_circuit
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
 from discovery.netbox.records import HEADROOM_TAG, Fetched, Mapped, NbRecord, Ref
@@ -30,8 +31,9 @@ from discovery.netbox.values import (
 )
 
 
-def map_all(fetched: Fetched) -> Mapped:
-    """Every fetched object as a record, in the order the planner needs them."""
+def map_all(fetched: Fetched, circuit_networks: Mapping[str, Network] | None = None) -> Mapped:
+    """Every fetched object as a record, in the order the planner needs them;
+    ``circuit_networks``: the DC's circuit types → networks (``mapping_links``)."""
     mapped = Mapped(
         seen_ids=fetched.all_ids, deleted_ids=fetched.deleted_ids, deletions=fetched.deletions
     )
@@ -47,8 +49,9 @@ def map_all(fetched: Fetched) -> Mapped:
     locations = map_location_paths(data["locations"])
     for rack in data["racks"]:
         mapped.add(map_rack(rack, locations))
+    location_sites = {o["id"]: s for o in data["locations"] if (s := nested_id(o, "site"))}
     for cluster in data["clusters"]:
-        mapped.add(map_cluster(cluster))
+        mapped.add(map_cluster(cluster, location_sites))
     for device in data["devices"]:
         mapped.add(map_device(device, locations))
     addresses = _addresses_by_interface(data["ip_addresses"])
@@ -61,7 +64,8 @@ def map_all(fetched: Fetched) -> Mapped:
     types = {t["id"]: t for t in data["circuit_types"]}
     terminations = _terminations_by_circuit(data["circuit_terminations"])
     for circuit in data["circuits"]:
-        mapped.add(map_circuit(circuit, types, terminations.get(circuit["id"], [])))
+        ends = terminations.get(circuit["id"], [])
+        mapped.add(map_circuit(circuit, types, ends, circuit_networks, location_sites))
     for record in map_virtual_machines(data["virtual_machines"]):
         mapped.add(record)
     return mapped

@@ -21,6 +21,7 @@ class JobContext:
     snmp_profiles: str | None = None
     netbox_url: str | None = None
     netbox_token: str | None = None
+    netbox_circuit_networks: str | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> JobContext:
@@ -30,13 +31,20 @@ class JobContext:
             snmp_profiles=config.get("CMDB_SNMP_PROFILES"),
             netbox_url=config.get("CMDB_NETBOX_URL"),
             netbox_token=config.get("CMDB_NETBOX_TOKEN"),
+            netbox_circuit_networks=config.get("CMDB_NETBOX_CIRCUIT_NETWORKS"),
         )
 
     @classmethod
     def from_environment(cls) -> JobContext:
         """From ``CMDB_*`` variables: a worker started without an app (``rq worker``)."""
         s = load_settings()
-        return cls(s.database_url, s.snmp_profiles, s.netbox_url, s.netbox_token)
+        return cls(
+            s.database_url,
+            s.snmp_profiles,
+            s.netbox_url,
+            s.netbox_token,
+            s.netbox_circuit_networks,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,6 +8,7 @@ from cmdb.services.devices import get_device
 from cmdb.services.record_history import load_changes, load_sightings
 from web.db import get_session
 from web.ui import bp
+from web.ui.record_notes import record_notes
 
 
 @bp.get("/devices/<int:device_id>")
@@ -16,9 +17,11 @@ def device(device_id: int) -> str:
     found = get_device(session, device_id)
     if found is None:
         abort(404)
+    sightings = load_sightings(session, "device", device_id)
     return render_template(
         "devices/detail.html",
         device=found,
-        sightings=load_sightings(session, "device", device_id),
+        sightings=sightings,
+        notes=record_notes(found, sightings),
         changes=load_changes(session, "device", device_id),
     )
