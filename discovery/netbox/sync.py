@@ -73,13 +73,9 @@ def run_sync(
     NetBox's change log (to compare the two). ``run_id``: a background job's run,
     claimed by its worker, that this sync ends (else the sync starts its own).
     ``circuit_networks``: the DC's circuit types → networks (``parse_circuit_networks``)."""
-    retry: dict[str, set[int]] = {}
-    if since is None and not full:
-        since = last_successful_sync(session_factory)
-    if not full:
-        retry = retry_ids(last_failures(session_factory))
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)  # Headroom stores UTC; SQLite drops the zone
+    last = _utc(last_successful_sync(session_factory))
+    since = _utc(since) if since is not None or full else last
+    retry = retry_ids(last_failures(session_factory)) if not full else {}
     parameters = {
         "page_size": page_size,
         "since": since.isoformat() if since else None,
@@ -102,7 +98,7 @@ def run_sync(
         fetched = fetch_all(
             connect(url, token, timeout_s),
             since=since,
-            dated_since=last_successful_sync(session_factory) if since is None else None,
+            dated_since=last if since is None else None,  # a full read dates deletions too
             page_size=page_size,
             progress=progress,
             use_changelog=use_changelog,
@@ -135,6 +131,11 @@ def last_successful_sync(session_factory: SessionFactory) -> datetime | None:
     with session_factory() as session:
         run = last_completed_run(session, Source.NETBOX, RunKind.SYNC)
         return run.started_at if run is not None else None
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    """Headroom stores UTC; SQLite gives it back without its zone."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 def last_failures(session_factory: SessionFactory) -> list[dict[str, Any]]:
