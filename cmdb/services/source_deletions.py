@@ -59,4 +59,4 @@ def load_deleted(
         )
         .order_by(RecordSource.object_id, RecordSource.deleted_at)
     )
-    return {oid: (str(source), at) for oid, source, at in session.execute(stmt)}
+    return {oid: (str(source), at) for oid, source, at in session.execute(stmt) if at is not None}
