@@ -86,6 +86,13 @@ def test_a_circuit_that_ends_nowhere_makes_the_run_partial_and_is_listed(
     )
     assert "incomplete" in human.stdout.splitlines()[0]  # the counts' header
 
+    reader = create_app(
+        {"TESTING": True, "CMDB_DATABASE_URL": db_url, "SECRET_KEY": "t"}
+        | {"CMDB_ANONYMOUS_READ": True, "CMDB_DEFAULT_LANGUAGE": "en"}
+    )
+    page = reader.test_client().get(f"/discovery/{payload['run_id']}").get_data(as_text=True)
+    assert f'<a href="{url}" rel="noopener noreferrer">{cid}</a>' in page  # its NetBox page
+
 
 @pytest.fixture
 def blind_to_one_site(netbox: Netbox) -> Iterator[tuple[str, Any]]:
