@@ -142,3 +142,15 @@ def test_incremental_sync_reads_again_what_failed_once_its_site_maps(
         assert session.scalar(sa.select(sa.func.count()).select_from(Link)) == 3
         runs = session.scalars(sa.select(DiscoveryRun.status).order_by(DiscoveryRun.id)).all()
     assert runs == [RunStatus.PARTIAL, RunStatus.SUCCEEDED]
+
+
+def test_a_circuit_type_mapping_naming_no_network_is_refused_before_anything_runs(
+    db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    app = create_app({"TESTING": True, "CMDB_DATABASE_URL": db_url, "SECRET_KEY": "t"})
+    args = ["sync", "netbox", "--url", "http://127.0.0.1:9", "--token", "x"]
+    result = app.test_cli_runner().invoke(main, [*args, "--circuit-networks", "mpls=fibre"])
+    assert result.exit_code == 2, result.output  # click's usage error: nothing was run
+    assert "'fibre' is not a network" in result.output
+    with sessions() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(DiscoveryRun)) == 0
