@@ -96,8 +96,21 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["status"] == "succeeded" and payload["error"] is None
-    assert payload["kinds"]["devices"] == {"created": 4, "updated": 0, "unchanged": 0, "failed": 0}
-    assert set(payload["kinds"]["links"]) == {"created", "updated", "unchanged", "failed"}
+    assert payload["kinds"]["devices"] == {
+        "created": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 0,
+        "incomplete": 0,
+    }
+    assert set(payload["kinds"]["links"]) == {
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+        "incomplete",
+    }
+    assert payload["failures"] == []
     human = app.test_cli_runner().invoke(main, ["sync", "netbox", "--full"], env=env)
     assert human.exit_code == 0, human.output
     assert "devices" in human.output and "succeeded" in human.output
