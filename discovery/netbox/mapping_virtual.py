@@ -116,7 +116,10 @@ def map_virtual_machine(vm: dict[str, Any], system: NbRecord | None) -> NbRecord
         "management_address": address_only(vm.get("primary_ip")),
     }
     fields["incomplete"] = _lacks(vm, fields)
-    observed = {k: fields[k] for k in ("name", "vcpu", "ram_gb", "disk_gb", "management_address")}
+    for unknown in [k for k in ("vcpu", "ram_gb") if fields[k] is None]:
+        del fields[unknown]  # NetBox says nothing of it: a value Ansible saw is kept
+    said = ("name", "vcpu", "ram_gb", "disk_gb", "management_address")
+    observed = {k: fields[k] for k in said if k in fields}
     return NbRecord(
         "workloads",
         ext,
@@ -137,8 +140,8 @@ def _lacks(vm: dict[str, Any], fields: dict[str, Any]) -> str | None:
         what
         for what, missing in (
             ("tenant", not (vm.get("tenant") or {}).get("id")),
-            ("vCPUs", fields["vcpu"] is None),
-            ("memory", fields["ram_gb"] is None),
+            ("vCPUs", fields.get("vcpu") is None),
+            ("memory", fields.get("ram_gb") is None),
             ("disk", not vm.get("disk")),
         )
         if missing
