@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from capacity import inputs
 from cmdb.choices import Network, RunStatus
-from cmdb.models import Cluster, Link, RecordSource, Site, Workload
+from cmdb.models import Cluster, Discrepancy, Link, RecordSource, Site, Workload
+from discovery.audit.run import run_audit
 from discovery.netbox.sync import run_sync
 from tests.integration.netbox.conftest import Netbox
 from web import create_app
@@ -134,6 +135,13 @@ def test_loose_ends_are_kept_marked_and_left_out_of_capacity(
         on_paths = {i for sites in inventory.paths.values() for p in sites.values() for i in p}
         assert {str(transit.id), str(backhaul.id)}.isdisjoint(on_paths)
         cluster_id, link_id = vm.cluster_id, transit.id
+
+    with sessions() as session, session.begin():
+        run_audit(session, requested_by="test")  # NetBox alone: no source disagrees with it
+    with sessions() as session:
+        opened = session.execute(sa.select(Discrepancy.object_type, Discrepancy.kind)).all()
+    # Only the seeded devices SNMP never reached; nothing of the loose ends.
+    assert {(t, str(k)) for t, k in opened} <= {("device", "not_on_network")}, opened
 
     again = run_sync(sessions, netbox.url, netbox.token, full=True, circuit_networks=networks)
     assert again.status == RunStatus.SUCCEEDED, again.error
