@@ -37,6 +37,7 @@ def test_wrong_token_fails_with_403(netbox: Netbox, sessions: sessionmaker[Sessi
     run = run_sync(sessions, netbox.url, "nbt_wrongkey1234.notthesecret")
     assert run.status == RunStatus.FAILED
     assert "refused the token (403)" in (run.error or "")
+    assert "notthesecret" not in f"{run.error} {run.stats} {run.parameters} {run.target}"
     _nothing_written(sessions)
 
 
