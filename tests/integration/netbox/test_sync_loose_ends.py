@@ -134,7 +134,7 @@ def test_loose_ends_are_kept_marked_and_left_out_of_capacity(
         assert str(transit.id) in inventory.dc_uplinks["internet"]
         on_paths = {i for sites in inventory.paths.values() for p in sites.values() for i in p}
         assert {str(transit.id), str(backhaul.id)}.isdisjoint(on_paths)
-        cluster_id, link_id = vm.cluster_id, transit.id
+        cluster_id, link_id, dc_id, ds_id = vm.cluster_id, transit.id, dc, ds
 
     with sessions() as session, session.begin():
         run_audit(session, requested_by="test")  # NetBox alone: no source disagrees with it
@@ -157,6 +157,9 @@ def test_loose_ends_are_kept_marked_and_left_out_of_capacity(
     assert "Unplaced" in page
     assert "1 workload is left out of capacity: its vCPU or memory is unknown." in page
     assert "Open end" in client.get(f"/links/{link_id}").get_data(as_text=True)
+    # Each site lists its circuit to nowhere among its links.
+    assert f"TRANSIT-{loose_ends.tag}" in client.get(f"/sites/{dc_id}").get_data(as_text=True)
+    assert f"BACKHAUL-{loose_ends.tag}" in client.get(f"/sites/{ds_id}").get_data(as_text=True)
 
 
 def _site_of(session: Session, netbox_id: int) -> int:
