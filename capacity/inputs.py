@@ -209,8 +209,8 @@ def _link_spec(link: Link) -> LinkSpec:
         name=link.name,
         network=link.network.value,
         capacity_mbps=link.capacity_mbps,
-        a_site=str(link.a_site_id),
-        b_site=str(link.b_site_id),
+        a_site=str(link.a_site_id or ""),  # "": an open end
+        b_site=str(link.b_site_id or ""),
         ceiling_pct=(link.ceiling_pct or DEFAULT_LINK_CEILING_PCT) / 100.0,
     )
 
@@ -219,7 +219,8 @@ def _dc_site_id(session: Session, clusters: list[Cluster]) -> int | None:
     """The DC the paths lead to: the data centre that hosts the clusters."""
     counts: dict[int, int] = defaultdict(int)
     for c in clusters:
-        counts[c.site_id] += 1
+        if c.site_id is not None:  # an unplaced cluster is in no DC
+            counts[c.site_id] += 1
     if counts:
         return max(sorted(counts), key=lambda s: counts[s])
     stmt = sa.select(Site.id).where(Site.kind == SiteKind.DATA_CENTRE).order_by(Site.id)
@@ -235,11 +236,12 @@ def compute_paths(links: Iterable[Link], dc_site_id: int) -> dict[str, dict[str,
     A breadth-first search from the DC over the network's links gives every
     reachable site its shortest path; the link graph, not the admin tree, decides
     (after the 2025 reform a commune may hang straight off the DC). A cable inside
-    one site leads nowhere and is left out.
+    one site leads nowhere and is left out, and so is a circuit with an open end (it
+    joins no two places).
     """
     by_network: dict[str, list[Link]] = defaultdict(list)
     for link in links:
-        if not link.inside_one_site:
+        if not link.inside_one_site and not link.open_ended:
             by_network[link.network.value].append(link)
     return {net: _bfs_paths(net_links, dc_site_id) for net, net_links in by_network.items()}
 
@@ -247,8 +249,10 @@ def compute_paths(links: Iterable[Link], dc_site_id: int) -> dict[str, dict[str,
 def _bfs_paths(links: list[Link], dc: int) -> dict[str, tuple[str, ...]]:
     adjacent: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for link in sorted(links, key=lambda lk: lk.id):
-        adjacent[link.a_site_id].append((link.b_site_id, link.id))
-        adjacent[link.b_site_id].append((link.a_site_id, link.id))
+        a, b = link.a_site_id, link.b_site_id
+        if a is not None and b is not None:  # compute_paths keeps no open end
+            adjacent[a].append((b, link.id))
+            adjacent[b].append((a, link.id))
     paths: dict[int, tuple[int, ...]] = {dc: ()}
     queue = deque([dc])
     while queue:
@@ -263,11 +267,12 @@ def _bfs_paths(links: list[Link], dc: int) -> dict[str, tuple[str, ...]]:
 def compute_dc_uplinks(
     links: Iterable[Link], dc_site_id: int, pop_site_ids: set[int]
 ) -> dict[str, tuple[str, ...]]:
-    """Per network, the DC's links to a provider's point of presence (a cable inside the
-    DC has the DC at both ends and is no uplink)."""
+    """Per network, the DC's links to a provider's point of presence, or to an open end
+    (a provider network, an Internet transit); a cable inside the DC has the DC at both
+    ends and is no uplink."""
     uplinks: dict[str, list[str]] = defaultdict(list)
     for link in sorted(links, key=lambda lk: lk.id):
-        ends = {link.a_site_id, link.b_site_id}
+        ends = {link.a_site_id, link.b_site_id} - {None}
         if not link.inside_one_site and dc_site_id in ends and ends - {dc_site_id} <= pop_site_ids:
             uplinks[link.network.value].append(str(link.id))
     return {net: tuple(ids) for net, ids in uplinks.items()}
@@ -386,13 +391,19 @@ def _baseline_needs(
 
 
 def _current_allocation(session: Session) -> dict[str, dict[int, tuple[float, float, float]]]:
-    """Σ vCPU, RAM GB, disk TB of active workloads per cluster and per pool."""
+    """Σ vCPU, RAM GB, disk TB of active workloads per cluster and per pool; a workload
+    of unknown size (no vCPU or memory: ``Workload.sized``) is left out, as the cluster
+    page counts."""
     cols = (
         sa.func.sum(WorkloadRow.vcpu),
         sa.func.sum(WorkloadRow.ram_gb),
         sa.func.sum(WorkloadRow.disk_gb) / 1000.0,
     )
-    active = WorkloadRow.status == Status.ACTIVE
+    active = sa.and_(
+        WorkloadRow.status == Status.ACTIVE,
+        WorkloadRow.vcpu.is_not(None),
+        WorkloadRow.ram_gb.is_not(None),
+    )
     out: dict[str, dict[int, tuple[float, float, float]]] = {"cluster": {}, "pool": {}}
     for key, col in (("cluster", WorkloadRow.cluster_id), ("pool", WorkloadRow.storage_pool_id)):
         stmt = sa.select(col, *cols).where(active, col.is_not(None)).group_by(col)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cmdb.choices import Network
+
 DEFAULT_DATA_DIR = "var"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 DEFAULT_POLL_CHUNK_SIZE = 250  # devices per poll job: a few minutes of one worker
@@ -33,6 +35,9 @@ class Settings:
     snmp_profiles: str | None = None  # the YAML/TOML file of named SNMP credential profiles
     netbox_url: str | None = None
     netbox_token: str | None = None
+    # NetBox circuit types → networks where a type's name names none: "mpls=wan,*=internet"
+    # (``*``: every other type; without it, ``wan``). See ``parse_circuit_networks``.
+    netbox_circuit_networks: str | None = None
     default_language: str = "vi"
     page_size: int = 50
     anonymous_read: bool = False  # let anyone read the UI and the API without logging in
@@ -78,11 +83,32 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     problem = url_secret_problem(values.get("netbox_url") or "")
     if problem:
         errors.append(f"CMDB_NETBOX_URL {problem}")
+    try:
+        parse_circuit_networks(values.get("netbox_circuit_networks"))
+    except ValueError as exc:
+        errors.append(f"CMDB_NETBOX_CIRCUIT_NETWORKS: {exc}")
     if errors:
         raise ValueError("; ".join(errors))
     data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
     values.setdefault("database_url", default_database_url(data_dir))
     return Settings(**values)
+
+
+def parse_circuit_networks(text: str | None) -> dict[str, Network]:
+    """``"mpls=wan, Dark fibre=man, *=internet"`` → {type slug or name (lower case):
+    network}; ``*`` stands for every other type. ``ValueError`` says what is wrong."""
+    networks: dict[str, Network] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        ctype, sep, network = (part.strip() for part in item.partition("="))
+        if not sep or not ctype:
+            raise ValueError(f"{item.strip()!r} is not <circuit type>=<network>")
+        if network.lower() not in Network._value2member_map_:
+            known = ", ".join(n.value for n in Network)
+            raise ValueError(f"{network!r} is not a network ({known})")
+        networks[ctype.lower()] = Network(network.lower())
+    return networks
 
 
 def url_secret_problem(url: str) -> str | None:

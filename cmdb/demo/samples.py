@@ -129,7 +129,9 @@ def _clusters(ctx: DemoContext) -> list[Resource]:
     query = sa.select(
         Workload.cluster_id, sa.func.sum(Workload.vcpu), sa.func.sum(Workload.ram_gb)
     ).group_by(Workload.cluster_id)
-    totals = {cid: (float(vcpu), float(ram)) for cid, vcpu, ram in ctx.session.execute(query)}
+    totals = {
+        cid: (float(vcpu or 0), float(ram or 0)) for cid, vcpu, ram in ctx.session.execute(query)
+    }
     metrics = (Metric.VCPU_ALLOCATED, Metric.RAM_ALLOCATED_GB)
     resources = []
     for spec in ctx.cluster_specs:

@@ -148,4 +148,4 @@ def host_ram(host: Device) -> float:
 
 def vm_vcpu(vm: Workload) -> int:
     """What Ansible says of the first VM's vCPUs: twice its record."""
-    return vm.vcpu * 2
+    return (vm.vcpu or 0) * 2  # the demo's VMs all have a size

@@ -123,12 +123,15 @@ class Site(SourcedMixin, Base):
     admin_unit: Mapped[AdminUnit] = relationship(back_populates="sites")
     agency: Mapped[Agency | None] = relationship()
     # Links to other sites by the end this site is at; cables inside the site apart.
+    # (An open end is NULL: a circuit whose other end is a provider network is listed.)
     links_a: Mapped[list[Link]] = relationship(
-        primaryjoin="and_(Site.id == Link.a_site_id, Link.a_site_id != Link.b_site_id)",
+        primaryjoin="and_(Site.id == Link.a_site_id,"
+        " or_(Link.b_site_id.is_(None), Link.a_site_id != Link.b_site_id))",
         viewonly=True,
     )
     links_b: Mapped[list[Link]] = relationship(
-        primaryjoin="and_(Site.id == Link.b_site_id, Link.a_site_id != Link.b_site_id)",
+        primaryjoin="and_(Site.id == Link.b_site_id,"
+        " or_(Link.a_site_id.is_(None), Link.a_site_id != Link.b_site_id))",
         viewonly=True,
     )
     links_inside: Mapped[list[Link]] = relationship(

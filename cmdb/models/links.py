@@ -23,6 +23,9 @@ class Link(DatedMixin, SourcedMixin, Base):
     A cable inside one site (both ends in the DC) names its interfaces (one, when the
     other end is a patch panel's port or a circuit's termination); it is an edge of no
     path to the DC and never a DC uplink (see ``inside_one_site``).
+    A circuit with one known end (a provider network, an Internet transit) keeps the
+    other end empty (``open_ended``): it is on no path, and is a DC uplink of its
+    network when its known end is the DC.
     """
 
     __tablename__ = "link"
@@ -48,17 +51,23 @@ class Link(DatedMixin, SourcedMixin, Base):
             "ceiling_pct IS NULL OR (ceiling_pct > 0 AND ceiling_pct <= 100)", name="ceiling_pct"
         ),
         sa.CheckConstraint(VALID_DATES, name="valid_dates"),
+        # A circuit with one known end (a provider network, a single termination).
+        sa.CheckConstraint("a_site_id IS NOT NULL OR b_site_id IS NOT NULL", name="has_an_end"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     network: Mapped[Network] = mapped_column(enum_column(Network), index=True)
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
-    a_site_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True, doc="The end nearer the users"
+    a_site_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("site.id", ondelete="RESTRICT"),
+        index=True,
+        doc="The end nearer the users (empty: an open end)",
     )
-    b_site_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True, doc="The end nearer the DC"
+    b_site_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("site.id", ondelete="RESTRICT"),
+        index=True,
+        doc="The end nearer the DC (empty: an open end)",
     )
     a_interface_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("interface.id", ondelete="SET NULL")
@@ -72,8 +81,8 @@ class Link(DatedMixin, SourcedMixin, Base):
     circuit_id: Mapped[str | None] = mapped_column(sa.String(100), index=True)
     ceiling_pct: Mapped[float | None] = mapped_column(doc="Override of the default link ceiling")
 
-    a_site: Mapped[Site] = relationship(foreign_keys=[a_site_id])
-    b_site: Mapped[Site] = relationship(foreign_keys=[b_site_id])
+    a_site: Mapped[Site | None] = relationship(foreign_keys=[a_site_id])
+    b_site: Mapped[Site | None] = relationship(foreign_keys=[b_site_id])
     a_interface: Mapped[Interface | None] = relationship(foreign_keys=[a_interface_id])
     b_interface: Mapped[Interface | None] = relationship(foreign_keys=[b_interface_id])
 
@@ -81,6 +90,10 @@ class Link(DatedMixin, SourcedMixin, Base):
     def inside_one_site(self) -> bool:
         """A cable between two interfaces of one site, not a way from a site to another."""
         return self.a_site_id == self.b_site_id
+
+    @property
+    def open_ended(self) -> bool:
+        return self.a_site_id is None or self.b_site_id is None
 
     @property
     def capacity_mbps(self) -> float:

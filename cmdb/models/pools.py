@@ -43,7 +43,11 @@ class Cluster(SourcedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
     description: Mapped[str | None] = mapped_column(sa.String(300))
-    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"), index=True)
+    site_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("site.id", ondelete="RESTRICT"),
+        index=True,
+        doc="Empty: unplaced (NetBox scopes it to no site, or to a region or site group)",
+    )
     cpu_ratio: Mapped[float] = mapped_column(default=4.0, doc="vCPU per physical core")
     ram_ratio: Mapped[float] = mapped_column(default=1.0, doc="vRAM per GB of physical RAM")
     ha_reserve_hosts: Mapped[int] = mapped_column(default=1)
@@ -51,7 +55,7 @@ class Cluster(SourcedMixin, Base):
     zones: Mapped[list[str]] = mapped_column(sa.JSON, default=list, doc="Zone values")
     ceiling_pct: Mapped[float] = mapped_column(default=85.0)
 
-    site: Mapped[Site] = relationship()
+    site: Mapped[Site | None] = relationship()
     hosts: Mapped[list[Device]] = relationship(back_populates="cluster", order_by="Device.name")
     workloads: Mapped[list[Workload]] = relationship(back_populates="cluster")
     storage_pools: Mapped[list[StoragePool]] = relationship(

@@ -25,6 +25,9 @@ class RecordSource(Base):
     external_id: Mapped[str | None] = mapped_column(sa.String(200))
     first_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        sa.DateTime(timezone=True), doc="When the source says it deleted it (its change log)"
+    )
 
     def __repr__(self) -> str:
         return (

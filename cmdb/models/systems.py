@@ -50,7 +50,10 @@ class InformationSystem(SourcedMixin, Base):
 
 
 class Workload(SourcedMixin, Base):
-    """A virtual machine of a system, placed on a cluster and a storage pool."""
+    """A virtual machine of a system, placed on a cluster and a storage pool.
+
+    One without vCPU or memory (a stock NetBox's VM often has neither) is kept and
+    marked ``incomplete``, and capacity leaves it out (``sized``), counting how many."""
 
     __tablename__ = "workload"
     __table_args__ = (
@@ -65,9 +68,12 @@ class Workload(SourcedMixin, Base):
         sa.ForeignKey("information_system.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(sa.String(100))
-    vcpu: Mapped[int]
-    ram_gb: Mapped[float]
+    vcpu: Mapped[int | None] = mapped_column(doc="Empty: unknown (incomplete, not counted)")
+    ram_gb: Mapped[float | None] = mapped_column(doc="Empty: unknown (incomplete, not counted)")
     disk_gb: Mapped[float] = mapped_column(default=0.0)
+    incomplete: Mapped[str | None] = mapped_column(
+        sa.String(200), doc="What its source lacks (no tenant, size): kept, left out if unsized"
+    )
     management_address: Mapped[str | None] = mapped_column(
         sa.String(80), doc="The VM's primary address (NetBox primary IP; Ansible's target)"
     )
@@ -82,3 +88,8 @@ class Workload(SourcedMixin, Base):
     information_system: Mapped[InformationSystem] = relationship(back_populates="workloads")
     cluster: Mapped[Cluster] = relationship(back_populates="workloads")
     storage_pool: Mapped[StoragePool | None] = relationship(back_populates="workloads")
+
+    @property
+    def sized(self) -> bool:
+        """Whether capacity can count it: its vCPU and memory are known."""
+        return self.vcpu is not None and self.ram_gb is not None

@@ -212,7 +212,7 @@ def _workload_query(flt: HostFilter, scope: _Scope) -> sa.Select[Any] | None:
         sa.select(Workload.id)
         .join(InformationSystem, Workload.information_system_id == InformationSystem.id)
         .join(Cluster, Workload.cluster_id == Cluster.id)
-        .join(Site, Cluster.site_id == Site.id)
+        .outerjoin(Site, Cluster.site_id == Site.id)  # an unplaced cluster's VMs are hosts too
     )
     conditions = [
         (flt.address == "required", lambda: _has_address(Workload.management_address)),
@@ -373,8 +373,8 @@ def _present_workload(
         "management_address": w.management_address,
         "status": w.status.value,
         "role": VM_ROLE,
-        "site": _site(site),
-        "admin_units": _path(units, placement.get(site.id, site.admin_unit_id)),
+        "site": _site(site) if site is not None else None,
+        "admin_units": _path(units, placement.get(site.id, site.admin_unit_id)) if site else [],
         "cluster": {"id": w.cluster.id, "name": w.cluster.name},
         "agency": _agency(system.agency),
         "information_system": {"id": system.id, "name": system.name, "code": system.code},

@@ -92,17 +92,19 @@ def _labels(session: Session, object_type: str, ids: set[int]) -> dict[int, Labe
         )
     elif object_type == "link":
         a, b = aliased(Site), aliased(Site)
+        open_end = "…"  # a circuit to a provider network: one end is at no site
+        ends = sa.func.coalesce(a.name, open_end) + " – " + sa.func.coalesce(b.name, open_end)
         stmt = (
-            sa.select(Link.id, Link.name, a.name + " – " + b.name, b.slug)
-            .join(a, a.id == Link.a_site_id)
-            .join(b, b.id == Link.b_site_id)
+            sa.select(Link.id, Link.name, ends, sa.func.coalesce(b.slug, a.slug))
+            .outerjoin(a, a.id == Link.a_site_id)
+            .outerjoin(b, b.id == Link.b_site_id)
             .where(Link.id.in_(ids))
         )
     elif object_type == "workload":
         stmt = (
             sa.select(Workload.id, Workload.name, Site.name, Site.slug)
             .join(Cluster, Cluster.id == Workload.cluster_id)
-            .join(Site, Site.id == Cluster.site_id)
+            .outerjoin(Site, Site.id == Cluster.site_id)  # an unplaced cluster's VMs too
             .where(Workload.id.in_(ids))
         )
     else:

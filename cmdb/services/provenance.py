@@ -137,3 +137,4 @@ def mark_seen(
         else:
             record.external_id = external_id(obj)
             record.last_seen_at = at
+            record.deleted_at = None  # seen again: the source has it after all

@@ -1,7 +1,8 @@
 """Where a record was seen and how it changed: the "sources" and "history" of its page.
 
 A source that ran successfully after it last saw a record no longer sees it:
-the record is "not seen by X since …" (absence is never deletion, DESIGN §5).
+the record is "not seen by X since …" (absence is never deletion, DESIGN §5) — or,
+when the source's own change log said so, "deleted in X on …".
 Both reads are one query each, whatever the number of sources or changes.
 """
 
@@ -31,6 +32,7 @@ class Sighting:
     first_seen_at: datetime
     last_seen_at: datetime
     missing: bool
+    deleted_at: datetime | None = None  # the source says it deleted it then (its change log)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ def load_sightings(session: Session, object_type: str, object_id: int) -> list[S
             first_seen_at=row.first_seen_at,
             last_seen_at=row.last_seen_at,
             missing=run is not None and _utc(run) > _utc(row.last_seen_at),
+            deleted_at=row.deleted_at,
         )
         for row, run in session.execute(stmt)
     ]

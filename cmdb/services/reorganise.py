@@ -132,9 +132,11 @@ def load_current(session: Session) -> Current:
             sa.select(Agency.id, Agency.name, Agency.kind, Agency.admin_unit_id, Agency.valid_to)
         )
     ]
-    links = [
-        LinkNow(*row)
-        for row in session.execute(sa.select(Link.id, Link.name, Link.a_site_id, Link.b_site_id))
+    ends = sa.select(Link.id, Link.name, Link.a_site_id, Link.b_site_id)
+    links = [  # a link with an open end joins no two units
+        LinkNow(link_id, name, a, b)
+        for link_id, name, a, b in session.execute(ends)
+        if a is not None and b is not None
     ]
     return Current(units, sites, agencies, links)
 

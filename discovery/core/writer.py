@@ -231,7 +231,7 @@ def _mark(session: Session, seen: Sequence[Seen], rows: Mapping[Ref, Row]) -> No
                     RecordSource.source == source,
                     RecordSource.object_id.in_(chunk),
                 )
-                .values(last_seen_at=at)
+                .values(last_seen_at=at, deleted_at=None)  # seen again: not deleted there
                 .execution_options(synchronize_session=False)
             )
 

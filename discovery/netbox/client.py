@@ -29,7 +29,12 @@ import requests
 from pynetbox.core.query import Request
 
 from discovery.netbox.defaults import DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_S
-from discovery.netbox.deletions import CHANGE_TYPES, changelog_covers, map_deletions
+from discovery.netbox.deletions import (
+    CHANGE_TYPES,
+    changelog_covers,
+    map_deletion_times,
+    map_deletions,
+)
 from discovery.netbox.records import ENDPOINTS, Fetched
 
 FETCH_WORKERS = 4  # endpoints read at once: NetBox's gunicorn serves 4 threads here
@@ -138,19 +143,27 @@ def fetch_all(
     progress: Progress | None = None,
     workers: int = FETCH_WORKERS,
     use_changelog: bool = True,
+    retry: Mapping[str, set[int]] | None = None,
+    dated_since: datetime | None = None,
 ) -> Fetched:
     """Every endpoint, in pages of ``page_size``; ``since`` makes the large ones incremental.
 
     The endpoints are read concurrently (``workers`` threads): NetBox answers one page
     while the previous one is parsed here, and its threads overlap their database time.
     ``use_changelog=False`` learns deletions from id lists even when the log would do.
+    ``retry``: ids per endpoint an incremental fetch reads too, changed or not (the
+    objects the last sync could not map: ``failed.retry_ids``). ``dated_since``: a full
+    fetch reads the change log's deletions since then too, only to date them.
     """
     after = (since - SINCE_OVERLAP).isoformat() if since else None
     pages = _Pages(api, page_size)
     with _errors(api):
         deleted, how = (None, "full read") if since is None else (None, "id lists: asked")
+        times: dict[tuple[str, str], str] = {}
         if since is not None and use_changelog:
-            deleted, how = _read_deletions(pages, since)
+            deleted, how, times = _read_deletions(pages, since)
+        elif dated_since is not None and use_changelog:
+            times = _read_deletions(pages, dated_since)[2]
         reads: dict[str, Callable[[], list[dict[str, Any]]]] = {}
         for key, ep in _ENDPOINTS.items():
             filters = {"last_updated__gte": after} if after and ep.incremental else {}
@@ -161,9 +174,10 @@ def fetch_all(
             reads["device_sites"] = partial(pages.list, _ENDPOINTS["devices"], fields="id,site")
         answers = _read_concurrently(reads, workers, progress)
         fetched = _assemble(answers, incremental=after is not None, id_lists=deleted is None)
-        fetched.deleted_ids, fetched.deletions = deleted, how
+        fetched.deleted_ids, fetched.deletions, fetched.deleted_at = deleted, how, times
         if after is not None:
             _add_readdressed_interfaces(pages, fetched, after)
+            _add_retried(pages, fetched, retry or {})
     return fetched
 
 
@@ -173,14 +187,18 @@ _CHANGELOG = Endpoint("core", "object_changes")
 _CHANGELOG_REFUSED = (403, 404)
 
 
-def _read_deletions(pages: _Pages, since: datetime) -> tuple[dict[str, set[str]] | None, str]:
-    """What NetBox deleted since ``since``, or ``None`` and why the id lists are needed."""
+_Deletions = tuple[dict[str, set[str]] | None, str, dict[tuple[str, str], str]]
+
+
+def _read_deletions(pages: _Pages, since: datetime) -> _Deletions:
+    """What NetBox deleted since ``since`` and when, or ``None`` and why the id lists are
+    needed."""
     if not changelog_covers(since, datetime.now(UTC)):
-        return None, "id lists: the change log may not reach back to the last sync"
+        return None, "id lists: the change log may not reach back to the last sync", {}
     try:
         changes = pages.list(
             _CHANGELOG,
-            fields="id,action,changed_object_type,changed_object_id",
+            fields="id,action,changed_object_type,changed_object_id,time",
             action="delete",
             changed_object_type=sorted(CHANGE_TYPES),
             time_after=(since - SINCE_OVERLAP).isoformat(),
@@ -188,8 +206,8 @@ def _read_deletions(pages: _Pages, since: datetime) -> tuple[dict[str, set[str]]
     except pynetbox.RequestError as exc:
         if exc.req.status_code not in _CHANGELOG_REFUSED:
             raise
-        return None, f"id lists: NetBox refused its change log ({exc.req.status_code})"
-    return map_deletions(changes), "change log"
+        return None, f"id lists: NetBox refused its change log ({exc.req.status_code})", {}
+    return map_deletions(changes), "change log", map_deletion_times(changes)
 
 
 def _read_concurrently(
@@ -252,6 +270,17 @@ def _add_readdressed_interfaces(pages: _Pages, fetched: Fetched, after: str) -> 
     ep = _ENDPOINTS["interfaces"]
     for chunk in _chunks(sorted(changed), 100):
         fetched.data["interfaces"] += pages.list(ep, fields=ep.fields, id=chunk)
+
+
+def _add_retried(pages: _Pages, fetched: Fetched, retry: Mapping[str, set[int]]) -> None:
+    """The objects to try again that the incremental read did not bring already."""
+    for key, ids in sorted(retry.items()):
+        ep = _ENDPOINTS.get(key)
+        if ep is None or not ep.incremental:
+            continue  # the other endpoints are read whole every time
+        have = {o["id"] for o in fetched.data[key]}
+        for chunk in _chunks(sorted(ids - have), 100):
+            fetched.data[key] += pages.list(ep, fields=ep.fields, id=chunk)
 
 
 class _Pages:

@@ -62,6 +62,19 @@ def map_deletions(changes: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
     return deleted
 
 
+def map_deletion_times(changes: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], str]:
+    """Change-log entries → when NetBox deleted each object: (kind, external id) → the
+    entry's ISO time (what "deleted in NetBox on …" shows)."""
+    times: dict[tuple[str, str], str] = {}
+    for change in changes:
+        where = CHANGE_TYPES.get(str(change.get("changed_object_type") or ""))
+        if where is None or _action(change) != "delete" or not change.get("time"):
+            continue
+        kind, prefix = where
+        times[(kind, f"{prefix}{change['changed_object_id']}")] = str(change["time"])
+    return times
+
+
 def _action(change: Mapping[str, Any]) -> str | None:
     """NetBox gives the action as ``{"value": "delete", "label": "Deleted"}``."""
     action = change.get("action")

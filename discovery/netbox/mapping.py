@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cmdb.choices import AdminLevel, DeviceRole, Status
+from cmdb.choices import AdminLevel, DeviceRole, Network, Status
 from discovery.core.known import KnownRecord
 from discovery.netbox.mapping_links import map_cable, map_circuit, termination_sites
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
@@ -33,11 +33,16 @@ from discovery.netbox.values import (
 )
 
 
-def map_all(fetched: Fetched, known_units: Iterable[KnownRecord] = ()) -> Mapped:
+def map_all(
+    fetched: Fetched,
+    known_units: Iterable[KnownRecord] = (),
+    circuit_networks: Mapping[str, Network] | None = None,
+) -> Mapped:
     """Every fetched object as a record, in the order the planner needs them.
 
     ``known_units``: the admin units Headroom holds, which regions without a code are
-    matched to by name (``units.place_units``)."""
+    matched to by name (``units.place_units``); ``circuit_networks``: the DC's circuit
+    types → networks (``mapping_links``)."""
     mapped = Mapped(
         seen_ids=fetched.all_ids, deleted_ids=fetched.deleted_ids, deletions=fetched.deletions
     )
@@ -56,22 +61,24 @@ def map_all(fetched: Fetched, known_units: Iterable[KnownRecord] = ()) -> Mapped
     locations = map_location_paths(data["locations"])
     for rack in data["racks"]:
         mapped.add(map_rack(rack, locations))
+    location_sites = {o["id"]: s for o in data["locations"] if (s := nested_id(o, "site"))}
     for cluster in data["clusters"]:
-        mapped.add(map_cluster(cluster))
+        mapped.add(map_cluster(cluster, location_sites))
     for device in data["devices"]:
         mapped.add(map_device(device, locations))
     addresses = _addresses_by_interface(data["ip_addresses"])
     for interface in data["interfaces"]:
         mapped.add(map_interface(interface, addresses.get(interface["id"], [])))
     speeds = {i["id"]: interface_speed_mbps(i) for i in data["interfaces"]}
-    term_sites = termination_sites(data["circuit_terminations"])
+    term_sites = termination_sites(data["circuit_terminations"], location_sites)
     for cable in data["cables"]:
         result = map_cable(cable, fetched.device_sites, speeds, term_sites)
         mapped.skipped.append(result) if not isinstance(result, NbRecord) else mapped.add(result)
     types = {t["id"]: t for t in data["circuit_types"]}
     terminations = _terminations_by_circuit(data["circuit_terminations"])
     for circuit in data["circuits"]:
-        mapped.add(map_circuit(circuit, types, terminations.get(circuit["id"], [])))
+        ends = terminations.get(circuit["id"], [])
+        mapped.add(map_circuit(circuit, types, ends, circuit_networks, location_sites))
     for record in map_virtual_machines(data["virtual_machines"]):
         mapped.add(record)
     return mapped

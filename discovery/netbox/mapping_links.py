@@ -11,9 +11,16 @@ termination) is kept with the ends that map: the interface, and the site of the
 other end. A cable with no interface at either end is no link and is skipped with
 its reason: between patch-panel ports a segment (the interfaces' link is their cable
 to the panel), from a circuit termination the circuit's tail (the circuit is the
-link), console and power cables carry no data. A circuit needs two site
-terminations; its network comes from the circuit type, its capacity from the
-commit rate (kbps).
+link), console and power cables carry no data.
+
+A circuit is a link between the sites of its A and Z terminations (a termination on a
+location counts at the location's site). A circuit with one known end — a single
+termination, or one on a provider network, a region or a site group — is stored with
+the other end open (DESIGN §4); one with no end at a site cannot be placed and fails.
+Its network comes from the circuit type where the type names one of Headroom's (its
+``network`` custom field, slug or name), else from the DC's mapping of circuit types
+(``CMDB_NETBOX_CIRCUIT_NETWORKS``, ``*`` for every other type), else ``wan``; its
+capacity from the commit rate (kbps), else the terminations' port speed.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from discovery.netbox.values import (
 INTERFACE = "dcim.interface"
 CIRCUIT_TERMINATION = "circuits.circuittermination"
 LABEL_MAX = 200  # Link.name
+DEFAULT_CIRCUIT_NETWORK = Network.WAN  # a carrier's circuit between two places
+ANY_TYPE = "*"  # in the circuit-type mapping: every type it does not name
 _NOT_A_LINK = {
     "circuits.circuittermination": "a circuit's tail (the circuit itself is the link)",
     "dcim.frontport": "a patch-panel segment (front port)",
@@ -147,9 +156,11 @@ def _ends_label(sides: list[list[dict[str, Any]]]) -> str:
     return " – ".join(ends)[:LABEL_MAX]
 
 
-def termination_sites(terminations: list[dict[str, Any]]) -> dict[int, int]:
+def termination_sites(
+    terminations: list[dict[str, Any]], location_sites: Mapping[int, int] | None = None
+) -> dict[int, int]:
     """Each circuit termination's site, where it ends at one (a cable's end takes it)."""
-    sites = {int(t["id"]): _termination_site(t) for t in terminations}
+    sites = {int(t["id"]): _termination_site(t, location_sites or {}) for t in terminations}
     return {term: site for term, site in sites.items() if site is not None}
 
 
@@ -157,20 +168,21 @@ def map_circuit(
     circuit: dict[str, Any],
     types: dict[int, dict[str, Any]],
     terminations: list[dict[str, Any]],
+    networks: Mapping[str, Network] | None = None,
+    location_sites: Mapping[int, int] | None = None,
 ) -> NbRecord:
-    """A circuit → a link between the sites of its A and Z terminations."""
+    """A circuit → a link between the sites of its A and Z terminations, one maybe open.
+
+    ``networks``: the DC's mapping of circuit types (slug or name, lower case) to
+    networks; ``location_sites``: each NetBox location's site."""
     ext = f"circuit:{circuit['id']}"
     cid = str(circuit.get("cid") or ext)
     ctype = types.get(nested_id(circuit, "type") or 0) or circuit.get("type") or {}
-    network = map_network(custom(ctype, "network"), ctype.get("slug"), ctype.get("name"))
-    if network is None:
-        return NbRecord(
-            "links", ext, cid, error=f"circuit type {ctype.get('name')!r} names no network"
-        )
-    sites = {t.get("term_side"): _termination_site(t) for t in terminations}
+    network = circuit_network(ctype, networks or {})
+    sites = {t.get("term_side"): _termination_site(t, location_sites or {}) for t in terminations}
     a_site, z_site = sites.get("A"), sites.get("Z")
-    if a_site is None or z_site is None:
-        return NbRecord("links", ext, cid, error=f"circuit {cid} needs two site terminations")
+    if a_site is None and z_site is None:
+        return NbRecord("links", ext, cid, error=f"circuit {cid} has no termination at a site")
     if a_site == z_site:
         return NbRecord("links", ext, cid, error=f"circuit {cid} ends twice in one site")
     speeds = [t["port_speed"] for t in terminations if t.get("port_speed")]
@@ -192,15 +204,37 @@ def map_circuit(
         ext,
         cid,
         fields=fields,
-        refs={"a_site_id": Ref("sites", str(a_site)), "b_site_id": Ref("sites", str(z_site))},
+        refs={"a_site_id": _site_ref(a_site), "b_site_id": _site_ref(z_site)},
         observed=observed,
     )
 
 
-def _termination_site(term: dict[str, Any]) -> int | None:
-    """The site of a termination (NetBox ≥ 4.2: ``termination_type``; older: ``site``)."""
-    if term.get("termination_type") == "dcim.site":
-        return term.get("termination_id")
+def circuit_network(ctype: Mapping[str, Any], networks: Mapping[str, Network]) -> Network:
+    """The network of a circuit type: its own words, else the DC's mapping, else ``wan``."""
+    named = map_network(custom(dict(ctype), "network"), ctype.get("slug"), ctype.get("name"))
+    if named is not None:
+        return named
+    for key in (ctype.get("slug"), ctype.get("name"), ANY_TYPE):
+        if key and str(key).lower() in networks:
+            return networks[str(key).lower()]
+    return DEFAULT_CIRCUIT_NETWORK
+
+
+def _site_ref(site: int | None) -> Ref | None:
+    return Ref("sites", str(site)) if site is not None else None
+
+
+def _termination_site(term: dict[str, Any], location_sites: Mapping[int, int]) -> int | None:
+    """The site of a termination, ``None`` for an open end (a provider network, a region).
+
+    NetBox ≥ 4.2 names what it ends on (``termination_type``); older ones a ``site``."""
+    kind, target = term.get("termination_type"), term.get("termination_id")
+    if kind == "dcim.site":
+        return int(target) if target else None
+    if kind == "dcim.location":
+        return location_sites.get(int(target)) if target else None
+    if kind is not None:
+        return None  # a provider network, a region or a site group: no one place
     return nested_id(term, "site")
 
 

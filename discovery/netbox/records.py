@@ -5,6 +5,9 @@ what NetBox states; ``defaults`` fill the columns Headroom needs and NetBox lack
 and are used only when the row is created (a default never overwrites a value);
 ``refs`` name other records by (kind, external id) and are turned into row ids by
 the planner. ``observed`` is the canonical dict of the Observation contract.
+``error`` says why a record cannot be mapped (it fails); ``incomplete`` why one that
+is kept lacks something Headroom counts with (a VM without size: stored, marked, and
+left out of capacity) — it is synced, so it never fails the run.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ class NbRecord:
     refs: Mapping[str, Ref | None] = field(default_factory=dict)
     observed: Mapping[str, Any] = field(default_factory=dict)
     error: str | None = None
+    incomplete: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,8 @@ class Fetched:
     were fetched; a full fetch leaves it ``None`` (the fetched lists are complete).
     ``deleted_ids`` is set instead when NetBox's change log told what was deleted
     since the last sync; ``deletions`` says which of the three ways was taken.
+    ``deleted_at`` dates the deletions the change log holds (a full fetch reads them too,
+    since the last sync, when it can): "deleted in NetBox on …".
     """
 
     data: dict[str, list[dict[str, Any]]] = field(
@@ -137,3 +143,5 @@ class Fetched:
     all_ids: dict[str, set[str]] | None = None
     deleted_ids: dict[str, set[str]] | None = None
     deletions: str = "full read"
+    # When NetBox's change log says each deleted object went: (kind, external id) → ISO time.
+    deleted_at: dict[tuple[str, str], str] = field(default_factory=dict)

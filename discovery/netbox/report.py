@@ -15,6 +15,7 @@ from cmdb.choices import RunStatus
 from discovery.core.known import Snapshot
 from discovery.core.plan import Plan, Ref
 from discovery.core.runs import Attempt
+from discovery.netbox.failed import object_url
 from discovery.netbox.observe import NAME_OF, label_of
 from discovery.netbox.records import KINDS, Mapped, NbRecord
 
@@ -54,8 +55,12 @@ def _item(record: NbRecord) -> str:
     return f"{record.kind} {record.label}"
 
 
+COUNT_WORDS = ("created", "updated", "unchanged", "failed", "incomplete")
+
+
 def counts(planned: Planned) -> dict[str, dict[str, int]]:
-    """Per kind: created, updated, unchanged, failed (the CLI's and the run's words)."""
+    """Per kind: created, updated, unchanged, failed (the CLI's and the run's words), and
+    incomplete: kept, but lacking what capacity counts with (among the other four)."""
     plan = planned.plan
     tally: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
     for create in plan.creates:
@@ -66,18 +71,34 @@ def counts(planned: Planned) -> dict[str, dict[str, int]]:
     for seen in plan.seen:
         if seen.ref.id is not None and seen.ref not in updated:
             tally[NAME_OF[seen.ref.kind]]["unchanged"] += 1
-    for refused in plan.refused:
-        tally[planned.records[refused.label].kind]["failed"] += 1
-    words = ("created", "updated", "unchanged", "failed")
-    return {kind: {word: c[word] for word in words} for kind, c in tally.items()}
+    refused = {r.label for r in plan.refused}
+    for label in refused:
+        tally[planned.records[label].kind]["failed"] += 1
+    for label, record in planned.records.items():
+        if record.incomplete and label not in refused:
+            tally[record.kind]["incomplete"] += 1
+    return {kind: {word: c[word] for word in COUNT_WORDS} for kind, c in tally.items()}
 
 
-def run_stats(planned: Planned, *, mode: str) -> dict[str, Any]:
-    """Counts per kind, the failures with their reasons, and what NetBox no longer has."""
+def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, Any]:
+    """Counts per kind, the failures with their reasons and NetBox pages (every one: the
+    next incremental sync reads them again), and what NetBox no longer has."""
     refused = [(planned.records[r.label], r.reason) for r in planned.plan.refused]
     failures = [
-        {"kind": r.kind, "external_id": r.external_id, "label": r.label, "reason": reason}
+        {
+            "kind": r.kind,
+            "external_id": r.external_id,
+            "label": r.label,
+            "reason": reason,
+            "url": object_url(base_url, r.kind, r.external_id) if base_url else None,
+        }
         for r, reason in refused
+    ]
+    refused_labels = {r.label for r in planned.plan.refused}
+    incomplete = [
+        {"kind": r.kind, "external_id": r.external_id, "label": r.label, "reason": r.incomplete}
+        for label, r in planned.records.items()
+        if r.incomplete and label not in refused_labels
     ]
     not_seen = _not_seen(planned)
     skipped = [
@@ -88,6 +109,7 @@ def run_stats(planned: Planned, *, mode: str) -> dict[str, Any]:
         "mode": mode,
         "kinds": counts(planned),
         "failures": failures,  # every one: the audit reads which objects were unmapped
+        "incomplete_objects": incomplete[:MAX_LISTED],  # ("incomplete": the run's count)
         "not_seen": not_seen[:MAX_LISTED],
         "not_seen_count": len(not_seen),
         "skipped": skipped[:MAX_LISTED],

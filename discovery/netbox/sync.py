@@ -9,22 +9,25 @@ job's, already claimed — and, when the sync fails, ended failed with the reaso
 another; the inventory is written in one transaction together with the run's end,
 so it is all or nothing.
 Without ``since`` and unless ``full``, a sync is incremental from the start of the
-last successful one.
+last successful one, and reads again every object that run could not map
+(``failed.retry_ids``). The run ends succeeded, partial (some objects failed: each is
+listed in its stats with its NetBox page and why) or failed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from cmdb.choices import RunKind, Source
+from cmdb.choices import Network, RunKind, Source
 from cmdb.db import transaction, utcnow
 from cmdb.models import DiscoveryRun
 from cmdb.services.job_runs import fail_run, lock_running
+from cmdb.services.source_deletions import mark_deleted
 from discovery.core.known import KnownRecord
 from discovery.core.lifecycle import finish_run, last_completed_run, new_run, start_run
 from discovery.core.observations import RecordKind
@@ -41,6 +44,7 @@ from discovery.netbox.client import (
     connect,
     fetch_all,
 )
+from discovery.netbox.failed import retry_ids
 from discovery.netbox.mapping import map_all
 from discovery.netbox.observe import KIND_OF, coverage_of, observe_all
 from discovery.netbox.records import Mapped
@@ -63,16 +67,17 @@ def run_sync(
     requested_by: str | None = None,
     use_changelog: bool = True,
     run_id: int | None = None,
+    circuit_networks: Mapping[str, Network] | None = None,
 ) -> DiscoveryRun:
     """Sync Headroom from NetBox; returns the run (a transient one for ``dry_run``).
 
     ``use_changelog=False`` makes an incremental sync list ids instead of reading
     NetBox's change log (to compare the two). ``run_id``: a background job's run,
-    claimed by its worker, that this sync ends (else the sync starts its own)."""
-    if since is None and not full:
-        since = last_successful_sync(session_factory)
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)  # Headroom stores UTC; SQLite drops the zone
+    claimed by its worker, that this sync ends (else the sync starts its own).
+    ``circuit_networks``: the DC's circuit types → networks (``parse_circuit_networks``)."""
+    last = _utc(last_successful_sync(session_factory))
+    since = _utc(since) if since is not None or full else last
+    retry = retry_ids(last_failures(session_factory)) if not full else {}
     parameters = {
         "page_size": page_size,
         "since": since.isoformat() if since else None,
@@ -95,11 +100,13 @@ def run_sync(
         fetched = fetch_all(
             connect(url, token, timeout_s),
             since=since,
+            dated_since=last if since is None else None,  # a full read dates deletions too
             page_size=page_size,
             progress=progress,
             use_changelog=use_changelog,
+            retry=retry,
         )
-        mapped = map_all(fetched, _admin_units(session_factory))
+        mapped = map_all(fetched, _admin_units(session_factory), circuit_networks)
         if dry_run:
             with session_factory() as session:
                 planned = _plan(mapped, session)
@@ -112,7 +119,7 @@ def run_sync(
                 if job_run is not None:  # unless it was cancelled meanwhile
                     _finish(job_run, planned, dry_run=True)
             return _reloaded(session_factory, run.id)
-        _apply(session_factory, run.id, mapped, progress)
+        _apply(session_factory, run.id, mapped, progress, fetched.deleted_at)
     except NetboxError as exc:
         return _failed(session_factory, run, str(exc), stored)
     except Exception as exc:  # a mapping or database error: rolled back, the run says why
@@ -128,11 +135,24 @@ def last_successful_sync(session_factory: SessionFactory) -> datetime | None:
         return run.started_at if run is not None else None
 
 
+def _utc(at: datetime | None) -> datetime | None:
+    """Headroom stores UTC; SQLite gives it back without its zone."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+def last_failures(session_factory: SessionFactory) -> list[dict[str, Any]]:
+    """The objects the last sync that wrote what it read could not map (its stats' rows)."""
+    with session_factory() as session:
+        run = last_completed_run(session, Source.NETBOX, RunKind.SYNC)
+        return list((run.stats or {}).get("failures") or []) if run is not None else []
+
+
 def _apply(
     session_factory: SessionFactory,
     run_id: int,
     mapped: Mapped,
     progress: Progress | None,
+    deleted_at: Mapping[tuple[str, str], str],
 ) -> None:
     if progress is not None:
         progress(SYNC_STEPS - 1, SYNC_STEPS, "writing the inventory")
@@ -142,6 +162,7 @@ def _apply(
             return
         planned = _plan(mapped, session)
         apply_plan(session, planned.plan, run)
+        mark_deleted(session, Source.NETBOX, _deletion_times(deleted_at))
         _finish(run, planned, dry_run=False)
         run.progress_done = run.progress_total = SYNC_STEPS  # a job's progress, complete
         run.progress_message = "done"
@@ -153,6 +174,15 @@ def _admin_units(session_factory: SessionFactory) -> tuple[KnownRecord, ...]:
     """The admin units regions without a code are matched to by name (``units``)."""
     with session_factory() as session:
         return load_snapshot(session, (RecordKind.ADMIN_UNIT,), words=False).records
+
+
+def _deletion_times(deleted_at: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], datetime]:
+    """The change log's (kind, external id) → ISO time as (table, external id) → datetime."""
+    return {
+        (str(KIND_OF[kind]), external_id): datetime.fromisoformat(at)
+        for (kind, external_id), at in deleted_at.items()
+        if kind in KIND_OF
+    }
 
 
 def _plan(mapped: Mapped, session: Session) -> Planned:
@@ -170,7 +200,9 @@ def _plan(mapped: Mapped, session: Session) -> Planned:
 def _finish(run: DiscoveryRun, planned: Planned, *, dry_run: bool) -> None:
     """The run's end: every object mapped is an attempt, each one refused a failure."""
     incremental = planned.mapped.deletions != "full read"
-    stats = run_stats(planned, mode="incremental" if incremental else "full")
+    stats = run_stats(
+        planned, mode="incremental" if incremental else "full", base_url=run.target or ""
+    )
     stats["deletions"] = planned.mapped.deletions  # change log, or id lists and why
     if planned.mapped.warnings:  # e.g. a region whose name names two units: kept unmapped
         stats["warnings"] = planned.mapped.warnings

@@ -2,10 +2,13 @@
 
 NetBox is read first (progress bar on stderr), then the inventory is written in
 one transaction; a failed run exits 1 with its reason and writes nothing but the
-failed run row; a run where some objects failed is partial and exits 3 (each one
-listed). ``--json`` prints one object: ``status`` (the exit status's, the worse of
-the sync's and the push's), ``exit_code``, ``error`` and ``kinds``
-(created/updated/unchanged/failed per kind). The token is never printed.
+failed run row; a run where some objects failed is partial and exits 3. Every
+failed object is written to the run (``stats.failures``: NetBox page and reason) and
+to ``--json``'s ``failures``; the terminal shows the first ``SHOWN_FAILURES``.
+``--json`` prints one object: ``status`` (the exit status's, the worse of the sync's
+and the push's), ``exit_code``, ``error``, ``kinds``
+(created/updated/unchanged/failed/incomplete per kind) and ``failures``. The token is
+never printed.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from flask.cli import AppGroup
 
-from cmdb.choices import RunStatus
+from cmdb.choices import Network, RunStatus
 from discovery.core.runs import EXIT_CODES
 from discovery.netbox.defaults import DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_S
 from discovery.netbox.records import REPORTED_KINDS
@@ -30,7 +33,8 @@ if TYPE_CHECKING:  # pynetbox and the models: imported by the sync, not by --hel
     from cmdb.models import DiscoveryRun
     from discovery.netbox.push import PushReport
 
-COUNTS = ("created", "updated", "unchanged", "failed")
+COUNTS = ("created", "updated", "unchanged", "failed", "incomplete")
+SHOWN_FAILURES = 20  # in the terminal; the run keeps (and --json prints) every one
 
 
 @click.group("sync", cls=AppGroup)
@@ -78,6 +82,13 @@ def sync_group() -> None:
     is_flag=True,
     help="Then create in NetBox (status planned, tag headroom) what SNMP found and NetBox lacks.",
 )
+@click.option(
+    "--circuit-networks",
+    envvar="CMDB_NETBOX_CIRCUIT_NETWORKS",
+    callback=lambda _ctx, _param, text: _circuit_networks(text),
+    help="Circuit types whose name names no network: 'mpls=wan,*=internet' (default: wan)"
+    " [env CMDB_NETBOX_CIRCUIT_NETWORKS]",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def sync_netbox(
     url: str,
@@ -88,6 +99,7 @@ def sync_netbox(
     timeout: float,
     dry_run: bool,
     push: bool,
+    circuit_networks: dict[str, Network],
     as_json: bool,
 ) -> None:
     """Sync regions, tenants, sites, racks, devices, interfaces, circuits and VMs from NetBox."""
@@ -108,6 +120,7 @@ def sync_netbox(
             page_size=page_size,
             timeout_s=timeout,
             progress=progress,
+            circuit_networks=circuit_networks,
         )
     pushed = None
     if push and run.status != RunStatus.FAILED:
@@ -126,6 +139,15 @@ def _without_secret(url: str) -> str:
     if problem:
         raise click.BadParameter(problem)
     return url
+
+
+def _circuit_networks(text: str | None) -> dict[str, Network]:
+    from cmdb.settings import parse_circuit_networks
+
+    try:
+        return parse_circuit_networks(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @contextmanager
@@ -153,6 +175,25 @@ def kinds_summary(run: DiscoveryRun) -> dict[str, dict[str, int]]:
     }
 
 
+def _print_counts(run: DiscoveryRun) -> None:
+    widths = {"created": 8, "updated": 8, "unchanged": 10, "failed": 7, "incomplete": 11}
+    click.echo(f"{'kind':<12} " + " ".join(f"{w:>{n}}" for w, n in widths.items()))
+    for kind, c in kinds_summary(run).items():
+        click.echo(f"{kind:<12} " + " ".join(f"{c[w]:>{n}}" for w, n in widths.items()))
+
+
+def _print_failures(run: DiscoveryRun) -> None:
+    """The first failures on stderr, each with its NetBox page; the run keeps them all."""
+    failures = (run.stats or {}).get("failures", [])
+    for failure in failures[:SHOWN_FAILURES]:
+        where = f" ({failure['url']})" if failure.get("url") else ""
+        line = f"failed: {failure['kind']} {failure['label']}{where}: {failure['reason']}"
+        click.echo(line, err=True)
+    if len(failures) > SHOWN_FAILURES:
+        more = len(failures) - SHOWN_FAILURES
+        click.echo(f"… and {more} more failed: every one is in run {run.id} (--json)", err=True)
+
+
 def _print(
     run: DiscoveryRun,
     pushed: PushReport | None,
@@ -171,6 +212,7 @@ def _print(
             "run_id": run.id,
             "dry_run": dry_run,
             "not_seen": (run.stats or {}).get("not_seen", []),
+            "failures": (run.stats or {}).get("failures", []),
         }
         if pushed is not None:
             payload["push"] = pushed.as_dict()
@@ -181,12 +223,8 @@ def _print(
     if dry_run:
         for line in (run.stats or {}).get("plan", []):
             click.echo(line)
-    click.echo(f"{'kind':<12} {'created':>8} {'updated':>8} {'unchanged':>10} {'failed':>7}")
-    for kind, c in kinds_summary(run).items():
-        numbers = f"{c['created']:>8} {c['updated']:>8} {c['unchanged']:>10} {c['failed']:>7}"
-        click.echo(f"{kind:<12} {numbers}")
-    for failure in (run.stats or {}).get("failures", []):
-        click.echo(f"failed: {failure['kind']} {failure['label']}: {failure['reason']}", err=True)
+    _print_counts(run)
+    _print_failures(run)
     not_seen = (run.stats or {}).get("not_seen_count", 0)
     if not_seen:
         click.echo(f"{not_seen} records no longer in NetBox: kept, marked not seen")

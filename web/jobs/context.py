@@ -23,6 +23,7 @@ class JobContext:
     netbox_url: str | None = None
     netbox_token: str | None = None
     poll_chunk_size: int = DEFAULT_CHUNK_SIZE  # a poll's chunk_size when its job names none
+    netbox_circuit_networks: str | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> JobContext:
@@ -33,13 +34,21 @@ class JobContext:
             netbox_url=config.get("CMDB_NETBOX_URL"),
             netbox_token=config.get("CMDB_NETBOX_TOKEN"),
             poll_chunk_size=config.get("CMDB_POLL_CHUNK_SIZE") or DEFAULT_CHUNK_SIZE,
+            netbox_circuit_networks=config.get("CMDB_NETBOX_CIRCUIT_NETWORKS"),
         )
 
     @classmethod
     def from_environment(cls) -> JobContext:
         """From ``CMDB_*`` variables: a worker started without an app (``rq worker``)."""
         s = load_settings()
-        return cls(s.database_url, s.snmp_profiles, s.netbox_url, s.netbox_token, s.poll_chunk_size)
+        return cls(
+            s.database_url,
+            s.snmp_profiles,
+            s.netbox_url,
+            s.netbox_token,
+            s.poll_chunk_size,
+            s.netbox_circuit_networks,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

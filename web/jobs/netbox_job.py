@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cmdb.errors import ValidationError
+from cmdb.settings import parse_circuit_networks
 from web.jobs.base import JobError, JobRun, Prepared
 from web.jobs.context import JobContext
 
@@ -66,4 +67,5 @@ def execute_sync(job: JobRun) -> None:
         page_size=p["page_size"],
         progress=job.progress,
         run_id=job.run_id,
+        circuit_networks=parse_circuit_networks(job.context.netbox_circuit_networks),
     )

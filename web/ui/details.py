@@ -40,6 +40,7 @@ from web.ui.catalog import (
 )
 from web.ui.charts import OutlookLabels, outlook_figure
 from web.ui.interface_health import PortRow, port_rows
+from web.ui.record_notes import record_notes
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
         fields=(
             *WORKLOADS.columns[1:],
             Column("management_address", _l("Management address"), "mono"),
+            Column("incomplete", _l("Incomplete")),
         ),
     ),
 )
@@ -205,6 +207,7 @@ def render_detail(page: DetailPage, object_id: int) -> str:
     outlooks = _outlooks(page, object_id)
     links = [lk for r in page.related for lk in getattr(record, r.attr) if isinstance(lk, Link)]
     usage_ids = [lk.id for lk in links] + ([record.id] if isinstance(record, Link) else [])
+    sightings = load_sightings(session, model.__tablename__, object_id)
     return render_template(
         "inventory/detail.html",
         detail=page,
@@ -214,7 +217,8 @@ def render_detail(page: DetailPage, object_id: int) -> str:
         outlooks=outlooks,
         usage=load_link_peaks(session, usage_ids) if usage_ids else {},
         ports=_ports(session, record),
-        sightings=load_sightings(session, model.__tablename__, object_id),
+        sightings=sightings,
+        notes=record_notes(record, sightings),
         changes=load_changes(session, model.__tablename__, object_id),
     )
 

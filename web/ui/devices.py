@@ -9,6 +9,7 @@ from cmdb.services.record_history import load_changes, load_sightings
 from web.db import get_session
 from web.ui import bp
 from web.ui.interface_health import port_rows
+from web.ui.record_notes import record_notes
 
 
 @bp.get("/devices/<int:device_id>")
@@ -18,10 +19,12 @@ def device(device_id: int) -> str:
     if found is None:
         abort(404)
     rows = port_rows(session, [(None, i) for i in found.interfaces])
+    sightings = load_sightings(session, "device", device_id)
     return render_template(
         "devices/detail.html",
         device=found,
         ports={row.interface.id: row for row in rows},
-        sightings=load_sightings(session, "device", device_id),
+        sightings=sightings,
+        notes=record_notes(found, sightings),
         changes=load_changes(session, "device", device_id),
     )

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
+from cmdb.services.source_deletions import load_deleted
 from web.api.resource_args import list_query
 from web.db import get_session
 from web.input_limits import bounded_int
@@ -117,11 +118,19 @@ def _render(
         errors=errors,
         ignored=ignored,
         usage=usage or {},
+        deleted=_deleted(page, result),
         form=form_fields(page.resource, names, get_session()),
         columns=[c for c in page.columns if c.path in shown],
         shown=shown,
         per_page_choices=PER_PAGE_CHOICES,
     )
+
+
+def _deleted(page: ListPage, result: Page[Any]) -> dict[int, tuple[str, Any]]:
+    """The rows of the page their source deleted (one query): "deleted in NetBox on …"."""
+    table = getattr(page.resource.model, "__tablename__", None)
+    ids = [row.id for row in result.items if isinstance(getattr(row, "id", None), int)]
+    return load_deleted(get_session(), table, ids) if table and ids else {}
 
 
 def save_columns(page: ListPage) -> Response:

@@ -139,3 +139,19 @@ def test_acknowledge_needs_a_comment_and_an_open_row(session: Session, spread: d
     assert (row.status, row.note) == (DiscrepancyStatus.ACKNOWLEDGED, "known: RMA")
     with pytest.raises(ConflictError):
         acknowledge_discrepancy(session, row.id, by="lan", comment="again")
+
+
+def test_rows_of_an_open_ended_link_and_an_unplaced_clusters_vm_are_exported(
+    session: Session,
+) -> None:
+    """A stock NetBox's loose ends: a circuit to a provider network, a VM of a cluster
+    with no site — their discrepancies are listed like any other."""
+    dc = f.site(session, name="TTDL", slug="ttdl")
+    transit = f.link(session, name="Internet transit", a_site=None, b_site=dc)
+    vm = f.workload(session, name="vm-lab", cluster=f.cluster(session, site=None))
+    values = {"netbox": {"commit_rate_mbps": 200}, "snmp": {"speed_mbps": 100}}
+    raise_on(session, transit, DiscrepancyKind.SPEED_VS_COMMIT, "commit_rate_mbps", values)
+    raise_on(session, vm, DiscrepancyKind.VM_SIZING, "vcpu", {"inventory": 4, "ansible": 8})
+    rows = {r.object_type: r for r in load_discrepancy_rows(session, DiscrepancyFilter())}
+    assert (rows["link"].object_name, rows["link"].site) == ("Internet transit", "… – TTDL")
+    assert (rows["workload"].object_name, rows["workload"].site) == ("vm-lab", None)

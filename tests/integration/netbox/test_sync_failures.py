@@ -37,6 +37,7 @@ def test_wrong_token_fails_with_403(netbox: Netbox, sessions: sessionmaker[Sessi
     run = run_sync(sessions, netbox.url, "nbt_wrongkey1234.notthesecret")
     assert run.status == RunStatus.FAILED
     assert "refused the token (403)" in (run.error or "")
+    assert "notthesecret" not in f"{run.error} {run.stats} {run.parameters} {run.target}"
     _nothing_written(sessions)
 
 
@@ -96,8 +97,21 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["status"] == "succeeded" and payload["error"] is None
-    assert payload["kinds"]["devices"] == {"created": 4, "updated": 0, "unchanged": 0, "failed": 0}
-    assert set(payload["kinds"]["links"]) == {"created", "updated", "unchanged", "failed"}
+    assert payload["kinds"]["devices"] == {
+        "created": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 0,
+        "incomplete": 0,
+    }
+    assert set(payload["kinds"]["links"]) == {
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+        "incomplete",
+    }
+    assert payload["failures"] == []
     human = app.test_cli_runner().invoke(main, ["sync", "netbox", "--full"], env=env)
     assert human.exit_code == 0, human.output
     assert "devices" in human.output and "succeeded" in human.output

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import socket
+import zlib
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,13 @@ import sqlalchemy as sa
 
 from cmdb.choices import Role
 from cmdb.models import Device, DiscoveryRun, Interface, Link, Site, Workload
-from tests.integration.discovery.jobs_support import follow, make_job_app, queue_name, start_worker
+from tests.integration.discovery.jobs_support import (
+    follow,
+    make_job_app,
+    queue_name,
+    redis_or_fail,
+    start_worker,
+)
 from tests.integration.netbox.conftest import Netbox
 from tests.integration.netbox.seed import EXPECTED_CREATED
 from web.db import get_db
@@ -33,11 +40,13 @@ def test_a_sync_started_through_the_api_runs_on_a_worker_against_netbox(
     queued = response.get_json()
     assert queued["status"] == "queued" and queued["source"] == "netbox"
     assert netbox.token not in str(queued)  # the token is a secret: never stored on the run
+    _assert_no_secret_in_redis(queued["job_id"], netbox.token)
 
     worker = start_worker(jobs.worker_env(CMDB_NETBOX_TOKEN=netbox.token))
     seen = follow(jobs.client_as(Role.VIEWER), queued["id"], limit_s=300)
     output, _ = worker.communicate(timeout=120)
     assert worker.returncode == 0, output
+    assert netbox.token not in output  # nor in what the worker logged
 
     midway = [s for s in seen if s["status"] == "running" and s["progress_done"] > 0]
     assert midway, f"no progress shown while the sync ran: {seen}"
@@ -61,6 +70,36 @@ def test_a_sync_started_through_the_api_runs_on_a_worker_against_netbox(
         names = set(session.scalars(sa.select(Device.name)))
         assert {"esx-01", "esx-02", "core-sw-01", "rt-duyxuyen"} <= names
         session.close()
+        get_db().engine.dispose()
+
+
+def _assert_no_secret_in_redis(job_id: str, token: str) -> None:
+    """The job as RQ keeps it in Redis (its hash; ``data`` is the zlib'd pickle of the
+    call): the run's id is there, the token is not — the worker resolves its own."""
+    stored = redis_or_fail().hgetall(f"rq:job:{job_id}")
+    assert stored, f"job {job_id} is not in Redis"
+    call = zlib.decompress(stored[b"data"])
+    assert b"run_job" in call  # the payload was read, not an empty shell
+    secret = token.encode()
+    for value in [*stored.values(), call]:
+        assert secret not in value and secret.split(b".")[-1] not in value
+
+
+def test_a_token_typed_for_a_queued_sync_is_refused_and_nothing_is_queued(
+    tmp_path: Path, queue_name: str
+) -> None:
+    """Redis keeps what it carries: a token in the parameters is a 400, not a payload."""
+    jobs = make_job_app(tmp_path, {}, queue_name)
+    token = "nbt_typedkey12.typedsecretthatmustnotbequeued"
+    body = {"kind": "netbox_sync", "parameters": {"url": "http://nb.example", "token": token}}
+    response = jobs.client_as(Role.ENGINEER).post("/api/v1/discovery-runs/", json=body)
+    assert response.status_code == 400
+    assert "CMDB_NETBOX_TOKEN" in response.get_json()["errors"]["parameters.token"][0]
+    redis = redis_or_fail()
+    assert not any(token.encode() in (redis.dump(k) or b"") for k in redis.scan_iter("rq:*"))
+    with jobs.app.app_context():
+        with get_db().sessions() as session:
+            assert session.scalar(sa.select(sa.func.count()).select_from(DiscoveryRun)) == 0
         get_db().engine.dispose()
 
 

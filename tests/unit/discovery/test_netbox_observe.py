@@ -105,6 +105,7 @@ def test_same_values_are_unchanged() -> None:
         "updated": 0,
         "unchanged": 1,
         "failed": 0,
+        "incomplete": 0,
     }
 
 
