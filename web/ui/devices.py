@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from cmdb.services.devices import get_device
+from capacity.inputs import load_link_peaks
+from cmdb.services.devices import get_device, load_interface_links
 from cmdb.services.record_history import load_changes, load_sightings
 from web.db import get_session
+from web.today import today_or_real
 from web.ui import bp
 
 
@@ -16,9 +18,13 @@ def device(device_id: int) -> str:
     found = get_device(session, device_id)
     if found is None:
         abort(404)
+    links = load_interface_links(session, [i.id for i in found.interfaces])
+    peaks = load_link_peaks(session, [lk.id for lk in links.values()], at=today_or_real())
     return render_template(
         "devices/detail.html",
         device=found,
+        links=links,
+        usage=peaks,
         sightings=load_sightings(session, "device", device_id),
         changes=load_changes(session, "device", device_id),
     )

@@ -19,12 +19,14 @@ from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from cmdb.services.link_usage import load_link_peaks
+from capacity.inputs import load_link_peaks
+from capacity.utilisation import CurrentPeak
 from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
 from web.api.resource_args import list_query
 from web.db import get_session
 from web.input_limits import bounded_int
+from web.today import today_or_real
 from web.ui import bp
 from web.ui.catalog import LIST_PAGES, ListPage
 from web.ui.list_export import EXPORTS, export_response
@@ -78,7 +80,11 @@ def render_list(page: ListPage) -> tuple[str, int] | Response:
     if rows == [] and total and number > 1:  # past the end: show the last page
         number = clamp_page(number, total, size)
         total, rows = load_page(session, page.resource.model, _at_page(query, number, size))
-    usage = load_link_peaks(session, [r.id for r in rows]) if _shows_usage(page) else {}
+    usage = (
+        load_link_peaks(session, [r.id for r in rows], at=today_or_real())
+        if _shows_usage(page)
+        else {}
+    )
     result = Page(items=rows, total=total, number=number, size=size)
     return _render(page, result, args, {}, ignored, usage=usage), 200
 
@@ -97,7 +103,7 @@ def _render(
     args: dict[str, Any],
     errors: dict[str, Any],
     ignored: list[str],
-    usage: dict[int, float] | None = None,
+    usage: dict[int, CurrentPeak] | None = None,
 ) -> str:
     known = known_parameters(page)
     keep = {k: v for k, v in request.args.items() if v.strip() and (k in known or k == "view")}

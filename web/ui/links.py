@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask, url_for
 
+from capacity.inputs import link_ceiling_fraction
 from cmdb.choices import Role
-from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack
+from cmdb.models import AdminUnit, Device, DiscoveryRun, Interface, Rack
 from web.auth.identity import current_user
 
 #: UI actions and the roles (besides admin) that may take them; the API's route
@@ -45,6 +46,8 @@ def detail_url(record: Any) -> str | None:
 
     if isinstance(record, Device):
         return url_for("ui.device", device_id=record.id)
+    if isinstance(record, Interface):  # no page of its own: its row on its device's page
+        return url_for("ui.device", device_id=record.device_id, _anchor=f"interface-{record.id}")
     if isinstance(record, Rack):
         return url_for("ui.rack", rack_id=record.id)
     if isinstance(record, DiscoveryRun):
@@ -65,5 +68,12 @@ def read_path(record: Any, path: str) -> Any:
     return value
 
 
+def link_ceiling(link: Any) -> float:
+    """A link's ceiling (a fraction) for its usage bar: the same rule as the capacity report."""
+    return link_ceiling_fraction(getattr(link, "ceiling_pct", None))
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(can=can, display=display, detail_url=detail_url, read=read_path)
+    app.jinja_env.globals.update(
+        can=can, display=display, detail_url=detail_url, read=read_path, link_ceiling=link_ceiling
+    )
