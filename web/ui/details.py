@@ -241,8 +241,8 @@ def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
     labels = OutlookLabels(
         history=gettext("Daily peak"),
         forecast=gettext("Forecast (weekly peak)"),
-        band80=gettext("Forecast: 80 % interval"),
-        band95=gettext("Forecast: 95 % interval"),
+        band80=gettext("Forecast: 80 % band"),
+        band95=gettext("Forecast: 95 % band"),
         ceiling=gettext("Ceiling"),
         today=gettext("Today"),
         unit=status.unit,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -21,8 +22,9 @@ from flask_babel import get_locale, get_timezone
 #: so that 05/01 cannot be misread as May.
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 DATETIME_PATTERNS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy HH:mm"}
-#: The zone follows every time shown ("GMT+7"): a reader must never guess UTC or local.
-ZONE_PATTERN = " (O)"
+#: The zone follows every time shown ("GMT+07:00"): a reader must never guess UTC or local.
+ZONE_PATTERN = " (ZZZZ)"
+UTC_ZONE = ZoneInfo("UTC")
 #: Past this a figure is shown as ``1e+300``: Babel's decimal arithmetic fails on it (a 500
 #: for every page that shows it), and no real figure of a DC comes near it.
 LARGEST_SHOWN = 1e15
@@ -111,7 +113,7 @@ def format_moment(value: datetime | None, locale: Locale | str | None = None) ->
     zone = get_timezone() if has_request_context() else None
     pattern = DATETIME_PATTERNS.get(loc.language, "yyyy-MM-dd HH:mm") + ZONE_PATTERN
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return format_datetime(aware, pattern, tzinfo=zone or UTC, locale=loc)
+    return format_datetime(aware, pattern, tzinfo=zone or UTC_ZONE, locale=loc)
 
 
 def months_between(start: date, end: date) -> int:

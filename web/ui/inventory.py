@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from capacity.inputs import load_link_peaks
 from capacity.utilisation import CurrentPeak
+from cmdb.schemas import flatten_errors
 from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
 from web.api.resource_args import list_query
@@ -32,6 +33,7 @@ from web.ui.catalog import LIST_PAGES, ListPage
 from web.ui.list_export import EXPORTS, export_response
 from web.ui.list_form import Names, form_fields
 from web.ui.list_prefs import PER_PAGE_CHOICES, choose_columns, per_page, shown_columns
+from web.validation_messages import translate_errors
 
 PAGE_ARG = "page"
 #: Parameters of the page itself (not filters): its number and size, an export,
@@ -67,7 +69,7 @@ def render_list(page: ListPage) -> tuple[str, int] | Response:
         args = parse_list_args(page, given)
     except ma.ValidationError as error:
         empty: Page[Any] = Page(items=[], total=0, number=1, size=size)
-        return _render(page, empty, {}, error.normalized_messages(), ignored), 400
+        return _render(page, empty, {}, field_errors(error.normalized_messages()), ignored), 400
     if not args.get("ordering") and page.default_ordering:
         args["ordering"] = [page.default_ordering]
     query = list_query(page.resource, {**args, "limit": size, "offset": 0})
@@ -87,6 +89,14 @@ def render_list(page: ListPage) -> tuple[str, int] | Response:
     )
     result = Page(items=rows, total=total, number=number, size=size)
     return _render(page, result, args, {}, ignored, usage=usage), 200
+
+
+def field_errors(messages: Any) -> dict[str, list[str]]:
+    """Each filter's messages, translated; a repeated filter's (``id[0]``) under its name."""
+    out: dict[str, list[str]] = {}
+    for path, found in flatten_errors(messages).items():
+        out.setdefault(path.split("[")[0], []).extend(found)
+    return translate_errors(out)
 
 
 def _at_page(query: ListQuery, number: int, size: int) -> ListQuery:
