@@ -32,7 +32,9 @@ def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask,
 
 
 def csrf(client: FlaskClient, path: str = "/login") -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    found = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get(path, follow_redirects=True).text
+    )
     assert found
     return found.group(1)
 
