@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cmdb.choices import AdminLevel, DeviceRole, Status
+from cmdb.choices import AdminLevel, DeviceRole, RackFace, Status
 from discovery.netbox.mapping_links import map_cable, map_circuit
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
 from discovery.netbox.records import HEADROOM_TAG, Fetched, Mapped, NbRecord, Ref
@@ -229,6 +229,7 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
         "model": device_type.get("model"),
         "management_address": address_only(obj.get("primary_ip")),
         "rack_position_u": int(position) if position else None,
+        "rack_face": _rack_face(obj.get("face")),
         "location": _location(obj, locations or {}),
         "platform": (obj.get("platform") or {}).get("name"),
         "cores": _int(custom(obj, "cores")),
@@ -244,6 +245,7 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
     fields = {k: v for k, v in fields.items() if v is not None or k in _DECLARED_EMPTY}
     observed = dict(fields)
     observed.pop("rack_position_u", None)
+    observed.pop("rack_face", None)
     observed.pop("location", None)
     observed.pop("role", None)
     rack, cluster = nested_id(obj, "rack"), nested_id(obj, "cluster")
@@ -262,7 +264,13 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
     )
 
 
-_DECLARED_EMPTY = frozenset({"rack_position_u", "location", "asset_tag"})
+_DECLARED_EMPTY = frozenset({"rack_position_u", "rack_face", "location", "asset_tag"})
+
+
+def _rack_face(face: Any) -> RackFace | None:
+    """NetBox's ``face`` (``{"value": "front", …}``, null for an unracked device)."""
+    value = face.get("value") if isinstance(face, dict) else face
+    return RackFace(value) if value in {f.value for f in RackFace} else None
 
 
 def _proposed_by_headroom(obj: dict[str, Any]) -> bool:
