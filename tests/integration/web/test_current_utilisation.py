@@ -83,3 +83,6 @@ def test_the_link_page_shows_one_ceiling_and_the_forecast_as_a_forecast(
     assert len(card) == 1 and field == card
     assert "Forecast for today" in page and "Current peak" in page
     assert "last day p95" not in page
+    # "At risk" says what it means where it is shown: the state badge and the date's label.
+    assert re.search(r'capacity-state" title="[^"]*80 % ', page)
+    assert "At risk from: the first day the upper bound" in page
