@@ -39,6 +39,13 @@ def csrf(client: FlaskClient, path: str = "/login") -> str:
     return found.group(1)
 
 
+def client_in(app: Flask, language: str) -> FlaskClient:
+    """A client whose browser asks for ``language``."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
+
+
 def html_lang(html: str) -> str:
     found = re.search(r'<html lang="(\w+)">', html)
     assert found
@@ -152,8 +159,7 @@ def test_vietnamese_pages_write_dates_day_first_and_numbers_with_dot_groups(
     world_app: tuple[Flask, World],
 ) -> None:
     app, world = world_app
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    client = client_in(app, "vi")
     dashboard = client.get("/").text
     requests = client.get("/requests/").text
     request_page = client.get(f"/requests/{world.request}").text
@@ -168,8 +174,7 @@ def test_vietnamese_pages_write_dates_day_first_and_numbers_with_dot_groups(
 
 def test_a_one_year_horizon_is_one_year_not_one_years(world_app: tuple[Flask, World]) -> None:
     app, world = world_app
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client = client_in(app, "en")
     with app.app_context():
         session = get_session()
         request = session.get(ResourceRequest, world.request)
@@ -189,9 +194,7 @@ def test_times_are_in_the_dcs_zone_and_say_which(world_app: tuple[Flask, World])
     app, world = world_app
     device = f"/devices/{world.device}"
     utc_app = create_app({**app.config, "CMDB_TIMEZONE": "UTC"})
-    local, utc = app.test_client(), utc_app.test_client()
-    for client in (local, utc):
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    local, utc = client_in(app, "vi"), client_in(utc_app, "vi")
 
     assert "15:00 10/01/2026 (GMT+07:00)" in local.get(device).text  # the default zone
     assert "08:00 10/01/2026 (GMT+00:00)" in utc.get(device).text
@@ -199,8 +202,7 @@ def test_times_are_in_the_dcs_zone_and_say_which(world_app: tuple[Flask, World])
 
 def test_a_list_filters_errors_are_in_the_pages_language(world_app: tuple[Flask, World]) -> None:
     app, _ = world_app
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    client = client_in(app, "vi")
 
     answer = client.get("/devices/?site_id=abc")
 
