@@ -159,7 +159,12 @@ def test_vietnamese_pages_write_dates_day_first_and_numbers_with_dot_groups(
     world_app: tuple[Flask, World],
 ) -> None:
     app, world = world_app
-    client = client_in(app, "vi")
+    client = client_in(app, "en")
+    assert "15 Jan 2026" in client.get("/").text
+    switched = client.post(
+        "/language", data={"lang": "vi", "next": "/", "csrf_token": csrf(client)}
+    )
+    assert switched.status_code == 302  # the header's switch, as a user clicks it
     dashboard = client.get("/").text
     requests = client.get("/requests/").text
     request_page = client.get(f"/requests/{world.request}").text
