@@ -520,6 +520,8 @@ _CURRENT_SERIES: dict[tuple[str, str], tuple[Any, str]] = {
     (ResourceKind.STORAGE_POOL, Metric.STORAGE_USED_TB): (storage_key, "max"),
     (ResourceKind.LINK, Metric.IN_MBPS): (link_key, "p95"),
     (ResourceKind.LINK, Metric.OUT_MBPS): (link_key, "p95"),
+    (ResourceKind.INTERFACE, Metric.IN_MBPS): (lambda i: f"interface:{i}", "p95"),
+    (ResourceKind.INTERFACE, Metric.OUT_MBPS): (lambda i: f"interface:{i}", "p95"),
 }
 
 
@@ -557,6 +559,16 @@ def load_link_peaks(
     """Link id → its current peak (Mbps): what every link list, tree and page shows."""
     found = load_current_peaks(session, at=at, kind=ResourceKind.LINK, object_ids=link_ids)
     return {int(key.removeprefix("link:")): peak for key, peak in found.items()}
+
+
+def load_interface_peaks(
+    session: Session, interface_ids: Iterable[int], *, at: date
+) -> dict[int, CurrentPeak]:
+    """Interface id → its current peak (Mbps), the same figure as a link's."""
+    found = load_current_peaks(
+        session, at=at, kind=ResourceKind.INTERFACE, object_ids=interface_ids
+    )
+    return {int(key.removeprefix("interface:")): peak for key, peak in found.items()}
 
 
 def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:

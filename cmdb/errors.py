@@ -31,3 +31,8 @@ class ConflictError(CmdbError):
     def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or {}
+
+
+class ForbiddenError(CmdbError):
+    """The caller may not do this (their role, or another agency's request): HTTP 403,
+    in the API and the UI alike (``cmdb.actions.policy`` says who may)."""

@@ -10,6 +10,7 @@ from cmdb.services.record_history import load_changes, load_sightings
 from web.db import get_session
 from web.today import today_or_real
 from web.ui import bp
+from web.ui.interface_health import port_rows
 
 
 @bp.get("/devices/<int:device_id>")
@@ -18,11 +19,13 @@ def device(device_id: int) -> str:
     found = get_device(session, device_id)
     if found is None:
         abort(404)
+    rows = port_rows(session, [(None, i) for i in found.interfaces])
     links = load_interface_links(session, [i.id for i in found.interfaces])
     peaks = load_link_peaks(session, [lk.id for lk in links.values()], at=today_or_real())
     return render_template(
         "devices/detail.html",
         device=found,
+        ports={row.interface.id: row for row in rows},
         links=links,
         usage=peaks,
         sightings=load_sightings(session, "device", device_id),

@@ -5,8 +5,8 @@ units it takes (its device type's height); the rack page draws the front and
 the rear from them (issue 22). Both empty after the upgrade: a device of unknown
 height is drawn as 1 U, one without a face on both faces (full depth).
 
-Revision ID: 0017_webpages
-Revises: 0016
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 00:50:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_webpages"
-down_revision: str | None = "0016"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
