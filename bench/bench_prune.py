@@ -193,7 +193,8 @@ class Writer(threading.Thread):
         self.writes = 0
 
     def run(self) -> None:
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn:  # a rerun's (--reuse) writer series goes first
+            conn.execute(sa.text("DELETE FROM series WHERE object_id = 999999"))
             series = conn.scalar(
                 sa.text(
                     "INSERT INTO series (object_type, object_id, metric, unit, daily_count) "
@@ -247,6 +248,10 @@ def main() -> None:
         )
         build(url, args.interfaces, args.days)
     schema.upgrade(url)  # a reused database may predate the latest revisions
+    engine = make_engine(url)
+    with engine.begin() as conn:  # an earlier run's writer series
+        conn.execute(sa.text("DELETE FROM series WHERE object_id = 999999"))
+    engine.dispose()
     check_rollups(url)
     before = answers(url)
     series = 2 * args.interfaces

@@ -199,7 +199,8 @@ def _int_or_none(value: str | None) -> int | None:
 
 def capacity_report(session: Session, *, at: date | None = None) -> list[ResourceStatus]:
     """Every cluster (vCPU, RAM), storage pool and link: capacity, used, headroom,
-    time-to-exhaustion and at-risk dates, reservations included."""
+    time-to-exhaustion and at-risk dates, reservations included, and the current peak."""
     at = at or date.today()
     inventory = inputs.load_inventory(session, today=at)
-    return list(compute_resource_status(inventory, inputs.load_reservations(session), at))
+    current = inputs.load_current_peaks(session, at=at)
+    return list(compute_resource_status(inventory, inputs.load_reservations(session), at, current))

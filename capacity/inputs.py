@@ -35,6 +35,7 @@ from capacity.snapshot import (
     link_key,
     storage_key,
 )
+from capacity.utilisation import CurrentPeak, compute_current_peak, compute_window
 from cmdb.choices import CatalogueKind, DeviceRole, Metric, ResourceKind, SiteKind, Status
 from cmdb.db import is_write_conflict, utcnow
 from cmdb.models import (
@@ -211,8 +212,14 @@ def _link_spec(link: Link) -> LinkSpec:
         capacity_mbps=link.capacity_mbps,
         a_site=str(link.a_site_id or ""),  # "": an open end
         b_site=str(link.b_site_id or ""),
-        ceiling_pct=(link.ceiling_pct or DEFAULT_LINK_CEILING_PCT) / 100.0,
+        ceiling_pct=link_ceiling_fraction(link.ceiling_pct),
     )
+
+
+def link_ceiling_fraction(ceiling_pct: float | None) -> float:
+    """A link's planning ceiling as a fraction: its own override, else the default.
+    The one rule: the capacity report, the link's page and every usage bar use it."""
+    return (ceiling_pct or DEFAULT_LINK_CEILING_PCT) / 100.0
 
 
 def _dc_site_id(session: Session, clusters: list[Cluster]) -> int | None:
@@ -513,6 +520,74 @@ def _load_daily(session: Session, needs: Iterable[_Need]) -> dict[str, list[tupl
             days = per_resource[resource]
             days[day] = max(days.get(day, value), value)
     return {r: sorted(days.items()) for r, days in per_resource.items()}
+
+
+# -- current utilisation ------------------------------------------------------------
+
+#: The series behind each resource's current peak, its resource key and the rollup read.
+_CURRENT_SERIES: dict[tuple[str, str], tuple[Any, str]] = {
+    (ResourceKind.CLUSTER, Metric.VCPU_ALLOCATED): (cluster_vcpu_key, "max"),
+    (ResourceKind.CLUSTER, Metric.RAM_ALLOCATED_GB): (cluster_ram_key, "max"),
+    (ResourceKind.STORAGE_POOL, Metric.STORAGE_USED_TB): (storage_key, "max"),
+    (ResourceKind.LINK, Metric.IN_MBPS): (link_key, "p95"),
+    (ResourceKind.LINK, Metric.OUT_MBPS): (link_key, "p95"),
+    (ResourceKind.INTERFACE, Metric.IN_MBPS): (lambda i: f"interface:{i}", "p95"),
+    (ResourceKind.INTERFACE, Metric.OUT_MBPS): (lambda i: f"interface:{i}", "p95"),
+}
+
+
+def load_current_peaks(
+    session: Session, *, at: date, kind: ResourceKind | None = None,
+    object_ids: Iterable[int] | None = None,
+) -> dict[str, CurrentPeak]:  # fmt: skip
+    """Resource key → its current peak (``capacity.utilisation``), from the daily rollups
+    of the last few weeks, in one query. ``kind`` and ``object_ids`` narrow the read;
+    resources without a complete week are absent."""
+    first, before = compute_window(at)
+    stmt = (
+        sa.select(Series.object_type, Series.object_id, Series.metric, SampleDaily.day,
+                  SampleDaily.max, SampleDaily.p95)
+        .join(SampleDaily, SampleDaily.series_id == Series.id)
+        .where(SampleDaily.day >= first, SampleDaily.day < before,
+               Series.metric.in_({m for _, m in _CURRENT_SERIES}))
+    )  # fmt: skip
+    if kind is not None:
+        stmt = stmt.where(Series.object_type == kind)
+    ids = None if object_ids is None else sorted(set(object_ids))
+    daily: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    for part in _chunks(ids):
+        narrowed = stmt if part is None else stmt.where(Series.object_id.in_(part))
+        for kind_, obj_id, metric, day, mx, p95 in session.execute(narrowed):
+            to_key, column = _CURRENT_SERIES[(kind_, metric)]
+            daily[to_key(str(obj_id))].append((day, mx if column == "max" else p95))
+    peaks = {key: compute_current_peak(values, at) for key, values in daily.items()}
+    return {key: peak for key, peak in peaks.items() if peak is not None}
+
+
+def load_link_peaks(
+    session: Session, link_ids: Iterable[int] | None, *, at: date
+) -> dict[int, CurrentPeak]:
+    """Link id → its current peak (Mbps): what every link list, tree and page shows."""
+    found = load_current_peaks(session, at=at, kind=ResourceKind.LINK, object_ids=link_ids)
+    return {int(key.removeprefix("link:")): peak for key, peak in found.items()}
+
+
+def load_interface_peaks(
+    session: Session, interface_ids: Iterable[int], *, at: date
+) -> dict[int, CurrentPeak]:
+    """Interface id → its current peak (Mbps), the same figure as a link's."""
+    found = load_current_peaks(
+        session, at=at, kind=ResourceKind.INTERFACE, object_ids=interface_ids
+    )
+    return {int(key.removeprefix("interface:")): peak for key, peak in found.items()}
+
+
+def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for i in range(0, len(ids), 500):  # bounded IN lists
+        yield ids[i : i + 500]
 
 
 def _store_cache(

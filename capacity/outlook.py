@@ -18,6 +18,7 @@ from capacity import inputs
 from capacity.forecast import Forecast
 from capacity.snapshot import cluster_ram_key, cluster_vcpu_key, link_key, storage_key
 from capacity.status import ResourceStatus, compute_resource_status
+from cmdb.choices import ResourceKind
 
 #: Exhaustion within this many days makes a resource "at risk" on the dashboard.
 WARN_DAYS = 365
@@ -74,7 +75,8 @@ def load_capacity_overview(session: Session, *, at: date) -> CapacityOverview:
             cached: CapacityOverview = _LAST[1]
             return cached
     inventory = inputs.load_inventory(session, today=at)
-    rows = compute_resource_status(inventory, inputs.load_reservations(session), at)
+    current = inputs.load_current_peaks(session, at=at)
+    rows = compute_resource_status(inventory, inputs.load_reservations(session), at, current)
     uplinks = {link_key(i) for ids in inventory.dc_uplinks.values() for i in ids}
     inside = {link_key(lk.spec.id) for lk in inventory.links if lk.spec.a_site == lk.spec.b_site}
     overview = CapacityOverview(
@@ -113,7 +115,9 @@ def load_resource_outlook(
         forecasts[storage_key(p.spec.id)] = p.used_baseline
     for lk in inventory.links:
         forecasts[link_key(lk.spec.id)] = lk.p95_baseline
-    rows = compute_resource_status(inventory, inputs.load_reservations(session), at)
+    kind, object_id = _object(cluster_id, pool_id, link_id)
+    current = inputs.load_current_peaks(session, at=at, kind=kind, object_ids=[object_id])
+    rows = compute_resource_status(inventory, inputs.load_reservations(session), at, current)
     return tuple(
         ResourceOutlook(
             status=row,
@@ -122,3 +126,16 @@ def load_resource_outlook(
         )
         for row in rows
     )
+
+
+def _object(
+    cluster_id: int | None, pool_id: int | None, link_id: int | None
+) -> tuple[ResourceKind, int]:
+    for kind, object_id in (
+        (ResourceKind.CLUSTER, cluster_id),
+        (ResourceKind.STORAGE_POOL, pool_id),
+        (ResourceKind.LINK, link_id),
+    ):
+        if object_id is not None:
+            return kind, object_id
+    raise ValueError("an outlook needs a cluster, a storage pool or a link")

@@ -2,12 +2,14 @@
 
 The report answers the planner's standing question without any request: headroom
 now, the day the point forecast (plus approved reservations) reaches the
-ceiling, and the day its upper 80 % bound does.
+ceiling, and the day its upper 80 % bound does. Beside the forecast for today it
+carries the measured current peak (``capacity.utilisation``), the figure every
+page shows as "current utilisation".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +25,7 @@ from capacity.snapshot import (
     link_key,
     storage_key,
 )
+from capacity.utilisation import CurrentPeak
 
 _DAYS_PER_YEAR = 365.2425
 
@@ -45,6 +48,16 @@ class ResourceStatus:
     at_risk_date: date | None
     baseline_model: str
     backtest_mape_pct: float | None
+    #: The measured peak of the last complete week (None: no complete week of samples).
+    current: float | None = None
+    current_week: date | None = None
+
+    @property
+    def utilisation(self) -> float | None:
+        """The current peak as a fraction of capacity."""
+        if self.current is None or self.capacity <= 0:
+            return None
+        return self.current / self.capacity
 
 
 def _reserved_daily(reservations: Sequence[Reservation], ordinals: np.ndarray) -> np.ndarray:
@@ -70,6 +83,7 @@ def _status(
     forecast: Forecast,
     reservations: Sequence[Reservation],
     at: date,
+    current: CurrentPeak | None = None,
 ) -> ResourceStatus:
     limit = capacity * ceiling_pct
     last = max(forecast.end, at)
@@ -98,13 +112,20 @@ def _status(
         at_risk_date=first_reach("hi80"),
         baseline_model=forecast.model,
         backtest_mape_pct=forecast.backtest_mape_pct,
+        current=current.value if current else None,
+        current_week=current.week_start if current else None,
     )
 
 
 def compute_resource_status(
-    inventory: Inventory, reservations: Sequence[Reservation], at: date
+    inventory: Inventory,
+    reservations: Sequence[Reservation],
+    at: date,
+    current: Mapping[str, CurrentPeak] | None = None,
 ) -> tuple[ResourceStatus, ...]:
-    """A status row for every cluster (vCPU, RAM), storage pool and link, as of ``at``."""
+    """A status row for every cluster (vCPU, RAM), storage pool and link, as of ``at``;
+    ``current`` gives the measured peaks by resource key."""
+    peaks = current or {}
     by_resource: dict[str, list[Reservation]] = {}
     for r in reservations:
         by_resource.setdefault(r.resource, []).append(r)
@@ -120,6 +141,7 @@ def compute_resource_status(
                     resource=key, name=c.spec.name or c.spec.id, kind=kind, unit=unit,
                     capacity=capacity, ceiling_pct=c.spec.ceiling_pct, forecast=fc,
                     reservations=by_resource.get(key, []), at=at,
+                    current=peaks.get(key),
                 )
             )  # fmt: skip
     for p in inventory.storage_pools:
@@ -129,6 +151,7 @@ def compute_resource_status(
                 resource=key, name=p.spec.name or p.spec.id, kind="storage", unit="TB",
                 capacity=compute_usable_tb(p.spec), ceiling_pct=p.spec.ceiling_pct,
                 forecast=p.used_baseline, reservations=by_resource.get(key, []), at=at,
+                current=peaks.get(key),
             )
         )  # fmt: skip
     for link in inventory.links:
@@ -138,6 +161,7 @@ def compute_resource_status(
                 resource=key, name=link.spec.name or link.spec.id, kind="link", unit="Mbps",
                 capacity=link.spec.capacity_mbps, ceiling_pct=link.spec.ceiling_pct,
                 forecast=link.p95_baseline, reservations=by_resource.get(key, []), at=at,
+                current=peaks.get(key),
             )
         )  # fmt: skip
     return tuple(rows)

@@ -51,6 +51,13 @@ class Status(StrEnum):
     DECOMMISSIONED = "decommissioned"
 
 
+class RackFace(StrEnum):
+    """The face of a rack a device is mounted on (NetBox's ``face``); none: full depth."""
+
+    FRONT = "front"
+    REAR = "rear"
+
+
 class DeviceRole(StrEnum):
     SERVER = "server"
     STORAGE = "storage"

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cmdb.choices import Network
 
@@ -39,6 +40,7 @@ class Settings:
     # (``*``: every other type; without it, ``wan``). See ``parse_circuit_networks``.
     netbox_circuit_networks: str | None = None
     default_language: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"  # the DC's clock: every time the UI shows is in it
     page_size: int = 50
     anonymous_read: bool = False  # let anyone read the UI and the API without logging in
     today: str | None = None  # YYYY-MM-DD: the day verdicts are computed for (demos, tests)
@@ -80,6 +82,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             date.fromisoformat(values["today"])
         except ValueError:
             errors.append(f"CMDB_TODAY must be a date (YYYY-MM-DD), not {values['today']!r}")
+    if values.get("timezone") and not _known_zone(values["timezone"]):
+        errors.append(f"CMDB_TIMEZONE must be an IANA time zone, not {values['timezone']!r}")
     problem = url_secret_problem(values.get("netbox_url") or "")
     if problem:
         errors.append(f"CMDB_NETBOX_URL {problem}")
@@ -128,3 +132,11 @@ def url_secret_problem(url: str) -> str | None:
     if parts.query or parts.fragment:
         return "must not hold a query (?token=…) or fragment: give the token on its own"
     return None
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -19,6 +19,7 @@ from flask_babel import Babel, get_locale
 LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 SESSION_KEY = "lang"
 API_LANGUAGE = "en"
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 
@@ -49,8 +50,13 @@ def select_api_locale() -> str:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    Babel(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    Babel(app, locale_selector=select_locale, timezone_selector=dc_timezone)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+
+
+def dc_timezone() -> str:
+    """The DC's time zone (``CMDB_TIMEZONE``): every time a page shows is in it."""
+    return str(current_app.config.get("CMDB_TIMEZONE") or DEFAULT_TIMEZONE)
 
 
 def current_language() -> str:

@@ -48,6 +48,7 @@ class RackSpace:
             raise ValueError(f"rack {rack} is full")
         device.rack = self.racks[rack]
         device.rack_position_u = self.next_u[rack]
+        device.height_u = height_u
         self.next_u[rack] += height_u
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cmdb.choices import DeviceRole, Status
+from cmdb.choices import DeviceRole, RackFace, Status
 from cmdb.db import Base, enum_column, trigram_index
 from cmdb.models.mixins import SourcedMixin
 
@@ -48,6 +48,9 @@ class Device(SourcedMixin, Base):
             "raw_storage_tb IS NULL OR raw_storage_tb >= 0", name="raw_storage_tb_nonnegative"
         ),
         sa.CheckConstraint("rack_position_u IS NULL OR rack_position_u > 0", name="position_u"),
+        sa.CheckConstraint(
+            "height_u IS NULL OR (height_u > 0 AND height_u <= 60)", name="height_u_range"
+        ),
         sa.Index("ix_device_serial", "serial"),
         # A site's devices in id order (also the foreign key's index): the API's list of
         # one site reads its page from here instead of sorting the whole site (0011).
@@ -100,6 +103,10 @@ class Device(SourcedMixin, Base):
         sa.ForeignKey("rack.id", ondelete="SET NULL"), index=True
     )
     rack_position_u: Mapped[int | None]
+    rack_face: Mapped[RackFace | None] = mapped_column(
+        enum_column(RackFace), doc="Mounted on the front or the rear; none: full depth"
+    )
+    height_u: Mapped[int | None] = mapped_column(doc="Rack units the device takes (from U up)")
     location: Mapped[str | None] = mapped_column(
         sa.String(200), doc="Where in the site, outermost first (a device may have no rack)"
     )

@@ -78,6 +78,7 @@ class LinkRow:
     capacity_mbps: float
     a: SiteRef
     b: SiteRef
+    ceiling_pct: float | None = None  # the link's own ceiling, None: the default
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +220,7 @@ def load_admin_tree(
         [UnitRow(*row) for row in session.execute(units, params)],
         [SiteRow(*row) for row in session.execute(sites, params)],
         [
-            LinkRow(r[0], r[1], r[2], r[3], float(r[4]), SiteRef(*r[5:9]), SiteRef(*r[9:13]))
+            LinkRow(r[0], r[1], r[2], r[3], float(r[4]), SiteRef(*r[5:9]), SiteRef(*r[9:13]), r[13])
             for r in session.execute(links, params)
         ],
     )
@@ -299,7 +300,7 @@ def _links_stmt(unit_ids: sa.Select[int] | None, as_of: Any) -> Statement:
     stmt = (
         sa.select(Link.id, Link.name, Link.network, Link.status, capacity)
         .add_columns(a_site.id, a_site.name, a_site.slug, a_unit.code)
-        .add_columns(b_site.id, b_site.name, b_site.slug, b_unit.code)
+        .add_columns(b_site.id, b_site.name, b_site.slug, b_unit.code, Link.ceiling_pct)
         .join(a_site, a_site.id == Link.a_site_id)
         .join(b_site, b_site.id == Link.b_site_id)
         .where(Link.a_site_id != Link.b_site_id)  # a cable inside a site joins no two places

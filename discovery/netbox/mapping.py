@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cmdb.choices import AdminLevel, DeviceRole, Network, Status
+from cmdb.choices import AdminLevel, DeviceRole, Network, RackFace, Status
 from discovery.core.known import KnownRecord
 from discovery.netbox.mapping_links import map_cable, map_circuit, termination_sites
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
@@ -253,6 +253,7 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
         "model": device_type.get("model"),
         "management_address": address_only(obj.get("primary_ip")),
         "rack_position_u": int(position) if position else None,
+        "rack_face": _rack_face(obj.get("face")),
         "location": _location(obj, locations or {}),
         "platform": (obj.get("platform") or {}).get("name"),
         "cores": _int(custom(obj, "cores")),
@@ -268,6 +269,7 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
     fields = {k: v for k, v in fields.items() if v is not None or k in _DECLARED_EMPTY}
     observed = dict(fields)
     observed.pop("rack_position_u", None)
+    observed.pop("rack_face", None)
     observed.pop("location", None)
     observed.pop("role", None)
     observed.pop("name_generated")
@@ -298,7 +300,13 @@ def generated_name(device_type: dict[str, Any], ext: str) -> str:
     return model[: DEVICE_NAME_MAX - len(suffix)] + suffix
 
 
-_DECLARED_EMPTY = frozenset({"rack_position_u", "location", "asset_tag"})
+_DECLARED_EMPTY = frozenset({"rack_position_u", "rack_face", "location", "asset_tag"})
+
+
+def _rack_face(face: Any) -> RackFace | None:
+    """NetBox's ``face`` (``{"value": "front", …}``, null for an unracked device)."""
+    value = face.get("value") if isinstance(face, dict) else face
+    return RackFace(value) if value in {f.value for f in RackFace} else None
 
 
 def _proposed_by_headroom(obj: dict[str, Any]) -> bool:

@@ -122,8 +122,8 @@ DEVICES = declare(
         description="Servers, storage arrays, switches, routers and firewalls, with their specs.",
         fields=names(
             "id url name role status manufacturer model serial firmware platform "
-            "management_address site location rack rack_position_u cores ram_gb raw_storage_tb "
-            "cluster storage_pool created_at updated_at"
+            "management_address site location rack rack_position_u rack_face height_u cores ram_gb "
+            "raw_storage_tb cluster storage_pool created_at updated_at"
         ),
         filters=names(
             "id name role status manufacturer model serial platform management_address site_id "

@@ -43,6 +43,8 @@ UNSAFE_IN_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
 def login() -> ResponseReturnValue:
     """Show the form; on a right username and password, start a session and go on."""
     if request.method == "GET":
+        if current_user() is not None:  # already in: the form would only confuse
+            return redirect(safe_next(request.args.get("next")))
         return render_template("auth/login.html", error=None)
     # No username holds a NUL, which PostgreSQL cannot even compare: it is counted as typed
     # with a stand-in, and found nowhere.

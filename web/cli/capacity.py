@@ -28,10 +28,11 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 COLUMNS = (
-    Column("name", 28),
+    Column("name", 22),
     Column("unit", 4),
     Column("capacity", 8, right=True),
     Column("ceiling", 7, right=True),
+    Column("current", 7, right=True),
     Column("used", 7, right=True),
     Column("reserved", 8, right=True),
     Column("headroom", 8, right=True),
@@ -71,7 +72,8 @@ def select_rows(
 
 def format_report_table(sections: Sequence[tuple[str, Sequence[ResourceStatus]]], at: date) -> str:
     parts = [
-        f"Capacity on {at.isoformat()}. used: forecast use; headroom: ceiling − used − reserved;\n"
+        f"Capacity on {at.isoformat()}. current: the last complete week's peak (links: daily p95,\n"
+        "busier direction); used: forecast use; headroom: ceiling − used − reserved;\n"
         "exhausts: the forecast reaches the ceiling; at risk: its upper 80 % bound does."
     ]
     for title, rows in sections:
@@ -82,7 +84,7 @@ def format_report_table(sections: Sequence[tuple[str, Sequence[ResourceStatus]]]
 
 def _cells(row: ResourceStatus) -> list[str]:
     label = f"{row.name} {row.kind}" if row.kind in ("vcpu", "ram") else row.name
-    numbers = (row.capacity, row.ceiling, row.baseline, row.reserved, row.headroom)
+    numbers = (row.capacity, row.ceiling, row.current, row.baseline, row.reserved, row.headroom)
     return [
         label,
         row.unit,

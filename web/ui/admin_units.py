@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from capacity.inputs import load_link_peaks
 from cmdb.services.admin_tree import get_unit_path, load_admin_tree
 from cmdb.services.as_of import latest_unit_version
-from cmdb.services.link_usage import load_link_peaks
 from web.db import get_session
 from web.today import today_or_real
 from web.ui import bp
@@ -48,7 +48,7 @@ def admin_units() -> str | tuple[str, int] | Response:
     roots = load_admin_tree(session, as_of=day)
     return render_template(
         "admin_units/tree.html", roots=roots, path=[], open_depth=OPEN_DEPTH, day=day,
-        as_of=as_of, usage=load_link_peaks(session),
+        as_of=as_of, usage=load_link_peaks(session, None, at=today_or_real()),
     )  # fmt: skip
 
 
@@ -66,5 +66,5 @@ def admin_unit(code: str) -> str | Response:
     roots = load_admin_tree(session, root_id=path[-1].id, as_of=day)
     return render_template(
         "admin_units/tree.html", roots=roots, path=path, open_depth=OPEN_DEPTH + 1, day=day,
-        as_of=as_of, usage=load_link_peaks(session),
+        as_of=as_of, usage=load_link_peaks(session, None, at=today_or_real()),
     )  # fmt: skip

@@ -33,6 +33,7 @@ from web.auth.identity import current_user
 from web.db import get_session
 from web.input_limits import bounded_int
 from web.ui import bp
+from web.ui.formatting import format_moment
 
 FILTERS = ("kind", "site", "source", "status")
 
@@ -44,8 +45,8 @@ def audit_value(value: Any) -> str:
 
 @bp.app_template_filter("audit_time")
 def audit_time(at: datetime | None) -> str:
-    """Minutes are enough to tell nights apart; stored times are UTC."""
-    return at.strftime("%Y-%m-%d %H:%M") if at is not None else "—"
+    """In the DC's time zone, like every time the UI shows (stored times are UTC)."""
+    return format_moment(at)
 
 
 def may_acknowledge() -> bool:

@@ -25,7 +25,9 @@ class Column:
     says how it is shown: ``link`` (to the row's page), ``ref`` (a related record,
     linked to its page), ``choice`` (a stored value named by ``_labels.html``'s
     ``labels`` dict), ``number``, ``pct`` (a percentage number), ``mono``,
-    ``list``, ``time`` (a moment) or ``text``. ``sort`` is the API ordering key, when sortable.
+    ``list``, ``time`` (a moment), ``usage`` (a link's current peak, as a bar),
+    ``ceiling`` (a link's planning ceiling, its own or the default) or ``text``.
+    ``sort`` is the API ordering key, when sortable.
     """
 
     path: str
@@ -121,7 +123,7 @@ LINKS = ListPage(
             "commit_rate_mbps", _l("Commit rate"), "number", sort="commit_rate_mbps", unit="Mbps"
         ),
         Column("port_speed_mbps", _l("Port speed"), "number", sort="port_speed_mbps", unit="Mbps"),
-        Column("id", _l("Utilisation (last day p95)"), "usage"),
+        Column("id", _l("Utilisation (last week's peak)"), "usage"),
         Column("provider", _l("Provider")),
         Column("status", _l("Status"), "choice", "status"),
     ),

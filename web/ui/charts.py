@@ -128,6 +128,7 @@ class OutlookLabels:
     ceiling: str
     today: str
     unit: str
+    current: str = ""
 
 
 def outlook_figure(
@@ -137,9 +138,11 @@ def outlook_figure(
     today: date,
     labels: OutlookLabels,
     reserved: float = 0.0,
+    current: tuple[date, float] | None = None,
 ) -> str:
     """History of daily peaks, the weekly forecast with its 95 % and 80 % bands, the
-    ceiling as a line and today as a marker: one chart for clusters, pools and links.
+    ceiling as a line, today as a marker and the current peak (``current``: the week's
+    Monday and its peak) across its week: one chart for clusters, pools and links.
 
     Approved reservations are added to the forecast (what must fit under the ceiling).
     """
@@ -170,6 +173,13 @@ def outlook_figure(
         {"type": "scatter", "mode": "lines", "name": labels.ceiling, "x": [start, days[-1]],
          "y": [ceiling, ceiling], "line": {"color": "#dc3545", "width": 2}},
     ]  # fmt: skip
+    if current is not None:
+        week, peak = current
+        data.append(
+            {"type": "scatter", "mode": "lines+markers", "name": labels.current,
+             "x": [week.isoformat(), (week + timedelta(days=6)).isoformat()],
+             "y": [round(peak, 3)] * 2, "line": {"color": "#fd7e14", "width": 3}}
+        )  # fmt: skip
     marker = today.isoformat()
     return figure_json(
         data,

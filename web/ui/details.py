@@ -15,11 +15,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from capacity.inputs import load_link_peaks
 from capacity.outlook import ResourceOutlook, classify, load_resource_outlook
 from cmdb.db import committing
 from cmdb.errors import NotFoundError
 from cmdb.models import Interface, Link, Rack, Workload
-from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.listing import load_one
 from cmdb.services.record_history import load_changes, load_sightings
 from web.db import get_session
@@ -85,14 +85,14 @@ LINK_ROWS = (
     NAME, Column("network", _l("Network"), "choice", "network"),
     Column("a_site", _l("User end"), "ref"), Column("b_site", _l("Towards the DC"), "ref"),
     Column("capacity_mbps", _l("Capacity"), "number", unit="Mbps"),
-    Column("id", _l("Utilisation (last day p95)"), "usage"), STATUS,
+    Column("id", _l("Utilisation (last week's peak)"), "usage"), STATUS,
 )  # fmt: skip
 INSIDE_LINK_ROWS = (
     NAME, Column("network", _l("Network"), "choice", "network"),
     Column("a_interface", _l("From interface"), "ref"),
     Column("b_interface", _l("To interface"), "ref"),
     Column("capacity_mbps", _l("Capacity"), "number", unit="Mbps"),
-    Column("id", _l("Utilisation (last day p95)"), "usage"), STATUS,
+    Column("id", _l("Utilisation (last week's peak)"), "usage"), STATUS,
 )  # fmt: skip
 POOL_ROWS = (NAME, Column("kind", _l("Kind"), "choice", "pool_kind"),
              Column("raw_tb", _l("Raw capacity"), "number", unit="TB"))  # fmt: skip
@@ -149,7 +149,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
             Column("circuit_id", _l("Circuit"), "mono"),
             Column("a_interface", _l("User-end interface"), "ref"),
             Column("b_interface", _l("DC-side interface"), "ref"),
-            Column("ceiling_pct", _l("Ceiling"), "pct"),
+            Column("ceiling_pct", _l("Ceiling"), "ceiling"),
         ),
         outlook="link_id",
     ),
@@ -215,7 +215,7 @@ def render_detail(page: DetailPage, object_id: int) -> str:
         related_shown=RELATED_SHOWN,
         record=record,
         outlooks=outlooks,
-        usage=load_link_peaks(session, usage_ids) if usage_ids else {},
+        usage=load_link_peaks(session, usage_ids, at=today_or_real()) if usage_ids else {},
         ports=_ports(session, record),
         sightings=sightings,
         notes=record_notes(record, sightings),
@@ -259,15 +259,20 @@ def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
     labels = OutlookLabels(
         history=gettext("Daily peak"),
         forecast=gettext("Forecast (weekly peak)"),
-        band80=gettext("80% band"),
-        band95=gettext("95% band"),
+        band80=gettext("Forecast: 80 % band"),
+        band95=gettext("Forecast: 95 % band"),
         ceiling=gettext("Ceiling"),
         today=gettext("Today"),
         unit=status.unit,
+        current=gettext("Current peak (last complete week)"),
     )
+    current = None
+    if status.current_week is not None and status.current is not None:
+        current = (status.current_week, status.current)
     figure = outlook_figure(
-        outlook.daily, outlook.forecast, status.ceiling, at, labels, reserved=status.reserved
-    )
+        outlook.daily, outlook.forecast, status.ceiling, at, labels,
+        reserved=status.reserved, current=current,
+    )  # fmt: skip
     return {
         "status": status,
         "state": classify(status, at),

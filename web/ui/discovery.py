@@ -27,6 +27,7 @@ from web.jobs.backend import BackendError, backend_for
 from web.jobs.context import JobContext
 from web.jobs.params import NETWORKS
 from web.ui import bp
+from web.validation_messages import translate_errors
 
 FORM_KINDS = ("snmp_discovery", "poll", "netbox_sync")
 
@@ -54,7 +55,7 @@ def start_discovery_run() -> Response | tuple[str, int]:
             queued = queue_job(session, backend, _context(), kind, parameters, unit.caller.actor)
         submit_job(session, backend, queued)
     except ValidationError as exc:
-        return _runs_page(request.form, exc.errors, 400)
+        return _runs_page(request.form, translate_errors(exc.errors), 400)
     except BackendError as exc:
         return _runs_page(request.form, {"_schema": [str(exc)]}, 503)
     return redirect(url_for("ui.discovery_run", run_id=queued.run.id), code=303)

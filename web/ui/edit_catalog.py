@@ -100,6 +100,8 @@ FIELD_LABELS: dict[str, Any] = {
     "management_address": _l("Management address"),
     "rack_id": _l("Rack"),
     "rack_position_u": _l("Position in the rack (U)"),
+    "rack_face": _l("Rack face"),
+    "height_u": _l("Height in the rack (U)"),
     "cores": _l("CPU cores"),
     "ram_gb": _l("RAM (GB)"),
     "raw_storage_tb": _l("Raw storage (TB)"),

@@ -25,6 +25,7 @@ from cmdb.choices import (
     DeviceRole,
     Network,
     Protection,
+    RackFace,
     SiteKind,
     Status,
     StoragePoolKind,
@@ -40,6 +41,7 @@ ENUM_LABELS: dict[type[enum.Enum], str] = {
     Network: "network",
     StoragePoolKind: "pool_kind",
     Protection: "protection",
+    RackFace: "rack_face",
 }
 #: Text fields long enough to deserve a text area.
 LONG_TEXT = 300

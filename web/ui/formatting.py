@@ -8,8 +8,9 @@ an English one reads 5 Jan 2026. Outside a request (a unit test, the CLI) Englis
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -21,6 +22,9 @@ from flask_babel import get_locale, get_timezone
 #: so that 05/01 cannot be misread as May.
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 DATETIME_PATTERNS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy HH:mm"}
+#: The zone follows every time shown ("GMT+07:00"): a reader must never guess UTC or local.
+ZONE_PATTERN = " (ZZZZ)"
+UTC_ZONE = ZoneInfo("UTC")
 #: Past this a figure is shown as ``1e+300``: Babel's decimal arithmetic fails on it (a 500
 #: for every page that shows it), and no real figure of a DC comes near it.
 LARGEST_SHOWN = 1e15
@@ -99,13 +103,17 @@ def format_day(value: date | datetime | None, locale: Locale | str | None = None
 
 
 def format_moment(value: datetime | None, locale: Locale | str | None = None) -> str:
-    """A timestamp in the DC's time zone (Asia/Ho_Chi_Minh), as people there read clocks."""
+    """A timestamp in the DC's time zone (``CMDB_TIMEZONE``), with the zone shown.
+
+    Stored times are UTC; a naive one (SQLite gives them back naive) is read as UTC.
+    """
     if value is None:
         return "—"
     loc = _locale(locale)
     zone = get_timezone() if has_request_context() else None
-    pattern = DATETIME_PATTERNS.get(loc.language, "yyyy-MM-dd HH:mm")
-    return format_datetime(value, pattern, tzinfo=zone, locale=loc)
+    pattern = DATETIME_PATTERNS.get(loc.language, "yyyy-MM-dd HH:mm") + ZONE_PATTERN
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return format_datetime(aware, pattern, tzinfo=zone or UTC_ZONE, locale=loc)
 
 
 def months_between(start: date, end: date) -> int:

@@ -16,6 +16,8 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
+from capacity.inputs import load_interface_peaks
+from capacity.utilisation import CurrentPeak
 from cmdb.choices import Metric
 from cmdb.models import Interface
 from cmdb.services.interface_health import (
@@ -23,7 +25,7 @@ from cmdb.services.interface_health import (
     load_health_history,
     load_interface_health,
 )
-from cmdb.services.link_usage import load_interface_peaks
+from web.today import today_or_real
 from web.ui.charts import health_figure
 
 CHART_DAYS = 7  # a week of hourly rollups: a day's pattern and what changed this week
@@ -41,7 +43,7 @@ class PortRow:
 
     @property
     def utilisation(self) -> float | None:
-        """The busier direction's last daily p95 as a share of the port's speed."""
+        """The current peak (``capacity.utilisation``) as a share of the port's speed."""
         speed = self.interface.speed_mbps
         if self.peak_mbps is None or not speed:
             return None
@@ -55,13 +57,17 @@ def port_rows(
     known = [(label, i) for label, i in ports if i is not None]
     ids = [i.id for _, i in known]
     health = load_interface_health(session, ids)
-    peaks = load_interface_peaks(session, ids) if ids else {}
+    peaks = load_interface_peaks(session, ids, at=today_or_real()) if ids else {}
     since = datetime.now(UTC) - timedelta(days=CHART_DAYS)
     history = load_health_history(session, ids, since) if charts else {}
     return [
-        PortRow(i, health.get(i.id), peaks.get(i.id), label, _figure(history.get(i.id)))
+        PortRow(i, health.get(i.id), _mbps(peaks.get(i.id)), label, _figure(history.get(i.id)))
         for label, i in known
     ]
+
+
+def _mbps(peak: CurrentPeak | None) -> float | None:
+    return peak.value if peak is not None else None
 
 
 def _figure(history: dict[Metric, list[tuple[datetime, float]]] | None) -> str | None:

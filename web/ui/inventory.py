@@ -19,18 +19,22 @@ from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from cmdb.services.link_usage import load_link_peaks
+from capacity.inputs import load_link_peaks
+from capacity.utilisation import CurrentPeak
+from cmdb.schemas import flatten_errors
 from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
 from cmdb.services.source_deletions import load_deleted
 from web.api.resource_args import list_query
 from web.db import get_session
 from web.input_limits import bounded_int
+from web.today import today_or_real
 from web.ui import bp
 from web.ui.catalog import LIST_PAGES, ListPage
 from web.ui.list_export import EXPORTS, export_response
 from web.ui.list_form import Names, form_fields
 from web.ui.list_prefs import PER_PAGE_CHOICES, choose_columns, per_page, shown_columns
+from web.validation_messages import translate_errors
 
 PAGE_ARG = "page"
 #: Parameters of the page itself (not filters): its number and size, an export,
@@ -66,7 +70,7 @@ def render_list(page: ListPage) -> tuple[str, int] | Response:
         args = parse_list_args(page, given)
     except ma.ValidationError as error:
         empty: Page[Any] = Page(items=[], total=0, number=1, size=size)
-        return _render(page, empty, {}, error.normalized_messages(), ignored), 400
+        return _render(page, empty, {}, field_errors(error.normalized_messages()), ignored), 400
     if not args.get("ordering") and page.default_ordering:
         args["ordering"] = [page.default_ordering]
     query = list_query(page.resource, {**args, "limit": size, "offset": 0})
@@ -79,9 +83,21 @@ def render_list(page: ListPage) -> tuple[str, int] | Response:
     if rows == [] and total and number > 1:  # past the end: show the last page
         number = clamp_page(number, total, size)
         total, rows = load_page(session, page.resource.model, _at_page(query, number, size))
-    usage = load_link_peaks(session, [r.id for r in rows]) if _shows_usage(page) else {}
+    usage = (
+        load_link_peaks(session, [r.id for r in rows], at=today_or_real())
+        if _shows_usage(page)
+        else {}
+    )
     result = Page(items=rows, total=total, number=number, size=size)
     return _render(page, result, args, {}, ignored, usage=usage), 200
+
+
+def field_errors(messages: Any) -> dict[str, list[str]]:
+    """Each filter's messages, translated; a repeated filter's (``id[0]``) under its name."""
+    out: dict[str, list[str]] = {}
+    for path, found in flatten_errors(messages).items():
+        out.setdefault(path.split("[")[0], []).extend(found)
+    return translate_errors(out)
 
 
 def _at_page(query: ListQuery, number: int, size: int) -> ListQuery:
@@ -98,7 +114,7 @@ def _render(
     args: dict[str, Any],
     errors: dict[str, Any],
     ignored: list[str],
-    usage: dict[int, float] | None = None,
+    usage: dict[int, CurrentPeak] | None = None,
 ) -> str:
     known = known_parameters(page)
     keep = {k: v for k, v in request.args.items() if v.strip() and (k in known or k == "view")}

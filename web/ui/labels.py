@@ -159,7 +159,11 @@ DISCREPANCY_KIND: dict[str, Any] = {
 }
 
 
+RACK_FACE: dict[str, Any] = {"front": _l("Front"), "rear": _l("Rear")}
+
+
 LABELS: dict[str, dict[str, Any]] = {
+    "rack_face": RACK_FACE,
     "level": LEVEL,
     "site_kind": SITE_KIND,
     "agency_kind": AGENCY_KIND,

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, url_for
 
+from capacity.inputs import link_ceiling_fraction
 from cmdb.actions.policy import Permission, may
 from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack
 from web.auth.identity import current_user
@@ -62,5 +63,12 @@ def read_path(record: Any, path: str) -> Any:
     return value
 
 
+def link_ceiling(link: Any) -> float:
+    """A link's ceiling (a fraction) for its usage bar: the same rule as the capacity report."""
+    return link_ceiling_fraction(getattr(link, "ceiling_pct", None))
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(can=can, display=display, detail_url=detail_url, read=read_path)
+    app.jinja_env.globals.update(
+        can=can, display=display, detail_url=detail_url, read=read_path, link_ceiling=link_ceiling
+    )

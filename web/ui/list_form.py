@@ -4,7 +4,8 @@ Every declared filter column (``Resource.filters``) gets one field, named as the
 API's exact-match parameter, so the form submits what ``/api/v1/<path>/`` takes
 and both filter the same way: a choice column (an enum, a boolean) a select of
 its values, a reference (``site_id``) a select of the records when there are few,
-anything else a text box. Labels come from the page's columns, else ``FILTER_LABELS``.
+a date or timestamp two day boxes (``<name>__gte`` from, ``<name>__lte`` up to), anything
+else a text box. Labels come from the page's columns, else ``FILTER_LABELS``.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class FormField:
 
     param: str
     label: Any
-    widget: str  # "select" or "text"
+    widget: str  # "select", "date" or "text"
     options: tuple[tuple[str, str], ...] = ()  # (value, label) of a select
     labels: str = ""  # the _labels.html dict naming the values of a choice
 
@@ -105,7 +106,19 @@ class Names:
 
 def form_fields(resource: Resource, names: Names, session: Session) -> list[FormField]:
     """The filter form of ``resource``: one field per declared filter column, in order."""
-    return [_field(resource, name, names, session) for name in resource.filters]
+    out: list[FormField] = []
+    for name in resource.filters:
+        field = _field(resource, name, names, session)
+        out.extend(_day_range(field) if field.widget == "date" else [field])
+    return out
+
+
+def _day_range(field: FormField) -> list[FormField]:
+    """A day column's two boxes, as the API's ``__gte``/``__lte`` lookups take them."""
+    return [
+        FormField(f"{field.param}__gte", _l("%(field)s from", field=field.label), "date"),
+        FormField(f"{field.param}__lte", _l("%(field)s up to", field=field.label), "date"),
+    ]
 
 
 def _field(resource: Resource, name: str, names: Names, session: Session) -> FormField:
@@ -121,6 +134,8 @@ def _field(resource: Resource, name: str, names: Names, session: Session) -> For
         return FormField(name, label, "select", values, labels=named)
     if isinstance(kind, sa.Boolean):
         return FormField(name, label, "select", (("true", "✓"), ("false", "✗")))
+    if isinstance(kind, sa.Date | sa.DateTime):
+        return FormField(name, label, "date")
     target = _referenced_model(resource, name)
     if target is not None:
         options = load_options(session, target, MAX_OPTIONS)

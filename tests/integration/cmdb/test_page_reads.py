@@ -1,5 +1,5 @@
 """The reads behind the UI pages, on SQLite and PostgreSQL: sources and history of a
-record, the links' last daily peaks, the dashboard's counts, the capacity fingerprint."""
+record, the links' current peaks, the dashboard's counts, the capacity fingerprint."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from capacity.inputs import load_capacity_fingerprint
+from capacity.inputs import load_capacity_fingerprint, load_link_peaks
 from capacity.outlook import load_capacity_overview, load_resource_outlook
+from capacity.utilisation import CurrentPeak
 from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, Metric, ResourceKind, RunStatus
 from cmdb.choices import Source as Src
 from cmdb.models import ChangeLog, DiscoveryRun, Discrepancy, RecordSource, SampleDaily, Series
 from cmdb.services.dashboard import count_open_discrepancies, load_link_places
-from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.record_history import diff_fields, load_changes, load_sightings
 from cmdb.services.samples import refresh_daily_marks
 from tests import factories as f
@@ -74,14 +74,21 @@ def test_changes_come_newest_first_with_only_the_fields_that_changed(session: Se
     assert diff_fields({}, {"b": 1, "a": 2}) == (("a", None, 2), ("b", None, 1))
 
 
-def test_a_links_peak_is_its_busier_direction_on_its_last_day(session: Session) -> None:
+def test_a_links_current_peak_is_the_last_complete_weeks_busier_direction(
+    session: Session,
+) -> None:
     busy, quiet = f.link(session), f.link(session)
-    _daily(session, busy.id, Metric.IN_MBPS, [10.0, 12.0])
-    _daily(session, busy.id, Metric.OUT_MBPS, [30.0, 5.0])
+    # 1–14 January 2026; today (the 15th) is a Thursday, so 5–11 January is the last
+    # complete week: the 4th is the week before, the 13th the current week.
+    inbound, outbound = [1.0] * 14, [1.0] * 14
+    inbound[3], inbound[10] = 50.0, 12.0  # 4 and 11 January
+    outbound[6], outbound[12] = 20.0, 90.0  # 7 and 13 January
+    _daily(session, busy.id, Metric.IN_MBPS, inbound)
+    _daily(session, busy.id, Metric.OUT_MBPS, outbound)
     session.flush()
 
-    assert load_link_peaks(session) == {busy.id: 12.0}
-    assert load_link_peaks(session, [quiet.id]) == {}
+    assert load_link_peaks(session, None, at=DAY) == {busy.id: CurrentPeak(date(2026, 1, 5), 20.0)}
+    assert load_link_peaks(session, [quiet.id], at=DAY) == {}
 
 
 def test_dashboard_counts_unsettled_discrepancies_and_places_links(session: Session) -> None:

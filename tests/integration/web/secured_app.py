@@ -54,7 +54,9 @@ def client_from(app: Flask, address: str) -> FlaskClient:
 
 
 def csrf(client: FlaskClient) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    found = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/login", follow_redirects=True).text
+    )
     assert found
     return found.group(1)
 

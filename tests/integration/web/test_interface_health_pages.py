@@ -8,12 +8,15 @@ from __future__ import annotations
 import html as markup
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from cmdb.choices import Network, SiteKind
+from capacity.utilisation import week_start
+from cmdb.choices import Metric, Network, ResourceKind, SiteKind
+from cmdb.models import SampleDaily, Series
 from discovery.apply_poll import PollWriter
 from discovery.rates import Rates
 from discovery.records import CounterReading, Target
@@ -45,8 +48,27 @@ def _polled(db: Session):
     writer = PollWriter(db, [switch.id], at)
     writer.store(switch.id, reading, rates, {1: uplink.id, 2: down.id})
     writer.finish()
+    _last_week(db, uplink.id, {Metric.IN_MBPS: 250.0, Metric.OUT_MBPS: 420.0})
     db.commit()
     return switch, uplink, down, quiet, cable
+
+
+def _last_week(db: Session, interface_id: int, peaks: dict[Metric, float]) -> None:
+    """Daily rollups of the last complete week, peaking at ``peaks``: the current peak
+    every page shows (``capacity.utilisation``) needs a complete week, not one poll."""
+    monday = week_start(datetime.now(UTC).date()) - timedelta(days=7)
+    for metric, peak in peaks.items():
+        series = db.scalars(
+            sa.select(Series).where(
+                Series.object_type == ResourceKind.INTERFACE,
+                Series.object_id == interface_id,
+                Series.metric == metric,
+            )
+        ).one()
+        for k in range(7):
+            value = peak if k == 2 else peak / 2
+            db.add(SampleDaily(series_id=series.id, day=monday + timedelta(days=k), avg=value,
+                               max=value, p95=value, count=1))  # fmt: skip
 
 
 def _row(html: str, interface_id: int) -> str:

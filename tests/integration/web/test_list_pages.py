@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -94,8 +95,29 @@ def test_filter_form_asks_the_apis_parameters(client: FlaskClient, page: ListPag
     asked = set(re.findall(fields, form)) | (set(re.findall(r'name="(q)"', form)))
 
     api_parameters = set(page.resource.list_args.fields) - API_ONLY
-    assert asked == set(page.resource.filters) | ({"q"} if page.resource.search else set())
+    expected = {"q"} if page.resource.search else set()
+    for name in page.resource.filters:  # a day or a moment: a from and an up-to box
+        dated = isinstance(page.resource.column(name).type, sa.Date | sa.DateTime)
+        expected |= {f"{name}__gte", f"{name}__lte"} if dated else {name}
+    assert asked == expected
     assert asked <= api_parameters
+
+
+def test_the_change_log_filters_by_day_as_the_api_does(client: FlaskClient) -> None:
+    html = client.get("/changes/").text
+    assert 'type="date"' in html and 'name="at__gte"' in html and 'name="at__lte"' in html
+
+    def total(query: str) -> int:
+        page = client.get(f"/changes/?{query}").text
+        found = re.search(r'id="list-total"[^>]*>([\d,]+)<', page)
+        assert found is not None
+        return int(found.group(1).replace(",", ""))
+
+    every = client.get("/api/v1/changes/?limit=1").get_json()["count"]
+    assert every > 1
+    assert total("at__gte=2000-01-01") == every
+    assert total("at__lte=2000-01-01") == 0
+    assert total(f"at__gte={TODAY.replace(year=TODAY.year + 50)}") == 0
 
 
 @pytest.mark.parametrize("page", LIST_PAGES, ids=PAGE_IDS)

@@ -57,7 +57,8 @@ def test_log_in_never_sends_the_browser_to_another_host(secured: Secured, target
     assert answer.status_code == 302
     assert stays_on_the_host(answer.headers["Location"])
     assert answer.headers["Location"] == "/"  # the dashboard, not a path made of the input
-    assert client.get(f"/login?next={target}").status_code == 200
+    again = client.get(f"/login?next={target}")  # logged in: sent on, to the same place
+    assert again.status_code == 302 and again.headers["Location"] == "/"
 
 
 @pytest.mark.parametrize(

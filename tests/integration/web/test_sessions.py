@@ -127,3 +127,13 @@ def test_a_new_password_ends_the_users_sessions(secured: Secured) -> None:
     assert log_in(client, "cam", "another good one").status_code == 302
     short = secured.app.test_cli_runner().invoke(main, ["user", "password", "cam"], input="x\n")
     assert short.exit_code == 1 and "at least 8 characters" in short.output
+
+
+def test_the_login_page_sends_a_logged_in_user_on(secured: Secured) -> None:
+    client = client_from(secured.app, "10.1.0.50")
+    assert client.get("/login").status_code == 200  # the form, for someone not logged in
+    assert log_in(client, "bo").status_code == 302
+
+    assert client.get("/login").headers["Location"] == "/"
+    assert client.get("/login?next=/devices/").headers["Location"] == "/devices/"
+    assert client.get("/login?next=//evil.example/").headers["Location"] == "/"

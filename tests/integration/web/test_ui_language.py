@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.models import User
+from cmdb.models import ResourceRequest, User
 from tests.databases import migrated_sqlite_url
 from tests.integration.web.test_ui_pages import PAGE_IDS, PAGES
 from tests.integration.web.ui_world import PASSWORD, TODAY, World, build_world
@@ -32,9 +32,18 @@ def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask,
 
 
 def csrf(client: FlaskClient, path: str = "/login") -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    found = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get(path, follow_redirects=True).text
+    )
     assert found
     return found.group(1)
+
+
+def client_in(app: Flask, language: str) -> FlaskClient:
+    """A client whose browser asks for ``language``."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
 
 
 def html_lang(html: str) -> str:
@@ -144,3 +153,64 @@ def test_one_language_does_not_leak_into_the_next_page(world_app: tuple[Flask, W
     english = en.get(url).text
     assert ">Active<" in english and ">Server<" in english
     assert "Đang hoạt động" not in english and "Máy chủ" not in english
+
+
+def test_vietnamese_pages_write_dates_day_first_and_numbers_with_dot_groups(
+    world_app: tuple[Flask, World],
+) -> None:
+    app, world = world_app
+    client = client_in(app, "en")
+    assert "15 Jan 2026" in client.get("/").text
+    switched = client.post(
+        "/language", data={"lang": "vi", "next": "/", "csrf_token": csrf(client)}
+    )
+    assert switched.status_code == 302  # the header's switch, as a user clicks it
+    dashboard = client.get("/").text
+    requests = client.get("/requests/").text
+    request_page = client.get(f"/requests/{world.request}").text
+    link = client.get(f"/links/{world.link}").text
+
+    assert "15/01/2026" in dashboard  # CMDB_TODAY, in the heading's "as of"
+    assert "2026-01-15" not in requests and "15/01/2026" in requests  # go-live
+    assert "5 năm" in request_page and "years" not in request_page  # the horizon, one form
+    assert "1.000 Mbps" in link
+    assert re.search(r"\d+ \w+ \d{4}", link) is None  # no English "15 Jan 2026" either
+
+
+def test_a_one_year_horizon_is_one_year_not_one_years(world_app: tuple[Flask, World]) -> None:
+    app, world = world_app
+    client = client_in(app, "en")
+    with app.app_context():
+        session = get_session()
+        request = session.get(ResourceRequest, world.request)
+        assert request is not None
+        request.horizon_years = 1
+        session.commit()
+        try:
+            page = client.get(f"/requests/{world.request}").text
+        finally:
+            request.horizon_years = 5
+            session.commit()
+
+    assert "1 year<" in page and "1 years" not in page
+
+
+def test_times_are_in_the_dcs_zone_and_say_which(world_app: tuple[Flask, World]) -> None:
+    app, world = world_app
+    device = f"/devices/{world.device}"
+    utc_app = create_app({**app.config, "CMDB_TIMEZONE": "UTC"})
+    local, utc = client_in(app, "vi"), client_in(utc_app, "vi")
+
+    assert "15:00 10/01/2026 (GMT+07:00)" in local.get(device).text  # the default zone
+    assert "08:00 10/01/2026 (GMT+00:00)" in utc.get(device).text
+
+
+def test_a_list_filters_errors_are_in_the_pages_language(world_app: tuple[Flask, World]) -> None:
+    app, _ = world_app
+    client = client_in(app, "vi")
+
+    answer = client.get("/devices/?site_id=abc")
+
+    assert answer.status_code == 400
+    assert answer.text.count("Không phải số nguyên hợp lệ.") == 2  # under the field, in the summary
+    assert "Not a valid integer." not in answer.text

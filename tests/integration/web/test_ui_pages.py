@@ -156,8 +156,8 @@ def test_link_page_draws_history_forecast_bands_and_ceiling(
     figure = re.search(r'data-figure="([^"]+)"', text)
     assert figure
     names = re.findall(r"&#34;name&#34;: &#34;([^&]+)&#34;", figure.group(1))
-    assert {"Daily peak", "80% band", "95% band", "Forecast (weekly peak)",
-            "Ceiling"} <= set(names)  # fmt: skip
+    assert {"Daily peak", "Forecast: 80 % band", "Forecast: 95 % band",
+            "Forecast (weekly peak)", "Ceiling"} <= set(names)  # fmt: skip
     assert "700" in text  # the ceiling: 70 % of 1,000 Mbps
 
 

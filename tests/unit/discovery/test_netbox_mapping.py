@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmdb.choices import AdminLevel, AgencyKind, DeviceRole, Network, SiteKind, Status
+from cmdb.choices import AdminLevel, AgencyKind, DeviceRole, Network, RackFace, SiteKind, Status
 from discovery.netbox.mapping import (
     map_admin_unit,
     map_device,
@@ -201,6 +201,7 @@ DEVICE = {
     "site": {"id": 1},
     "rack": {"id": 1},
     "position": 12.0,
+    "face": {"value": "rear", "label": "Rear"},
     "status": {"value": "active", "label": "Active"},
     "primary_ip": {"id": 3, "address": "10.49.0.11/24"},
     "cluster": {"id": 2},
@@ -220,6 +221,7 @@ def test_device_maps_declared_and_observed_facts():
         "model": "PowerEdge R750",
         "management_address": "10.49.0.11",
         "rack_position_u": 12,
+        "rack_face": RackFace.REAR,
         "location": None,
         "cores": 64,
         "ram_gb": 512.0,

@@ -35,7 +35,9 @@ def test_percentages_follow_the_locale() -> None:
 def test_dates_are_day_first_in_vietnamese_and_name_the_month_in_english() -> None:
     assert format_day(date(2026, 1, 5), locale="vi") == "05/01/2026"
     assert format_day(date(2026, 1, 5), locale="en") == "5 Jan 2026"
-    assert format_moment(datetime(2026, 1, 5, 13, 4, tzinfo=UTC), locale="vi") == "13:04 05/01/2026"
+    at = datetime(2026, 1, 5, 13, 4, tzinfo=UTC)
+    assert format_moment(at, locale="vi") == "13:04 05/01/2026 (GMT+00:00)"  # no request: UTC
+    assert format_moment(at.replace(tzinfo=None), locale="en") == "5 Jan 2026 13:04 (GMT+00:00)"
 
 
 @pytest.mark.parametrize(

@@ -24,3 +24,12 @@ def test_anonymous_read_setting(text: str, expected: bool) -> None:
 
 def test_anonymous_read_is_off_by_default() -> None:
     assert load_settings({"CMDB_DATABASE_URL": "sqlite://"}).anonymous_read is False
+
+
+def test_the_dcs_time_zone_is_a_setting_and_a_wrong_one_refuses_to_start() -> None:
+    from cmdb.settings import load_settings
+
+    assert load_settings({}).timezone == "Asia/Ho_Chi_Minh"
+    assert load_settings({"CMDB_TIMEZONE": "UTC"}).timezone == "UTC"
+    with pytest.raises(ValueError, match="CMDB_TIMEZONE"):
+        load_settings({"CMDB_TIMEZONE": "Mars/Olympus_Mons"})

@@ -31,6 +31,20 @@ class CapacityRowSchema(Schema):
     )
     baseline_model = fields.String(required=True)
     backtest_mape_pct = FiniteFloat(required=True)
+    current = FiniteFloat(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Current peak: the highest daily value (links: daily p95 of the "
+            "busier direction) of the last complete week before `at`; null without one"
+        },
+    )
+    current_week = fields.Date(
+        allow_none=True, required=True, metadata={"description": "Monday of that week"}
+    )
+    utilisation = FiniteFloat(
+        allow_none=True, required=True, metadata={"description": "current ÷ capacity"}
+    )
 
 
 CapacityPageSchema = page_schema(

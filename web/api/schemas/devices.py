@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cmdb.bounds import MAX_CORES, MAX_DEVICE_TB, MAX_RAM_GB
-from cmdb.choices import DeviceRole, Status
+from cmdb.choices import DeviceRole, RackFace, Status
 from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, text
 
 
@@ -21,6 +21,8 @@ class DeviceWriteSchema(WriteSchema):
     location = text(200, nullable=True)
     rack_id = ref("rack", nullable=True)
     rack_position_u = integer(1, 60, nullable=True)
+    rack_face = choice(RackFace, nullable=True)
+    height_u = integer(1, 60, nullable=True)
     cores = integer(1, MAX_CORES, nullable=True)
     ram_gb = positive(MAX_RAM_GB, nullable=True)
     raw_storage_tb = number(0, MAX_DEVICE_TB, nullable=True)

@@ -60,8 +60,10 @@ def slug(max_length: int) -> fields.String:
     )
 
 
-def choice(enum_class: type[enum.Enum], *, required: bool = False) -> fields.Enum:
-    return fields.Enum(enum_class, by_value=True, required=required)
+def choice(
+    enum_class: type[enum.Enum], *, required: bool = False, nullable: bool = False
+) -> fields.Enum:
+    return fields.Enum(enum_class, by_value=True, required=required, allow_none=nullable)
 
 
 def ref(what: str, *, required: bool = False, nullable: bool = False) -> fields.Integer:
