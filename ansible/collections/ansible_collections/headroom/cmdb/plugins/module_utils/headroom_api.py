@@ -27,9 +27,10 @@ def get_json(
     timeout: int,
     what: str = "hosts",
     body: Any = None,
+    method: str | None = None,
 ) -> Any:
-    """The JSON answer of ``GET url`` (``POST`` with ``body``); ``HeadroomError`` for any
-    failure (HTTP, network, TLS, not JSON)."""
+    """The JSON answer of ``GET url`` (``POST`` with ``body``, or ``method``), None for an
+    empty one (204); ``HeadroomError`` for any failure (HTTP, network, TLS, not JSON)."""
     headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
     data = None
     if body is not None:
@@ -39,12 +40,13 @@ def get_json(
         response = open_url(
             url,
             data=data,
-            method="POST" if body is not None else "GET",
+            method=method or ("POST" if body is not None else "GET"),
             headers=headers,
             validate_certs=validate_certs,
             timeout=timeout,
         )
-        return json.loads(response.read())
+        text = response.read()
+        return json.loads(text) if text else None
     except HTTPError as exc:
         raise HeadroomError(http_message(base, exc)) from exc
     except Exception as exc:  # URLError, timeouts, TLS, bad JSON: all mean "no answer"
