@@ -14,6 +14,7 @@ cannot place is refused, with nothing written. Nothing here commits.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,6 +103,51 @@ def record_facts(
     if ref.record_id is not None and ref.kind is not None:
         raise NotFoundError(f"no {ref.kind} with id {ref.record_id}")
     raise NotFoundError(f"no device or workload known as {ref.label}")
+
+
+@dataclass(frozen=True)
+class HostFacts:
+    """One host of a batch: who it is and what its facts say."""
+
+    ref: HostRef
+    facts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class HostResult:
+    """What a batch did for one host: its outcome, or why it was refused."""
+
+    host: str
+    outcome: FactsOutcome | None = None
+    refused: NotFoundError | ConflictError | None = None  # 404: no such host; 409: ambiguous
+
+    @property
+    def error(self) -> str | None:
+        return str(self.refused) if self.refused is not None else None
+
+
+def record_facts_batch(
+    session: Session, run: DiscoveryRun, batch: Sequence[HostFacts]
+) -> list[HostResult]:
+    """Record each host of ``batch`` in turn, as ``record_facts`` does one: a result per host.
+
+    Per host, not all or nothing: hosts are independent (each is placed and planned on its
+    own), and one host Headroom cannot place - not in the inventory yet, or matching two
+    records - must not throw away the facts of the forty-nine others and make the playbook
+    post them again. A refused host writes nothing (``record_facts`` refuses before any
+    write) and gets a failed result in the run, with the reason; any other error fails
+    the whole request, and the caller's transaction keeps none of it.
+    """
+    results = []
+    for item in batch:
+        try:
+            outcome = record_facts(session, run, item.ref, item.facts)
+        except (NotFoundError, ConflictError) as exc:
+            add_result(session, run, Attempt(item.ref.label, RunStatus.FAILED, str(exc)))
+            results.append(HostResult(item.ref.label, refused=exc))
+        else:
+            results.append(HostResult(item.ref.label, outcome=outcome))
+    return results
 
 
 def _candidates(session: Session, ref: HostRef) -> Snapshot:

@@ -94,6 +94,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(ansible.blp, "GET", "/hosts/", ansible.hosts),
     Route(facts.blp, "POST", "/", facts.post_facts, ENGINEERS),
+    Route(facts.blp, "POST", "/batch", facts.post_facts_batch, ENGINEERS),
     Route(facts.blp, "POST", "/runs/", facts.open_facts_run, ENGINEERS),
     Route(facts.blp, "POST", "/runs/<int:run_id>/finish", facts.finish_facts_run, ENGINEERS),
     Route(discovery_runs.blp, "POST", "/", discovery_runs.start_run, ENGINEERS),

@@ -165,6 +165,31 @@ class FactsPostSchema(Schema):
     )
 
 
+MAX_BATCH_HOSTS = 200  # 200 hosts' fact subsets are well under the 8 MiB body limit
+
+
+class FactsItemSchema(Schema):
+    host = fields.Nested(HostRefSchema, required=True)
+    facts = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={"description": "As in a post of one host"},
+    )
+
+
+class FactsBatchSchema(Schema):
+    run = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "The fact-sync run; else the batch is a run of its own"},
+    )
+    hosts = fields.List(
+        fields.Nested(FactsItemSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH_HOSTS),
+        metadata={"description": f"1 to {MAX_BATCH_HOSTS} hosts, each recorded on its own"},
+    )
+
+
 class FactsResultSchema(Schema):
     run = fields.Integer(required=True)
     kind = fields.String(required=True)
@@ -177,6 +202,35 @@ class FactsResultSchema(Schema):
     standing = fields.List(fields.String(), required=True)
     settled = fields.List(fields.String(), required=True)
     observed = fields.Boolean(required=True, metadata={"description": "A new observation stored"})
+
+
+class FactsHostResultSchema(Schema):
+    host = fields.String(required=True, metadata={"description": "Its name as sent (else address)"})
+    ok = fields.Boolean(required=True, metadata={"description": "Recorded; false when refused"})
+    error = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Why it was refused: no record is this host, or several are"},
+    )
+    result = fields.Nested(
+        FactsResultSchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "What its facts did, as a post of one host answers; null when refused"
+        },
+    )
+
+
+class FactsBatchResultSchema(Schema):
+    run = fields.Integer(required=True)
+    succeeded = fields.Integer(required=True, metadata={"description": "Hosts recorded"})
+    failed = fields.Integer(required=True, metadata={"description": "Hosts refused"})
+    results = fields.List(
+        fields.Nested(FactsHostResultSchema),
+        required=True,
+        metadata={"description": "One per host, in the order sent"},
+    )
 
 
 class RunOpenSchema(Schema):
