@@ -57,10 +57,16 @@ def start_facts_run(
     return start_run(session, run)
 
 
-def end_facts_run(session: Session, run: DiscoveryRun, failed: Sequence[str]) -> DiscoveryRun:
+def end_facts_run(
+    session: Session,
+    run: DiscoveryRun,
+    failed: Sequence[str],
+    reasons: Mapping[str, str] | None = None,
+) -> DiscoveryRun:
     """End a fact-sync run: its hosts' results, and ``failed``, the hosts that gave no facts
-    (a host whose post was refused keeps that reason). Partial when some failed, failed
-    when all did (``discovery.core.lifecycle``)."""
+    or whose batch could not be posted (``reasons``, else ``NO_FACTS``); a host whose post
+    was refused keeps that reason. Partial when some failed, failed when all did
+    (``discovery.core.lifecycle``)."""
     hosts = session.scalar(
         sa.select(sa.func.count()).where(
             DiscoveryResult.run_id == run.id, DiscoveryResult.status == RunStatus.SUCCEEDED
@@ -68,7 +74,9 @@ def end_facts_run(session: Session, run: DiscoveryRun, failed: Sequence[str]) ->
     )
     observations = session.scalar(sa.select(sa.func.count()).where(Observation.run_id == run.id))
     stats = {"hosts": hosts or 0, "observations": observations or 0}
-    finish_from_results(session, run, [Failure(name, NO_FACTS) for name in failed], stats=stats)
+    reasons = reasons or {}
+    missing = [Failure(name, reasons.get(name) or NO_FACTS) for name in failed]
+    finish_from_results(session, run, missing, stats=stats)
     return run
 
 

@@ -63,7 +63,7 @@ def finish_facts_run(body: dict[str, Any], run_id: int) -> DiscoveryRun:
     """Close a run: succeeded, partial when hosts failed, failed when every host failed."""
     with unit_of_work() as session:
         run = _open_run(session, run_id)
-        end_facts_run(session, run, body["failed"])
+        end_facts_run(session, run, body["failed"], body["reasons"])
         return run
 
 

@@ -44,10 +44,19 @@ def test_a_batch_records_each_host_and_refuses_only_the_unknown_one(seeded, engi
     assert body["results"][1]["result"] is None
     assert observed_hosts(app) == {("device", ids.local_id), ("workload", ids.vm_id)}
 
-    status, done = post(client, engineer, {}, f"/api/v1/facts/runs/{run['id']}/finish")
+    finish = {  # ghost-01 keeps Headroom's reason; vm-lost's batch never arrived
+        "failed": ["ghost-01", "vm-lost", "vm-dark"],
+        "reasons": {"ghost-01": "ignored", "vm-lost": "cannot reach Headroom at x: timed out"},
+    }
+    status, done = post(client, engineer, finish, f"/api/v1/facts/runs/{run['id']}/finish")
     assert status == 200 and done["status"] == "partial"
-    assert done["stats"]["attempted"] == 3 and done["stats"]["hosts"] == 2
-    assert done["error"].splitlines()[1:] == ["ghost-01: no device or workload known as ghost-01"]
+    assert done["stats"]["attempted"] == 5 and done["stats"]["hosts"] == 2
+    assert done["error"].splitlines() == [
+        "partial: 2 of 5 done, 3 failed (ghost-01: no device or workload known as ghost-01)",
+        "ghost-01: no device or workload known as ghost-01",
+        "vm-lost: cannot reach Headroom at x: timed out",
+        "vm-dark: no facts",
+    ]
 
 
 def test_a_batch_without_a_run_is_a_run_of_its_own_and_reposting_changes_nothing(

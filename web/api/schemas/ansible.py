@@ -243,6 +243,15 @@ class RunFinishSchema(Schema):
         load_default=list,
         metadata={"description": "Hosts that gave no facts (unreachable, failed)"},
     )
+    reasons = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=200)),
+        values=fields.String(validate=validate.Length(max=2000)),
+        load_default=dict,
+        metadata={
+            "description": "Why a failed host was not synced (e.g. its batch could not be "
+            "posted), by host; else `no facts`. A host refused by Headroom keeps that reason"
+        },
+    )
 
 
 class RunSchema(Schema):
