@@ -244,7 +244,7 @@ class RunFinishSchema(Schema):
         metadata={"description": "Hosts that gave no facts (unreachable, failed)"},
     )
     reasons = fields.Dict(
-        keys=fields.String(validate=validate.Length(min=1, max=200)),
+        keys=fields.String(),  # a host name as `failed` gives it; a document cannot bound keys
         values=fields.String(validate=validate.Length(max=2000)),
         load_default=dict,
         metadata={
