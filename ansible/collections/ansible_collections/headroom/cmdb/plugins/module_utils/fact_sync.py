@@ -18,7 +18,8 @@ def api_error(result: dict[str, Any], base: str) -> str:
         detail = str(result.get("msg") or "no answer")
         found = _REQUEST_FAILED.search(detail)
         return _one_line(f"cannot reach Headroom at {base}: {found.group(1) if found else detail}")
-    body = result.get("json") if isinstance(result.get("json"), dict) else {}
+    answer = result.get("json")
+    body: dict[str, Any] = answer if isinstance(answer, dict) else {}
     message = body.get("message") or result.get("msg") or ""
     fields = (body.get("errors") or {}).items()
     errors = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields)

@@ -161,7 +161,8 @@ class Headroom:
 
     def find(self, name: str, agency: str | None, request_id: int | None) -> dict[str, Any] | None:
         if request_id is not None:
-            return self.call(str(request_id))  # type: ignore[no-any-return]
+            stored: dict[str, Any] = self.call(str(request_id))
+            return stored
         page = self.call("?" + urlencode({"name": name, "limit": 1000}))
         try:
             return pick_request(page["results"], name, agency)
@@ -170,13 +171,16 @@ class Headroom:
         return None
 
 
-def present(api: Headroom, stored: dict[str, Any] | None, desired: dict[str, Any]) -> None:
+def file_new(api: Headroom, desired: dict[str, Any]) -> None:
     module = api.module
-    if stored is None:
-        if len(desired) == 1:
-            module.fail_json(msg=f"no request named {desired['name']!r}: give its document")
-        filed = None if module.check_mode else api.call("", "POST", desired)
-        finish(module, stored, filed, desired)
+    if len(desired) == 1:
+        module.fail_json(msg=f"no request named {desired['name']!r}: give its document")
+    filed = None if module.check_mode else api.call("", "POST", desired)
+    finish(module, None, filed, desired)
+
+
+def revise(api: Headroom, stored: dict[str, Any], desired: dict[str, Any]) -> None:
+    module = api.module
     changes = changed_fields(stored["spec"], desired)
     if not changes:
         module.exit_json(changed=False, request=stored, changes={})
@@ -187,10 +191,8 @@ def present(api: Headroom, stored: dict[str, Any] | None, desired: dict[str, Any
     finish(module, stored, revised, changes)
 
 
-def absent(api: Headroom, stored: dict[str, Any] | None) -> None:
+def withdraw(api: Headroom, stored: dict[str, Any]) -> None:
     module = api.module
-    if stored is None:
-        module.exit_json(changed=False, changes={})
     why = refusal(stored, "withdrawn")
     if why:
         module.fail_json(msg=why)
@@ -221,9 +223,14 @@ def main() -> None:
     api = Headroom(module)
     desired = desired_document(params["name"], params["document"])
     stored = api.find(params["name"], desired.get("agency"), params["request_id"])
-    if params["state"] == "absent":
-        absent(api, stored)
-    present(api, stored, desired)
+    if params["state"] == "absent" and stored is None:
+        module.exit_json(changed=False, changes={})
+    elif params["state"] == "absent" and stored is not None:
+        withdraw(api, stored)
+    elif stored is None:
+        file_new(api, desired)
+    else:
+        revise(api, stored, desired)
 
 
 if __name__ == "__main__":
