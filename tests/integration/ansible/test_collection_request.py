@@ -15,11 +15,9 @@ from flask import Flask
 
 from cmdb.choices import RequestStatus, Role
 from cmdb.models import ChangeLog, ResourceRequest
-from tests.demo_databases import DEMO_TODAY, demo_sqlite_url
-from tests.integration.ansible.conftest import token
+from tests.integration.ansible.conftest import served_demo, token
 from tests.integration.ansible.live import LiveServer, ansible_env, live_server, run_ansible
 from tests.integration.api.conftest import portal
-from web import create_app
 from web.db import get_db
 
 pytestmark = pytest.mark.slow
@@ -42,16 +40,8 @@ PLAYBOOK = """\
 @pytest.fixture
 def demo_app(tmp_path: Path) -> Iterator[Flask]:
     """The demo (no forecasts: filing a request evaluates nothing), on the demo's day."""
-    config = {
-        "TESTING": True,
-        "CMDB_DATABASE_URL": demo_sqlite_url(tmp_path / "demo.db"),
-        "SECRET_KEY": "t",
-        "CMDB_TODAY": DEMO_TODAY,
-    }
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        get_db().engine.dispose()
+    with served_demo(tmp_path / "demo.db", forecasts=False) as app:
+        yield app
 
 
 def play(tmp_path: Path, live: LiveServer, key: str, name: str, document: dict[str, Any],

@@ -9,7 +9,6 @@ one machine's facts.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,17 +22,17 @@ from cmdb.models import DiscoveryResult, DiscoveryRun, Observation, Workload
 from tests import factories as f
 from tests.databases import drop_pg_database, migrated_pg_url, migrated_sqlite_url
 from tests.integration.ansible.conftest import seeded_app, token
-from tests.integration.ansible.live import ansible_env, inventory_file, live_server, run_ansible
+from tests.integration.ansible.live import (
+    LOCAL_INVENTORY,
+    ansible_env,
+    inventory_file,
+    live_server,
+    run_ansible,
+)
 from web.db import get_db
 
 pytestmark = pytest.mark.slow
 
-INVENTORY = f"""\
-plugin: headroom.cmdb.headroom
-compose:
-  ansible_connection: "'local'"
-  ansible_python_interpreter: "'{sys.executable}'"
-"""
 EXTRA_VMS = 26
 BATCH = 8
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -71,7 +70,7 @@ def the_run(app: Flask) -> tuple[DiscoveryRun, list[DiscoveryResult]]:
 def test_thirty_hosts_with_twenty_forks_are_posted_in_batches_and_none_fails(
     wide_app: Flask, tmp_path: Path
 ) -> None:
-    path = inventory_file(tmp_path, INVENTORY)
+    path = inventory_file(tmp_path, LOCAL_INVENTORY)
     with live_server(wide_app) as live:
         env = ansible_env(tmp_path, live.url, token(wide_app, Role.ENGINEER, "ansible"))
         env.update(ANSIBLE_INVENTORY=str(path), ANSIBLE_FORKS="20")
@@ -115,7 +114,7 @@ def test_headroom_down_or_a_refused_token_fails_the_run_with_one_line(
     """The hosts come from a copy of the inventory (as from a cache): Headroom is then
     down, or the token is refused, when the playbook opens its run."""
     app, _ = seeded_app(migrated_sqlite_url(tmp_path / "d.db"))
-    path = inventory_file(tmp_path, INVENTORY)
+    path = inventory_file(tmp_path, LOCAL_INVENTORY)
     static = tmp_path / "hosts.yml"
     with live_server(app) as live:
         key = token(app, Role.ENGINEER, "ansible")

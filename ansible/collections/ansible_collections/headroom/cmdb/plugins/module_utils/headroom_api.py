@@ -11,7 +11,15 @@ import json
 from typing import Any
 from urllib.error import HTTPError
 
+from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.urls import open_url
+
+#: The connection options of the collection's modules (documented by ``headroom.cmdb.api.module``).
+MODULE_ARGS: dict[str, Any] = {
+    "api_endpoint": {"type": "str", "fallback": (env_fallback, ["HEADROOM_URL"])},
+    "token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["HEADROOM_TOKEN"])},
+    "validate_certs": {"type": "bool", "default": True},
+}
 
 
 class HeadroomError(Exception):

@@ -24,6 +24,8 @@ description:
 version_added: "1.2.0"
 author:
   - Headroom maintainers
+extends_documentation_fragment:
+  - headroom.cmdb.api.module
 options:
   name:
     description: The request's name (the document's C(name)).
@@ -42,17 +44,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  api_endpoint:
-    description: Headroom's base URL, without C(/api/v1); else E(HEADROOM_URL).
-    type: str
-  token:
-    description: An API token of a requester of the request's agency, or a planner's; else
-      E(HEADROOM_TOKEN).
-    type: str
-  validate_certs:
-    description: Whether to check Headroom's TLS certificate.
-    type: bool
-    default: true
   timeout:
     description: Seconds to wait for each call to Headroom.
     type: int
@@ -109,8 +100,9 @@ changes:
 from typing import Any  # noqa: E402
 from urllib.parse import urlencode  # noqa: E402
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback  # noqa: E402
+from ansible.module_utils.basic import AnsibleModule  # noqa: E402
 from ansible_collections.headroom.cmdb.plugins.module_utils.headroom_api import (  # noqa: E402
+    MODULE_ARGS,
     HeadroomError,
     get_json,
 )
@@ -126,9 +118,7 @@ ARGUMENT_SPEC: dict[str, Any] = {
     "document": {"type": "dict"},
     "request_id": {"type": "int"},
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-    "api_endpoint": {"type": "str", "fallback": (env_fallback, ["HEADROOM_URL"])},
-    "token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["HEADROOM_TOKEN"])},
-    "validate_certs": {"type": "bool", "default": True},
+    **MODULE_ARGS,
     "timeout": {"type": "int", "default": 60},
 }
 
