@@ -14,6 +14,7 @@ cannot place is refused, with nothing written. Nothing here commits.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,10 +57,16 @@ def start_facts_run(
     return start_run(session, run)
 
 
-def end_facts_run(session: Session, run: DiscoveryRun, failed: Sequence[str]) -> DiscoveryRun:
+def end_facts_run(
+    session: Session,
+    run: DiscoveryRun,
+    failed: Sequence[str],
+    reasons: Mapping[str, str] | None = None,
+) -> DiscoveryRun:
     """End a fact-sync run: its hosts' results, and ``failed``, the hosts that gave no facts
-    (a host whose post was refused keeps that reason). Partial when some failed, failed
-    when all did (``discovery.core.lifecycle``)."""
+    or whose batch could not be posted (``reasons``, else ``NO_FACTS``); a host whose post
+    was refused keeps that reason. Partial when some failed, failed when all did
+    (``discovery.core.lifecycle``)."""
     hosts = session.scalar(
         sa.select(sa.func.count()).where(
             DiscoveryResult.run_id == run.id, DiscoveryResult.status == RunStatus.SUCCEEDED
@@ -67,7 +74,9 @@ def end_facts_run(session: Session, run: DiscoveryRun, failed: Sequence[str]) ->
     )
     observations = session.scalar(sa.select(sa.func.count()).where(Observation.run_id == run.id))
     stats = {"hosts": hosts or 0, "observations": observations or 0}
-    finish_from_results(session, run, [Failure(name, NO_FACTS) for name in failed], stats=stats)
+    reasons = reasons or {}
+    missing = [Failure(name, reasons.get(name) or NO_FACTS) for name in failed]
+    finish_from_results(session, run, missing, stats=stats)
     return run
 
 
@@ -102,6 +111,51 @@ def record_facts(
     if ref.record_id is not None and ref.kind is not None:
         raise NotFoundError(f"no {ref.kind} with id {ref.record_id}")
     raise NotFoundError(f"no device or workload known as {ref.label}")
+
+
+@dataclass(frozen=True)
+class HostFacts:
+    """One host of a batch: who it is and what its facts say."""
+
+    ref: HostRef
+    facts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class HostResult:
+    """What a batch did for one host: its outcome, or why it was refused."""
+
+    host: str
+    outcome: FactsOutcome | None = None
+    refused: NotFoundError | ConflictError | None = None  # 404: no such host; 409: ambiguous
+
+    @property
+    def error(self) -> str | None:
+        return str(self.refused) if self.refused is not None else None
+
+
+def record_facts_batch(
+    session: Session, run: DiscoveryRun, batch: Sequence[HostFacts]
+) -> list[HostResult]:
+    """Record each host of ``batch`` in turn, as ``record_facts`` does one: a result per host.
+
+    Per host, not all or nothing: hosts are independent (each is placed and planned on its
+    own), and one host Headroom cannot place - not in the inventory yet, or matching two
+    records - must not throw away the facts of the forty-nine others and make the playbook
+    post them again. A refused host writes nothing (``record_facts`` refuses before any
+    write) and gets a failed result in the run, with the reason; any other error fails
+    the whole request, and the caller's transaction keeps none of it.
+    """
+    results = []
+    for item in batch:
+        try:
+            outcome = record_facts(session, run, item.ref, item.facts)
+        except (NotFoundError, ConflictError) as exc:
+            add_result(session, run, Attempt(item.ref.label, RunStatus.FAILED, str(exc)))
+            results.append(HostResult(item.ref.label, refused=exc))
+        else:
+            results.append(HostResult(item.ref.label, outcome=outcome))
+    return results
 
 
 def _candidates(session: Session, ref: HostRef) -> Snapshot:

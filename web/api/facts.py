@@ -1,10 +1,10 @@
 """``/api/v1/facts/``: hosts' Ansible facts, posted by the fact-sync playbook.
 
-The playbook opens a run, posts each host's facts, and finishes the run with the
-hosts that gave none. Headroom maps the facts (``discovery.ansible``) and the
-discovery core places them (one identity rule), records what Ansible observed,
-fills empty observed fields and opens or settles the sizing, serial and platform
-discrepancies. Posting the same facts again changes nothing.
+The playbook opens a run, posts its hosts' facts in batches (``/batch``: a result
+per host), and finishes the run with the hosts that gave none. Headroom maps the
+facts (``discovery.ansible``) and the discovery core places them (one identity
+rule), records what Ansible observed, fills empty observed fields and opens or
+settles the sizing, serial and platform discrepancies. Posting the same facts again changes nothing.
 Engineers post (the playbook runs with an engineer's token).
 """
 
@@ -19,12 +19,17 @@ from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.errors import ConflictError, NotFoundError
 from cmdb.models import DiscoveryRun
 from discovery.ansible.observe import HostRef
-from discovery.ansible.sync import end_facts_run, record_facts, start_facts_run
-from discovery.core.lifecycle import add_result
+from discovery.ansible.sync import (
+    HostFacts,
+    end_facts_run,
+    record_facts_batch,
+    start_facts_run,
+)
 from discovery.core.observations import RecordKind
-from discovery.core.runs import Attempt
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas.ansible import (
+    FactsBatchResultSchema,
+    FactsBatchSchema,
     FactsPostSchema,
     FactsResultSchema,
     RunFinishSchema,
@@ -58,7 +63,7 @@ def finish_facts_run(body: dict[str, Any], run_id: int) -> DiscoveryRun:
     """Close a run: succeeded, partial when hosts failed, failed when every host failed."""
     with unit_of_work() as session:
         run = _open_run(session, run_id)
-        end_facts_run(session, run, body["failed"])
+        end_facts_run(session, run, body["failed"], body["reasons"])
         return run
 
 
@@ -73,21 +78,60 @@ def post_facts(body: dict[str, Any]) -> dict[str, Any]:
     or name), one that fits several records a 409; either is a failure of the run,
     with the reason. Facts never create a record.
     """
-    ref = _host_ref(body["host"])
     with unit_of_work() as session:
-        given = body.get("run")
-        run = _open_run(session, given) if given else start_facts_run(session, actor())
-        refused: NotFoundError | ConflictError | None = None
-        try:
-            outcome = record_facts(session, run, ref, body["facts"])
-        except (NotFoundError, ConflictError) as exc:
-            refused = exc
-            add_result(session, run, Attempt(ref.label, RunStatus.FAILED, str(exc)))
-        if given is None:
+        run, owned = _batch_run(session, body.get("run"))
+        [result] = record_facts_batch(session, run, [_host_facts(body)])
+        if owned:
             end_facts_run(session, run, [])
-    if refused is not None:
-        raise refused
-    return asdict(outcome) | {"run": outcome.run_id}
+    if result.refused is not None:
+        raise result.refused
+    assert result.outcome is not None
+    return asdict(result.outcome) | {"run": result.outcome.run_id}
+
+
+@blp.arguments(FactsBatchSchema)
+@blp.response(200, FactsBatchResultSchema)
+@blp.errors(400, 404, 409)
+def post_facts_batch(body: dict[str, Any]) -> dict[str, Any]:
+    """Record many hosts' facts in one request: a result per host, in the order sent.
+
+    Per host, not all or nothing: a host Headroom cannot place (no record, or several)
+    is a failed result with its reason, and the others are recorded; a batch that does
+    not validate (400) or names a run that is not open (404, 409) writes nothing.
+    Without `run`, the batch is a run of its own, finished when it is recorded.
+    """
+    with unit_of_work() as session:
+        run, owned = _batch_run(session, body.get("run"))
+        results = record_facts_batch(session, run, [_host_facts(h) for h in body["hosts"]])
+        if owned:
+            end_facts_run(session, run, [])
+        run_id = run.id
+    failed = sum(r.refused is not None for r in results)
+    return {
+        "run": run_id,
+        "succeeded": len(results) - failed,
+        "failed": failed,
+        "results": [
+            {
+                "host": r.host,
+                "ok": r.refused is None,
+                "error": r.error,
+                "result": asdict(r.outcome) | {"run": run_id} if r.outcome else None,
+            }
+            for r in results
+        ],
+    }
+
+
+def _batch_run(session: Session, run_id: int | None) -> tuple[DiscoveryRun, bool]:
+    """The open run ``run_id``, else a new one the request owns (and finishes)."""
+    if run_id:
+        return _open_run(session, run_id), False
+    return start_facts_run(session, actor()), True
+
+
+def _host_facts(item: dict[str, Any]) -> HostFacts:
+    return HostFacts(_host_ref(item["host"]), item["facts"])
 
 
 def _host_ref(host: dict[str, Any]) -> HostRef:

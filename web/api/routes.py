@@ -91,6 +91,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(ansible.blp, "GET", "/hosts/", ansible.hosts),
     Route(facts.blp, "POST", "/", facts.post_facts, Permission.POST_FACTS),
+    Route(facts.blp, "POST", "/batch", facts.post_facts_batch, Permission.POST_FACTS),
     Route(facts.blp, "POST", "/runs/", facts.open_facts_run, Permission.POST_FACTS),
     Route(
         facts.blp,

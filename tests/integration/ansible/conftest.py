@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from cmdb.db import transaction
 from cmdb.services.tokens import create_token
 from cmdb.services.users import create_user
 from tests.databases import migrated_sqlite_url
+from tests.demo_databases import DEMO_TODAY, demo_sqlite_url
 from tests.integration.ansible.seed import Seeded, seed
 from web import create_app
 from web.db import get_db
@@ -23,6 +25,22 @@ def seeded_app(url: str) -> tuple[Flask, Seeded]:
     with app.app_context(), transaction(get_db().sessions) as session:
         seeded = seed(session)
     return app, seeded
+
+
+@contextmanager
+def served_demo(path: Path, *, forecasts: bool) -> Iterator[Flask]:
+    """The demo in a private SQLite file at ``path`` (``forecasts``: already fitted), on
+    the demo's day: what the collection's modules and lookup are tried against."""
+    config = {
+        "TESTING": True,
+        "CMDB_DATABASE_URL": demo_sqlite_url(path, forecasts=forecasts),
+        "SECRET_KEY": "t",
+        "CMDB_TODAY": DEMO_TODAY,
+    }
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        get_db().engine.dispose()
 
 
 def token(app: Flask, role: Role, username: str) -> str:

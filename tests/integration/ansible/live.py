@@ -96,6 +96,16 @@ def inventory_file(tmp: Path, text: str, name: str = "test.headroom.yml") -> Pat
     return path
 
 
+#: The Headroom inventory with every host reached over the local connection with this
+#: interpreter: the fact-sync playbook runs on this machine, whatever the host's address.
+LOCAL_INVENTORY = f"""\
+plugin: headroom.cmdb.headroom
+compose:
+  ansible_connection: "'local'"
+  ansible_python_interpreter: "'{sys.executable}'"
+"""
+
+
 REACH = """\
 - hosts: all
   gather_facts: false

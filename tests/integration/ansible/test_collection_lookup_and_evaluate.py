@@ -12,12 +12,9 @@ import pytest
 from flask import Flask
 
 from cmdb.choices import Role
-from tests.demo_databases import DEMO_TODAY, demo_sqlite_url
-from tests.integration.ansible.conftest import token
+from tests.integration.ansible.conftest import served_demo, token
 from tests.integration.ansible.live import ansible_env, live_server, run_ansible
 from tests.integration.api.conftest import portal
-from web import create_app
-from web.db import get_db
 
 pytestmark = pytest.mark.slow
 
@@ -25,17 +22,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The demo with its forecasts fitted (a cached copy), on the demo's day."""
-    url = demo_sqlite_url(tmp_path_factory.mktemp("lookup") / "demo.db", forecasts=True)
-    config = {
-        "TESTING": True,
-        "CMDB_DATABASE_URL": url,
-        "SECRET_KEY": "t",
-        "CMDB_TODAY": DEMO_TODAY,
-    }
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        get_db().engine.dispose()
+    with served_demo(tmp_path_factory.mktemp("lookup") / "demo.db", forecasts=True) as app:
+        yield app
 
 
 def lookup(tmp_path: Path, url: str, key: str, expression: str) -> tuple[int, str, str]:

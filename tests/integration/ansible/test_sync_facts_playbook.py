@@ -20,17 +20,17 @@ from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, Role, RunStatus, So
 from cmdb.models import ChangeLog, Device, DiscoveryRun, Discrepancy, Observation, RecordSource
 from discovery.ansible.facts import map_facts
 from tests.integration.ansible.conftest import token
-from tests.integration.ansible.live import ansible_env, inventory_file, live_server, run_ansible
+from tests.integration.ansible.live import (
+    LOCAL_INVENTORY,
+    ansible_env,
+    inventory_file,
+    live_server,
+    run_ansible,
+)
 from web.db import get_db
 
 pytestmark = pytest.mark.slow
 
-INVENTORY = f"""\
-plugin: headroom.cmdb.headroom
-compose:
-  ansible_connection: "'local'"
-  ansible_python_interpreter: "'{sys.executable}'"
-"""
 PLAYBOOK = ["ansible-playbook", "playbooks/sync_facts.yml", "--limit", "ansible-ctl"]
 
 
@@ -79,7 +79,7 @@ def test_facts_become_the_observed_configuration_and_a_second_run_is_a_no_op(
     seeded, tmp_path: Path
 ) -> None:
     app, ids = seeded
-    path = inventory_file(tmp_path, INVENTORY)
+    path = inventory_file(tmp_path, LOCAL_INVENTORY)
     with live_server(app) as live:
         env = ansible_env(tmp_path, live.url, token(app, Role.ENGINEER, "ansible"))
         env["ANSIBLE_INVENTORY"] = str(path)

@@ -143,6 +143,13 @@ HAND_WRITTEN: dict[str, Call] = {
         200,
         frozenset(INVENTORY_EDITORS),
     ),
+    "facts.post_facts_batch": Call(
+        "POST",
+        "/api/v1/facts/batch",
+        {"hosts": [{"host": {"kind": "device", "id": 1}, "facts": {}}]},
+        200,
+        frozenset(INVENTORY_EDITORS),
+    ),
     "facts.open_facts_run": Call(
         "POST", "/api/v1/facts/runs/", {}, 201, frozenset(INVENTORY_EDITORS)
     ),

@@ -24,3 +24,5 @@ def load(relative: str) -> ModuleType:
 transform = load("module_utils/inventory_transform.py")
 inventory_cache = load("module_utils/inventory_cache.py")
 facts_filter = load("filter/facts_subset.py")
+fact_sync = load("module_utils/fact_sync.py")
+request_plan = load("module_utils/request_plan.py")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,12 @@ def test_host_vars_sets_only_what_it_names_and_never_an_empty_value() -> None:
         "headroom_kind": "workload",
         "headroom_site": "ttdl",
     }
+
+
+def test_every_variable_name_is_valid() -> None:
+    """The plugin sets a new host's variables in one update, without ``set_variable``'s
+    per-name check: every name it can make must pass that check (ansible-core's rule)."""
+    hosts = json.loads((FIXTURES / "api-hosts.json").read_text(encoding="utf-8"))
+    names = {key for host in hosts for key in transform.host_vars(host)}
+    assert {"ansible_host", "headroom_id", "headroom_admin_units"} <= names
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) for name in names), names

@@ -165,6 +165,31 @@ class FactsPostSchema(Schema):
     )
 
 
+MAX_BATCH_HOSTS = 200  # 200 hosts' fact subsets are well under the 8 MiB body limit
+
+
+class FactsItemSchema(Schema):
+    host = fields.Nested(HostRefSchema, required=True)
+    facts = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={"description": "As in a post of one host"},
+    )
+
+
+class FactsBatchSchema(Schema):
+    run = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "The fact-sync run; else the batch is a run of its own"},
+    )
+    hosts = fields.List(
+        fields.Nested(FactsItemSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH_HOSTS),
+        metadata={"description": f"1 to {MAX_BATCH_HOSTS} hosts, each recorded on its own"},
+    )
+
+
 class FactsResultSchema(Schema):
     run = fields.Integer(required=True)
     kind = fields.String(required=True)
@@ -179,6 +204,35 @@ class FactsResultSchema(Schema):
     observed = fields.Boolean(required=True, metadata={"description": "A new observation stored"})
 
 
+class FactsHostResultSchema(Schema):
+    host = fields.String(required=True, metadata={"description": "Its name as sent (else address)"})
+    ok = fields.Boolean(required=True, metadata={"description": "Recorded; false when refused"})
+    error = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Why it was refused: no record is this host, or several are"},
+    )
+    result = fields.Nested(
+        FactsResultSchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "What its facts did, as a post of one host answers; null when refused"
+        },
+    )
+
+
+class FactsBatchResultSchema(Schema):
+    run = fields.Integer(required=True)
+    succeeded = fields.Integer(required=True, metadata={"description": "Hosts recorded"})
+    failed = fields.Integer(required=True, metadata={"description": "Hosts refused"})
+    results = fields.List(
+        fields.Nested(FactsHostResultSchema),
+        required=True,
+        metadata={"description": "One per host, in the order sent"},
+    )
+
+
 class RunOpenSchema(Schema):
     parameters = fields.Dict(load_default=dict, metadata={"description": "e.g. the --limit used"})
 
@@ -188,6 +242,15 @@ class RunFinishSchema(Schema):
         fields.String(),
         load_default=list,
         metadata={"description": "Hosts that gave no facts (unreachable, failed)"},
+    )
+    reasons = fields.Dict(
+        keys=fields.String(),  # a host name as `failed` gives it; a document cannot bound keys
+        values=fields.String(validate=validate.Length(max=2000)),
+        load_default=dict,
+        metadata={
+            "description": "Why a failed host was not synced (e.g. its batch could not be "
+            "posted), by host; else `no facts`. A host refused by Headroom keeps that reason"
+        },
     )
 
 

@@ -332,7 +332,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             # and copy guard against, and they stay untrusted: template trust is a tag the
             # visitor adds only for plugins with trusted_by_default, and this one has not.
             host = inventory.get_host(name)
-            for key, value in variables.items():
+            if host.vars.keys().isdisjoint(variables):
+                # A fresh host, the usual case: one dict update instead of a set_variable per
+                # value (each strips trust from the key and checks its name against a regex;
+                # our names are fixed and valid, ``test_every_variable_name_is_valid``).
+                host.vars.update(variables)
+                continue
+            for key, value in variables.items():  # another source set some: merge as it would
                 host.set_variable(key, value)
         for group, members in built["groups"].items():
             inventory.add_group(group)

@@ -11,7 +11,15 @@ import json
 from typing import Any
 from urllib.error import HTTPError
 
+from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.urls import open_url
+
+#: The connection options of the collection's modules (documented by ``headroom.cmdb.api.module``).
+MODULE_ARGS: dict[str, Any] = {
+    "api_endpoint": {"type": "str", "fallback": (env_fallback, ["HEADROOM_URL"])},
+    "token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["HEADROOM_TOKEN"])},
+    "validate_certs": {"type": "bool", "default": True},
+}
 
 
 class HeadroomError(Exception):
@@ -27,9 +35,10 @@ def get_json(
     timeout: int,
     what: str = "hosts",
     body: Any = None,
+    method: str | None = None,
 ) -> Any:
-    """The JSON answer of ``GET url`` (``POST`` with ``body``); ``HeadroomError`` for any
-    failure (HTTP, network, TLS, not JSON)."""
+    """The JSON answer of ``GET url`` (``POST`` with ``body``, or ``method``), None for an
+    empty one (204); ``HeadroomError`` for any failure (HTTP, network, TLS, not JSON)."""
     headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
     data = None
     if body is not None:
@@ -39,12 +48,13 @@ def get_json(
         response = open_url(
             url,
             data=data,
-            method="POST" if body is not None else "GET",
+            method=method or ("POST" if body is not None else "GET"),
             headers=headers,
             validate_certs=validate_certs,
             timeout=timeout,
         )
-        return json.loads(response.read())
+        text = response.read()
+        return json.loads(text) if text else None
     except HTTPError as exc:
         raise HeadroomError(http_message(base, exc)) from exc
     except Exception as exc:  # URLError, timeouts, TLS, bad JSON: all mean "no answer"

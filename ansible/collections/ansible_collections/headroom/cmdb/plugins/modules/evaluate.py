@@ -15,6 +15,8 @@ description:
 version_added: "1.1.0"
 author:
   - Headroom maintainers
+extends_documentation_fragment:
+  - headroom.cmdb.api.module
 options:
   document:
     description: A request document; exactly one of O(document) and O(request_id).
@@ -22,17 +24,6 @@ options:
   request_id:
     description: A stored request's id.
     type: int
-  api_endpoint:
-    description: Headroom's base URL, without C(/api/v1); else E(HEADROOM_URL).
-    type: str
-  token:
-    description: An API token of a requester of the request's agency, or a planner; else
-      E(HEADROOM_TOKEN).
-    type: str
-  validate_certs:
-    description: Whether to check Headroom's TLS certificate.
-    type: bool
-    default: true
   timeout:
     description: Seconds to wait for the evaluation.
     type: int
@@ -57,11 +48,11 @@ evaluation:
   type: dict
 """
 
-import os  # noqa: E402
 from typing import Any  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
 from ansible_collections.headroom.cmdb.plugins.module_utils.headroom_api import (  # noqa: E402
+    MODULE_ARGS,
     HeadroomError,
     get_json,
 )
@@ -72,9 +63,7 @@ def main() -> None:
         argument_spec={
             "document": {"type": "dict"},
             "request_id": {"type": "int"},
-            "api_endpoint": {"type": "str"},
-            "token": {"type": "str", "no_log": True},
-            "validate_certs": {"type": "bool", "default": True},
+            **MODULE_ARGS,
             "timeout": {"type": "int", "default": 120},
         },
         required_one_of=[("document", "request_id")],
@@ -82,8 +71,8 @@ def main() -> None:
         supports_check_mode=True,
     )
     params: dict[str, Any] = module.params
-    base = (params["api_endpoint"] or os.environ.get("HEADROOM_URL") or "").rstrip("/")
-    token = params["token"] or os.environ.get("HEADROOM_TOKEN") or ""
+    base = (params["api_endpoint"] or "").rstrip("/")
+    token = params["token"] or ""
     if not base or not token:
         module.fail_json(msg="set api_endpoint and token, or HEADROOM_URL and HEADROOM_TOKEN")
     stored = params["request_id"] is not None
