@@ -260,7 +260,7 @@ def _circuits(api: pynetbox.api, s: Stock) -> None:
                     term_side=side,
                     termination_type="dcim.site",
                     termination_id=s.ids[site],
-                    port_speed=1_000_000,
+                    port_speed=max(rate, 1_000_000),  # never below its commit: no finding
                 )
     # The Internet circuit's DC end is cabled to the switch: the circuit's tail.
     _cable(
