@@ -112,8 +112,9 @@ def links_by_capacity_figure(bands: dict[str, dict[str, int]]) -> str:
     )
 
 
-#: How far ahead a resource's chart shows its forecast: the planning questions of
-#: the dashboard (a year) with room to see the trend bend.
+#: How far ahead a resource's chart shows its forecast at least: the planning questions
+#: of the dashboard (a year) with room to see the trend bend. Further when an open
+#: request plans further (``until``), as far as the forecast goes.
 FORECAST_WEEKS_SHOWN = 104
 
 
@@ -137,14 +138,18 @@ def outlook_figure(
     today: date,
     labels: OutlookLabels,
     reserved: float = 0.0,
+    until: date | None = None,
 ) -> str:
     """History of daily peaks, the weekly forecast with its 95 % and 80 % bands, the
     ceiling as a line and today as a marker: one chart for clusters, pools and links.
 
     Approved reservations are added to the forecast (what must fit under the ceiling).
+    The forecast is shown to ``until`` (the end of the longest open request's horizon)
+    when that is further than ``FORECAST_WEEKS_SHOWN`` weeks from today.
     """
-    points = [p for p in forecast.points if p.date >= today - timedelta(days=7)]
-    points = points[:FORECAST_WEEKS_SHOWN] or list(forecast.points[-1:])
+    last = max(today + timedelta(weeks=FORECAST_WEEKS_SHOWN), until or today)
+    points = [p for p in forecast.points if today - timedelta(days=7) <= p.date <= last]
+    points = points or list(forecast.points[-1:])
     days = [p.date.isoformat() for p in points]
 
     def line(values: Iterable[float], **style: Any) -> dict[str, Any]:

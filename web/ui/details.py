@@ -7,6 +7,7 @@ Pages are declared (``DetailPage``) and served by one view, like the lists.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from cmdb.models import Link, Rack, Workload
 from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.listing import load_one
 from cmdb.services.record_history import load_changes, load_sightings
+from cmdb.services.request_list import load_open_horizon_end
 from web.db import get_session
 from web.today import today_or_real
 from web.ui import bp
@@ -233,10 +235,11 @@ def _outlooks(page: DetailPage, object_id: int) -> list[dict[str, Any]]:
     # Computing may refresh the forecast cache: keep it for the next page.
     with committing(get_session()) as session:
         found = load_resource_outlook(session, at=at, **{page.outlook: object_id})
-    return [_chart(o, at) for o in found]
+        until = load_open_horizon_end(session)
+    return [_chart(o, at, until) for o in found]
 
 
-def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
+def _chart(outlook: ResourceOutlook, at: Any, until: date | None) -> dict[str, Any]:
     status = outlook.status
     labels = OutlookLabels(
         history=gettext("Daily peak"),
@@ -248,7 +251,13 @@ def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
         unit=status.unit,
     )
     figure = outlook_figure(
-        outlook.daily, outlook.forecast, status.ceiling, at, labels, reserved=status.reserved
+        outlook.daily,
+        outlook.forecast,
+        status.ceiling,
+        at,
+        labels,
+        reserved=status.reserved,
+        until=until,
     )
     return {
         "status": status,
