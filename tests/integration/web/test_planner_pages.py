@@ -79,3 +79,24 @@ def test_a_clusters_chart_spans_the_longest_open_request(demo_app: Flask) -> Non
     assert max(date.fromisoformat(x) for x in ends) >= until.replace(day=1) - (
         date(2000, 1, 8) - date(2000, 1, 1)
     )
+
+
+def test_price_dates_follow_the_users_language(demo_app: Flask) -> None:
+    """The catalogue's "priced on" reads 15/01/2026 in Vietnamese and 15 Jan 2026 in
+    English (Babel's patterns of each language), never the ISO 2026-01-15."""
+    from cmdb.models import CatalogueItem
+
+    with demo_app.app_context(), get_db().sessions() as session:
+        priced_on = (
+            session.query(CatalogueItem.priced_on)
+            .filter(CatalogueItem.priced_on.isnot(None))
+            .first()[0]
+        )
+    client = client_as(demo_app, "viewer")
+    english = client.get("/catalogue/").get_data(as_text=True)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    vietnamese = client.get("/catalogue/").get_data(as_text=True)
+
+    assert priced_on.strftime("%d/%m/%Y") in vietnamese
+    assert f"{priced_on.day} {priced_on.strftime('%b %Y')}" in english
+    assert priced_on.isoformat() not in english and priced_on.isoformat() not in vietnamese
