@@ -45,6 +45,7 @@ from capacity.evaluation import (
     Candidate,
     Cost,
     Evaluation,
+    IneligibleCluster,
     LinkRow,
     Placement,
     Problem,
@@ -102,7 +103,33 @@ __all__ = [
 
 def is_cluster_eligible(cluster: ClusterSpec, request: Request) -> bool:
     """Certified for the request's security level and zone."""
-    return cluster.max_security_level >= request.security_level and request.zone in cluster.zones
+    return explain_ineligible(cluster, request) is None
+
+
+def explain_ineligible(cluster: ClusterSpec, request: Request) -> str | None:
+    """Why ``cluster`` may not host ``request`` (its certification), or None if it may."""
+    reasons = []
+    if cluster.max_security_level < request.security_level:
+        reasons.append(
+            f"certified up to security level {cluster.max_security_level}, "
+            f"the request needs {request.security_level}"
+        )
+    if request.zone not in cluster.zones:
+        zones = ", ".join(sorted(cluster.zones)) or "none"
+        reasons.append(f"not certified for zone {request.zone!r} (only: {zones})")
+    return "; ".join(reasons) or None
+
+
+def compute_ineligible(inventory: Inventory, request: Request) -> tuple[IneligibleCluster, ...]:
+    """The clusters the request may not use, each with its reason (none without compute)."""
+    if not request.needs_compute:
+        return ()
+    out = []
+    for state in inventory.clusters:
+        reason = explain_ineligible(state.spec, request)
+        if reason is not None:
+            out.append(IneligibleCluster(state.spec.id, state.spec.name or state.spec.id, reason))
+    return tuple(out)
 
 
 def is_pool_usable(pool: StoragePoolSpec, cluster_id: str | None) -> bool:
@@ -547,6 +574,8 @@ def evaluate_request(
         series=compute_series(
             select_charted(resource_tls, [t for _, t in link_tls], uplinks_used), steps
         ),
+        ineligible_clusters=compute_ineligible(inventory, request),
+        reservations=tuple(r for t in all_tls for r in by_resource.get(t.resource, ())),
     )
 
 

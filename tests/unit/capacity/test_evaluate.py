@@ -178,6 +178,27 @@ def test_security_level_and_zone_decide_eligibility():
     assert internal.placement.cluster == "c1"
 
 
+def test_each_ineligible_cluster_is_listed_with_its_reason():
+    """Level 4 on the internet: c1 (≤ 3, internal/tslcd) fails both; c2 (≤ 5, internet) fits."""
+    c2 = cluster("c2", hosts=8, level=5, zones=("internet",), vcpu_used=0, ram_used=0)
+    ev = evaluate_request(
+        request(security_level=4, zone="internet"), inventory(clusters=(cluster(), c2))
+    )
+    (c1,) = ev.ineligible_clusters
+    assert c1.cluster == "c1"
+    assert c1.reason == (
+        "certified up to security level 3, the request needs 4; "
+        "not certified for zone 'internet' (only: internal, tslcd)"
+    )
+    assert ev.to_dict()["ineligible_clusters"] == [
+        {"cluster": "c1", "name": "c1", "reason": c1.reason}
+    ]
+    assert (
+        evaluate_request(request(workloads=(), storage_tb=1.0), inventory()).ineligible_clusters
+        == ()
+    )
+
+
 def test_most_headroom_breaks_a_tie_between_clusters_that_both_fit():
     """c1 at 200 vCPU and c3 (same hardware) at 100: both fit throughout, c3 has more room."""
     inv = inventory(clusters=(cluster(), cluster("c3", vcpu_used=100)))
