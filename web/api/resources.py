@@ -34,6 +34,7 @@ from cmdb.models import (
 from cmdb.services.request_visibility import visible_changes
 from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
+from web.api.schemas.admin_units import AdminUnitWriteSchema
 from web.api.schemas.agencies import AgencyWriteSchema
 from web.api.schemas.catalogue import CatalogueItemWriteSchema
 from web.api.schemas.clusters import ClusterWriteSchema
@@ -56,13 +57,18 @@ ADMIN_UNITS = declare(
     Resource(
         path="admin-units",
         model=AdminUnit,
-        description="The administrative tree: province, districts, communes (GSO codes).",
-        fields=names("id url code name level kind parent valid_from valid_to"),
+        description="The administrative tree: province, districts, communes (GSO codes). "
+        "Planners keep it: a parent of a higher level (none for a province), a code unique "
+        "among the units in force.",
+        fields=names("id url code name level kind parent successor valid_from valid_to"),
         filters=names("id code name level kind parent_id valid_from valid_to"),
         search=names("code name"),
         orderings=names("id code name level"),
         brief=names("id url code name"),
         dated=True,
+        write=AdminUnitWriteSchema,
+        # The tree a request targets is the planners' to keep, as the agencies are.
+        write_roles=frozenset({Role.PLANNER}),
     )
 )
 

@@ -74,6 +74,7 @@ INVENTORY_EDITORS = {"engineer", "admin"}
 # Agencies (who owns what, which requests name) are the planners' to keep.
 # So are the expansion catalogue's prices.
 EDITORS = {
+    "admin-units": frozenset({"planner", "admin"}),
     "agencies": frozenset({"planner", "admin"}),
     "catalogue": frozenset({"planner", "admin"}),
 }
