@@ -336,6 +336,20 @@ def _choose_placement(
     return best_cluster, best_pool, candidates
 
 
+def compute_uplink_shares(
+    inventory: Inventory, network: str, uplinks: Sequence[str]
+) -> dict[str, float]:
+    """The share of a network's DC-side demand each of its uplinks carries: all of it on
+    each (active/standby), or in proportion to capacity (load-sharing; DESIGN §6)."""
+    if network not in inventory.load_sharing:
+        return dict.fromkeys(uplinks, 1.0)
+    capacity = {i: inventory.link(i).spec.capacity_mbps for i in uplinks}
+    total = sum(capacity.values())
+    if total <= 0:
+        return dict.fromkeys(uplinks, 1.0)
+    return {i: c / total for i, c in capacity.items()}
+
+
 def _route_demand(
     request: Request, inventory: Inventory, problems: list[Problem]
 ) -> tuple[dict[str, float], dict[str, set[str]], set[str]]:
@@ -349,8 +363,8 @@ def _route_demand(
             problems.append(
                 Problem(f"uplink:{need.network}", f"the DC has no uplink on {need.network!r}")
             )
-        for link_id in uplinks:
-            demand[link_id] = demand.get(link_id, 0.0) + need.mbps
+        for link_id, share in compute_uplink_shares(inventory, need.network, uplinks).items():
+            demand[link_id] = demand.get(link_id, 0.0) + need.mbps * share
             sites_behind.setdefault(link_id, set())
             uplinks_used.add(link_id)
     for site_need in request.sites:
@@ -579,6 +593,16 @@ def evaluate_request(
     )
 
 
+def _uplink_rule(inventory: Inventory) -> str:
+    shared = ", ".join(sorted(inventory.load_sharing))
+    if not shared:
+        return "each DC uplink of a network carries the whole DC-side demand (active/standby)"
+    return (
+        f"load-sharing on {shared}: the DC-side demand splits over the uplinks in proportion "
+        "to capacity; on the other networks each uplink carries all of it (active/standby)"
+    )
+
+
 def _assumptions(
     request: Request,
     cluster: _ClusterOption | None,
@@ -596,7 +620,7 @@ def _assumptions(
         "baseline_bound": bound,
         "baseline": "forecast of weekly peaks (vCPU/RAM allocated, TB used, daily p95 Mbps)",
         "storage_demand": "VM disks at provisioned size + storage_tb; 1 TB = 1000 GB",
-        "dc_uplinks": "each DC uplink of a network carries the whole DC-side demand",
+        "dc_uplinks": _uplink_rule(inventory),
         "ceilings": {t.resource: t.ceiling_pct for t in timelines},
         "forecast_models": {t.resource: t.baseline_model for t in timelines},
     }

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import AdminLevel, ChangeAction, Source
 from cmdb.models import AdminUnit
-from cmdb.services.admin_unit_rules import LEVEL_RANK
 from cmdb.services.import_rows import ImportResult, RowCheck, Table, check_header, raise_if_bad
+from cmdb.services.place_rules import LEVEL_RANK
 from cmdb.services.provenance import log_change, mark_seen
 
 COLUMNS = ("level", "code", "name", "parent_code", "kind")

@@ -92,6 +92,13 @@ class Call:
 
 
 HAND_WRITTEN: dict[str, Call] = {
+    "network_settings.set_network_setting": Call(
+        "PUT",
+        "/api/v1/network-settings/networks/wan",
+        {"redundancy": "load_sharing", "uplink_site_kinds": ["pop"]},
+        200,
+        frozenset({"planner", "admin"}),
+    ),
     "requests.evaluate_document": Call(
         "POST", "/api/v1/requests/evaluate", portal(), 200, frozenset({"own", "planner", "admin"})
     ),

@@ -79,7 +79,7 @@ UNSTATED_RULES = tuple(
         r"^give kind and id, management_address or name$",  # a facts post's host
         r"^with an id, say 'device' or 'workload'$",
         r"^must be after valid_from \(\d{4}-\d\d-\d\d\)$",  # a dated record's two days
-        # The admin tree's rules (cmdb.services.admin_unit_rules): the parent's level.
+        # The admin tree's rules (cmdb.services.place_rules): the parent's level.
         r"^a province has no parent$",
         r"^required for a (district|commune)$",
         r"^unit \d+ is a \w+: it cannot contain a \w+$",

@@ -1,7 +1,7 @@
 """The body of an admin unit's create (POST) and update (PATCH).
 
 The tree's rules that need the database (the parent's level, the children, a code
-free among the units in force) are ``cmdb.services.admin_unit_rules`` and the
+free among the units in force) are ``cmdb.services.place_rules`` and the
 unique check's; this schema checks types, lengths and the validity dates.
 """
 

@@ -1,4 +1,5 @@
-"""What keeps the administrative tree a tree when a person writes one unit (API, UI).
+"""What keeps the administrative tree a tree when a person writes one unit (API, UI);
+and the one place rule of sites: at most one is "the DC".
 
 The same rules as the import (``import_admin_units``): a province has no parent;
 a district or commune has one, of a higher level (province above district above
@@ -17,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cmdb.choices import AdminLevel
-from cmdb.errors import ValidationError
-from cmdb.models import AdminUnit
+from cmdb.errors import ConflictError, ValidationError
+from cmdb.models import AdminUnit, Site
 
 LEVEL_RANK = {AdminLevel.PROVINCE: 0, AdminLevel.DISTRICT: 1, AdminLevel.COMMUNE: 2}
 
@@ -70,3 +71,16 @@ def _children_error(session: Session, level: AdminLevel, own_id: int) -> str | N
         kinds = ", ".join(sorted(lv.value for lv in below))
         return f"it contains units of level {kinds}: a {level.value} cannot"
     return None
+
+
+def check_one_dc(session: Session, record: Mapping[str, Any], own_id: int | None) -> None:
+    """At most one site is "the DC" (DESIGN §6); another one already is: a 409 naming it."""
+    if not record.get("is_dc"):
+        return
+    stmt = sa.select(Site.id, Site.slug).where(Site.is_dc.is_(True))
+    if own_id is not None:
+        stmt = stmt.where(Site.id != own_id)
+    other = session.execute(stmt.limit(1)).first()
+    if other is not None:
+        message = f"site {other.slug!r} (id {other.id}) is the DC: unset it first"
+        raise ConflictError(message, {"is_dc": [message]})
