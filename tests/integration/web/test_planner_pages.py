@@ -100,3 +100,11 @@ def test_price_dates_follow_the_users_language(demo_app: Flask) -> None:
     assert priced_on.strftime("%d/%m/%Y") in vietnamese
     assert f"{priced_on.day} {priced_on.strftime('%b %Y')}" in english
     assert priced_on.isoformat() not in english and priced_on.isoformat() not in vietnamese
+
+
+def test_the_dc_is_set_on_a_sites_form(demo_app: Flask) -> None:
+    """An engineer ticks "the DC" on a site's form; the API shows it, in Vietnamese too."""
+    client = client_as(demo_app, "engineer")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+    form = client.get("/sites/1/edit").get_data(as_text=True)
+    assert "Trung tâm dữ liệu (mọi đường truyền dẫn về đây)" in form and 'name="is_dc"' in form
