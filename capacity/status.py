@@ -71,7 +71,8 @@ def runs_out_first(rows: Sequence[ResourceStatus], limit: int) -> list[ResourceS
     return sorted(dated, key=exhaustion_order)[:limit]
 
 
-def _reserved_daily(reservations: Sequence[Reservation], ordinals: np.ndarray) -> np.ndarray:
+def compute_reserved(reservations: Sequence[Reservation], ordinals: np.ndarray) -> np.ndarray:
+    """What ``reservations`` hold on each day (ordinals), grown by the verdict's rule."""
     # One growth rule (DESIGN §6): the verdict's calendar months, m/12 years at month m.
     out = np.zeros(len(ordinals))
     for r in reservations:
@@ -96,7 +97,7 @@ def _status(
     limit = capacity * ceiling_pct
     last = max(forecast.end, at)
     days = np.arange(at.toordinal(), last.toordinal() + 1)
-    reserved = _reserved_daily(reservations, days)
+    reserved = compute_reserved(reservations, days)
     tolerance = 1e-9 * max(1.0, abs(limit))
 
     def first_reach(bound: Bound) -> date | None:
