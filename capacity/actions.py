@@ -8,6 +8,7 @@ that queries the database); writing goes through ``cmdb.services.requests``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -25,6 +26,9 @@ from cmdb.schemas.request import RequestDocument, SubmittedRequest, load_request
 from cmdb.services import requests as store
 
 EVALUABLE = (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.EVALUATED)
+# Asked with what a document names, before it is evaluated or stored (the action
+# layer's agency check: ``capacity.request_actions``); it raises to refuse.
+RefsCheck = Callable[[store.RequestRefs], None]
 
 
 def evaluate_document(
@@ -33,6 +37,7 @@ def evaluate_document(
     *,
     today: date | None = None,
     catalogue: Catalogue | None = None,
+    check: RefsCheck | None = None,
 ) -> Evaluation:
     """Validate a request document and evaluate it without storing anything.
 
@@ -42,6 +47,8 @@ def evaluate_document(
     today = today or date.today()
     doc = load_request(document, today=today)
     refs = store.resolve_request_refs(session, doc)
+    if check is not None:
+        check(refs)
     return _evaluate(session, doc, refs, today, catalogue)
 
 
@@ -59,11 +66,18 @@ def _evaluate(
 
 
 def submit_request(
-    session: Session, document: object, *, today: date | None = None, actor: str = "api"
+    session: Session,
+    document: object,
+    *,
+    today: date | None = None,
+    actor: str = "api",
+    check: RefsCheck | None = None,
 ) -> ResourceRequest:
     """Validate and store a request (status submitted). ValidationError on bad input."""
     doc = load_request(document, today=today or date.today())
     refs = store.resolve_request_refs(session, doc)
+    if check is not None:
+        check(refs)
     return store.save_request(session, doc, _as_json(document), refs, actor=actor)
 
 

@@ -138,6 +138,14 @@ class Metric(StrEnum):
     OUT_MBPS = "out_mbps"
     CPU_UTIL_PCT = "cpu_util_pct"
     RAM_USED_GB = "ram_used_gb"
+    # An interface's health, polled beside its octets: packets a second, and its
+    # status as 1 (up) or 0 (anything else), so an hour's average is the share it was up.
+    IN_ERRORS_PPS = "in_errors_pps"
+    OUT_ERRORS_PPS = "out_errors_pps"
+    IN_DISCARDS_PPS = "in_discards_pps"
+    OUT_DISCARDS_PPS = "out_discards_pps"
+    OPER_UP = "oper_up"
+    ADMIN_UP = "admin_up"
 
 
 class RequestStatus(StrEnum):
@@ -196,6 +204,7 @@ class DiscrepancyKind(StrEnum):
     SPEED_VS_COMMIT = "speed_vs_commit"  # interface speed below a circuit's commit rate
     VM_SIZING = "vm_sizing"  # a VM's size in NetBox/records vs what the host reports
     HOST_SIZING = "host_sizing"  # a host's cores/RAM in NetBox vs SNMP/Ansible
+    IDENTITY = "identity"  # another agent answers at a device's SNMP address
 
 
 class ChangeAction(StrEnum):

@@ -18,6 +18,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from cmdb.folding import SQLITE_FUNCTION, fold
+
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -127,6 +129,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # search folds names in SQL (cmdb.folding); PostgreSQL has translate() built in
+    dbapi_conn.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:

@@ -47,3 +47,8 @@ class DecisionRefusedError(ConflictError):
         super().__init__(message)
         self.reason = reason
         self.params = params
+
+
+class ForbiddenError(CmdbError):
+    """The caller may not do this (their role, or another agency's request): HTTP 403,
+    in the API and the UI alike (``cmdb.actions.policy`` says who may)."""

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_DATA_DIR = "var"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+DEFAULT_POLL_CHUNK_SIZE = 250  # devices per poll job: a few minutes of one worker
 
 
 def default_database_url(data_dir: str | os.PathLike[str]) -> str:
@@ -40,6 +41,7 @@ class Settings:
     retention_raw_days: int = 35  # raw samples and observations
     retention_hourly_days: int = 396  # hourly rollups (13 months); daily ones for ever
     retention_results_days: int = 90  # discovery results (per target of a run)
+    poll_chunk_size: int = DEFAULT_POLL_CHUNK_SIZE  # devices per job when RQ workers share a poll
     tls: bool = False  # served over HTTPS: the session cookie is Secure, and HSTS is sent
     proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are trusted
     login_failures: int = 20  # wrong passwords for one username within the window, then 429
@@ -66,6 +68,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for name in ("retention_raw_days", "retention_hourly_days", "retention_results_days"):
         if isinstance(values.get(name), int) and values[name] < 1:
             errors.append(f"CMDB_{name.upper()} must be at least 1 day, not {values[name]}")
+    if isinstance(values.get("poll_chunk_size"), int) and values["poll_chunk_size"] < 1:
+        errors.append(f"CMDB_POLL_CHUNK_SIZE must be at least 1, not {values['poll_chunk_size']}")
     if values.get("today"):
         try:
             date.fromisoformat(values["today"])

@@ -17,16 +17,19 @@ from sqlalchemy.orm import Session
 from cmdb.choices import Metric, ResourceKind
 from cmdb.models import Link, PollState, Sample, Series
 from cmdb.services.rollups import rollup_series
+from cmdb.services.sample_ingest import METRIC_UNITS
 from discovery.rates import PreviousReading, Rates
 from discovery.records import CounterReading
 
-UNITS = {
-    Metric.IN_MBPS: "Mbps",
-    Metric.OUT_MBPS: "Mbps",
-    Metric.CPU_UTIL_PCT: "%",
-    Metric.RAM_USED_GB: "GB",
-    Metric.STORAGE_USED_TB: "TB",
+# Counter key suffixes (``if.<ifIndex>.<suffix>``) → the interface's series.
+PACKET_METRICS = {
+    "in_errors": Metric.IN_ERRORS_PPS,
+    "out_errors": Metric.OUT_ERRORS_PPS,
+    "in_discards": Metric.IN_DISCARDS_PPS,
+    "out_discards": Metric.OUT_DISCARDS_PPS,
 }
+STATUS_METRICS = {"oper": Metric.OPER_UP, "admin": Metric.ADMIN_UP}
+IF_STATUS_UP = 1  # IF-MIB up(1)
 GAUGES = (
     (Metric.CPU_UTIL_PCT, "cpu_load_pct"),
     (Metric.RAM_USED_GB, "ram_used_gb"),
@@ -70,6 +73,7 @@ class PollWriter:
                 self.per_interface.setdefault(if_ids[int(index)], {})[direction] = mbps
                 metric = Metric.IN_MBPS if direction == "in" else Metric.OUT_MBPS
                 self._sample(ResourceKind.INTERFACE, if_ids[int(index)], metric, mbps)
+        self._health(reading, rates, if_ids)
         for metric, attribute in GAUGES:
             value = getattr(reading, attribute)
             if value is not None:
@@ -78,6 +82,20 @@ class PollWriter:
         state.polled_at, state.uptime_ticks = self.at, reading.uptime_ticks
         state.counters = dict(reading.counters)
         self.session.add(state)
+
+    def _health(self, reading: CounterReading, rates: Rates, if_ids: dict[int, int]) -> None:
+        """Errors and discards a second, and whether each port is up (1) or not (0)."""
+        for key, per_s in rates.per_s.items():
+            _, index, suffix = key.split(".")
+            if int(index) in if_ids:
+                self._sample(
+                    ResourceKind.INTERFACE, if_ids[int(index)], PACKET_METRICS[suffix], per_s
+                )
+        for key, code in reading.statuses.items():
+            _, index, name = key.split(".")
+            if int(index) in if_ids:
+                up = 1.0 if code == IF_STATUS_UP else 0.0
+                self._sample(ResourceKind.INTERFACE, if_ids[int(index)], STATUS_METRICS[name], up)
 
     def finish(self) -> int:
         """Links' samples, every sample in one insert, then the day's rollups; → samples."""
@@ -124,7 +142,7 @@ class PollWriter:
         missing = [k for k in keys if k not in self.series]
         for kind, object_id, metric in missing:
             self.series[(kind, object_id, metric)] = Series(
-                object_type=kind, object_id=object_id, metric=metric, unit=UNITS[metric]
+                object_type=kind, object_id=object_id, metric=metric, unit=METRIC_UNITS[metric]
             )
         self.session.add_all([self.series[k] for k in missing])
         self.session.flush()

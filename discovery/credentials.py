@@ -8,7 +8,13 @@ so logs, the API and the UI can print a profile safely.
     profiles:
       dc-v2c: {version: 2c, community: s3cret}
       dc-v3:  {version: 3, user: headroom, auth_protocol: sha, auth_key: …,
-               priv_protocol: aes, priv_key: …}
+               priv_protocol: aes, priv_key: …, context: vlan-10}
+
+``context`` is the SNMPv3 context name (an agent serving several instances, e.g.
+one per VLAN or virtual router, tells them apart by it). A run may be given several
+profiles (``--profile a,b``): on first contact each is tried in order until the agent
+answers, and the one that answered is remembered on the device and tried first next
+time.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any
 import yaml
 
 from cmdb.errors import CmdbError
+from discovery.core.normalize import normalize_host
 from discovery.records import Target
 
 AUTH_PROTOCOLS = ("md5", "sha", "sha224", "sha256", "sha384", "sha512")
@@ -43,18 +50,21 @@ class SnmpProfile:
     auth_key: str | None = field(default=None, repr=False)
     priv_protocol: str | None = None
     priv_key: str | None = field(default=None, repr=False)
+    context: str | None = None  # SNMPv3 context name
+    ad_hoc: bool = False  # given on the command line, in no file: never remembered
 
     def describe(self) -> str:
         """What the profile is, for logs and reports: never a community or a key."""
         if self.version != "3":
             return f"{self.name} (SNMPv{self.version}, community ***)"
         level = "authPriv" if self.priv_key else "authNoPriv" if self.auth_key else "noAuthNoPriv"
-        return f"{self.name} (SNMPv3 user {self.user}, {level})"
+        context = f", context {self.context}" if self.context else ""
+        return f"{self.name} (SNMPv3 user {self.user}, {level}{context})"
 
 
 def community_profile(community: str) -> SnmpProfile:
     """An ad-hoc v2c profile for ``--community`` on the command line."""
-    return SnmpProfile(name="community", version="2c", community=community)
+    return SnmpProfile(name="community", version="2c", community=community, ad_hoc=True)
 
 
 def parse_profile(name: str, raw: Mapping[str, Any]) -> SnmpProfile:
@@ -63,6 +73,8 @@ def parse_profile(name: str, raw: Mapping[str, Any]) -> SnmpProfile:
     if version not in VERSIONS:
         raise ProfileError(f"profile {name!r}: version must be one of {', '.join(VERSIONS)}")
     if version != "3":
+        if raw.get("context"):
+            raise ProfileError(f"profile {name!r}: a context name needs SNMPv3")
         if not raw.get("community"):
             raise ProfileError(f"profile {name!r}: SNMPv{version} needs a community")
         return SnmpProfile(name=name, version=version, community=str(raw["community"]))
@@ -83,6 +95,9 @@ def _v3_profile(name: str, raw: Mapping[str, Any]) -> SnmpProfile:
             raise ProfileError(f"profile {name!r}: {key} must have at least 8 characters")
     if raw.get("priv_key") and not raw.get("auth_key"):
         raise ProfileError(f"profile {name!r}: privacy needs authentication (auth_key)")
+    context = raw.get("context")
+    if context is not None and (not isinstance(context, str) or len(context) > 32):
+        raise ProfileError(f"profile {name!r}: context must be text of at most 32 characters")
     return SnmpProfile(
         name=name,
         version="3",
@@ -91,6 +106,7 @@ def _v3_profile(name: str, raw: Mapping[str, Any]) -> SnmpProfile:
         auth_key=str(raw["auth_key"]) if raw.get("auth_key") else None,
         priv_protocol=priv if raw.get("priv_key") else None,
         priv_key=str(raw["priv_key"]) if raw.get("priv_key") else None,
+        context=context or None,
     )
 
 
@@ -118,17 +134,35 @@ def pick_profile(profiles: Mapping[str, SnmpProfile], name: str) -> SnmpProfile:
         raise ProfileError(f"no SNMP profile named {name!r} (known: {known})") from None
 
 
+def pick_profiles(profiles: Mapping[str, SnmpProfile], names: str) -> list[SnmpProfile]:
+    """``--profile a,b``: the named profiles in the order given (each once)."""
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    if not wanted:
+        raise ProfileError("--profile names no profile")
+    return [pick_profile(profiles, n) for n in dict.fromkeys(wanted)]
+
+
 def assign_profiles(
-    targets: Sequence[Target], profiles: Mapping[str, SnmpProfile], default: SnmpProfile | None
-) -> list[tuple[Target, SnmpProfile]]:
-    """Each target with its own profile, else ``default``; none at all is an error."""
-    pairs = []
+    targets: Sequence[Target],
+    profiles: Mapping[str, SnmpProfile],
+    default: SnmpProfile | Sequence[SnmpProfile] | None,
+    remembered: Mapping[Target, str] | None = None,
+) -> list[tuple[Target, tuple[SnmpProfile, ...]]]:
+    """Each target with the profiles to try in order: its own (a targets file's), else
+    the one its agent last answered (when the file still has it) and then the run's;
+    none at all is an error."""
+    run = (default,) if isinstance(default, SnmpProfile) else tuple(default or ())
+    pairs: list[tuple[Target, tuple[SnmpProfile, ...]]] = []
     for t in targets:
-        profile = pick_profile(profiles, t.profile) if t.profile else default
-        if profile is None:
+        if t.profile:
+            pairs.append((t, (pick_profile(profiles, t.profile),)))
+            continue
+        last = profiles.get((remembered or {}).get(Target(normalize_host(t.host), t.port), ""))
+        tried = tuple(dict.fromkeys(p for p in (last, *run) if p is not None))
+        if not tried:
             raise ProfileError(
                 f"no credentials for {t.address}: give --community, --profile, "
                 "or a 'default' profile in the profiles file"
             )
-        pairs.append((t, profile))
+        pairs.append((t, tried))
     return pairs

@@ -2,40 +2,49 @@
 
 Network first (``collect``), then one short pass over the database: the core's
 snapshot of the inventory, the SNMP adapter's observations (``snmp.observe``), the
-core's plan (``core.planner``), its one writer (``core.writer``). LLDP links are not
-observations of the core yet: they are planned beside it (``lldp``) and written after
-the writer (``links``). ``dry_run`` computes and returns the plan and writes nothing
-(the caller also rolls back).
+core's plan (``core.planner``), its one writer (``core.writer``). Links are observations
+too (``snmp.neighbours``: LLDP and CDP); since which device an agent is is the core's
+decision, the hosts are planned first, the links built on that plan, and hosts and
+links then planned as one plan for the one writer. ``dry_run`` computes and returns
+the plan and writes nothing (the caller also rolls back).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryRun
+from discovery.agent_records import note_swaps, save_profiles
+from discovery.core.identity import answering
 from discovery.core.known import KnownRecord, Snapshot
 from discovery.core.lifecycle import add_result, finish_run, new_run, start_run
-from discovery.core.observations import Facts, RecordKind
-from discovery.core.plan import Plan, Ref
+from discovery.core.observations import Endpoint, RecordKind
+from discovery.core.plan import Plan
 from discovery.core.planner import plan_observations
 from discovery.core.runs import RunVerdict, classify_attempts
 from discovery.core.snapshot import load_snapshot
 from discovery.core.writer import apply_plan
-from discovery.credentials import SnmpProfile
-from discovery.links import apply_links
-from discovery.lldp import Heard, LinkPlan, inventory_of, plan_links
 from discovery.records import Target, TargetOutcome
-from discovery.snmp.collector import Limits, Progress, fetch_observation, run_fetch_all
+from discovery.snmp.collector import (
+    Limits,
+    Profiles,
+    Progress,
+    fetch_observation,
+    run_fetch_all,
+)
+from discovery.snmp.neighbours import heard_of, link_observations
 from discovery.snmp.observe import map_outcomes
 
-DEVICE, INTERFACE = RecordKind.DEVICE, RecordKind.INTERFACE
+DEVICE, INTERFACE, LINK = RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.LINK
+LINK_ENDS = frozenset({"a_interface_id", "b_interface_id"})
 # What an SNMP run plans against: hosts and parts, the sites new devices go to, and
-# the links LLDP completes.
+# the links LLDP and CDP find or complete.
 SNAPSHOT_KINDS = (DEVICE, INTERFACE, RecordKind.SITE, RecordKind.LINK)
 
 
@@ -47,16 +56,26 @@ class PlanDefaults:
 
 @dataclass(frozen=True)
 class SnmpPlan:
-    """The core's plan of one SNMP run, and the LLDP links planned beside it."""
+    """The core's plan of one SNMP run (devices, interfaces and links)."""
 
     core: Plan
-    links: tuple[LinkPlan, ...] = ()
     parents: Mapping[int, int] | None = None  # known interface id → its device id
 
     @property
     def is_empty(self) -> bool:
         """Nothing to write but "seen" marks: what a second identical run must give."""
-        return self.core.is_empty and not self.links
+        return self.core.is_empty
+
+    @property
+    def links(self) -> int:
+        """Links new, or known ones given the interfaces they end on."""
+        new = sum(c.ref.kind is LINK for c in self.core.creates)
+        completed = sum(
+            bool(u.pending) or any(c.field in LINK_ENDS for c in u.changes)
+            for u in self.core.updates
+            if u.ref.kind is LINK
+        )
+        return new + completed
 
     @property
     def errors(self) -> dict[str, str]:
@@ -68,6 +87,8 @@ class SnmpPlan:
         parents = self.parents or {}
         changed: set[int] = set()
         for ref in [u.ref for u in self.core.updates] + [d.ref for d in self.core.discrepancies]:
+            if ref.kind not in (DEVICE, INTERFACE):
+                continue  # a link is no device's change
             device = ref.id if ref.kind is DEVICE else parents.get(ref.id or 0)
             changed |= {device} if device is not None else set()
         for create in self.core.creates:
@@ -91,15 +112,29 @@ class DiscoveryReport:
             "new": sum(c.ref.kind is DEVICE for c in self.plan.core.creates),
             "changed": len(self.plan.changed_devices()),
             "failed": sum(o.status == RunStatus.FAILED for o in self.outcomes),
-            "links": len(self.plan.links),
+            "links": self.plan.links,
         }
 
 
 def collect(
-    targets: Sequence[tuple[Target, SnmpProfile]], limits: Limits, progress: Progress | None = None
+    targets: Sequence[tuple[Target, Profiles]], limits: Limits, progress: Progress | None = None
 ) -> list[TargetOutcome]:
     """The network phase alone (no database): one outcome per target."""
     return run_fetch_all(targets, fetch_observation, limits, progress)
+
+
+def plan_outcomes(
+    outcomes: Sequence[TargetOutcome], snapshot: Snapshot, defaults: PlanDefaults, at: datetime
+) -> Plan:
+    """The one plan of a run (pure): hosts and parts, then the links their neighbour
+    tables show, built on which device the core made of each agent."""
+    observed = map_outcomes(outcomes, snapshot, at, defaults.site_id)
+    hosts = plan_observations(observed.observations, snapshot, observed.coverage)
+    heard = heard_of(hosts, outcomes, snapshot)
+    links = link_observations(snapshot, heard, defaults.link_network, at)
+    if not links:
+        return hosts
+    return plan_observations((*observed.observations, *links), snapshot, observed.coverage)
 
 
 def reconcile_outcomes(
@@ -115,12 +150,9 @@ def reconcile_outcomes(
     """
     at = utcnow()
     snapshot = load_snapshot(session, SNAPSHOT_KINDS)
-    observed = map_outcomes(outcomes, snapshot, at, defaults.site_id)
-    core = plan_observations(observed.observations, snapshot, observed.coverage)
-    heard = _heard(core, outcomes, snapshot)
-    links = plan_links(inventory_of(snapshot), heard.values(), defaults.link_network)
+    core = plan_outcomes(outcomes, snapshot, defaults, at)
     parents = {r.id: r.parent_id for r in snapshot.of_kind(INTERFACE) if r.parent_id is not None}
-    plan = SnmpPlan(core, links, parents)
+    plan = SnmpPlan(core, parents)
     outcomes = [_refused(o, plan.errors) for o in outcomes]
     report = DiscoveryReport(
         plan, outcomes, verdict=classify_attempts([o.attempt for o in outcomes])
@@ -133,7 +165,8 @@ def reconcile_outcomes(
     session.flush()
     applied = apply_plan(session, core, run)
     devices = {s.label: applied.ids[s.ref] for s in core.seen if s.ref.kind is DEVICE and s.label}
-    apply_links(session, links, {h.key: devices[label] for label, h in heard.items()}, at)
+    outcomes = report.outcomes = note_swaps(session, outcomes, _answering(snapshot), devices, at)
+    save_profiles(session, _answered(outcomes, devices))
     for o in outcomes:
         add_result(
             session,
@@ -152,36 +185,6 @@ def reconcile_outcomes(
     return report
 
 
-def _heard(core: Plan, outcomes: Sequence[TargetOutcome], snapshot: Snapshot) -> dict[str, Heard]:
-    """Each planned device with what it heard over LLDP, by the target's address."""
-    refs = {s.label: s.ref for s in core.seen if s.ref.kind is DEVICE}
-    created = {c.ref: c.values for c in core.creates}
-    known = {r.id: r for r in snapshot.of_kind(DEVICE)}
-    heard: dict[str, Heard] = {}
-    for o in outcomes:
-        ref = refs.get(o.target.address)
-        if o.observation is None or ref is None:
-            continue
-        heard[o.target.address] = _one(ref, o, created, known)
-    return heard
-
-
-def _one(
-    ref: Ref, o: TargetOutcome, created: Mapping[Ref, Facts], known: Mapping[int, KnownRecord]
-) -> Heard:
-    assert o.observation is not None
-    if ref.id is not None:
-        record = known[ref.id]
-        return Heard(f"device:{ref.id}", o.observation, _site(record.values), record.name or "")
-    values = created[ref]
-    return Heard(f"new:{ref.new}", o.observation, _site(values), str(values.get("name") or ""))
-
-
-def _site(values: Facts) -> int:
-    site = values.get("site_id")
-    return site if isinstance(site, int) else 0
-
-
 def _refused(outcome: TargetOutcome, errors: dict[str, str]) -> TargetOutcome:
     """An answered target the plan could not place (no site, identity clash) has failed."""
     error = errors.get(outcome.target.address)
@@ -194,3 +197,18 @@ def _describe(outcomes: Sequence[TargetOutcome]) -> str:
     addresses = [o.target.address for o in outcomes]
     text = ", ".join(addresses[:5])
     return text + (f" and {len(addresses) - 5} more" if len(addresses) > 5 else "")
+
+
+def _answering(snapshot: Snapshot) -> dict[Endpoint, KnownRecord]:
+    """The device SNMP last saw at each endpoint, before this run."""
+    records = {r.id: r for r in snapshot.of_kind(DEVICE)}
+    return {at: records[i] for at, i in answering(records.values(), Source.SNMP).items()}
+
+
+def _answered(outcomes: Sequence[TargetOutcome], devices: Mapping[str, int]) -> dict[int, str]:
+    """The profile each device's agent answered, to be tried first next time."""
+    return {
+        devices[o.target.address]: o.profile
+        for o in outcomes
+        if o.profile and o.observation is not None and o.target.address in devices
+    }

@@ -52,6 +52,17 @@ class SystemInfo:
     name: str | None = None
     uptime_ticks: int | None = None
     location: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentIdentity:
+    """What an agent says it is, as a poll reads it (the serial only when asked for)."""
+
+    sys_object_id: str | None = None
+    name: str | None = None
+    serial: str | None = None
+    chassis_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,9 @@ class InterfaceRecord:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """One LLDP remote entry, with the local interface it was heard on (when known)."""
+    """One LLDP remote entry or CDP cache entry, with the local interface it was heard on
+    (when known). CDP gives no chassis id but a serial (NX-OS's device id), an address
+    and a platform."""
 
     local_port: int
     local_if_index: int | None
@@ -92,6 +105,10 @@ class Neighbour:
     remote_sys_name: str | None
     remote_port_id: str | None
     remote_port_descr: str | None
+    protocol: str = "lldp"  # or "cdp"
+    remote_serial: str | None = None
+    remote_address: str | None = None
+    remote_platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +151,8 @@ class DeviceObservation:
     system: SystemInfo
     chassis: Chassis | None = None
     interfaces: tuple[InterfaceRecord, ...] = ()
-    neighbours: tuple[Neighbour, ...] = ()
+    neighbours: tuple[Neighbour, ...] = ()  # LLDP's
+    cdp_neighbours: tuple[Neighbour, ...] = ()
     host: HostResources | None = None
     lldp_chassis_id: str | None = None
     lldp_sys_name: str | None = None
@@ -144,7 +162,9 @@ class DeviceObservation:
 
 @dataclass(frozen=True)
 class CounterReading:
-    """One poll of one device: raw counters keyed ``if.<ifIndex>.in|out`` and gauges.
+    """One poll of one device: raw counters keyed ``if.<ifIndex>.in|out`` (octets) and
+    ``if.<ifIndex>.in_errors|out_errors|in_discards|out_discards`` (packets), gauges, and
+    each interface's status keyed ``if.<ifIndex>.admin|oper`` (IF-MIB's codes: 1 up).
 
     ``widths`` gives each counter's width in bits (32 or 64): a wrap is only
     plausible within the width the agent serves.
@@ -154,9 +174,12 @@ class CounterReading:
     uptime_ticks: int
     counters: dict[str, int] = field(default_factory=dict)
     widths: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
     cpu_load_pct: float | None = None
     ram_used_gb: float | None = None
     storage_used_tb: float | None = None
+    identity: AgentIdentity = field(default_factory=AgentIdentity)
+    refused: tuple[str, ...] = ()  # figures not stored, and why (used above size, …)
 
 
 @dataclass(frozen=True)
@@ -171,6 +194,7 @@ class TargetOutcome:
     observation: DeviceObservation | None = None
     reading: CounterReading | None = None
     warnings: tuple[str, ...] = ()  # what the agent did that was worked around
+    profile: str | None = None  # the credential profile the agent answered
 
     @property
     def attempt(self) -> Attempt:

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from discovery.core.plan import Create, Plan, Ref
-from discovery.lldp import LinkPlan
 from discovery.records import TargetOutcome
 
 
@@ -35,7 +34,7 @@ def device_rows(outcomes: Sequence[TargetOutcome]) -> list[dict[str, Any]]:
     return rows
 
 
-def plan_lines(plan: Plan, links: Sequence[LinkPlan] = ()) -> Iterator[str]:
+def plan_lines(plan: Plan) -> Iterator[str]:
     """The plan, one change a line, as ``--dry-run`` prints it: created records with
     their values (and their parts), updates with before and after, discrepancies,
     records not seen where the run looked, refused observations."""
@@ -61,11 +60,9 @@ def plan_lines(plan: Plan, links: Sequence[LinkPlan] = ()) -> Iterator[str]:
         yield f"{d.action} {d.kind} discrepancy {d.ref} {d.field}: {said}"
     for gone in plan.not_seen:
         yield f"{gone.ref}: not seen by {gone.source} since {gone.since:%Y-%m-%d %H:%M}"
-    for lk in links:
-        yield f"{lk.action} link {lk.name} ({lk.network}, {lk.port_speed_mbps or '?'} Mbps)"
     for refused in plan.refused:
         yield f"skip {refused.label}: {refused.reason}"
-    if plan.is_empty and not links and not plan.refused:
+    if plan.is_empty and not plan.refused:
         yield "no change"
 
 

@@ -15,6 +15,7 @@ from cmdb.demo.context import DemoContext
 from cmdb.demo.run_rows import RunSpec, Seen, Target, write_run
 from cmdb.models import Device
 from cmdb.services.provenance import mark_seen
+from cmdb.services.split_runs import settle_parent
 
 ENGINEER = "nguyen.van.an"
 SILENT_SWITCH = "oob-sw-01"  # documented in NetBox, silent on SNMP for weeks
@@ -35,6 +36,7 @@ def load_snmp_runs(ctx: DemoContext, devices: Sequence[Device]) -> None:
     yesterday = ctx.today - timedelta(days=1)
     _snmp_discovery(ctx, gear, heads, ctx.today - timedelta(days=2), yesterday)
     _polls(ctx, answering, yesterday)
+    _split_poll(ctx, answering, yesterday)
     mark_seen(ctx.session, [*answering, *heads], Source.SNMP, _endpoint, at(yesterday, 10, 10))
     mark_seen(ctx.session, silent, Source.SNMP, _endpoint, at(ctx.today, 1) - SILENT_FOR)
 
@@ -139,3 +141,35 @@ def _polls(ctx: DemoContext, answering: Sequence[Device], day: date) -> None:
                 stats={"samples": 40 * sum(t.status is not RunStatus.FAILED for t in targets)},
             ),
         )
+
+
+def _split_poll(ctx: DemoContext, answering: Sequence[Device], day: date) -> None:
+    """A poll shared by two workers: its run and a run per chunk of devices under it."""
+    half = (len(answering) + 1) // 2
+    parent = write_run(
+        ctx.session,
+        RunSpec(Source.SNMP, RunKind.POLL, "every discovered device", at(day, 10, 20), 0),
+    )
+    parent.status, parent.finished_at = RunStatus.RUNNING, None
+    parent.parameters = {"chunk_size": half}
+    ends = []
+    for number, chunk in enumerate((answering[:half], answering[half:]), 1):
+        part = write_run(
+            ctx.session,
+            RunSpec(
+                Source.SNMP,
+                RunKind.POLL,
+                f"part {number} of 2 of run {parent.id}: {len(chunk)} devices",
+                at(day, 10, 20),
+                4.1 + number,
+                [_answered(d, 3) for d in chunk],
+                stats={"samples": 40 * len(chunk)},
+                parameters={"chunk_size": half, "chunk_of": parent.id},
+            ),
+        )
+        part.parent_id = parent.id
+        part.runner_host, part.runner_pid = f"worker-{number}", 4100 + number
+        ends.append(part.finished_at)
+    ctx.session.flush()
+    settle_parent(ctx.session, parent.id)
+    parent.finished_at = max(e for e in ends if e is not None)  # the demo's clock, not now

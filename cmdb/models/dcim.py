@@ -52,8 +52,12 @@ class Device(SourcedMixin, Base):
         # A site's devices in id order (also the foreign key's index): the API's list of
         # one site reads its page from here instead of sorting the whole site (0011).
         sa.Index("ix_device_site_id_id", "site_id", "id"),
-        # the API's q= on devices: name, serial, management address, model
-        *(trigram_index("device", c) for c in ("name", "serial", "management_address", "model")),
+        # the API's q= on devices: name, serial, management address, model; global search's
+        # asset tag (0018)
+        *(
+            trigram_index("device", c)
+            for c in ("name", "serial", "management_address", "model", "asset_tag")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +81,15 @@ class Device(SourcedMixin, Base):
         sa.String(64), doc="LLDP chassis id (usually the base MAC): how neighbours name it"
     )
     management_address: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    sys_location: Mapped[str | None] = mapped_column(
+        sa.String(255), doc="SNMP sysLocation: where the device's own configuration says it is"
+    )
+    sys_contact: Mapped[str | None] = mapped_column(
+        sa.String(255), doc="SNMP sysContact: whom its configuration names"
+    )
+    snmp_profile: Mapped[str | None] = mapped_column(
+        sa.String(100), doc="The credential profile its agent last answered (tried first)"
+    )
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"))
     rack_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("rack.id", ondelete="SET NULL"), index=True

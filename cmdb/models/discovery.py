@@ -43,6 +43,11 @@ class DiscoveryRun(Base):
     runner_host: Mapped[str | None] = mapped_column(sa.String(255))
     runner_pid: Mapped[int | None]
     runner_space: Mapped[str | None] = mapped_column(sa.String(80))
+    # A poll split across workers (issue 20): each chunk is a run of its own whose
+    # parent aggregates their progress and ends when the last of them does.
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("discovery_run.id", ondelete="CASCADE"), index=True
+    )
 
     observations: Mapped[list[Observation]] = relationship(
         back_populates="run", cascade="all, delete-orphan"

@@ -49,7 +49,13 @@ def fail_run(
 ) -> bool:
     """End an unfinished run as failed with ``reason``; False when it had already ended."""
     values = {"status": RunStatus.FAILED, "finished_at": utcnow(), "error": reason[:MAX_ERROR]}
-    return _update(session, run_id, statuses, values)
+    if not _update(session, run_id, statuses, values):
+        return False
+    # imported here: split_runs builds on this module's constants
+    from cmdb.services.split_runs import parent_of, settle_parent
+
+    settle_parent(session, parent_of(session, run_id))  # a chunk's end is its parent's news
+    return True
 
 
 def lock_running(session: Session, run_id: int) -> DiscoveryRun | None:

@@ -1,8 +1,8 @@
-"""How full each link is today: the last daily p95 of its busier direction.
+"""How full each link (or interface) is today: the last daily p95 of its busier direction.
 
-The admin tree and the link list show a utilisation bar per link; reading it
-from the last daily rollup costs one query for all links, where a forecast
-would cost a fit per link.
+The admin tree and the link list show a utilisation bar per link, a device's page
+each interface's; reading it from the last daily rollup costs one query for all of
+them, where a forecast would cost a fit per link.
 """
 
 from __future__ import annotations
@@ -23,15 +23,24 @@ def load_link_peaks(session: Session, link_ids: Iterable[int] | None = None) -> 
 
     Links without rolled-up samples are absent. ``link_ids`` narrows the read.
     """
+    return _peaks(session, ResourceKind.LINK, link_ids)
+
+
+def load_interface_peaks(session: Session, interface_ids: Iterable[int]) -> dict[int, float]:
+    """Interface id → the larger of its in/out daily p95 (Mbps), as ``load_link_peaks``."""
+    return _peaks(session, ResourceKind.INTERFACE, interface_ids)
+
+
+def _peaks(session: Session, kind: ResourceKind, ids: Iterable[int] | None) -> dict[int, float]:
     stmt = (
         sa.select(Series.object_id, sa.func.max(SampleDaily.p95))
         .join(
             SampleDaily,
             sa.and_(SampleDaily.series_id == Series.id, SampleDaily.day == Series.daily_through),
         )
-        .where(Series.object_type == ResourceKind.LINK, Series.metric.in_(DIRECTIONS))
+        .where(Series.object_type == kind, Series.metric.in_(DIRECTIONS))
         .group_by(Series.object_id)
     )
-    if link_ids is not None:
-        stmt = stmt.where(Series.object_id.in_(list(link_ids)))
-    return {link_id: float(mbps) for link_id, mbps in session.execute(stmt)}
+    if ids is not None:
+        stmt = stmt.where(Series.object_id.in_(list(ids)))
+    return {object_id: float(mbps) for object_id, mbps in session.execute(stmt)}

@@ -9,13 +9,15 @@ and document; so the interfaces cannot disagree again (issue 18).
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 import sqlalchemy as sa
 
 from cmdb.choices import Role
 from cmdb.models import ChangeLog, ResourceRequest, User
 
 
-def is_agency_bound(user: User | None) -> bool:
+def is_agency_bound(user: User | None) -> TypeGuard[User]:
     """Whether the user sees (and acts on) only their agency's requests."""
     return user is not None and user.role is Role.REQUESTER
 

@@ -32,6 +32,12 @@ def get_run(session: Session, run_id: int) -> DiscoveryRun | None:
     return session.scalars(stmt).first()
 
 
+def run_parts(session: Session, run_id: int) -> list[DiscoveryRun]:
+    """The chunks of a split run (a poll shared by several workers), in order."""
+    stmt = sa.select(DiscoveryRun).where(DiscoveryRun.parent_id == run_id)
+    return list(session.scalars(stmt.order_by(DiscoveryRun.id)))
+
+
 def load_site_choices(session: Session) -> list[tuple[str, str]]:
     """(slug, name) of every site: where a discovery may put the devices it finds."""
     return [

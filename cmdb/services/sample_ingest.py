@@ -47,6 +47,12 @@ METRIC_UNITS: dict[Metric, str] = {
     Metric.OUT_MBPS: "Mbps",
     Metric.CPU_UTIL_PCT: "%",
     Metric.RAM_USED_GB: "GB",
+    Metric.IN_ERRORS_PPS: "pps",
+    Metric.OUT_ERRORS_PPS: "pps",
+    Metric.IN_DISCARDS_PPS: "pps",
+    Metric.OUT_DISCARDS_PPS: "pps",
+    Metric.OPER_UP: "up",
+    Metric.ADMIN_UP: "up",
 }
 SeriesKey = tuple[ResourceKind, int, Metric]
 

@@ -35,7 +35,16 @@ from discovery.core.plan import Change, DiscrepancyAction, DiscrepancyChange, Re
 RECORD = "record"  # the record's own value, in a discrepancy's values
 OBSERVING_SOURCES = frozenset({Source.SNMP, Source.ANSIBLE})
 FOLLOWS_THE_DEVICE: Mapping[RecordKind, frozenset[str]] = {
-    RecordKind.DEVICE: frozenset({"firmware", "sys_object_id", "chassis_id", "management_address"}),
+    RecordKind.DEVICE: frozenset(
+        {
+            "firmware",
+            "sys_object_id",
+            "chassis_id",
+            "management_address",
+            "sys_location",
+            "sys_contact",
+        }
+    ),
     RecordKind.WORKLOAD: frozenset({"management_address"}),
     RecordKind.INTERFACE: frozenset(
         {"name", "if_index", "if_type", "description", "mac_address", "ip_addresses", "enabled"}

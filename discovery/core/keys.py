@@ -92,7 +92,9 @@ class KeyIndex:
     def __init__(self, kind: RecordKind, source: Source, records: Iterable[KnownRecord]) -> None:
         self.by_id: dict[str, KnownRecord] = {}
         self.by_key: dict[tuple[str, Hashable], list[KnownRecord]] = {}
+        self.by_record: dict[int, KnownRecord] = {}
         for record in records:
+            self.by_record[record.id] = record
             mark = record.mark(source)
             if mark is not None and mark.source_id is not None:
                 self.by_id[mark.source_id] = record
@@ -102,9 +104,17 @@ class KeyIndex:
         self.kind = kind
 
     def match(
-        self, source_id: str | None, values: Facts, taken: Container[int]
+        self,
+        source_id: str | None,
+        values: Facts,
+        taken: Container[int],
+        record_id: int | None = None,
     ) -> tuple[KnownRecord | None, MatchedBy | None]:
-        """The record, and how; a key naming more than one untaken record names none."""
+        """The record, and how; a key naming more than one untaken record names none.
+        ``record_id``: the adapter named the record itself (the one declared circuit
+        without interfaces between two sites LLDP found joined)."""
+        if record_id is not None and record_id in self.by_record:
+            return self.by_record[record_id], MatchedBy.RECORD_ID
         if source_id is not None and source_id in self.by_id:
             return self.by_id[source_id], MatchedBy.SOURCE_ID
         for key in natural_keys(self.kind, values):

@@ -33,6 +33,7 @@ from cmdb.choices import RunKind, RunStatus, Source
 from cmdb.db import utcnow
 from cmdb.models import DiscoveryResult, DiscoveryRun
 from cmdb.services.job_runs import UNFINISHED, claim_queued, fail_run
+from cmdb.services.split_runs import settle_parent, split_parents
 from discovery.core.runs import Attempt, Failure, RunVerdict, classify_attempts
 
 MAX_TARGET = 300  # DiscoveryRun.target's length
@@ -222,7 +223,12 @@ def end_dead_runs(session: Session, job_check: JobCheck | None = None) -> dict[i
     Each ends only from the status it was judged in: a queued run claimed meanwhile (its
     process has just started) is left to that process."""
     reasons: dict[int, str] = {}
-    for run in _unfinished(session):
+    runs = _unfinished(session)
+    parents = split_parents(session, [run.id for run in runs])
+    for run in runs:
+        if run.id in parents:  # its job only queued its chunks: their ends are its end
+            settle_parent(session, run.id)
+            continue
         why = _dead(run, job_check)
         if why is not None and fail_run(session, run.id, why, (run.status,)):
             reasons[run.id] = why

@@ -109,14 +109,18 @@ class Identity:
 @dataclass(frozen=True)
 class SourceRef:
     """Another record, as the source names it: by the id it has there (``source_id``: a
-    device's NetBox site id), or by its natural key (``key``: an admin unit's code)."""
+    device's NetBox site id), by its natural key (``key``: an admin unit's code), or as
+    the record another observation of the same run is about (``label``: the interface
+    an SNMP agent listed, at the end of a link its LLDP or CDP neighbour table found —
+    SNMP gives interfaces no id of their own, and a new device's have none yet)."""
 
     kind: RecordKind
     source_id: str | None = None
     key: str | None = None
+    label: str | None = None
 
     def __str__(self) -> str:
-        named = self.source_id if self.source_id is not None else self.key
+        named = next((n for n in (self.source_id, self.key, self.label) if n is not None), None)
         return f"{str(self.kind).replace('_', ' ')} {named}"
 
 

@@ -196,7 +196,9 @@ class _Planner:
             if kind is RecordKind.LINK:
                 obs, pending = self._towards_dc(obs, pending)
             self.pending[(obs.kind, obs.identity)] = pending
-            record, how = index.match(obs.identity.source_id, obs.stated, taken)
+            record, how = index.match(
+                obs.identity.source_id, obs.stated, taken, obs.identity.record_id
+            )
             if record is None:
                 self.create(obs, None)
                 continue

@@ -37,6 +37,8 @@ class RefIndex:
         self.by_id: dict[tuple[RecordKind, str], Ref] = {}
         self.by_key: dict[tuple[RecordKind, str], Ref] = {}
         self.failed: dict[tuple[RecordKind, str], str] = {}
+        self.by_label: dict[tuple[RecordKind, str], Ref] = {}  # this run's observations
+        self.failed_labels: dict[tuple[RecordKind, str], str] = {}
         for record in records:
             mark = record.mark(source)
             if mark is not None and mark.source_id is not None:
@@ -47,12 +49,14 @@ class RefIndex:
 
     def placed(self, obs: Observation, ref: Ref, values: Mapping[str, FactValue]) -> None:
         """The run placed ``obs`` as ``ref``: what names it now finds it."""
+        self.by_label[(obs.kind, obs.label)] = ref
         if obs.identity.source_id is not None:
             self.by_id[(obs.kind, obs.identity.source_id)] = ref
         if obs.kind is RecordKind.ADMIN_UNIT and values.get("code") is not None:
             self.by_key.setdefault((obs.kind, str(values["code"])), ref)
 
     def refused(self, obs: Observation, reason: str) -> None:
+        self.failed_labels[(obs.kind, obs.label)] = reason
         if obs.identity.source_id is not None:
             self.failed[(obs.kind, obs.identity.source_id)] = reason
 
@@ -75,6 +79,8 @@ class RefIndex:
 
     def find(self, ref: SourceRef) -> Ref | str:
         """The record ``ref`` names, or why there is none."""
+        if ref.label is not None:
+            return self._labelled(ref, ref.label)
         if ref.key is not None:
             by_key = self.by_key.get((ref.kind, ref.key))
             kind = str(ref.kind).replace("_", " ")
@@ -84,3 +90,11 @@ class RefIndex:
             return f"its {ref} failed: {self.failed[key]}"
         found = self.by_id.get(key)
         return found if found is not None else f"its {ref} is unknown to Headroom"
+
+    def _labelled(self, ref: SourceRef, label: str) -> Ref | str:
+        """The record this run's observation labelled ``label`` was placed as."""
+        key = (ref.kind, label)
+        if key in self.failed_labels:
+            return f"its {ref} failed: {self.failed_labels[key]}"
+        found = self.by_label.get(key)
+        return found if found is not None else f"its {ref} was not observed in this run"

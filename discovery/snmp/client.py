@@ -186,11 +186,12 @@ class AgentSession:
         self.target = target
         self.auth = auth_data(profile)
         self.transport = transport
-        self.context = ContextData()
+        self.context = ContextData(contextName=profile.context or "")
         # 0: GETNEXT only (SNMPv1 has no GETBULK; an agent that choked on bulks)
         self.max_repetitions = 0 if profile.version == "1" else max_repetitions
         self.table_timeout_s = table_timeout_s
         self.requests = 0
+        self.answers = 0  # responses received: a profile that got one is the right one
         self.warnings: list[str] = []
         self.truncated: list[str] = []  # tables cut short by the row bound: rows lost
 
@@ -289,6 +290,8 @@ class AgentSession:
             done,
         )
         indication, status, answer = await future
+        if not indication:
+            self.answers += 1
         if isinstance(indication, errind.RequestTimedOut):
             raise SnmpTimeoutError(explain(indication))
         if indication:

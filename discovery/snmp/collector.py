@@ -15,14 +15,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cmdb.choices import RunStatus
 from discovery.credentials import SnmpProfile
 from discovery.records import DeviceObservation, Target, TargetOutcome
 from discovery.snmp import oids, parsers, vendors
-from discovery.snmp.client import AgentSession, SnmpClient, SnmpError
+from discovery.snmp.client import AgentSession, SnmpClient, SnmpError, SnmpTimeoutError
 from discovery.snmp.defaults import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE_S, DEFAULT_TABLE_TIMEOUT_S
 
 GET_BATCH = 40  # varbinds per GET: well inside one UDP datagram
@@ -97,6 +97,7 @@ def build_observation(
         vendor=parsers.parse_vendor(varbinds),
         interfaces=interfaces,
         neighbours=parsers.parse_neighbours(varbinds, interfaces),
+        cdp_neighbours=parsers.parse_cdp_neighbours(varbinds),
         host=parsers.parse_host(varbinds),
         lldp_chassis_id=parsers.parse_chassis_id(varbinds.get(oids.LLDP_LOC_CHASSIS_ID)),
         lldp_sys_name=parsers.parse_text(varbinds.get(oids.LLDP_LOC_SYS_NAME)),
@@ -106,19 +107,25 @@ def build_observation(
 
 def reading_fetcher(
     known_if_indexes: Mapping[Target, Collection[int]],
+    serial_wanted: Callable[[Target, int], bool] | None = None,
 ) -> Callable[[AgentSession, float], Awaitable[TargetOutcome]]:
-    """A poll of one device: sysUpTime, octet counters, host gauges; failure stores nothing.
+    """A poll of one device: sysUpTime and what the agent says it is, octet counters,
+    host gauges; failure stores nothing.
 
     64-bit counters are walked; 32-bit ones are asked (GET) only for the interfaces
     the inventory knows that lack a 64-bit counter, or walked when the agent serves
     no 64-bit counter at all. Decoding responses is most of a poll's CPU: reading
-    both widths for every port would double it.
+    both widths for every port would double it. The serial is read only when
+    ``serial_wanted(target, sysUpTime)`` says the agent may have been swapped.
     """
 
     async def fetch(session: AgentSession, deadline: float) -> TargetOutcome:
         started = time.perf_counter()
-        varbinds = dict(await session.get(oids.POLL_SCALARS))
+        varbinds = await _poll_scalars(session)
         async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
+            uptime = varbinds.get(oids.SYS_UPTIME)
+            if serial_wanted and isinstance(uptime, int) and serial_wanted(session.target, uptime):
+                varbinds.update(await _serial(session, varbinds))
             varbinds.update(await _counters(session, known_if_indexes.get(session.target)))
             for columns in oids.POLL_TABLES.values():
                 varbinds.update(await session.walk(columns))
@@ -137,6 +144,33 @@ def reading_fetcher(
     return fetch
 
 
+async def _poll_scalars(session: AgentSession) -> dict[str, Any]:
+    """The poll's scalars in one GET; an agent that refuses the GET for an object it
+    lacks (SNMPv1's noSuchName) is asked the required ones alone."""
+    try:
+        return await session.get((*oids.POLL_SCALARS, *oids.POLL_OPTIONAL_SCALARS))
+    except SnmpTimeoutError:
+        raise
+    except SnmpError:
+        return await session.get(oids.POLL_SCALARS)
+
+
+async def _serial(session: AgentSession, varbinds: parsers.VarBinds) -> dict[str, Any]:
+    """ENTITY-MIB's chassis serial (three columns), else the vendor's chassis MIB; an
+    agent that will not say leaves a warning (the other keys still tell)."""
+    try:
+        found = await session.walk(oids.ENTITY_SERIAL_COLUMNS, "entPhysicalTable")
+        wanted = vendors.chassis_oids(parsers.parse_system(varbinds).object_id)
+        if wanted and parsers.parse_chassis({**varbinds, **found}) is None:
+            found.update(await session.get(wanted))
+        return found
+    except SnmpTimeoutError:
+        raise
+    except SnmpError as exc:
+        session.warnings.append(f"serial not read: {exc}")
+        return {}
+
+
 async def _counters(session: AgentSession, if_indexes: Collection[int] | None) -> dict[str, Any]:
     counters = await session.walk(oids.COUNTERS_64)
     if not counters:
@@ -149,8 +183,12 @@ async def _counters(session: AgentSession, if_indexes: Collection[int] | None) -
     return counters
 
 
+Profiles = SnmpProfile | Sequence[SnmpProfile]
+"""One profile, or the ones to try in order until the agent answers (first contact)."""
+
+
 async def fetch_all(
-    targets: Sequence[tuple[Target, SnmpProfile]],
+    targets: Sequence[tuple[Target, Profiles]],
     fetch: Callable[[AgentSession, float], Awaitable[TargetOutcome]],
     limits: Limits,
     progress: Progress | None = None,
@@ -161,9 +199,9 @@ async def fetch_all(
     )
     gate = asyncio.Semaphore(limits.concurrency)
 
-    async def one(target: Target, profile: SnmpProfile) -> TargetOutcome:
+    async def one(target: Target, profiles: Profiles) -> TargetOutcome:
         async with gate:
-            outcome = await _bounded(client, target, profile, fetch, limits.deadline_s)
+            outcome = await _bounded(client, target, _listed(profiles), fetch, limits.deadline_s)
         if progress is not None:
             progress(outcome)
         return outcome
@@ -174,36 +212,64 @@ async def fetch_all(
         client.close()
 
 
+def _listed(profiles: Profiles) -> tuple[SnmpProfile, ...]:
+    return (profiles,) if isinstance(profiles, SnmpProfile) else tuple(profiles)
+
+
 async def _bounded(
     client: SnmpClient,
     target: Target,
-    profile: SnmpProfile,
+    profiles: Sequence[SnmpProfile],
     fetch: Callable[[AgentSession, float], Awaitable[TargetOutcome]],
     deadline_s: float,
 ) -> TargetOutcome:
+    """The profiles in order, within the device's one deadline: the next is tried only
+    when the agent answered nothing at all to the one before (a wrong community or key
+    looks like silence); the first that gets an answer is the device's."""
     started = time.perf_counter()
-    session: AgentSession | None = None
+    sessions: list[AgentSession] = []
+    tried: list[str] = []
     try:
         async with asyncio.timeout(deadline_s):
-            session = await client.session(target, profile)
-            return await fetch(session, started + deadline_s)
+            for n, profile in enumerate(profiles):
+                sessions.append(await client.session(target, profile))
+                try:
+                    outcome = await fetch(sessions[-1], started + deadline_s)
+                except SnmpError as exc:
+                    if sessions[-1].answers or n == len(profiles) - 1:
+                        raise
+                    tried.append(f"{profile.name}: {exc}")
+                    continue
+                return replace(
+                    outcome,
+                    requests=sum(s.requests for s in sessions),
+                    profile=None if profile.ad_hoc else profile.name,
+                    warnings=(*_tried(profile.name, tried), *outcome.warnings),
+                )
+        error = "no credential profile to try"
     except TimeoutError:
         error = f"no complete answer within the device deadline of {deadline_s:g} s"
     except SnmpError as exc:
-        error = str(exc)
+        error = str(exc) if not tried else "; ".join([*tried, f"{profiles[-1].name}: {exc}"])
     except OSError as exc:  # e.g. an address that does not resolve
         error = f"cannot reach {target.address}: {exc.strerror or exc}"
     return TargetOutcome(
         target=target,
         status=RunStatus.FAILED,
         duration_s=time.perf_counter() - started,
-        requests=session.requests if session else 0,
+        requests=sum(s.requests for s in sessions),
         error=error,
     )
 
 
+def _tried(name: str, tried: Sequence[str]) -> tuple[str, ...]:
+    if not tried:
+        return ()
+    return (f"answered the credential profile {name}, not {'; '.join(tried)}",)
+
+
 def run_fetch_all(
-    targets: Sequence[tuple[Target, SnmpProfile]],
+    targets: Sequence[tuple[Target, Profiles]],
     fetch: Callable[[AgentSession, float], Awaitable[TargetOutcome]],
     limits: Limits,
     progress: Progress | None = None,

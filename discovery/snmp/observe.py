@@ -35,7 +35,7 @@ from discovery.core.observations import (
 from discovery.records import DeviceObservation, InterfaceRecord, TargetOutcome
 from discovery.roles import guess_role
 
-MAX_NAME, MAX_CHASSIS_ID, MAX_DESCRIPTION = 100, 64, 200  # the columns' lengths
+MAX_NAME, MAX_CHASSIS_ID, MAX_DESCRIPTION, MAX_SYS_TEXT = 100, 64, 200, 255  # column lengths
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,8 @@ def device_facts(obs: DeviceObservation) -> dict[str, FactValue]:
         "sys_object_id": obs.system.object_id,
         "chassis_id": (obs.lldp_chassis_id or "")[:MAX_CHASSIS_ID] or None,
         "management_address": obs.target.host,
+        "sys_location": (obs.system.location or "")[:MAX_SYS_TEXT] or None,
+        "sys_contact": (obs.system.contact or "")[:MAX_SYS_TEXT] or None,
         "cores": (host.processors or None) if host else None,
         "ram_gb": host.ram_gb if host else None,
         "raw_storage_tb": host.disk_tb if host else None,

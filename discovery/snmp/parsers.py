@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from discovery.records import (
+    AgentIdentity,
     Chassis,
     CounterReading,
     HostResources,
@@ -23,7 +24,7 @@ from discovery.records import (
     SystemInfo,
     Target,
 )
-from discovery.snmp import oids, vendors
+from discovery.snmp import host_figures, oids, vendors
 
 VarBinds = Mapping[str, Any]
 UNKNOWN_SPEED = 0xFFFFFFFF  # ifSpeed saturates here; ifHighSpeed then has the speed
@@ -54,8 +55,18 @@ def parse_mac(value: Any) -> str | None:
 
 
 def parse_chassis_id(value: Any) -> str | None:
-    """An LLDP chassis id, comparable between devices: a MAC when it is one, else text."""
-    return parse_mac(value) or parse_text(value)
+    """An LLDP chassis id, comparable between devices: a MAC when it is one, else text.
+
+    An empty or all-zero id names no device (agents without a chassis MAC send
+    ``00:00:00:00:00:00``; every such agent would be "the same" device): None."""
+    found = parse_mac(value) or parse_text(value)
+    return None if is_null_chassis_id(found) else found
+
+
+def is_null_chassis_id(value: str | None) -> bool:
+    """Whether a chassis id says nothing: none, blank, or only zeros between separators."""
+    digits = "".join(ch for ch in (value or "") if ch not in ":-. ")
+    return not digits.strip("0")
 
 
 def column(varbinds: VarBinds, col: str) -> dict[str, Any]:
@@ -73,6 +84,7 @@ def parse_system(varbinds: VarBinds) -> SystemInfo:
         name=parse_text(varbinds.get(oids.SYS_NAME)),
         uptime_ticks=uptime if isinstance(uptime, int) else None,
         location=parse_text(varbinds.get(oids.SYS_LOCATION)),
+        contact=parse_text(varbinds.get(oids.SYS_CONTACT)),
     )
 
 
@@ -209,6 +221,55 @@ def _status(value: Any) -> bool | None:
     return value == 1 if isinstance(value, int) else None
 
 
+def parse_cdp_neighbours(varbinds: VarBinds) -> tuple[Neighbour, ...]:
+    """CISCO-CDP-MIB cdpCacheTable rows (INDEX cdpCacheIfIndex, cdpCacheDeviceIndex): the
+    first index is the local interface's ifIndex. The device id is the neighbour's name,
+    NX-OS appending its serial in brackets (``sw-2(SSI1837...)``): split off; IOS may
+    send the serial or a MAC alone, which are tried as both."""
+    out = []
+    rows = column(varbinds, oids.CDP_CACHE_DEVICE_ID)
+    for index in sorted(rows, key=_index_key):
+        parts = index.split(".")
+        if len(parts) != 2:
+            continue
+        device_id = parse_text(rows[index])
+        name, serial = _cdp_device_id(device_id)
+        out.append(
+            Neighbour(
+                local_port=int(parts[0]),
+                local_if_index=int(parts[0]),
+                remote_chassis_id=parse_mac(device_id) if device_id else None,
+                remote_sys_name=name,
+                remote_port_id=parse_text(varbinds.get(f"{oids.CDP_CACHE_DEVICE_PORT}.{index}")),
+                remote_port_descr=None,
+                protocol="cdp",
+                remote_serial=serial,
+                remote_address=_cdp_address(varbinds, index),
+                remote_platform=parse_text(varbinds.get(f"{oids.CDP_CACHE_PLATFORM}.{index}")),
+            )
+        )
+    return tuple(out)
+
+
+def _cdp_device_id(device_id: str | None) -> tuple[str | None, str | None]:
+    """(name, serial) of a CDP device id: ``name(serial)`` split; else the id as both."""
+    if not device_id:
+        return None, None
+    name, bracket, rest = device_id.partition("(")
+    if bracket and rest.endswith(")") and name.strip():
+        return name.strip(), rest[:-1].strip() or None
+    return device_id, device_id
+
+
+def _cdp_address(varbinds: VarBinds, index: str) -> str | None:
+    """cdpCacheAddress when its type is ip(1): four octets (CiscoNetworkAddress)."""
+    kind = varbinds.get(f"{oids.CDP_CACHE_ADDRESS_TYPE}.{index}")
+    raw = varbinds.get(f"{oids.CDP_CACHE_ADDRESS}.{index}")
+    if kind != oids.CDP_ADDRESS_IP or not isinstance(raw, bytes) or len(raw) != 4:
+        return None
+    return str(ipaddress.IPv4Address(raw))
+
+
 def _index_key(index: str) -> tuple[int, ...]:
     return tuple(int(p) for p in index.split("."))
 
@@ -331,17 +392,58 @@ def parse_counters(varbinds: VarBinds, target: Target) -> CounterReading | None:
                 if isinstance(value, int):
                     counters[f"if.{index}.{direction}"] = value
                     widths[f"if.{index}.{direction}"] = width
+    packets = _packet_counters(varbinds)
+    counters |= packets
+    widths |= dict.fromkeys(packets, 32)
     _, load = parse_cpu_load(varbinds)
     storage = parse_storage(varbinds)
+    ram = host_figures.compute_ram_used(varbinds, storage)
+    disks = host_figures.compute_storage_used(storage)
     return CounterReading(
         target=target,
         uptime_ticks=uptime,
         counters=counters,
         widths=widths,
+        statuses=_statuses(varbinds),
         cpu_load_pct=load,
-        ram_used_gb=_used(storage, "ram", 2**30),
-        storage_used_tb=_used(storage, "disk", 1e12),
+        ram_used_gb=ram.value,
+        storage_used_tb=disks.value,
+        identity=parse_identity(varbinds),
+        refused=tuple(r for r in (ram.refused, disks.refused) if r),
     )
+
+
+def parse_identity(varbinds: VarBinds) -> AgentIdentity:
+    """What the agent says it is: sysObjectID, sysName, LLDP chassis id, and the serial
+    when the chassis was read (ENTITY-MIB or the vendor's chassis MIB)."""
+    system = parse_system(varbinds)
+    chassis = parse_device_chassis(varbinds)
+    return AgentIdentity(
+        sys_object_id=system.object_id,
+        name=system.name,
+        serial=chassis.serial if chassis else None,
+        chassis_id=parse_chassis_id(varbinds.get(oids.LLDP_LOC_CHASSIS_ID)),
+    )
+
+
+def _packet_counters(varbinds: VarBinds) -> dict[str, int]:
+    """ifInErrors, ifOutErrors, ifInDiscards, ifOutDiscards (Counter32) by counter key."""
+    return {
+        f"if.{index}.{suffix}": value
+        for suffix, col in oids.PACKET_COUNTERS.items()
+        for index, value in column(varbinds, col).items()
+        if isinstance(value, int)
+    }
+
+
+def _statuses(varbinds: VarBinds) -> dict[str, int]:
+    """ifAdminStatus and ifOperStatus codes by ``if.<ifIndex>.admin|oper``."""
+    return {
+        f"if.{index}.{name}": value
+        for name, col in (("admin", oids.IF_ADMIN_STATUS), ("oper", oids.IF_OPER_STATUS))
+        for index, value in column(varbinds, col).items()
+        if isinstance(value, int)
+    }
 
 
 def _used(storage: tuple[StorageRecord, ...], kind: str, unit: float) -> float | None:

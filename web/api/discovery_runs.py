@@ -85,9 +85,9 @@ def cancel_run(**kwargs: int) -> Response:
     """Cancel a queued or running job: its run ends failed ("cancelled by …"); 409 if over."""
     run_id = kwargs[DETAIL_ARG]
     with unit_of_work(commit_now=True) as session:  # ended before its job is stopped
-        job_id = end_job(session, run_id, actor())
+        job_ids = end_job(session, run_id, actor())
     try:
-        stop_job(backend_for(current_app.config), job_id)
+        stop_job(backend_for(current_app.config), job_ids)
     except BackendError as exc:
         return error_response(503, str(exc))
     return _run_response(run_id)

@@ -11,14 +11,13 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from cmdb.services.acknowledgement import acknowledge_discrepancy
+from cmdb.actions import discrepancies as discrepancy_actions
 from cmdb.services.discrepancy_export import load_discrepancy_rows, to_csv, to_json
 from cmdb.services.discrepancy_filter import parse_filter
 from web.api.resource_schema import item_schema
 from web.api.resources import DISCREPANCIES
 from web.api.schemas.discrepancies import AcknowledgeSchema, ExportArgsSchema, ExportSchema
-from web.api.transaction import unit_of_work
-from web.auth.identity import actor
+from web.auth.caller import api_unit
 from web.db import get_session
 
 blp = DISCREPANCIES.blueprint
@@ -33,10 +32,7 @@ def acknowledge(args: dict[str, Any], discrepancy_id: int) -> Response:
     It stays listed, apart from the open ones, until the sources agree (resolved)
     or its values change (open again). 409 when it is not open.
     """
-    with unit_of_work() as session:
-        found = acknowledge_discrepancy(
-            session, discrepancy_id, by=actor(), comment=args["comment"]
-        )
+    found = discrepancy_actions.acknowledge(api_unit(), discrepancy_id, args["comment"])
     return jsonify(DISCREPANCIES.schema.dump(found))
 
 

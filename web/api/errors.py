@@ -17,7 +17,7 @@ from flask import Response, jsonify, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from cmdb.errors import CmdbError, ConflictError, NotFoundError, ValidationError
+from cmdb.errors import CmdbError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from cmdb.schemas import flatten_errors
 from web.validation_messages import translate_errors, translate_message
 
@@ -47,6 +47,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     403: "The caller's role (or agency) may not do this",
     404: "No such record",
     409: "The record's state forbids it (e.g. approving a request twice)",
+    429: "Too many invalid tokens from this client: try again after `Retry-After` seconds",
 }
 
 
@@ -103,13 +104,15 @@ def http_error_response(error: HTTPException) -> Response:
 
 _CMDB_STATUS: tuple[tuple[type[CmdbError], int], ...] = (
     (ValidationError, 400),
+    (ForbiddenError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
 )
 
 
 def cmdb_error_response(error: CmdbError) -> Response:
-    """A service error as its HTTP status: validation 400, unknown record 404, conflict 409."""
+    """A service error as its HTTP status: validation 400, forbidden 403, unknown record 404,
+    conflict 409."""
     status = next((code for cls, code in _CMDB_STATUS if isinstance(error, cls)), 400)
     errors = error.errors if isinstance(error, ValidationError | ConflictError) else {}
     message = str(error.args[0]) if error.args else None

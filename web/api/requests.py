@@ -1,8 +1,9 @@
 """``/api/v1/requests/``: evaluate a request document, store requests, evaluate, revise,
 withdraw, approve and reject them.
 
-Views are thin: read the input, call the capacity action in one unit of work,
-present the result. Validation and rules live in the actions.
+Views are thin: read the input, call the request's action (``capacity.request_actions``:
+permission, visibility, one unit of work), present the result. Validation and rules
+live in the actions.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from capacity import actions
+from capacity import request_actions as actions
 from capacity.evaluation import EvaluationDocument
 from cmdb.schemas.request import RequestSchema
 from cmdb.services.listing import load_page
-from cmdb.services.request_lifecycle import revise_request, withdraw_request
 from cmdb.services.request_list import load_latest_evaluations
 from cmdb.services.request_visibility import visible_requests
 from cmdb.services.requests import get_request as load_request
@@ -31,9 +31,9 @@ from web.api.schemas.requests import (
     RequestPageSchema,
     RequestResourceSchema,
 )
-from web.api.transaction import unit_of_work
-from web.auth.identity import actor, current_user
-from web.auth.permissions import require_agency, require_agency_named, require_visible
+from web.auth.caller import api_unit
+from web.auth.identity import current_user
+from web.auth.permissions import require_visible
 from web.db import get_session
 from web.today import configured_today
 
@@ -56,11 +56,8 @@ def evaluate_document() -> EvaluationDocument:
     The answer says whether the DC can host it over its horizon, where, until
     when, and the smallest expansion otherwise.
     """
-    document = json_document()
-    with unit_of_work() as session:
-        evaluation = actions.evaluate_document(session, document, today=configured_today())
-        require_agency_named(session, document.get("agency"))
-        return evaluation.to_dict()
+    evaluation = actions.evaluate_document(api_unit(), json_document(), today=configured_today())
+    return evaluation.to_dict()
 
 
 @blp.arguments(REQUEST_LIST.args_schema, location="query")
@@ -90,12 +87,8 @@ def list_requests(args: dict[str, Any]) -> dict[str, Any]:
 @blp.errors(400)
 def create_request() -> dict[str, Any]:
     """Store a request (status submitted); evaluate it with `POST …/<id>/evaluate`."""
-    with unit_of_work() as session:
-        req = actions.submit_request(
-            session, json_document(), today=configured_today(), actor=actor()
-        )
-        require_agency(req.agency_id)  # raises before the commit: nothing is stored
-    return present_request(req, None)
+    filed = actions.file_request(api_unit(), json_document(), today=configured_today())
+    return present_request(filed.request, None)
 
 
 @blp.response(200, RequestResourceSchema)
@@ -112,9 +105,7 @@ def get_request(request_id: int) -> dict[str, Any]:
 @blp.errors(404, 409)
 def evaluate_request(request_id: int) -> dict[str, Any]:
     """Evaluate a stored request against today's inventory and keep the answer."""
-    with unit_of_work() as session:
-        require_agency(load_request(session, request_id).agency_id)
-        evaluation = actions.evaluate_stored(session, request_id, today=configured_today())
+    evaluation = actions.evaluate_request(api_unit(), request_id, today=configured_today())
     return present_evaluation(evaluation)
 
 
@@ -127,16 +118,9 @@ def approve_request(args: dict[str, Any], request_id: int) -> dict[str, Any]:
     409 when it no longer fits: capacity another approval took meanwhile, or a
     host_until verdict without `accept_until`.
     """
-    user = current_user()
-    with unit_of_work() as session:
-        evaluation = actions.approve_request(
-            session,
-            request_id,
-            today=configured_today(),
-            accept_until=args["accept_until"],
-            approved_by_id=user.id if user is not None else None,
-            actor=actor(),
-        )
+    evaluation = actions.approve_request(
+        api_unit(), request_id, today=configured_today(), accept_until=args["accept_until"]
+    )
     return present_evaluation(evaluation)
 
 
@@ -153,12 +137,7 @@ def update_request(request_id: int) -> dict[str, Any]:
     The document with the changes is validated whole again. 409 once approved,
     rejected or deployed.
     """
-    with unit_of_work() as session:
-        require_agency(load_request(session, request_id).agency_id)
-        req = revise_request(
-            session, request_id, json_document(), today=configured_today(), actor=actor()
-        )
-        require_agency(req.agency_id)  # nor may it be moved to another agency
+    req = actions.revise_request(api_unit(), request_id, json_document(), today=configured_today())
     return present_request(req, None)
 
 
@@ -166,9 +145,7 @@ def update_request(request_id: int) -> dict[str, Any]:
 @blp.errors(404, 409)
 def delete_request(request_id: int) -> None:
     """Withdraw a pending request: it is deleted with its evaluations (409 once approved)."""
-    with unit_of_work() as session:
-        require_agency(load_request(session, request_id).agency_id)
-        withdraw_request(session, request_id, actor=actor())
+    actions.withdraw_request(api_unit(), request_id)
 
 
 @blp.arguments(RejectArgsSchema)
@@ -179,7 +156,6 @@ def reject_request(args: dict[str, Any], request_id: int) -> dict[str, Any]:
 
     409 once it is approved, rejected or beyond.
     """
-    with unit_of_work() as session:
-        req = actions.reject_request(session, request_id, args["reason"], actor=actor())
-        latest = load_latest_evaluations(session, [req.id]).get(req.id)
+    req = actions.reject_request(api_unit(), request_id, args["reason"])
+    latest = load_latest_evaluations(get_session(), [req.id]).get(req.id)
     return present_request(req, latest)

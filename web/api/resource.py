@@ -16,7 +16,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.orm import RelationshipProperty
 
-from cmdb.choices import Role
+from cmdb.actions.policy import Permission
 from web.api.blueprint import ApiBlueprint
 from web.api.schemas.write import WriteSchema
 
@@ -50,7 +50,8 @@ class Resource:
     are columns, each with the lookups its type allows; ``search`` are the text
     columns ``q=`` looks in; ``brief`` what ``brief=1`` keeps. ``write`` is the
     body of its create (POST) and, partial, update (PATCH); with it come DELETE
-    and those three routes, open to ``write_roles`` (and admins).
+    and those three routes, open to the roles of ``write_permission``
+    (``cmdb.actions.policy``).
     """
 
     path: str  # plural kebab-case: /api/v1/<path>/
@@ -67,7 +68,7 @@ class Resource:
     prefetch: tuple[str, ...] = field(default=())
     extra_filters: tuple[ExtraFilter, ...] = ()
     write: type[WriteSchema] | None = None
-    write_roles: frozenset[Role] = frozenset({Role.ENGINEER})
+    write_permission: Permission = Permission.EDIT_INVENTORY
     # One-to-many relations the detail alone shows in full, each as a list of the
     # child resource's records (a run's per-target results): too long for a list page.
     detail_nested: tuple[str, ...] = ()

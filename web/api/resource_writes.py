@@ -2,9 +2,9 @@
 
 Every inventory resource writes the same way: the body is validated by the
 resource's write schema (400 with messages per field, unknown fields too), the
-use case checks references, unique names and what still points at a record
-(400 / 409), and one unit of work commits the record with its change-log entry
-or nothing at all.
+action (``cmdb.actions.records``: the resource's permission, one unit of work)
+checks references, unique names and what still points at a record (400 / 409),
+and commits the record with its change-log entry or nothing at all.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from cmdb.services.editing import create_record, delete_record, update_record
+from cmdb.actions import records
 from cmdb.services.listing import load_one
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_schema import item_schema
 from web.api.resource_views import View
-from web.api.transaction import unit_of_work
-from web.auth.identity import actor
+from web.auth.caller import api_unit
 from web.db import get_session
 
 
@@ -35,10 +34,10 @@ def create_view(resource: Resource) -> View:
     schema = resource.create_schema
 
     def create(body: dict[str, Any]) -> Response:
-        with unit_of_work() as session:
-            obj = create_record(
-                session, resource.model, body, actor=actor(), check=schema.check_record
-            )
+        permission = resource.write_permission
+        obj = records.create(
+            api_unit(), permission, resource.model, body, check=schema.check_record
+        )
         return _present(resource, obj.id, 201)
 
     create.__name__ = "create"
@@ -57,9 +56,10 @@ def update_view(resource: Resource) -> View:
     schema = resource.update_schema
 
     def update(body: dict[str, Any], **kwargs: int) -> Response:
-        with unit_of_work() as session:
-            obj = load_one(session, resource.model, kwargs[DETAIL_ARG])
-            update_record(session, obj, body, actor=actor(), check=schema.check_record)
+        object_id, permission = kwargs[DETAIL_ARG], resource.write_permission
+        records.update(
+            api_unit(), permission, resource.model, object_id, body, check=schema.check_record
+        )
         return _present(resource, kwargs[DETAIL_ARG], 200)
 
     update.__name__ = "update"
@@ -78,10 +78,7 @@ def delete_view(resource: Resource) -> View:
     """``DELETE /api/v1/<path>/<id>``: 204, or 409 naming what still references it."""
 
     def delete(**kwargs: int) -> Response:
-        with unit_of_work() as session:
-            delete_record(
-                session, load_one(session, resource.model, kwargs[DETAIL_ARG]), actor=actor()
-            )
+        records.delete(api_unit(), resource.write_permission, resource.model, kwargs[DETAIL_ARG])
         return Response(status=204)
 
     delete.__name__ = "delete"

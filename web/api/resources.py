@@ -10,7 +10,7 @@ another line.
 
 from __future__ import annotations
 
-from cmdb.choices import Role
+from cmdb.actions.policy import Permission
 from cmdb.models import (
     AdminUnit,
     Agency,
@@ -69,7 +69,7 @@ ADMIN_UNITS = declare(
         dated=True,
         write=AdminUnitWriteSchema,
         # The tree a request targets is the planners' to keep, as the agencies are.
-        write_roles=frozenset({Role.PLANNER}),
+        write_permission=Permission.KEEP_ADMIN_TREE,
     )
 )
 
@@ -88,7 +88,7 @@ AGENCIES = declare(
         dated=True,
         write=AgencyWriteSchema,
         # Who owns what is the planners' to keep (a fresh install creates its agencies).
-        write_roles=frozenset({Role.PLANNER}),
+        write_permission=Permission.KEEP_AGENCIES,
     )
 )
 
@@ -287,9 +287,9 @@ DISCOVERY_RUNS = declare(
         "as a background job with `POST` (engineers); the detail lists its per-target results.",
         fields=names(
             "id url source kind target status job_id requested_by parameters progress_done "
-            "progress_total progress_message started_at finished_at stats error"
+            "progress_total progress_message started_at finished_at stats error parent_id"
         ),
-        filters=names("id source kind target status requested_by started_at finished_at"),
+        filters=names("id source kind target status requested_by started_at finished_at parent_id"),
         search=names("target error"),
         orderings=names("id started_at finished_at"),
         brief=names("id url source kind status"),
@@ -369,7 +369,7 @@ CATALOGUE = declare(
         brief=names("id url kind name price_vnd"),
         write=CatalogueItemWriteSchema,
         # Prices are the planners' to keep (DESIGN §6), as capacity settings are.
-        write_roles=frozenset({Role.PLANNER}),
+        write_permission=Permission.KEEP_CATALOGUE,
     )
 )
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cmdb.choices import Role
+from cmdb.actions.policy import Permission
 from web.api import (
     ansible,
     capacity,
@@ -32,7 +32,8 @@ from web.db import reads_only
 
 @dataclass(frozen=True)
 class Route:
-    """Where a view is; a write also says which roles besides admin may call it.
+    """Where a view is; a write also names its permission (``cmdb.actions.policy``
+    says which roles hold it: the API, the UI and the CLI ask the same table).
 
     ``resource`` is the declaration a generated route comes from (None for the
     hand-written views), so tests can build a call for every generated route.
@@ -42,7 +43,7 @@ class Route:
     method: str
     rule: str
     view: Callable[..., Any]
-    roles: frozenset[Role] = frozenset()
+    permission: Permission = Permission.ADMINISTER
     resource: Resource | None = None
     reads_only: bool = False  # never writes: its session may autocommit (``web.db``)
 
@@ -51,10 +52,8 @@ class Route:
         return f"{self.blueprint.name}.{self.view.__name__}"
 
 
-REQUESTERS = frozenset({Role.REQUESTER, Role.PLANNER})  # requesters: their own agency only
-PLANNERS = frozenset({Role.PLANNER})
-ENGINEERS = frozenset({Role.ENGINEER})
-COLLECTORS = frozenset({Role.ENGINEER})  # a collector gets an engineer's token of its own
+FILE = Permission.FILE_REQUEST  # requesters: their own agency only
+DECIDE = Permission.DECIDE_REQUEST
 
 
 def resource_routes(resource: Resource) -> tuple[Route, ...]:
@@ -69,11 +68,11 @@ def resource_routes(resource: Resource) -> tuple[Route, ...]:
         changes = changes_view(resource, CHANGES)
         routes.append(Route(blp, "GET", f"{rule}/changes/", changes, **reads))
     if resource.write is not None:
-        roles = resource.write_roles
+        permission = resource.write_permission
         routes += [
-            Route(blp, "POST", "/", create_view(resource), roles, resource),
-            Route(blp, "PATCH", rule, update_view(resource), roles, resource),
-            Route(blp, "DELETE", rule, delete_view(resource), roles, resource),
+            Route(blp, "POST", "/", create_view(resource), permission, resource),
+            Route(blp, "PATCH", rule, update_view(resource), permission, resource),
+            Route(blp, "DELETE", rule, delete_view(resource), permission, resource),
         ]
     return tuple(routes)
 
@@ -82,43 +81,47 @@ ROUTES: tuple[Route, ...] = (
     Route(discrepancies.blp, "GET", "/export", discrepancies.export),
     *(route for resource in RESOURCES for route in resource_routes(resource)),
     Route(requests.blp, "GET", "/", requests.list_requests),
-    Route(requests.blp, "POST", "/", requests.create_request, REQUESTERS),
-    Route(requests.blp, "POST", "/evaluate", requests.evaluate_document, REQUESTERS),
+    Route(requests.blp, "POST", "/", requests.create_request, FILE),
+    Route(requests.blp, "POST", "/evaluate", requests.evaluate_document, FILE),
     Route(requests.blp, "GET", "/<int:request_id>", requests.get_request),
-    Route(requests.blp, "PATCH", "/<int:request_id>", requests.update_request, REQUESTERS),
-    Route(requests.blp, "DELETE", "/<int:request_id>", requests.delete_request, REQUESTERS),
-    Route(
-        requests.blp, "POST", "/<int:request_id>/evaluate", requests.evaluate_request, REQUESTERS
-    ),
-    Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, PLANNERS),
-    Route(requests.blp, "POST", "/<int:request_id>/reject", requests.reject_request, PLANNERS),
-    Route(samples.blp, "POST", "/", samples.ingest, COLLECTORS),
+    Route(requests.blp, "PATCH", "/<int:request_id>", requests.update_request, FILE),
+    Route(requests.blp, "DELETE", "/<int:request_id>", requests.delete_request, FILE),
+    Route(requests.blp, "POST", "/<int:request_id>/evaluate", requests.evaluate_request, FILE),
+    Route(requests.blp, "POST", "/<int:request_id>/approve", requests.approve_request, DECIDE),
+    Route(requests.blp, "POST", "/<int:request_id>/reject", requests.reject_request, DECIDE),
+    Route(samples.blp, "POST", "/", samples.ingest, Permission.INGEST_SAMPLES),
     Route(capacity.blp, "GET", "/", capacity.report),
     Route(
         network_settings.blp,
         "PUT",
         network_settings.NETWORK_RULE,
         network_settings.set_network_setting,
-        PLANNERS,
+        Permission.KEEP_CAPACITY_SETTINGS,
     ),
     Route(
         discrepancies.blp,
         "POST",
         "/<int:discrepancy_id>/acknowledge",
         discrepancies.acknowledge,
-        ENGINEERS,
+        Permission.ACKNOWLEDGE_DISCREPANCY,
     ),
     Route(ansible.blp, "GET", "/hosts/", ansible.hosts),
-    Route(facts.blp, "POST", "/", facts.post_facts, ENGINEERS),
-    Route(facts.blp, "POST", "/runs/", facts.open_facts_run, ENGINEERS),
-    Route(facts.blp, "POST", "/runs/<int:run_id>/finish", facts.finish_facts_run, ENGINEERS),
-    Route(discovery_runs.blp, "POST", "/", discovery_runs.start_run, ENGINEERS),
+    Route(facts.blp, "POST", "/", facts.post_facts, Permission.POST_FACTS),
+    Route(facts.blp, "POST", "/runs/", facts.open_facts_run, Permission.POST_FACTS),
+    Route(
+        facts.blp,
+        "POST",
+        "/runs/<int:run_id>/finish",
+        facts.finish_facts_run,
+        Permission.POST_FACTS,
+    ),
+    Route(discovery_runs.blp, "POST", "/", discovery_runs.start_run, Permission.RUN_DISCOVERY),
     Route(
         discovery_runs.blp,
         "POST",
         f"/<int:{DETAIL_ARG}>/cancel",
         discovery_runs.cancel_run,
-        ENGINEERS,
+        Permission.RUN_DISCOVERY,
     ),
 )
 
@@ -128,11 +131,12 @@ BLUEPRINTS: tuple[ApiBlueprint, ...] = tuple(dict.fromkeys(r.blueprint for r in 
 def shared_errors(route: Route) -> tuple[int, ...]:
     """The errors a route can answer whatever it does, documented here once for all.
 
-    Every call can be refused (400: a bad parameter or body; 401: no valid
-    token); a path with an id can name none (404); a write can be forbidden to
-    the role (403), name a missing record (404) or meet a state that refuses it (409).
+    Every call can be refused (400: a bad parameter or body; 401: no valid token;
+    429: too many invalid tokens from the client, ``web.auth.throttle``); a path with
+    an id can name none (404); a write can be forbidden to the role (403), name a
+    missing record (404) or meet a state that refuses it (409).
     """
-    codes = {400, 401}
+    codes = {400, 401, 429}
     if "<" in route.rule:
         codes.add(404)
     if route.method not in READ_METHODS:
@@ -146,6 +150,6 @@ for _route in ROUTES:
     _view = _route.blueprint.errors(*shared_errors(_route))(_route.view)
     _route.blueprint.add_url_rule(_route.rule, view_func=_view, methods=[_route.method])
     if _route.method not in READ_METHODS:
-        allow(_route.endpoint, _route.roles)
+        allow(_route.endpoint, _route.permission)
     if _route.reads_only:
         reads_only(_route.endpoint)

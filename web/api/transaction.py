@@ -1,41 +1,32 @@
-"""One unit of work per API action: the request's session, committed only on success,
-and only once the response is ready (``web.db.commit_when_answered``)."""
+"""One unit of work per API action: the action layer's (``cmdb.actions.unit``), with the
+permission of the route being served, committed only once the response is ready.
+
+The generated inventory writes, samples, facts, discovery runs and acknowledgements
+open it here; the request lifecycle opens it in its actions
+(``capacity.request_actions``) with the unit ``web.auth.caller.api_unit`` builds.
+Either way one idiom: the permission checked, every change logged inside naming the
+caller and carrying the request's correlation id, rolled back on any error, and
+committed once — after the answer is built, so a write is never kept behind a 500.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import has_request_context
+from flask import request
 from sqlalchemy.orm import Session
 
-from cmdb.services.provenance import attribute_changes
-from web.audit import request_change_context
-from web.db import commit_when_answered, get_session
+from web.auth.caller import api_unit
+from web.auth.permissions import READ_METHODS, endpoint_permission
 
 
 @contextmanager
 def unit_of_work(*, commit_now: bool = False) -> Iterator[Session]:
-    """Yield the request's session; roll it back on any error, else commit it once answered.
-
-    The block's writes are flushed when it ends, so a refused write (a unique name
-    taken) is still the view's error. The commit waits until the response is built:
-    a write is never kept behind a 500 (presenting the record, serialising it).
-    ``commit_now`` commits when the block ends instead, for a view that then hands
-    the work to another process (a job), which must find it stored.
-    The capacity actions never commit (callers own the transaction), so a failed
-    approval or a request rejected half-way leaves nothing written. Every change
-    logged inside names the caller and carries the request's correlation id.
-    """
-    session = get_session()
-    attribute_changes(session, request_change_context())
-    try:
+    """The route's unit of work; ``commit_now`` commits when the block ends instead, for a
+    view that then hands the work to another process (a job), which must find it stored.
+    A read (the capacity report) may write only its forecast cache: no permission."""
+    uow = api_unit(commit_at_end=commit_now)
+    permission = None if request.method in READ_METHODS else endpoint_permission()
+    with uow.begin(permission) as session:
         yield session
-        session.flush()
-    except BaseException:
-        session.rollback()
-        raise
-    if commit_now or not has_request_context():
-        session.commit()
-    else:
-        commit_when_answered()

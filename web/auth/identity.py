@@ -13,6 +13,7 @@ from flask import g, request, session
 
 from cmdb.models import User
 from cmdb.services.tokens import authenticate_token
+from web.auth.throttle import count_token_failure
 from web.db import get_session
 
 SESSION_KEY = "user_id"
@@ -20,13 +21,16 @@ EPOCH_KEY = "epoch"
 
 
 def load_identity() -> None:
-    """Set ``g.user`` (or None) and ``g.by_token``; a bad token is remembered, not raised yet."""
-    g.user, g.by_token, g.bad_token = None, False, False
+    """Set ``g.user`` (or None) and ``g.by_token``; a bad token is remembered, not raised yet,
+    and counted (``g.token_retry_at``: when a client over the limit may try again)."""
+    g.user, g.by_token, g.bad_token, g.token_retry_at = None, False, False, None
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, key = header.partition(" ")
         user = authenticate_token(get_session(), key.strip()) if scheme == "Token" else None
         g.user, g.by_token, g.bad_token = user, user is not None, user is None
+        if user is None:
+            g.token_retry_at = count_token_failure()
         return
     user_id = session.get(SESSION_KEY)
     if user_id is not None:

@@ -1,36 +1,42 @@
-"""Who may do what: reads need a user (or anonymous read on), writes need a role.
+"""The API's door: reads need a user (or anonymous read on), writes a token and a permission.
 
-The roles each write endpoint allows are declared next to its route in
-``web.api.routes`` and registered here; an endpoint that declares none is
-admin-only, so a new write is closed until someone opens it. Admins may do
-everything. API writes take a token only (a browser's session cookie would
-otherwise let any page post on the user's behalf).
+Each write endpoint's permission is named next to its route in ``web.api.routes``
+and registered here; which roles hold it is ``cmdb.actions.policy``'s table, the one
+the UI and the CLI ask too. An endpoint that names none is admin-only, so a new write
+is closed until someone opens it. This check answers before the body is read (a
+refused caller learns nothing about the body); the action the view calls checks the
+same permission again, and the visibility of the record it acts on. API writes take
+a token only (a browser's session cookie would otherwise let any page post on the
+user's behalf).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import math
 
 from flask import current_app, request
 from flask_smorest import abort
-from sqlalchemy.orm import Session
 
-from cmdb.choices import Role
-from cmdb.models import Agency, ResourceRequest
+from cmdb.actions.policy import Permission, may
+from cmdb.db import utcnow
+from cmdb.models import ResourceRequest
 from cmdb.services.request_visibility import may_see_request
-from cmdb.services.users import agency_named
 from web.auth.identity import current_user
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json", "api-docs.openapi_swagger_ui"})
-WRITE_ROLES: dict[str, frozenset[Role]] = {}
+WRITE_PERMISSIONS: dict[str, Permission] = {}
 CHALLENGE = {"WWW-Authenticate": 'Token realm="headroom"'}
 
 
-def allow(endpoint: str, roles: Iterable[Role]) -> None:
-    """Declare the roles (besides admin) that may call a write endpoint."""
-    WRITE_ROLES[endpoint] = frozenset(roles)
+def allow(endpoint: str, permission: Permission) -> None:
+    """Declare the permission a write endpoint needs."""
+    WRITE_PERMISSIONS[endpoint] = permission
+
+
+def endpoint_permission() -> Permission:
+    """The current write endpoint's permission (an undeclared one: admins only)."""
+    return WRITE_PERMISSIONS.get(request.endpoint or "", Permission.ADMINISTER)
 
 
 def anonymous_read() -> bool:
@@ -43,6 +49,11 @@ def check_api_access() -> None:
 
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
+    retry_at = g.get("token_retry_at")
+    if retry_at is not None:
+        seconds = max(math.ceil((retry_at - utcnow()).total_seconds()), 1)
+        message = "too many invalid tokens from this client: try again later"
+        abort(429, message=message, headers={"Retry-After": str(seconds)})
     if g.get("bad_token"):
         abort(401, message="invalid or expired token", headers=CHALLENGE)
     user = current_user()
@@ -52,17 +63,9 @@ def check_api_access() -> None:
         return
     if user is None or not g.get("by_token"):
         abort(401, message="writes need Authorization: Token <key>", headers=CHALLENGE)
-    assert user is not None  # abort raised
-    roles = WRITE_ROLES.get(request.endpoint or "", frozenset())
-    if user.role is not Role.ADMIN and user.role not in roles:
+    if not may(user, endpoint_permission()):
+        assert user is not None  # abort raised
         abort(403, message=f"a {user.role.value} may not do this")
-
-
-def require_agency(agency_id: int | None) -> None:
-    """A requester acts only for their own agency (403 otherwise); other roles are not bound."""
-    user = current_user()
-    if user is not None and user.role is Role.REQUESTER and agency_id != user.agency_id:
-        abort(403, message="a requester may only act on their own agency's requests")
 
 
 def require_visible(req: ResourceRequest) -> None:
@@ -70,13 +73,3 @@ def require_visible(req: ResourceRequest) -> None:
     as the UI answers and as a write to it is answered."""
     if not may_see_request(current_user(), req):
         abort(403, message="a requester may only see their own agency's requests")
-
-
-def require_agency_named(session: Session, name: Any) -> None:
-    """``require_agency`` for a document that names its agency (validated before)."""
-    user = current_user()
-    if user is None or user.role is not Role.REQUESTER:
-        return
-    own = session.get(Agency, user.agency_id) if user.agency_id is not None else None
-    if own is None or not isinstance(name, str) or not agency_named(own, name):
-        abort(403, message="a requester may only act on their own agency's requests")

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     redirect,
     render_template,
     request,
@@ -27,14 +26,10 @@ from werkzeug.wrappers import Response
 
 from cmdb.db import committing, utcnow
 from cmdb.models import User
-from cmdb.services.login_throttle import (
-    ThrottleLimits,
-    clear_failures,
-    load_retry_at,
-    save_failure,
-)
+from cmdb.services.login_throttle import clear_failures, load_retry_at, save_failure
 from cmdb.services.users import authenticate_password, end_sessions
 from web.auth.identity import EPOCH_KEY, SESSION_KEY, current_user
+from web.auth.throttle import throttle_limits
 from web.db import get_session
 from web.i18n import SESSION_KEY as LANGUAGE_KEY
 
@@ -68,15 +63,6 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", error=error), 401
     _start_session(user)
     return redirect(safe_next(request.args.get("next")))
-
-
-def throttle_limits() -> ThrottleLimits:
-    config = current_app.config
-    return ThrottleLimits(
-        per_username=int(config["CMDB_LOGIN_FAILURES"]),
-        per_address=int(config["CMDB_LOGIN_FAILURES_PER_ADDRESS"]),
-        window=timedelta(seconds=int(config["CMDB_LOGIN_WINDOW_S"])),
-    )
 
 
 def _throttled(retry_at: datetime, now: datetime) -> ResponseReturnValue:

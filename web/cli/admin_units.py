@@ -67,6 +67,7 @@ def reorganise_command(
     history), all in the change log. Refused, with the offending rows, when the mapping
     is bad or a site would be left in a dissolved unit. Running it again changes nothing.
     """
+    from cmdb.actions.policy import Permission
     from cmdb.errors import ValidationError
     from cmdb.services.reorganise import read_table, reorganise
 
@@ -74,7 +75,7 @@ def reorganise_command(
     day = effective.date()
     try:
         units, mapping = read_table(units_file, "units"), read_table(mapping_file, "mapping")
-        with cli_transaction("admin-units-reorganise") as session:
+        with cli_transaction("admin-units-reorganise", Permission.EDIT_INVENTORY) as session:
             result = reorganise(
                 session, units, mapping, day, dry_run=dry_run, skip_unknown=skip_unknown,
                 actor=cli_actor(),

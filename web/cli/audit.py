@@ -22,6 +22,7 @@ from cmdb.choices import DiscrepancyKind, DiscrepancyStatus
 from cmdb.services.discrepancy_export import DEFAULT_LIMIT
 from cmdb.services.discrepancy_filter import OBJECT_TYPES, SOURCE_KEYS
 from discovery.audit.settings import AuditSettings
+from web.cli.attribution import AS_USER, cli_unit
 from web.cli.runs import EXIT_CODES_HELP, exit_with, sweep_dead_runs
 from web.cli.tables import Column, format_table
 
@@ -142,15 +143,14 @@ def list_command(
 @audit_group.command("acknowledge")
 @click.argument("discrepancy_id", type=int)
 @click.option("--comment", required=True, help="Why it is acknowledged (required).")
-@click.option("--by", help="Who acknowledges (default: the system user).")
-def acknowledge_command(discrepancy_id: int, comment: str, by: str | None) -> None:
+@click.option("--by", help="Who acknowledges (default: cli:<your login>).")
+@AS_USER
+def acknowledge_command(
+    discrepancy_id: int, comment: str, by: str | None, as_user: str | None
+) -> None:
     """Acknowledge an open discrepancy; it stays until the sources agree or its values change."""
-    from cmdb.db import transaction
-    from cmdb.services.acknowledgement import acknowledge_discrepancy
-    from web.db import get_db
+    from cmdb.actions import discrepancies
 
-    with transaction(get_db().sessions) as session:
-        found = acknowledge_discrepancy(
-            session, discrepancy_id, by=by or getpass.getuser(), comment=comment
-        )
+    with cli_unit("audit-acknowledge", as_user, operator_name=by) as unit:
+        found = discrepancies.acknowledge(unit, discrepancy_id, comment)
         click.echo(f"discrepancy {found.id} acknowledged by {found.acknowledged_by}")

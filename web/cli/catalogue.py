@@ -31,12 +31,13 @@ def import_command(file: Path, dry_run: bool) -> None:
     link_tier), name, price_vnd (a link tier's per year), priced_on (YYYY-MM-DD); cores and
     ram_gb for a server, raw_tb for a shelf, mbps and network for a link tier. The name is
     the key: importing again updates. Every row valid, or nothing written."""
+    from cmdb.actions.policy import Permission
     from cmdb.errors import ValidationError
     from cmdb.services.import_catalogue import import_catalogue, read_catalogue_file
 
     _require_schema()
     try:
-        with cli_transaction("catalogue-import") as session:
+        with cli_transaction("catalogue-import", Permission.KEEP_CATALOGUE) as session:
             result = import_catalogue(session, read_catalogue_file(file), actor=cli_actor())
             if dry_run:
                 session.rollback()
@@ -55,7 +56,7 @@ def list_command() -> None:
     from capacity.inputs import load_catalogue
 
     _require_schema()
-    with cli_transaction("catalogue-list") as session:
+    with cli_transaction("catalogue-list", None) as session:
         catalogue = load_catalogue(session)
     for s in catalogue.servers:
         click.echo(f"server        {s.name}: {s.cores} cores, {s.ram_gb:g} GB, "

@@ -27,7 +27,7 @@ from discovery.credentials import (
     assign_profiles,
     community_profile,
     load_profiles,
-    pick_profile,
+    pick_profiles,
 )
 from discovery.records import TargetOutcome
 from discovery.report import device_rows, plan_lines, summary_line
@@ -48,7 +48,12 @@ def _credential_options(f: Callable) -> Callable:
             click.option(
                 "--community", help="SNMPv2c community (a profile keeps it out of shell history)."
             ),
-            click.option("--profile", "profile_name", help="Named credential profile."),
+            click.option(
+                "--profile",
+                "profile_name",
+                help="Named credential profile, or several ('a,b'): tried in order on first"
+                " contact; the one that answered is remembered and tried first after.",
+            ),
             click.option(
                 "--profiles-file",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -87,14 +92,14 @@ def _profiles(profiles_file: Path | None) -> dict[str, SnmpProfile]:
     return load_profiles(profiles_file) if profiles_file else {}
 
 
-def _default_profile(
-    profiles: dict[str, SnmpProfile], community: str | None, name: str | None
-) -> SnmpProfile | None:
+def _default_profiles(
+    profiles: dict[str, SnmpProfile], community: str | None, names: str | None
+) -> list[SnmpProfile]:
     if community:
-        return community_profile(community)
-    if name:
-        return pick_profile(profiles, name)
-    return profiles.get("default")
+        return [community_profile(community)]
+    if names:
+        return pick_profiles(profiles, names)
+    return [profiles["default"]] if "default" in profiles else []
 
 
 @contextmanager
@@ -118,6 +123,13 @@ def discover_group() -> None:
 @click.option("--target", "hosts", multiple=True, help="HOST or HOST:PORT; repeatable.")
 @click.option("--range", "ranges", multiple=True, help="CIDR range (its hosts); repeatable.")
 @click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=161,
+    show_default=True,
+    help="SNMP port of the hosts of --range.",
+)
+@click.option(
     "--targets-file", type=click.File(encoding="utf-8"), help="One 'host[:port] [profile]' a line."
 )
 @click.option("--inventory", is_flag=True, help="Also every device SNMP discovered before.")
@@ -135,6 +147,7 @@ def discover_group() -> None:
 def discover_snmp(
     hosts: tuple[str, ...],
     ranges: tuple[str, ...],
+    port: int,
     targets_file: TextIO | None,
     inventory: bool,
     site_slug: str | None,
@@ -155,27 +168,31 @@ def discover_snmp(
     (and the exit status) is partial when some failed, failed when all did.
     """
     from cmdb.db import transaction
+    from discovery.agent_records import remembered_profiles
     from discovery.discover import PlanDefaults, collect, reconcile_outcomes
     from discovery.poll import poll_targets
     from web.db import get_db
 
     sweep_dead_runs()
     targets = [parse_target(h) for h in hosts]
-    targets += [t for r in ranges for t in expand_range(r)]
+    targets += [t for r in ranges for t in expand_range(r, port)]
     if targets_file is not None:
         targets += parse_targets_file(targets_file)
     db = get_db()
     with transaction(db.sessions) as session:  # a wrong --site fails before the network work
         site_id = _site_id(session, site_slug)
+        known = poll_targets(session)
+        remembered = remembered_profiles(session, known)
         if inventory:
-            targets += list(poll_targets(session))
+            targets += list(known)
     targets = unique_targets(targets)
     if not targets:
         raise click.UsageError(
             "nothing to discover: give --target, --range, --targets-file or --inventory"
         )
     profiles = _profiles(profiles_file)
-    pairs = assign_profiles(targets, profiles, _default_profile(profiles, community, profile_name))
+    run_profiles = _default_profiles(profiles, community, profile_name)
+    pairs = assign_profiles(targets, profiles, run_profiles, remembered)
     with _progress(len(pairs), "discovering") as progress:
         outcomes = collect(pairs, _limits(concurrency, timeout, retries, deadline), progress)
     with transaction(db.sessions) as session:
@@ -213,7 +230,7 @@ def _print_discovery(report: DiscoveryReport, as_json: bool, dry_run: bool) -> N
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
     if dry_run:
-        for line in plan_lines(report.plan.core, report.plan.links):
+        for line in plan_lines(report.plan.core):
             click.echo(line)
     for row in device_rows(report.outcomes):
         if row["error"]:
@@ -248,21 +265,23 @@ def poll_command(
     daily (avg, max, p95) for the capacity forecasts. Run it every 5 minutes.
     """
     from cmdb.db import transaction
-    from discovery.poll import poll_targets, run_poll
+    from discovery.agent_records import remembered_profiles
+    from discovery.poll import poll_in_steps, poll_targets
     from web.db import get_db
 
     sweep_dead_runs()
     db = get_db()
     profiles = _profiles(profiles_file)
-    default = _default_profile(profiles, community, profile_name)
+    run_profiles = _default_profiles(profiles, community, profile_name)
     with transaction(db.sessions) as session:
         targets = poll_targets(session, [parse_target(h) for h in hosts])
+        remembered = remembered_profiles(session, targets)
     if not targets:
         raise click.ClickException("no device to poll: discover them first (cmdb discover snmp)")
-    profile_for = dict(assign_profiles(list(targets), profiles, default))
+    profile_for = dict(assign_profiles(list(targets), profiles, run_profiles, remembered))
     limits = _limits(concurrency, timeout, retries, deadline)
-    with transaction(db.sessions) as session, _progress(len(targets), "polling") as progress:
-        report = run_poll(session, targets, profile_for, limits, progress)
+    with _progress(len(targets), "polling") as progress:  # no transaction open meanwhile
+        report = poll_in_steps(db.sessions, targets, profile_for, limits, progress)
     verdict = report.verdict
     assert verdict is not None  # stored: the run has ended
     failed = [o for o in report.outcomes if o.error]

@@ -22,13 +22,18 @@ def _run(kind: str, path: Path, fmt: str | None, dry_run: bool) -> None:
     """Import FILE as ``kind`` (an ``ImportKind`` value); the importer and the schema check
     load the models, so they are imported here rather than for ``--help``."""
     from cmdb import schema
+    from cmdb.actions.policy import Permission
     from cmdb.errors import ValidationError
     from cmdb.services.importer import ImportKind, import_file
+
+    # Agencies are the planners' to keep (``cmdb.actions.policy``); the rest, inventory.
+    agencies = kind == ImportKind.AGENCIES
+    permission = Permission.KEEP_AGENCIES if agencies else Permission.EDIT_INVENTORY
 
     if not schema.is_up_to_date(current_app.config["CMDB_DATABASE_URL"]):
         raise click.ClickException("the database schema is not up to date: run 'cmdb db upgrade'")
     try:
-        with cli_transaction(f"import-{kind}") as session:
+        with cli_transaction(f"import-{kind}", permission) as session:
             result = import_file(session, ImportKind(kind), path, fmt, actor=cli_actor())
             if dry_run:
                 session.rollback()

@@ -11,7 +11,7 @@ with pysnmp behind them): listing runs needs no Redis client and no SNMP stack.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import current_app
@@ -158,6 +158,8 @@ def show_job(run_id: int) -> None:
             },
             "stats": run.stats,
             "error": run.error,
+            "parent": run.parent_id,
+            "parts": _parts(session, run.id),
             "results": [
                 {"address": r.address, "status": r.status.value, "error": r.error}
                 for r in run.results
@@ -176,9 +178,30 @@ def cancel_command(run_id: int) -> None:
     from web.jobs.backend import backend_for
 
     with transaction(get_db().sessions) as session:
-        job_id = end_job(session, run_id, "cli")
-    stop_job(backend_for(current_app.config), job_id)
+        job_ids = end_job(session, run_id, "cli")
+    stop_job(backend_for(current_app.config), job_ids)
     click.echo(f"run {run_id}: cancelled")
+
+
+def _parts(session: Any, run_id: int) -> list[dict[str, Any]]:
+    """The chunks of a split run (a poll shared by several workers), each with its worker."""
+    import sqlalchemy as sa
+
+    from cmdb.models import DiscoveryRun
+
+    chunks = session.scalars(
+        sa.select(DiscoveryRun).where(DiscoveryRun.parent_id == run_id).order_by(DiscoveryRun.id)
+    )
+    return [
+        {
+            "id": c.id,
+            "status": c.status.value,
+            "done": c.progress_done,
+            "total": c.progress_total,
+            "runner": f"{c.runner_host}:{c.runner_pid}" if c.runner_pid else None,
+        }
+        for c in chunks
+    ]
 
 
 @jobs_group.command("sweep")

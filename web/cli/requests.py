@@ -1,7 +1,8 @@
-"""``cmdb request evaluate|approve|list``: the capacity verdict from the command line.
+"""``cmdb request evaluate|approve|reject|list``: the capacity verdict from the command line.
 
-The same actions as the API, in one transaction per command: bad input exits 1
-with a message per field and leaves nothing written.
+The same actions as the API and the UI (``capacity.request_actions``), one unit of
+work per command: bad input exits 1 with a message per field and leaves nothing
+written. ``--as USER`` acts as a Headroom user, with their role and agency checked.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import yaml
 from flask.cli import AppGroup
 
 from cmdb.choices import RequestStatus, Verdict
-from web.cli.attribution import cli_actor, cli_transaction
+from web.cli.attribution import AS_USER, cli_unit
 from web.cli.tables import Column, format_table
 
 if TYPE_CHECKING:  # the capacity model and the database: imported by each command
@@ -61,14 +62,15 @@ def request_group() -> None:
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @click.option("--save", is_flag=True, help="Store the request and its evaluation.")
-def evaluate(file: str, fmt: str, save: bool) -> None:
+@AS_USER
+def evaluate(file: str, fmt: str, save: bool, as_user: str | None) -> None:
     """Evaluate the request in FILE (YAML or JSON; - reads stdin).
 
     Prints the verdict (HOST, HOST UNTIL a date, CANNOT HOST), the placement, the
     resources and failing links, and the expansion with its cost. Stores nothing
     unless --save. Exits 1 only on bad input, with a message per field.
     """
-    from capacity import actions
+    from capacity import request_actions
     from web.api.presenters import present_evaluation
     from web.api.schemas.evaluation import StoredEvaluationSchema
     from web.cli.evaluation_text import format_evaluation
@@ -76,13 +78,14 @@ def evaluate(file: str, fmt: str, save: bool) -> None:
 
     document = read_document(file)
     today = configured_today()
-    with cli_transaction("request-evaluate") as session:
+    with cli_unit("request-evaluate", as_user) as unit:
         if save:
-            req = actions.submit_request(session, document, today=today, actor=cli_actor())
-            stored = actions.evaluate_stored(session, req.id, today=today)
-            result = StoredEvaluationSchema().dump(present_evaluation(stored))
+            filed = request_actions.file_request(unit, document, today=today, evaluate=True)
+            assert filed.evaluation is not None  # asked for
+            result = StoredEvaluationSchema().dump(present_evaluation(filed.evaluation))
         else:
-            result = actions.evaluate_document(session, document, today=today).to_dict()
+            evaluation = request_actions.evaluate_document(unit, document, today=today)
+            result = evaluation.to_dict()
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -96,25 +99,35 @@ def evaluate(file: str, fmt: str, save: bool) -> None:
 @click.option(
     "--accept-until", is_flag=True, help="Approve a HOST UNTIL verdict too, not only HOST."
 )
-def approve(request_id: int, accept_until: bool) -> None:
+@AS_USER
+def approve(request_id: int, accept_until: bool, as_user: str | None) -> None:
     """Approve request ID: re-evaluate it and reserve its capacity, atomically.
 
     Exits 1 when it no longer fits (another approval may have taken the capacity).
     """
-    from capacity import actions
+    from capacity import request_actions
     from web.cli.evaluation_text import verdict_words
     from web.today import configured_today
 
-    with cli_transaction("request-approve") as session:
-        stored = actions.approve_request(
-            session,
-            request_id,
-            today=configured_today(),
-            accept_until=accept_until,
-            actor=cli_actor(),
+    with cli_unit("request-approve", as_user) as unit:
+        stored = request_actions.approve_request(
+            unit, request_id, today=configured_today(), accept_until=accept_until
         )
         verdict = verdict_words(stored.result)
     click.echo(f"request {request_id} approved: {verdict}")
+
+
+@request_group.command("reject")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--reason", required=True, help="Why: the project team reads it.")
+@AS_USER
+def reject(request_id: int, reason: str, as_user: str | None) -> None:
+    """Reject request ID with a reason; nothing is reserved. Exits 1 once it is decided."""
+    from capacity import request_actions
+
+    with cli_unit("request-reject", as_user) as unit:
+        request_actions.reject_request(unit, request_id, reason)
+    click.echo(f"request {request_id} rejected")
 
 
 @request_group.command("list")

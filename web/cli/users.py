@@ -32,10 +32,11 @@ def create_user_command(
     username: str, role: str, agency: str | None, full_name: str | None, password_stdin: bool
 ) -> None:
     """Create a user; without a password they use the API with tokens only."""
+    from cmdb.actions.policy import Permission
     from cmdb.services.users import create_user
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    with cli_transaction("user-create") as session:
+    with cli_transaction("user-create", Permission.ADMINISTER) as session:
         user = create_user(
             session,
             username,
@@ -52,10 +53,11 @@ def create_user_command(
 @click.argument("username")
 def set_password_command(username: str) -> None:
     """Set a user's UI password, read from stdin; their open UI sessions end."""
+    from cmdb.actions.policy import Permission
     from cmdb.services.users import get_user, set_password
 
     password = sys.stdin.readline().rstrip("\n")
-    with cli_transaction("user-password") as session:
+    with cli_transaction("user-password", Permission.ADMINISTER) as session:
         set_password(session, get_user(session, username), password, actor=cli_actor())
     click.echo(f"password of {username} changed; their UI sessions have ended")
 
@@ -71,10 +73,11 @@ def token_group() -> None:
 @click.option("--description", help="What the token is for (shown in listings).")
 def create_token_command(username: str, expires_days: int | None, description: str | None) -> None:
     """Create a token and print its key — the only time it is shown; only a hash is kept."""
+    from cmdb.actions.policy import Permission
     from cmdb.services.tokens import create_token
     from cmdb.services.users import get_user
 
-    with cli_transaction("token-create") as session:
+    with cli_transaction("token-create", Permission.ADMINISTER) as session:
         token, key = create_token(
             session,
             get_user(session, username),

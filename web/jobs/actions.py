@@ -8,6 +8,7 @@ handed over — a fast worker must find the run committed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from cmdb.db import committing
 from cmdb.errors import ConflictError, NotFoundError, ValidationError
 from cmdb.models import DiscoveryRun
 from cmdb.services.job_runs import UNFINISHED, fail_run
+from cmdb.services.split_runs import unfinished_chunks
 from discovery.core.lifecycle import queue_run
 from web.jobs.backend import BackendError, JobBackend
 from web.jobs.context import JobContext
@@ -73,8 +75,9 @@ def submit_job(session: Session, backend: JobBackend, queued: QueuedJob) -> None
         raise
 
 
-def end_job(session: Session, run_id: int, by: str) -> str | None:
-    """End a queued or running run failed ("cancelled by …"); its job id. The caller commits.
+def end_job(session: Session, run_id: int, by: str) -> list[str]:
+    """End a queued or running run failed ("cancelled by …"), and the unfinished chunks of a
+    split one; the job ids to stop. The caller commits.
 
     The run ends before its job is stopped: whatever the job does meanwhile is
     dropped (it finds its run no longer running).
@@ -85,12 +88,15 @@ def end_job(session: Session, run_id: int, by: str) -> str | None:
     if run.job_id is None and run.status in UNFINISHED:
         # a run of `cmdb discover`/`cmdb poll` in a terminal: only that command can end it
         raise ConflictError(f"run {run_id} is not a background job; stop its command instead")
+    chunks = unfinished_chunks(session, run_id)
     if not fail_run(session, run_id, f"cancelled by {by}"):
         raise ConflictError(f"run {run_id} has already ended ({run.status.value})")
-    return run.job_id
+    for chunk in chunks:
+        fail_run(session, chunk.id, f"cancelled by {by} (with run {run_id})")
+    return [job for job in (run.job_id, *(c.job_id for c in chunks)) if job]
 
 
-def stop_job(backend: JobBackend, job_id: str | None) -> None:
-    """After the commit: stop the job's worker process, if it still runs."""
-    if job_id:
+def stop_job(backend: JobBackend, job_ids: Sequence[str]) -> None:
+    """After the commit: stop the jobs' worker processes, those that still run."""
+    for job_id in job_ids:
         backend.stop(job_id)

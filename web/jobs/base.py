@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ class Prepared:
     secrets: dict[str, str]  # handed to the job only
 
 
+# Hands a queued run (its id and job id) to the same queue: how a job splits itself.
+Spawner = Callable[[int, str], None]
+
+
 @dataclass
 class JobRun:
     run_id: int
@@ -35,3 +40,5 @@ class JobRun:
     context: JobContext
     sessions: sessionmaker[Session]
     progress: RunProgress
+    # Set where other workers share the queue (RQ); a local job runs whole.
+    spawn: Spawner | None = None

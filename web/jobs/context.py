@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from cmdb.settings import DEFAULT_POLL_CHUNK_SIZE as DEFAULT_CHUNK_SIZE
 from cmdb.settings import load_settings
 
 
@@ -21,6 +22,7 @@ class JobContext:
     snmp_profiles: str | None = None
     netbox_url: str | None = None
     netbox_token: str | None = None
+    poll_chunk_size: int = DEFAULT_CHUNK_SIZE  # a poll's chunk_size when its job names none
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> JobContext:
@@ -30,13 +32,14 @@ class JobContext:
             snmp_profiles=config.get("CMDB_SNMP_PROFILES"),
             netbox_url=config.get("CMDB_NETBOX_URL"),
             netbox_token=config.get("CMDB_NETBOX_TOKEN"),
+            poll_chunk_size=config.get("CMDB_POLL_CHUNK_SIZE") or DEFAULT_CHUNK_SIZE,
         )
 
     @classmethod
     def from_environment(cls) -> JobContext:
         """From ``CMDB_*`` variables: a worker started without an app (``rq worker``)."""
         s = load_settings()
-        return cls(s.database_url, s.snmp_profiles, s.netbox_url, s.netbox_token)
+        return cls(s.database_url, s.snmp_profiles, s.netbox_url, s.netbox_token, s.poll_chunk_size)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -45,7 +45,10 @@ class SnmpDiscoveryParams(LimitsSchema):
     )
     profile = fields.String(
         load_default=None,
-        metadata={"description": "Credential profile (of the server's CMDB_SNMP_PROFILES file)"},
+        metadata={
+            "description": "Credential profile (of the server's CMDB_SNMP_PROFILES file), or "
+            "several separated by commas: tried in order on first contact"
+        },
     )
     site = fields.String(load_default=None, metadata={"description": "Site slug for new devices"})
     link_network = fields.String(load_default="wan", validate=validate.OneOf(NETWORKS))
@@ -58,6 +61,15 @@ class PollParams(LimitsSchema):
         metadata={"description": "Only these inventory devices (`host[:port]`)"},
     )
     profile = fields.String(load_default=None)
+    chunk_size = fields.Integer(
+        load_default=None,
+        validate=validate.Range(1, 100_000),
+        metadata={
+            "description": "Devices per job: with Redis workers, a larger poll is queued as "
+            "jobs of this many devices that every worker shares, under one run (default "
+            "CMDB_POLL_CHUNK_SIZE, 250)"
+        },
+    )
 
 
 def no_secret_in_url(url: str) -> None:

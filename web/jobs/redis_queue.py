@@ -67,18 +67,7 @@ class RqBackend:
 
     def submit(self, run_id: int, job_id: str, secrets: dict[str, str]) -> None:
         try:
-            Queue(self.queue_name, connection=self.connection()).enqueue(
-                run_job,
-                run_id,
-                secrets,
-                job_id=job_id,
-                job_timeout=JOB_TIMEOUT_S,
-                result_ttl=RESULT_TTL_S,
-                failure_ttl=FAILURE_TTL_S,
-                description=f"discovery run {run_id}",
-                on_failure=Callback(on_job_failure),
-                on_stopped=Callback(on_job_stopped),
-            )
+            enqueue(Queue(self.queue_name, connection=self.connection()), run_id, job_id, secrets)
         except RedisError as exc:
             raise BackendError(f"cannot queue the job on Redis ({self.url_shown}): {exc}") from exc
 
@@ -101,10 +90,33 @@ class RqBackend:
         return self.url.split("@")[-1]  # never a password in a message
 
 
+def enqueue(queue: Queue, run_id: int, job_id: str, secrets: dict[str, str]) -> None:
+    queue.enqueue(
+        run_job,
+        run_id,
+        secrets,
+        job_id=job_id,
+        job_timeout=JOB_TIMEOUT_S,
+        result_ttl=RESULT_TTL_S,
+        failure_ttl=FAILURE_TTL_S,
+        description=f"discovery run {run_id}",
+        on_failure=Callback(on_job_failure),
+        on_stopped=Callback(on_job_stopped),
+    )
+
+
 def run_job(run_id: int, secrets: dict[str, str]) -> str | None:
-    """The function RQ runs in the work horse."""
+    """The function RQ runs in the work horse; a job it spawns goes to the same queue,
+    where any worker (on any machine) may take it."""
     job = get_current_job()
-    return execute_run(job_context(), run_id, secrets, job.id if job else None)
+    if job is None:
+        return execute_run(job_context(), run_id, secrets)
+    queue = Queue(job.origin, connection=job.connection)
+
+    def spawn(child_run_id: int, child_job_id: str) -> None:
+        enqueue(queue, child_run_id, child_job_id, {})
+
+    return execute_run(job_context(), run_id, secrets, job.id, spawn)
 
 
 def on_job_failure(

@@ -17,7 +17,7 @@ from cmdb.errors import CmdbError
 from cmdb.models import DiscoveryRun
 from cmdb.services.job_runs import fail_run
 from discovery.core.lifecycle import claim_run
-from web.jobs.base import JobRun, RunCancelledError
+from web.jobs.base import JobRun, RunCancelledError, Spawner
 from web.jobs.context import JobContext
 from web.jobs.kinds import kind_of_run
 from web.jobs.progress import RunProgress
@@ -26,7 +26,11 @@ log = logging.getLogger(__name__)
 
 
 def execute_run(
-    context: JobContext, run_id: int, secrets: dict[str, str], job_id: str | None = None
+    context: JobContext,
+    run_id: int,
+    secrets: dict[str, str],
+    job_id: str | None = None,
+    spawn: Spawner | None = None,
 ) -> str | None:
     """Run the job of ``run_id``; its final status, or None when there was nothing to run.
 
@@ -44,7 +48,7 @@ def execute_run(
             kind = kind_of_run(run.source, run.kind)
             parameters: dict[str, Any] = dict(run.parameters or {})
         progress = RunProgress(sessions, run_id)
-        job = JobRun(run_id, parameters, secrets, context, sessions, progress)
+        job = JobRun(run_id, parameters, secrets, context, sessions, progress, spawn)
         try:
             kind.execute(job)
         except RunCancelledError:

@@ -21,21 +21,24 @@ from cmdb.db import transaction
 from cmdb.errors import ValidationError
 from cmdb.models import DiscoveryRun, Site
 from cmdb.services.job_runs import lock_running
+from cmdb.services.split_runs import settle_parent
+from discovery.agent_records import remembered_profiles
 from discovery.credentials import (
     ProfileError,
     SnmpProfile,
     assign_profiles,
     load_profiles,
     pick_profile,
+    pick_profiles,
 )
 from discovery.discover import PlanDefaults, collect, reconcile_outcomes
-from discovery.inventory import interfaces_by_index
-from discovery.poll import fetch_readings, poll_targets, store_readings
+from discovery.poll import fetch_readings, load_poll_plan, poll_targets, store_readings
 from discovery.records import Target, TargetOutcome
-from discovery.snmp.collector import Limits
+from discovery.snmp.collector import Limits, Profiles
 from discovery.targets import expand_range, parse_target, parse_targets_file, unique_targets
 from web.jobs.base import JobError, JobRun, Prepared, RunCancelledError
 from web.jobs.context import JobContext
+from web.jobs.poll_split import should_split, split_poll
 
 
 def check_discovery(session: Session, params: dict[str, Any], context: JobContext) -> Prepared:
@@ -71,6 +74,7 @@ def check_poll(session: Session, params: dict[str, Any], context: JobContext) ->
     if errors:
         raise ValidationError(errors)
     target = ", ".join(params["targets"]) or "every discovered device"
+    params["chunk_size"] = params["chunk_size"] or context.poll_chunk_size  # stored: as run
     return Prepared(target=target, parameters=params, secrets={})
 
 
@@ -79,9 +83,11 @@ def execute_discovery(job: JobRun) -> None:
     targets = parse_targets_file(p["targets"]) + [t for r in p["ranges"] for t in expand_range(r)]
     with transaction(job.sessions) as session:
         site_id = _site_id(session, p["site"]) if p["site"] else None
+        known = poll_targets(session)
+        remembered = remembered_profiles(session, known)
         if p["inventory"]:
-            targets += list(poll_targets(session))
-    pairs = _with_profiles(unique_targets(targets), p["profile"], job.context)
+            targets += list(known)
+    pairs = _with_profiles(unique_targets(targets), p["profile"], job.context, remembered)
     job.progress(0, len(pairs), f"asking {len(pairs)} agents")
     outcomes = collect(pairs, _limits(p), lambda o: job.progress.step(_said(o)))
     job.progress.say("reconciling the answers with the inventory")
@@ -96,20 +102,26 @@ def execute_poll(job: JobRun) -> None:
     p = job.parameters
     with transaction(job.sessions) as session:
         targets = poll_targets(session, [parse_target(t) for t in p["targets"]])
-        interfaces = interfaces_by_index(session, list(targets.values()))
+        plan = load_poll_plan(session, targets)
+        remembered = remembered_profiles(session, targets)
     if not targets:
         raise JobError("no device to poll: discover them first")
-    profile_for = dict(_with_profiles(list(targets), p["profile"], job.context))
-    job.progress(0, len(targets), f"polling {len(targets)} devices")
-    outcomes = fetch_readings(
-        targets, interfaces, profile_for, _limits(p), lambda o: job.progress.step(_said(o))
+    if should_split(job, len(targets)):
+        split_poll(job, targets)  # the chunks poll; the run ends with the last of them
+        return
+    profile_for: dict[Target, Profiles] = dict(
+        _with_profiles(list(targets), p["profile"], job.context, remembered)
     )
+    job.progress(0, len(targets), f"polling {len(targets)} devices")
+    outcomes = fetch_readings(plan, profile_for, _limits(p), lambda o: job.progress.step(_said(o)))
     job.progress.say("storing the samples")
     with transaction(job.sessions) as session:
         run = _running(session, job.run_id)
-        report = store_readings(session, run, targets, interfaces, outcomes)
+        report = store_readings(session, run, plan, outcomes)
         run.progress_done = len(outcomes)
         run.progress_message = f"stored {report.samples} samples"
+        session.flush()
+        settle_parent(session, run.parent_id)  # a chunk of a split poll: its parent follows
 
 
 def _field(errors: dict[str, list[str]], name: str, parse: Any) -> Any:
@@ -125,11 +137,13 @@ def _check_profiles(
     errors: dict[str, list[str]], name: str | None, targets: list[Target], context: JobContext
 ) -> None:
     """Every profile named exists in the server's file (workers are set up alike)."""
-    wanted = {t.profile for t in targets if t.profile} | ({name} if name else set())
+    wanted = {t.profile for t in targets if t.profile}
     try:
         profiles = _profiles(context)
         for profile in sorted(wanted):
             pick_profile(profiles, profile)
+        if name:
+            pick_profiles(profiles, name)
         if not name and "default" not in profiles and any(not t.profile for t in targets):
             raise ProfileError("give a profile (the profiles file has no 'default')")
     except ProfileError as exc:
@@ -143,11 +157,14 @@ def _profiles(context: JobContext) -> dict[str, SnmpProfile]:
 
 
 def _with_profiles(
-    targets: list[Target], name: str | None, context: JobContext
-) -> list[tuple[Target, SnmpProfile]]:
+    targets: list[Target],
+    names: str | None,
+    context: JobContext,
+    remembered: dict[Target, str] | None = None,
+) -> list[tuple[Target, tuple[SnmpProfile, ...]]]:
     profiles = _profiles(context)
-    default = pick_profile(profiles, name) if name else profiles.get("default")
-    return assign_profiles(targets, profiles, default)
+    default = pick_profiles(profiles, names) if names else profiles.get("default")
+    return assign_profiles(targets, profiles, default, remembered)
 
 
 def _site_id(session: Session, slug: str) -> int | None:

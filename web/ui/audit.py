@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, Role
-from cmdb.db import committing
+from cmdb.actions import discrepancies as discrepancy_actions
+from cmdb.actions.policy import Permission, may
+from cmdb.choices import DiscrepancyKind, DiscrepancyStatus
 from cmdb.errors import CmdbError, ConflictError, NotFoundError, ValidationError
 from cmdb.models import Site
-from cmdb.services.acknowledgement import acknowledge_discrepancy
 from cmdb.services.discrepancy_export import (
     count_discrepancies,
     format_value,
@@ -28,13 +28,13 @@ from cmdb.services.discrepancy_export import (
 )
 from cmdb.services.discrepancy_filter import SOURCE_KEYS, DiscrepancyFilter, parse_filter
 from cmdb.services.paging import Page, clamp_page
+from web.auth.caller import ui_unit
 from web.auth.identity import current_user
 from web.db import get_session
 from web.input_limits import bounded_int
 from web.ui import bp
 
 FILTERS = ("kind", "site", "source", "status")
-ACKNOWLEDGERS = frozenset({Role.ENGINEER, Role.ADMIN})
 
 
 @bp.app_template_filter("audit_value")
@@ -49,8 +49,7 @@ def audit_time(at: datetime | None) -> str:
 
 
 def may_acknowledge() -> bool:
-    user = current_user()
-    return user is not None and user.role in ACKNOWLEDGERS
+    return may(current_user(), Permission.ACKNOWLEDGE_DISCREPANCY)
 
 
 @bp.get("/audit/")
@@ -65,13 +64,8 @@ def acknowledge(discrepancy_id: int) -> Response | tuple[str, int]:
         abort(403)
     args: dict[str, Any] = {k: v for k, v in request.form.items() if k in FILTERS and v}
     where = _filter_or_400(MultiDict(args))
-    user = current_user()
-    assert user is not None
     try:
-        with committing(get_session()) as session:
-            acknowledge_discrepancy(
-                session, discrepancy_id, by=user.username, comment=request.form.get("comment")
-            )
+        discrepancy_actions.acknowledge(ui_unit(), discrepancy_id, request.form.get("comment"))
     except NotFoundError:
         abort(404)
     except ValidationError as exc:

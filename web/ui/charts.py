@@ -14,9 +14,9 @@ layout below reproduces what the pages used from ``plotly_white``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from capacity.forecast import Forecast
@@ -209,3 +209,39 @@ def outlook_figure(
                              "text": labels.today, "showarrow": False, "yanchor": "bottom"}],
         },
     )  # fmt: skip
+
+
+def health_figure(lines: Mapping[str, Sequence[tuple[datetime, float]]], up: str | None) -> str:
+    """An interface's hours: a line per packet series (per second, left axis) and, when
+    given, the series named ``up`` as the share of each hour the port was up (right axis,
+    0–100 %). ``lines`` are keyed by their translated names."""
+    data: list[dict[str, Any]] = []
+    for name, points in lines.items():
+        on_right = name == up
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                "x": [at.isoformat() for at, _ in points],
+                "y": [value for _, value in points],
+                "line": {"dash": "dot", "color": "#2ca02c"} if on_right else {},
+                **({"yaxis": "y2"} if on_right else {}),
+            }
+        )
+    return figure_json(
+        data,
+        {
+            "height": 260,
+            "margin": {"l": 40, "r": 40, "t": 10, "b": 30},
+            "legend": {"orientation": "h", "y": 1.15},
+            "yaxis": {"rangemode": "tozero"},
+            "yaxis2": {
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 1.05],
+                "tickformat": ".0%",
+                "showgrid": False,
+            },
+        },
+    )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from capacity.outlook import ResourceOutlook, classify, load_resource_outlook
 from cmdb.db import committing
 from cmdb.errors import NotFoundError
-from cmdb.models import Link, Rack, Workload
+from cmdb.models import Interface, Link, Rack, Workload
 from cmdb.services.link_usage import load_link_peaks
 from cmdb.services.listing import load_one
 from cmdb.services.record_history import load_changes, load_sightings
@@ -32,6 +32,7 @@ from web.ui.catalog import (
     CATALOGUE,
     CLUSTERS,
     INFORMATION_SYSTEMS,
+    INTERFACES,
     LINKS,
     SITES,
     STORAGE_POOLS,
@@ -40,6 +41,7 @@ from web.ui.catalog import (
     ListPage,
 )
 from web.ui.charts import OutlookLabels, outlook_figure
+from web.ui.interface_health import PortRow, port_rows
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ DETAIL_PAGES: tuple[DetailPage, ...] = (
         ),
         outlook="link_id",
     ),
+    DetailPage(INTERFACES, fields=INTERFACES.columns),
     DetailPage(
         INFORMATION_SYSTEMS,
         fields=(*INFORMATION_SYSTEMS.columns[1:], Column("description", _l("Description"))),
@@ -212,9 +215,20 @@ def render_detail(page: DetailPage, object_id: int) -> str:
         record=record,
         outlooks=outlooks,
         usage=load_link_peaks(session, usage_ids) if usage_ids else {},
+        ports=_ports(session, record),
         sightings=load_sightings(session, model.__tablename__, object_id),
         changes=load_changes(session, model.__tablename__, object_id),
     )
+
+
+def _ports(session: Session, record: Any) -> list[PortRow]:
+    """The interfaces whose health the page shows: its own, or a link's two ends."""
+    if isinstance(record, Interface):
+        return port_rows(session, [(None, record)], charts=True)
+    if isinstance(record, Link):
+        ends = [(_l("User end"), record.a_interface), (_l("Towards the DC"), record.b_interface)]
+        return port_rows(session, ends, charts=True)
+    return []
 
 
 def _load_related(session: Session, page: DetailPage, record: Any) -> None:

@@ -14,12 +14,12 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from cmdb.choices import Role
-from cmdb.db import committing
+from cmdb.actions.policy import Permission, may
 from cmdb.errors import CmdbError, ValidationError
-from cmdb.services.run_list import get_run, load_runs, load_site_choices
+from cmdb.services.run_list import get_run, load_runs, load_site_choices, run_parts
 from discovery.credentials import ProfileError, load_profiles
-from web.auth.identity import actor, current_user
+from web.auth.caller import ui_unit
+from web.auth.identity import current_user
 from web.db import get_session
 from web.input_limits import bounded_int
 from web.jobs.actions import end_job, queue_job, stop_job, submit_job
@@ -28,13 +28,11 @@ from web.jobs.context import JobContext
 from web.jobs.params import NETWORKS
 from web.ui import bp
 
-STARTERS = frozenset({Role.ENGINEER, Role.ADMIN})
 FORM_KINDS = ("snmp_discovery", "poll", "netbox_sync")
 
 
 def may_start() -> bool:
-    user = current_user()
-    return user is not None and user.role in STARTERS
+    return may(current_user(), Permission.RUN_DISCOVERY)
 
 
 @bp.get("/discovery/")
@@ -50,10 +48,10 @@ def start_discovery_run() -> Response | tuple[str, int]:
     kind = request.form.get("kind", "")
     parameters = form_parameters(kind, request.form)
     backend = backend_for(current_app.config)
-    session = get_session()
+    unit = ui_unit()
     try:
-        with committing(session):
-            queued = queue_job(session, backend, _context(), kind, parameters, actor())
+        with unit.begin(Permission.RUN_DISCOVERY) as session:
+            queued = queue_job(session, backend, _context(), kind, parameters, unit.caller.actor)
         submit_job(session, backend, queued)
     except ValidationError as exc:
         return _runs_page(request.form, exc.errors, 400)
@@ -72,6 +70,7 @@ def discovery_run(run_id: int) -> str:
         "discovery/detail.html",
         run=run,
         results=results,
+        parts=run_parts(get_session(), run.id),
         may_cancel=may_start(),
         api_url=url_for("discovery_runs.detail", object_id=run.id),
     )
@@ -81,11 +80,11 @@ def discovery_run(run_id: int) -> str:
 def cancel_discovery_run(run_id: int) -> Response:
     if not may_start():
         abort(403)
-    session = get_session()
+    unit = ui_unit()
     try:
-        with committing(session):
-            job_id = end_job(session, run_id, actor())
-        stop_job(backend_for(current_app.config), job_id)
+        with unit.begin(Permission.RUN_DISCOVERY) as session:
+            job_ids = end_job(session, run_id, unit.caller.actor)
+        stop_job(backend_for(current_app.config), job_ids)
     except CmdbError:
         pass  # already over, or gone: the run's page says which
     return redirect(url_for("ui.discovery_run", run_id=run_id), code=303)

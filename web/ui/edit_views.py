@@ -18,16 +18,17 @@ from flask import Flask, abort, flash, redirect, render_template, request, url_f
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from cmdb.choices import Role
+from cmdb.actions import records
+from cmdb.actions.policy import may
 from cmdb.errors import ConflictError, NotFoundError, ValidationError
 from cmdb.schemas import flatten_errors
-from cmdb.services.editing import create_record, delete_record, describe, update_record
+from cmdb.services.editing import describe
 from cmdb.services.integrity import deletion_blockers, owned_records
 from cmdb.services.listing import load_one
 from cmdb.services.ref_options import Option, load_option, load_options
 from web.api.resources import RESOURCES
-from web.api.transaction import unit_of_work
-from web.auth.identity import actor, current_user
+from web.auth.caller import ui_unit
+from web.auth.identity import current_user
 from web.db import get_session
 from web.input_limits import bounded_int
 from web.ui import bp
@@ -44,9 +45,8 @@ FormPage = str | Response | tuple[str, int]
 
 
 def may_write(page: EditPage) -> bool:
-    """The API's rule for the resource's writes: its write roles, and admins."""
-    user = current_user()
-    return user is not None and (user.role is Role.ADMIN or user.role in page.resource.write_roles)
+    """The API's rule for the resource's writes: its permission (``cmdb.actions.policy``)."""
+    return may(current_user(), page.resource.write_permission)
 
 
 def _record(page: EditPage, object_id: int) -> Any:
@@ -145,15 +145,17 @@ def _save(page: EditPage, record: Any) -> FormPage:
     schema = page.resource.create_schema
     try:
         loaded = schema.load(body)
-        with unit_of_work() as session:
-            if record is None:
-                record = create_record(
-                    session, page.resource.model, loaded, actor=actor(), check=schema.check_record
-                )
-            else:
-                update_record(session, record, loaded, actor=actor(), check=schema.check_record)
-            target = _back_url(page, record)
-            name = describe(record)
+        model, permission, check = (
+            page.resource.model,
+            page.resource.write_permission,
+            schema.check_record,
+        )
+        if record is None:
+            record = records.create(ui_unit(), permission, model, loaded, check=check)
+        else:
+            records.update(ui_unit(), permission, model, record.id, loaded, check=check)
+        target = _back_url(page, record)
+        name = describe(record)
     except ma.ValidationError as error:
         return _render_form(page, record, typed, flatten_errors(error.messages), 400)
     except ValidationError as error:
@@ -216,8 +218,7 @@ def _delete_view(page: EditPage) -> Any:
         target = _deleted_url(page, record)
         name = describe(record)
         try:
-            with unit_of_work() as session:
-                delete_record(session, record, actor=actor())
+            records.delete(ui_unit(), page.resource.write_permission, type(record), record.id)
         except ConflictError as error:
             return _render_delete(page, record, error.errors, 409)
         flash(gettext("Deleted %(name)s.", name=name), "success")

@@ -155,6 +155,7 @@ DISCREPANCY_KIND: dict[str, Any] = {
     "speed_vs_commit": _l("Port slower than the commit rate"),
     "vm_sizing": _l("VM size differs"),
     "host_sizing": _l("Host size differs"),
+    "identity": _l("Another device answers at its address"),
 }
 
 

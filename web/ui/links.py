@@ -7,27 +7,24 @@ from typing import Any
 
 from flask import Flask, url_for
 
-from cmdb.choices import Role
+from cmdb.actions.policy import Permission, may
 from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack
 from web.auth.identity import current_user
 
-#: UI actions and the roles (besides admin) that may take them; the API's route
-#: table (``web.api.routes``) holds the same rule for the server side.
-ACTIONS: dict[str, frozenset[Role]] = {
-    "create_request": frozenset({Role.REQUESTER, Role.PLANNER}),
-    "decide_request": frozenset({Role.PLANNER}),
-    "run_discovery": frozenset({Role.ENGINEER}),
-    "acknowledge_discrepancy": frozenset({Role.ENGINEER}),
-    "edit_inventory": frozenset({Role.ENGINEER}),
+#: UI actions by the names templates use, and the permission each needs: the roles
+#: are ``cmdb.actions.policy``'s, the same table the API and the actions ask.
+ACTIONS: dict[str, Permission] = {
+    "create_request": Permission.FILE_REQUEST,
+    "decide_request": Permission.DECIDE_REQUEST,
+    "run_discovery": Permission.RUN_DISCOVERY,
+    "acknowledge_discrepancy": Permission.ACKNOWLEDGE_DISCREPANCY,
+    "edit_inventory": Permission.EDIT_INVENTORY,
 }
 
 
 def can(action: str) -> bool:
     """Whether the logged-in user may take ``action`` (an unknown action: admins only)."""
-    user = current_user()
-    if user is None:
-        return False
-    return user.role is Role.ADMIN or user.role in ACTIONS.get(action, frozenset())
+    return may(current_user(), ACTIONS.get(action, Permission.ADMINISTER))
 
 
 def display(record: Any) -> str:

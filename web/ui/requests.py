@@ -1,8 +1,9 @@
 """``/requests/``: project teams file requests and read the verdict; planners decide.
 
-Every write goes through the capacity actions the API and the CLI use, inside one
-transaction: a form with errors, a refused approval or a failed evaluation leaves
-nothing written.
+Every write goes through the request actions the API and the CLI call
+(``capacity.request_actions``): permission and visibility checked there, one
+transaction, the change log naming the user; a form with errors, a refused approval
+or a failed evaluation leaves nothing written.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from capacity import actions
-from cmdb.choices import RequestStatus, Role, Zone
-from cmdb.db import committing
-from cmdb.errors import ConflictError, NotFoundError, ValidationError
+from capacity import actions, request_actions
+from cmdb.choices import RequestStatus, Zone
+from cmdb.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from cmdb.models import Agency, ResourceRequest, User
 from cmdb.services.paging import Page, clamp_page
 from cmdb.services.request_choices import load_agencies, load_target_units
@@ -28,9 +28,10 @@ from cmdb.services.request_list import (
     load_rejection,
     load_requests,
 )
-from cmdb.services.request_visibility import visible_requests
+from cmdb.services.request_visibility import is_agency_bound, visible_requests
 from cmdb.services.requests import get_request
-from web.auth.identity import actor, current_user
+from web.auth.caller import ui_unit
+from web.auth.identity import current_user
 from web.db import get_session
 from web.input_limits import bounded_int
 from web.today import configured_today, today_or_real
@@ -47,7 +48,7 @@ def requests() -> str:
     user = current_user()
     status = _status(request.args.get("status"))
     agency_id = request.args.get("agency", type=bounded_int)
-    if user is not None and user.role is Role.REQUESTER:
+    if is_agency_bound(user):
         agency_id = user.agency_id  # a requester's list is their agency's, whatever the URL
     session = get_session()
     size = int(current_app.config["CMDB_PAGE_SIZE"])
@@ -66,7 +67,7 @@ def requests() -> str:
         filters=filters,
         filter_args={k: v for k, v in filters.items() if v is not None},
         may_file=may_file(user),
-        bound_to_agency=user is not None and user.role is Role.REQUESTER,
+        bound_to_agency=is_agency_bound(user),
     )
 
 
@@ -90,12 +91,12 @@ def new_request() -> str | Response | tuple[str, int]:
     form = parse_request_form(request.form, agency.name if agency else "")
     if request.method == "POST":
         try:
-            with committing(session):
-                req = actions.submit_request(
-                    session, form.document, today=configured_today(), actor=actor()
-                )
-                actions.evaluate_stored(session, req.id, today=configured_today())
-            return redirect(url_for("ui.request_detail", request_id=req.id))
+            filed = request_actions.file_request(
+                ui_unit(), form.document, today=configured_today(), evaluate=True
+            )
+            return redirect(url_for("ui.request_detail", request_id=filed.request.id))
+        except ForbiddenError:
+            abort(403)
         except ValidationError as exc:
             errors = field_errors(exc.errors, form)
     page = render_template(
@@ -104,7 +105,7 @@ def new_request() -> str | Response | tuple[str, int]:
         errors=errors,
         general_errors=errors.get(GENERAL, []),
         agency=agency,
-        agencies=[] if user.role is Role.REQUESTER else load_agencies(session),
+        agencies=[] if is_agency_bound(user) else load_agencies(session),
         units=load_target_units(session, today_or_real()),
         zones=list(Zone),
         dc_networks=DC_NETWORKS,
@@ -115,7 +116,7 @@ def new_request() -> str | Response | tuple[str, int]:
 
 def _filing_agency(user: User) -> Agency | None:
     """A requester files for their own agency; a planner or admin picks one in the form."""
-    if user.role is not Role.REQUESTER:
+    if not is_agency_bound(user):
         chosen = request.form.get("agency_id", type=bounded_int)
         return get_session().get(Agency, chosen) if chosen else None
     return get_session().get(Agency, user.agency_id) if user.agency_id else None
@@ -183,10 +184,8 @@ def _request_context(req: ResourceRequest) -> dict[str, Any]:
 def evaluate_request(request_id: int) -> Response:
     req = _load_visible(request_id)
     require(may_evaluate(current_user(), req))
-    session = get_session()
     try:
-        with committing(session):
-            actions.evaluate_stored(session, request_id, today=configured_today())
+        request_actions.evaluate_request(ui_unit(), request_id, today=configured_today())
         flash(_("Evaluated again against today's inventory."), "success")
     except (ConflictError, ValidationError) as exc:
         # ValidationError: what the stored request names is gone from the inventory.
@@ -198,18 +197,13 @@ def evaluate_request(request_id: int) -> Response:
 def approve_request(request_id: int) -> Response | tuple[str, int]:
     _load_visible(request_id)
     require(may_decide(current_user()))
-    user = current_user()
-    session = get_session()
     try:
-        with committing(session):
-            actions.approve_request(
-                session,
-                request_id,
-                today=configured_today(),
-                approved_by_id=user.id if user else None,
-                accept_until=request.form.get("accept_until") == "1",
-                actor=actor(),
-            )
+        request_actions.approve_request(
+            ui_unit(),
+            request_id,
+            today=configured_today(),
+            accept_until=request.form.get("accept_until") == "1",
+        )
     except (ConflictError, ValidationError) as exc:
         return _refused(request_id, explain_refusal(exc))
     flash(_("Approved: its capacity is reserved."), "success")
@@ -220,12 +214,8 @@ def approve_request(request_id: int) -> Response | tuple[str, int]:
 def reject_request(request_id: int) -> Response | tuple[str, int]:
     _load_visible(request_id)
     require(may_decide(current_user()))
-    session = get_session()
     try:
-        with committing(session):
-            actions.reject_request(
-                session, request_id, request.form.get("reason", ""), actor=actor()
-            )
+        request_actions.reject_request(ui_unit(), request_id, request.form.get("reason", ""))
     except ValidationError:
         return _refused(request_id, _("Say why the request is rejected."), 400)
     except ConflictError as exc:

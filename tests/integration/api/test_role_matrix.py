@@ -25,12 +25,13 @@ from flask import Flask
 
 from cmdb.choices import DiscrepancyKind, Role, RunKind, RunStatus, Source
 from cmdb.db import transaction
-from cmdb.models import Agency, Device, DiscoveryRun
+from cmdb.models import Agency, ChangeLog, Device, DiscoveryRun, User
 from cmdb.services.discrepancies import raise_discrepancy
 from tests.demo_databases import DEMO_TODAY
 from tests.integration.api.conftest import PORTAL, portal, token_for
 from tests.integration.api.writes import first_row, new_body
 from tests.integration.discovery.jobs_support import REDIS_URL, own_queue, write_profiles
+from tests.integration.request_policy import REQUEST_WRITES
 from web import create_app
 from web.api.resource import Resource
 from web.api.routes import ROUTES, Route
@@ -100,34 +101,34 @@ HAND_WRITTEN: dict[str, Call] = {
         frozenset({"planner", "admin"}),
     ),
     "requests.evaluate_document": Call(
-        "POST", "/api/v1/requests/evaluate", portal(), 200, frozenset({"own", "planner", "admin"})
+        "POST", "/api/v1/requests/evaluate", portal(), 200, REQUEST_WRITES["file"]
     ),
     "requests.create_request": Call(
-        "POST", "/api/v1/requests/", portal(), 201, frozenset({"own", "planner", "admin"})
+        "POST", "/api/v1/requests/", portal(), 201, REQUEST_WRITES["file"]
     ),
     "requests.evaluate_request": Call(
         "POST",
         f"/api/v1/requests/{PORTAL_ID}/evaluate",
         None,
         201,
-        frozenset({"own", "planner", "admin"}),
+        REQUEST_WRITES["evaluate"],
     ),
     "requests.update_request": Call(
         "PATCH",
         f"/api/v1/requests/{PORTAL_ID}",
         {"growth_pct_per_year": 12.5},
         200,
-        frozenset({"own", "planner", "admin"}),
+        REQUEST_WRITES["revise"],
     ),
     "requests.delete_request": Call(
-        "DELETE", f"/api/v1/requests/{PORTAL_ID}", None, 204, frozenset({"own", "planner", "admin"})
+        "DELETE", f"/api/v1/requests/{PORTAL_ID}", None, 204, REQUEST_WRITES["withdraw"]
     ),
     "requests.reject_request": Call(
         "POST",
         f"/api/v1/requests/{PORTAL_ID}/reject",
         {"reason": "no budget"},
         200,
-        frozenset({"planner", "admin"}),
+        REQUEST_WRITES["reject"],
     ),
     "samples.ingest": Call(
         "POST",
@@ -172,7 +173,7 @@ HAND_WRITTEN: dict[str, Call] = {
         f"/api/v1/requests/{PORTAL_ID}/approve",
         {"accept_until": True},
         200,
-        frozenset({"planner", "admin"}),
+        REQUEST_WRITES["approve"],
     ),
 }
 
@@ -311,7 +312,33 @@ def test_hand_written_writes(
     else:  # an allowed call changes what the others rely on (request 4, the queued run)
         with matrix.app(tmp_path) as app:
             response = _send(app, call, matrix.headers[caller])
+            logged_by = _logged_by(app, response.headers.get("X-Request-ID"))
+        if endpoint in LOGGED_REQUEST_WRITES:
+            assert logged_by == {f"matrix-{caller}"}, logged_by  # the user, never unnamed
     assert response.status_code == want, response.get_data(as_text=True)
+
+
+# The request writes that leave change-log rows (evaluating a document stores nothing;
+# evaluating a stored request keeps an evaluation, not a change).
+LOGGED_REQUEST_WRITES = {
+    "requests.create_request",
+    "requests.update_request",
+    "requests.delete_request",
+    "requests.approve_request",
+    "requests.reject_request",
+}
+
+
+def _logged_by(app: Flask, correlation_id: str | None) -> set[str | None]:
+    """The usernames of the change-log rows one call wrote (None: a row without a user)."""
+    with app.app_context(), get_db().sessions() as session:
+        rows = session.execute(
+            sa.select(User.username)
+            .select_from(ChangeLog)
+            .outerjoin(User, User.id == ChangeLog.user_id)
+            .where(ChangeLog.correlation_id == correlation_id)
+        )
+        return {row.username for row in rows}
 
 
 @pytest.mark.parametrize("caller", CALLERS)

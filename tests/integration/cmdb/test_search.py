@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from cmdb.choices import AdminLevel
-from cmdb.services.search import PER_KIND, TRANSLATE_FROM, TRANSLATE_TO, fold, search_all
+from cmdb.folding import TRANSLATE_FROM, TRANSLATE_TO, fold
+from cmdb.models import Device, Site
+from cmdb.services.listing import ListQuery, load_page
+from cmdb.services.search import PER_KIND, search_all
 from tests import factories as f
 
 
@@ -45,6 +48,7 @@ def test_finds_devices_by_serial_asset_tag_and_links_by_circuit(session: Session
 
     assert _found(session, "cz2026a") == {"devices": ["esx-01"]}
     assert _found(session, "ts-0042") == {"devices": ["esx-01"]}
+    assert _found(session, "S-004") == {"devices": ["esx-01"]}  # a part of the tag, any case
     assert _found(session, "qnm-778") == {"links": ["TSLCD Tam Kỳ"]}
     assert _found(session, "tam ky")["links"] == ["TSLCD Tam Kỳ"]
 
@@ -58,3 +62,21 @@ def test_a_wildcard_is_literal_and_groups_are_capped(session: Session) -> None:
     assert [(g.kind.key, len(g.records), g.more) for g in groups] == [("clusters", PER_KIND, True)]
     assert search_all(session, "%") == []
     assert search_all(session, "   ") == []
+
+
+def test_a_lists_q_folds_named_kinds_and_matches_identifiers_as_typed(session: Session) -> None:
+    f.site(session, name="UBND xã Điện Bàn", slug="dien-ban")
+    f.site(session, name="UBND xã Tam Thăng", slug="tam-thang")
+    f.server(session, name="Đà-core-01")
+    session.flush()
+
+    def page(model: type, text: str, columns: tuple[str, ...]) -> list[str]:
+        query = ListQuery(search=text, search_columns=columns)
+        return [r.name for r in load_page(session, model, query)[1]]
+
+    assert page(Site, "dien BAN", ("name", "slug")) == ["UBND xã Điện Bàn"]
+    assert page(Site, "Điện", ("name",)) == ["UBND xã Điện Bàn"]
+    assert page(Site, "50%", ("name",)) == []  # a wildcard is a letter
+    # a device's name is an identifier: matched in any case, marks as typed
+    assert page(Device, "Đà-CORE", ("name",)) == ["Đà-core-01"]  # SQLite: ASCII case only
+    assert page(Device, "da-core", ("name",)) == []

@@ -114,9 +114,10 @@ sysContact noc@example.invalid
 """
 
 
-def start_snmpd(workdir: Path) -> Snmpd:
-    """net-snmp's snmpd with its own config: a v2c community and a v3 SHA/AES user."""
-    port = free_udp_port()
+def start_snmpd(workdir: Path, port: int | None = None) -> Snmpd:
+    """net-snmp's snmpd with its own config: a v2c community and a v3 SHA/AES user
+    (``port``: again where a stopped one answered, as a restarted agent does)."""
+    port = port or free_udp_port()
     agent = Snmpd(
         "127.0.0.1", port, "headroom-ro", "headroom", "auth-key-123", "priv-key-456", None
     )  # type: ignore[arg-type]

@@ -31,8 +31,10 @@ FLEET = {
 
 # Poll recording: ens32 (ifIndex 2) grows 10 Mbps in, 20 Mbps out on 64-bit counters;
 # ens33 (ifIndex 3) has only 32-bit counters at 4 Gbps on a 5G port: a wrap every 8.6 s.
+# ens32 takes 5 input errors and 20 output discards a second; ens33's link is down.
 IN_RATE_BPS, OUT_RATE_BPS = 1_250_000, 2_500_000
 WRAP_RATE_BPS = 500_000_000
+IN_ERRORS_PPS, OUT_DISCARDS_PPS = 5, 20
 POLL_OVERRIDES = {
     "1.3.6.1.2.1.1.3.0": "67:numeric|rate=100,initial=1000",
     "1.3.6.1.2.1.31.1.1.1.6.2": f"70:numeric|rate={IN_RATE_BPS},initial=5000000000",
@@ -41,6 +43,9 @@ POLL_OVERRIDES = {
     "1.3.6.1.2.1.2.2.1.16.3": "65:numeric|rate=125000,initial=0,wrap=1",
     "1.3.6.1.2.1.2.2.1.5.3": "66|4294967295",
     "1.3.6.1.2.1.31.1.1.1.15.3": "66|5000",
+    "1.3.6.1.2.1.2.2.1.14.2": f"65:numeric|rate={IN_ERRORS_PPS},initial=0,wrap=1",
+    "1.3.6.1.2.1.2.2.1.19.2": f"65:numeric|rate={OUT_DISCARDS_PPS},initial=0,wrap=1",
+    "1.3.6.1.2.1.2.2.1.8.3": "2|2",  # ifOperStatus down(2)
 }
 POLL_DROPPED = ("1.3.6.1.2.1.31.1.1.1.6.3.", "1.3.6.1.2.1.31.1.1.1.10.3.")
 

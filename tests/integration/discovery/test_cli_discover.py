@@ -256,12 +256,13 @@ def test_a_poll_where_no_device_answers_exits_1_and_some_exits_3(
         .startswith(f"failed: 0 of 1 done, 1 failed ({target}: timeout")
     )
     # a second device whose agent the default profile cannot read: some answer, partial
+    # (discovered with --community, it remembers no profile of the file to try first)
     other = fleet.targets[0]
     more = _discover(
         dc_app,
         "--target",
         f"{other.host}:{other.port}",
-        "--profile",
+        "--community",
         other.profile,
         "--profiles-file",
         str(profiles_file),
@@ -275,3 +276,33 @@ def test_a_poll_where_no_device_answers_exits_1_and_some_exits_3(
     payload = json.loads(partial.stdout)
     assert (payload["status"], payload["exit_code"], payload["failed"]) == ("partial", 3, 1)
     assert payload["failures"][0]["item"] == f"{other.host}:{other.port}"
+
+
+def test_a_range_on_another_port_with_a_profile_list_remembers_the_one_that_answered(
+    dc_app, fleet, profiles_file
+):
+    """``--range … --port`` reaches the agents on a high port; of ``--profile default,linux``
+    the default (snmpd's community) gets no answer from the Linux recording, ``linux``
+    does and is remembered: the poll, given the default alone, asks with it first."""
+    linux = fleet.target("linux")
+    found = _discover(
+        dc_app,
+        *("--range", f"{linux.host}/32", "--port", str(fleet.port)),
+        *("--profile", "default,linux", "--profiles-file", str(profiles_file)),
+        *("--site", "ttdl", "--json", "--retries", "0"),
+    )
+    assert found.exit_code == 0, found.output
+    [row] = json.loads(found.stdout)["devices"]
+    assert row["address"] == f"{linux.host}:{fleet.port}" and row["sys_name"] == "DUMSYS-12"
+    assert row["warnings"] == [
+        "answered the credential profile linux, not default: timeout:"
+        " no SNMP response (host down, port closed, wrong community or"
+        " ACL?)"
+    ]
+    with dc_app.app_context(), transaction(get_db().sessions) as session:
+        assert session.scalars(sa.select(Device.snmp_profile)).all() == ["linux"]
+    polled = dc_app.test_cli_runner().invoke(
+        main, ["poll", "--profiles-file", str(profiles_file), "--timeout", "2", "--json"]
+    )
+    assert polled.exit_code == 0, polled.output
+    assert json.loads(polled.stdout)["devices"][0]["warnings"] == []

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -43,6 +44,12 @@ def with_callers(demo_db_file: Path, path: Path) -> Path:
             create_user(session, f"ui-{caller}", role, agency=agency)
     engine.dispose()
     return path
+
+
+@pytest.fixture(scope="module")
+def callers_db_file(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``with_callers`` once per module (import it with ``demo_db_file`` as a fixture)."""
+    return with_callers(demo_db_file, tmp_path_factory.mktemp("callers") / "callers.db")
 
 
 def make_app(callers_db_file: Path, tmp_path: Path, **config: Any) -> Iterator[Flask]:

@@ -166,6 +166,20 @@ def test_detail_shows_the_platform_and_the_racks_location(client: FlaskClient, d
     assert located.split("</dd>", 1)[0].endswith("Phòng máy 1 / Dãy A")
 
 
+def test_detail_shows_what_the_devices_snmp_agent_says_of_its_place_and_contact(
+    client: FlaskClient, db: Session
+) -> None:
+    device = _fleet(db)["esx-01"]
+    device.sys_location, device.sys_contact = "Phòng máy 2, tủ B3", "noc@tinh.gov.vn"
+    db.commit()
+
+    html = client.get(f"/devices/{device.id}").get_data(as_text=True)
+
+    for field, text in (("location", "Phòng máy 2, tủ B3"), ("contact", "noc@tinh.gov.vn")):
+        shown = html[html.index(f'id="device-sys-{field}"') :]
+        assert shown.split("</dd>", 1)[0].endswith(text)
+
+
 def test_site_page_lists_cables_inside_it_apart_from_its_links(
     client: FlaskClient, db: Session
 ) -> None:

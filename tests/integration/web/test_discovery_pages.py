@@ -161,3 +161,38 @@ def test_the_pages_speak_vietnamese(jobs: JobApp) -> None:
     client = browser(jobs, Role.ENGINEER)
     html = client.get("/discovery/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
     assert "Khám phá" in html and "Bắt đầu một tác vụ" in html and "Chưa có lần chạy nào." in html
+
+
+def test_a_split_polls_page_lists_its_parts_and_each_part_links_back(jobs: JobApp) -> None:
+    with jobs.app.app_context(), transaction(get_db().sessions) as session:
+        parent = DiscoveryRun(
+            source=Source.SNMP, kind=RunKind.POLL, status=RunStatus.RUNNING, job_id="p"
+        )
+        session.add(parent)
+        session.flush()
+        parts = [
+            DiscoveryRun(
+                source=Source.SNMP,
+                kind=RunKind.POLL,
+                status=status,
+                job_id=f"c{i}",
+                parent_id=parent.id,
+                progress_done=done,
+                progress_total=2,
+                runner_host="worker-b" if i else None,
+                runner_pid=4321 if i else None,
+            )
+            for i, (status, done) in enumerate([(RunStatus.QUEUED, 0), (RunStatus.RUNNING, 1)])
+        ]
+        session.add_all(parts)
+        session.flush()
+        parent_id, part_ids = parent.id, [p.id for p in parts]
+    client = browser(jobs, Role.VIEWER)
+    html = client.get(f"/discovery/{parent_id}").get_data(as_text=True)
+    table = html[html.index('id="parts"') :]
+    for part_id in part_ids:
+        assert f'href="/discovery/{part_id}">#{part_id}</a>' in table
+    assert "worker-b:4321" in table and ">1/2<" in table
+    part_page = client.get(f"/discovery/{part_ids[0]}").get_data(as_text=True)
+    assert f'href="/discovery/{parent_id}" id="parent-run"' in part_page
+    assert 'id="parts"' not in part_page

@@ -22,11 +22,11 @@ from tests.integration.api.conftest import DEMO_REQUESTS, DEMO_TODAY, demo_db_fi
 from tests.integration.web.request_pages import (
     CALLERS,
     CSRF,
+    callers_db_file,  # noqa: F401 - fixture
     client_as,
     count_rows,
     make_app,
     request_status,
-    with_callers,
 )
 from web.db import get_db
 
@@ -36,18 +36,13 @@ FILERS = {"own", "other", "planner", "admin"}
 DECIDERS = {"planner", "admin"}
 
 
-@pytest.fixture(scope="module")
-def callers_db_file(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    return with_callers(demo_db_file, tmp_path_factory.mktemp("callers") / "callers.db")
-
-
 @pytest.fixture
-def app(callers_db_file: Path, tmp_path: Path) -> Iterator[Flask]:
+def app(callers_db_file: Path, tmp_path: Path) -> Iterator[Flask]:  # noqa: F811
     yield from make_app(callers_db_file, tmp_path)
 
 
 @pytest.fixture(scope="module")
-def evaluated(callers_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def evaluated(callers_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:  # noqa: F811
     """One copy that the tests which only read share, with the portal (HOST UNTIL) and the
     land database (CANNOT HOST) evaluated; request 1 is left unevaluated."""
     for app in make_app(callers_db_file, tmp_path_factory.mktemp("evaluated")):

@@ -40,3 +40,10 @@ def test_cmdb_today_pins_the_day_and_a_bad_one_is_refused() -> None:
     assert load_settings({}).today is None
     with pytest.raises(ValueError, match=r"CMDB_TODAY must be a date \(YYYY-MM-DD\)"):
         load_settings({"CMDB_TODAY": "15/01/2026"})
+
+
+def test_the_poll_chunk_size_is_a_positive_whole_number() -> None:
+    assert load_settings({}).poll_chunk_size == 250
+    assert load_settings({"CMDB_POLL_CHUNK_SIZE": "40"}).poll_chunk_size == 40
+    with pytest.raises(ValueError, match="CMDB_POLL_CHUNK_SIZE must be at least 1, not 0"):
+        load_settings({"CMDB_POLL_CHUNK_SIZE": "0"})

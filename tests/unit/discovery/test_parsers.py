@@ -159,3 +159,49 @@ def test_speed_prefers_if_high_speed(if_speed, high_speed, mbps) -> None:
 def test_hostnames_compare_without_case_or_domain(name, normal) -> None:
     """LLDP names and sysName go through the core's one hostname rule."""
     assert normalize_hostname(name) == normal
+
+
+def test_cdp_cache_rows_of_the_nexus() -> None:
+    """CISCO-CDP-MIB cdpCacheTable: NX-OS's device id is ``name(serial)``; the first index
+    is the local ifIndex; the address is four octets of type ip(1)."""
+    obs = build_observation(TARGET, load_varbinds("cisco-n5000"))
+    assert len(obs.cdp_neighbours) == 5 and len(obs.neighbours) == 9  # LLDP's apart
+    first = obs.cdp_neighbours[0]
+    assert (first.protocol, first.local_if_index) == ("cdp", 83886080)  # mgmt0
+    assert (first.remote_sys_name, first.remote_serial) == ("NWPU-CA-5548-02", "SSI183706KA")
+    assert (first.remote_port_id, first.remote_address) == ("mgmt0", "10.40.1.20")
+    assert first.remote_platform == "N5K-C5548UP"
+    ports = [n.remote_port_id for n in obs.cdp_neighbours]
+    assert ports == ["mgmt0", "Ethernet1/21", "Ethernet1/22", "Ethernet1/25", "Ethernet1/25"]
+    fabric = obs.cdp_neighbours[3]
+    assert (fabric.remote_sys_name, fabric.remote_serial) == ("NWPU-UCS-FI-A", "SSI1822049X")
+    assert fabric.remote_platform == "UCS-FI-6248UP"
+
+
+@pytest.mark.parametrize(
+    ("raw", "parsed"),
+    [
+        (b"\x00\x00\x00\x00\x00\x00", None),
+        (b"00:00:00:00:00:00", None),
+        (b"", None),
+        (b"0000.0000.0000", None),
+        (b"\xac\x16\x2d\x92\x7d\x21", "ac:16:2d:92:7d:21"),
+        (b"sw-core-1", "sw-core-1"),
+    ],
+)
+def test_an_all_zero_or_empty_chassis_id_is_none(raw, parsed) -> None:
+    assert parsers.parse_chassis_id(raw) == parsed
+    varbinds = {**load_varbinds("hpe-procurve-516733-b21"), "1.0.8802.1.1.2.1.3.2.0": raw}
+    assert build_observation(TARGET, varbinds).lldp_chassis_id == parsed
+
+
+def test_a_cdp_device_id_without_a_serial_is_tried_as_both() -> None:
+    varbinds = {
+        "1.3.6.1.4.1.9.9.23.1.2.1.1.6.3.1": b"sw-acc-2.example.vn",
+        "1.3.6.1.4.1.9.9.23.1.2.1.1.7.3.1": b"GigabitEthernet0/1",
+        "1.3.6.1.4.1.9.9.23.1.2.1.1.3.3.1": 20,  # not ip(1): no address
+        "1.3.6.1.4.1.9.9.23.1.2.1.1.4.3.1": b"\x0a\x00\x00\x01",
+    }
+    [n] = parsers.parse_cdp_neighbours(varbinds)
+    assert (n.remote_sys_name, n.remote_serial) == ("sw-acc-2.example.vn", "sw-acc-2.example.vn")
+    assert (n.local_if_index, n.remote_address) == (3, None)

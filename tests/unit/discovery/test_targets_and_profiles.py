@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from cmdb.errors import ValidationError
-from discovery.credentials import ProfileError, SnmpProfile, load_profiles, parse_profile
+from discovery.credentials import (
+    ProfileError,
+    SnmpProfile,
+    assign_profiles,
+    load_profiles,
+    parse_profile,
+    pick_profiles,
+)
 from discovery.records import Target
 from discovery.targets import expand_range, parse_target, parse_targets_file, unique_targets
 
@@ -94,3 +101,56 @@ def test_bad_profiles_are_refused_without_echoing_keys(raw, message) -> None:
     with pytest.raises(ProfileError, match=message) as caught:
         parse_profile("x", raw)
     assert "long-enough" not in str(caught.value)
+
+
+def test_a_range_takes_the_port_given() -> None:
+    assert expand_range("10.0.0.0/30", 1161) == [Target("10.0.0.1", 1161), Target("10.0.0.2", 1161)]
+
+
+V3 = {"version": 3, "user": "headroom", "auth_key": "auth-key-123", "priv_key": "priv-key-456"}
+
+
+def test_an_snmpv3_profile_keeps_its_context_name() -> None:
+    profile = parse_profile("vlan10", {**V3, "context": "vlan-10"})
+    assert profile.context == "vlan-10" and "context vlan-10" in profile.describe()
+    assert parse_profile("plain", V3).context is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"version": "2c", "community": "c", "context": "vlan-10"}, "needs SNMPv3"),
+        ({**V3, "context": "x" * 33}, "at most 32"),
+    ],
+)
+def test_bad_context_names_are_refused(raw, message) -> None:
+    with pytest.raises(ProfileError, match=message):
+        parse_profile("p", raw)
+
+
+PROFILES = {n: SnmpProfile(n, community=n) for n in ("a", "b", "c")}
+
+
+def test_profile_lists_keep_their_order_and_name_each_profile_once() -> None:
+    assert [p.name for p in pick_profiles(PROFILES, "b, a,b")] == ["b", "a"]
+    with pytest.raises(ProfileError, match="no SNMP profile named 'z'"):
+        pick_profiles(PROFILES, "a,z")
+
+
+def test_the_remembered_profile_is_tried_first_and_a_targets_own_alone() -> None:
+    run = [PROFILES["a"], PROFILES["b"]]
+    pairs = assign_profiles(
+        [Target("10.0.0.1"), Target("10.0.0.2"), Target("10.0.0.3", profile="c")],
+        PROFILES,
+        run,
+        {Target("10.0.0.2"): "b", Target("10.0.0.3"): "a"},
+    )
+    assert [[p.name for p in tried] for _, tried in pairs] == [["a", "b"], ["b", "a"], ["c"]]
+
+
+def test_a_remembered_profile_gone_from_the_file_is_skipped() -> None:
+    remembered = {Target("10.0.0.1"): "x"}
+    [(_, tried)] = assign_profiles([Target("10.0.0.1")], PROFILES, [PROFILES["a"]], remembered)
+    assert tried == (PROFILES["a"],)
+    with pytest.raises(ProfileError, match=r"no credentials for 10\.0\.0\.1"):
+        assign_profiles([Target("10.0.0.1")], PROFILES, [], remembered)
