@@ -62,6 +62,11 @@ class Device(SourcedMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+    name_generated: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=sa.false(),
+        doc="The source had no name: this one was made from its type and the source's id",
+    )
     role: Mapped[DeviceRole] = mapped_column(enum_column(DeviceRole))
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
     manufacturer: Mapped[str | None] = mapped_column(sa.String(100))

@@ -57,6 +57,12 @@ class AdminUnit(SourcedMixin, Base):
         index=True,
         doc="The unit the whole of this one went into when it was dissolved",
     )
+    unmapped: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=sa.false(),
+        doc="A source's unit (a NetBox region) that names no unit of the national list: "
+        "kept in the tree so that what lies in it is kept; its code is the source's",
+    )
 
     parent: Mapped[AdminUnit | None] = relationship(
         remote_side=[id], back_populates="children", foreign_keys=[parent_id]

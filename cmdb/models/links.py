@@ -20,8 +20,9 @@ class Link(DatedMixin, SourcedMixin, Base):
     """A circuit or cable between two sites (optionally two interfaces).
 
     Capacity is the commit rate when the provider sells one, else the port speed.
-    A cable inside one site (both ends in the DC) names its two interfaces; it is
-    an edge of no path to the DC and never a DC uplink (see ``inside_one_site``).
+    A cable inside one site (both ends in the DC) names its interfaces (one, when the
+    other end is a patch panel's port or a circuit's termination); it is an edge of no
+    path to the DC and never a DC uplink (see ``inside_one_site``).
     """
 
     __tablename__ = "link"
@@ -35,10 +36,12 @@ class Link(DatedMixin, SourcedMixin, Base):
         sa.CheckConstraint(
             "commit_rate_mbps IS NOT NULL OR port_speed_mbps IS NOT NULL", name="has_capacity"
         ),
-        # Two sites, or one site and two different interfaces (a cable inside the DC).
+        # Two sites, or one site and an interface (a cable inside the DC: to another
+        # interface, or to a patch panel's port or a circuit's termination); two differ.
         sa.CheckConstraint(
-            "a_site_id <> b_site_id OR (a_interface_id IS NOT NULL AND b_interface_id IS NOT NULL"
-            " AND a_interface_id <> b_interface_id)",
+            "a_site_id <> b_site_id OR ((a_interface_id IS NOT NULL OR b_interface_id IS NOT NULL)"
+            " AND (a_interface_id IS NULL OR b_interface_id IS NULL"
+            " OR a_interface_id <> b_interface_id))",
             name="distinct_ends",
         ),
         sa.CheckConstraint(

@@ -44,6 +44,7 @@ class UnitRow:
     valid_from: date | None = None
     valid_to: date | None = None
     successor_code: str | None = None
+    unmapped: bool = False  # a source's unit that names no unit of the national list
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +256,7 @@ def _unit_select() -> Statement:
         AdminUnit.valid_from,
         AdminUnit.valid_to,
         successor.code,
+        AdminUnit.unmapped,
     ).outerjoin(successor, successor.id == AdminUnit.successor_id)
 
 

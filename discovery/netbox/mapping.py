@@ -8,12 +8,15 @@ cannot be mapped carries an ``error``; it is counted as failed, never guessed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cmdb.choices import AdminLevel, DeviceRole, Status
-from discovery.netbox.mapping_links import map_cable, map_circuit
+from discovery.core.known import KnownRecord
+from discovery.netbox.mapping_links import map_cable, map_circuit, termination_sites
 from discovery.netbox.mapping_virtual import map_cluster, map_virtual_machines
 from discovery.netbox.records import HEADROOM_TAG, Fetched, Mapped, NbRecord, Ref
+from discovery.netbox.units import UNASSIGNED_CODE, UNASSIGNED_ID, UNASSIGNED_NAME, place_units
 from discovery.netbox.values import (
     address_only,
     admin_code,
@@ -30,20 +33,26 @@ from discovery.netbox.values import (
 )
 
 
-def map_all(fetched: Fetched) -> Mapped:
-    """Every fetched object as a record, in the order the planner needs them."""
+def map_all(fetched: Fetched, known_units: Iterable[KnownRecord] = ()) -> Mapped:
+    """Every fetched object as a record, in the order the planner needs them.
+
+    ``known_units``: the admin units Headroom holds, which regions without a code are
+    matched to by name (``units.place_units``)."""
     mapped = Mapped(
         seen_ids=fetched.all_ids, deleted_ids=fetched.deleted_ids, deletions=fetched.deletions
     )
     data = fetched.data
-    units = _units(data["regions"], data["site_groups"])
-    for record in units.values():
+    units = map_admin_units(data["regions"], data["site_groups"])
+    if any(_site_unit(site) is None for site in data["sites"]):
+        units.append(unassigned_unit())
+    placed = place_units(units, known_units)
+    for record in placed.records:
         mapped.add(record)
+    mapped.warnings.extend(placed.warnings)
     for tenant in data["tenants"]:
         mapped.add(map_tenant(tenant))
-    levels = {ext: r.fields.get("level") or r.defaults.get("level") for ext, r in units.items()}
     for site in data["sites"]:
-        mapped.add(map_site(site, levels))
+        mapped.add(map_site(site, placed.levels))
     locations = map_location_paths(data["locations"])
     for rack in data["racks"]:
         mapped.add(map_rack(rack, locations))
@@ -55,8 +64,9 @@ def map_all(fetched: Fetched) -> Mapped:
     for interface in data["interfaces"]:
         mapped.add(map_interface(interface, addresses.get(interface["id"], [])))
     speeds = {i["id"]: interface_speed_mbps(i) for i in data["interfaces"]}
+    term_sites = termination_sites(data["circuit_terminations"])
     for cable in data["cables"]:
-        result = map_cable(cable, fetched.device_sites, speeds)
+        result = map_cable(cable, fetched.device_sites, speeds, term_sites)
         mapped.skipped.append(result) if not isinstance(result, NbRecord) else mapped.add(result)
     types = {t["id"]: t for t in data["circuit_types"]}
     terminations = _terminations_by_circuit(data["circuit_terminations"])
@@ -67,34 +77,45 @@ def map_all(fetched: Fetched) -> Mapped:
     return mapped
 
 
-def _units(regions: list[dict[str, Any]], groups: list[dict[str, Any]]) -> dict[str, NbRecord]:
-    """Regions and site groups, parents first (NetBox's ``_depth``)."""
+def map_admin_units(regions: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[NbRecord]:
+    """Regions and site groups, parents first (NetBox's ``_depth``, then its id)."""
     units = [("region", r) for r in regions] + [("site-group", g) for g in groups]
-    units.sort(key=lambda pair: int(pair[1].get("_depth") or 0))
-    return {f"{prefix}:{obj['id']}": map_admin_unit(obj, prefix) for prefix, obj in units}
+    units.sort(key=lambda pair: (int(pair[1].get("_depth") or 0), pair[0], int(pair[1]["id"])))
+    return [map_admin_unit(obj, prefix) for prefix, obj in units]
 
 
 def map_admin_unit(obj: dict[str, Any], prefix: str) -> NbRecord:
-    """A region or site group → an admin unit, matched by code; the code is required."""
+    """A region or site group → an admin unit: by its code (custom field ``admin_unit_code``
+    or a ``qn-<code>`` slug) when it has one, else by name (``units.place_units``)."""
     ext = f"{prefix}:{obj['id']}"
     name = str(obj.get("name") or "")
     code = admin_code(obj)
-    if code is None:
-        return NbRecord(
-            "admin_units",
-            ext,
-            name,
-            error=f"{name!r} has no admin unit code (custom field admin_unit_code, slug qn-<code>)",
-        )
     level = admin_level(obj)
     parent_id = nested_id(obj, "parent")
     return NbRecord(
         "admin_units",
         ext,
-        f"{code} {name}",
-        fields={"code": code},
+        f"{code} {name}" if code else name,
+        fields={"code": code} if code else {},
         defaults={"name": name, "level": level, "kind": admin_kind(name, level)},
         refs={"parent_id": Ref("admin_units", f"{prefix}:{parent_id}") if parent_id else None},
+    )
+
+
+def unassigned_unit() -> NbRecord:
+    """The unit of the sites NetBox places in no region or group (one per NetBox)."""
+    return NbRecord(
+        "admin_units",
+        UNASSIGNED_ID,
+        f"{UNASSIGNED_CODE} {UNASSIGNED_NAME}",
+        defaults={
+            "code": UNASSIGNED_CODE,
+            "name": UNASSIGNED_NAME,
+            "level": AdminLevel.PROVINCE,
+            "kind": "Chưa gán",
+            "unmapped": True,
+        },
+        refs={"parent_id": None},
     )
 
 
@@ -117,14 +138,11 @@ def map_tenant(obj: dict[str, Any]) -> NbRecord:
     )
 
 
-def map_site(obj: dict[str, Any], levels: dict[str, AdminLevel | None]) -> NbRecord:
-    """A site → a site in the admin unit of its region, else its group, else a code field."""
+def map_site(obj: dict[str, Any], levels: Mapping[str, AdminLevel]) -> NbRecord:
+    """A site → a site in the admin unit of its region, else its group, else a code field,
+    else the unassigned unit (``unassigned_unit``)."""
     name = str(obj["name"])
-    unit = _site_unit(obj)
-    if unit is None:
-        return NbRecord(
-            "sites", str(obj["id"]), name, error=f"site {name!r} has no region, group or code"
-        )
+    unit = _site_unit(obj) or Ref("admin_units", UNASSIGNED_ID)
     kind, declared = site_kind(obj, levels.get(unit.external_id or ""))
     fields: dict[str, Any] = {
         "name": name,
@@ -214,14 +232,13 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
     them; absent, SNMP and Ansible supply them.
     """
     ext = str(obj["id"])
-    name = obj.get("name")
-    if not name:
-        return NbRecord("devices", ext, f"device #{ext}", error="unnamed device")
     device_type = obj.get("device_type") or {}
+    name = obj.get("name") or generated_name(device_type, ext)
     role = map_role((obj.get("role") or {}).get("slug"))
     position = obj.get("position")
     fields: dict[str, Any] = {
         "name": str(name),
+        "name_generated": not obj.get("name"),
         "status": map_status(obj.get("status")) or Status.ACTIVE,
         "serial": obj.get("serial") or None,
         "asset_tag": obj.get("asset_tag") or None,
@@ -246,6 +263,7 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
     observed.pop("rack_position_u", None)
     observed.pop("location", None)
     observed.pop("role", None)
+    observed.pop("name_generated")
     rack, cluster = nested_id(obj, "rack"), nested_id(obj, "cluster")
     return NbRecord(
         "devices",
@@ -260,6 +278,17 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
         },
         observed={k: v for k, v in observed.items() if v is not None},
     )
+
+
+DEVICE_NAME_MAX = 100  # Device.name
+
+
+def generated_name(device_type: dict[str, Any], ext: str) -> str:
+    """An unnamed device's name: its model and NetBox id ("PowerEdge-R750-nb12"), unique
+    in NetBox and stable across syncs; the device is flagged ``name_generated``."""
+    model = "-".join(str(device_type.get("model") or device_type.get("slug") or "device").split())
+    suffix = f"-nb{ext}"
+    return model[: DEVICE_NAME_MAX - len(suffix)] + suffix
 
 
 _DECLARED_EMPTY = frozenset({"rack_position_u", "location", "asset_tag"})

@@ -5,10 +5,13 @@ graph through which a commune reaches the DC; inside one site (a server to its
 switch, the core switch to the DC router) it joins two interfaces of that site
 and is a capacity of its own, on no path to the DC. Its network is the cable's
 ``network`` custom field, else ``lan``; its capacity the slower end's speed
-(NetBox's kbps, else the interface type's nominal rate). Cables that end on a
-circuit termination are the circuit's own tail (the circuit is the link); front
-and rear ports are patch-panel segments (the interfaces' link is their cable
-to the panel); console and power cables carry no data. A circuit needs two site
+(NetBox's kbps, else the interface type's nominal rate). A cable from an interface
+to a port that is no interface (a patch panel's front or rear port, a circuit's
+termination) is kept with the ends that map: the interface, and the site of the
+other end. A cable with no interface at either end is no link and is skipped with
+its reason: between patch-panel ports a segment (the interfaces' link is their cable
+to the panel), from a circuit termination the circuit's tail (the circuit is the
+link), console and power cables carry no data. A circuit needs two site
 terminations; its network comes from the circuit type, its capacity from the
 commit rate (kbps).
 """
@@ -16,6 +19,7 @@ commit rate (kbps).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from cmdb.choices import Network, Status
@@ -29,6 +33,7 @@ from discovery.netbox.values import (
 )
 
 INTERFACE = "dcim.interface"
+CIRCUIT_TERMINATION = "circuits.circuittermination"
 LABEL_MAX = 200  # Link.name
 _NOT_A_LINK = {
     "circuits.circuittermination": "a circuit's tail (the circuit itself is the link)",
@@ -42,31 +47,45 @@ _NOT_A_LINK = {
 }
 
 
+@dataclass(frozen=True)
+class _End:
+    """One end of a cable: its interface (when it ends on one) and its site."""
+
+    kind: str | None
+    interface: int | None
+    site: int | None
+
+
 def map_cable(
-    cable: dict[str, Any], device_sites: Mapping[int, int], speeds: Mapping[int, int | None]
+    cable: dict[str, Any],
+    device_sites: Mapping[int, int],
+    speeds: Mapping[int, int | None],
+    termination_sites: Mapping[int, int] | None = None,
 ) -> NbRecord | Skipped:
-    """A cable between two interfaces → a link; ``speeds`` are the interfaces' Mbps
-    as far as this fetch read them (an incremental one reads only changed ones)."""
+    """A cable with an interface at one end at least → a link, with the ends that map.
+
+    ``speeds`` are the interfaces' Mbps as far as this fetch read them (an incremental
+    one reads only changed ones); ``termination_sites`` each circuit termination's site.
+    An end on a port that is no interface (a patch panel's, a circuit's termination)
+    keeps its site and no interface; an end with no site takes the other end's."""
     ext = f"cable:{cable['id']}"
-    terminations = [cable.get(f"{side}_terminations") or [] for side in ("a", "b")]
-    reason = _not_an_interface_cable(terminations)
-    if reason is not None:
-        return Skipped("links", ext, reason)
-    a_end, b_end = (_interface_end(t[0]) for t in terminations)
-    assert a_end is not None and b_end is not None  # _not_an_interface_cable checked both
-    (a_if, a_dev), (b_if, b_dev) = a_end, b_end
-    a_site, b_site = device_sites.get(a_dev), device_sites.get(b_dev)
-    label = cable.get("label") or _ends_label(terminations) or ext
+    sides = [cable.get(f"{side}_terminations") or [] for side in ("a", "b")]
+    a_end, b_end = (_cable_end(t, device_sites, termination_sites or {}) for t in sides)
+    if a_end.interface is None and b_end.interface is None:
+        return Skipped("links", ext, _not_a_link(sides))
+    label = cable.get("label") or _ends_label(sides) or ext
+    a_site, b_site = a_end.site or b_end.site, b_end.site or a_end.site
     if a_site is None or b_site is None:
         return NbRecord("links", ext, label, error="a cable end's device has no site in NetBox")
-    if a_if == b_if:
+    if a_end.interface == b_end.interface:
         return NbRecord("links", ext, label, error="both ends of the cable are one interface")
     fields: dict[str, Any] = {
         "name": label,
         "network": map_network(custom(cable, "network")) or Network.LAN,
         "status": _status(cable),
     }
-    known = [speed for speed in (speeds.get(a_if), speeds.get(b_if)) if speed]
+    ends = (a_end.interface, b_end.interface)
+    known = [speed for i in ends if i is not None and (speed := speeds.get(i))]
     if known:
         fields["port_speed_mbps"] = float(min(known))
     return NbRecord(
@@ -77,41 +96,61 @@ def map_cable(
         refs={
             "a_site_id": Ref("sites", str(a_site)),
             "b_site_id": Ref("sites", str(b_site)),
-            "a_interface_id": Ref("interfaces", str(a_if)),
-            "b_interface_id": Ref("interfaces", str(b_if)),
+            "a_interface_id": _interface_ref(a_end.interface),
+            "b_interface_id": _interface_ref(b_end.interface),
         },
         observed={k: fields[k] for k in ("port_speed_mbps",) if k in fields},
     )
 
 
-def _not_an_interface_cable(terminations: list[list[dict[str, Any]]]) -> str | None:
-    """Why a cable is not one interface to one interface, ``None`` when it is."""
-    types = {t.get("object_type") for ends in terminations for t in ends}
+def _interface_ref(interface: int | None) -> Ref | None:
+    return Ref("interfaces", str(interface)) if interface is not None else None
+
+
+def _cable_end(
+    terms: list[dict[str, Any]], device_sites: Mapping[int, int], term_sites: Mapping[int, int]
+) -> _End:
+    """A side of a cable: its first interface (a breakout has several), else its first
+    termination; an unterminated side is an end with nothing known."""
+    ordered = sorted(terms, key=lambda t: (t.get("object_type") != INTERFACE, t.get("object_id")))
+    if not ordered:
+        return _End(None, None, None)
+    term = ordered[0]
+    kind, obj = term.get("object_type"), term.get("object") or {}
+    device = nested_id(obj, "device")
+    site = device_sites.get(device) if device is not None else None
+    if kind == CIRCUIT_TERMINATION:
+        site = term_sites.get(int(term.get("object_id") or 0))
+    interface = int(term["object_id"]) if kind == INTERFACE and device is not None else None
+    return _End(kind, interface, site)
+
+
+def _not_a_link(sides: list[list[dict[str, Any]]]) -> str:
+    """Why a cable with no interface at either end is no link."""
+    types = {t.get("object_type") for ends in sides for t in ends}
     for kind, reason in _NOT_A_LINK.items():
         if kind in types:
             return reason
-    if any(len(ends) != 1 for ends in terminations):
-        return "not one interface at each end (a breakout or an unterminated cable)"
-    if types != {INTERFACE} or any(_interface_end(ends[0]) is None for ends in terminations):
-        return f"not a cable between two device interfaces ({', '.join(sorted(map(str, types)))})"
-    return None
+    return f"no interface at either end ({', '.join(sorted(map(str, types))) or 'unterminated'})"
 
 
-def _ends_label(terminations: list[list[dict[str, Any]]]) -> str:
+def _ends_label(sides: list[list[dict[str, Any]]]) -> str:
     """An unlabelled cable's name from its ends: "esx-01 vmnic0 – core-sw-01 Te1/1/1"."""
     ends = []
-    for term in (t[0] for t in terminations):
-        obj = term.get("object") or {}
-        ends.append(f"{(obj.get('device') or {}).get('name', '?')} {obj.get('name', '?')}")
+    for terms in sides:
+        obj = (terms[0].get("object") or {}) if terms else {}
+        circuit = (obj.get("circuit") or {}).get("cid")
+        if circuit:
+            ends.append(f"{circuit} {obj.get('term_side') or ''}".strip())
+        else:
+            ends.append(f"{(obj.get('device') or {}).get('name', '?')} {obj.get('name', '?')}")
     return " – ".join(ends)[:LABEL_MAX]
 
 
-def _interface_end(term: dict[str, Any]) -> tuple[int, int] | None:
-    """(interface id, device id) of a cable end on a device's interface."""
-    obj = term.get("object") or {}
-    if term.get("object_type") != INTERFACE or not obj.get("device"):
-        return None
-    return int(term["object_id"]), int(obj["device"]["id"])
+def termination_sites(terminations: list[dict[str, Any]]) -> dict[int, int]:
+    """Each circuit termination's site, where it ends at one (a cable's end takes it)."""
+    sites = {int(t["id"]): _termination_site(t) for t in terminations}
+    return {term: site for term, site in sites.items() if site is not None}
 
 
 def map_circuit(

@@ -92,6 +92,7 @@ class Mapped:
     seen_ids: dict[str, set[str]] | None = None
     deleted_ids: dict[str, set[str]] | None = None
     deletions: str = "full read"
+    warnings: list[str] = field(default_factory=list)  # what was kept, but not as NetBox says
 
     def add(self, record: NbRecord) -> None:
         self.records[record.kind].append(record)

@@ -25,7 +25,9 @@ from cmdb.choices import RunKind, Source
 from cmdb.db import transaction, utcnow
 from cmdb.models import DiscoveryRun
 from cmdb.services.job_runs import fail_run, lock_running
+from discovery.core.known import KnownRecord
 from discovery.core.lifecycle import finish_run, last_completed_run, new_run, start_run
+from discovery.core.observations import RecordKind
 from discovery.core.planner import plan_observations
 from discovery.core.runs import classify_attempts, classify_run
 from discovery.core.snapshot import load_snapshot
@@ -97,7 +99,7 @@ def run_sync(
             progress=progress,
             use_changelog=use_changelog,
         )
-        mapped = map_all(fetched)
+        mapped = map_all(fetched, _admin_units(session_factory))
         if dry_run:
             with session_factory() as session:
                 planned = _plan(mapped, session)
@@ -147,6 +149,12 @@ def _apply(
         progress(SYNC_STEPS, SYNC_STEPS, "done")
 
 
+def _admin_units(session_factory: SessionFactory) -> tuple[KnownRecord, ...]:
+    """The admin units regions without a code are matched to by name (``units``)."""
+    with session_factory() as session:
+        return load_snapshot(session, (RecordKind.ADMIN_UNIT,), words=False).records
+
+
 def _plan(mapped: Mapped, session: Session) -> Planned:
     """The core's plan of what NetBox said, against the inventory as it is.
 
@@ -164,6 +172,8 @@ def _finish(run: DiscoveryRun, planned: Planned, *, dry_run: bool) -> None:
     incremental = planned.mapped.deletions != "full read"
     stats = run_stats(planned, mode="incremental" if incremental else "full")
     stats["deletions"] = planned.mapped.deletions  # change log, or id lists and why
+    if planned.mapped.warnings:  # e.g. a region whose name names two units: kept unmapped
+        stats["warnings"] = planned.mapped.warnings
     if dry_run:
         stats["plan"] = plan_lines(planned)
     finish_run(run, classify_attempts(planned.attempts()), stats=stats)

@@ -39,7 +39,7 @@ from web.auth.permissions import READ_METHODS
 from web.db import get_db
 
 PORTAL_ID = 4  # the demo's portal request, of PORTAL's agency
-QUEUED_RUN_ID = 11  # the demo has 10 runs: the one ``add_queued_run`` adds is the 11th
+QUEUED_RUN_ID = 14  # the demo has 13 runs: the one ``add_queued_run`` adds is the 14th
 DISCOVERY = {"kind": "snmp_discovery", "parameters": {"targets": ["127.0.0.1:9 matrix"]}}
 DISCREPANCY_ID = 9  # opened by ``open_discrepancy`` after the demo's 8
 

@@ -41,10 +41,7 @@ def test_link_cannot_join_a_site_to_itself(session: Session) -> None:
     _refused(session, lambda: f.link(session, a_site=site, b_site=site))
 
 
-def test_link_inside_one_site_needs_two_different_interfaces(session: Session) -> None:
-    site = f.site(session, kind=SiteKind.DATA_CENTRE)
-    one = f.interface(session)
-    _refused(session, lambda: f.link(session, a_site=site, b_site=site, a_interface=one))
+def test_link_inside_one_site_needs_an_interface_and_two_must_differ(session: Session) -> None:
     site, one = f.site(session), f.interface(session)
     _refused(
         session, lambda: f.link(session, a_site=site, b_site=site, a_interface=one, b_interface=one)
@@ -52,6 +49,11 @@ def test_link_inside_one_site_needs_two_different_interfaces(session: Session) -
     cable = f.cable_inside(session, f.site(session, kind=SiteKind.DATA_CENTRE))
     session.flush()
     assert cable.inside_one_site and cable.capacity_mbps == 10000.0
+    # A cable from an interface to a patch panel's port or a circuit's termination.
+    dc = f.site(session, kind=SiteKind.DATA_CENTRE)
+    to_panel = f.link(session, a_site=dc, b_site=dc, a_interface=f.interface(session))
+    session.flush()
+    assert to_panel.inside_one_site and to_panel.b_interface_id is None
 
 
 def test_unknown_network_value_is_refused(session: Session) -> None:

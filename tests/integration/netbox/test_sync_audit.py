@@ -126,10 +126,29 @@ def test_incremental_sync_keeps_acknowledgements_and_what_it_did_not_read(
 
 @pytest.fixture
 def core(netbox: Netbox) -> Iterator[pynetbox.core.response.Record]:
-    """core-sw-01, named again afterwards (the test takes its name away)."""
-    device = netbox.api.dcim.devices.get(netbox.seeded.ids["core"])
-    yield device
-    netbox.api.dcim.devices.update([{"id": device.id, "name": "core-sw-01"}])
+    """core-sw-01, put back in its rack afterwards (the test moves it to a site a sync
+    cannot place: no region, and an admin-unit code no unit has)."""
+    api, ids = netbox.api, netbox.seeded.ids
+    device = api.dcim.devices.get(ids["core"])
+    nowhere = api.dcim.sites.create(
+        name="Trạm không rõ", slug="tram-khong-ro", custom_fields={"admin_unit_code": "00000"}
+    )
+    try:
+        yield device
+    finally:
+        api.dcim.devices.update(
+            [
+                {
+                    "id": device.id,
+                    "site": ids["site_dc"],
+                    "location": ids["location_row"],
+                    "rack": ids["rack"],
+                    "position": 40,
+                    "face": "front",
+                }
+            ]
+        )
+        nowhere.delete()
 
 
 @pytest.mark.long(reason="two full syncs of the NetBox peer, each audited")
@@ -146,11 +165,15 @@ def test_partial_sync_resolves_and_opens_nothing_for_what_it_could_not_map(
         ("not_on_network", "esx-02"),
     }
 
-    core.update({"name": None})  # a sync cannot map it now (nor its ports, nor its cable)
+    nowhere = netbox.api.dcim.sites.get(slug="tram-khong-ro")
+    # A sync cannot map it now (nor its ports, nor its cable): its site names no unit.
+    core.update(
+        {"site": nowhere.id, "location": None, "rack": None, "position": None, "face": None}
+    )
     partial = run_sync(sessions, netbox.url, netbox.token, full=True)
     assert partial.status == RunStatus.PARTIAL, partial.error
-    failed = {(f["kind"], f["reason"]) for f in partial.stats["failures"]}
-    assert ("devices", "unnamed device") in failed
+    failed = {(f["kind"], f["label"]): f["reason"] for f in partial.stats["failures"]}
+    assert "no admin unit has code 00000" in failed[("devices", "core-sw-01")]
     _audit(sessions)
     # core-sw-01 still answers and NetBox still has it (unmapped): not "not in NetBox";
     # nothing opened, resolved or reopened, the acknowledgement and its comment kept

@@ -148,3 +148,20 @@ def test_the_tree_is_shown_as_of_the_pinned_day(
                          "CMDB_DATABASE_URL": url})  # fmt: skip
     assert pinned.config["CMDB_TODAY"] == "2040-06-01"
     assert 'data-code="99001"' in pinned.test_client().get("/admin-units/").text
+
+
+def test_an_unmapped_unit_is_in_the_tree_under_its_parent_and_says_so(
+    client: FlaskClient, db: Session
+) -> None:
+    province = build_province(db, districts=1, communes_per_district=1)
+    parent = province.districts[0]
+    f.admin_unit(db, code="nb-r6", name="Data Centre Campus", unmapped=True, parent=parent)
+    db.commit()
+
+    html = client.get("/admin-units/").get_data(as_text=True)
+
+    unmapped = html[html.index('data-code="nb-r6"') :].split("</li>", 1)[0]
+    assert "Data Centre Campus" in unmapped and "unit-unmapped" in unmapped
+    district = html[html.index(f'data-code="{parent.code}"') :]
+    assert district.index('data-code="nb-r6"') < district.index("</details>")  # inside it
+    assert html.count("unit-unmapped") == 1  # the national units carry no such badge

@@ -198,3 +198,15 @@ def test_site_page_lists_cables_inside_it_apart_from_its_links(
     assert "esx-01 vmnic0" in inside and "esx-02 vmnic0" in inside
     towards = html[html.index("Links towards the DC") : html.index("Cables inside the site")]
     assert "esx-01 – esx-02" not in towards
+
+
+def test_detail_says_when_the_name_was_made_because_netbox_had_none(
+    client: FlaskClient, db: Session
+) -> None:
+    fleet = _fleet(db)
+    unnamed, named = fleet["esx-01"], fleet["esx-02"]
+    unnamed.name, unnamed.name_generated = "UAP-AC-PRO-nb17", True
+    db.commit()
+
+    assert 'id="name-generated"' in client.get(f"/devices/{unnamed.id}").get_data(as_text=True)
+    assert 'id="name-generated"' not in client.get(f"/devices/{named.id}").get_data(as_text=True)

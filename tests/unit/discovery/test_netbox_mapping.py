@@ -128,9 +128,19 @@ def test_region_becomes_admin_unit_with_level_by_depth_and_kind_from_name():
     assert record.refs == {"parent_id": Ref("admin_units", "region:1")}
 
 
-def test_region_without_code_fails_with_reason():
+def test_region_without_code_is_left_to_the_name_match():
     record = map_admin_unit({"id": 9, "name": "Miền Trung", "slug": "mien-trung"}, "region")
-    assert record.error is not None and "admin_unit_code" in record.error
+    assert record.error is None
+    assert record.fields == {}  # units.place_units decides: a national unit, or unmapped
+    assert record.defaults["name"] == "Miền Trung"
+
+
+def test_site_in_no_region_or_group_is_in_the_unassigned_unit():
+    site = {"id": 8, "name": "Warehouse", "slug": "warehouse", "custom_fields": {}}
+    record = map_site(site, {})
+    assert record.error is None
+    assert record.refs["admin_unit_id"] == Ref("admin_units", "unassigned")
+    assert record.defaults == {"kind": SiteKind.AGENCY_OFFICE}
 
 
 @pytest.mark.parametrize(
@@ -202,6 +212,7 @@ def test_device_maps_declared_and_observed_facts():
     record = map_device(DEVICE)
     assert record.fields == {
         "name": "esx-01.ttdl.quangnam.gov.vn",
+        "name_generated": False,
         "status": Status.ACTIVE,
         "serial": "7XK2QJ3",
         "asset_tag": "QN-TTDL-0042",
@@ -221,6 +232,15 @@ def test_device_maps_declared_and_observed_facts():
     }
     assert record.observed["asset_tag"] == "QN-TTDL-0042"
     assert "raw_storage_tb" not in record.observed  # only what the source knows
+
+
+def test_device_without_a_name_is_named_from_its_model_and_netbox_id_and_flagged():
+    record = map_device({**DEVICE, "name": None, "primary_ip": None})
+    assert record.error is None
+    assert record.fields["name"] == "PowerEdge-R750-nb11"
+    assert record.fields["name_generated"] is True
+    assert "name_generated" not in record.observed  # not a fact about the equipment
+    assert "management_address" not in record.fields  # no primary IP: unknown, not cleared
 
 
 def test_device_without_cpu_custom_fields_leaves_specs_to_other_sources():
@@ -305,26 +325,66 @@ def test_cable_looped_back_onto_one_interface_fails():
     assert isinstance(result, NbRecord) and "one interface" in str(result.error)
 
 
-def _ends(kind: str, n: int = 1) -> list[dict]:
-    return [{"object_type": kind, "object_id": 90 + i, "object": {"id": 90 + i}} for i in range(n)]
+def _ends(kind: str, n: int = 1, device: int | None = None, first: int = 90) -> list[dict]:
+    def obj(i: int) -> dict:
+        found = {"id": i, "name": f"port{i}"}
+        return found | ({"device": {"id": device, "name": f"dev{device}"}} if device else {})
+
+    ids = range(first, first + n)
+    return [{"object_type": kind, "object_id": i, "object": obj(i)} for i in ids]
 
 
 @pytest.mark.parametrize(
     ("a_ends", "b_ends", "reason"),
     [
-        (_cable(10, 11)["a_terminations"], _ends("circuits.circuittermination"), "circuit"),
-        (_cable(10, 11)["a_terminations"], _ends("dcim.frontport"), "patch-panel"),
+        (_ends("circuits.circuittermination"), _ends("dcim.frontport", device=11), "circuit"),
+        (_ends("dcim.frontport", device=10), _ends("dcim.rearport", device=11), "patch-panel"),
         (_ends("dcim.rearport"), _ends("dcim.rearport"), "patch-panel"),
         (_ends("dcim.powerport"), _ends("dcim.poweroutlet"), "power"),
-        (_cable(10, 11)["a_terminations"], [], "not one interface at each end"),
-        (_ends("dcim.interface", 2), _ends("dcim.interface", 2), "breakout"),
+        (_ends("dcim.consoleport", device=10), _ends("dcim.consoleserverport"), "console"),
+        ([], [], "unterminated"),
     ],
 )
-def test_cables_that_are_not_interface_to_interface_are_skipped_with_reason(a_ends, b_ends, reason):
+def test_cables_with_no_interface_at_either_end_are_skipped_with_reason(a_ends, b_ends, reason):
     cable = {"id": 5, "a_terminations": a_ends, "b_terminations": b_ends}
     result = map_cable(cable, {10: 1, 11: 1}, {})
     assert isinstance(result, Skipped) and result.external_id == "cable:5"
     assert reason in result.reason
+
+
+@pytest.mark.parametrize(
+    ("b_ends", "b_site"),
+    [
+        (_ends("dcim.frontport", device=11), "2"),  # to a patch panel: the panel's site
+        (_ends("circuits.circuittermination"), "3"),  # to a circuit's end: its site
+        ([], "1"),  # unterminated: the interface's own site
+        (_ends("dcim.powerfeed"), "1"),  # an end with no site: the other end's
+    ],
+)
+def test_cable_from_an_interface_to_any_port_is_a_link_with_the_ends_that_map(b_ends, b_site):
+    cable = {"id": 6, "a_terminations": _cable(10, 11)["a_terminations"], "b_terminations": b_ends}
+    result = map_cable(cable, {10: 1, 11: 2}, {1: 1000}, {90: 3})
+    assert isinstance(result, NbRecord) and result.error is None
+    assert result.refs["a_interface_id"] == Ref("interfaces", "1")
+    assert result.refs["b_interface_id"] is None
+    assert (result.refs["a_site_id"], result.refs["b_site_id"]) == (
+        Ref("sites", "1"),
+        Ref("sites", b_site),
+    )
+    assert result.fields["port_speed_mbps"] == 1000.0
+
+
+def test_breakout_cable_joins_the_first_interface_of_each_side():
+    a_ends = _ends("dcim.interface", 2, device=10)
+    b_ends = list(reversed(_ends("dcim.interface", 2, device=11, first=95)))
+    cable = {"id": 7, "a_terminations": a_ends, "b_terminations": b_ends}
+    result = map_cable(cable, {10: 1, 11: 1}, {90: 10000, 95: 25000})
+    assert isinstance(result, NbRecord) and result.error is None
+    assert (result.refs["a_interface_id"], result.refs["b_interface_id"]) == (
+        Ref("interfaces", "90"),
+        Ref("interfaces", "95"),
+    )
+    assert result.fields["port_speed_mbps"] == 10000.0
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ site kinds whose links from the DC are its DC uplinks (default: a point of
 presence) and how those uplinks share the demand (active/standby by default, or
 load-sharing). Empty after the upgrade: every network keeps today's behaviour.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 00:40:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0021"
-down_revision: str | None = "0020"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
