@@ -28,7 +28,8 @@ def test_every_pool_and_link_has_a_row_with_its_headroom():
 def test_exhaustion_and_at_risk_dates_of_a_growing_link():
     """200 Mbps, ceiling 140. Mean 100 + 1/day from 5 Jan 2026 → 140 on day 40 (14 Feb).
     Upper 80 % bound 10 higher → 140 on day 30 (4 Feb). A 20 Mbps reservation from day
-    10 adds 20: mean 120 + d reaches 140 on day 20; the bound 130 + d on day 10."""
+    10 adds 20: mean 120 + d reaches 140 on day 20; the bound 130 + d on day 10.
+    The upper 95 % bound, 15 higher, reaches 140 on day 25 (before the 80 % one)."""
     mean = Forecast.linear(START, 100, 1.0, weeks=20)
     hi = mean.mean + 10
     fc = Forecast("t", START, mean.mean, mean.lo80, hi, mean.lo95, hi + 5)
@@ -36,6 +37,7 @@ def test_exhaustion_and_at_risk_dates_of_a_growing_link():
     (row,) = compute_resource_status(inv, (), START)
     assert row.exhaustion_date == START + timedelta(days=40)
     assert row.at_risk_date == START + timedelta(days=30)
+    assert row.at_risk_95_date == START + timedelta(days=25)
     reservation = Reservation("link:l", START + timedelta(days=10), 20)
     (row,) = compute_resource_status(inv, [reservation], START)
     assert row.exhaustion_date == START + timedelta(days=20)
@@ -78,15 +80,3 @@ def test_runs_out_first_orders_by_the_forecast_then_its_bounds_and_drops_the_und
     ]
     assert [r.name for r in runs_out_first(rows, 10)] == ["soon", "late", "bound-only", "95-only"]
     assert [r.name for r in runs_out_first(rows, 2)] == ["soon", "late"]
-
-
-def test_the_upper_95_bound_reaches_the_ceiling_no_later_than_the_80_bound():
-    """Mean 100 + 1/day; hi80 10 higher, hi95 15 higher; ceiling 140 → days 40, 30, 25."""
-    mean = Forecast.linear(START, 100, 1.0, weeks=20)
-    hi = mean.mean + 10
-    fc = Forecast("t", START, mean.mean, mean.lo80, hi, mean.lo95, hi + 5)
-    inv = Inventory(links=(LinkState(LinkSpec("l", "tslcd", 200), fc),))
-    (row,) = compute_resource_status(inv, (), START)
-    assert row.exhaustion_date == START + timedelta(days=40)
-    assert row.at_risk_date == START + timedelta(days=30)
-    assert row.at_risk_95_date == START + timedelta(days=25)
