@@ -20,7 +20,7 @@ from capacity.expansion import Catalogue
 from capacity.snapshot import Reservation
 from capacity.status import ResourceStatus, compute_resource_status
 from cmdb.choices import RequestStatus
-from cmdb.errors import ConflictError, ValidationError
+from cmdb.errors import DecisionRefusedError, ValidationError
 from cmdb.models import RequestEvaluation, ResourceRequest
 from cmdb.schemas.request import RequestDocument, SubmittedRequest, load_request
 from cmdb.services import requests as store
@@ -97,7 +97,7 @@ def evaluate_stored(
     """
     req = store.get_request(session, request_id, for_update=True)  # not approved meanwhile
     if req.status not in EVALUABLE:
-        raise ConflictError(f"request {request_id} is {req.status.value}: it cannot be evaluated")
+        raise _wrong_status(request_id, req.status, "evaluated")
     evaluation = _evaluate_request_row(session, req, today or date.today())
     return store.save_evaluation(session, req, evaluation.to_dict(), status=RequestStatus.EVALUATED)
 
@@ -129,7 +129,7 @@ def approve_request(
     store.lock_capacity(session)
     req = store.get_request(session, request_id, for_update=True)
     if req.status not in EVALUABLE:
-        raise ConflictError(f"request {request_id} is {req.status.value}: it cannot be approved")
+        raise _wrong_status(request_id, req.status, "approved")
     doc = load_request(req.spec, today=min(today, req.go_live))
     refs = store.resolve_request_refs(session, doc)
     request = inputs.build_request(doc, refs)
@@ -167,7 +167,7 @@ def reject_request(
         raise ValidationError({"reason": ["say why the request is rejected"]}, "invalid rejection")
     req = store.get_request(session, request_id, for_update=True)
     if req.status not in EVALUABLE:
-        raise ConflictError(f"request {request_id} is {req.status.value}: it cannot be rejected")
+        raise _wrong_status(request_id, req.status, "rejected")
     store.save_rejection(session, req, reason[:2000], actor=actor)
     return req
 
@@ -179,9 +179,25 @@ def _refuse_unless_fits(request_id: int, evaluation: Evaluation, accept_until: b
         short = evaluation.first_shortfall
         where = f" ({short.resource} from {short.date.isoformat()})" if short else ""
         hint = "" if evaluation.verdict == VERDICT_CANNOT_HOST else "; accept_until approves it"
-        raise ConflictError(
-            f"request {request_id} no longer fits: {evaluation.verdict}{where}{hint}"
+        row = next((r for r in evaluation.rows if short and r.resource == short.resource), None)
+        raise DecisionRefusedError(
+            f"request {request_id} no longer fits: {evaluation.verdict}{where}{hint}",
+            evaluation.verdict,
+            resource=short.resource if short else "",
+            kind=row.kind if row else "",
+            name=row.name if row else "",
+            date=short.date.isoformat() if short else "",
         )
+
+
+def _wrong_status(request_id: int, status: RequestStatus, step: str) -> DecisionRefusedError:
+    """The request has moved on (approved, rejected, …): ``step`` is no longer possible."""
+    return DecisionRefusedError(
+        f"request {request_id} is {status.value}: it cannot be {step}",
+        "status",
+        status=status.value,
+        step=step,
+    )
 
 
 def _reservation_row(reservation: Reservation) -> store.ReservationRow:

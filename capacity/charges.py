@@ -117,7 +117,10 @@ def _item(kind: str, key: str, bought: Purchase, own: Purchase = NOTHING) -> Exp
     whole purchase at the difference of the two costs."""
     if bought.cost_vnd <= own.cost_vnd:
         return None
-    if own.quantity == 0 or own.name == bought.name:
+    if own.quantity == 0:
+        return ExpansionItem(kind, key, bought.quantity, bought.name, bought.unit_price_vnd,
+                             bought.cost_vnd)  # fmt: skip
+    if own.name == bought.name and not bought.parts:
         extra = bought.quantity - own.quantity
         return ExpansionItem(kind, key, extra, bought.name, bought.unit_price_vnd,
                              extra * bought.unit_price_vnd)  # fmt: skip

@@ -11,6 +11,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+import numpy as np
+
 
 def add_months(start: date, months: int) -> date:
     """``start`` moved by whole calendar months, the day clamped to the month's end."""
@@ -40,3 +42,19 @@ def years_between(start: date, at: date) -> float:
     base = add_months(start, months)
     nxt = add_months(start, months + 1)
     return (months + (at - base).days / (nxt - base).days) / 12
+
+
+def years_between_ordinals(start: date, ordinals: np.ndarray) -> np.ndarray:
+    """:func:`years_between` for many days at once (day ordinals), for daily reports.
+
+    The same rule as the verdict's steps, so the report and the verdict agree on
+    every day, not only to within a day.
+    """
+    if len(ordinals) == 0:
+        return np.zeros(0)
+    last = date.fromordinal(int(np.max(ordinals)))
+    months = max(0, (last.year - start.year) * 12 + (last.month - start.month)) + 2
+    steps = np.array([add_months(start, m).toordinal() for m in range(months + 1)])
+    index = np.clip(np.searchsorted(steps, ordinals, side="right") - 1, 0, len(steps) - 2)
+    fraction = (ordinals - steps[index]) / (steps[index + 1] - steps[index])
+    return np.where(ordinals > steps[0], (index + fraction) / 12, 0.0)

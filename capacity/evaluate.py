@@ -45,6 +45,7 @@ from capacity.evaluation import (
     Candidate,
     Cost,
     Evaluation,
+    IneligibleCluster,
     LinkRow,
     Placement,
     Problem,
@@ -102,7 +103,33 @@ __all__ = [
 
 def is_cluster_eligible(cluster: ClusterSpec, request: Request) -> bool:
     """Certified for the request's security level and zone."""
-    return cluster.max_security_level >= request.security_level and request.zone in cluster.zones
+    return explain_ineligible(cluster, request) is None
+
+
+def explain_ineligible(cluster: ClusterSpec, request: Request) -> str | None:
+    """Why ``cluster`` may not host ``request`` (its certification), or None if it may."""
+    reasons = []
+    if cluster.max_security_level < request.security_level:
+        reasons.append(
+            f"certified up to security level {cluster.max_security_level}, "
+            f"the request needs {request.security_level}"
+        )
+    if request.zone not in cluster.zones:
+        zones = ", ".join(sorted(cluster.zones)) or "none"
+        reasons.append(f"not certified for zone {request.zone!r} (only: {zones})")
+    return "; ".join(reasons) or None
+
+
+def compute_ineligible(inventory: Inventory, request: Request) -> tuple[IneligibleCluster, ...]:
+    """The clusters the request may not use, each with its reason (none without compute)."""
+    if not request.needs_compute:
+        return ()
+    out = []
+    for state in inventory.clusters:
+        reason = explain_ineligible(state.spec, request)
+        if reason is not None:
+            out.append(IneligibleCluster(state.spec.id, state.spec.name or state.spec.id, reason))
+    return tuple(out)
 
 
 def is_pool_usable(pool: StoragePoolSpec, cluster_id: str | None) -> bool:
@@ -309,6 +336,20 @@ def _choose_placement(
     return best_cluster, best_pool, candidates
 
 
+def compute_uplink_shares(
+    inventory: Inventory, network: str, uplinks: Sequence[str]
+) -> dict[str, float]:
+    """The share of a network's DC-side demand each of its uplinks carries: all of it on
+    each (active/standby), or in proportion to capacity (load-sharing; DESIGN §6)."""
+    if network not in inventory.load_sharing:
+        return dict.fromkeys(uplinks, 1.0)
+    capacity = {i: inventory.link(i).spec.capacity_mbps for i in uplinks}
+    total = sum(capacity.values())
+    if total <= 0:
+        return dict.fromkeys(uplinks, 1.0)
+    return {i: c / total for i, c in capacity.items()}
+
+
 def _route_demand(
     request: Request, inventory: Inventory, problems: list[Problem]
 ) -> tuple[dict[str, float], dict[str, set[str]], set[str]]:
@@ -322,8 +363,8 @@ def _route_demand(
             problems.append(
                 Problem(f"uplink:{need.network}", f"the DC has no uplink on {need.network!r}")
             )
-        for link_id in uplinks:
-            demand[link_id] = demand.get(link_id, 0.0) + need.mbps
+        for link_id, share in compute_uplink_shares(inventory, need.network, uplinks).items():
+            demand[link_id] = demand.get(link_id, 0.0) + need.mbps * share
             sites_behind.setdefault(link_id, set())
             uplinks_used.add(link_id)
     for site_need in request.sites:
@@ -547,6 +588,18 @@ def evaluate_request(
         series=compute_series(
             select_charted(resource_tls, [t for _, t in link_tls], uplinks_used), steps
         ),
+        ineligible_clusters=compute_ineligible(inventory, request),
+        reservations=tuple(r for t in all_tls for r in by_resource.get(t.resource, ())),
+    )
+
+
+def _uplink_rule(inventory: Inventory) -> str:
+    shared = ", ".join(sorted(inventory.load_sharing))
+    if not shared:
+        return "each DC uplink of a network carries the whole DC-side demand (active/standby)"
+    return (
+        f"load-sharing on {shared}: the DC-side demand splits over the uplinks in proportion "
+        "to capacity; on the other networks each uplink carries all of it (active/standby)"
     )
 
 
@@ -567,7 +620,7 @@ def _assumptions(
         "baseline_bound": bound,
         "baseline": "forecast of weekly peaks (vCPU/RAM allocated, TB used, daily p95 Mbps)",
         "storage_demand": "VM disks at provisioned size + storage_tb; 1 TB = 1000 GB",
-        "dc_uplinks": "each DC uplink of a network carries the whole DC-side demand",
+        "dc_uplinks": _uplink_rule(inventory),
         "ceilings": {t.resource: t.ceiling_pct for t in timelines},
         "forecast_models": {t.resource: t.baseline_model for t in timelines},
     }

@@ -16,6 +16,7 @@ import numpy as np
 from capacity.bills import Bills, OwnNeed, OwnNeedLine, summarize_own_needs
 from capacity.expansion import PAYER_DC, Expansion, ExpansionDocument, expansion_to_dict
 from capacity.series import SeriesDocument
+from capacity.snapshot import Reservation
 
 VERDICT_HOST = "host"
 VERDICT_HOST_UNTIL = "host_until"
@@ -101,6 +102,15 @@ class Candidate:
     storage_pool: str | None
     first_shortfall_date: date | None
     min_headroom_pct: float
+
+
+@dataclass(frozen=True)
+class IneligibleCluster:
+    """A cluster the request may not use, and why in words (its certification)."""
+
+    cluster: str
+    name: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -218,6 +228,8 @@ class EvaluationDocument(TypedDict):
     cost: RecordJson
     problems: list[RecordJson]
     candidates: list[RecordJson]
+    ineligible_clusters: list[RecordJson]
+    reservations: list[RecordJson]
     assumptions: Assumptions
     series: SeriesDocument
 
@@ -244,6 +256,9 @@ class Evaluation:
     assumptions: Assumptions
     series: SeriesDocument
     """Monthly B, R, D and ceiling of the charted resources (``capacity.series``)."""
+    ineligible_clusters: tuple[IneligibleCluster, ...] = ()
+    reservations: tuple[Reservation, ...] = ()
+    """The approved requests' reservations on the resources this evaluation touched."""
 
     @property
     def dc_own_need_summary(self) -> tuple[OwnNeedLine, ...]:
@@ -274,6 +289,8 @@ class Evaluation:
             "cost": self.cost,
             "problems": self.problems,
             "candidates": self.candidates,
+            "ineligible_clusters": self.ineligible_clusters,
+            "reservations": self.reservations,
             "assumptions": self.assumptions,
             "series": self.series,
         }

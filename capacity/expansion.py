@@ -11,7 +11,7 @@ Vietnamese-market figures (VND, 2025) for an install whose catalogue is empty.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypedDict
@@ -255,15 +255,31 @@ def plan_shelves(need: StorageNeed, shelf: StorageShelf) -> int:
 
 @dataclass(frozen=True)
 class Purchase:
-    """``quantity`` units of one catalogue entry (a server model or a shelf)."""
+    """``quantity`` units of one catalogue entry (a server model or a shelf), or a mix of
+    server models (``parts``, one purchase per model; then ``unit_price_vnd`` is the
+    average and ``name`` says the mix)."""
 
     name: str
     quantity: int
     unit_price_vnd: float
+    parts: tuple[Purchase, ...] = ()
 
     @property
     def cost_vnd(self) -> float:
+        if self.parts:
+            return float(sum(part.cost_vnd for part in self.parts))
         return self.quantity * self.unit_price_vnd
+
+
+def _mix(parts: Sequence[Purchase]) -> Purchase:
+    """One purchase of several models ("servers (2 × A + 1 × B)"); one model is itself."""
+    bought = tuple(p for p in parts if p.quantity > 0)
+    if len(bought) == 1:
+        return bought[0]
+    quantity = sum(p.quantity for p in bought)
+    cost = float(sum(p.cost_vnd for p in bought))
+    words = " + ".join(f"{p.quantity} × {p.name}" for p in bought)
+    return Purchase(f"servers ({words})", quantity, cost / quantity, bought)
 
 
 NOTHING = Purchase("", 0, 0.0)
@@ -275,8 +291,9 @@ def _cheapest(options: Sequence[Purchase]) -> Purchase:
 
 
 def cheapest_servers(need: ComputeNeed, servers: Sequence[ServerModel]) -> Purchase | None:
-    """The cheapest number of one server model that lets the cluster carry the load;
-    NOTHING when it fits already, None when no model can (a VM bigger than any)."""
+    """The cheapest servers that let the cluster carry the load — one model, or a mix of
+    models when that costs less (a large model for the RAM, a small one for the last
+    cores); NOTHING when it fits already, None when no model can (a VM bigger than any)."""
     if _cluster_fits(need.cluster, need):
         return NOTHING
     options = []
@@ -284,7 +301,80 @@ def cheapest_servers(need: ComputeNeed, servers: Sequence[ServerModel]) -> Purch
         n = plan_servers(need, model)
         if n is not None:
             options.append(Purchase(model.name, n, model.price_vnd))
-    return _cheapest(options) if options else None
+    if not options:
+        return None
+    best = _cheapest(options)
+    mixed = _cheapest_mix(need, servers, max(o.quantity for o in options), best.cost_vnd)
+    return mixed if mixed is not None and mixed.cost_vnd < best.cost_vnd else best
+
+
+#: Models a mix is searched over (the cheapest per core): the search is exhaustive over
+#: their counts, so it stays small whatever the catalogue holds.
+MAX_MIXED_MODELS = 4
+
+
+def _cheapest_mix(
+    need: ComputeNeed, servers: Sequence[ServerModel], most: int, budget: float
+) -> Purchase | None:
+    """The cheapest mix of up to ``MAX_MIXED_MODELS`` models, each at most ``most`` units,
+    costing under ``budget``; None if none does.
+
+    Every count of all models but the last is tried while it costs less than the best so
+    far; the last model's count is the fewest that fits (``_fewest_that_fit``).
+    """
+    models = sorted(servers, key=lambda m: (m.price_vnd / m.cores, m.name))[:MAX_MIXED_MODELS]
+    if len(models) < 2:
+        return None
+    best: Purchase | None = None
+    for counts in _head_counts(models[:-1], most, budget):
+        limit = best.cost_vnd if best is not None else budget
+        head_cost = sum(n * m.price_vnd for m, n in zip(models, counts, strict=False))
+        last = _fewest_that_fit(need, models, counts, most)
+        if last is not None and head_cost + last * models[-1].price_vnd < limit:
+            chosen = zip(models, [*counts, last], strict=True)
+            best = _mix([Purchase(m.name, n, m.price_vnd) for m, n in chosen])
+    return best
+
+
+def _head_counts(
+    models: Sequence[ServerModel], most: int, budget: float
+) -> Iterator[tuple[int, ...]]:
+    """Every count of ``models`` (0 … ``most`` each) that costs less than ``budget``."""
+    if not models:
+        yield ()
+        return
+    first, rest = models[0], models[1:]
+    for n in range(most + 1):
+        left = budget - n * first.price_vnd
+        if left <= 0:
+            return
+        for tail in _head_counts(rest, most, left):
+            yield (n, *tail)
+
+
+def _fewest_that_fit(
+    need: ComputeNeed, models: Sequence[ServerModel], head: Sequence[int], most: int
+) -> int | None:
+    """The fewest of the last model that, with ``head`` of the others, fits; by bisection:
+    adding a host never lowers a cluster's capacity (the HA reserve is the largest host,
+    and a new one adds at least what it may take), so fitting is monotone in the count."""
+
+    def fits(last: int) -> bool:
+        counts = (*head, last)
+        hosts = [
+            HostSpec(cores=m.cores, ram_gb=m.ram_gb, name=m.name)
+            for m, n in zip(models, counts, strict=True)
+            for _ in range(n)
+        ]
+        return _cluster_fits(replace(need.cluster, hosts=(*need.cluster.hosts, *hosts)), need)
+
+    if not fits(most):
+        return None
+    lo, hi = 0, most
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fits(mid) else (mid + 1, hi)
+    return lo
 
 
 def cheapest_shelves(need: StorageNeed, shelves: Sequence[StorageShelf]) -> Purchase | None:

@@ -36,13 +36,22 @@ from capacity.snapshot import (
     storage_key,
 )
 from capacity.utilisation import CurrentPeak, compute_current_peak, compute_window
-from cmdb.choices import CatalogueKind, DeviceRole, Metric, ResourceKind, SiteKind, Status
+from cmdb.choices import (
+    CatalogueKind,
+    DeviceRole,
+    Metric,
+    Redundancy,
+    ResourceKind,
+    SiteKind,
+    Status,
+)
 from cmdb.db import is_write_conflict, utcnow
 from cmdb.models import (
     CatalogueItem,
     Cluster,
     ForecastCache,
     Link,
+    NetworkSetting,
     SampleDaily,
     Series,
     Site,
@@ -75,7 +84,9 @@ def load_inventory(session: Session, *, today: date) -> Inventory:
     links = list(session.scalars(stmt))
     baselines = load_baselines(session, clusters, pools, links, today=today)
     dc = _dc_site_id(session, clusters)
-    pop_ids = set(session.scalars(sa.select(Site.id).where(Site.kind == SiteKind.POP)))
+    settings = load_network_settings(session)
+    # (Result has keys(): dict(result) would take it for a mapping.)
+    site_kinds = {i: kind for i, kind in session.execute(sa.select(Site.id, Site.kind))}
     return Inventory(
         clusters=tuple(
             ClusterState(
@@ -94,7 +105,10 @@ def load_inventory(session: Session, *, today: date) -> Inventory:
             for lk in links
         ),
         paths=compute_paths(links, dc) if dc is not None else {},
-        dc_uplinks=compute_dc_uplinks(links, dc, pop_ids) if dc is not None else {},
+        dc_uplinks=compute_dc_uplinks(links, dc, site_kinds, settings) if dc is not None else {},
+        load_sharing=frozenset(
+            net for net, s in settings.items() if s.redundancy is Redundancy.LOAD_SHARING
+        ),
     )
 
 
@@ -223,7 +237,11 @@ def link_ceiling_fraction(ceiling_pct: float | None) -> float:
 
 
 def _dc_site_id(session: Session, clusters: list[Cluster]) -> int | None:
-    """The DC the paths lead to: the data centre that hosts the clusters."""
+    """The DC the paths lead to: the site the planners set as the DC, else the one that
+    hosts the most clusters, else the first data centre."""
+    chosen = session.scalar(sa.select(Site.id).where(Site.is_dc.is_(True)))
+    if chosen is not None:
+        return chosen
     counts: dict[int, int] = defaultdict(int)
     for c in clusters:
         if c.site_id is not None:  # an unplaced cluster is in no DC
@@ -271,16 +289,45 @@ def _bfs_paths(links: list[Link], dc: int) -> dict[str, tuple[str, ...]]:
     return {str(site): tuple(str(i) for i in path) for site, path in paths.items() if path}
 
 
+@dataclass(frozen=True)
+class NetworkRule:
+    """A network's DC-uplink rule and redundancy (``NetworkSetting``, else the defaults)."""
+
+    uplink_site_kinds: frozenset[str] = frozenset({SiteKind.POP.value})
+    redundancy: Redundancy = Redundancy.ACTIVE_STANDBY
+
+
+def load_network_settings(session: Session) -> dict[str, NetworkRule]:
+    """The planners' rule per network; a network without one takes ``NetworkRule()``."""
+    return {
+        row.network.value: NetworkRule(frozenset(row.uplink_site_kinds), row.redundancy)
+        for row in session.scalars(sa.select(NetworkSetting))
+    }
+
+
 def compute_dc_uplinks(
-    links: Iterable[Link], dc_site_id: int, pop_site_ids: set[int]
+    links: Iterable[Link],
+    dc_site_id: int,
+    site_kinds: Mapping[int, SiteKind],
+    settings: Mapping[str, NetworkRule],
 ) -> dict[str, tuple[str, ...]]:
-    """Per network, the DC's links to a provider's point of presence, or to an open end
-    (a provider network, an Internet transit); a cable inside the DC has the DC at both
-    ends and is no uplink."""
+    """Per network, the DC's uplinks: its links whose far end is a site of a kind the
+    network's rule names (by default a provider's point of presence; DESIGN §6), and its
+    links with an open end (a provider network, an Internet transit). A cable inside the
+    DC has the DC at both ends and is no uplink; a link from the DC to a district or
+    commune is a path, not an uplink, unless the rule says so."""
     uplinks: dict[str, list[str]] = defaultdict(list)
     for link in sorted(links, key=lambda lk: lk.id):
-        ends = {link.a_site_id, link.b_site_id} - {None}
-        if not link.inside_one_site and dc_site_id in ends and ends - {dc_site_id} <= pop_site_ids:
+        ends = {link.a_site_id, link.b_site_id}
+        if link.inside_one_site or dc_site_id not in ends:
+            continue
+        far = ends - {dc_site_id}
+        if far == {None}:  # the open end of a circuit from the DC
+            uplinks[link.network.value].append(str(link.id))
+            continue
+        kinds = settings.get(link.network.value, NetworkRule()).uplink_site_kinds
+        (far_id,) = far
+        if far_id is not None and far_id in site_kinds and site_kinds[far_id].value in kinds:
             uplinks[link.network.value].append(str(link.id))
     return {net: tuple(ids) for net, ids in uplinks.items()}
 

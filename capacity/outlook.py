@@ -7,17 +7,25 @@ stays in the pure ``capacity.status``; this module only gathers and labels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from threading import Lock
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from capacity import inputs
 from capacity.forecast import Forecast
-from capacity.snapshot import cluster_ram_key, cluster_vcpu_key, link_key, storage_key
-from capacity.status import ResourceStatus, compute_resource_status
+from capacity.snapshot import (
+    Reservation,
+    cluster_ram_key,
+    cluster_vcpu_key,
+    link_key,
+    storage_key,
+)
+from capacity.status import ResourceStatus, compute_reserved, compute_resource_status
 from cmdb.choices import ResourceKind
 
 #: Exhaustion within this many days makes a resource "at risk" on the dashboard.
@@ -42,6 +50,9 @@ class ResourceOutlook:
     status: ResourceStatus
     forecast: Forecast
     daily: tuple[tuple[date, float], ...]
+    # The approved reservations at each of the forecast's weekly points, grown by the
+    # verdict's rule (what the chart adds to the forecast).
+    reserved: tuple[float, ...] = ()
 
 
 def classify(row: ResourceStatus, at: date, warn_days: int = WARN_DAYS) -> str:
@@ -117,12 +128,14 @@ def load_resource_outlook(
         forecasts[link_key(lk.spec.id)] = lk.p95_baseline
     kind, object_id = _object(cluster_id, pool_id, link_id)
     current = inputs.load_current_peaks(session, at=at, kind=kind, object_ids=[object_id])
-    rows = compute_resource_status(inventory, inputs.load_reservations(session), at, current)
+    reservations = inputs.load_reservations(session)
+    rows = compute_resource_status(inventory, reservations, at, current)
     return tuple(
         ResourceOutlook(
             status=row,
             forecast=forecasts[row.resource],
             daily=tuple(daily.get(row.resource, ())),
+            reserved=_reserved_at_points(reservations, row.resource, forecasts[row.resource]),
         )
         for row in rows
     )
@@ -139,3 +152,11 @@ def _object(
         if object_id is not None:
             return kind, object_id
     raise ValueError("an outlook needs a cluster, a storage pool or a link")
+
+
+def _reserved_at_points(
+    reservations: Sequence[Reservation], resource: str, forecast: Forecast
+) -> tuple[float, ...]:
+    mine = [r for r in reservations if r.resource == resource]
+    ordinals = np.array([p.date.toordinal() for p in forecast.points])
+    return tuple(float(v) for v in compute_reserved(mine, ordinals))

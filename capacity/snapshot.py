@@ -104,9 +104,9 @@ class Inventory:
     and including the DC's uplink when the traffic crosses it (the evaluation adds
     the per-site demand to every link listed, once per site).
     ``dc_uplinks[network]`` are the DC's uplinks on that network; each listed one
-    must carry the whole DC-side demand (active/standby: the cautious reading).
-    An adapter that models a load-balanced bundle should pass one aggregated
-    link instead.
+    must carry the whole DC-side demand (active/standby: the cautious default), unless
+    the network is in ``load_sharing``: then the demand splits over them in proportion
+    to their capacity.
     """
 
     clusters: tuple[ClusterState, ...] = ()
@@ -114,6 +114,7 @@ class Inventory:
     links: tuple[LinkState, ...] = ()
     paths: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     dc_uplinks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    load_sharing: frozenset[str] = frozenset()  # networks whose uplinks share the demand
 
     def __post_init__(self) -> None:
         for kind, items in (

@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 
+from capacity.dates import years_between_ordinals
 from capacity.forecast import Bound, Forecast
 from capacity.model import compute_cluster_capacity, compute_usable_tb
 from capacity.snapshot import (
@@ -26,8 +27,6 @@ from capacity.snapshot import (
     storage_key,
 )
 from capacity.utilisation import CurrentPeak
-
-_DAYS_PER_YEAR = 365.2425
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ class ResourceStatus:
     #: The measured peak of the last complete week (None: no complete week of samples).
     current: float | None = None
     current_week: date | None = None
+    at_risk_95_date: date | None = None  # the upper 95 % bound reaches the ceiling
 
     @property
     def utilisation(self) -> float | None:
@@ -59,16 +59,39 @@ class ResourceStatus:
             return None
         return self.current / self.capacity
 
+    @property
+    def headroom_share(self) -> float:
+        """Headroom as a share of the ceiling: units differ, shares compare."""
+        return self.headroom / self.ceiling if self.ceiling > 0 else float("-inf")
 
-def _reserved_daily(reservations: Sequence[Reservation], ordinals: np.ndarray) -> np.ndarray:
-    # Daily resolution: years as days / 365.2425, within a day of the monthly rule.
+
+def exhaustion_order(row: ResourceStatus) -> tuple[date, date, date, float, str]:
+    """What runs out first: by the forecast's date, then the 80 % and 95 % bounds' dates,
+    then the smallest headroom share (the order of the report and the dashboard)."""
+    return (
+        row.exhaustion_date or date.max,
+        row.at_risk_date or date.max,
+        row.at_risk_95_date or date.max,
+        row.headroom_share,
+        row.name.casefold(),
+    )
+
+
+def runs_out_first(rows: Sequence[ResourceStatus], limit: int) -> list[ResourceStatus]:
+    """The ``limit`` resources that reach their ceiling soonest, by any of the three
+    dates; resources that never do within the forecast are left out."""
+    dated = [r for r in rows if r.exhaustion_date or r.at_risk_date or r.at_risk_95_date]
+    return sorted(dated, key=exhaustion_order)[:limit]
+
+
+def compute_reserved(reservations: Sequence[Reservation], ordinals: np.ndarray) -> np.ndarray:
+    """What ``reservations`` hold on each day (ordinals), grown by the verdict's rule."""
+    # One growth rule (DESIGN §6): the verdict's calendar months, m/12 years at month m.
     out = np.zeros(len(ordinals))
     for r in reservations:
-        days = ordinals - r.start.toordinal()
-        grown = r.d0 * (1.0 + r.growth_pct_per_year / 100.0) ** (
-            np.maximum(days, 0) / _DAYS_PER_YEAR
-        )
-        out += np.where(days >= 0, grown, 0.0)
+        years = years_between_ordinals(r.start, ordinals)
+        grown = r.d0 * (1.0 + r.growth_pct_per_year / 100.0) ** years
+        out += np.where(ordinals >= r.start.toordinal(), grown, 0.0)
     return out
 
 
@@ -88,7 +111,7 @@ def _status(
     limit = capacity * ceiling_pct
     last = max(forecast.end, at)
     days = np.arange(at.toordinal(), last.toordinal() + 1)
-    reserved = _reserved_daily(reservations, days)
+    reserved = compute_reserved(reservations, days)
     tolerance = 1e-9 * max(1.0, abs(limit))
 
     def first_reach(bound: Bound) -> date | None:
@@ -114,6 +137,7 @@ def _status(
         backtest_mape_pct=forecast.backtest_mape_pct,
         current=current.value if current else None,
         current_week=current.week_start if current else None,
+        at_risk_95_date=first_reach("hi95"),
     )
 
 

@@ -78,6 +78,13 @@ class Network(StrEnum):
     LAN = "lan"
 
 
+class Redundancy(StrEnum):
+    """How a network's DC uplinks share the DC-side demand (DESIGN §6)."""
+
+    ACTIVE_STANDBY = "active_standby"  # each uplink must carry the whole demand
+    LOAD_SHARING = "load_sharing"  # the demand splits in proportion to capacity
+
+
 class Zone(StrEnum):
     """Where an information system is reachable from; clusters are certified per zone."""
 

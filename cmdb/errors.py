@@ -33,6 +33,22 @@ class ConflictError(CmdbError):
         self.errors = errors or {}
 
 
+class DecisionRefusedError(ConflictError):
+    """A request's lifecycle step refused (409), with why as a code and its values.
+
+    The message is English for the API and the CLI; ``reason`` and ``params`` let
+    the UI say the same in the user's language instead of showing internal text.
+    Reasons: ``status`` (the request's status no longer allows ``step``),
+    ``cannot_host`` and ``host_until`` (it no longer fits; ``resource`` and ``date``
+    name the first shortfall when there is one).
+    """
+
+    def __init__(self, message: str, reason: str, **params: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
+
+
 class ForbiddenError(CmdbError):
     """The caller may not do this (their role, or another agency's request): HTTP 403,
     in the API and the UI alike (``cmdb.actions.policy`` says who may)."""

@@ -21,6 +21,8 @@ class Permission(StrEnum):
     EDIT_INVENTORY = "edit_inventory"
     KEEP_AGENCIES = "keep_agencies"  # who owns what, which requests name
     KEEP_CATALOGUE = "keep_catalogue"  # the expansion catalogue's prices
+    KEEP_ADMIN_TREE = "keep_admin_tree"  # the administrative units a request targets
+    KEEP_CAPACITY_SETTINGS = "keep_capacity_settings"  # each network's DC-uplink rule
     INGEST_SAMPLES = "ingest_samples"  # a collector has an engineer's token of its own
     ACKNOWLEDGE_DISCREPANCY = "acknowledge_discrepancy"
     POST_FACTS = "post_facts"
@@ -34,6 +36,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.EDIT_INVENTORY: frozenset({Role.ENGINEER}),
     Permission.KEEP_AGENCIES: frozenset({Role.PLANNER}),
     Permission.KEEP_CATALOGUE: frozenset({Role.PLANNER}),
+    Permission.KEEP_ADMIN_TREE: frozenset({Role.PLANNER}),
+    Permission.KEEP_CAPACITY_SETTINGS: frozenset({Role.PLANNER}),
     Permission.INGEST_SAMPLES: frozenset({Role.ENGINEER}),
     Permission.ACKNOWLEDGE_DISCREPANCY: frozenset({Role.ENGINEER}),
     Permission.POST_FACTS: frozenset({Role.ENGINEER}),

@@ -72,6 +72,7 @@ STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (
     ("pending resource requests", pending_requests.load_requests),
     ("discovery runs, VM addresses and open discrepancies", operations.load_operations),
     ("the DC's price list (expansion catalogue)", price_list.load_price_list),
+    ("capacity settings of each network's DC uplinks", price_list.load_network_settings),
 )
 # After the reform: the province as it was, the reform, Đà Nẵng's DC, then history and requests.
 POST_REFORM_STEPS: tuple[tuple[str, Callable[[DemoContext], object]], ...] = (

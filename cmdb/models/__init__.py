@@ -7,7 +7,7 @@ from cmdb.models.dcim import Device, Interface, Rack
 from cmdb.models.discovery import DiscoveryResult, DiscoveryRun, Discrepancy, Observation
 from cmdb.models.geo import AdminUnit, Agency, Site
 from cmdb.models.history import SiteHistory
-from cmdb.models.links import Link
+from cmdb.models.links import Link, NetworkSetting
 from cmdb.models.metrics import Sample, SampleDaily, SampleHourly, Series
 from cmdb.models.polling import PollState
 from cmdb.models.pools import Cluster, StoragePool
@@ -33,6 +33,7 @@ __all__ = [
     "Interface",
     "Link",
     "LoginFailure",
+    "NetworkSetting",
     "Observation",
     "PollState",
     "Rack",

@@ -104,6 +104,16 @@ class Site(SourcedMixin, Base):
     """A place with equipment; its admin unit is the smallest unit that contains it."""
 
     __tablename__ = "site"
+    __table_args__ = (
+        # One site at most is "the DC" (a planner's setting; DESIGN §6).
+        sa.Index(
+            "uq_site_is_dc",
+            "is_dc",
+            unique=True,
+            sqlite_where=sa.text("is_dc"),
+            postgresql_where=sa.text("is_dc"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -119,6 +129,11 @@ class Site(SourcedMixin, Base):
     address: Mapped[str | None] = mapped_column(sa.String(300))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    is_dc: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=sa.false(),
+        doc="The DC that paths lead to (none set: the data centre with the most clusters)",
+    )
 
     admin_unit: Mapped[AdminUnit] = relationship(back_populates="sites")
     agency: Mapped[Agency | None] = relationship()

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cmdb.choices import Network, Status
+from cmdb.choices import Network, Redundancy, SiteKind, Status
 from cmdb.db import Base, enum_column
-from cmdb.models.mixins import VALID_DATES, DatedMixin, SourcedMixin
+from cmdb.models.mixins import VALID_DATES, DatedMixin, SourcedMixin, TimestampMixin
 
 if TYPE_CHECKING:
     from cmdb.models.dcim import Interface
@@ -104,3 +104,28 @@ class Link(DatedMixin, SourcedMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Link {self.name} {self.network} {self.capacity_mbps} Mbps>"
+
+
+class NetworkSetting(TimestampMixin, Base):
+    """How capacity treats one network's DC uplinks (DESIGN §6), kept by the planners.
+
+    ``uplink_site_kinds``: a link from the DC counts as the network's DC uplink when its
+    far end is a site of one of these kinds (default: a provider's point of presence);
+    links from the DC to districts or communes are paths, not uplinks. ``redundancy``:
+    active/standby (each uplink carries the whole DC-side demand) or load-sharing (the
+    demand splits in proportion to capacity). A network without a row takes the defaults.
+    """
+
+    __tablename__ = "network_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[Network] = mapped_column(enum_column(Network), unique=True)
+    redundancy: Mapped[Redundancy] = mapped_column(
+        enum_column(Redundancy), default=Redundancy.ACTIVE_STANDBY
+    )
+    uplink_site_kinds: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=lambda: [SiteKind.POP.value]
+    )
+
+    def __repr__(self) -> str:
+        return f"<NetworkSetting {self.network} {self.redundancy}>"

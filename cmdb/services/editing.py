@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from cmdb.choices import ChangeAction
 from cmdb.errors import ValidationError
+from cmdb.models import AdminUnit, Site
 from cmdb.services.integrity import (
     check_deletable,
     check_references,
@@ -26,6 +27,7 @@ from cmdb.services.integrity import (
     forget_sources,
     owned_records,
 )
+from cmdb.services.place_rules import check_admin_unit, check_one_dc
 from cmdb.services.provenance import log_change
 
 M = TypeVar("M")
@@ -33,6 +35,10 @@ M = TypeVar("M")
 # The record as it will be → messages per field (rules across fields, e.g. a link's two ends).
 RecordCheck = Callable[[Mapping[str, Any]], dict[str, list[str]]]
 _UNLOGGED = frozenset({"created_at", "updated_at"})
+# Rules of one kind of record that only the database can check (beyond references and
+# unique groups): the record as it will be, and its own id on an update.
+StoredCheck = Callable[[Session, Mapping[str, Any], int | None], None]
+_STORED_CHECKS: dict[type[Any], StoredCheck] = {AdminUnit: check_admin_unit, Site: check_one_dc}
 
 
 def column_values(obj: Any) -> dict[str, Any]:
@@ -71,6 +77,9 @@ def _validate(
         if errors:
             raise ValidationError(errors)
     check_references(session, model, changes)
+    stored_check = _STORED_CHECKS.get(model)
+    if stored_check is not None:
+        stored_check(session, record, own_id)
     check_unique(session, model, record, own_id)
 
 

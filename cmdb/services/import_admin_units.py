@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from cmdb.choices import AdminLevel, ChangeAction, Source
 from cmdb.models import AdminUnit
 from cmdb.services.import_rows import ImportResult, RowCheck, Table, check_header, raise_if_bad
+from cmdb.services.place_rules import LEVEL_RANK
 from cmdb.services.provenance import log_change, mark_seen
 
 COLUMNS = ("level", "code", "name", "parent_code", "kind")
 REQUIRED = ("level", "code", "name", "kind")
-LEVEL_RANK = {AdminLevel.PROVINCE: 0, AdminLevel.DISTRICT: 1, AdminLevel.COMMUNE: 2}
 
 
 @dataclass(frozen=True)

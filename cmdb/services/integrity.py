@@ -54,7 +54,8 @@ def check_references(session: Session, model: type[Any], values: Mapping[str, An
 
 
 def unique_groups(model: type[Any]) -> list[tuple[str, ...]]:
-    """The column groups that must be unique on the model's table."""
+    """The column groups that must be unique on the model's table (among the records in
+    force only, for those ``in_force_groups`` names)."""
     table: sa.Table = model.__table__
     groups = [
         tuple(c.key for c in constraint.columns)
@@ -64,9 +65,28 @@ def unique_groups(model: type[Any]) -> list[tuple[str, ...]]:
     groups += [
         tuple(c.key for c in index.columns)
         for index in table.indexes
-        if index.unique and not index.dialect_options["postgresql"].get("where")
+        if index.unique and (_where(index) is None or _in_force_only(index))
     ]
     return groups
+
+
+def in_force_groups(model: type[Any]) -> set[tuple[str, ...]]:
+    """Groups unique only among the records in force (``valid_to`` empty): an admin unit's
+    code, which a reform may give again once the old unit is dissolved."""
+    return {
+        tuple(c.key for c in index.columns)
+        for index in model.__table__.indexes
+        if index.unique and _in_force_only(index)
+    }
+
+
+def _where(index: sa.Index) -> Any:
+    return index.dialect_options["postgresql"].get("where")
+
+
+def _in_force_only(index: sa.Index) -> bool:
+    where = _where(index)
+    return where is not None and " ".join(str(where).split()).lower() == "valid_to is null"
 
 
 def check_unique(
@@ -77,10 +97,15 @@ def check_unique(
     ``values`` is the record as it will be (current values merged with the changes);
     groups with an empty member are skipped, as SQL treats NULLs as distinct.
     """
+    in_force = in_force_groups(model)
     for group in unique_groups(model):
         if any(values.get(name) is None for name in group):
             continue
         where = [getattr(model, name) == values[name] for name in group]
+        if group in in_force:
+            if values.get("valid_to") is not None:
+                continue  # an ended record's code is history: it may be given again
+            where.append(model.valid_to.is_(None))
         if own_id is not None:
             where.append(model.id != own_id)
         taken = session.scalar(sa.select(model.id).where(*where).limit(1))

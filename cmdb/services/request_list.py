@@ -141,3 +141,29 @@ def load_link_ends(session: Session, link_ids: Sequence[int]) -> dict[int, tuple
         for link_id, *fields in session.execute(stmt):
             out[link_id] = (*out.get(link_id, ()), LinkEnd(*fields))
     return out
+
+
+#: Requests still to be served: their horizons are what the capacity charts must cover.
+OPEN_STATUSES = (
+    RequestStatus.DRAFT,
+    RequestStatus.SUBMITTED,
+    RequestStatus.EVALUATED,
+    RequestStatus.APPROVED,
+)
+
+
+def load_open_horizon_end(session: Session) -> date | None:
+    """The last day any open request plans for (go-live + its horizon), or None."""
+    stmt = sa.select(ResourceRequest.go_live, ResourceRequest.horizon_years).where(
+        ResourceRequest.status.in_(OPEN_STATUSES)
+    )
+    ends = [_years_after(go_live, years) for go_live, years in session.execute(stmt)]
+    return max(ends, default=None)
+
+
+def _years_after(day: date, years: int) -> date:
+    """``day`` moved by whole years, 29 February becoming 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -24,6 +24,7 @@ from cmdb.models import (
     InformationSystem,
     Interface,
     Link,
+    NetworkSetting,
     Rack,
     Sample,
     Series,
@@ -34,6 +35,7 @@ from cmdb.models import (
 from cmdb.services.request_visibility import visible_changes
 from web.api import discrepancy_filters
 from web.api.resource import Resource, declare
+from web.api.schemas.admin_units import AdminUnitWriteSchema
 from web.api.schemas.agencies import AgencyWriteSchema
 from web.api.schemas.catalogue import CatalogueItemWriteSchema
 from web.api.schemas.clusters import ClusterWriteSchema
@@ -56,13 +58,18 @@ ADMIN_UNITS = declare(
     Resource(
         path="admin-units",
         model=AdminUnit,
-        description="The administrative tree: province, districts, communes (GSO codes).",
-        fields=names("id url code name level kind parent valid_from valid_to"),
+        description="The administrative tree: province, districts, communes (GSO codes). "
+        "Planners keep it: a parent of a higher level (none for a province), a code unique "
+        "among the units in force.",
+        fields=names("id url code name level kind parent successor valid_from valid_to"),
         filters=names("id code name level kind parent_id valid_from valid_to"),
         search=names("code name"),
         orderings=names("id code name level"),
         brief=names("id url code name"),
         dated=True,
+        write=AdminUnitWriteSchema,
+        # The tree a request targets is the planners' to keep, as the agencies are.
+        write_permission=Permission.KEEP_ADMIN_TREE,
     )
 )
 
@@ -91,10 +98,10 @@ SITES = declare(
         model=Site,
         description="Places with equipment: the DC, offices, communes, points of presence.",
         fields=names(
-            "id url name slug kind status admin_unit agency address latitude longitude created_at "
-            "updated_at"
+            "id url name slug kind status admin_unit agency address latitude longitude is_dc "
+            "created_at updated_at"
         ),
-        filters=names("id name slug kind status admin_unit_id agency_id"),
+        filters=names("id name slug kind status admin_unit_id agency_id is_dc"),
         search=names("name slug address"),
         orderings=names("id name slug kind status"),
         brief=names("id url name slug"),
@@ -366,6 +373,23 @@ CATALOGUE = declare(
     )
 )
 
+NETWORK_SETTINGS = declare(
+    Resource(
+        path="network-settings",
+        model=NetworkSetting,
+        description="How capacity treats each network's DC uplinks: which far-end site kinds "
+        "make a link from the DC an uplink (default: pop) and whether the uplinks are "
+        "active/standby (each carries the whole demand; the default) or load-sharing (the "
+        "demand splits in proportion to capacity). A network without a row takes the defaults; "
+        "`PUT …/networks/<network>` sets one (planners).",
+        fields=names("id url network redundancy uplink_site_kinds created_at updated_at"),
+        filters=names("id network redundancy"),
+        orderings=names("id network"),
+        brief=names("id url network redundancy"),
+        display="network",
+    )
+)
+
 RESOURCES: tuple[Resource, ...] = (
     ADMIN_UNITS,
     AGENCIES,
@@ -385,4 +409,5 @@ RESOURCES: tuple[Resource, ...] = (
     DISCREPANCIES,
     CHANGES,
     CATALOGUE,
+    NETWORK_SETTINGS,
 )

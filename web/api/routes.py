@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmdb.actions.policy import Permission
-from web.api import ansible, capacity, discovery_runs, discrepancies, facts, requests, samples
+from web.api import (
+    ansible,
+    capacity,
+    discovery_runs,
+    discrepancies,
+    facts,
+    network_settings,
+    requests,
+    samples,
+)
 from web.api.blueprint import ApiBlueprint
 from web.api.resource import DETAIL_ARG, Resource
 from web.api.resource_views import changes_view, detail_view, list_view
@@ -82,6 +91,13 @@ ROUTES: tuple[Route, ...] = (
     Route(requests.blp, "POST", "/<int:request_id>/reject", requests.reject_request, DECIDE),
     Route(samples.blp, "POST", "/", samples.ingest, Permission.INGEST_SAMPLES),
     Route(capacity.blp, "GET", "/", capacity.report),
+    Route(
+        network_settings.blp,
+        "PUT",
+        network_settings.NETWORK_RULE,
+        network_settings.set_network_setting,
+        Permission.KEEP_CAPACITY_SETTINGS,
+    ),
     Route(
         discrepancies.blp,
         "POST",

@@ -41,19 +41,15 @@ COLUMNS = (
 )
 
 
-def _headroom_share(row: ResourceStatus) -> float:
-    """Headroom as a share of the ceiling: units differ, shares compare."""
-    return row.headroom / row.ceiling if row.ceiling > 0 else float("-inf")
+def _exhaustion_order(row: ResourceStatus) -> Any:
+    from capacity.status import exhaustion_order  # numpy: only when a report is made
+
+    return exhaustion_order(row)
 
 
 SORT_KEYS: dict[str, Callable[[ResourceStatus], Any]] = {
-    "exhaustion": lambda r: (
-        r.exhaustion_date or date.max,
-        r.at_risk_date or date.max,
-        _headroom_share(r),
-        r.name.casefold(),
-    ),
-    "headroom": lambda r: (_headroom_share(r), r.name.casefold()),
+    "exhaustion": _exhaustion_order,
+    "headroom": lambda r: (r.headroom_share, r.name.casefold()),
     "name": lambda r: (r.name.casefold(), r.kind),
 }
 
@@ -74,7 +70,8 @@ def format_report_table(sections: Sequence[tuple[str, Sequence[ResourceStatus]]]
     parts = [
         f"Capacity on {at.isoformat()}. current: the last complete week's peak (links: daily p95,\n"
         "busier direction); used: forecast use; headroom: ceiling − used − reserved;\n"
-        "exhausts: the forecast reaches the ceiling; at risk: its upper 80 % bound does."
+        "exhausts: the forecast reaches the ceiling; at risk: its upper 80 % bound does\n"
+        "(the upper 95 % bound's date is in --format json and csv)."
     ]
     for title, rows in sections:
         table = format_table(COLUMNS, (_cells(r) for r in rows))

@@ -203,6 +203,51 @@ def _own_need(ev: Doc, shown: int = 8) -> list[str]:
     return lines
 
 
+def _reservations(ev: Doc, shown: int = 8) -> list[str]:
+    """The approved requests holding capacity on the resources this request needs: each
+    request, then what it holds (links counted when there are many)."""
+    held = ev.get("reservations") or []
+    if not held:
+        return ["Reserved by approved requests on these resources: none"]
+    rows = {r["resource"]: r for r in [*ev["resources"], *ev["links"]]}
+    by_request: dict[str, list[Doc]] = {}
+    for r in held:
+        if r["resource"] in rows:
+            by_request.setdefault(r["request"], []).append(r)
+    lines = ["Reserved by approved requests on these resources (in 'reserved' above):"]
+    for request, items in list(by_request.items())[:shown]:
+        lines.append(f"  request {request}:")
+        lines += [_cut(f"    {line}") for line in _held(items, rows)]
+    if len(by_request) > shown:
+        lines.append(f"  … and {len(by_request) - shown} more requests")
+    return lines
+
+
+def _held(items: Sequence[Doc], rows: Mapping[str, Doc]) -> list[str]:
+    def one(r: Doc) -> str:
+        row = rows[r["resource"]]
+        growth = f", +{r['growth_pct_per_year']:g} %/year" if r["growth_pct_per_year"] else ""
+        return (
+            f"{resource_label(row)}: {format_number(r['d0'])} {row['unit']} "
+            f"from {r['start']}{growth}"
+        )
+
+    links = [r for r in items if rows[r["resource"]]["kind"] == "link"]
+    if len(links) <= 2:
+        return [one(r) for r in items]
+    total = format_number(sum(r["d0"] for r in links))
+    others = [one(r) for r in items if r not in links]
+    return [*others, f"{len(links)} links: {total} Mbps in all"]
+
+
+def _ineligible(ev: Doc) -> list[str]:
+    """Each cluster the request may not use, with its reason."""
+    return [
+        _cut(f"Ineligible: cluster {c['name']}: {c['reason']}")
+        for c in ev.get("ineligible_clusters") or []
+    ]
+
+
 def _investment(cost: Doc) -> str:
     if cost.get("avoided_vnd") is not None:
         return f"            investment avoided {_vnd(cost['avoided_vnd'])}"
@@ -218,12 +263,14 @@ def format_evaluation(ev: Doc) -> str:
         f"Verdict:   {verdict_words(ev)}",
         *(_cut(f"Binding:   {line}") for line in [who_must_act(ev)] if line),
         f"Placement: {_placement(ev)}",
+        *_ineligible(ev),
         f"Horizon:   {ev['go_live']} → {ev['horizon_end']}",
         *(f"Problem:   {p['resource']}: {p['message']}" for p in ev.get("problems", [])),
         *_shortfall_lines(ev),
         "",
         "Resources at go-live",
         format_table(RESOURCE_COLUMNS, (_resource_cells(r) for r in ev["resources"])),
+        *_reservations(ev),
         "",
         f"Links on the paths: {len(ev['links'])}, short at some step: {len(failing)}",
     ]

@@ -25,9 +25,10 @@ class Column:
     says how it is shown: ``link`` (to the row's page), ``ref`` (a related record,
     linked to its page), ``choice`` (a stored value named by ``_labels.html``'s
     ``labels`` dict), ``number``, ``pct`` (a percentage number), ``mono``,
-    ``list``, ``time`` (a moment), ``usage`` (a link's current peak, as a bar),
-    ``ceiling`` (a link's planning ceiling, its own or the default) or ``text``.
-    ``sort`` is the API ordering key, when sortable.
+    ``list``, ``time`` (a moment), ``day`` (a date, in the page's language: prices' and
+    validity dates, never ISO), ``usage`` (a link's current peak, as a bar), ``ceiling``
+    (a link's planning ceiling, its own or the default) or ``text``. ``sort`` is the API
+    ordering key, when sortable.
     """
 
     path: str
@@ -171,8 +172,8 @@ AGENCIES = ListPage(
         Column("short_name", _l("Short name"), sort="short_name"),
         Column("kind", _l("Kind"), "choice", "agency_kind", sort="kind"),
         Column("admin_unit", _l("Administrative unit"), "ref"),
-        Column("valid_from", _l("In force from")),
-        Column("valid_to", _l("In force until")),
+        Column("valid_from", _l("In force from"), "day"),
+        Column("valid_to", _l("In force until"), "day"),
     ),
     search_hint=_l("Name, short name"),
 )
@@ -238,8 +239,8 @@ ADMIN_UNITS = ListPage(
         NAME,
         Column("level", _l("Level"), "choice", "level", sort="level"),
         Column("parent", _l("Parent unit"), "ref"),
-        Column("valid_from", _l("In force from")),
-        Column("valid_to", _l("In force until")),
+        Column("valid_from", _l("In force from"), "day"),
+        Column("valid_to", _l("In force until"), "day"),
     ),
     search_hint=_l("Name, code"),
     routed=False,  # /admin-units/ is the tree; ?view=list shows this list
@@ -308,7 +309,7 @@ CATALOGUE = ListPage(
         Column("raw_tb", _l("Raw capacity (TB)"), "number"),
         Column("mbps", _l("Speed (Mbps)"), "number", sort="mbps"),
         Column("price_vnd", _l("Price (VND; a link tier's per year)"), "number", sort="price_vnd"),
-        Column("priced_on", _l("Priced on"), sort="priced_on"),
+        Column("priced_on", _l("Priced on"), "day", sort="priced_on"),
     ),
     search_hint=_l("Name"),
 )

@@ -112,8 +112,9 @@ def links_by_capacity_figure(bands: dict[str, dict[str, int]]) -> str:
     )
 
 
-#: How far ahead a resource's chart shows its forecast: the planning questions of
-#: the dashboard (a year) with room to see the trend bend.
+#: How far ahead a resource's chart shows its forecast at least: the planning questions
+#: of the dashboard (a year) with room to see the trend bend. Further when an open
+#: request plans further (``until``), as far as the forecast goes.
 FORECAST_WEEKS_SHOWN = 104
 
 
@@ -131,23 +132,44 @@ class OutlookLabels:
     current: str = ""
 
 
+def _held(reserved: float | Sequence[float], n: int) -> list[float]:
+    """The reservations at each of ``n`` weekly points (one figure: the same at each)."""
+    if isinstance(reserved, int | float):
+        return [float(reserved)] * n
+    if len(reserved) != n:
+        raise ValueError(f"{len(reserved)} reservation figures for {n} forecast points")
+    return [float(r) for r in reserved]
+
+
 def outlook_figure(
     daily: Sequence[tuple[date, float]],
     forecast: Forecast,
     ceiling: float,
     today: date,
     labels: OutlookLabels,
-    reserved: float = 0.0,
+    reserved: float | Sequence[float] = 0.0,
     current: tuple[date, float] | None = None,
+    until: date | None = None,
 ) -> str:
     """History of daily peaks, the weekly forecast with its 95 % and 80 % bands, the
     ceiling as a line, today as a marker and the current peak (``current``: the week's
     Monday and its peak) across its week: one chart for clusters, pools and links.
 
-    Approved reservations are added to the forecast (what must fit under the ceiling).
+    Approved reservations are added to the forecast (what must fit under the ceiling):
+    one figure, or one per weekly point of ``forecast`` (grown as the verdict grows them).
+    The forecast is shown to ``until`` (the end of the longest open request's horizon)
+    when that is further than ``FORECAST_WEEKS_SHOWN`` weeks from today.
     """
-    points = [p for p in forecast.points if p.date >= today - timedelta(days=7)]
-    points = points[:FORECAST_WEEKS_SHOWN] or list(forecast.points[-1:])
+    last = max(today + timedelta(weeks=FORECAST_WEEKS_SHOWN), until or today)
+    held = _held(reserved, len(forecast.points))
+    shown = [
+        (p, r)
+        for p, r in zip(forecast.points, held, strict=True)
+        if today - timedelta(days=7) <= p.date <= last
+    ]
+    shown = shown or [(forecast.points[-1], held[-1])]
+    points = [p for p, _ in shown]
+    extra = [r for _, r in shown]
     days = [p.date.isoformat() for p in points]
 
     def line(values: Iterable[float], **style: Any) -> dict[str, Any]:
@@ -155,10 +177,11 @@ def outlook_figure(
 
     def band(lo: str, hi: str, name: str, colour: str) -> list[dict[str, Any]]:
         return [
-            line((getattr(p, hi) + reserved for p in points), line={"width": 0},
-                 showlegend=False, hoverinfo="skip", legendgroup=name),
-            line((getattr(p, lo) + reserved for p in points), line={"width": 0},
-                 fill="tonexty", fillcolor=colour, name=name, legendgroup=name),
+            line((getattr(p, hi) + r for p, r in zip(points, extra, strict=True)),
+                 line={"width": 0}, showlegend=False, hoverinfo="skip", legendgroup=name),
+            line((getattr(p, lo) + r for p, r in zip(points, extra, strict=True)),
+                 line={"width": 0}, fill="tonexty", fillcolor=colour, name=name,
+                 legendgroup=name),
         ]  # fmt: skip
 
     start = daily[0][0].isoformat() if daily else days[0]
@@ -168,7 +191,7 @@ def outlook_figure(
          "line": {"color": "#495057", "width": 1}},
         *band("lo95", "hi95", labels.band95, "rgba(13,110,253,0.12)"),
         *band("lo80", "hi80", labels.band80, "rgba(13,110,253,0.25)"),
-        line((p.mean + reserved for p in points), name=labels.forecast,
+        line((p.mean + r for p, r in zip(points, extra, strict=True)), name=labels.forecast,
              line={"color": "#0d6efd", "width": 2, "dash": "dash"}),
         {"type": "scatter", "mode": "lines", "name": labels.ceiling, "x": [start, days[-1]],
          "y": [ceiling, ceiling], "line": {"color": "#dc3545", "width": 2}},

@@ -7,6 +7,7 @@ Pages are declared (``DetailPage``) and served by one view, like the lists.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from cmdb.errors import NotFoundError
 from cmdb.models import Interface, Link, Rack, Workload
 from cmdb.services.listing import load_one
 from cmdb.services.record_history import load_changes, load_sightings
+from cmdb.services.request_list import load_open_horizon_end
 from web.db import get_session
 from web.today import today_or_real
 from web.ui import bp
@@ -251,10 +253,11 @@ def _outlooks(page: DetailPage, object_id: int) -> list[dict[str, Any]]:
     # Computing may refresh the forecast cache: keep it for the next page.
     with committing(get_session()) as session:
         found = load_resource_outlook(session, at=at, **{page.outlook: object_id})
-    return [_chart(o, at) for o in found]
+        until = load_open_horizon_end(session)
+    return [_chart(o, at, until) for o in found]
 
 
-def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
+def _chart(outlook: ResourceOutlook, at: Any, until: date | None) -> dict[str, Any]:
     status = outlook.status
     labels = OutlookLabels(
         history=gettext("Daily peak"),
@@ -270,9 +273,15 @@ def _chart(outlook: ResourceOutlook, at: Any) -> dict[str, Any]:
     if status.current_week is not None and status.current is not None:
         current = (status.current_week, status.current)
     figure = outlook_figure(
-        outlook.daily, outlook.forecast, status.ceiling, at, labels,
-        reserved=status.reserved, current=current,
-    )  # fmt: skip
+        outlook.daily,
+        outlook.forecast,
+        status.ceiling,
+        at,
+        labels,
+        reserved=status.reserved,
+        current=current,
+        until=until,
+    )
     return {
         "status": status,
         "state": classify(status, at),

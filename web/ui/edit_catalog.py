@@ -88,6 +88,7 @@ FIELD_LABELS: dict[str, Any] = {
     "agency_id": _l("Agency"),
     "address": _l("Address"),
     "latitude": _l("Latitude"),
+    "is_dc": _l("The DC (paths lead here)"),
     "longitude": _l("Longitude"),
     "site_id": _l("Site"),
     "u_height": _l("Height (U)"),

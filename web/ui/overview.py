@@ -13,7 +13,7 @@ from datetime import date
 from flask import render_template
 
 from capacity.outlook import classify, load_capacity_overview, used_fraction_of_ceiling
-from capacity.status import ResourceStatus
+from capacity.status import ResourceStatus, runs_out_first
 from cmdb.db import committing
 from cmdb.services.dashboard import (
     count_open_discrepancies,
@@ -30,6 +30,8 @@ from web.ui.charts import compute_capacity_bands, links_by_capacity_figure
 
 #: How many of the fullest district and commune links the dashboard lists.
 NEAREST_SATURATION = 10
+#: How many resources the "runs out first" list shows (``cmdb capacity report`` has all).
+RUNS_OUT_FIRST = 10
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ def overview() -> str:
         pools=[g for g in gauges if g.status.kind == "storage"],
         uplinks=[g for g in links if g.status.resource in report.dc_uplinks],
         fullest=fullest,
+        first_out=[_gauge(row, at) for row in runs_out_first(report.rows, RUNS_OUT_FIRST)],
         places=load_link_places(session, [g.object_id for g in fullest]),
         discrepancies=count_open_discrepancies(session),
         waiting=waiting,

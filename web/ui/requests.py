@@ -37,6 +37,7 @@ from web.input_limits import bounded_int
 from web.today import configured_today, today_or_real
 from web.ui import bp
 from web.ui.appraisal_view import build_appraisal
+from web.ui.refusals import explain_refusal
 from web.ui.request_access import may_decide, may_evaluate, may_file, may_see, require
 from web.ui.request_form import DC_NETWORKS, GENERAL, field_errors, parse_request_form
 from web.ui.request_view import build_evaluation_view
@@ -188,7 +189,7 @@ def evaluate_request(request_id: int) -> Response:
         flash(_("Evaluated again against today's inventory."), "success")
     except (ConflictError, ValidationError) as exc:
         # ValidationError: what the stored request names is gone from the inventory.
-        flash(str(exc), "danger")
+        flash(explain_refusal(exc), "danger")
     return redirect(url_for("ui.request_detail", request_id=request_id))
 
 
@@ -204,7 +205,7 @@ def approve_request(request_id: int) -> Response | tuple[str, int]:
             accept_until=request.form.get("accept_until") == "1",
         )
     except (ConflictError, ValidationError) as exc:
-        return _refused(request_id, str(exc))
+        return _refused(request_id, explain_refusal(exc))
     flash(_("Approved: its capacity is reserved."), "success")
     return redirect(url_for("ui.request_detail", request_id=request_id))
 
@@ -218,7 +219,7 @@ def reject_request(request_id: int) -> Response | tuple[str, int]:
     except ValidationError:
         return _refused(request_id, _("Say why the request is rejected."), 400)
     except ConflictError as exc:
-        return _refused(request_id, str(exc))
+        return _refused(request_id, explain_refusal(exc))
     flash(_("Rejected."), "success")
     return redirect(url_for("ui.request_detail", request_id=request_id))
 

@@ -25,7 +25,7 @@ def test_report_lists_every_pool_and_link(client: FlaskClient) -> None:
     assert set(row) == {
         "resource", "name", "kind", "unit", "capacity", "ceiling_pct", "ceiling", "baseline",
         "reserved", "headroom", "exhaustion_date", "at_risk_date", "baseline_model",
-        "backtest_mape_pct", "current", "current_week", "utilisation",
+        "backtest_mape_pct", "current", "current_week", "utilisation", "at_risk_95_date",
     }  # fmt: skip
     assert row["headroom"] == pytest.approx(row["ceiling"] - row["baseline"] - row["reserved"])
 

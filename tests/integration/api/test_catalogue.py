@@ -49,7 +49,15 @@ def catalogue_rows(app: Flask) -> dict[str, tuple[float, str]]:
 def test_an_imported_price_list_prices_the_next_evaluation(
     app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    assert charged(client) == ([(ONE_TB, 1, 880_000_000)], 2_640_000_000)
+    # The cheapest servers mix models (DESIGN §6): the DC's own need is 2 × 1 TB + 1 × 384
+    # GB (2 × 880 + 520 = 2,280 M); with the system, 1 × 512 GB + 3 × 1 TB (650 + 3 × 880
+    # = 3,290 M): the project is charged the difference, 1,010 M.
+    mixed = (
+        "servers (1 × 2U 2×32-core 512 GB RAM + 3 × 2U 2×32-core 1 TB RAM) (instead of 3 × "
+        "servers (1 × 2U 2×24-core 384 GB RAM + 2 × 2U 2×32-core 1 TB RAM) needed anyway: "
+        "the difference)"
+    )
+    assert charged(client) == ([(mixed, 4, 1_010_000_000)], 2_280_000_000)
     prices = tmp_path / "prices.yaml"
     prices.write_text(
         f"""
@@ -66,7 +74,8 @@ def test_an_imported_price_list_prices_the_next_evaluation(
     assert result.exit_code == 0, result.output
     assert "catalogue: 0 created, 1 updated, 0 unchanged" in result.output
     assert catalogue_rows(app)[ONE_TB] == (800_000_000, "2027-01-15")
-    assert charged(client) == ([(ONE_TB, 1, 800_000_000)], 2_400_000_000)
+    # At 800 M a 1 TB server: own 2 × 800 + 520 = 2,120 M; with 650 + 3 × 800 = 3,050 M.
+    assert charged(client) == ([(mixed, 4, 930_000_000)], 2_120_000_000)
 
 
 def test_a_bad_row_is_refused_by_its_number_and_nothing_is_written(
@@ -117,7 +126,7 @@ def test_the_catalogue_page_lists_the_price_list_in_vietnamese(app: Flask) -> No
     assert ONE_TB in page and "TSLCD 50 Mbps" not in page
     item_id = next(i for n, i in catalogue_ids(app).items() if n == ONE_TB)
     detail = client.get(f"/catalogue/{item_id}").get_data(as_text=True)
-    assert "Ngày báo giá" in detail and "2026-10-01" in detail
+    assert "Ngày báo giá" in detail and "01/10/2026" in detail  # the day in Vietnamese
 
 
 def catalogue_ids(app: Flask) -> dict[str, int]:

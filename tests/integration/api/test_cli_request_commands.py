@@ -222,3 +222,45 @@ def test_approve_unknown_request_exits_1(runner: FlaskCliRunner) -> None:
 def _demo_spec(app: Flask, request_id: int) -> dict[str, Any]:
     with app.test_client() as client:
         return client.get(f"/api/v1/requests/{request_id}").get_json()["spec"]
+
+
+def test_evaluate_names_each_ineligible_cluster_and_why(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """The portal is for the Internet zone: the demo's MGMT-CL01 (internal) and PROD-CL01
+    (internal, TSLCD) are not certified for it."""
+    out = cmdb(runner, "request", "evaluate", write(tmp_path, "portal.yaml", portal())).output
+
+    assert (
+        "Ineligible: cluster MGMT-CL01: not certified for zone 'internet' (only: internal)" in out
+    )
+    assert (
+        "Ineligible: cluster PROD-CL01: not certified for zone 'internet' (only: internal, tslcd)"
+        in out
+    )
+    assert "Ineligible: cluster DMZ-CL01" not in out
+    assert "Reserved by approved requests on these resources: none" in out
+
+
+def test_evaluate_shows_the_reservations_it_counts(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Once the portal (request 4: 2 × 4 + 1 × 4 vCPU, 2 × 8 + 1 × 16 GB, 0.5 TB + 700 GB)
+    is approved, a second portal on the same cluster sees what it holds."""
+    assert cmdb(runner, "request", "approve", str(PORTAL_ID), "--accept-until").exit_code == 0
+
+    result = cmdb(runner, "request", "evaluate", write(tmp_path, "portal.yaml", portal()))
+    as_json = cmdb(
+        runner, "request", "evaluate", write(tmp_path, "p.json", portal()), "--format", "json"
+    )
+
+    out = result.output
+    assert "  request 4:\n    DMZ-CL01 vcpu: 12.0 vCPU from 2026-03-01" in out
+    assert "    DMZ-CL01 ram: 32.0 GB from 2026-03-01" in out
+    assert "    storage SAN-01: 1.0 TB from 2026-03-01" in out
+    assert max(len(line) for line in out.splitlines()[1:]) <= 100
+    held = json.loads(as_json.stdout)["reservations"]
+    assert {(r["request"], r["resource"].split(":")[0]) for r in held} >= {
+        ("4", "cluster"),
+        ("4", "storage"),
+    }

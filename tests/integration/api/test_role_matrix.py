@@ -75,6 +75,7 @@ INVENTORY_EDITORS = {"engineer", "admin"}
 # Agencies (who owns what, which requests name) are the planners' to keep.
 # So are the expansion catalogue's prices.
 EDITORS = {
+    "admin-units": frozenset({"planner", "admin"}),
     "agencies": frozenset({"planner", "admin"}),
     "catalogue": frozenset({"planner", "admin"}),
 }
@@ -92,6 +93,13 @@ class Call:
 
 
 HAND_WRITTEN: dict[str, Call] = {
+    "network_settings.set_network_setting": Call(
+        "PUT",
+        "/api/v1/network-settings/networks/wan",
+        {"redundancy": "load_sharing", "uplink_site_kinds": ["pop"]},
+        200,
+        frozenset({"planner", "admin"}),
+    ),
     "requests.evaluate_document": Call(
         "POST", "/api/v1/requests/evaluate", portal(), 200, REQUEST_WRITES["file"]
     ),

@@ -79,6 +79,12 @@ UNSTATED_RULES = tuple(
         r"^give kind and id, management_address or name$",  # a facts post's host
         r"^with an id, say 'device' or 'workload'$",
         r"^must be after valid_from \(\d{4}-\d\d-\d\d\)$",  # a dated record's two days
+        # The admin tree's rules (cmdb.services.place_rules): the parent's level.
+        r"^a province has no parent$",
+        r"^required for a (district|commune)$",
+        r"^unit \d+ is a \w+: it cannot contain a \w+$",
+        r"^a unit cannot (be its own parent|succeed itself)$",
+        r"^it contains units of level [\w, ]+: a \w+ cannot$",
         r"^before \d{4}-\d\d-\d\d: raw samples older than the retention .*",  # today
         r"^a (server|storage_shelf|link_tier) needs it$",  # a catalogue item: its kind's sizes
         r"^not used by a (server|storage_shelf|link_tier) \(leave it empty\)$",

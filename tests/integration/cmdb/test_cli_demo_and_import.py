@@ -42,7 +42,7 @@ def test_demo_load_commits_the_province_and_refuses_a_second_load(
 ) -> None:
     first = invoke(runner, "demo", "load", *TODAY)
     assert first.exit_code == 0, first.output
-    assert "[1/11] admin units of Quảng Nam" in first.output
+    assert "[1/12] admin units of Quảng Nam" in first.output
     assert "SNMP profiles of the demo" in first.output
     assert "daily samples: 389,090" in first.output
     offices = sa.select(Site).where(Site.kind == SiteKind.COMMUNE_OFFICE)

@@ -68,8 +68,8 @@ def levels(roots: list[UnitNode]) -> Counter[str]:
 def test_the_load_applies_the_reform_and_adds_da_nang(loaded: tuple[Flask, Result]) -> None:
     _, result = loaded
     assert result.exit_code == 0, result.output
-    assert "[8/13] the 2025 reform: Quảng Nam into Đà Nẵng (241 communes → 78)" in result.output
-    assert "[9/13] Đà Nẵng's DC, its offices and the 2 × 10 Gbps interconnect" in result.output
+    assert "[8/14] the 2025 reform: Quảng Nam into Đà Nẵng (241 communes → 78)" in result.output
+    assert "[9/14] Đà Nẵng's DC, its offices and the 2 × 10 Gbps interconnect" in result.output
 
 
 def test_today_94_units_under_the_city_each_with_its_committee_office(session: Session) -> None:

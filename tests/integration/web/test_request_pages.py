@@ -375,9 +375,49 @@ def test_host_until_needs_accepting_and_a_refusal_writes_nothing(app: Flask) -> 
 
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert 'id="decision-error"' in page and "no longer fits" in page
+    assert 'id="decision-error"' in page and "the verdict is HOST UNTIL" in page
     assert count_rows(app) == before
     assert request_status(app, PORTAL_ID) == "evaluated"
+
+
+def test_a_refusal_is_explained_in_vietnamese(app: Flask) -> None:
+    """The refusal of a HOST UNTIL approval in the Vietnamese UI: the reason, the resource
+    and its date in Vietnamese, none of the API's English message."""
+    evaluate(app, PORTAL_ID)
+    client = client_as(app, "planner")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+
+    response = client.post(f"/requests/{PORTAL_ID}/approve", data={"csrf_token": CSRF})
+
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    start = page.index('id="decision-error"')
+    error = page[start : page.index("</div>", start)]
+    assert "Chưa thể phê duyệt" in error and "thiếu từ ngày" in error
+    assert "no longer fits" not in error and "accept_until" not in error
+
+
+def test_a_cannot_host_verdict_offers_no_approve_button(app: Flask) -> None:
+    evaluate(app, LAND_ID)
+    page = client_as(app, "planner").get(f"/requests/{LAND_ID}").get_data(as_text=True)
+    assert 'data-verdict="cannot_host"' in page
+    assert 'id="approve-form"' not in page and 'id="no-approve"' in page
+    assert 'id="reject-form"' in page  # rejecting it stays possible
+
+
+def test_a_request_already_decided_is_refused_in_vietnamese(app: Flask) -> None:
+    client = client_as(app, "planner")
+    client.post(f"/requests/{LAND_ID}/reject", data={"csrf_token": CSRF, "reason": "thiếu SAN"})
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "vi"
+
+    again = client.post(f"/requests/{LAND_ID}/reject", data={"csrf_token": CSRF, "reason": "x"})
+
+    assert again.status_code == 409
+    page = again.get_data(as_text=True)
+    start = page.index('id="decision-error"')
+    error = page[start : page.index("</div>", start)]
+    assert "Yêu cầu đang ở trạng thái Bị từ chối: không thể từ chối nữa." in error
+    assert "cannot be" not in error
 
 
 def test_cannot_host_is_never_approved(app: Flask) -> None:

@@ -126,3 +126,50 @@ def test_a_larger_model_bought_instead_of_the_dcs_own_is_charged_the_difference(
     )
     (item,) = [i for i in ev.expansion.at_go_live if i.kind == "server"]
     assert (item.quantity, item.description, item.cost_vnd) == (1, SMALL.name, 300_000_000)
+
+
+def test_a_mix_of_models_is_bought_when_it_costs_less_than_any_one_model():
+    """Hosts 2 × (16 c, 64 GB), no reserve, ratios 1, ceiling 0.85: 27.2 vCPU, 108.8 GB.
+    Load 60 vCPU, 300 GB. CORES (32 c, 64 GB) and RAMMY (8 c, 256 GB) at 200 each.
+
+    CORES alone: RAM ⌈(300 − 108.8) / 54.4⌉ = 4 → 800. RAMMY alone: vCPU
+    ⌈(60 − 27.2) / 6.8⌉ = 5 → 1,000. One of each: 72 cores × 0.85 = 61.2 ≥ 60 and
+    448 GB × 0.85 = 380.8 ≥ 300 → 400, the cheapest; neither one alone fits.
+    """
+    spec = ClusterSpec(id="c", hosts=(HostSpec(16, 64),) * 2)
+    need = ComputeNeed(spec, vcpu_load=60, ram_load=300)
+    cores = ServerModel("32c 64 GB", 32, 64, 200)
+    rammy = ServerModel("8c 256 GB", 8, 256, 200)
+
+    bought = cheapest_servers(need, (rammy, cores))
+
+    assert bought is not None
+    assert (bought.name, bought.quantity, bought.cost_vnd) == (
+        "servers (1 × 32c 64 GB + 1 × 8c 256 GB)",
+        2,
+        400,
+    )
+    assert [(p.name, p.quantity) for p in bought.parts] == [("32c 64 GB", 1), ("8c 256 GB", 1)]
+    # With only one model there is nothing to mix.
+    only = cheapest_servers(need, (cores,))
+    assert only is not None and (only.name, only.quantity, only.parts) == ("32c 64 GB", 4, ())
+
+
+def test_a_mixed_purchase_is_charged_whole_on_the_bill():
+    """builders' c1: 4 × (32 c, 256 GB), cpu 4, HA 1 (the largest host), ceiling 0.85 →
+    326.4 vCPU at 200, 652.8 GB at 400. Two VMs of (65 vCPU, 250 GB): 330 vCPU (3.6
+    short), 900 GB (247.2 short). CORES (32 c, 64 GB, 200 M) adds 108.8 vCPU, 54.4 GB;
+    RAMMY (8 c, 256 GB, 250 M) 27.2 vCPU, 217.6 GB (neither enlarges the HA reserve).
+    CORES alone: ⌈247.2 / 54.4⌉ = 5 → 1,000 M; RAMMY alone: 2 → 500 M; one of each:
+    272 GB, 136 vCPU → 450 M, the project's whole charge (the DC needs nothing itself)."""
+    cores = ServerModel("32c 64 GB", 32, 64, 200_000_000)
+    rammy = ServerModel("8c 256 GB", 8, 256, 250_000_000)
+    ev = evaluate_request(
+        request(workloads=vms(2, 65, ram_gb=250)),
+        inventory(),
+        catalogue=Catalogue(servers=(rammy, cores)),
+    )
+    (item,) = ev.expansion.at_go_live
+    assert (item.kind, item.quantity, item.cost_vnd) == ("server", 2, 450_000_000)
+    assert item.description == "servers (1 × 32c 64 GB + 1 × 8c 256 GB)"
+    assert ev.bills.dc.total_vnd == 450_000_000

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
-from capacity.dates import add_months, monthly_steps, years_between
+from capacity.dates import add_months, monthly_steps, years_between, years_between_ordinals
 
 
 def test_add_months_clamps_to_the_end_of_short_months():
@@ -35,3 +36,10 @@ def test_years_between_counts_the_month_in_progress_by_its_days():
 
 def test_years_between_is_zero_before_the_start():
     assert years_between(date(2026, 3, 1), date(2025, 3, 1)) == 0.0
+
+
+@pytest.mark.parametrize("start", [date(2026, 3, 1), date(2026, 1, 31), date(2027, 8, 30)])
+def test_years_between_ordinals_is_years_between_on_every_day(start):
+    days = [start + timedelta(days=d) for d in range(-40, 5 * 366)]
+    many = years_between_ordinals(start, np.array([d.toordinal() for d in days]))
+    assert many == pytest.approx([years_between(start, d) for d in days], abs=1e-12)

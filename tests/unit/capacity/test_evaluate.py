@@ -21,13 +21,14 @@ from capacity.evaluate import (
     evaluate_request,
 )
 from capacity.forecast import Forecast
-from capacity.snapshot import ClusterState, Reservation
+from capacity.snapshot import ClusterState, Inventory, Reservation
 from tests.unit.capacity.builders import (
     GO_LIVE,
     START,
     cluster,
     dc,
     inventory,
+    link,
     pool,
     request,
     sites,
@@ -176,6 +177,27 @@ def test_security_level_and_zone_decide_eligibility():
 
     internal = evaluate_request(request(zone="internal"), inv)
     assert internal.placement.cluster == "c1"
+
+
+def test_each_ineligible_cluster_is_listed_with_its_reason():
+    """Level 4 on the internet: c1 (≤ 3, internal/tslcd) fails both; c2 (≤ 5, internet) fits."""
+    c2 = cluster("c2", hosts=8, level=5, zones=("internet",), vcpu_used=0, ram_used=0)
+    ev = evaluate_request(
+        request(security_level=4, zone="internet"), inventory(clusters=(cluster(), c2))
+    )
+    (c1,) = ev.ineligible_clusters
+    assert c1.cluster == "c1"
+    assert c1.reason == (
+        "certified up to security level 3, the request needs 4; "
+        "not certified for zone 'internet' (only: internal, tslcd)"
+    )
+    assert ev.to_dict()["ineligible_clusters"] == [
+        {"cluster": "c1", "name": "c1", "reason": c1.reason}
+    ]
+    assert (
+        evaluate_request(request(workloads=(), storage_tb=1.0), inventory()).ineligible_clusters
+        == ()
+    )
 
 
 def test_most_headroom_breaks_a_tie_between_clusters_that_both_fit():
@@ -330,3 +352,32 @@ def test_evaluation_json_has_the_fields_of_issue_3():
     assert data["cost"]["avoided_vnd"] is None
     assert "costs more" in data["cost"]["avoided_note"]
     assert data["assumptions"]["forecast_models"]["cluster:c1:vcpu"] == "constant"
+
+
+def _two_uplinks(load_sharing: bool) -> Inventory:
+    """Two TSLCD uplinks from the DC: u1 1000 Mbps (300 used), u2 500 Mbps (100 used)."""
+    return Inventory(
+        clusters=(cluster(),),
+        storage_pools=(pool(),),
+        links=(link("u1", 1000, 300), link("u2", 500, 100)),
+        dc_uplinks={"tslcd": ("u1", "u2")},
+        load_sharing=frozenset({"tslcd"}) if load_sharing else frozenset(),
+    )
+
+
+def test_active_standby_uplinks_each_carry_the_whole_demand():
+    """300 Mbps of DC-side demand: u1 300 + 300 = 600 ≤ 700; u2 100 + 300 = 400 > 350."""
+    ev = evaluate_request(request(dc_bandwidth=dc(300)), _two_uplinks(load_sharing=False))
+    assert row(ev, "link:u1").demand == pytest.approx(300)
+    assert row(ev, "link:u2").demand == pytest.approx(300)
+    assert ev.verdict == VERDICT_CANNOT_HOST
+    assert "active/standby" in ev.assumptions["dc_uplinks"]
+
+
+def test_load_sharing_uplinks_split_the_demand_by_capacity():
+    """The same 300 Mbps split 1000 : 500 → u1 200 (500 ≤ 700), u2 100 (200 ≤ 350): HOST."""
+    ev = evaluate_request(request(dc_bandwidth=dc(300)), _two_uplinks(load_sharing=True))
+    assert row(ev, "link:u1").demand == pytest.approx(200)
+    assert row(ev, "link:u2").demand == pytest.approx(100)
+    assert ev.verdict == VERDICT_HOST
+    assert "load-sharing on tslcd" in ev.assumptions["dc_uplinks"]

@@ -89,9 +89,20 @@ def test_ids_in_paths_stop_at_the_integer_range(document: dict[str, Any]) -> Non
         parameter["schema"]
         for item in document["paths"].values()
         for parameter in item.get("parameters", [])  # a path's own, shared by its operations
-        if parameter["in"] == "path"
+        if parameter["in"] == "path" and parameter["schema"]["type"] == "integer"
     ]
     assert ids and all(schema["maximum"] == MAX_ID for schema in ids)
+
+
+def test_names_in_paths_are_their_choices(document: dict[str, Any]) -> None:
+    """A path that names a choice (a network) documents every value it takes."""
+    names = [
+        parameter["schema"]
+        for item in document["paths"].values()
+        for parameter in item.get("parameters", [])
+        if parameter["in"] == "path" and parameter["schema"]["type"] != "integer"
+    ]
+    assert names == [{"type": "string", "enum": ["internet", "tslcd", "wan", "man", "lan"]}]
 
 
 def test_a_ceiling_is_a_percent_above_one(document: dict[str, Any]) -> None:

@@ -29,6 +29,9 @@ class CapacityRowSchema(Schema):
     at_risk_date = fields.Date(
         allow_none=True, required=True, metadata={"description": "Upper 80 % bound does"}
     )
+    at_risk_95_date = fields.Date(
+        allow_none=True, required=True, metadata={"description": "Upper 95 % bound does"}
+    )
     baseline_model = fields.String(required=True)
     backtest_mape_pct = FiniteFloat(required=True)
     current = FiniteFloat(

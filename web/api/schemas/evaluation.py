@@ -180,6 +180,24 @@ class CandidateSchema(Schema):
     min_headroom_pct = FiniteFloat(required=True)
 
 
+class IneligibleClusterSchema(Schema):
+    """A cluster the request may not use, and why (its certification)."""
+
+    cluster = fields.String(required=True)
+    name = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class ReservationSchema(Schema):
+    """An approved request's reservation on a resource this evaluation touched."""
+
+    resource = fields.String(required=True)
+    start = iso_date(required=True)
+    d0 = FiniteFloat(required=True, metadata={"description": "Held from `start`, then grows"})
+    growth_pct_per_year = FiniteFloat(required=True)
+    request = fields.String(required=True, metadata={"description": "The approved request"})
+
+
 class OwnNeedLineSchema(Schema):
     """Own needs grouped for reading: like link upgrades on one line, the earliest date."""
 
@@ -215,6 +233,15 @@ class EvaluationSchema(Schema):
     cost = fields.Nested(CostSchema, required=True)
     problems = fields.List(fields.Nested(ProblemSchema), required=True)
     candidates = fields.List(fields.Nested(CandidateSchema), required=True)
+    # Not required: evaluations stored before these were added lack them.
+    ineligible_clusters = fields.List(
+        fields.Nested(IneligibleClusterSchema),
+        metadata={"description": "Clusters the request may not use, each with its reason"},
+    )
+    reservations = fields.List(
+        fields.Nested(ReservationSchema),
+        metadata={"description": "Approved requests' reservations on the resources touched"},
+    )
     assumptions = fields.Dict(
         required=True, metadata={"description": "Ceilings, ratios, forecast model per series"}
     )

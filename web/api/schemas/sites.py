@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cmdb.choices import SiteKind, Status
-from web.api.schemas.write import WriteSchema, choice, number, ref, slug, text
+from web.api.schemas.write import WriteSchema, choice, flag, number, ref, slug, text
 
 
 class SiteWriteSchema(WriteSchema):
@@ -16,3 +16,4 @@ class SiteWriteSchema(WriteSchema):
     address = text(300, nullable=True)
     latitude = number(-90, 90, nullable=True)
     longitude = number(-180, 180, nullable=True)
+    is_dc = flag()  # "the DC" (DESIGN §6): at most one site; none: the most clusters' site
