@@ -191,7 +191,9 @@ def zones() -> fields.List:
 class TagList(fields.List):
     """Tag slugs, each once in the order sent (a repeat is dropped, not refused)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> list[Any | None]:
         return list(dict.fromkeys(super()._deserialize(value, attr, data, **kwargs)))
 
 
