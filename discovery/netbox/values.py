@@ -114,9 +114,13 @@ def map_tags(obj: dict[str, Any]) -> list[str]:
 
 
 def _tag_slug(value: Any) -> str:
-    text = str(value or "").replace("đ", "d").replace("Đ", "D")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NOT_TAG.sub("_", ascii_text.lower()).strip("_")[:MAX_TAG_LENGTH]
+    return _NOT_TAG.sub("_", ascii_lower(str(value or ""))).strip("_")[:MAX_TAG_LENGTH]
+
+
+def ascii_lower(text: str) -> str:
+    """Lowercase ASCII: diacritics dropped, ``đ`` → ``d`` (NFKD has no form of it)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
 _NOT_TAG = re.compile(r"[^a-z0-9_-]+")

@@ -284,6 +284,10 @@ def test_vm_tags_are_its_netbox_tag_slugs():
     assert "tags" not in workload.observed
 
 
+def test_a_unicode_tag_slug_becomes_the_api_s_ascii_slug():
+    assert map_tags({"tags": [{"slug": "Đà-Nẵng"}, {"slug": "lớp 2"}]}) == ["da-nang", "lop_2"]
+
+
 def test_tags_are_capped_at_the_api_limit():
     many = [{"slug": f"t{i:03d}"} for i in range(80)]
     assert map_tags({"tags": many}) == [f"t{i:03d}" for i in range(50)]
