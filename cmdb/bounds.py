@@ -27,6 +27,9 @@ CEILING_RANGE_MESSAGE = "a percent of capacity, above 1 and at most 100"
 
 MAX_RATIO = 64  # vCPU (or GB of RAM) allocated per physical one
 MAX_CORES = 4096  # in one server
+MAX_TAGS = 50  # on one device or VM
+MAX_TAG_LENGTH = 100  # NetBox's tag slug
+TAG_PATTERN = r"^[a-z0-9_-]+$"  # a tag slug: the inventory's ``tag_<slug>`` group name
 MAX_VCPU = 1024  # in one VM
 MAX_RAM_GB = 65_536  # 64 TB: in one server or one VM
 MAX_DEVICE_TB = 100_000  # 100 PB of raw storage in one device

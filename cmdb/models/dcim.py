@@ -110,6 +110,9 @@ class Device(SourcedMixin, Base):
     location: Mapped[str | None] = mapped_column(
         sa.String(200), doc="Where in the site, outermost first (a device may have no rack)"
     )
+    tags: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, server_default="[]", doc="Tag slugs (NetBox's tags)"
+    )
     cores: Mapped[int | None] = mapped_column(doc="Physical CPU cores")
     ram_gb: Mapped[float | None]
     raw_storage_tb: Mapped[float | None]

@@ -84,6 +84,9 @@ class Workload(SourcedMixin, Base):
         sa.ForeignKey("storage_pool.id", ondelete="RESTRICT"), index=True
     )
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ACTIVE)
+    tags: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, server_default="[]", doc="Tag slugs (NetBox's tags)"
+    )
 
     information_system: Mapped[InformationSystem] = relationship(back_populates="workloads")
     cluster: Mapped[Cluster] = relationship(back_populates="workloads")

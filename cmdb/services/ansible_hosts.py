@@ -3,7 +3,7 @@ address), in one pass.
 
 The inventory plugin asks for everything it groups and sets as host variables —
 site, admin-unit path (as of a date: before or after a reform), role, platform,
-rack, cluster, agency, information system, security level, zones, networks,
+rack, cluster, agency, information system, security level, zones, tags, networks,
 primary interfaces, specs — page by page. Each page costs a fixed number of
 queries whatever its size (admin units and site placements once, counts, devices
 with their joins, their networks and interfaces, workloads with theirs), so
@@ -350,6 +350,7 @@ def _present_device(
         "security_level": cluster.max_security_level if cluster else None,
         "networks": networks,
         "zones": sorted(cluster.zones or []) if cluster else [],
+        "tags": list(d.tags or []),
         "platform": d.platform,
         "rack": {"id": rack.id, "name": rack.name, "position_u": d.rack_position_u}
         if rack
@@ -381,6 +382,7 @@ def _present_workload(
         "security_level": system.security_level,
         "networks": sorted(set(system.zones) & {Network.INTERNET.value, Network.TSLCD.value}),
         "zones": sorted(system.zones or []),
+        "tags": list(w.tags or []),
         "platform": None,
         "rack": None,
         "location": None,

@@ -28,6 +28,7 @@ from discovery.netbox.values import (
     kbps_to_mbps,
     map_role,
     map_status,
+    map_tags,
     nested_id,
     site_kind,
 )
@@ -256,6 +257,7 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
         "rack_face": _rack_face(obj.get("face")),
         "location": _location(obj, locations or {}),
         "platform": (obj.get("platform") or {}).get("name"),
+        "tags": map_tags(obj),
         "cores": _int(custom(obj, "cores")),
         "ram_gb": _float(custom(obj, "ram_gb")),
         "raw_storage_tb": _float(custom(obj, "raw_storage_tb")),
@@ -272,6 +274,7 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
     observed.pop("rack_face", None)
     observed.pop("location", None)
     observed.pop("role", None)
+    observed.pop("tags")  # declared, like the placement above: not an observed fact
     observed.pop("name_generated")
     rack, cluster = nested_id(obj, "rack"), nested_id(obj, "cluster")
     return NbRecord(

@@ -23,6 +23,7 @@ from discovery.netbox.values import (
     address_only,
     custom,
     map_status,
+    map_tags,
     map_zones,
     mb_to_gb,
     nested_id,
@@ -114,6 +115,7 @@ def map_virtual_machine(vm: dict[str, Any], system: NbRecord | None) -> NbRecord
         "ram_gb": mb_to_gb(vm.get("memory")),
         "disk_gb": mb_to_gb(vm.get("disk")) or 0.0,
         "management_address": address_only(vm.get("primary_ip")),
+        "tags": map_tags(vm),
     }
     fields["incomplete"] = _lacks(vm, fields)
     for unknown in [k for k in ("vcpu", "ram_gb") if fields[k] is None]:

@@ -14,7 +14,6 @@ is a run of its own (``core.lifecycle``): every candidate device is an attempt.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +38,7 @@ from discovery.netbox.push_store import (
     refusals_by_device,
 )
 from discovery.netbox.records import HEADROOM_TAG
+from discovery.netbox.values import ascii_lower
 
 TAG = HEADROOM_TAG
 PLANNED = "planned"
@@ -248,6 +248,5 @@ def _text(value: object) -> str | None:
 
 
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.encode("ascii", "ignore").decode().lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_lower(text))
     return slug.strip("-")[:100] or "unknown"

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any
 
+from cmdb.bounds import MAX_TAG_LENGTH, MAX_TAGS
 from cmdb.choices import AdminLevel, AgencyKind, DeviceRole, Network, SiteKind, Status, Zone
+from discovery.netbox.records import HEADROOM_TAG
 
 KBPS_PER_MBPS = 1000
 # NetBox's own UI shows VM memory and disk (MB) with 1000 per step (utilities.humanize).
@@ -100,6 +103,27 @@ def map_zones(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     words = {str(v).lower() for v in items if v}
     return sorted(w for w in words if w in Zone._value2member_map_)
+
+
+def map_tags(obj: dict[str, Any]) -> list[str]:
+    """NetBox's ``tags`` (``[{"slug": …, "name": …}]``) as sorted slugs Headroom keeps:
+    lowercase ASCII (NetBox allows Unicode slugs; ``vùng-1`` is ``vung-1``), without the
+    ``headroom`` marker, at most ``MAX_TAGS``."""
+    slugs = {_tag_slug(t.get("slug")) for t in obj.get("tags") or [] if isinstance(t, dict)}
+    return sorted(s for s in slugs if s and s != HEADROOM_TAG)[:MAX_TAGS]
+
+
+def _tag_slug(value: Any) -> str:
+    return _NOT_TAG.sub("_", ascii_lower(str(value or ""))).strip("_")[:MAX_TAG_LENGTH]
+
+
+def ascii_lower(text: str) -> str:
+    """Lowercase ASCII: diacritics dropped, ``đ`` → ``d`` (NFKD has no form of it)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+_NOT_TAG = re.compile(r"[^a-z0-9_-]+")
 
 
 def kbps_to_mbps(kbps: Any) -> int | None:

@@ -129,8 +129,8 @@ DEVICES = declare(
         description="Servers, storage arrays, switches, routers and firewalls, with their specs.",
         fields=names(
             "id url name role status manufacturer model serial firmware platform "
-            "management_address site location rack rack_position_u rack_face height_u cores ram_gb "
-            "raw_storage_tb cluster storage_pool created_at updated_at"
+            "management_address site location rack rack_position_u rack_face height_u tags cores "
+            "ram_gb raw_storage_tb cluster storage_pool created_at updated_at"
         ),
         filters=names(
             "id name role status manufacturer model serial platform management_address site_id "
@@ -240,7 +240,7 @@ WORKLOADS = declare(
         description="Virtual machines of information systems, on a cluster and a pool.",
         fields=names(
             "id url name information_system vcpu ram_gb disk_gb management_address cluster "
-            "storage_pool status created_at updated_at"
+            "storage_pool status tags created_at updated_at"
         ),
         filters=names(
             "id name information_system_id cluster_id storage_pool_id vcpu ram_gb disk_gb status"

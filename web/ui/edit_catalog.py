@@ -131,6 +131,7 @@ FIELD_LABELS: dict[str, Any] = {
     "ha_reserve_hosts": _l("HA reserve (hosts)"),
     "max_security_level": _l("Highest security level"),
     "zones": _l("Zones"),
+    "tags": _l("Tags (one slug per line: lowercase letters, digits, - and _)"),
     "protection": _l("Protection"),
     "raw_tb": _l("Raw capacity (TB)"),
     "code": _l("Code"),

@@ -75,6 +75,7 @@ def seed(session: Session) -> Seeded:
         serial="CZ2049X01",
         model="ProLiant DL380 Gen10",
         manufacturer="HPE",
+        tags=["pci-dss", "backup"],
     )
     router = f.server(
         session,
@@ -120,6 +121,7 @@ def seed(session: Session) -> Seeded:
         ram_gb=8.0,
         disk_gb=100.0,
         management_address="10.49.1.21",
+        tags=["backup"],
     )
     f.workload(session, name="vm-no-address", information_system=portal, cluster=prod)
     del retired

@@ -38,7 +38,9 @@ def test_lists_devices_then_vms_that_have_an_address(seeded, engineer) -> None:
     assert hv["cluster"]["name"] == "CL-PROD" and hv["security_level"] == 3
     assert hv["agency"]["short_name"] == "STTTT"
     assert hv["specs"] == {"cores": 32, "ram_gb": 512.0, "raw_storage_tb": None}
+    assert hv["tags"] == ["pci-dss", "backup"]
     vm = body["results"][-1]
+    assert vm["tags"] == ["backup"] and body["results"][1]["tags"] == []
     assert vm["role"] == "vm" and vm["security_level"] == 2 and vm["networks"] == ["internet"]
     assert vm["information_system"]["code"] == "CTTĐT"
     assert vm["url"].endswith(f"/api/v1/workloads/{ids.vm_id}")

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 INVENTORY = """\
 plugin: headroom.cmdb.headroom
 group_by: [admin_unit, site, district, commune, role, cluster, agency, information_system,
-  security_level, network, status]
+  security_level, network, status, tag]
 statuses: [active]
 page_size: 2
 compose:
@@ -96,6 +96,8 @@ def test_list_graph_and_cache(seeded, tmp_path: Path) -> None:
     assert groups["security_level_2"] == ["vm-no-address", "vm-portal-01"]
     assert groups["network_tslcd"] == ["rt-binh-minh"]
     assert groups["network_internet"] == ["vm-no-address", "vm-portal-01"]
+    assert groups["tag_pci_dss"] == ["hv-01"]  # NetBox's slug pci-dss, sanitised
+    assert groups["tag_backup"] == ["hv-01", "vm-portal-01"]
     assert groups["big_hosts"] == ["hv-01", "hv-spare"]  # the factory gives hv-spare 512 GB
     assert groups["kind_workload"] == ["vm-no-address", "vm-portal-01"]
     assert groups["status_active"] == [
@@ -120,10 +122,12 @@ def test_list_graph_and_cache(seeded, tmp_path: Path) -> None:
     assert hv["headroom_specs"] == {"cores": 32, "ram_gb": 512.0}  # no value: not set
     assert hv["headroom_ram_tb"] == 0.5
     assert hv["headroom_serial"] == "CZ2049X01" and hv["headroom_security_level"] == 3
+    assert hv["headroom_tags"] == ["pci-dss", "backup"]
     vm = plain(inventory["_meta"]["hostvars"]["vm-portal-01"])
     assert vm["headroom_information_system"] == "Cổng thông tin điện tử"
     assert vm["headroom_specs"] == {"vcpu": 4, "ram_gb": 8.0, "disk_gb": 100.0}
     assert "@site_ttdl:" in graph.stdout and "|  |--hv-01" in graph.stdout
+    assert "@tag_pci_dss:" in graph.stdout
 
 
 @pytest.mark.long(reason="three ansible-core runs (fetch, cached, flushed), ~11-23 s loaded")

@@ -159,6 +159,7 @@ def _dcim(api: pynetbox.api, s: Seeded) -> None:
         custom_fields={"max_security_level": 3, "zones": ["internal", "tslcd"]},
     )
     s.ids["cluster"] = cluster.id
+    s.ids["tag_pci"] = api.extras.tags.create(name="PCI DSS", slug="pci-dss").id
     for n in (1, 2):
         device = api.dcim.devices.create(
             name=f"esx-0{n}",
@@ -175,6 +176,7 @@ def _dcim(api: pynetbox.api, s: Seeded) -> None:
             asset_tag=f"QN-TTDL-004{n}",
             cluster=cluster.id,
             custom_fields={"cores": 64, "ram_gb": 512},
+            tags=[{"id": s.ids["tag_pci"]}] if n == 1 else [],
         )
         s.ids[f"esx{n}"] = device.id
         nic = api.dcim.interfaces.create(
@@ -263,6 +265,7 @@ def _virtual(api: pynetbox.api, s: Seeded) -> None:
             memory=memory,
             disk=disk,
             custom_fields={"information_system": system, "security_level": level, "zones": zones},
+            tags=[{"id": s.ids["tag_pci"]}] if name == "mc-app-01" else [],
         )
         s.ids[name] = vm.id
         eth0 = api.virtualization.interfaces.create(virtual_machine=vm.id, name="eth0")

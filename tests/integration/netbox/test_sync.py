@@ -64,6 +64,7 @@ def test_synced_records_carry_netbox_facts_units_and_provenance(
         assert (esx.cores, esx.ram_gb, esx.management_address) == (64, 512.0, "10.49.0.11")
         assert esx.role == "server" and esx.rack_position_u == 12
         assert esx.asset_tag == "QN-TTDL-0041"
+        assert esx.tags == ["pci-dss"]  # NetBox's tag slugs
         assert esx.cluster is not None and esx.cluster.name == "CL-PROD-01"
         nic = s.scalars(sa.select(Interface).where(Interface.device_id == esx.id)).one()
         assert (nic.speed_mbps, nic.ip_addresses) == (25000, ["10.49.0.11"])
@@ -86,6 +87,7 @@ def test_synced_records_carry_netbox_facts_units_and_provenance(
             200.0,
             "10.49.10.21",
         )
+        assert vm.tags == ["pci-dss"]
         system = s.get_one(InformationSystem, vm.information_system_id)
         assert (system.name, system.security_level, system.zones) == (
             "Hệ thống Một cửa điện tử",
@@ -202,6 +204,24 @@ def test_incremental_sync_updates_only_what_changed(
         ]
     finally:
         device.update({"serial": "7XK2QJ2", "status": "active"})
+
+
+def test_a_tag_removed_in_netbox_is_removed_in_headroom(
+    netbox: Netbox, sessions: sessionmaker[Session]
+):
+    """NetBox declares a host's tags: an empty list clears Headroom's (a VM, as devices
+    share the path)."""
+    run_sync(sessions, netbox.url, netbox.token)
+    vm = netbox.api.virtualization.virtual_machines.get(netbox.seeded.ids["mc-app-01"])
+    vm.update({"tags": []})
+    try:
+        run = run_sync(sessions, netbox.url, netbox.token)
+        assert run.status == RunStatus.SUCCEEDED, run.error
+        with sessions() as s:
+            synced = s.scalars(sa.select(Workload).where(Workload.name == "mc-app-01")).one()
+            assert synced.tags == []
+    finally:
+        vm.update({"tags": [{"id": netbox.seeded.ids["tag_pci"]}]})
 
 
 def test_object_deleted_in_netbox_is_marked_not_seen_never_deleted(

@@ -26,7 +26,7 @@ from tests.integration.api.writes import renamed
 from tests.integration.web.ui_world import TODAY, World, build_world
 from web import create_app
 from web.db import get_db
-from web.ui.edit_catalog import EDIT_PAGES, EditPage
+from web.ui.edit_catalog import EDIT_BY_MODEL, EDIT_PAGES, EditPage
 from web.ui.edit_fields import record_values
 
 BY_PAGE = [pytest.param(p, id=p.key) for p in EDIT_PAGES]
@@ -423,3 +423,20 @@ def test_a_reference_past_the_select_limit_gets_an_id_input_and_a_search_box(
     assert search and 'data-url="/api/v1/sites/"' in search.group(0)
     assert 'data-target="f-site_id"' in search.group(0)
     assert "js/ref-search.js" in html
+
+
+def test_a_device_s_tags_are_edited_one_per_line_and_a_bad_slug_is_shown_on_them(
+    world_app: tuple[Flask, World],
+) -> None:
+    app, world = world_app
+    page = EDIT_BY_MODEL[Device]
+    client = client_as(app, world, keeper(page))
+    object_id = first_id(app, page)
+    form = as_form(page, stored_values(app, page, object_id))
+    url = f"/{page.key}/{object_id}/edit"
+    saved = client.post(url, data=form | {"tags": "pci-dss\nbackup", "csrf_token": csrf(client)})
+    assert saved.status_code == 302, field_messages(saved.text)
+    assert stored_values(app, page, object_id)["tags"] == "pci-dss\nbackup"
+    refused = client.post(url, data=form | {"tags": "PCI DSS!", "csrf_token": csrf(client)})
+    assert refused.status_code == 400 and set(field_messages(refused.text)) == {"tags"}
+    assert stored_values(app, page, object_id)["tags"] == "pci-dss\nbackup"

@@ -161,6 +161,16 @@ def test_group_by_only_makes_the_groups_asked_for() -> None:
     assert sorted(built["groups"]) == ["security_level_2", "security_level_3"]
 
 
+def test_tags_are_groups_and_a_list_variable() -> None:
+    host = {"kind": "device", "id": 7, "name": "hv-07", "tags": ["pci-dss", "backup_nightly"]}
+    assert transform.host_groups(host, ["tag"]) == ["tag_pci_dss", "tag_backup_nightly"]
+    assert transform.host_vars(host)["headroom_tags"] == ["pci-dss", "backup_nightly"]
+    untagged = {**host, "tags": []}
+    assert transform.host_groups(untagged, ["tag"]) == []
+    assert "headroom_tags" not in transform.host_vars(untagged)  # empty: not set
+    assert transform.host_vars(host, only=["site"]).get("headroom_tags") is None
+
+
 def test_a_tree_without_districts_makes_no_district_group() -> None:
     host = {
         "admin_units": [

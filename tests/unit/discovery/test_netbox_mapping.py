@@ -24,6 +24,7 @@ from discovery.netbox.values import (
     map_network,
     map_role,
     map_status,
+    map_tags,
     mb_to_gb,
     whole_vcpus,
 )
@@ -223,6 +224,7 @@ def test_device_maps_declared_and_observed_facts():
         "rack_position_u": 12,
         "rack_face": RackFace.REAR,
         "location": None,
+        "tags": [],
         "cores": 64,
         "ram_gb": 512.0,
         "role": DeviceRole.SERVER,
@@ -256,6 +258,39 @@ def test_device_headroom_proposed_keeps_its_status_until_a_person_documents_it()
     assert "status" not in map_device(proposed).fields
     reviewed = {**proposed, "status": {"value": "active"}}
     assert map_device(reviewed).fields["status"] == Status.ACTIVE
+
+
+NETBOX_TAGS = [
+    {"id": 3, "name": "PCI DSS", "slug": "pci-dss", "color": "ff0000"},
+    {"id": 1, "name": "Headroom", "slug": "headroom"},
+    {"id": 2, "name": "Backup nightly", "slug": "backup_nightly"},
+    {"id": 4, "name": "Vùng 1", "slug": "vùng-1"},
+]
+
+
+def test_device_tags_are_declared_slugs_without_the_push_marker():
+    record = map_device({**DEVICE, "tags": NETBOX_TAGS})
+    # sorted, ASCII (NetBox allows Unicode slugs), without ``headroom``: the push's marker
+    assert record.fields["tags"] == ["backup_nightly", "pci-dss", "vung-1"]
+    assert "tags" not in record.observed  # declared like the placement, not observed
+    untagged = map_device({**DEVICE, "tags": [{"slug": "headroom"}]})
+    assert untagged.fields["tags"] == []  # NetBox states "no tags": a removed tag is cleared
+
+
+def test_vm_tags_are_its_netbox_tag_slugs():
+    vm = {**_vm(1, "Một cửa điện tử", 2, []), "tags": NETBOX_TAGS[:2]}
+    workload = next(r for r in map_virtual_machines([vm]) if r.kind == "workloads")
+    assert workload.fields["tags"] == ["pci-dss"]
+    assert "tags" not in workload.observed
+
+
+def test_a_unicode_tag_slug_becomes_the_api_s_ascii_slug():
+    assert map_tags({"tags": [{"slug": "Đà-Nẵng"}, {"slug": "lớp 2"}]}) == ["da-nang", "lop_2"]
+
+
+def test_tags_are_capped_at_the_api_limit():
+    many = [{"slug": f"t{i:03d}"} for i in range(80)]
+    assert map_tags({"tags": many}) == [f"t{i:03d}" for i in range(50)]
 
 
 def test_interface_speed_kbps_to_mbps_and_addresses():

@@ -111,6 +111,11 @@ class AnsibleHostSchema(Schema):
         required=True,
         metadata={"description": "Zones of its cluster (devices) or its system (VMs)"},
     )
+    tags = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Its tag slugs: the plugin's `tag_<slug>` groups"},
+    )
     platform = fields.String(
         allow_none=True, required=True, metadata={"description": "OS or firmware family"}
     )

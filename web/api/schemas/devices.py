@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cmdb.bounds import MAX_CORES, MAX_DEVICE_TB, MAX_RAM_GB
 from cmdb.choices import DeviceRole, RackFace, Status
-from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, text
+from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, tags, text
 
 
 class DeviceWriteSchema(WriteSchema):
@@ -23,6 +23,7 @@ class DeviceWriteSchema(WriteSchema):
     rack_position_u = integer(1, 60, nullable=True)
     rack_face = choice(RackFace, nullable=True)
     height_u = integer(1, 60, nullable=True)
+    tags = tags()
     cores = integer(1, MAX_CORES, nullable=True)
     ram_gb = positive(MAX_RAM_GB, nullable=True)
     raw_storage_tb = number(0, MAX_DEVICE_TB, nullable=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cmdb.bounds import MAX_DISK_GB, MAX_RAM_GB, MAX_VCPU
 from cmdb.choices import Status
-from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, text
+from web.api.schemas.write import WriteSchema, choice, integer, number, positive, ref, tags, text
 
 
 class WorkloadWriteSchema(WriteSchema):
@@ -17,3 +17,4 @@ class WorkloadWriteSchema(WriteSchema):
     cluster_id = ref("cluster it runs on", required=True)
     storage_pool_id = ref("storage pool of its disks", nullable=True)
     status = choice(Status)
+    tags = tags()

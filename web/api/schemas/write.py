@@ -26,10 +26,14 @@ from cmdb.bounds import (
     CEILING_RANGE_MESSAGE,
     MAX_ID,
     MAX_INT32,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    TAG_PATTERN,
 )
 from cmdb.choices import Zone
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TAG = re.compile(TAG_PATTERN)
 MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$")
 
 
@@ -182,6 +186,27 @@ def zones() -> fields.List:
     """Zone values, stored as their text."""
     values = [z.value for z in Zone]
     return fields.List(fields.String(validate=validate.OneOf(values)))
+
+
+class TagList(fields.List):
+    """Tag slugs, each once in the order sent (a repeat is dropped, not refused)."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> list[Any | None]:
+        return list(dict.fromkeys(super()._deserialize(value, attr, data, **kwargs)))
+
+
+def tags() -> fields.List:
+    """Tag slugs (NetBox's): the inventory plugin's ``tag_<slug>`` groups."""
+    slug_rule = [
+        validate.Length(min=1, max=MAX_TAG_LENGTH),
+        validate.Regexp(TAG, error="lowercase letters, digits, '-' and '_' only"),
+    ]
+    return TagList(
+        fields.String(validate=slug_rule),
+        validate=validate.Length(max=MAX_TAGS, error=f"at most {MAX_TAGS} tags"),
+    )
 
 
 def mac_address() -> fields.String:

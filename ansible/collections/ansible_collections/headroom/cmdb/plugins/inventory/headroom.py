@@ -170,6 +170,8 @@ options:
         reform a commune sits straight under its province.
       - C(province), C(district) and C(commune) put each host straight into that level's group.
       - C(platform) groups by family (C(platform_ios)), else by the platform itself.
+      - C(tag) puts a host in one group per tag (C(tag_pci_dss)); C(headroom_tags) lists
+        the slugs as Headroom keeps them (C(pci-dss)).
     type: list
     elements: str
     choices:
@@ -188,7 +190,8 @@ options:
       - network
       - status
       - kind
-    default: [admin_unit, site, role, platform, cluster, security_level, zone, network, status]
+      - tag
+    default: [admin_unit, site, role, platform, cluster, security_level, zone, network, status, tag]
 """
 
 EXAMPLES = r"""

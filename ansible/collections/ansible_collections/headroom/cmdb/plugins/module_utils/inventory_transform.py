@@ -37,6 +37,7 @@ GROUP_BY_CHOICES = (
     "network",
     "status",
     "kind",
+    "tag",
 )
 PREFIX = "headroom_"
 UNIT_LEVELS = ("province", "district", "commune")
@@ -178,6 +179,7 @@ def host_vars(
             PREFIX + "security_level": host.get("security_level"),
             PREFIX + "zones": list(host.get("zones") or []),
             PREFIX + "networks": list(host.get("networks") or []),
+            PREFIX + "tags": list(host.get("tags") or []),
             PREFIX + "interfaces": [dict(i) for i in host.get("interfaces") or []],
             PREFIX + "manufacturer": host.get("manufacturer"),
             PREFIX + "model": host.get("model"),
@@ -268,7 +270,7 @@ def _groups_of(host: Host, key: str) -> list[str]:
         return [unit_group(units[-1])] if units else []  # the site's own unit; parents nest it
     if key in UNIT_LEVELS:
         return _unit_groups(units, key)
-    if key in ("network", "zone"):
+    if key in ("network", "zone", "tag"):
         return [f"{key}_{slug(n)}" for n in host.get(key + "s") or []]
     if key == "security_level":
         level = host.get("security_level")
