@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -30,6 +31,7 @@ from web.ui import bp
 from web.validation_messages import translate_errors
 
 FORM_KINDS = ("snmp_discovery", "poll", "netbox_sync")
+WEB = frozenset({"http", "https"})  # a failure's NetBox page becomes a link only then
 
 
 def may_start() -> bool:
@@ -72,6 +74,7 @@ def discovery_run(run_id: int) -> str:
         run=run,
         results=results,
         parts=run_parts(get_session(), run.id),
+        failures=_failures(run.stats),
         may_cancel=may_start(),
         api_url=url_for("discovery_runs.detail", object_id=run.id),
     )
@@ -154,3 +157,14 @@ def _runs_page(
         redis=bool(current_app.config.get("CMDB_REDIS_URL")),
     )
     return html, status
+
+
+def _failures(stats: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A sync's unmapped objects, each with its NetBox page when that is a web address
+    (anything else is shown as text, never made a link)."""
+    rows = (stats or {}).get("failures") or []
+    return [
+        {**row, "url": row["url"] if urlsplit(str(row["url"] or "")).scheme in WEB else None}
+        for row in rows
+        if isinstance(row, dict) and "url" in row
+    ]

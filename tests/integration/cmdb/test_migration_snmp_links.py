@@ -1,4 +1,4 @@
-"""Migration 0017: the links LLDP made before the core keep being found (their SNMP marks
+"""Migration 0020: the links LLDP made before the core keep being found (their SNMP marks
 lose the ``lldp:<id>`` the old writer gave them, which the core's key match would have
 skipped), an all-zero chassis id stops being stored as an identity, and the series take
 an interface's health metrics — on SQLite and PostgreSQL, up and down."""
@@ -35,16 +35,32 @@ def _mark(session: Session, kind: str, object_id: int, source: Source, external:
 
 
 def test_old_lldp_marks_and_zero_chassis_ids_are_cleared(empty_url: str) -> None:
-    schema.upgrade(empty_url, "0019")
+    """The rows are made with today's models at head, taken down to the revision before
+    0020 and given the old state with SQL (the models hold columns of later revisions)."""
+    schema.upgrade(empty_url)
     engine = make_engine(empty_url)
     with Session(engine) as session, session.begin():
-        zero = factories.server(session, name="a", chassis_id="00:00:00:00:00:00")
+        zero = factories.server(session, name="a", chassis_id="ac:16:2d:92:7d:20")
         real = factories.server(session, name="b", chassis_id="ac:16:2d:92:7d:21")
         link = factories.link(session)
-        _mark(session, "link", link.id, Source.SNMP, f"lldp:{link.id}")
+        _mark(session, "link", link.id, Source.SNMP, "placeholder")
         _mark(session, "link", link.id, Source.NETBOX, "77")
         _mark(session, "device", real.id, Source.SNMP, "10.0.0.1:161")
         ids = zero.id, real.id, link.id
+    engine.dispose()
+    schema.downgrade(empty_url, "0019")
+    engine = make_engine(empty_url)
+    with engine.begin() as conn:  # what the old writer left
+        conn.execute(
+            sa.text(
+                "UPDATE record_source SET external_id = :old WHERE external_id = 'placeholder'"
+            ),
+            {"old": f"lldp:{ids[2]}"},
+        )
+        conn.execute(
+            sa.text("UPDATE device SET chassis_id = '00:00:00:00:00:00' WHERE id = :id"),
+            {"id": ids[0]},
+        )
     schema.upgrade(empty_url)
     with Session(engine) as session:
         marks = {
@@ -58,14 +74,17 @@ def test_old_lldp_marks_and_zero_chassis_ids_are_cleared(empty_url: str) -> None
         ("device", Source.SNMP): "10.0.0.1:161",
     }
     assert chassis == [None, "ac:16:2d:92:7d:21"]
+    engine.dispose()
     schema.downgrade(empty_url, "0019")
-    with Session(engine) as session:
-        mark = session.scalars(
-            sa.select(RecordSource).where(
-                RecordSource.object_type == "link", RecordSource.source == Source.SNMP
+    engine = make_engine(empty_url)
+    with engine.connect() as conn:
+        mark = conn.scalar(
+            sa.text(
+                "SELECT external_id FROM record_source WHERE object_type = 'link' "
+                "AND source = 'snmp'"
             )
-        ).one()
-    assert mark.external_id == f"lldp:{ids[2]}"
+        )
+    assert mark == f"lldp:{ids[2]}"
     engine.dispose()
 
 
