@@ -196,3 +196,28 @@ def test_a_split_polls_page_lists_its_parts_and_each_part_links_back(jobs: JobAp
     part_page = client.get(f"/discovery/{part_ids[0]}").get_data(as_text=True)
     assert f'href="/discovery/{parent_id}" id="parent-run"' in part_page
     assert 'id="parts"' not in part_page
+
+
+def test_a_syncs_unmapped_objects_are_listed_and_only_web_addresses_are_links(
+    jobs: JobApp,
+) -> None:
+    failures = [
+        {"kind": "links", "label": "INET-01", "reason": "no end at a site",
+         "url": "https://netbox.example/circuits/circuits/7/"},
+        {"kind": "devices", "label": "sw-x", "reason": "no site",
+         "url": "javascript:alert(1)"},
+    ]  # fmt: skip
+    with jobs.app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(
+            source=Source.NETBOX,
+            kind=RunKind.SYNC,
+            status=RunStatus.PARTIAL,
+            stats={"failures": failures},
+        )
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    html = browser(jobs, Role.VIEWER).get(f"/discovery/{run_id}").get_data(as_text=True)
+    table = html[html.index('id="failures"') :]
+    assert '<a href="https://netbox.example/circuits/circuits/7/"' in table
+    assert "javascript:" not in html and "<td>sw-x</td>" in table.replace("\n", "")
