@@ -159,8 +159,8 @@ def build_fleet_data(data: Path, n: int) -> list[str]:
     cut: list[list[str]] = []
     for recording in RECORDINGS:
         full = agents.copy_recording(recording, data / "source.full")
-        with full.open(encoding="latin-1") as lines:
-            cut.append([ln for ln in lines if keep(ln) or POLLED.match(ln)])
+        with full.open(encoding="latin-1") as source:
+            cut.append([ln for ln in source if keep(ln) or POLLED.match(ln)])
         full.unlink()
     names = [f"d{i + 1:04d}" for i in range(n)]
     for i, name in enumerate(names):
