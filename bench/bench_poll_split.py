@@ -35,6 +35,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=250)
     parser.add_argument("--concurrency", type=int, default=32, help="discovery's")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--split-only", action="store_true", help="leave out (a)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per poll")
     args = parser.parse_args()
     print(f"start: {_uptime()}")
@@ -134,7 +136,8 @@ def _run(workdir: Path, url: str, args: argparse.Namespace) -> None:
         with own_queue() as queue:
             bench = PollBench(url, profiles, queue, workdir, args.timeout, sim.proc.pid)
             bench.poll("baseline (counters' first values), 1 worker, 1 job", 1, n)
-            bench.poll("(a) 1 worker, 1 job", 1, n)
+            if not args.split_only:
+                bench.poll("(a) 1 worker, 1 job", 1, n)
             chunks = -(-n // args.chunk_size)
             label = f"(b) 2 workers, chunk_size {args.chunk_size} ({chunks} chunks)"
             bench.poll(label, 2, args.chunk_size)
@@ -252,7 +255,7 @@ class PollBench:
             jobs = wait_until_listening(self.queue, set(names))  # the last horse has ended
             cpu, sim_cpu = _cpu(pids) - before, _cpu([self.sim_pid]) - sim_before
         self.report(label, run, wall, cpu, sim_cpu)
-        print(f"  jobs each worker ran: {jobs}")
+        print(f"  jobs each worker ran: {jobs}; targets not succeeded: {self.failures(run)}")
 
     def follow(self, run_id: int) -> dict[str, Any]:
         deadline = time.monotonic() + self.timeout
@@ -275,6 +278,18 @@ class PollBench:
             f"  wall {wall:.1f} s (202 → parent ended); workers' CPU {cpu:.1f} s = "
             f"{cpu / devices * 100:.2f} CPU s per 100 devices; snmpsim {sim_cpu:.1f} CPU s"
         )
+
+    def failures(self, run: dict[str, Any]) -> dict[str, int]:
+        """The run's (or its chunks') results that did not succeed, by error, commonest first."""
+        listed = self.client.get(f"/api/v1/discovery-runs/?parent_id={run['id']}").get_json()
+        ids = [r["id"] for r in listed["results"]] or [run["id"]]
+        errors = Counter(
+            f"{r['status']}: {r['error'] or ''}"[:120]
+            for i in ids
+            for r in self.client.get(f"/api/v1/discovery-runs/{i}").get_json()["results"]
+            if r["status"] != "succeeded"
+        )
+        return dict(errors.most_common(5))
 
     def close(self) -> None:
         with self.app.app_context():
