@@ -47,10 +47,10 @@ from rq import Queue, Worker
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_snmp import add_data_centre  # noqa: E402
 from cmdb import schema  # noqa: E402
-from cmdb.choices import Role, SiteKind  # noqa: E402
+from cmdb.choices import Role  # noqa: E402
 from cmdb.db import make_engine, make_session_factory, transaction  # noqa: E402
-from cmdb.models import AdminUnit, Site  # noqa: E402
 from cmdb.services.tokens import create_token  # noqa: E402
 from cmdb.services.users import create_user  # noqa: E402
 from discovery.credentials import SnmpProfile, parse_profile  # noqa: E402
@@ -114,11 +114,7 @@ def _inventory(workdir: Path, database: str) -> str:
     else:
         url = f"sqlite:///{workdir / 'bench.db'}"
         schema.upgrade(url)
-    with transaction(make_session_factory(make_engine(url))) as session:
-        unit = AdminUnit(code="49", name="Quảng Nam", level="province", kind="Tỉnh")
-        session.add(unit)
-        session.flush()
-        session.add(Site(name="TTDL", slug="ttdl", kind=SiteKind.DATA_CENTRE, admin_unit=unit))
+    add_data_centre(url)
     return url
 
 
