@@ -126,12 +126,17 @@ def bench_ours(
 def scratch_inventory(workdir: Path) -> str:
     url = f"sqlite:///{workdir / 'bench.db'}"
     schema.upgrade(url)
+    add_data_centre(url)
+    return url
+
+
+def add_data_centre(url: str) -> None:
+    """A province and its data centre site (slug ``ttdl``) in the migrated inventory."""
     with transaction(make_session_factory(make_engine(url))) as session:
         unit = AdminUnit(code="49", name="Quảng Nam", level="province", kind="Tỉnh")
         session.add(unit)
         session.flush()
         session.add(Site(name="TTDL", slug="ttdl", kind=SiteKind.DATA_CENTRE, admin_unit=unit))
-    return url
 
 
 def main() -> None:
