@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from discovery.core.normalize import clean_serial, normalize_hostname
 from discovery.records import AgentIdentity
+from discovery.snmp.parsers import is_null_chassis_id
 
 # The agent's clock "runs on" when it advanced like ours, within these bounds (agents
 # tick at 100 Hz but answer a little late or early; a few seconds of slack for polls
@@ -127,10 +128,7 @@ def _renamed(record: OnRecord, agent: AgentIdentity) -> str | None:
 
 def meaningful_chassis_id(value: str | None) -> str | None:
     """A chassis id that names a box: all-zero or blank ones (some agents) name none."""
-    text = (value or "").strip().casefold()
-    if not text.replace(":", "").replace("0", "").replace("-", "").strip():
-        return None
-    return text
+    return None if is_null_chassis_id(value) else (value or "").strip().casefold()
 
 
 def describe(agent: AgentIdentity) -> str:

@@ -185,13 +185,8 @@ def cancel_command(run_id: int) -> None:
 
 def _parts(session: Any, run_id: int) -> list[dict[str, Any]]:
     """The chunks of a split run (a poll shared by several workers), each with its worker."""
-    import sqlalchemy as sa
+    from cmdb.services.run_list import run_parts
 
-    from cmdb.models import DiscoveryRun
-
-    chunks = session.scalars(
-        sa.select(DiscoveryRun).where(DiscoveryRun.parent_id == run_id).order_by(DiscoveryRun.id)
-    )
     return [
         {
             "id": c.id,
@@ -200,7 +195,7 @@ def _parts(session: Any, run_id: int) -> list[dict[str, Any]]:
             "total": c.progress_total,
             "runner": f"{c.runner_host}:{c.runner_pid}" if c.runner_pid else None,
         }
-        for c in chunks
+        for c in run_parts(session, run_id)
     ]
 
 
