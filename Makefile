@@ -100,7 +100,7 @@ FAST_TMP := $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && \
 	echo --basetemp=/dev/shm/headroom-test-fast-$$(echo "$(CURDIR)" | md5sum | cut -c1-8))
 # Compiled modules kept, as in scripts/test.sh (it says why).
 test-fast: $(STAMP) translations
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist loadgroup -q $(FAST_TESTS) $(FAST_TMP)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder -q $(FAST_TESTS) $(FAST_TMP)
 
 # Every benchmark with its defaults; bench_api.py builds its PostgreSQL database (100,000
 # devices) once and reuses it, and needs wrk (system-deps). Its short run: --quick.

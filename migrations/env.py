@@ -23,6 +23,8 @@ def _configure(connection: Connection) -> None:
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
         include_object=_compared_on(connection.dialect.name),
+        # Callers may watch each step (the migrations' tests record every revision applied).
+        on_version_apply=config.attributes.get("on_version_apply"),
     )
 
 

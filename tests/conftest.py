@@ -21,7 +21,7 @@ from cmdb.demo.loader import summarize
 from tests.databases import drop_pg_database, migrated_pg_url, migrated_sqlite_url
 from tests.demo_databases import demo_pg_url, demo_sqlite_url
 
-pytest_plugins = ["tests.tiers", "tests.compiled_once"]
+pytest_plugins = ["tests.tiers", "tests.compiled_once", "tests.schedule", "tests.cheap_hashes"]
 
 
 @pytest.fixture(scope="session")
@@ -130,8 +130,6 @@ PEER_GROUPS = (
     ("snmpd", "snmp-agents"),
     ("poll_agent", "snmp-agents"),
 )
-# The longest groups go out first, so no worker is left alone with one at the end.
-FIRST_GROUPS = ("netbox", "snmp-agents", "browser")
 
 
 def group_of(item: pytest.Item) -> str:
@@ -180,5 +178,4 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if config.getoption("loadgroup", default=False):  # set on xdist workers only
         for item in items:
             the_group_in_the_id(item, group_name(item))
-    rank = {group: i for i, group in enumerate(FIRST_GROUPS)}
-    items.sort(key=lambda item: rank.get(group_name(item), len(rank)))  # stable
+    # Then ``tests.schedule`` orders the groups: the longest go out first.

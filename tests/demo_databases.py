@@ -16,16 +16,9 @@ which load it for real.
 from __future__ import annotations
 
 import atexit
-import fcntl
-import hashlib
-import os
 import shutil
-import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -34,11 +27,16 @@ from capacity.actions import capacity_report
 from cmdb import schema
 from cmdb.db import make_engine, make_session_factory, transaction
 from cmdb.demo import load_demo
-from tests.databases import create_pg_database, drop_pg_database, migrated_sqlite_url
+from tests.databases import (
+    ROOT,
+    cached_file,
+    create_pg_database,
+    drop_pg_database,
+    migrated_sqlite_url,
+    sources_key,
+)
 
 DEMO_TODAY = date(2026, 1, 15)
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = Path(os.environ.get("CMDB_TEST_CACHE", ROOT / "var" / "test-cache"))
 SOURCES = ("cmdb", "capacity", "migrations")
 LIBRARIES = ("statsforecast", "numpy", "scipy", "pandas", "sqlalchemy", "alembic")
 
@@ -61,29 +59,15 @@ def demo_pg_url(prefix: str = "headroom_demo", *, forecasts: bool = False) -> st
 
 def demo_sqlite_file(*, forecasts: bool) -> Path:
     """The cached file (never write to it: copy it)."""
-    name = f"demo-{DEMO_TODAY}-{'forecasts' if forecasts else 'plain'}-{source_key()}.db"
-    target = CACHE / name
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with _file_lock(CACHE / f"{name}.lock"):  # the other xdist worker waits, then reuses it
-        if not target.exists():
-            building = target.with_suffix(".building")
-            building.unlink(missing_ok=True)
-            _fill(migrated_sqlite_url(building), forecasts)
-            building.replace(target)
-            _forget_older(target)
-    return target
+    name = f"demo-{DEMO_TODAY}-{'forecasts' if forecasts else 'plain'}"
+    return cached_file(
+        name, lambda path: _fill(migrated_sqlite_url(path), forecasts), SOURCES, LIBRARIES
+    )
 
 
 def source_key(root: Path = ROOT) -> str:
-    digest = hashlib.sha256(sys.version.encode())
-    for package in LIBRARIES:  # the fitted forecasts depend on them too
-        digest.update(f"{package}=={version(package)}".encode())
-    for folder in SOURCES:
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    """The demo's key: every file it and its forecasts come from."""
+    return sources_key(SOURCES, LIBRARIES, root)
 
 
 def _fill(url: str, forecasts: bool) -> None:
@@ -108,19 +92,3 @@ def _pg_template(forecasts: bool) -> str:
             _fill(url, forecasts)
             _pg_templates[forecasts] = str(make_url(url).database)
         return _pg_templates[forecasts]
-
-
-def _forget_older(current: Path) -> None:
-    """Files of older code are never used again."""
-    variant = current.name.rsplit("-", 1)[0]
-    for old in CACHE.glob(f"{variant}-*.db"):
-        if old != current:
-            old.unlink(missing_ok=True)
-            Path(f"{old}.lock").unlink(missing_ok=True)
-
-
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
-        yield

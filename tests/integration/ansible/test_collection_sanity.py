@@ -16,6 +16,9 @@ import pytest
 
 from tests.integration.ansible.live import ANSIBLE_DIR, ansible_env, run_ansible
 
+# Real processes (ansible-doc, python) per plugin: the full tier's, not the quick one's.
+pytestmark = pytest.mark.slow
+
 COLLECTIONS = ANSIBLE_DIR / "collections"
 PLUGINS = COLLECTIONS / "ansible_collections/headroom/cmdb/plugins"
 #: The plugin folders ansible-doc documents, as its ``-t`` names them.
@@ -56,6 +59,7 @@ IMPORT_CHECK = """
 import importlib, sys
 import ansible.module_utils.basic, ansible.module_utils.urls  # what ansible-core itself loads
 import ansible.plugins.inventory, ansible.plugins.lookup
+
 before = set(sys.modules)
 for name in sys.argv[1:]:
     importlib.import_module(name)

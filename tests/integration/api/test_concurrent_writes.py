@@ -34,6 +34,9 @@ from tests.live_server import all_at_once, call, serving
 from web import create_app
 from web.db import get_db
 
+# A real server (waitress) and real clients at once: the full tier's, not the quick one's.
+pytestmark = pytest.mark.slow
+
 TODAY = date(2026, 6, 1)
 VCPU = 20  # the small province's one cluster: 2 hosts × 10 cores, ratio 1, ceiling 100 %
 TINY = [{"name": "app", "count": 1, "vcpu": 1, "ram_gb": 1, "disk_gb": 10}]

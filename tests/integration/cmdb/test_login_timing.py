@@ -18,7 +18,7 @@ from tests.databases import migrated_sqlite_url
 
 
 @pytest.fixture
-def session(tmp_path: Path):
+def session(tmp_path: Path, production_hash_cost: None):
     engine = make_engine(migrated_sqlite_url(tmp_path / "users.db"))
     with make_session_factory(engine)() as session:
         create_user(session, "real", Role.VIEWER, password="the real one")

@@ -14,11 +14,12 @@ from cmdb import schema
 from cmdb.choices import SiteKind
 from cmdb.db import make_engine
 from tests import factories as f
+from tests.databases import upgrade_empty
 
 
 def test_upgrading_a_populated_sqlite_database_keeps_every_row(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    schema.upgrade(url, "0002")
+    upgrade_empty(url, "0002")
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(
@@ -63,7 +64,7 @@ def test_upgrading_a_populated_sqlite_database_keeps_every_row(tmp_path: Path) -
 def test_downgrade_below_0010_refuses_while_links_inside_a_site_exist(tmp_path: Path) -> None:
     """Revision 0009's check cannot hold them; deleting them silently would lose data."""
     url = f"sqlite:///{tmp_path / 'cables.db'}"
-    schema.upgrade(url)
+    upgrade_empty(url)
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
         f.cable_inside(session, f.site(session, kind=SiteKind.DATA_CENTRE))

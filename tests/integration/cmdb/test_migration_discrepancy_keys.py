@@ -20,6 +20,7 @@ from discovery.core.planner import plan_observations
 from discovery.core.snapshot import load_snapshot
 from discovery.core.writer import apply_plan
 from tests import factories
+from tests.databases import upgrade_empty
 from tests.unit.discovery.core.test_planner import HERE, snmp_device
 
 MISMATCH, OPEN, ACK = (
@@ -43,7 +44,7 @@ def _row(session: Session, field: str, values: dict, status=OPEN, object_type="d
 
 
 def test_unsettled_snmp_rows_are_renamed_and_nothing_else(empty_url: str) -> None:
-    schema.upgrade(empty_url, "0011")
+    upgrade_empty(empty_url, "0011")
     engine = make_engine(empty_url)
     with Session(engine) as session, session.begin():
         _row(session, "model", {"inventory": "N5K", "snmp": "N7K"}, ACK)
@@ -71,7 +72,7 @@ def test_an_acknowledged_snmp_discrepancy_stays_acknowledged_after_the_upgrade(
 ) -> None:
     """What SNMP discovery wrote before the core, acknowledged, then the core's first run
     (which lists a person's word beside SNMP's: the migration adds it)."""
-    schema.upgrade(empty_url)
+    upgrade_empty(empty_url)
     engine = make_engine(empty_url)
     at = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
     with Session(engine) as session, session.begin():

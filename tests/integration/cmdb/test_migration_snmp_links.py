@@ -17,6 +17,7 @@ from cmdb.choices import Metric, ResourceKind, Source
 from cmdb.db import make_engine
 from cmdb.models import Device, RecordSource, Series
 from tests import factories
+from tests.databases import upgrade_empty
 
 AT = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 
@@ -37,7 +38,7 @@ def _mark(session: Session, kind: str, object_id: int, source: Source, external:
 def test_old_lldp_marks_and_zero_chassis_ids_are_cleared(empty_url: str) -> None:
     """The rows are made with today's models at head, taken down to the revision before
     0020 and given the old state with SQL (the models hold columns of later revisions)."""
-    schema.upgrade(empty_url)
+    upgrade_empty(empty_url)
     engine = make_engine(empty_url)
     with Session(engine) as session, session.begin():
         zero = factories.server(session, name="a", chassis_id="ac:16:2d:92:7d:20")
@@ -90,7 +91,7 @@ def test_old_lldp_marks_and_zero_chassis_ids_are_cleared(empty_url: str) -> None
 
 @pytest.mark.parametrize("metric", [Metric.OPER_UP, Metric.IN_ERRORS_PPS])
 def test_series_take_the_health_metrics_only_after_the_upgrade(empty_url: str, metric) -> None:
-    schema.upgrade(empty_url, "0019")
+    upgrade_empty(empty_url, "0019")
     engine = make_engine(empty_url)
     row = {"object_type": ResourceKind.INTERFACE, "object_id": 1, "metric": metric, "unit": "x"}
     with Session(engine) as session, pytest.raises(IntegrityError):  # the old CHECK refuses

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from cmdb import schema
 from cmdb.db import make_engine
+from tests.databases import upgrade_empty
 
 INSERT = sa.text(
     "INSERT INTO discovery_run (id, source, kind, target, status, started_at, stats, error,"
@@ -18,7 +19,7 @@ INSERT = sa.text(
 
 
 def test_stored_netbox_runs_lose_the_credentials_in_their_urls(empty_url: str) -> None:
-    schema.upgrade(empty_url, "0014")
+    upgrade_empty(empty_url, "0014")
     engine = make_engine(empty_url)
     secret_url = "http://admin:s3cret@nb.example:8000/api/?token=t0ken"
     with engine.begin() as conn:

@@ -16,6 +16,12 @@ def test_a_password_hash_checks_only_its_password() -> None:
     assert hash_password("correct horse") != stored  # salted
 
 
+def test_production_hashes_with_scrypt_at_n_16384(production_hash_cost: None) -> None:
+    """The tests hash cheaper (``tests.cheap_hashes``); production's factor is this one."""
+    stored = hash_password("correct horse")
+    assert stored.startswith("scrypt$16384$8$1$") and check_password(stored, "correct horse")
+
+
 @pytest.mark.parametrize(("text", "expected"), [("1", True), ("yes", True), ("0", False)])
 def test_anonymous_read_setting(text: str, expected: bool) -> None:
     environ = {"CMDB_ANONYMOUS_READ": text, "CMDB_DATABASE_URL": "sqlite://"}
