@@ -11,7 +11,7 @@ Vietnamese-market figures (VND, 2025) for an install whose catalogue is empty.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypedDict
@@ -326,29 +326,33 @@ def _cheapest_mix(
     if len(models) < 2:
         return None
     best: Purchase | None = None
-    for counts in _head_counts(models[:-1], most, budget):
-        limit = best.cost_vnd if best is not None else budget
+
+    def limit() -> float:  # a head that costs the best mix found so far cannot beat it
+        return best.cost_vnd if best is not None else budget
+
+    for counts in _head_counts(models[:-1], most, limit):
         head_cost = sum(n * m.price_vnd for m, n in zip(models, counts, strict=False))
         last = _fewest_that_fit(need, models, counts, most)
-        if last is not None and head_cost + last * models[-1].price_vnd < limit:
+        if last is not None and head_cost + last * models[-1].price_vnd < limit():
             chosen = zip(models, [*counts, last], strict=True)
             best = _mix([Purchase(m.name, n, m.price_vnd) for m, n in chosen])
     return best
 
 
 def _head_counts(
-    models: Sequence[ServerModel], most: int, budget: float
+    models: Sequence[ServerModel], most: int, limit: Callable[[], float], spent: float = 0.0
 ) -> Iterator[tuple[int, ...]]:
-    """Every count of ``models`` (0 … ``most`` each) that costs less than ``budget``."""
+    """Every count of ``models`` (0 … ``most`` each) that, with ``spent``, costs less than
+    ``limit()`` — asked at each step, so the search narrows as cheaper mixes are found."""
     if not models:
         yield ()
         return
     first, rest = models[0], models[1:]
     for n in range(most + 1):
-        left = budget - n * first.price_vnd
-        if left <= 0:
+        cost = spent + n * first.price_vnd
+        if cost >= limit():
             return
-        for tail in _head_counts(rest, most, left):
+        for tail in _head_counts(rest, most, limit, cost):
             yield (n, *tail)
 
 
