@@ -178,7 +178,9 @@ def _listed(stats: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
     """A sync's unmapped (``failures``) or deliberately unstored (``skipped``) objects, each
     with its NetBox page when that is a web address (anything else is shown as text, never
     made a link)."""
-    rows = (stats or {}).get(key) or []
+    rows = (stats or {}).get(key)
+    if not isinstance(rows, list):
+        return []  # a push run counts what it skipped (a number), and lists nothing
     return [
         {
             **row,

@@ -257,3 +257,21 @@ def test_a_syncs_skipped_objects_and_counts_per_kind_are_on_its_page(jobs: JobAp
     assert 'data-count="links-skipped">1<' in counts
     assert 'data-count="devices-created">3<' in counts
     assert 'data-count="racks-' not in counts  # a kind with nothing counted is left out
+
+
+def test_a_push_runs_count_of_skipped_devices_is_no_list(jobs: JobApp) -> None:
+    """``--push`` ends its own run with ``skipped`` as a number: shown as a count only."""
+    with jobs.app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(
+            source=Source.NETBOX,
+            kind=RunKind.PUSH,
+            status=RunStatus.SUCCEEDED,
+            stats={"devices": 2, "interfaces": 5, "skipped": 1},
+        )
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    response = browser(jobs, Role.VIEWER).get(f"/discovery/{run_id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="skipped"' not in html and "skipped: <strong>1</strong>" in html
