@@ -128,6 +128,15 @@ def _unit_of_region(sessions: sessionmaker[Session], ext: str) -> AdminUnit:
         return unit
 
 
+def _link_of(session: Session, external_id: str) -> Link:
+    """The link NetBox's object ``external_id`` (``cable:<id>``) was synced to."""
+    return session.scalars(
+        sa.select(Link)
+        .join(RecordSource, RecordSource.object_id == Link.id)
+        .where(RecordSource.object_type == "link", RecordSource.external_id == external_id)
+    ).one()
+
+
 def _changed(run_stats: dict[str, Any]) -> dict[str, dict[str, int]]:
     return {
         kind: {w: c[w] for w in ("created", "updated") if c.get(w)}
@@ -166,27 +175,12 @@ def test_every_site_rack_device_interface_and_cable_has_a_record(
     assert "con0" in console["label"]
     assert stats["kinds"]["links"]["skipped"] == 3 and stats["run_status"] == "succeeded"
     with sessions() as s:
-        panelled = s.scalars(
-            sa.select(Link)
-            .join(RecordSource, RecordSource.object_id == Link.id)
-            .where(
-                RecordSource.object_type == "link",
-                RecordSource.external_id == f"cable:{ids['cable_pp_esx']}",
-            )
-        ).one()
+        panelled = _link_of(s, f"cable:{ids['cable_pp_esx']}")
         # One link between the two interfaces, not two half links to the panels.
         ends = (panelled.a_interface.name, panelled.b_interface.name)
         assert ends == ("eth1", "ge-0/0/3"), ends
         assert panelled.inside_one_site and panelled.port_speed_mbps == 1000.0
-    with sessions() as s:
-        tail = s.scalars(
-            sa.select(Link)
-            .join(RecordSource, RecordSource.object_id == Link.id)
-            .where(
-                RecordSource.object_type == "link",
-                RecordSource.external_id == f"cable:{ids['cable_tail']}",
-            )
-        ).one()
+        tail = _link_of(s, f"cable:{ids['cable_tail']}")
         assert tail.inside_one_site and tail.port_speed_mbps == 1000.0
         assert {tail.a_interface_id, tail.b_interface_id} - {None} != set()
 

@@ -40,15 +40,9 @@ def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask,
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         world = build_world(session)
-        unsized = factories.workload(
-            session,
-            name="lab-vm",
-            information_system_id=world.system,
-            cluster_id=world.cluster,
-            vcpu=None,
-            ram_gb=None,
-            incomplete=LACKS,
-        )
+        placed = {"information_system_id": world.system, "cluster_id": world.cluster}
+        sizeless = {"vcpu": None, "ram_gb": None, "incomplete": LACKS}
+        unsized = factories.workload(session, name="lab-vm", **placed, **sizeless)
         unsized_id = unsized.id
     engine.dispose()
     app = create_app({"TESTING": True, "CMDB_DATABASE_URL": url, "SECRET_KEY": "test",
