@@ -215,10 +215,11 @@ def _stock(args: argparse.Namespace) -> None:
         )
         print(_uptime())
     finally:
-        unseed_stock(stock)
-        if owned:
+        if owned:  # a fresh peer's database is dropped whole: no object-by-object unseeding
             peer.drop()
             shutil.rmtree(peer.root, ignore_errors=True)
+        else:
+            unseed_stock(stock)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -175,5 +175,7 @@ def test_the_workload_page_and_list_show_what_it_lacks(
     assert LACKS in client.get(f"/workloads/{unsized}").text
     listed = client.get("/workloads/").text
     assert "Incomplete" in listed and LACKS in listed
+    only = client.get("/workloads/?incomplete=true").text  # the API's filter, on the list
+    assert "lab-vm" in only and "dvc-web-01" not in only
     with app.app_context(), get_db().sessions() as session:
         assert session.get_one(Workload, unsized).sized is False
