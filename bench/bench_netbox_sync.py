@@ -17,11 +17,20 @@ times:
 - an incremental sync after one interface was deleted (marked not seen, not deleted).
 
 Run: ``.venv/bin/python bench/bench_netbox_sync.py [--devices 2000] [--ports 10]``.
+
+``--stock`` times the stock picture instead (issue 19: ``tests/integration/netbox/
+seed_stock.py`` — no custom fields, regions without codes, unnamed devices, patch panels,
+single-ended circuits, VMs without size — seeded through the API into a fresh peer, or
+into the running one ``--peer-state`` describes): a plain pynetbox listing of the same
+endpoints (the floor), a full sync into an inventory holding Đà Nẵng's 2025 units, the
+same full sync with nothing changed, and the default (incremental) re-sync with nothing
+changed, in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -41,8 +50,12 @@ from bench.netbox_fixture import Scale, scaled_peer  # noqa: E402
 from cmdb import schema  # noqa: E402
 from cmdb.db import make_engine, make_session_factory  # noqa: E402
 from cmdb.models import ChangeLog  # noqa: E402
+from cmdb.services.import_admin_units import import_admin_units  # noqa: E402
+from cmdb.services.importer import Format, parse_table  # noqa: E402
 from discovery.netbox.client import SINCE_OVERLAP, endpoint_paths  # noqa: E402
 from discovery.netbox.sync import run_sync  # noqa: E402
+from tests.integration.netbox.seed_stock import seed_stock, unseed_stock  # noqa: E402
+from tests.peers.netbox_peer import NetboxPeer, start_peer  # noqa: E402
 
 
 def _uptime() -> str:
@@ -103,8 +116,18 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=2000)
     parser.add_argument("--ports", type=int, default=10)
     parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--stock", action="store_true", help="the stock picture (issue 19)")
+    parser.add_argument("--peer-state", type=Path, help="--stock into this kept peer")
+    parser.add_argument("--repeat", type=int, default=3, help="--stock: rounds of each timing")
     args = parser.parse_args()
     print(f"{_uptime()}  (cores: {os.cpu_count()})")
+    if args.stock:
+        _stock(args)
+    else:
+        _scale(args)
+
+
+def _scale(args: argparse.Namespace) -> None:
     peer, how = scaled_peer(Scale(devices=args.devices, ports=args.ports))
     fresh_until = time.time() if how.startswith("seeded") else 0.0  # restored: long ago
     work = Path(tempfile.mkdtemp(prefix="bench-netbox-"))
@@ -151,6 +174,74 @@ def main() -> None:
         peer.drop()
         shutil.rmtree(peer.root, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _stock(args: argparse.Namespace) -> None:
+    """The stock picture: the floor, a full sync, and the two no-change re-syncs, each
+    ``--repeat`` times (the machine is shared: the median is printed beside the rounds)."""
+    peer, owned = _stock_peer(args.peer_state)
+    work = Path(tempfile.mkdtemp(prefix="bench-netbox-stock-"))
+    api = pynetbox.api(peer.url, token=peer.token)
+    t0 = time.perf_counter()
+    stock = seed_stock(api)
+    try:
+        print(f"seeded the stock picture in {time.perf_counter() - t0:.1f} s "
+              f"({len(stock.created)} objects through the API)")  # fmt: skip
+        # Past the freshly seeded objects, or the incremental re-sync counts them all as new.
+        time.sleep(SINCE_OVERLAP.total_seconds() + 2)
+        url, token, size = peer.url, peer.token, args.page_size
+        rounds: dict[str, list[float]] = {"plain": [], "full": [], "again": [], "incremental": []}
+        for n in range(args.repeat):
+            plain_s, counts = _plain_listing(url, token, size)
+            rounds["plain"].append(plain_s)
+            db = work / f"headroom-{n}.db"
+            _stock_inventory(db)
+            line, full = _timed_sync(url, token, db, full=True, page_size=size)
+            rounds["full"].append(full["elapsed"])
+            print(f"round {n + 1}: plain listing {plain_s:.2f} s {json.dumps(counts)}")
+            print(f"  full sync into Đà Nẵng's inventory: {line}")
+            line, again = _timed_sync(url, token, db, full=True, page_size=size)
+            rounds["again"].append(again["elapsed"])
+            print(f"  full sync again, nothing changed: {line}")
+            line, inc = _timed_sync(url, token, db, page_size=size)
+            rounds["incremental"].append(inc["elapsed"])
+            print(f"  incremental re-sync, nothing changed (the default): {line}")
+        med = {k: sorted(v)[len(v) // 2] for k, v in rounds.items()}
+        print(
+            f"median of {args.repeat}: plain listing {med['plain']:.2f} s, full sync "
+            f"{med['full']:.2f} s ({med['full'] / med['plain']:.2f}× the listing), no-change "
+            f"full {med['again']:.2f} s ({med['again'] / med['plain']:.2f}×), no-change "
+            f"incremental {med['incremental']:.2f} s ({med['incremental'] / med['plain']:.2f}×)"
+        )
+        print(_uptime())
+    finally:
+        if owned:  # a fresh peer's database is dropped whole: no object-by-object unseeding
+            peer.drop()
+            shutil.rmtree(peer.root, ignore_errors=True)
+        else:
+            unseed_stock(stock)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stock_peer(state_file: Path | None) -> tuple[NetboxPeer, bool]:
+    """A fresh peer (dropped at the end), or the kept one ``state_file`` describes."""
+    if state_file is None:
+        peer = start_peer("headroom_netbox_bench_stock")
+        print("peer start-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in peer.timings.items()))
+        return peer, True
+    state = json.loads(state_file.read_text())
+    print(f"peer: kept, {state['url']} (holds seed.py's objects too)")
+    return NetboxPeer(state["url"], state["token"], state["database"], Path(state["root"])), False
+
+
+def _stock_inventory(db: Path) -> None:
+    """An empty inventory holding Đà Nẵng's 2025 admin units, as the stock tests use."""
+    schema.upgrade(f"sqlite:///{db}")
+    text = (ROOT / "cmdb" / "data" / "da-nang-2025-admin-units.csv").read_text("utf-8")
+    engine = make_engine(f"sqlite:///{db}")
+    with make_session_factory(engine)() as s, s.begin():
+        import_admin_units(s, parse_table(text, Format.CSV), actor="bench")
+    engine.dispose()
 
 
 if __name__ == "__main__":

@@ -74,6 +74,11 @@ PROJECT = (
         " between two interfaces (give a_interface_id and b_interface_id)"
     ),
     N_("the two ends of a link must be different interfaces"),
+    N_(
+        "a link needs a site at one end at least: leave one end open (a circuit to a provider"
+        " network), not both"
+    ),
+    N_("an open end has no interface: give the site of this end, or no interface"),
     N_("a referenced record does not exist"),
     N_("no %(table)s with id %(id)s"),
     N_("another %(table)s (id %(id)s) already has %(values)s"),

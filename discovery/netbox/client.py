@@ -35,6 +35,7 @@ from discovery.netbox.deletions import (
     map_deletion_times,
     map_deletions,
 )
+from discovery.netbox.mapping_links import INTERFACE, panel_interfaces
 from discovery.netbox.records import ENDPOINTS, Fetched
 
 FETCH_WORKERS = 4  # endpoints read at once: NetBox's gunicorn serves 4 threads here
@@ -178,6 +179,7 @@ def fetch_all(
         if after is not None:
             _add_readdressed_interfaces(pages, fetched, after)
             _add_retried(pages, fetched, retry or {})
+        fetched.far_ends = _read_far_ends(pages, fetched.data["cables"])
     return fetched
 
 
@@ -281,6 +283,25 @@ def _add_retried(pages: _Pages, fetched: Fetched, retry: Mapping[str, set[int]])
         have = {o["id"] for o in fetched.data[key]}
         for chunk in _chunks(sorted(ids - have), 100):
             fetched.data[key] += pages.list(ep, fields=ep.fields, id=chunk)
+
+
+_PATH_FIELDS = "id,connected_endpoints,connected_endpoints_type,connected_endpoints_reachable"
+
+
+def _read_far_ends(pages: _Pages, cables: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The interface at the far end of each patch-panel path starting at a fetched cable.
+
+    Asked for those interfaces only (by id): NetBox builds ``connected_endpoints`` from
+    the cable path, a query per interface — too dear for every interface at scale."""
+    far: dict[int, dict[str, Any]] = {}
+    ep = _ENDPOINTS["interfaces"]
+    for chunk in _chunks(sorted(panel_interfaces(cables)), 100):
+        for row in pages.list(ep, fields=_PATH_FIELDS, id=chunk):
+            ends = row.get("connected_endpoints") or []
+            reachable = row.get("connected_endpoints_reachable")
+            if row.get("connected_endpoints_type") == INTERFACE and reachable and len(ends) == 1:
+                far[int(row["id"])] = ends[0]
+    return far
 
 
 class _Pages:

@@ -73,7 +73,7 @@ def map_all(
     speeds = {i["id"]: interface_speed_mbps(i) for i in data["interfaces"]}
     term_sites = termination_sites(data["circuit_terminations"], location_sites)
     for cable in data["cables"]:
-        result = map_cable(cable, fetched.device_sites, speeds, term_sites)
+        result = map_cable(cable, fetched.device_sites, speeds, term_sites, fetched.far_ends)
         mapped.skipped.append(result) if not isinstance(result, NbRecord) else mapped.add(result)
     types = {t["id"]: t for t in data["circuit_types"]}
     terminations = _terminations_by_circuit(data["circuit_terminations"])

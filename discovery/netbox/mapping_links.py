@@ -13,6 +13,12 @@ its reason: between patch-panel ports a segment (the interfaces' link is their c
 to the panel), from a circuit termination the circuit's tail (the circuit is the
 link), console and power cables carry no data.
 
+Where an interface reaches another through patch panels (NetBox traces the path: the
+interface's ``connected_endpoints``, ``Fetched.far_ends``), the two interfaces are one
+link, not two half links to the panels: the cable at the interface with the lower
+NetBox id carries it (its ends: the two interfaces), the cable at the other is skipped,
+naming that one. A path NetBox cannot trace to one interface keeps the half link.
+
 A circuit is a link between the sites of its A and Z terminations (a termination on a
 location counts at the location's site). A circuit with one known end — a single
 termination, or one on a provider network, a region or a site group — is stored with
@@ -25,7 +31,7 @@ capacity from the commit rate (kbps), else the terminations' port speed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +47,7 @@ from discovery.netbox.values import (
 
 INTERFACE = "dcim.interface"
 CIRCUIT_TERMINATION = "circuits.circuittermination"
+PANEL_PORTS = frozenset({"dcim.frontport", "dcim.rearport"})  # a cable goes on through them
 LABEL_MAX = 200  # Link.name
 DEFAULT_CIRCUIT_NETWORK = Network.WAN  # a carrier's circuit between two places
 ANY_TYPE = "*"  # in the circuit-type mapping: every type it does not name
@@ -70,19 +77,25 @@ def map_cable(
     device_sites: Mapping[int, int],
     speeds: Mapping[int, int | None],
     termination_sites: Mapping[int, int] | None = None,
+    far_ends: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> NbRecord | Skipped:
     """A cable with an interface at one end at least → a link, with the ends that map.
 
     ``speeds`` are the interfaces' Mbps as far as this fetch read them (an incremental
-    one reads only changed ones); ``termination_sites`` each circuit termination's site.
+    one reads only changed ones); ``termination_sites`` each circuit termination's site;
+    ``far_ends`` the interface at the far end of a path through patch panels.
     An end on a port that is no interface (a patch panel's, a circuit's termination)
     keeps its site and no interface; an end with no site takes the other end's."""
     ext = f"cable:{cable['id']}"
     sides = [cable.get(f"{side}_terminations") or [] for side in ("a", "b")]
+    traced = _through_panels(sides, far_ends or {})
+    if isinstance(traced, str):
+        return Skipped("links", ext, traced, cable.get("label") or _ends_label(sides) or ext)
+    sides = traced
     a_end, b_end = (_cable_end(t, device_sites, termination_sites or {}) for t in sides)
-    if a_end.interface is None and b_end.interface is None:
-        return Skipped("links", ext, _not_a_link(sides))
     label = cable.get("label") or _ends_label(sides) or ext
+    if a_end.interface is None and b_end.interface is None:
+        return Skipped("links", ext, _not_a_link(sides), label)
     a_site, b_site = a_end.site or b_end.site, b_end.site or a_end.site
     if a_site is None or b_site is None:
         return NbRecord("links", ext, label, error="a cable end's device has no site in NetBox")
@@ -110,6 +123,43 @@ def map_cable(
         },
         observed={k: fields[k] for k in ("port_speed_mbps",) if k in fields},
     )
+
+
+def panel_interfaces(cables: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The interfaces cabled to a patch panel's port (whose far end ``far_ends`` asks)."""
+    found: set[int] = set()
+    for cable in cables:
+        sides = [cable.get(f"{side}_terminations") or [] for side in ("a", "b")]
+        for near, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+            if {t.get("object_type") for t in other} & PANEL_PORTS:
+                found |= {int(t["object_id"]) for t in near if t.get("object_type") == INTERFACE}
+    return found
+
+
+def _through_panels(
+    sides: list[list[dict[str, Any]]], far_ends: Mapping[int, Mapping[str, Any]]
+) -> list[list[dict[str, Any]]] | str:
+    """A cable from an interface to a patch panel, as the link NetBox traces through the
+    panels: the panel's side replaced by the far interface — or why this cable is the
+    path's other half (the far interface's id is the lower: its cable carries the link)."""
+    for near, other in ((0, 1), (1, 0)):
+        if not {t.get("object_type") for t in sides[other]} & PANEL_PORTS:
+            continue
+        ports = [t for t in sides[near] if t.get("object_type") == INTERFACE]
+        far = far_ends.get(int(ports[0]["object_id"])) if len(ports) == 1 else None
+        if far is None or int(far["id"]) == int(ports[0]["object_id"]):
+            continue
+        if int(far["id"]) < int(ports[0]["object_id"]):
+            cable = far.get("cable")
+            carried = cable.get("id") if isinstance(cable, Mapping) else cable
+            return (
+                "one half of a path through patch panels: its two interfaces are one link,"
+                f" cable:{carried} (the cable at the other interface)"
+            )
+        traced = list(sides)
+        traced[other] = [{"object_type": INTERFACE, "object_id": far["id"], "object": dict(far)}]
+        return traced
+    return sides
 
 
 def _interface_ref(interface: int | None) -> Ref | None:

@@ -79,11 +79,13 @@ class NbRecord:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A NetBox object Headroom deliberately does not store, and why."""
+    """A NetBox object Headroom deliberately does not store, and why: not a failure (the
+    run stays succeeded), but listed on the run like one, never dropped silently."""
 
     kind: str
     external_id: str
     reason: str
+    label: str = ""  # as a person names it ("con0 – ttyS1"); empty: the external id
 
 
 @dataclass
@@ -133,7 +135,10 @@ class Fetched:
     ``deleted_ids`` is set instead when NetBox's change log told what was deleted
     since the last sync; ``deletions`` says which of the three ways was taken.
     ``deleted_at`` dates the deletions the change log holds (a full fetch reads them too,
-    since the last sync, when it can): "deleted in NetBox on …".
+    since the last sync, when it can): "deleted in NetBox on …". ``far_ends``: for every
+    interface of a fetched cable whose other end is a patch panel's port, the interface
+    at the far end of the path through the panels (read for those interfaces only: the
+    path costs NetBox a query per interface).
     """
 
     data: dict[str, list[dict[str, Any]]] = field(
@@ -145,3 +150,6 @@ class Fetched:
     deletions: str = "full read"
     # When NetBox's change log says each deleted object went: (kind, external id) → ISO time.
     deleted_at: dict[tuple[str, str], str] = field(default_factory=dict)
+    # An interface cabled to a patch panel → the interface NetBox traces at the path's far
+    # end (its ``connected_endpoints``: NetBox's brief interface, with device and cable).
+    far_ends: dict[int, dict[str, Any]] = field(default_factory=dict)

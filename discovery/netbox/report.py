@@ -19,7 +19,7 @@ from discovery.netbox.failed import object_url
 from discovery.netbox.observe import NAME_OF, label_of
 from discovery.netbox.records import KINDS, Mapped, NbRecord
 
-MAX_LISTED = 500  # not-seen rows and skipped objects kept in a run's stats (failures: all)
+MAX_LISTED = 500  # not-seen rows kept in a run's stats (failures and skipped objects: all)
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,13 @@ def _item(record: NbRecord) -> str:
     return f"{record.kind} {record.label}"
 
 
-COUNT_WORDS = ("created", "updated", "unchanged", "failed", "incomplete")
+COUNT_WORDS = ("created", "updated", "unchanged", "failed", "incomplete", "skipped")
 
 
 def counts(planned: Planned) -> dict[str, dict[str, int]]:
-    """Per kind: created, updated, unchanged, failed (the CLI's and the run's words), and
-    incomplete: kept, but lacking what capacity counts with (among the other four)."""
+    """Per kind: created, updated, unchanged, failed (the CLI's and the run's words),
+    incomplete: kept, but lacking what capacity counts with (among the other four), and
+    skipped: read, but deliberately not stored (a console cable; apart from the others)."""
     plan = planned.plan
     tally: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
     for create in plan.creates:
@@ -77,12 +78,15 @@ def counts(planned: Planned) -> dict[str, dict[str, int]]:
     for label, record in planned.records.items():
         if record.incomplete and label not in refused:
             tally[record.kind]["incomplete"] += 1
+    for skipped in planned.mapped.skipped:
+        tally[skipped.kind]["skipped"] += 1
     return {kind: {word: c[word] for word in COUNT_WORDS} for kind, c in tally.items()}
 
 
 def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, Any]:
     """Counts per kind, the failures with their reasons and NetBox pages (every one: the
-    next incremental sync reads them again), and what NetBox no longer has."""
+    next incremental sync reads them again), the objects skipped with theirs (every one:
+    a person sees what was not mapped and why), and what NetBox no longer has."""
     refused = [(planned.records[r.label], r.reason) for r in planned.plan.refused]
     failures = [
         {
@@ -102,7 +106,13 @@ def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, A
     ]
     not_seen = _not_seen(planned)
     skipped = [
-        {"kind": s.kind, "external_id": s.external_id, "reason": s.reason}
+        {
+            "kind": s.kind,
+            "external_id": s.external_id,
+            "label": s.label or s.external_id,
+            "reason": s.reason,
+            "url": object_url(base_url, s.kind, s.external_id) if base_url else None,
+        }
         for s in planned.mapped.skipped
     ]
     return {
@@ -112,7 +122,7 @@ def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, A
         "incomplete_objects": incomplete[:MAX_LISTED],  # ("incomplete": the run's count)
         "not_seen": not_seen[:MAX_LISTED],
         "not_seen_count": len(not_seen),
-        "skipped": skipped[:MAX_LISTED],
+        "skipped": skipped,  # every one, like the failures (not failures: the run succeeds)
     }
 
 

@@ -33,7 +33,7 @@ from cmdb.models import (
     Workload,
 )
 from cmdb.services.request_visibility import visible_changes
-from web.api import discrepancy_filters
+from web.api import discrepancy_filters, workload_filters
 from web.api.resource import Resource, declare
 from web.api.schemas.admin_units import AdminUnitWriteSchema
 from web.api.schemas.agencies import AgencyWriteSchema
@@ -239,12 +239,13 @@ WORKLOADS = declare(
         model=Workload,
         description="Virtual machines of information systems, on a cluster and a pool.",
         fields=names(
-            "id url name information_system vcpu ram_gb disk_gb management_address cluster "
-            "storage_pool status tags created_at updated_at"
+            "id url name information_system vcpu ram_gb disk_gb incomplete management_address "
+            "cluster storage_pool status tags created_at updated_at"
         ),
         filters=names(
             "id name information_system_id cluster_id storage_pool_id vcpu ram_gb disk_gb status"
         ),
+        extra_filters=workload_filters.EXTRA_FILTERS,  # ?incomplete=true|false
         search=names("name"),
         orderings=names("id name vcpu ram_gb disk_gb"),
         write=WorkloadWriteSchema,

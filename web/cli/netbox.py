@@ -4,11 +4,14 @@ NetBox is read first (progress bar on stderr), then the inventory is written in
 one transaction; a failed run exits 1 with its reason and writes nothing but the
 failed run row; a run where some objects failed is partial and exits 3. Every
 failed object is written to the run (``stats.failures``: NetBox page and reason) and
-to ``--json``'s ``failures``; the terminal shows the first ``SHOWN_FAILURES``.
+to ``--json``'s ``failures``; the terminal shows the first ``SHOWN_FAILURES``. An
+object deliberately not stored (a console cable) is no failure — the run stays
+succeeded — but is listed the same way (``stats.skipped``, ``--json``'s ``skipped``,
+the first ones in the terminal), with its reason.
 ``--json`` prints one object: ``status`` (the exit status's, the worse of the sync's
 and the push's), ``exit_code``, ``error``, ``kinds``
-(created/updated/unchanged/failed/incomplete per kind) and ``failures``. The token is
-never printed.
+(created/updated/unchanged/failed/incomplete/skipped per kind), ``failures`` and
+``skipped``. The token is never printed.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ if TYPE_CHECKING:  # pynetbox and the models: imported by the sync, not by --hel
     from cmdb.models import DiscoveryRun
     from discovery.netbox.push import PushReport
 
-COUNTS = ("created", "updated", "unchanged", "failed", "incomplete")
-SHOWN_FAILURES = 20  # in the terminal; the run keeps (and --json prints) every one
+COUNTS = ("created", "updated", "unchanged", "failed", "incomplete", "skipped")
+SHOWN_FAILURES = 20  # in the terminal, and as many skipped; the run keeps (and --json
+# prints) every one
 
 
 @click.group("sync", cls=AppGroup)
@@ -176,22 +180,30 @@ def kinds_summary(run: DiscoveryRun) -> dict[str, dict[str, int]]:
 
 
 def _print_counts(run: DiscoveryRun) -> None:
-    widths = {"created": 8, "updated": 8, "unchanged": 10, "failed": 7, "incomplete": 11}
+    widths = {
+        "created": 8,
+        "updated": 8,
+        "unchanged": 10,
+        "failed": 7,
+        "incomplete": 11,
+        "skipped": 8,
+    }
     click.echo(f"{'kind':<12} " + " ".join(f"{w:>{n}}" for w, n in widths.items()))
     for kind, c in kinds_summary(run).items():
         click.echo(f"{kind:<12} " + " ".join(f"{c[w]:>{n}}" for w, n in widths.items()))
 
 
-def _print_failures(run: DiscoveryRun) -> None:
-    """The first failures on stderr, each with its NetBox page; the run keeps them all."""
-    failures = (run.stats or {}).get("failures", [])
-    for failure in failures[:SHOWN_FAILURES]:
-        where = f" ({failure['url']})" if failure.get("url") else ""
-        line = f"failed: {failure['kind']} {failure['label']}{where}: {failure['reason']}"
-        click.echo(line, err=True)
-    if len(failures) > SHOWN_FAILURES:
-        more = len(failures) - SHOWN_FAILURES
-        click.echo(f"… and {more} more failed: every one is in run {run.id} (--json)", err=True)
+def _print_listed(run: DiscoveryRun, key: str, word: str) -> None:
+    """The first failed (or skipped) objects on stderr, each with its NetBox page and
+    reason; the run keeps them all."""
+    rows = (run.stats or {}).get(key) or []
+    for row in rows[:SHOWN_FAILURES]:
+        where = f" ({row['url']})" if row.get("url") else ""
+        label = row.get("label") or row.get("external_id")
+        click.echo(f"{word}: {row['kind']} {label}{where}: {row['reason']}", err=True)
+    if len(rows) > SHOWN_FAILURES:
+        more = len(rows) - SHOWN_FAILURES
+        click.echo(f"… and {more} more {word}: every one is in run {run.id} (--json)", err=True)
 
 
 def _print(
@@ -213,6 +225,7 @@ def _print(
             "dry_run": dry_run,
             "not_seen": (run.stats or {}).get("not_seen", []),
             "failures": (run.stats or {}).get("failures", []),
+            "skipped": (run.stats or {}).get("skipped", []),
         }
         if pushed is not None:
             payload["push"] = pushed.as_dict()
@@ -224,7 +237,8 @@ def _print(
         for line in (run.stats or {}).get("plan", []):
             click.echo(line)
     _print_counts(run)
-    _print_failures(run)
+    _print_listed(run, "failures", "failed")
+    _print_listed(run, "skipped", "skipped")
     not_seen = (run.stats or {}).get("not_seen_count", 0)
     if not_seen:
         click.echo(f"{not_seen} records no longer in NetBox: kept, marked not seen")

@@ -25,6 +25,7 @@ class Column:
     says how it is shown: ``link`` (to the row's page), ``ref`` (a related record,
     linked to its page), ``choice`` (a stored value named by ``_labels.html``'s
     ``labels`` dict), ``number``, ``pct`` (a percentage number), ``mono``,
+    ``end`` (a link's end: its site, or "open end" when it has none),
     ``list``, ``time`` (a moment), ``day`` (a date, in the page's language: prices' and
     validity dates, never ISO), ``usage`` (a link's current peak, as a bar), ``ceiling``
     (a link's planning ceiling, its own or the default) or ``text``. ``sort`` is the API
@@ -118,8 +119,8 @@ LINKS = ListPage(
     columns=(
         NAME,
         Column("network", _l("Network"), "choice", "network", sort="network"),
-        Column("a_site", _l("User end"), "ref"),
-        Column("b_site", _l("Towards the DC"), "ref"),
+        Column("a_site", _l("User end"), "end"),
+        Column("b_site", _l("Towards the DC"), "end"),
         Column(
             "commit_rate_mbps", _l("Commit rate"), "number", sort="commit_rate_mbps", unit="Mbps"
         ),
@@ -159,6 +160,7 @@ WORKLOADS = ListPage(
         Column("cluster", _l("Cluster"), "ref"),
         Column("storage_pool", _l("Storage pool"), "ref"),
         Column("status", _l("Status"), "choice", "status"),
+        Column("incomplete", _l("Incomplete")),  # what its source lacked: left out if unsized
     ),
     search_hint=_l("Name"),
 )

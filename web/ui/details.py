@@ -67,7 +67,7 @@ class DetailPage:
 
     @property
     def loads(self) -> tuple[str, ...]:
-        refs = tuple(c.path for c in self.fields if c.kind == "ref" and "." not in c.path)
+        refs = tuple(c.path for c in self.fields if c.kind in ("ref", "end") and "." not in c.path)
         return tuple(dict.fromkeys((*refs, *(r.attr for r in self.related))))
 
 
@@ -85,7 +85,7 @@ WORKLOAD_ROWS = (
 )  # fmt: skip
 LINK_ROWS = (
     NAME, Column("network", _l("Network"), "choice", "network"),
-    Column("a_site", _l("User end"), "ref"), Column("b_site", _l("Towards the DC"), "ref"),
+    Column("a_site", _l("User end"), "end"), Column("b_site", _l("Towards the DC"), "end"),
     Column("capacity_mbps", _l("Capacity"), "number", unit="Mbps"),
     Column("id", _l("Utilisation (last week's peak)"), "usage"), STATUS,
 )  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -32,6 +33,16 @@ from web.validation_messages import translate_errors
 
 FORM_KINDS = ("snmp_discovery", "poll", "netbox_sync")
 WEB = frozenset({"http", "https"})  # a failure's NetBox page becomes a link only then
+# A sync's counts per kind (``stats.kinds``), in the CLI's order.
+COUNT_LABELS = {
+    "created": _l("Created"),
+    "updated": _l("Updated"),
+    "unchanged": _l("Unchanged"),
+    "failed": _l("Failed"),
+    "incomplete": _l("Incomplete"),
+    "skipped": _l("Skipped"),
+}
+COUNT_WORDS = tuple(COUNT_LABELS)
 
 
 def may_start() -> bool:
@@ -74,7 +85,11 @@ def discovery_run(run_id: int) -> str:
         run=run,
         results=results,
         parts=run_parts(get_session(), run.id),
-        failures=_failures(run.stats),
+        failures=_listed(run.stats, "failures"),
+        skipped=_listed(run.stats, "skipped"),
+        kinds=_kind_counts(run.stats),
+        count_words=COUNT_WORDS,
+        count_labels=COUNT_LABELS,
         may_cancel=may_start(),
         api_url=url_for("discovery_runs.detail", object_id=run.id),
     )
@@ -159,12 +174,31 @@ def _runs_page(
     return html, status
 
 
-def _failures(stats: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """A sync's unmapped objects, each with its NetBox page when that is a web address
-    (anything else is shown as text, never made a link)."""
-    rows = (stats or {}).get("failures") or []
+def _listed(stats: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """A sync's unmapped (``failures``) or deliberately unstored (``skipped``) objects, each
+    with its NetBox page when that is a web address (anything else is shown as text, never
+    made a link)."""
+    rows = (stats or {}).get(key)
+    if not isinstance(rows, list):
+        return []  # a push run counts what it skipped (a number), and lists nothing
     return [
-        {**row, "url": row["url"] if urlsplit(str(row["url"] or "")).scheme in WEB else None}
+        {
+            **row,
+            "label": row.get("label") or row.get("external_id"),
+            "url": url if urlsplit(url := str(row.get("url") or "")).scheme in WEB else None,
+        }
         for row in rows
-        if isinstance(row, dict) and "url" in row
+        if isinstance(row, dict) and "kind" in row and "reason" in row  # a sync's, not a poll's
     ]
+
+
+def _kind_counts(stats: dict[str, Any] | None) -> dict[str, dict[str, int]]:
+    """A sync's counts per kind (created … skipped), the kinds with any count only."""
+    kinds = (stats or {}).get("kinds")
+    if not isinstance(kinds, dict):
+        return {}
+    return {
+        kind: {word: n for word, n in counted.items() if isinstance(n, int)}
+        for kind, counted in kinds.items()
+        if isinstance(counted, dict) and any(counted.values())
+    }

@@ -74,6 +74,8 @@ UNSTATED_RULES = tuple(
         r"^must be a time from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(UTC\)$",
         r"^give commit_rate_mbps or port_speed_mbps: a link needs a capacity$",
         r"^the two ends of a link must be different .*",
+        r"^a link needs a site at one end at least: .*",  # one end open, never both
+        r"^an open end has no interface: .*",
         r"^a request needs workloads, storage_tb, dc_bandwidth or sites$",
         r"^give admin_units or site_ids$",
         r"^give kind and id, management_address or name$",  # a facts post's host

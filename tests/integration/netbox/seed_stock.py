@@ -5,7 +5,8 @@ English and Vietnamese ("Asia → Vietnam → Đà Nẵng → Hải Châu", "Hoa
 English-only "Central Vietnam" whose "Hai Chau" names the unit "Hải Châu" already
 holds, a "Data Centre Campus" that names no unit), a site group, tenants, sites (one in
 no region), racks, devices (one without a name, one without a primary IP), interfaces
-of several types (physical, virtual, LAG, wireless), cables, circuits, clusters and VMs.
+of several types (physical, virtual, LAG, wireless), cables (one a console cable, and a
+server's port reaching the switch through two patch panels), circuits, clusters and VMs.
 
 It lives in the one NetBox peer beside ``seed.py``'s objects, for one test module at a
 time: ``seed_stock`` records every object it creates and ``unseed_stock`` deletes them
@@ -134,6 +135,7 @@ def _dcim(api: pynetbox.api, s: Stock) -> None:
             ("dell-st", "Dell Technologies"),
             ("juniper", "Juniper"),
             ("ui", "Ubiquiti"),
+            ("panduit", "Panduit"),
         )
     }
     types = {
@@ -144,11 +146,17 @@ def _dcim(api: pynetbox.api, s: Stock) -> None:
             ("r650", "dell-st", "PowerEdge R650"),
             ("ex4300", "juniper", "EX4300-48T"),
             ("uap-ac-pro", "ui", "UAP-AC-PRO"),
+            ("pp-24", "panduit", "24-port patch panel"),
         )
     }
     roles = {
         slug: _new(s, None, api.dcim.device_roles, name=name, slug=slug, color="9e9e9e").id
-        for slug, name in (("srv", "Server"), ("access", "Access Switch"), ("ap", "Wireless AP"))
+        for slug, name in (
+            ("srv", "Server"),
+            ("access", "Access Switch"),
+            ("ap", "Wireless AP"),
+            ("panel", "Patch Panel"),
+        )
     }
     devices = (
         ("esx1", "dn-esx-01", "r650", "srv", "site_dc", "rack_a"),
@@ -157,6 +165,8 @@ def _dcim(api: pynetbox.api, s: Stock) -> None:
         ("ap", None, "uap-ac-pro", "ap", "site_hc", None),  # no name
         ("sw_hk", "hk-sw-01", "ex4300", "access", "site_hk", None),
         ("sw_store", "kho-sw-01", "ex4300", "access", "site_store", None),
+        ("pp_a", "pp-a01", "pp-24", "panel", "site_dc", "rack_a"),
+        ("pp_b", "pp-b01", "pp-24", "panel", "site_dc", "rack_b"),
     )
     for key, name, dtype, role, site, rack in devices:
         _new(
@@ -174,8 +184,10 @@ def _dcim(api: pynetbox.api, s: Stock) -> None:
         ("esx1_eth0", "esx1", "eth0", "10gbase-t"),
         ("esx2_eth0", "esx2", "eth0", "10gbase-t"),
         ("esx1_vmk0", "esx1", "vmk0", "virtual"),
+        ("esx2_eth1", "esx2", "eth1", "10gbase-t"),  # through the patch panels to ge-0/0/3
         ("sw_ge1", "sw", "ge-0/0/1", "1000base-t"),
         ("sw_ge2", "sw", "ge-0/0/2", "1000base-t"),
+        ("sw_ge3", "sw", "ge-0/0/3", "1000base-t"),
         ("sw_ge47", "sw", "ge-0/0/47", "1000base-t"),
         ("sw_ae0", "sw", "ae0", "lag"),
         ("sw_irb", "sw", "irb.10", "virtual"),
@@ -219,6 +231,7 @@ def _cables(api: pynetbox.api, s: Stock) -> None:
     _cable(api, s, "cable_esx1", (interface, "esx1_eth0"), (interface, "sw_ge1"))
     _cable(api, s, "cable_esx2", (interface, "esx2_eth0"), (interface, "sw_ge2"))
     _cable(api, s, "cable_ap", (interface, "ap_eth0"), (interface, "hk_ge1"))
+    _patch_panels(api, s)
     # A console cable: no data, listed as skipped with its reason.
     _new(s, "sw_con", api.dcim.console_ports, device=s.ids["sw"], name="con0")
     _new(s, "esx1_csp", api.dcim.console_server_ports, device=s.ids["esx1"], name="ttyS1")
@@ -229,6 +242,36 @@ def _cables(api: pynetbox.api, s: Stock) -> None:
         ("dcim.consoleport", "sw_con"),
         ("dcim.consoleserverport", "esx1_csp"),
     )
+
+
+def _patch_panels(api: pynetbox.api, s: Stock) -> None:
+    """esx-02 eth1 → panel A's front port, A's rear port ⇄ B's rear port (the trunk between
+    the racks), B's front port → the switch's ge-0/0/3: one link between the two
+    interfaces, the other two cables skipped with their reasons."""
+    for panel in ("pp_a", "pp_b"):
+        rear = _new(
+            s,
+            f"{panel}_rear",
+            api.dcim.rear_ports,
+            device=s.ids[panel],
+            name="R1",
+            type="8p8c",
+            positions=1,
+        )
+        mapping = [{"position": 1, "rear_port": rear.id, "rear_port_position": 1}]
+        _new(
+            s,
+            f"{panel}_front",
+            api.dcim.front_ports,
+            device=s.ids[panel],
+            name="F1",
+            type="8p8c",
+            rear_ports=mapping,
+        )
+    port = ("dcim.frontport", "dcim.rearport")
+    _cable(api, s, "cable_pp_esx", ("dcim.interface", "esx2_eth1"), (port[0], "pp_a_front"))
+    _cable(api, s, "cable_pp_trunk", (port[1], "pp_a_rear"), (port[1], "pp_b_rear"))
+    _cable(api, s, "cable_pp_sw", (port[0], "pp_b_front"), ("dcim.interface", "sw_ge3"))
 
 
 def _circuits(api: pynetbox.api, s: Stock) -> None:

@@ -103,6 +103,7 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
         "unchanged": 0,
         "failed": 0,
         "incomplete": 0,
+        "skipped": 0,
     }
     assert set(payload["kinds"]["links"]) == {
         "created",
@@ -110,6 +111,7 @@ def test_cli_syncs_with_environment_variables(netbox: Netbox, db_url: str):
         "unchanged",
         "failed",
         "incomplete",
+        "skipped",
     }
     assert payload["failures"] == []
     human = app.test_cli_runner().invoke(main, ["sync", "netbox", "--full"], env=env)

@@ -115,6 +115,7 @@ def test_loose_ends_are_kept_marked_and_left_out_of_capacity(
         "unchanged": 0,
         "failed": 0,
         "incomplete": 1,
+        "skipped": 0,
     }
     with sessions() as session:
         dc, ds = (_site_of(session, netbox.seeded.ids[k]) for k in ("site_dc", "site_ds"))

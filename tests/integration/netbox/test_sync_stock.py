@@ -128,6 +128,15 @@ def _unit_of_region(sessions: sessionmaker[Session], ext: str) -> AdminUnit:
         return unit
 
 
+def _link_of(session: Session, external_id: str) -> Link:
+    """The link NetBox's object ``external_id`` (``cable:<id>``) was synced to."""
+    return session.scalars(
+        sa.select(Link)
+        .join(RecordSource, RecordSource.object_id == Link.id)
+        .where(RecordSource.object_type == "link", RecordSource.external_id == external_id)
+    ).one()
+
+
 def _changed(run_stats: dict[str, Any]) -> dict[str, dict[str, int]]:
     return {
         kind: {w: c[w] for w in ("created", "updated") if c.get(w)}
@@ -147,24 +156,31 @@ def test_every_site_rack_device_interface_and_cable_has_a_record(
         assert _marked(sessions, object_type) >= expected, endpoint
     # Every cable with an interface at one end at least is a link (the one to the circuit's
     # termination too: its interface, and the termination's site); a console cable carries
-    # no data and is skipped with its reason.
+    # no data and is skipped with its reason, listed on the run with its NetBox page, and
+    # so are the patch panels' trunk and the far half of the path through them.
     skipped = {r["external_id"]: r["reason"] for r in stats["skipped"]}
     cables = _netbox_ids(netbox, "dcim", "cables", "cable:")
     linked = _marked(sessions, "link")
     assert all(c in linked or skipped.get(c) for c in cables)
     ids = stock.ids
-    data = ("cable_esx1", "cable_esx2", "cable_ap", "cable_tail")
+    data = ("cable_esx1", "cable_esx2", "cable_ap", "cable_tail", "cable_pp_esx")
     assert {f"cable:{ids[k]}" for k in data} <= linked
-    assert set(skipped) == {f"cable:{ids['cable_console']}"}
+    cable = {k: f"cable:{ids[k]}" for k in ("cable_console", "cable_pp_trunk", "cable_pp_sw")}
+    assert set(skipped) == set(cable.values())
+    assert skipped[cable["cable_console"]] == "a console cable"
+    assert "patch-panel segment" in skipped[cable["cable_pp_trunk"]]
+    assert f"cable:{ids['cable_pp_esx']}" in skipped[cable["cable_pp_sw"]]
+    console = next(r for r in stats["skipped"] if r["external_id"] == cable["cable_console"])
+    assert console["url"] == f"{netbox.url.rstrip('/')}/dcim/cables/{ids['cable_console']}/"
+    assert "con0" in console["label"]
+    assert stats["kinds"]["links"]["skipped"] == 3 and stats["run_status"] == "succeeded"
     with sessions() as s:
-        tail = s.scalars(
-            sa.select(Link)
-            .join(RecordSource, RecordSource.object_id == Link.id)
-            .where(
-                RecordSource.object_type == "link",
-                RecordSource.external_id == f"cable:{ids['cable_tail']}",
-            )
-        ).one()
+        panelled = _link_of(s, f"cable:{ids['cable_pp_esx']}")
+        # One link between the two interfaces, not two half links to the panels.
+        ends = (panelled.a_interface.name, panelled.b_interface.name)
+        assert ends == ("eth1", "ge-0/0/3"), ends
+        assert panelled.inside_one_site and panelled.port_speed_mbps == 1000.0
+        tail = _link_of(s, f"cable:{ids['cable_tail']}")
         assert tail.inside_one_site and tail.port_speed_mbps == 1000.0
         assert {tail.a_interface_id, tail.b_interface_id} - {None} != set()
 

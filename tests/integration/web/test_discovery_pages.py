@@ -221,3 +221,57 @@ def test_a_syncs_unmapped_objects_are_listed_and_only_web_addresses_are_links(
     table = html[html.index('id="failures"') :]
     assert '<a href="https://netbox.example/circuits/circuits/7/"' in table
     assert "javascript:" not in html and "<td>sw-x</td>" in table.replace("\n", "")
+
+
+def test_a_syncs_skipped_objects_and_counts_per_kind_are_on_its_page(jobs: JobApp) -> None:
+    """What a sync read but deliberately did not store is listed with its reason, apart
+    from the failures (the run succeeded), and counted per kind."""
+    skipped = [
+        {"kind": "links", "external_id": "cable:9", "label": "sw-01 con0 – esx-01 ttyS1",
+         "reason": "a console cable", "url": "https://netbox.example/dcim/cables/9/"},
+    ]  # fmt: skip
+    kinds = {
+        "devices": {"created": 3, "updated": 0, "unchanged": 0, "failed": 0, "incomplete": 0,
+                    "skipped": 0},
+        "links": {"created": 2, "updated": 0, "unchanged": 0, "failed": 0, "incomplete": 0,
+                  "skipped": 1},
+        "racks": {"created": 0, "updated": 0, "unchanged": 0, "failed": 0, "incomplete": 0,
+                  "skipped": 0},
+    }  # fmt: skip
+    with jobs.app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(
+            source=Source.NETBOX,
+            kind=RunKind.SYNC,
+            status=RunStatus.SUCCEEDED,
+            stats={"failures": [], "skipped": skipped, "kinds": kinds},
+        )
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    html = browser(jobs, Role.VIEWER).get(f"/discovery/{run_id}").get_data(as_text=True)
+    assert 'id="failures"' not in html
+    table = html[html.index('id="skipped"') :]
+    assert '<a href="https://netbox.example/dcim/cables/9/"' in table
+    assert "sw-01 con0 – esx-01 ttyS1" in table and "a console cable" in table
+    counts = html[html.index('id="kind-counts"') : html.index('id="skipped"')]
+    assert 'data-count="links-skipped">1<' in counts
+    assert 'data-count="devices-created">3<' in counts
+    assert 'data-count="racks-' not in counts  # a kind with nothing counted is left out
+
+
+def test_a_push_runs_count_of_skipped_devices_is_no_list(jobs: JobApp) -> None:
+    """``--push`` ends its own run with ``skipped`` as a number: shown as a count only."""
+    with jobs.app.app_context(), transaction(get_db().sessions) as session:
+        run = DiscoveryRun(
+            source=Source.NETBOX,
+            kind=RunKind.PUSH,
+            status=RunStatus.SUCCEEDED,
+            stats={"devices": 2, "interfaces": 5, "skipped": 1},
+        )
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    response = browser(jobs, Role.VIEWER).get(f"/discovery/{run_id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="skipped"' not in html and "skipped: <strong>1</strong>" in html

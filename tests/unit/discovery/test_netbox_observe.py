@@ -20,7 +20,7 @@ from discovery.core.planner import plan_observations
 from discovery.netbox.observe import coverage_of, observe_all
 from discovery.netbox.records import Mapped, NbRecord, Skipped
 from discovery.netbox.records import Ref as NbRef
-from discovery.netbox.report import Planned, counts
+from discovery.netbox.report import Planned, counts, run_stats
 from tests.unit.discovery.core.memory import apply_in_memory
 
 SEEN = datetime(2026, 11, 1, tzinfo=UTC)
@@ -106,6 +106,7 @@ def test_same_values_are_unchanged() -> None:
         "unchanged": 1,
         "failed": 0,
         "incomplete": 0,
+        "skipped": 0,
     }
 
 
@@ -284,6 +285,28 @@ def test_skipped_objects_are_not_reported_missing() -> None:
     link_row = _known(LINK, 3, "cable:4")
     plan = _plan([], [link_row], skipped=[Skipped("links", "cable:4", "one site")])
     assert plan.not_seen == ()
+
+
+def test_skipped_objects_are_listed_whole_and_counted_but_are_no_failures() -> None:
+    """Every skipped object is on the run with its page and reason (none dropped, no cap),
+    counted per kind as ``skipped``; the run's attempts hold none of them."""
+    link_row = _known(LINK, 3, "cable:4")
+    skipped = [Skipped("links", f"cable:{n}", "a console cable", f"con{n}") for n in range(600)]
+    mapped = _mapped([], skipped=skipped)
+    snapshot = Snapshot((link_row,))
+    plan = plan_observations(observe_all(mapped, SEEN), snapshot, coverage_of(mapped))
+    planned = Planned(plan, mapped, snapshot)
+    stats = run_stats(planned, mode="full", base_url="https://nb.example")
+    assert len(stats["skipped"]) == 600
+    assert stats["skipped"][7] == {
+        "kind": "links",
+        "external_id": "cable:7",
+        "label": "con7",
+        "reason": "a console cable",
+        "url": "https://nb.example/dcim/cables/7/",
+    }
+    assert stats["kinds"]["links"]["skipped"] == 600
+    assert stats["kinds"]["links"]["failed"] == 0 and planned.attempts() == []
 
 
 def test_replanning_after_apply_is_empty() -> None:

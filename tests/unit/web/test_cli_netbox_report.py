@@ -1,5 +1,5 @@
-"""What ``cmdb sync netbox`` prints of a partial run: the first failures, each with its
-NetBox page, and where the rest are (the run keeps every one)."""
+"""What ``cmdb sync netbox`` prints of a run: the first failures, each with its NetBox
+page, and where the rest are (the run keeps every one); the skipped objects the same way."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import click
 from click.testing import CliRunner
 
 from cmdb.models import DiscoveryRun
-from web.cli.netbox import SHOWN_FAILURES, _print_failures
+from web.cli.netbox import SHOWN_FAILURES, _print_listed
 
 
 def _failure(n: int) -> dict[str, object]:
@@ -20,12 +20,13 @@ def _failure(n: int) -> dict[str, object]:
     }
 
 
-def _printed(failures: list[dict[str, object]]) -> list[str]:
-    run = DiscoveryRun(id=7, stats={"failures": failures})
+def _printed(failures: list[dict[str, object]], key: str = "failures") -> list[str]:
+    run = DiscoveryRun(id=7, stats={key: failures})
 
     @click.command()
     def show() -> None:
-        _print_failures(run)
+        _print_listed(run, "failures", "failed")
+        _print_listed(run, "skipped", "skipped")
 
     return CliRunner().invoke(show).stderr.splitlines()
 
@@ -43,3 +44,18 @@ def test_the_first_failures_are_shown_with_their_netbox_page_and_the_rest_counte
 def test_a_few_failures_are_all_shown() -> None:
     assert len(_printed([_failure(1), _failure(2)])) == 2
     assert _printed([]) == []
+
+
+def test_skipped_objects_are_shown_like_failures_with_their_reason() -> None:
+    console = {
+        "kind": "links",
+        "external_id": "cable:9",
+        "label": "sw con0 – esx ttyS1",
+        "reason": "a console cable",
+        "url": "http://nb/dcim/cables/9/",
+    }
+    lines = _printed([console] * (SHOWN_FAILURES + 2), key="skipped")
+    assert lines[0] == (
+        "skipped: links sw con0 – esx ttyS1 (http://nb/dcim/cables/9/): a console cable"
+    )
+    assert lines[-1] == "… and 2 more skipped: every one is in run 7 (--json)"

@@ -1,5 +1,6 @@
 """The link body's rules across fields: a capacity, and two distinct ends — two sites, or
-two different interfaces of one site (a cable inside the DC)."""
+two different interfaces of one site (a cable inside the DC) — of which one may be open
+(a circuit to a provider network), never both, and an open end has no interface."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from web.api.schemas.links import NO_CAPACITY, SAME_SITE, LinkWriteSchema
+from web.api.schemas.links import (
+    NO_CAPACITY,
+    NO_END,
+    OPEN_END_INTERFACE,
+    SAME_SITE,
+    LinkWriteSchema,
+)
 
 BASE: dict[str, Any] = {"commit_rate_mbps": None, "port_speed_mbps": 10000.0}
 
@@ -23,6 +30,16 @@ BASE: dict[str, Any] = {"commit_rate_mbps": None, "port_speed_mbps": 10000.0}
             {"a_site_id": 1, "b_site_id": 1, "a_interface_id": 5, "b_interface_id": 5},
             {"b_interface_id": ["the two ends of a link must be different interfaces"]},
         ),
+        ({"a_site_id": 1, "b_site_id": None}, {}),
+        ({"a_site_id": None, "b_site_id": 2}, {}),
+        ({"b_site_id": 2}, {}),
+        ({"a_site_id": None, "b_site_id": None}, {"a_site_id": [NO_END], "b_site_id": [NO_END]}),
+        ({}, {"a_site_id": [NO_END], "b_site_id": [NO_END]}),
+        (
+            {"a_site_id": 1, "b_site_id": None, "a_interface_id": 5, "b_interface_id": 6},
+            {"b_interface_id": [OPEN_END_INTERFACE]},
+        ),
+        ({"a_site_id": 1, "b_site_id": None, "a_interface_id": 5}, {}),
     ],
 )
 def test_ends_of_a_link(ends: dict[str, Any], errors: dict[str, list[str]]) -> None:
