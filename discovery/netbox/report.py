@@ -82,7 +82,8 @@ def counts(planned: Planned) -> dict[str, dict[str, int]]:
 
 def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, Any]:
     """Counts per kind, the failures with their reasons and NetBox pages (every one: the
-    next incremental sync reads them again), and what NetBox no longer has."""
+    next incremental sync reads them again), what NetBox no longer has, and the
+    discrepancies the sync opens, revises or resolves (by action)."""
     refused = [(planned.records[r.label], r.reason) for r in planned.plan.refused]
     failures = [
         {
@@ -113,6 +114,9 @@ def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, A
         "not_seen": not_seen[:MAX_LISTED],
         "not_seen_count": len(not_seen),
         "skipped": skipped[:MAX_LISTED],
+        "discrepancies": dict(
+            sorted(Counter(str(d.action) for d in planned.plan.discrepancies).items())
+        ),
     }
 
 
@@ -142,6 +146,7 @@ def plan_lines(planned: Planned) -> list[str]:
         changes += [f"{column}: → new {ref.kind}" for column, ref in update.pending.items()]
         name = names.get(update.ref) or f"#{update.ref.id}"
         lines.append(f"update {update.ref.kind} {name} ({', '.join(changes)})")
+    lines += [d.line() for d in plan.discrepancies]
     lines += [
         f"not seen by NetBox: {row['kind'][:-1]} #{row['id']} (NetBox {row['external_id']})"
         for row in _not_seen(planned)

@@ -17,7 +17,6 @@ listed in its stats with its NetBox page and why) or failed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -186,15 +185,13 @@ def _deletion_times(deleted_at: Mapping[tuple[str, str], str]) -> dict[tuple[str
 
 
 def _plan(mapped: Mapped, session: Session) -> Planned:
-    """The core's plan of what NetBox said, against the inventory as it is.
-
-    Disagreements between NetBox and the other sources are the audit's to open and
-    settle (``discovery.audit``: its rows carry NetBox's value) until its mismatches
-    move into the planner; the sync writes none, so the two never revise each other's."""
+    """The core's plan of what NetBox said, against the inventory as it is: its
+    discrepancies (NetBox against the record and every other source, on the fields
+    this sync read) are the core's one rule, the same the audit applies."""
     observations = observe_all(mapped, utcnow())
     snapshot = load_snapshot(session, tuple(KIND_OF.values()))
     plan = plan_observations(observations, snapshot, coverage_of(mapped))
-    return Planned(replace(plan, discrepancies=()), mapped, snapshot)
+    return Planned(plan, mapped, snapshot)
 
 
 def _finish(run: DiscoveryRun, planned: Planned, *, dry_run: bool) -> None:
