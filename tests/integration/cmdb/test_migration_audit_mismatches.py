@@ -27,25 +27,18 @@ from tests import factories
 from tests.integration.discovery.audit_data import NOW, ago, observe, observe_snmp, run, seen
 
 AT = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
-discrepancy = sa.table(  # as revision 0025 has it
-    "discrepancy",
-    sa.column("id", sa.Integer),
-    sa.column("kind", sa.String),
-    sa.column("object_type", sa.String),
-    sa.column("object_id", sa.Integer),
-    sa.column("field", sa.String),
-    sa.column("values", sa.JSON),
-    sa.column("status", sa.String),
-    sa.column("opened_at", sa.DateTime(timezone=True)),
-    sa.column("acknowledged_by", sa.String),
-    sa.column("note", sa.Text),
-)
+
+
+def _table(conn: sa.Connection) -> sa.Table:
+    """The discrepancy table as the database has it now (0025's, when taken down there)."""
+    return sa.Table("discrepancy", sa.MetaData(), autoload_with=conn)
 
 
 def _old_rows(url: str, rows: list[tuple[str, int, str, dict[str, Any], str]]) -> None:
     """The discrepancies as the old audit (and the other writers) left them at 0025."""
     engine = make_engine(url)
     with engine.begin() as conn:
+        discrepancy = _table(conn)
         for object_type, object_id, field, values, status in rows:
             acknowledged = status == "acknowledged"
             conn.execute(
@@ -67,6 +60,7 @@ def _old_rows(url: str, rows: list[tuple[str, int, str, dict[str, Any], str]]) -
 def _values(url: str) -> list[dict[str, Any]]:
     engine = make_engine(url)
     with engine.connect() as conn:
+        discrepancy = _table(conn)
         found = conn.execute(sa.select(discrepancy.c["values"]).order_by(discrepancy.c.id))
         values = [v for (v,) in found]
     engine.dispose()
