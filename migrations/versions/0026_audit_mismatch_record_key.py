@@ -21,6 +21,7 @@ Create Date: 2026-12-07 03:40:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -50,24 +51,25 @@ discrepancy = sa.table(
 )
 
 
-def _audits_rows() -> list[sa.Row[tuple[int, str, int, str, object]]]:
+def _audits_rows() -> list[tuple[Any, ...]]:
+    """Id, object type, object id, field and values of the unsettled mismatches on the
+    fields the audit sweeps."""
     wanted = sa.or_(
         *(
             sa.and_(discrepancy.c.object_type == kind, discrepancy.c.field.in_(fields))
             for kind, fields in AUDITED.items()
         )
     )
-    return list(
-        op.get_bind().execute(
-            sa.select(
-                discrepancy.c.id,
-                discrepancy.c.object_type,
-                discrepancy.c.object_id,
-                discrepancy.c.field,
-                discrepancy.c["values"],
-            ).where(discrepancy.c.kind == "mismatch", discrepancy.c.status.in_(UNSETTLED), wanted)
-        )
+    rows = op.get_bind().execute(
+        sa.select(
+            discrepancy.c.id,
+            discrepancy.c.object_type,
+            discrepancy.c.object_id,
+            discrepancy.c.field,
+            discrepancy.c["values"],
+        ).where(discrepancy.c.kind == "mismatch", discrepancy.c.status.in_(UNSETTLED), wanted)
     )
+    return [tuple(row) for row in rows]
 
 
 def _held(object_type: str, object_id: int, field: str) -> tuple[bool, object]:
