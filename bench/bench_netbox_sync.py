@@ -18,6 +18,14 @@ times:
 
 Run: ``.venv/bin/python bench/bench_netbox_sync.py [--devices 2000] [--ports 10]``.
 
+``--baseline DIR`` (a checkout of the code before a change: ``git archive main | tar
+-x -C DIR``) also times the no-change incremental re-sync ``--repeat`` times with
+``DIR``'s code and with this checkout's, alternately, each in its own process on its
+own copy of the inventory (``netbox_resync.py``), and prints the ratio of the medians:
+before and after in one run, at the same load. ``--profile FILE`` keeps a cProfile of
+one re-sync with this checkout's code; ``--resync-only`` skips the plain listing and
+the other syncs (the full sync that fills the inventory is still made).
+
 ``--stock`` times the stock picture instead (issue 19: ``tests/integration/netbox/
 seed_stock.py`` — no custom fields, regions without codes, unnamed devices, patch panels,
 single-ended circuits, VMs without size — seeded through the API into a fresh peer, or
@@ -33,6 +41,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -111,14 +120,53 @@ def _timed_sync(url: str, token: str, db: Path, **kw: Any) -> tuple[str, dict[st
     return line, {"elapsed": elapsed, "kinds": kinds, "not_seen": run.stats["not_seen_count"]}
 
 
+def _resync(code: Path, db: Path, url: str, token: str, size: int, **kw: Any) -> dict[str, Any]:
+    """One no-change incremental re-sync with ``code``'s modules, in a process of its own."""
+    command = [sys.executable, str(ROOT / "bench" / "netbox_resync.py"), "--code", str(code)]
+    command += ["--db", str(db), "--url", url, "--token", token, "--page-size", str(size)]
+    if kw.get("profile") is not None:
+        command += ["--profile", str(kw["profile"])]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def _before_and_after(
+    baseline: Path, db: Path, url: str, token: str, size: int, repeat: int
+) -> None:
+    """The no-change re-sync with the baseline's code and this checkout's, alternately."""
+    copies = {"before": db.with_name("before.db"), "after": db.with_name("after.db")}
+    for copy in copies.values():
+        shutil.copyfile(db, copy)
+    trees = {"before": baseline, "after": ROOT}
+    runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    for _ in range(repeat):
+        for name, tree in trees.items():
+            result = _resync(tree, copies[name], url, token, size)
+            runs[name].append(result)
+            print(
+                f"  {name}: {result['elapsed']:.1f} s ({result['read_s']:.1f} s reading, "
+                f"{result['ours_s']:.1f} s ours) {result['totals']}"
+            )
+    for key, what in (("elapsed", "whole re-sync"), ("ours_s", "planning and writing")):
+        before = statistics.median(r[key] for r in runs["before"])
+        after = statistics.median(r[key] for r in runs["after"])
+        print(f"  {what}: median {before:.2f} s before, {after:.2f} s after: {after / before:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--devices", type=int, default=2000)
     parser.add_argument("--ports", type=int, default=10)
     parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--baseline", type=Path, help="a checkout of the code before")
+    parser.add_argument("--profile", type=Path, help="keep a cProfile of one re-sync here")
+    parser.add_argument("--resync-only", action="store_true")
     parser.add_argument("--stock", action="store_true", help="the stock picture (issue 19)")
     parser.add_argument("--peer-state", type=Path, help="--stock into this kept peer")
-    parser.add_argument("--repeat", type=int, default=3, help="--stock: rounds of each timing")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds of each timing (--stock, --baseline)"
+    )
     args = parser.parse_args()
     print(f"{_uptime()}  (cores: {os.cpu_count()})")
     if args.stock:
@@ -136,10 +184,16 @@ def _scale(args: argparse.Namespace) -> None:
         print("peer start-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in peer.timings.items()))
         url, token, size = peer.url, peer.token, args.page_size
 
-        plain_s, counts = _plain_listing(url, token, size)
-        print(f"plain pynetbox listing, page size {size}: {plain_s:.1f} s {counts}")
         db = work / "headroom.db"
         schema.upgrade(f"sqlite:///{db}")
+        if args.resync_only:
+            line, full = _timed_sync(url, token, db, full=True, page_size=size)
+            print(f"full sync into an empty inventory: {line}")
+            time.sleep(max(0.0, fresh_until + SINCE_OVERLAP.total_seconds() + 2 - time.time()))
+            _resyncs(args, db, url, token)
+            return
+        plain_s, counts = _plain_listing(url, token, size)
+        print(f"plain pynetbox listing, page size {size}: {plain_s:.1f} s {counts}")
         line, full = _timed_sync(url, token, db, full=True, page_size=size)
         print(f"full sync into an empty inventory: {line}")
         print(f"  ratio full sync / plain listing: {full['elapsed'] / plain_s:.2f}")
@@ -149,6 +203,7 @@ def _scale(args: argparse.Namespace) -> None:
         # An incremental sync looks back SINCE_OVERLAP before the last one: past freshly
         # seeded objects, or all of them count as recent.
         time.sleep(max(0.0, fresh_until + SINCE_OVERLAP.total_seconds() + 2 - time.time()))
+        _resyncs(args, db, url, token)
         line, _ = _timed_sync(url, token, db, page_size=size)
         print(f"incremental sync, nothing changed (the default re-sync): {line}")
         line, _ = _timed_sync(url, token, db, page_size=size)
@@ -174,6 +229,19 @@ def _scale(args: argparse.Namespace) -> None:
         peer.drop()
         shutil.rmtree(peer.root, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _resyncs(args: argparse.Namespace, db: Path, url: str, token: str) -> None:
+    """Before/after (``--baseline``) and the profile (``--profile``) of the no-change re-sync."""
+    if args.baseline is not None:
+        print(f"no-change re-sync, {args.baseline} (before) and {ROOT} (after), alternately:")
+        _before_and_after(args.baseline, db, url, token, args.page_size, args.repeat)
+    if args.profile is not None:
+        copy = db.with_name("profiled.db")
+        shutil.copyfile(db, copy)
+        result = _resync(ROOT, copy, url, token, args.page_size, profile=args.profile)
+        print(f"profiled re-sync: {result['elapsed']:.1f} s, kept in {args.profile}")
+    print(_uptime())
 
 
 def _stock(args: argparse.Namespace) -> None:

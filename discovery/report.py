@@ -55,9 +55,7 @@ def plan_lines(plan: Plan) -> Iterator[str]:
     for update in plan.updates:
         yield f"update {update.ref}"
         yield from (f"    {c.field}: {c.before!r} -> {c.after!r}" for c in update.changes)
-    for d in plan.discrepancies:
-        said = ", ".join(f"{source} {value!r}" for source, value in d.values.items())
-        yield f"{d.action} {d.kind} discrepancy {d.ref} {d.field}: {said}"
+    yield from (d.line() for d in plan.discrepancies)
     for gone in plan.not_seen:
         yield f"{gone.ref}: not seen by {gone.source} since {gone.since:%Y-%m-%d %H:%M}"
     for refused in plan.refused:

@@ -57,11 +57,13 @@ def _network_findings(ctx: DemoContext, add: _Adder, devices: Sequence[Device]) 
     by_name = {d.name: d for d in devices}
     gear = [d for d in devices if d.role in (DeviceRole.ROUTER, DeviceRole.SWITCH)]
     core = by_name[MISTYPED]
-    add(MISMATCH, core, "serial", {"netbox": netbox_serial(core), "snmp": core.serial}, 6)
+    serials = {"record": core.serial, "netbox": netbox_serial(core), "snmp": core.serial}
+    add(MISMATCH, core, "serial", serials, 6)
     port = _port(ctx, core)
     add(MISMATCH, port, "speed_mbps", {"record": port.speed_mbps, "snmp": 1_000}, 2)
     other = next(d for d in gear if d is not core)
-    add.settled(other, "model", {"netbox": "Nexus 93180YC-EX", "snmp": other.model}, 12)
+    models = {"record": other.model, "netbox": "Nexus 93180YC-EX", "snmp": other.model}
+    add.settled(other, "model", models, 12)
     silent, loaner = by_name[SILENT_SWITCH], by_name[UNDOCUMENTED]
     last = (at(ctx.today, 1) - SILENT_FOR).isoformat()
     values: dict[str, Any] = {"netbox": silent.management_address, "snmp": last}

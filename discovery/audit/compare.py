@@ -2,10 +2,13 @@
 
 Four questions, for devices, interfaces and links:
 
-- ``mismatch``: NetBox says one thing, SNMP, Ansible or a person another (name,
-  serial, model, manufacturer; an interface's speed or MAC; a circuit's commit).
-  Values compare as DESIGN.md §5 identifies things: hostnames without domain and
-  case, serials without placeholders, MACs without separators.
+- ``mismatch``: a source (NetBox, SNMP, Ansible, a person) says of a record's name,
+  serial, model or manufacturer, an interface's speed or MAC, or a circuit's commit
+  something else than the record holds. The rule and the values are the discovery
+  core's (``discovery.core.fields.standing_values``, the one every run's plan uses):
+  ``{"record": …, "netbox": …, "snmp": …}``, values compared as DESIGN.md §5
+  identifies things (hostnames without domain and case, serials without placeholders,
+  MACs without separators). So a row a run opened and the audit's finding are the same.
 - ``not_on_network``: NetBox still declares it (seen in its latest successful sync),
   it should answer, and SNMP has not seen it within the silence window.
 - ``not_in_netbox``: SNMP saw it within the window, NetBox does not declare it —
@@ -19,7 +22,7 @@ acknowledged discrepancy is reopened only when what was acknowledged changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -34,53 +37,24 @@ from discovery.audit.records import (
     Seen,
 )
 from discovery.audit.settings import AuditSettings
-from discovery.core.normalize import clean_serial, normalize_hostname
-from discovery.records import SourceValues
+from discovery.core.fields import standing_values
+from discovery.core.known import KnownRecord
+from discovery.core.observations import RecordKind
 
 MANUAL = Source.MANUAL.value
 NETBOX = Source.NETBOX.value
 SNMP = Source.SNMP.value
-ANSIBLE = Source.ANSIBLE.value
 INVENTORY = "inventory"  # the record itself, when no source vouches for the value
 PRESENCE = "presence"  # the field of not_on_network / not_in_netbox findings
-# The sources whose observed values are compared with NetBox's, in the order shown.
-WITNESSES = (SNMP, ANSIBLE)
 
+# The fields the audit sweeps for mismatches: every unsettled mismatch row on one of
+# them is the audit's to confirm or resolve (the rule is the core's, so a run's row
+# there is what the audit finds too); rows on other fields are left to the runs.
 MISMATCH_FIELDS: dict[str, tuple[str, ...]] = {
     DEVICE: ("name", "serial", "model", "manufacturer"),
     INTERFACE: ("speed_mbps", "mac_address"),
     LINK: ("commit_rate_mbps",),
 }
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value).split()).casefold()
-
-
-def _mac(value: Any) -> str:
-    return "".join(ch for ch in str(value).lower() if ch in "0123456789abcdef")
-
-
-def _number(value: Any) -> Any:
-    try:
-        return round(float(value), 2)
-    except (TypeError, ValueError):
-        return _text(value)
-
-
-NORMALIZE: dict[str, Callable[[Any], Any]] = {
-    "name": lambda v: normalize_hostname(str(v)),
-    "serial": lambda v: clean_serial(str(v)),
-    "mac_address": _mac,
-    "speed_mbps": _number,
-    "commit_rate_mbps": _number,
-}
-
-
-def same(field: str, a: Any, b: Any) -> bool:
-    """Whether two sources' values of ``field`` mean the same thing."""
-    normalize: Callable[[Any], Any] = NORMALIZE.get(field, _text)
-    return bool(normalize(a) == normalize(b))
 
 
 def compare_all(
@@ -114,29 +88,33 @@ def compare_record(
     return found
 
 
-def source_values(view: RecordView, field: str) -> SourceValues:
-    """Each source's value of ``field``, NetBox first; sources that do not say are left out."""
-    values: SourceValues = {}
-    for source in (NETBOX, *WITNESSES):
-        value = view.observed.get(source, {}).get(field)
-        if value is not None and value != "":
-            values[source] = value
-    if view.manual.get(field) is not None:
-        values[MANUAL] = view.manual[field]
-    return values
-
-
 def find_mismatches(view: RecordView) -> Iterable[Finding]:
-    """NetBox against every other source, one finding per field that disagrees."""
-    for field in MISMATCH_FIELDS.get(view.object_type, ()):
-        values = source_values(view, field)
-        if NETBOX not in values or len(values) < 2:
-            continue
-        declared = values[NETBOX]
-        if any(not same(field, declared, v) for v in values.values()):
+    """One finding per audited field whose sources disagree with the record (the core's
+    rule over each source's latest word and a person's, see the module docstring)."""
+    fields = MISMATCH_FIELDS.get(view.object_type, ())
+    record = KnownRecord(
+        id=view.object_id,
+        kind=RecordKind(view.object_type),
+        values={f: view.record.get(f) for f in fields},
+        said=_said(view, fields),
+    )
+    for field in fields:
+        values = standing_values(record, field)
+        if values is not None:
             yield Finding(
                 DiscrepancyKind.MISMATCH.value, view.object_type, view.object_id, field, values
             )
+
+
+def _said(view: RecordView, fields: tuple[str, ...]) -> dict[Source, dict[str, Any]]:
+    """Each source's latest word on the audited fields, a person's under ``manual``."""
+    said = {
+        Source(source): {f: facts[f] for f in fields if f in facts}
+        for source, facts in view.observed.items()
+    }
+    if view.manual:
+        said[Source.MANUAL] = {f: view.manual[f] for f in fields if f in view.manual}
+    return said
 
 
 def declared_by_netbox(view: RecordView, ctx: AuditContext) -> bool:

@@ -1,11 +1,12 @@
 """Findings → the discrepancy changes that make the audit's rows match them (pure).
 
-Each discrepancy has exactly one writer. The audit owns every unsettled row of
-``not_on_network``, ``not_in_netbox`` and ``speed_vs_commit``, and the ``mismatch``
-rows that carry NetBox's value. SNMP discovery's own mismatches (values
-``record``/``snmp``) and the fact-sync's sizing kinds are left to their writers: when
-such a row already holds the slot of a finding, the audit does not overwrite it
-(counted as ``deferred``). The changes are written by the discovery core's writer
+The audit owns every unsettled row of ``not_on_network``, ``not_in_netbox`` and
+``speed_vs_commit``, and the ``mismatch`` rows on the fields it sweeps
+(``compare.MISMATCH_FIELDS``). A run's plan opens mismatches on those fields by the
+same rule (``discovery.core.fields``), so such a row is what the audit finds: it is
+confirmed as it stands (an acknowledgement stays) while its values say the same
+(``discovery.core.compare.same_values``). Mismatches on other fields and the sizing
+kinds are the runs' alone. The changes are written by the discovery core's writer
 (``apply_discrepancies``), as every source's are.
 """
 
@@ -14,11 +15,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from cmdb.choices import DiscrepancyKind
-from discovery.audit.compare import NETBOX
+from discovery.audit.compare import MISMATCH_FIELDS
 from discovery.audit.records import Finding, Held
-from discovery.core.observations import RecordKind
+from discovery.core.compare import same_values
+from discovery.core.observations import Facts, RecordKind
 from discovery.core.plan import DiscrepancyAction, DiscrepancyChange, Ref
 
 ENGINE_KINDS = (
@@ -27,7 +30,7 @@ ENGINE_KINDS = (
     DiscrepancyKind.NOT_IN_NETBOX,
     DiscrepancyKind.SPEED_VS_COMMIT,
 )
-OUTCOMES = ("opened", "confirmed", "reopened", "resolved", "deferred")
+OUTCOMES = ("opened", "confirmed", "reopened", "resolved")
 
 
 @dataclass
@@ -48,43 +51,57 @@ class AuditCounts:
         return {outcome: dict(sorted(c.items())) for outcome, c in self.counts.items()}
 
 
-def owned_by_audit(kind: DiscrepancyKind, values: Mapping[str, object]) -> bool:
-    """Whether the audit is the writer of a row of this kind with these values."""
-    if kind is DiscrepancyKind.MISMATCH:
-        return NETBOX in values
-    return kind in ENGINE_KINDS
+def owned_by_audit(row: Held) -> bool:
+    """Whether the audit settles this unsettled row (see the module docstring)."""
+    if row.kind is DiscrepancyKind.MISMATCH:
+        return row.field in MISMATCH_FIELDS.get(row.object_type, ())
+    return row.kind in ENGINE_KINDS
 
 
 def plan_findings(
     findings: Iterable[Finding], unsettled: Iterable[Held]
 ) -> tuple[list[DiscrepancyChange], AuditCounts]:
-    """The changes that make the unsettled rows of the audit's kinds match ``findings``
-    exactly, and what each does: opened, confirmed, reopened (acknowledged, and the
-    values changed), resolved (no longer found), deferred (another writer's row)."""
+    """The changes that make the audit's unsettled rows match ``findings`` exactly, and
+    what each does: opened, confirmed, reopened (acknowledged, and the values changed),
+    resolved (no longer found)."""
     counts = AuditCounts()
-    held = {row.slot: row for row in unsettled if row.kind in ENGINE_KINDS}
+    held = {row.slot: row for row in unsettled if owned_by_audit(row)}
     changes: list[DiscrepancyChange] = []
     wanted: set[tuple[str, str, int, str]] = set()
     for finding in findings:
         wanted.add(finding.slot)
         row = held.get(finding.slot)
-        if row is not None and not owned_by_audit(row.kind, row.values):
-            counts.add("deferred", finding.kind)
-            continue
+        values = finding.values
         if row is None:
             action, outcome = DiscrepancyAction.OPEN, "opened"
-        elif row.acknowledged and dict(row.values) != dict(finding.values):
+        elif _same(row, finding):
+            action, outcome, values = DiscrepancyAction.CONFIRM, "confirmed", row.values
+        elif row.acknowledged:
             action, outcome = DiscrepancyAction.REVISE, "reopened"
         else:
             action, outcome = DiscrepancyAction.CONFIRM, "confirmed"
         counts.add(outcome, finding.kind)
         kind = DiscrepancyKind(finding.kind)
         ref = Ref(RecordKind(finding.object_type), finding.object_id)
-        changes.append(DiscrepancyChange(action, kind, ref, finding.field, finding.values))
+        changes.append(DiscrepancyChange(action, kind, ref, finding.field, values))
     for slot, row in held.items():
-        if slot in wanted or not owned_by_audit(row.kind, row.values):
+        if slot in wanted:
             continue
         ref = Ref(RecordKind(row.object_type), row.object_id)
         changes.append(DiscrepancyChange(DiscrepancyAction.RESOLVE, row.kind, ref, row.field, {}))
         counts.add("resolved", row.kind.value)
     return changes, counts
+
+
+def _same(row: Held, finding: Finding) -> bool:
+    """The row says what the finding says: a mismatch as the planner compares values
+    (a name in other case, a number within rounding), other kinds exactly."""
+    if row.kind is not DiscrepancyKind.MISMATCH:
+        return dict(row.values) == dict(finding.values)
+    kind = RecordKind(row.object_type)
+    return same_values(kind, row.field, _facts(row.values), _facts(finding.values))
+
+
+def _facts(values: Mapping[str, object]) -> Facts:
+    """A mismatch's stored values as facts (JSON lists as tuples, as the snapshot reads)."""
+    return cast(Facts, {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})

@@ -15,10 +15,14 @@ For a value a source states of a field the record holds:
 Then, whatever the record now holds, a discrepancy is wanted when any source's value
 (this one's and each other source's latest, a person's included) differs from it;
 the discrepancy holds them all under their source's name and the record's under
-``record``. An unsettled discrepancy with the same values is left alone, so an
-acknowledgement stands until the values change; one whose sources all agree again
-is resolved — only ever for a field this run stated, so a run never settles what it
-did not read.
+``record`` (``field_values``, ``disagree``). An unsettled discrepancy with the same
+values is left alone, so an acknowledgement stands until the values change; one whose
+sources all agree again is resolved — only ever for a field this run stated, so a run
+never settles what it did not read.
+
+This is the one mismatch rule: every adapter's plan gets its discrepancies here, and
+the audit, which reads no source itself, asks ``standing_values`` of the sources'
+latest words as they stand — the same values, so the two never revise each other's.
 """
 
 from __future__ import annotations
@@ -84,20 +88,27 @@ def plan_field(
     kept = _kept(record, obs, field, current, stated)
     change = None if kept else Change(field, current, stated)
     now = current if kept else stated
-    ref = Ref(record.kind, record.id)
+    values = field_values(field, now, record.said, obs.source, stated)
+    return FieldPlan(change, _settled(record, field, values, held))
+
+
+def _settled(
+    record: KnownRecord, field: str, values: Facts, held: Mapping[Slot, KnownDiscrepancy]
+) -> DiscrepancyChange | None:
+    """What ``values`` do to the field's unsettled discrepancy: open, revise, resolve or
+    nothing (the same disagreement stands, acknowledged or not)."""
     dkind = discrepancy_kind(record.kind, field)
-    values = _values(record, obs.source, field, now, stated)
-    disagree = any(not same(record.kind, field, now, v) for k, v in values.items() if k != RECORD)
+    wanted = disagree(record.kind, field, values)
     slot = held.get((dkind, record.kind, record.id, field))
-    if disagree and slot is None:
+    if wanted and slot is None:
         action = DiscrepancyAction.OPEN
-    elif disagree and slot is not None and not same_values(record.kind, field, slot.values, values):
+    elif wanted and slot is not None and not same_values(record.kind, field, slot.values, values):
         action = DiscrepancyAction.REVISE
-    elif not disagree and slot is not None:
+    elif not wanted and slot is not None:
         action = DiscrepancyAction.RESOLVE
     else:
-        return FieldPlan(change)
-    return FieldPlan(change, DiscrepancyChange(action, dkind, ref, field, values))
+        return None
+    return DiscrepancyChange(action, dkind, Ref(record.kind, record.id), field, values)
 
 
 def _kept(
@@ -136,13 +147,33 @@ def _only_own_word(record: KnownRecord, source: Source, field: str, current: Fac
     )
 
 
-def _values(
-    record: KnownRecord, source: Source, field: str, now: FactValue, stated: FactValue
+def field_values(
+    field: str,
+    now: FactValue,
+    said: Mapping[Source, Facts],
+    source: Source | None = None,
+    stated: FactValue = None,
 ) -> Facts:
-    """The record's value, every other source's latest word, and this source's."""
+    """A discrepancy's values: the record's (``now``) under ``record``, every other
+    source's latest word that says something, and ``source``'s ``stated`` (a declared
+    None included) when a run plans the field."""
     values: dict[str, FactValue] = {RECORD: now}
-    for other, facts in sorted(record.said.items()):
+    for other, facts in sorted(said.items()):
         if other != source and facts.get(field) is not None:
             values[str(other)] = facts[field]
-    values[str(source)] = stated
+    if source is not None:
+        values[str(source)] = stated
     return values
+
+
+def disagree(kind: RecordKind, field: str, values: Facts) -> bool:
+    """Whether any source's value differs from the record's (``compare.same``)."""
+    now = values.get(RECORD)
+    return any(not same(kind, field, now, v) for k, v in values.items() if k != RECORD)
+
+
+def standing_values(record: KnownRecord, field: str) -> Facts | None:
+    """The mismatch the sources' latest words (``record.said``) call for as they stand,
+    with no run planning the field: its values, or None when every source agrees."""
+    values = field_values(field, record.values.get(field), record.said)
+    return values if disagree(record.kind, field, values) else None

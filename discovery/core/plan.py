@@ -110,6 +110,11 @@ class DiscrepancyChange:
     field: str
     values: Mapping[str, object]
 
+    def line(self) -> str:
+        """One line of ``--dry-run``: what happens, to which field, each source's value."""
+        said = ", ".join(f"{source} {value!r}" for source, value in self.values.items())
+        return f"{self.action} {self.kind} discrepancy {self.ref} {self.field}: {said}"
+
 
 @dataclass(frozen=True)
 class Refused:

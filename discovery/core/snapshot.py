@@ -51,6 +51,7 @@ from cmdb.models import (
 )
 from cmdb.services.discrepancies import UNSETTLED
 from discovery.core.known import KnownDiscrepancy, KnownRecord, Snapshot, SourceMark
+from discovery.core.needs import Needs
 from discovery.core.observations import Endpoint, Facts, FactValue, RecordKind
 
 ACKNOWLEDGED = DiscrepancyStatus.ACKNOWLEDGED
@@ -84,6 +85,8 @@ MODELS: Mapping[RecordKind, type[Row]] = {
 }
 PARENT: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 DEFAULT_KINDS = (RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.SITE)
+CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
+NAMED_AT_MOST = 5_000  # records read by id (``load_needed``); more: the kind is read whole
 
 Key = tuple[str, int]
 Scope = Mapping[RecordKind, "Collection[int] | None"]
@@ -103,6 +106,32 @@ def load_records(session: Session, scope: Scope, words: bool = True) -> Snapshot
     """``load_snapshot`` of only the records ``scope`` names (the same statements, each
     narrowed to them): what planning a few known records needs."""
     return _load(session, scope, words)
+
+
+def load_needed(session: Session, needs: Needs, source: Source) -> Snapshot:
+    """``load_records`` of what a plan needs (``needs.needs_of``): the kinds it reads
+    whole, and of the others the records ``source`` knows by the ids named."""
+    scope: dict[RecordKind, Collection[int] | None] = dict.fromkeys(needs.whole)
+    for kind, source_ids in needs.named.items():
+        many = len(source_ids) > NAMED_AT_MOST  # one IN (...) of them all would be too long
+        scope[kind] = None if many else _marked_ids(session, kind, source, sorted(source_ids))
+    return _load(session, scope, True)
+
+
+def _marked_ids(session: Session, kind: RecordKind, source: Source, ids: Sequence[str]) -> set[int]:
+    """The records of ``kind`` that ``source`` knows by one of ``ids``."""
+    found: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        found.update(
+            session.scalars(
+                sa.select(RecordSource.object_id).where(
+                    RecordSource.object_type == str(kind),
+                    RecordSource.source == source,
+                    RecordSource.external_id.in_(ids[start : start + CHUNK]),
+                )
+            )
+        )
+    return found
 
 
 def _load(session: Session, scope: Scope, words: bool) -> Snapshot:

@@ -37,10 +37,9 @@ from discovery.core.plan import (
     Seen,
     Update,
 )
+from discovery.core.snapshot import CHUNK, Row
 from discovery.core.snapshot import MODELS as MODELS  # kept here too: adapters import it
-from discovery.core.snapshot import Row
 
-CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 PARENT_COLUMN: Mapping[RecordKind, str] = {RecordKind.INTERFACE: "device_id"}
 MAX_NAME = 100  # the device name column
 # The change log's actor of each source's jobs (what the existing writers wrote).

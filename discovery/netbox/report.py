@@ -86,7 +86,8 @@ def counts(planned: Planned) -> dict[str, dict[str, int]]:
 def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, Any]:
     """Counts per kind, the failures with their reasons and NetBox pages (every one: the
     next incremental sync reads them again), the objects skipped with theirs (every one:
-    a person sees what was not mapped and why), and what NetBox no longer has."""
+    a person sees what was not mapped and why), what NetBox no longer has, and the
+    discrepancies the sync opens, revises or resolves (by action)."""
     refused = [(planned.records[r.label], r.reason) for r in planned.plan.refused]
     failures = [
         {
@@ -123,6 +124,9 @@ def run_stats(planned: Planned, *, mode: str, base_url: str = "") -> dict[str, A
         "not_seen": not_seen[:MAX_LISTED],
         "not_seen_count": len(not_seen),
         "skipped": skipped,  # every one, like the failures (not failures: the run succeeds)
+        "discrepancies": dict(
+            sorted(Counter(str(d.action) for d in planned.plan.discrepancies).items())
+        ),
     }
 
 
@@ -152,6 +156,7 @@ def plan_lines(planned: Planned) -> list[str]:
         changes += [f"{column}: → new {ref.kind}" for column, ref in update.pending.items()]
         name = names.get(update.ref) or f"#{update.ref.id}"
         lines.append(f"update {update.ref.kind} {name} ({', '.join(changes)})")
+    lines += [d.line() for d in plan.discrepancies]
     lines += [
         f"not seen by NetBox: {row['kind'][:-1]} #{row['id']} (NetBox {row['external_id']})"
         for row in _not_seen(planned)

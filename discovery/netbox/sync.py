@@ -17,7 +17,6 @@ listed in its stats with its NetBox page and why) or failed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,10 +29,11 @@ from cmdb.services.job_runs import fail_run, lock_running
 from cmdb.services.source_deletions import mark_deleted
 from discovery.core.known import KnownRecord
 from discovery.core.lifecycle import finish_run, last_completed_run, new_run, start_run
+from discovery.core.needs import needs_of
 from discovery.core.observations import RecordKind
 from discovery.core.planner import plan_observations
 from discovery.core.runs import classify_attempts, classify_run
-from discovery.core.snapshot import load_snapshot
+from discovery.core.snapshot import load_needed, load_snapshot
 from discovery.core.writer import apply_plan
 from discovery.netbox.client import (
     DEFAULT_PAGE_SIZE,
@@ -186,15 +186,15 @@ def _deletion_times(deleted_at: Mapping[tuple[str, str], str]) -> dict[tuple[str
 
 
 def _plan(mapped: Mapped, session: Session) -> Planned:
-    """The core's plan of what NetBox said, against the inventory as it is.
-
-    Disagreements between NetBox and the other sources are the audit's to open and
-    settle (``discovery.audit``: its rows carry NetBox's value) until its mismatches
-    move into the planner; the sync writes none, so the two never revise each other's."""
+    """The core's plan of what NetBox said, against the inventory as it is — the part of
+    it the plan needs (``needs``: a sync that read a few objects does not read 20,000
+    interfaces). Its discrepancies (NetBox against the record and every other source,
+    on the fields this sync read) are the core's one rule, the same the audit applies."""
     observations = observe_all(mapped, utcnow())
-    snapshot = load_snapshot(session, tuple(KIND_OF.values()))
-    plan = plan_observations(observations, snapshot, coverage_of(mapped))
-    return Planned(replace(plan, discrepancies=()), mapped, snapshot)
+    coverage = coverage_of(mapped)
+    snapshot = load_needed(session, needs_of(observations, coverage), Source.NETBOX)
+    plan = plan_observations(observations, snapshot, coverage)
+    return Planned(plan, mapped, snapshot)
 
 
 def _finish(run: DiscoveryRun, planned: Planned, *, dry_run: bool) -> None:

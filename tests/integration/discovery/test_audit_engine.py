@@ -1,6 +1,7 @@
 """The audit on a real database (SQLite and PostgreSQL): findings become discrepancies,
 confirmations keep one row, agreement resolves it, acknowledgements hold until the
-values change, other writers' rows are left alone, and the loader's query count is fixed."""
+values change, the runs' rows on other fields are left alone, and the loader's query
+count is fixed."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ def rows(session: Session, kind: DiscrepancyKind | None = None) -> list[Discrepa
 
 def documented_switch(session: Session, serial_seen: str = "FOC123") -> tuple:
     """A switch NetBox declares (synced 5 h ago) and SNMP answered an hour ago."""
-    device = f.server(session, name="sw-core-1", management_address="10.0.0.1", serial="FOC123")
+    device = f.server(
+        session, name="sw-core-1", management_address="10.0.0.1", serial="FOC123", model="C9300"
+    )
     sync = run(session, Source.NETBOX, ago(hours=5))
     discovery = run(session, Source.SNMP, ago(hours=1))
     seen(session, device, Source.NETBOX, ago(hours=5))
@@ -53,7 +56,7 @@ def test_a_disagreement_is_opened_confirmed_then_resolved(session: Session) -> N
     first = run_audit(session, now=NOW)
     [row] = rows(session)
     assert (row.kind, row.object_id, row.field) == (DiscrepancyKind.MISMATCH, device.id, "serial")
-    assert row.values == {"netbox": "FOC123", "snmp": "FOC999"}
+    assert row.values == {"record": "FOC123", "netbox": "FOC123", "snmp": "FOC999"}
     assert first.counts.as_dict()["opened"] == {"mismatch": 1}
 
     later = NOW + timedelta(days=1)
@@ -93,7 +96,7 @@ def test_acknowledged_stays_until_the_values_change(session: Session) -> None:
     )
     result = run_audit(session, now=NOW + timedelta(hours=2))
     assert row.status is DiscrepancyStatus.OPEN
-    assert row.values == {"netbox": "FOC123", "snmp": "FOC777"}
+    assert row.values == {"record": "FOC123", "netbox": "FOC123", "snmp": "FOC777"}
     assert result.counts.as_dict()["reopened"] == {"mismatch": 1}
 
 
@@ -125,8 +128,12 @@ def test_not_in_netbox_only_once_a_sync_has_succeeded(session: Session) -> None:
     assert row.values == {"snmp": "10.0.0.7", "netbox": None}
 
 
-def test_snmp_discoverys_own_mismatch_is_left_to_it(session: Session) -> None:
-    """Discovery's row (inventory vs snmp) holds the slot: neither overwritten nor settled."""
+def test_a_runs_mismatch_is_the_audits_finding_and_other_fields_are_left_to_the_runs(
+    session: Session,
+) -> None:
+    """SNMP discovery's row on an audited field holds the core's values, which are what
+    the audit finds: confirmed as it stands, its acknowledgement kept. A mismatch on a
+    field the audit does not sweep (a platform Ansible disputes) is the runs' alone."""
     device, _, _ = documented_switch(session, serial_seen="FOC999")
     theirs, _ = raise_discrepancy(
         session,
@@ -134,20 +141,22 @@ def test_snmp_discoverys_own_mismatch_is_left_to_it(session: Session) -> None:
         object_type="device",
         object_id=device.id,
         field="serial",
-        values={"inventory": "FOC123", "snmp": "FOC999"},
+        values={"snmp": "FOC999", "netbox": "FOC123", "record": "FOC123"},
     )
+    session.flush()
+    acknowledge(theirs, by="lan", comment="RMA")
     other, _ = raise_discrepancy(
         session,
         kind=DiscrepancyKind.MISMATCH,
         object_type="device",
         object_id=device.id,
-        field="model",
-        values={"inventory": "C9300", "snmp": "C9300X"},
+        field="platform",
+        values={"record": "IOS-XE 17", "ansible": "IOS-XE 16"},
     )
     result = run_audit(session, now=NOW)
-    assert result.counts.as_dict()["deferred"] == {"mismatch": 1}
-    assert theirs.values == {"inventory": "FOC123", "snmp": "FOC999"}
-    assert other.status is DiscrepancyStatus.OPEN  # no finding of the audit, still not its row
+    assert result.counts.as_dict()["confirmed"] == {"mismatch": 1}
+    assert (theirs.status, theirs.note) == (DiscrepancyStatus.ACKNOWLEDGED, "RMA")
+    assert other.status is DiscrepancyStatus.OPEN  # no finding of the audit, not its row
     assert len(rows(session)) == 2
 
 
@@ -160,7 +169,10 @@ def test_a_persons_edit_against_netbox(session: Session) -> None:
     person_edit(session, device, "hoa.nt", model="R750")
     run_audit(session, now=NOW)
     [row] = rows(session)
-    assert (row.field, row.values) == ("model", {"netbox": "R740", "manual": "R750"})
+    assert (row.field, row.values) == (
+        "model",
+        {"record": "R750", "manual": "R750", "netbox": "R740"},
+    )
 
     device.model = "R740"  # the next import wrote NetBox's value: the edit no longer stands
     session.flush()

@@ -25,7 +25,9 @@ def audited(app: Flask) -> dict[str, str]:
     """A switch whose serial NetBox and SNMP disagree on, and a documented server that is silent."""
     now = utcnow()
     with app.app_context(), transaction(get_db().sessions) as session:
-        switch = f.server(session, name="sw-core-1", management_address="10.0.0.1")
+        switch = f.server(  # as NetBox's sync left it
+            session, name="sw-core-1", management_address="10.0.0.1", serial="FOC123", model="C9300"
+        )
         silent = f.server(session, name="srv-db-2", management_address="10.0.0.2")
         sync = run(session, Source.NETBOX, now - timedelta(hours=5))
         snmp = run(session, Source.SNMP, now - timedelta(hours=1))
@@ -64,6 +66,7 @@ def test_list_as_csv_has_a_column_per_source(app: Flask, audited: dict[str, str]
         "FOC123",
         "FOC999",
     )
+    assert row["record"] == "FOC123"  # the record's own value, a column like the sources'
     assert row["status"] == "open" and row["first_seen"] and row["comment"] == ""
 
 

@@ -23,6 +23,7 @@ from cmdb.models import Device, Discrepancy, RecordSource
 from cmdb.services.discrepancies import acknowledge
 from discovery.audit.run import run_audit
 from discovery.netbox.sync import run_sync
+from tests.integration.discovery.audit_data import observe, run
 from tests.integration.netbox.conftest import Netbox
 
 pytestmark = pytest.mark.slow
@@ -181,3 +182,60 @@ def test_partial_sync_resolves_and_opens_nothing_for_what_it_could_not_map(
     assert after == before
     assert (str(DiscrepancyStatus.ACKNOWLEDGED), COMMENT) in {(r[3], r[4]) for r in after.values()}
     assert not any(r[0] == DiscrepancyKind.NOT_IN_NETBOX.value for r in after.values())
+
+
+def _snmp_says_serial(sessions: sessionmaker[Session], name: str, serial: str) -> None:
+    """What an SNMP discovery leaves: its run and its observation of the device's serial."""
+    with sessions() as s, s.begin():
+        device = s.scalars(sa.select(Device).where(Device.name == name)).one()
+        discovery = run(s, Source.SNMP, utcnow())
+        observe(s, discovery, device, name=name, serial=serial)
+
+
+def _serial_rows(sessions: sessionmaker[Session], name: str) -> list[Discrepancy]:
+    with sessions() as s:
+        rows = s.scalars(
+            sa.select(Discrepancy)
+            .join(Device, Device.id == Discrepancy.object_id)
+            .where(Discrepancy.object_type == "device", Device.name == name)
+            .where(Discrepancy.field == "serial")
+        ).all()
+        for row in rows:
+            s.expunge(row)
+    return list(rows)
+
+
+@pytest.mark.long(reason="four syncs of the NetBox peer and an audit")
+def test_the_sync_opens_and_settles_mismatches_by_the_audits_rule(
+    netbox: Netbox, sessions: sessionmaker[Session]
+) -> None:
+    """NetBox's serial against SNMP's: the sync opens the mismatch (one rule, the core's),
+    the audit finds the same values (confirmed, not revised), an acknowledgement survives
+    the next sync, and the sync that reads agreement again resolves it."""
+    assert run_sync(sessions, netbox.url, netbox.token, full=True).status == RunStatus.SUCCEEDED
+    _snmp_says_serial(sessions, "core-sw-01", "FOC9999ZZZZ")
+    opened = run_sync(sessions, netbox.url, netbox.token, full=True)
+    assert opened.stats["discrepancies"] == {"open": 1}, opened.stats["discrepancies"]
+    [row] = _serial_rows(sessions, "core-sw-01")
+    values = {"record": "FOC2233X0AB", "netbox": "FOC2233X0AB", "snmp": "FOC9999ZZZZ"}
+    assert (row.kind, row.status, row.values) == (
+        DiscrepancyKind.MISMATCH,
+        DiscrepancyStatus.OPEN,
+        values,
+    )
+
+    _audit(sessions)
+    [audited] = _serial_rows(sessions, "core-sw-01")
+    assert (audited.id, audited.values) == (row.id, values)
+    with sessions() as s, s.begin():
+        acknowledge(s.get_one(Discrepancy, row.id), by="lan.nt", comment=COMMENT)
+    again = run_sync(sessions, netbox.url, netbox.token, full=True)
+    assert again.stats["discrepancies"] == {}
+    [kept] = _serial_rows(sessions, "core-sw-01")
+    assert (kept.status, kept.note) == (DiscrepancyStatus.ACKNOWLEDGED, COMMENT)
+
+    _snmp_says_serial(sessions, "core-sw-01", "FOC2233X0AB")  # the swap was undone
+    settled = run_sync(sessions, netbox.url, netbox.token, full=True)
+    assert settled.stats["discrepancies"] == {"resolve": 1}
+    [resolved] = _serial_rows(sessions, "core-sw-01")
+    assert resolved.status == DiscrepancyStatus.RESOLVED

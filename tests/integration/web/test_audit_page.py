@@ -174,3 +174,33 @@ def test_the_page_speaks_vietnamese(client: FlaskClient, rows: dict) -> None:
     assert "Giá trị khác nhau" in html  # the mismatch's kind
     english = client.get("/audit/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Audit: discrepancies between sources" in english
+
+
+def test_old_and_new_mismatch_values_both_render(
+    client: FlaskClient, db: Session, rows: dict
+) -> None:
+    """Settled rows keep the old audit's shape (no ``record``, migration 0026 changes
+    only unsettled ones); the core's rows name the record's own value: both are shown."""
+    device_id = db.scalars(
+        sa.select(Discrepancy.object_id).where(Discrepancy.id == rows["mismatch"])
+    ).one()
+    new, _ = raise_discrepancy(
+        db,
+        kind=DiscrepancyKind.MISMATCH,
+        object_type="device",
+        object_id=device_id,
+        field="model",
+        values={"record": "C9300-48P", "netbox": "C9300-48P", "snmp": "C9500-24Y"},
+    )
+    db.commit()
+    html = client.get("/audit/?kind=mismatch").get_data(as_text=True)
+    old_row = html.split(f'<tr id="discrepancy-{rows["mismatch"]}"')[1].split("</tr>")[0]
+    new_row = html.split(f'<tr id="discrepancy-{new.id}"')[1].split("</tr>")[0]
+    assert "FOC123" in old_row and "FOC999" in old_row and "Inventory record" not in old_row
+    assert "Inventory record" in new_row and "C9500-24Y" in new_row and "NetBox" in new_row
+    for row_id, keys in (
+        (rows["mismatch"], {"netbox", "snmp"}),
+        (new.id, {"record", "netbox", "snmp"}),
+    ):
+        api = client.get(f"/api/v1/discrepancies/{row_id}").get_json()
+        assert set(api["values"]) == keys

@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 
-from discovery.audit.compare import compare_all, compare_record, same
+from cmdb.choices import Source
+from discovery.audit.compare import compare_all, compare_record, find_mismatches
 from discovery.audit.records import AuditContext, Finding, RecordView, Seen
 from discovery.audit.settings import AuditSettings
+from discovery.core.fields import plan_field
+from discovery.core.known import KnownRecord
+from discovery.core.observations import Identity, Observation, RecordKind
 
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 SYNCED = NOW - timedelta(hours=5)  # the latest successful NetBox sync began then
@@ -39,64 +43,119 @@ def kinds(findings: list[Finding]) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize(
-    ("observed", "manual", "expected"),
+    ("record", "observed", "manual", "expected"),
     [
         pytest.param(
+            {"serial": "ABC123"},
             {"netbox": {"serial": "ABC123"}, "snmp": {"serial": "XYZ999"}},
             {},
-            [("mismatch", "serial", {"netbox": "ABC123", "snmp": "XYZ999"})],
+            [
+                (
+                    "mismatch",
+                    "serial",
+                    {"record": "ABC123", "netbox": "ABC123", "snmp": "XYZ999"},
+                )
+            ],
             id="serial-netbox-vs-snmp",
         ),
         pytest.param(
+            {"serial": "ABC123"},
             {"netbox": {"serial": "abc123 "}, "snmp": {"serial": "ABC123"}},
             {},
             [],
             id="serial-same-once-cleaned",
         ),
         pytest.param(
+            {},
             {"netbox": {"name": "sw-core-1"}, "snmp": {"name": "SW-CORE-1.qnam.gov.vn"}},
             {},
             [],
             id="hostname-domain-and-case-ignored",
         ),
         pytest.param(
+            {"model": "C9300-48P"},
             {"netbox": {"model": "C9300-48P"}, "snmp": {"model": "C9500-24Y4C"}},
             {},
-            [("mismatch", "model", {"netbox": "C9300-48P", "snmp": "C9500-24Y4C"})],
+            [
+                (
+                    "mismatch",
+                    "model",
+                    {"record": "C9300-48P", "netbox": "C9300-48P", "snmp": "C9500-24Y4C"},
+                )
+            ],
             id="model",
         ),
         pytest.param(
+            {"manufacturer": "Cisco"},
             {"netbox": {"manufacturer": "Cisco"}, "ansible": {"manufacturer": "Dell Inc."}},
             {},
-            [("mismatch", "manufacturer", {"netbox": "Cisco", "ansible": "Dell Inc."})],
+            [
+                (
+                    "mismatch",
+                    "manufacturer",
+                    {"record": "Cisco", "ansible": "Dell Inc.", "netbox": "Cisco"},
+                )
+            ],
             id="manufacturer-netbox-vs-ansible",
         ),
         pytest.param(
+            {"name": "sw-core-01"},
             {"netbox": {"name": "sw-core-1"}},
             {"name": "sw-core-01"},
-            [("mismatch", "name", {"netbox": "sw-core-1", "manual": "sw-core-01"})],
+            [
+                (
+                    "mismatch",
+                    "name",
+                    {"record": "sw-core-01", "manual": "sw-core-01", "netbox": "sw-core-1"},
+                )
+            ],
             id="netbox-vs-manual-edit",
         ),
         pytest.param(
+            {"serial": "A"},
             {"snmp": {"serial": "A"}, "ansible": {"serial": "B"}},
             {},
-            [],
-            id="without-netbox-not-the-audits-question",
+            [("mismatch", "serial", {"record": "A", "ansible": "B", "snmp": "A"})],
+            id="without-netbox-the-same-rule-as-every-run",
         ),
         pytest.param(
+            {"serial": "A"},
             {"netbox": {"serial": "A"}, "snmp": {"serial": None}},
             {},
             [],
             id="a-source-that-says-nothing-does-not-disagree",
         ),
+        pytest.param(
+            {"serial": None},
+            {"netbox": {"serial": "A"}},
+            {},
+            [("mismatch", "serial", {"record": None, "netbox": "A"})],
+            id="a-record-without-the-value-a-source-gives",
+        ),
     ],
 )
 def test_device_mismatches(
-    observed: dict[str, Any], manual: dict[str, Any], expected: list[Any]
+    record: dict[str, Any], observed: dict[str, Any], manual: dict[str, Any], expected: list[Any]
 ) -> None:
-    assert kinds(compare_record(device(observed=observed, manual=manual), CTX, SETTINGS)) == (
-        expected
+    view = device(record=record, observed=observed, manual=manual)
+    assert kinds(compare_record(view, CTX, SETTINGS)) == expected
+
+
+def test_the_audits_values_are_the_ones_a_runs_plan_writes() -> None:
+    """The audit asks the core's rule (``fields.standing_values``) over the same words a
+    run's plan weighs, so the two agree on the values of one disagreement."""
+    said = {Source.NETBOX: {"serial": "ABC123"}, Source.SNMP: {"serial": "XYZ999"}}
+    record = KnownRecord(1, RecordKind.DEVICE, values={"serial": "ABC123"}, said=said)
+    snmp = Observation(
+        Source.SNMP, RecordKind.DEVICE, Identity(), NOW, "snmp", observed={"serial": "XYZ999"}
     )
+    planned = plan_field(record, snmp, "serial", {}).discrepancy
+    view = device(
+        record={"serial": "ABC123"},
+        observed={"netbox": {"serial": "ABC123"}} | {"snmp": {"serial": "XYZ999"}},
+    )
+    [finding] = compare_record(view, CTX, SETTINGS)
+    assert planned is not None and dict(planned.values) == dict(finding.values)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +225,7 @@ def interface(**kw: Any) -> RecordView:
     return RecordView(
         object_type="interface",
         object_id=kw.pop("object_id", 10),
-        record={"name": "Gi1/0/1"},
+        record={"name": "Gi1/0/1"} | kw.pop("record", {}),
         observed=kw.pop("observed", {}),
         seen=kw.pop("seen", {"netbox": seen(4), "snmp": seen(1)}),
         parent_id=1,
@@ -202,7 +261,8 @@ def interface(**kw: Any) -> RecordView:
         ),
         pytest.param(
             interface(
-                observed={"netbox": {"speed_mbps": 1000, "mac_address": "AA:BB:CC:00:11:22"}}
+                record={"speed_mbps": 1000, "mac_address": "AA:BB:CC:00:11:22"},
+                observed={"netbox": {"speed_mbps": 1000, "mac_address": "AA:BB:CC:00:11:22"}},
             ),
             {"netbox": seen(4), "snmp": seen(1)},
             [],
@@ -216,8 +276,11 @@ def test_interfaces(itf: RecordView, parent_seen: dict[str, Seen], expected: lis
 
 
 def test_interface_mac_compares_without_separators() -> None:
-    assert same("mac_address", "AA:BB:CC:00:11:22", "aabb.cc00.1122")
-    assert not same("mac_address", "AA:BB:CC:00:11:22", "aa:bb:cc:00:11:23")
+    observed = {"netbox": {"mac_address": "AA:BB:CC:00:11:22"}}
+    agrees = interface(record={"mac_address": "aabb.cc00.1122"}, observed=observed)
+    differs = interface(record={"mac_address": "aa:bb:cc:00:11:23"}, observed=observed)
+    assert list(find_mismatches(agrees)) == []
+    assert [f.field for f in find_mismatches(differs)] == ["mac_address"]
 
 
 def link(record: dict[str, Any], observed: dict[str, Any] | None = None, **kw: Any) -> RecordView:
@@ -236,7 +299,8 @@ def link(record: dict[str, Any], observed: dict[str, Any] | None = None, **kw: A
     [
         pytest.param(
             link(
-                {"a_speed_mbps": 10, "b_speed_mbps": 1000, "ends_seen_by_snmp": True},
+                {"commit_rate_mbps": 100.0, "a_speed_mbps": 10, "b_speed_mbps": 1000}
+                | {"ends_seen_by_snmp": True},
                 {"netbox": {"commit_rate_mbps": 100}},
             ),
             [
@@ -266,17 +330,21 @@ def link(record: dict[str, Any], observed: dict[str, Any] | None = None, **kw: A
         ),
         pytest.param(link({"port_speed_mbps": 10.0}), [], id="no-commit-nothing-to-compare"),
         pytest.param(
-            link({"commit_rate_mbps": 50.0}, {"netbox": {"commit_rate_mbps": 100}}),
+            link({"commit_rate_mbps": 100.0}, {"netbox": {"commit_rate_mbps": 100}}),
             [],
             id="no-speed-known",
         ),
         pytest.param(
-            link({}, {"netbox": {"commit_rate_mbps": 100}}, manual={"commit_rate_mbps": 150}),
+            link(
+                {"commit_rate_mbps": 150.0},
+                {"netbox": {"commit_rate_mbps": 100}},
+                manual={"commit_rate_mbps": 150.0},
+            ),
             [
                 (
                     "mismatch",
                     "commit_rate_mbps",
-                    {"netbox": 100, "manual": 150},
+                    {"record": 150.0, "manual": 150.0, "netbox": 100},
                 )
             ],
             id="commit-netbox-vs-manual",
