@@ -21,17 +21,10 @@ from typing import TypedDict
 
 from cmdb.choices import Source
 from discovery.ansible.facts import ObservedHost, ObservedInterface
+from discovery.core import observations as ob
 from discovery.core.coverage import Coverage
-from discovery.core.observations import (
-    Endpoint,
-    Facts,
-    FactValue,
-    Identity,
-    Observation,
-    RecordKind,
-)
 
-DEVICE, WORKLOAD, INTERFACE = RecordKind.DEVICE, RecordKind.WORKLOAD, RecordKind.INTERFACE
+DEVICE, WORKLOAD, INTERFACE = ob.RecordKind.DEVICE, ob.RecordKind.WORKLOAD, ob.RecordKind.INTERFACE
 HOST_KINDS = (DEVICE, WORKLOAD)  # tried in this order when a post names no kind
 
 
@@ -39,7 +32,7 @@ HOST_KINDS = (DEVICE, WORKLOAD)  # tried in this order when a post names no kind
 class HostRef:
     """Which host a post is about, as the playbook names it (any of these may be missing)."""
 
-    kind: RecordKind | None = None
+    kind: ob.RecordKind | None = None
     record_id: int | None = None
     name: str | None = None  # the inventory name
     management_address: str | None = None  # ansible_host
@@ -50,16 +43,16 @@ class HostRef:
         return self.name or self.management_address or f"{self.kind} {self.record_id}"
 
     @property
-    def kinds(self) -> tuple[RecordKind, ...]:
+    def kinds(self) -> tuple[ob.RecordKind, ...]:
         return (self.kind,) if self.kind is not None else HOST_KINDS
 
-    def identity(self, serial: str | None) -> Identity:
+    def identity(self, serial: str | None) -> ob.Identity:
         address = self.management_address
-        return Identity(
+        return ob.Identity(
             record_id=self.record_id,
             source_id=self.name,
             serial=serial,
-            address=Endpoint(address.strip()) if address and address.strip() else None,
+            address=ob.Endpoint(address.strip()) if address and address.strip() else None,
             name=self.name,
         )
 
@@ -89,12 +82,12 @@ class HostData(TypedDict):
 
 
 def observe_host(
-    ref: HostRef, kind: RecordKind, host: ObservedHost, at: datetime
-) -> list[Observation]:
+    ref: HostRef, kind: ob.RecordKind, host: ObservedHost, at: datetime
+) -> list[ob.Observation]:
     """The host's observation as a ``kind`` record, then its interfaces' (a device's)."""
     serial = host.serial if kind is DEVICE else None
     identity = ref.identity(serial)
-    observation = Observation(
+    observation = ob.Observation(
         Source.ANSIBLE,
         kind,
         identity,
@@ -108,10 +101,10 @@ def observe_host(
     if kind is not DEVICE:
         return [observation]
     return [observation] + [
-        Observation(
+        ob.Observation(
             Source.ANSIBLE,
             INTERFACE,
-            Identity(source_id=f"{ref.label}/{seen.name}", name=seen.name),
+            ob.Identity(source_id=f"{ref.label}/{seen.name}", name=seen.name),
             at,
             f"{ref.label}/{seen.name}",
             observed=interface_facts(seen),
@@ -121,14 +114,14 @@ def observe_host(
     ]
 
 
-def coverage(ref: HostRef, kind: RecordKind) -> Coverage:
+def coverage(ref: HostRef, kind: ob.RecordKind) -> Coverage:
     """What a post read: the host it names (by its inventory name), never a whole kind —
     a host the playbook did not post says nothing."""
     source_ids = frozenset({(kind, ref.name)}) if ref.name else frozenset()
     return Coverage(Source.ANSIBLE, source_ids=source_ids)
 
 
-def host_facts(kind: RecordKind, host: ObservedHost) -> Facts:
+def host_facts(kind: ob.RecordKind, host: ObservedHost) -> ob.Facts:
     """What Ansible reads off the host, by the record's column; unknown ones left out."""
     if kind is WORKLOAD:
         return _known({"vcpu": host.vcpu, "ram_gb": host.ram_gb})
@@ -144,10 +137,10 @@ def host_facts(kind: RecordKind, host: ObservedHost) -> Facts:
     )
 
 
-def reported_facts(kind: RecordKind, host: ObservedHost) -> Facts:
+def reported_facts(kind: ob.RecordKind, host: ObservedHost) -> ob.Facts:
     """What Ansible says under a column's name without vouching for the record's value."""
     disk_gb = host.disk_gb
-    reported: dict[str, FactValue] = {
+    reported: dict[str, ob.FactValue] = {
         "name": host.hostname,
         "management_address": host.management_address,
     }
@@ -158,7 +151,7 @@ def reported_facts(kind: RecordKind, host: ObservedHost) -> Facts:
     return _known(reported)
 
 
-def interface_facts(seen: ObservedInterface) -> Facts:
+def interface_facts(seen: ObservedInterface) -> ob.Facts:
     return _known(
         {
             "name": seen.name,
@@ -188,5 +181,5 @@ def host_data(host: ObservedHost) -> HostData:
     }
 
 
-def _known(facts: Mapping[str, FactValue]) -> Facts:
+def _known(facts: Mapping[str, ob.FactValue]) -> ob.Facts:
     return {name: value for name, value in facts.items() if value is not None}

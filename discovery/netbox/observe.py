@@ -24,31 +24,23 @@ from datetime import datetime
 from typing import Any
 
 from cmdb.choices import Source
+from discovery.core import observations as ob
 from discovery.core.coverage import Coverage
-from discovery.core.observations import (
-    Endpoint,
-    Facts,
-    FactValue,
-    Identity,
-    Observation,
-    RecordKind,
-    SourceRef,
-)
 from discovery.netbox.records import OBSERVED_AS, Mapped, NbRecord, Ref
 
-KIND_OF: Mapping[str, RecordKind] = {
-    "admin_units": RecordKind.ADMIN_UNIT,
-    "agencies": RecordKind.AGENCY,
-    "sites": RecordKind.SITE,
-    "racks": RecordKind.RACK,
-    "clusters": RecordKind.CLUSTER,
-    "devices": RecordKind.DEVICE,
-    "interfaces": RecordKind.INTERFACE,
-    "links": RecordKind.LINK,
-    "information_systems": RecordKind.INFORMATION_SYSTEM,
-    "workloads": RecordKind.WORKLOAD,
+KIND_OF: Mapping[str, ob.RecordKind] = {
+    "admin_units": ob.RecordKind.ADMIN_UNIT,
+    "agencies": ob.RecordKind.AGENCY,
+    "sites": ob.RecordKind.SITE,
+    "racks": ob.RecordKind.RACK,
+    "clusters": ob.RecordKind.CLUSTER,
+    "devices": ob.RecordKind.DEVICE,
+    "interfaces": ob.RecordKind.INTERFACE,
+    "links": ob.RecordKind.LINK,
+    "information_systems": ob.RecordKind.INFORMATION_SYSTEM,
+    "workloads": ob.RecordKind.WORKLOAD,
 }
-NAME_OF: Mapping[RecordKind, str] = {kind: name for name, kind in KIND_OF.items()}
+NAME_OF: Mapping[ob.RecordKind, str] = {kind: name for name, kind in KIND_OF.items()}
 # Fields NetBox observes rather than declares (see the module docstring).
 YIELDING: Mapping[str, frozenset[str]] = {
     "admin_units": frozenset({"code", "name", "level", "kind", "parent_id"}),
@@ -64,7 +56,7 @@ YIELDING: Mapping[str, frozenset[str]] = {
 TRACKED = frozenset(KIND_OF[k] for k in KIND_OF if k != "information_systems")
 
 
-def observe_all(mapped: Mapped, at: datetime) -> list[Observation]:
+def observe_all(mapped: Mapped, at: datetime) -> list[ob.Observation]:
     """Every mapped record as an observation, in the mapping's order."""
     return [observe(record, at) for kind in KIND_OF for record in mapped.records[kind]]
 
@@ -74,17 +66,17 @@ def label_of(record: NbRecord) -> str:
     return f"{record.kind} {record.external_id}"
 
 
-def observe(record: NbRecord, at: datetime) -> Observation:
+def observe(record: NbRecord, at: datetime) -> ob.Observation:
     kind = KIND_OF[record.kind]
     fields = {name: fact(value) for name, value in record.fields.items()}
     yielding = YIELDING.get(record.kind, frozenset())
     refs = {column: _source_ref(ref) for column, ref in record.refs.items()}
     parent = None
-    if kind is RecordKind.INTERFACE:  # its device is its host, not a reference
+    if kind is ob.RecordKind.INTERFACE:  # its device is its host, not a reference
         device = refs.pop("device_id", None)
-        parent = Identity(source_id=device.source_id) if device is not None else None
+        parent = ob.Identity(source_id=device.source_id) if device is not None else None
     recorded = {k: fact(v) for k, v in record.observed.items() if k != "device_id"}
-    return Observation(
+    return ob.Observation(
         Source.NETBOX,
         kind,
         _identity(record.external_id, fields),
@@ -101,24 +93,24 @@ def observe(record: NbRecord, at: datetime) -> Observation:
     )
 
 
-def _identity(external_id: str, fields: Facts) -> Identity:
+def _identity(external_id: str, fields: ob.Facts) -> ob.Identity:
     serial, name = fields.get("serial"), fields.get("name")
     address = fields.get("management_address")
-    return Identity(
+    return ob.Identity(
         source_id=external_id,
         serial=serial if isinstance(serial, str) else None,
-        address=Endpoint(address) if isinstance(address, str) and address else None,
+        address=ob.Endpoint(address) if isinstance(address, str) and address else None,
         name=name if isinstance(name, str) else None,
     )
 
 
-def _source_ref(ref: Ref | None) -> SourceRef | None:
+def _source_ref(ref: Ref | None) -> ob.SourceRef | None:
     if ref is None:
         return None
-    return SourceRef(KIND_OF[ref.kind], ref.external_id, ref.code)
+    return ob.SourceRef(KIND_OF[ref.kind], ref.external_id, ref.code)
 
 
-def fact(value: Any) -> FactValue:
+def fact(value: Any) -> ob.FactValue:
     """A mapped value as a plain fact: choices as their values, lists as tuples."""
     if isinstance(value, enum.Enum):
         return fact(value.value)
@@ -142,5 +134,5 @@ def coverage_of(mapped: Mapped) -> Coverage:
     return Coverage(Source.NETBOX, kinds=TRACKED, present=skipped)
 
 
-def _ids(pairs: Iterable[tuple[str, str]]) -> frozenset[tuple[RecordKind, str]]:
+def _ids(pairs: Iterable[tuple[str, str]]) -> frozenset[tuple[ob.RecordKind, str]]:
     return frozenset((KIND_OF[kind], str(i)) for kind, i in pairs if kind in KIND_OF)

@@ -23,22 +23,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cmdb.choices import Network, SiteKind, Source
+from discovery.core import observations as ob
 from discovery.core.known import Snapshot
 from discovery.core.normalize import clean_serial, normalize_hostname
-from discovery.core.observations import (
-    Facts,
-    FactValue,
-    Identity,
-    Observation,
-    RecordKind,
-    SourceRef,
-)
 from discovery.core.plan import Plan, Ref
 from discovery.records import DeviceObservation, Neighbour, TargetOutcome
 from discovery.snmp.parsers import is_null_chassis_id, parse_mac
 
 MAX_NAME = 200  # the link name column
-DEVICE, INTERFACE, LINK = RecordKind.DEVICE, RecordKind.INTERFACE, RecordKind.LINK
+DEVICE, INTERFACE, LINK = ob.RecordKind.DEVICE, ob.RecordKind.INTERFACE, ob.RecordKind.LINK
 
 
 @dataclass(frozen=True)
@@ -107,13 +100,13 @@ def heard_of(plan: Plan, outcomes: Sequence[TargetOutcome], snapshot: Snapshot) 
 
 def link_observations(
     snapshot: Snapshot, heard: Sequence[Heard], network: str, seen_at: datetime
-) -> tuple[Observation, ...]:
+) -> tuple[ob.Observation, ...]:
     """The links the run's neighbour tables show, one observation per adjacency."""
     views = build_views(snapshot, heard)
     links = _known_links(snapshot)
     dc_sites = {
         r.id
-        for r in snapshot.of_kind(RecordKind.SITE)
+        for r in snapshot.of_kind(ob.RecordKind.SITE)
         if r.values.get("kind") == SiteKind.DATA_CENTRE.value
     }
     found: list[tuple[End, End]] = []
@@ -189,7 +182,7 @@ def _hear(views: dict[Ref, DeviceView], one: Heard) -> None:
     views[one.ref] = view
 
 
-def _labels(view: DeviceView, name: str, *labels: FactValue) -> None:
+def _labels(view: DeviceView, name: str, *labels: ob.FactValue) -> None:
     for label in (name, *labels):
         if isinstance(label, str) and label:
             view.by_label.setdefault(label.strip().lower(), name)
@@ -258,7 +251,7 @@ def _cable(
     links: Sequence[KnownLink],
     ends: tuple[End, End],
     seen_at: datetime,
-) -> Observation | None:
+) -> ob.Observation | None:
     """A cable inside one site, when both ports are known."""
     if any(port is None for _, port in ends):
         return None  # a link inside one site is defined by its two interfaces
@@ -274,7 +267,7 @@ def _link(
     dc_sites: set[int],
     network: str,
     seen_at: datetime,
-) -> Observation | None:
+) -> ob.Observation | None:
     """A link between two sites: b is the end nearer the DC."""
     a, b = ends
     if views[a[0]].site_id in dc_sites:
@@ -323,14 +316,14 @@ def _observation(
     network: str,
     circuit_id: int | None,
     seen_at: datetime,
-) -> Observation:
+) -> ob.Observation:
     """The link SNMP observed: its sites and ports (known ids, else the ports' labels in
     this run), the slower port's speed; a new link's name and network as defaults."""
     (a, a_port), (b, b_port) = ends
     va, vb = views[a], views[b]
     name = f"{va.name} {a_port or '?'} - {vb.name} {b_port or '?'}"[:MAX_NAME]
-    observed: dict[str, FactValue] = {"a_site_id": va.site_id, "b_site_id": vb.site_id}
-    refs: dict[str, SourceRef | None] = {}
+    observed: dict[str, ob.FactValue] = {"a_site_id": va.site_id, "b_site_id": vb.site_id}
+    refs: dict[str, ob.SourceRef | None] = {}
     speeds = []
     for column, view, port_name in (("a_interface_id", va, a_port), ("b_interface_id", vb, b_port)):
         port = view.ports.get(port_name or "")
@@ -339,14 +332,14 @@ def _observation(
         if port.id is not None:
             observed[column] = port.id
         elif port.label is not None:
-            refs[column] = SourceRef(INTERFACE, label=port.label)
+            refs[column] = ob.SourceRef(INTERFACE, label=port.label)
         speeds += [port.speed_mbps] if port.speed_mbps else []
     observed["port_speed_mbps"] = min(speeds) if speeds else None
-    defaults: Facts = {"name": name, "network": network}
-    return Observation(
+    defaults: ob.Facts = {"name": name, "network": network}
+    return ob.Observation(
         Source.SNMP,
         LINK,
-        Identity(record_id=circuit_id),
+        ob.Identity(record_id=circuit_id),
         seen_at,
         f"link {name}",
         observed=observed,

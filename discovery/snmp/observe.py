@@ -22,16 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cmdb.choices import SiteKind, Source
+from discovery.core import observations as ob
 from discovery.core.coverage import Coverage
 from discovery.core.known import Snapshot
-from discovery.core.observations import (
-    Endpoint,
-    Facts,
-    FactValue,
-    Identity,
-    Observation,
-    RecordKind,
-)
 from discovery.records import DeviceObservation, InterfaceRecord, TargetOutcome
 from discovery.roles import guess_role
 
@@ -42,7 +35,7 @@ MAX_NAME, MAX_CHASSIS_ID, MAX_DESCRIPTION, MAX_SYS_TEXT = 100, 64, 200, 255  # c
 class Observed:
     """What one SNMP run gives the core: its observations and what it read."""
 
-    observations: tuple[Observation, ...]
+    observations: tuple[ob.Observation, ...]
     coverage: Coverage
 
 
@@ -53,8 +46,8 @@ def map_outcomes(
     site_id: int | None = None,
 ) -> Observed:
     """Every answered target's observations; the answered agents as the coverage."""
-    observations: list[Observation] = []
-    answered: set[Endpoint] = set()
+    observations: list[ob.Observation] = []
+    answered: set[ob.Endpoint] = set()
     for outcome in outcomes:
         if outcome.observation is None:
             continue
@@ -65,28 +58,30 @@ def map_outcomes(
     return Observed(tuple(observations), Coverage(Source.SNMP, addresses=frozenset(answered)))
 
 
-def endpoint(obs: DeviceObservation) -> Endpoint:
-    return Endpoint(obs.target.host, obs.target.port)
+def endpoint(obs: DeviceObservation) -> ob.Endpoint:
+    return ob.Endpoint(obs.target.host, obs.target.port)
 
 
-def identity(obs: DeviceObservation) -> Identity:
+def identity(obs: DeviceObservation) -> ob.Identity:
     """Serial, the agent's address and port, sysName (LLDP's name when sysName is blank)."""
-    return Identity(
+    return ob.Identity(
         serial=obs.chassis.serial if obs.chassis else None,
         address=endpoint(obs),
         name=obs.system.name or obs.lldp_sys_name,
     )
 
 
-def map_device(obs: DeviceObservation, seen_at: datetime, defaults: Facts) -> list[Observation]:
+def map_device(
+    obs: DeviceObservation, seen_at: datetime, defaults: ob.Facts
+) -> list[ob.Observation]:
     """The device, then each interface (when the ifTable was read; the first row of a
     name is kept, as the interface's unique name demands)."""
     me = identity(obs)
     label = obs.target.address
     parts_read = "ifTable" not in obs.missing
-    device = Observation(
+    device = ob.Observation(
         Source.SNMP,
-        RecordKind.DEVICE,
+        ob.RecordKind.DEVICE,
         me,
         seen_at,
         label,
@@ -94,17 +89,17 @@ def map_device(obs: DeviceObservation, seen_at: datetime, defaults: Facts) -> li
         parts_read=parts_read,
         defaults=defaults,
     )
-    parts: list[Observation] = []
+    parts: list[ob.Observation] = []
     names: set[str] = set()
     for itf in obs.interfaces if parts_read else ():
         if itf.name in names:
             continue
         names.add(itf.name)
         parts.append(
-            Observation(
+            ob.Observation(
                 Source.SNMP,
-                RecordKind.INTERFACE,
-                Identity(name=itf.name),
+                ob.RecordKind.INTERFACE,
+                ob.Identity(name=itf.name),
                 seen_at,
                 f"{label}/{itf.name}",
                 observed=interface_facts(itf),
@@ -114,7 +109,7 @@ def map_device(obs: DeviceObservation, seen_at: datetime, defaults: Facts) -> li
     return [device, *parts]
 
 
-def device_facts(obs: DeviceObservation) -> dict[str, FactValue]:
+def device_facts(obs: DeviceObservation) -> dict[str, ob.FactValue]:
     """The device columns one agent states (None: not stated)."""
     chassis, host = obs.chassis, obs.host
     return {
@@ -134,7 +129,7 @@ def device_facts(obs: DeviceObservation) -> dict[str, FactValue]:
     }
 
 
-def interface_facts(itf: InterfaceRecord) -> dict[str, FactValue]:
+def interface_facts(itf: InterfaceRecord) -> dict[str, ob.FactValue]:
     """The interface columns one ifTable row states (None: not stated)."""
     return {
         "name": itf.name,
@@ -148,10 +143,10 @@ def interface_facts(itf: InterfaceRecord) -> dict[str, FactValue]:
     }
 
 
-def new_device(obs: DeviceObservation, snapshot: Snapshot, site_id: int | None) -> Facts:
+def new_device(obs: DeviceObservation, snapshot: Snapshot, site_id: int | None) -> ob.Facts:
     """What a device this agent is would be created with beyond what it states."""
     site = pick_site(snapshot, obs, site_id)
-    role: dict[str, FactValue] = {"role": guess_role(obs)}
+    role: dict[str, ob.FactValue] = {"role": guess_role(obs)}
     return role if site is None else {**role, "site_id": site}
 
 
@@ -160,7 +155,7 @@ def pick_site(snapshot: Snapshot, obs: DeviceObservation, site_id: int | None) -
     data centre; None when none of them tells."""
     if site_id is not None:
         return site_id
-    sites = snapshot.of_kind(RecordKind.SITE)
+    sites = snapshot.of_kind(ob.RecordKind.SITE)
     location = (obs.system.location or "").strip().casefold()
     for site in sites:
         names = {str(site.values.get("slug") or "").casefold(), (site.name or "").casefold()}
