@@ -33,7 +33,7 @@ from cmdb.models import (
     Workload,
 )
 from cmdb.services.request_visibility import visible_changes
-from web.api import discrepancy_filters
+from web.api import discrepancy_filters, tag_filters
 from web.api.resource import Resource, declare
 from web.api.schemas.admin_units import AdminUnitWriteSchema
 from web.api.schemas.agencies import AgencyWriteSchema
@@ -140,6 +140,7 @@ DEVICES = declare(
         search=names("name serial management_address model"),
         orderings=names("id name role status cores ram_gb created_at"),
         brief=names("id url name role"),
+        extra_filters=tag_filters.DEVICE_FILTERS,
         write=DeviceWriteSchema,
     )
 )
@@ -246,6 +247,7 @@ WORKLOADS = declare(
             "id name information_system_id cluster_id storage_pool_id vcpu ram_gb disk_gb status"
         ),
         search=names("name"),
+        extra_filters=tag_filters.WORKLOAD_FILTERS,
         orderings=names("id name vcpu ram_gb disk_gb"),
         write=WorkloadWriteSchema,
     )

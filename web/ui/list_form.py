@@ -105,11 +105,14 @@ class Names:
 
 
 def form_fields(resource: Resource, names: Names, session: Session) -> list[FormField]:
-    """The filter form of ``resource``: one field per declared filter column, in order."""
+    """The filter form of ``resource``: one field per declared filter column, in order,
+    then the labelled extra filters."""
     out: list[FormField] = []
     for name in resource.filters:
         field = _field(resource, name, names, session)
         out.extend(_day_range(field) if field.widget == "date" else [field])
+    # Filters that are not columns (a device's tags) when their declaration labels them.
+    out += [FormField(f.name, f.label, "text") for f in resource.extra_filters if f.label]
     return out
 
 

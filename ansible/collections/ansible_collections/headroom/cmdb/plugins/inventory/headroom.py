@@ -128,6 +128,16 @@ options:
     type: list
     elements: int
     default: []
+  tags:
+    description:
+      - Only hosts that carry every one of these tags (slugs, as in C(headroom_tags), e.g.
+        C([pci-dss, backup])); unlike the other filters, not any one of them. Headroom
+        filters (C(?tag=)), so only those hosts are fetched and cached, and the cache key
+        holds the tags.
+    type: list
+    elements: str
+    default: []
+    version_added: "1.2.0"
   statuses:
     description: Only hosts in these statuses; C([]) for every status.
     type: list
@@ -199,6 +209,7 @@ EXAMPLES = r"""
 plugin: headroom.cmdb.headroom
 group_by: [admin_unit, site, role, platform, cluster, security_level, network]
 roles: [server, vm]
+tags: [backup]                # only hosts tagged backup in Headroom (NetBox's tags)
 compose:
   ansible_user: "'vận-hành' if headroom_kind == 'workload' else 'root'"
 keyed_groups:
@@ -225,6 +236,7 @@ FILTERS = (
     ("agencies", "agency"),
     ("security_levels", "security_level"),
     ("statuses", "status"),
+    ("tags", "tag"),
 )
 
 
