@@ -28,12 +28,14 @@ description:
   - Takes devices and virtual machines from Headroom's C(/api/v1/ansible/hosts/) endpoint,
     pages of up to 1000 hosts at a time.
   - Every host gets C(ansible_host) (its management address) and C(headroom_*) variables -
-    Headroom id, kind and URL, site, rack and position (C(headroom_rack),
-    C(headroom_rack_position)), admin unit path (C(headroom_admin_units),
-    C(headroom_admin_unit_path), C(headroom_province), C(headroom_district),
-    C(headroom_commune)), role, platform and its family, cluster, agency, information
-    system, security level, zones, networks, primary interfaces (C(headroom_interfaces),
-    the one holding the management address first) and specs.
+    Headroom id, kind and URL, site (C(headroom_site), C(headroom_site_name)), rack and
+    position (C(headroom_rack), C(headroom_rack_position)), admin unit path
+    (C(headroom_admin_units) names and C(headroom_admin_unit_codes), province first;
+    C(headroom_district) and C(headroom_commune) by level, as the path does not say which
+    level a name is), role, platform and its family (C(headroom_platform_family), from the
+    table below), cluster, agency, information system, security level, zones, networks,
+    tags, primary interfaces (C(headroom_interfaces), the one holding the management
+    address first) and specs.
   - C(ansible_network_os) is set from the platform, first match in this table (the
     platform lowercased); O(network_os) overrides it per family. Servers' families set
     none, they use ssh or winrm.
