@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -93,6 +94,7 @@ class FormField:
     widget: str  # "select", "date" or "text"
     options: tuple[tuple[str, str], ...] = ()  # (value, label) of a select
     labels: str = ""  # the _labels.html dict naming the values of a choice
+    repeats: bool = False  # the API takes it repeated (``tag``): a box per value given
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,11 @@ def form_fields(resource: Resource, names: Names, session: Session) -> list[Form
         field = _field(resource, name, names, session)
         out.extend(_day_range(field) if field.widget == "date" else [field])
     # Filters that are not columns (a device's tags) when their declaration labels them.
-    out += [FormField(f.name, f.label, "text") for f in resource.extra_filters if f.label]
+    out += [
+        FormField(f.name, f.label, "text", repeats=isinstance(f.field(), ma.fields.List))
+        for f in resource.extra_filters
+        if f.label
+    ]
     return out
 
 
