@@ -10,6 +10,12 @@ The floor is ansible-core's own cost for as many hosts: a static YAML file with
 only ``ansible_host``, and ``--version`` (start-up). Targets, measured in the same
 run: cold within 1.1× the static floor, cached within 1.0× (median CPU).
 
+The same-work floor (``same_work_floor``) is a static YAML file of the plugin's own
+inventory — every host variable (strings ``!unsafe``, as the plugin's are untrusted),
+group and nesting — checked equal to the plugin's ``--list`` before it is timed; its
+trusted copy is printed for reference. Target: within 1.2× of it (the project's rule
+for a floor that is the dependency's own time for the same work).
+
 ``--versions 2.18,2.20`` also measures those ansible-core versions (venvs under
 ``var/``, built on first use; 2.20 on Python 3.12), ``--baseline REF`` the plugin
 as of a git ref on the project's ansible-core: all in one run, so the ratios hold
@@ -22,6 +28,7 @@ Run: ``.venv/bin/python bench/bench_ansible.py [--hosts 10000] [--runs 3]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -33,11 +40,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ansible_versions import collections_at, ensure_venv, installed_version  # noqa: E402
+from same_work_floor import check_same, write_static  # noqa: E402
 from waitress import create_server  # noqa: E402
 
 from cmdb import schema  # noqa: E402
@@ -181,6 +190,39 @@ def static_inventory(path: Path, hosts: int) -> Path:
 Runs = list[tuple[float, float]]
 
 
+def listed(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """The parsed ``--list`` answer of one (untimed) command."""
+    result = subprocess.run(
+        [*args, "--list"],
+        cwd=ROOT / "ansible",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{args[0]} failed:\n{result.stderr}")
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
+def same_work_floors(command: list[str], tmp: Path, env: dict[str, str]) -> list[list[str]]:
+    """The ``--list`` commands of the plugin's inventory as static YAML, untrusted then
+    trusted; each checked to list what the plugin lists (SystemExit if not)."""
+    plugin = listed(command, env)
+    ansible_inventory = command[0]
+    floors = []
+    for name, unsafe in (("same-unsafe.yml", True), ("same-trusted.yml", False)):
+        path = write_static(plugin, tmp / name, unsafe=unsafe)
+        difference = check_same(
+            plugin, listed([ansible_inventory, "-i", str(path)], env), trust=not unsafe
+        )
+        if difference:
+            raise SystemExit(f"{name} is not the plugin's inventory: {difference}")
+        floors.append([ansible_inventory, "-i", str(path), "--list"])
+    return floors
+
+
 @dataclass(frozen=True)
 class Install:
     """One ansible-core (its venv's ``bin``) with one copy of the collection."""
@@ -215,6 +257,9 @@ def measure(
     if install.collections is not None:
         return figures
     figures["graph"] = [timed([*command, "--graph"], env) for _ in range(runs)]
+    unsafe_floor, trusted_floor = same_work_floors(command, tmp, env)
+    figures["same"] = [timed(unsafe_floor, env) for _ in range(runs)]
+    figures["same_trusted"] = [timed(trusted_floor, env) for _ in range(runs)]
     lean, lean_cache = tmp / f"{name}-lean.headroom.yml", tmp / f"cache-{name}-lean"
     lean.write_text(LEAN.format(cache=lean_cache), encoding="utf-8")
     lean_command = [str(install.bin_dir / "ansible-inventory"), "-i", str(lean), "--list"]
@@ -301,6 +346,22 @@ def main() -> None:
             lean += ["—", cell(figures["floor"]), "—"]
             lean += [ratio(figures[k], figures["floor"]) for k in ("lean_cold", "lean_cached")]
             print(f"| {install.label}, host_vars: [] | " + " | ".join(lean) + " |")
+    print_same_work(results)
+
+
+def print_same_work(results: list[tuple[Install, dict[str, Runs]]]) -> None:
+    """The plugin beside the static YAML of its own inventory (same hosts, variables, groups)."""
+    print(
+        "\n| ansible-core | --list cold | --list cached | floor: same inventory, static YAML, "
+        "!unsafe | same, trusted | cold / same floor (≤ 1.2) | cached / same floor (≤ 1.2) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for install, figures in results:
+        if not figures.get("same"):
+            continue
+        row = [cell(figures[k]) for k in ("cold", "cached", "same", "same_trusted")]
+        row += [ratio(figures[k], figures["same"]) for k in ("cold", "cached")]
+        print(f"| {install.label} | " + " | ".join(row) + " |")
 
 
 def ratio(runs: Runs | None, floor: Runs | None) -> str:

@@ -34,6 +34,7 @@ from cmdb.models import (
     Workload,
 )
 from cmdb.services.as_of import is_in_force, site_placement_at
+from cmdb.services.tag_filter import has_tags
 
 VM_ROLE = "vm"  # the role the inventory gives workloads
 EDGE_ROLES = (DeviceRole.ROUTER, DeviceRole.FIREWALL)
@@ -56,6 +57,7 @@ class HostFilter:
     agencies: Sequence[str] = ()  # short names or names
     security_levels: Sequence[int] = ()
     statuses: Sequence[str] = ()
+    tags: Sequence[str] = ()  # slugs; a host must carry every one
     address: str = "required"  # "any": hosts without a management address too
     as_of: date | None = None  # the admin tree of that day (sites' placements, units in force)
 
@@ -199,6 +201,7 @@ def _device_query(flt: HostFilter, scope: _Scope) -> sa.Select[Any] | None:
         (scope.agency_ids is not None, lambda: Site.agency_id.in_(scope.agency_ids or ())),
         (flt.security_levels, lambda: Cluster.max_security_level.in_(flt.security_levels)),
         (flt.statuses, lambda: Device.status.in_(flt.statuses)),
+        (flt.tags, lambda: has_tags(Device.tags, flt.tags)),
     ]
     return query.where(*(make() for wanted, make in conditions if wanted))
 
@@ -224,6 +227,7 @@ def _workload_query(flt: HostFilter, scope: _Scope) -> sa.Select[Any] | None:
         ),
         (flt.security_levels, lambda: InformationSystem.security_level.in_(flt.security_levels)),
         (flt.statuses, lambda: Workload.status.in_(flt.statuses)),
+        (flt.tags, lambda: has_tags(Workload.tags, flt.tags)),
     ]
     return query.where(*(make() for wanted, make in conditions if wanted))
 

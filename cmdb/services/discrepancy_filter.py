@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 
 from cmdb.choices import DiscrepancyKind, DiscrepancyStatus, Source
 from cmdb.errors import ValidationError
 from cmdb.models import Cluster, Device, Discrepancy, Interface, Link, Site, Workload
+from cmdb.services.json_sql import json_has_key
 
 # The keys ``values`` may hold: the sources, plus the record itself — "record" as the
 # discovery core writes it, "inventory" in the audit's findings — when no source vouches
@@ -99,28 +98,6 @@ def at_site(slug: str) -> ColumnElement[bool]:
             for kind, ids in records.items()
         )
     )
-
-
-class json_has_key(FunctionElement[bool]):  # noqa: N801 - SQL function style, like sa.func
-    """``key`` is a top-level key of the JSON column (a JSON null counts: the source spoke)."""
-
-    type = sa.Boolean()
-    inherit_cache = True
-    name = "json_has_key"
-
-
-@compiles(json_has_key, "postgresql")
-def _pg_has_key(element: json_has_key, compiler: Any, **kw: Any) -> str:
-    column, key = list(element.clauses)
-    document, name = compiler.process(column, **kw), compiler.process(key, **kw)
-    return f"jsonb_exists(CAST({document} AS jsonb), {name})"
-
-
-@compiles(json_has_key, "sqlite")
-def _sqlite_has_key(element: json_has_key, compiler: Any, **kw: Any) -> str:
-    column, key = list(element.clauses)
-    path = compiler.process(sa.literal("$.") + key, **kw)
-    return f"(json_type({compiler.process(column, **kw)}, {path}) IS NOT NULL)"
 
 
 def has_source(source: str) -> ColumnElement[bool]:

@@ -48,6 +48,7 @@ def hosts(args: dict[str, Any]) -> Response:
         agencies=args["agency"],
         security_levels=args["security_level"],
         statuses=args["status"],
+        tags=args["tag"],
         address=args["address"],
         as_of=args.get("as_of"),
     )

@@ -33,12 +33,14 @@ class ExtraFilter:
     """A filter that is not a column of the table (a discrepancy's site, its sources).
 
     ``field`` parses the parameter (and documents it); ``criterion`` turns the parsed
-    value into a SQL condition on the resource's table.
+    value into a SQL condition on the resource's table. ``label`` puts it on the list
+    page's filter form as a text box (``web.ui.list_form``); None leaves it off.
     """
 
     name: str
     field: Callable[[], ma.fields.Field]
     criterion: Callable[[Any], sa.ColumnElement[bool]]
+    label: Any = None
 
 
 @dataclass(frozen=True)

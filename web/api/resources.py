@@ -33,7 +33,7 @@ from cmdb.models import (
     Workload,
 )
 from cmdb.services.request_visibility import visible_changes
-from web.api import discrepancy_filters, workload_filters
+from web.api import discrepancy_filters, tag_filters, workload_filters
 from web.api.resource import Resource, declare
 from web.api.schemas.admin_units import AdminUnitWriteSchema
 from web.api.schemas.agencies import AgencyWriteSchema
@@ -140,6 +140,7 @@ DEVICES = declare(
         search=names("name serial management_address model"),
         orderings=names("id name role status cores ram_gb created_at"),
         brief=names("id url name role"),
+        extra_filters=tag_filters.DEVICE_FILTERS,
         write=DeviceWriteSchema,
     )
 )
@@ -245,7 +246,8 @@ WORKLOADS = declare(
         filters=names(
             "id name information_system_id cluster_id storage_pool_id vcpu ram_gb disk_gb status"
         ),
-        extra_filters=workload_filters.EXTRA_FILTERS,  # ?incomplete=true|false
+        # ?incomplete=true|false, ?tag=<slug>
+        extra_filters=(*workload_filters.EXTRA_FILTERS, *tag_filters.WORKLOAD_FILTERS),
         search=names("name"),
         orderings=names("id name vcpu ram_gb disk_gb"),
         write=WorkloadWriteSchema,

@@ -25,6 +25,7 @@ from cmdb.schemas import flatten_errors
 from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
 from cmdb.services.source_deletions import load_deleted
+from web.api.blueprint import QueryArgs
 from web.api.resource_args import list_query
 from web.db import get_session
 from web.input_limits import bounded_int
@@ -59,7 +60,9 @@ def split_args(page: ListPage, args: MultiDict[str, str]) -> tuple[MultiDict[str
 
 def parse_list_args(page: ListPage, given: MultiDict[str, str]) -> dict[str, Any]:
     """The API's parsed filter values; ``ma.ValidationError`` names each bad field."""
-    loaded: dict[str, Any] = page.resource.list_args.load(given)
+    schema = page.resource.list_args
+    # Read as the API reads its query string, so a repeated parameter (``tag``) is a list.
+    loaded: dict[str, Any] = schema.load(QueryArgs(given, schema))
     return loaded
 
 
@@ -100,6 +103,16 @@ def field_errors(messages: Any) -> dict[str, list[str]]:
     return translate_errors(out)
 
 
+def _kept_args(known: frozenset[str]) -> dict[str, str | list[str]]:
+    """The filled-in parameters links of the page carry on; a repeated one (``tag``) whole."""
+    keep: dict[str, str | list[str]] = {}
+    for key in request.args:
+        values = [v for v in request.args.getlist(key) if v.strip()]
+        if values and (key in known or key == "view"):
+            keep[key] = values if len(values) > 1 else values[0]
+    return keep
+
+
 def _at_page(query: ListQuery, number: int, size: int) -> ListQuery:
     return replace(query, offset=(number - 1) * size)
 
@@ -117,7 +130,7 @@ def _render(
     usage: dict[int, CurrentPeak] | None = None,
 ) -> str:
     known = known_parameters(page)
-    keep = {k: v for k, v in request.args.items() if v.strip() and (k in known or k == "view")}
+    keep = _kept_args(known)
     ordering = args.get("ordering") or []
     paths = [c.path for c in page.columns]
     shown = shown_columns(page.key, paths)

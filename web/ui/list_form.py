@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -93,6 +94,7 @@ class FormField:
     widget: str  # "select", "date" or "text"
     options: tuple[tuple[str, str], ...] = ()  # (value, label) of a select
     labels: str = ""  # the _labels.html dict naming the values of a choice
+    repeats: bool = False  # the API takes it repeated (``tag``): a box per value given
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,18 @@ class Names:
 
 
 def form_fields(resource: Resource, names: Names, session: Session) -> list[FormField]:
-    """The filter form of ``resource``: one field per declared filter column, in order."""
+    """The filter form of ``resource``: one field per declared filter column, in order,
+    then the labelled extra filters."""
     out: list[FormField] = []
     for name in resource.filters:
         field = _field(resource, name, names, session)
         out.extend(_day_range(field) if field.widget == "date" else [field])
+    # Filters that are not columns (a device's tags) when their declaration labels them.
+    out += [
+        FormField(f.name, f.label, "text", repeats=isinstance(f.field(), ma.fields.List))
+        for f in resource.extra_filters
+        if f.label
+    ]
     return out
 
 

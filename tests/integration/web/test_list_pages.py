@@ -99,6 +99,7 @@ def test_filter_form_asks_the_apis_parameters(client: FlaskClient, page: ListPag
     for name in page.resource.filters:  # a day or a moment: a from and an up-to box
         dated = isinstance(page.resource.column(name).type, sa.Date | sa.DateTime)
         expected |= {f"{name}__gte", f"{name}__lte"} if dated else {name}
+    expected |= {f.name for f in page.resource.extra_filters if f.label}  # a device's tags
     assert asked == expected
     assert asked <= api_parameters
 

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from cmdb.bounds import MAX_ID
 from cmdb.choices import DeviceRole, RunStatus, Status
 from cmdb.services.ansible_hosts import ADDRESS_CHOICES, KINDS, VM_ROLE
+from cmdb.services.tag_filter import MAX_TAG_LENGTH
 from web.api.pagination import PageArgsSchema, page_schema
 from web.api.schemas.fields import UtcDateTime
 
@@ -18,7 +19,8 @@ def _many(inner: fields.Field, description: str) -> fields.List:
 
 
 class HostArgsSchema(PageArgsSchema):
-    """Filters; each may repeat (`?site=a&site=b`) and accepts any of its values."""
+    """Filters; each may repeat (`?site=a&site=b`) and accepts any of its values, but
+    `tag`, which wants every one."""
 
     kind = _many(fields.String(validate=validate.OneOf(KINDS)), "device or workload")
     site = _many(fields.String(), "Site slug")
@@ -28,6 +30,10 @@ class HostArgsSchema(PageArgsSchema):
     agency = _many(fields.String(), "Agency short name or name")
     security_level = _many(fields.Integer(validate=validate.Range(1, 5)), "Security level 1–5")
     status = _many(fields.String(validate=validate.OneOf([s.value for s in Status])), "Status")
+    tag = _many(
+        fields.String(validate=validate.Length(min=1, max=MAX_TAG_LENGTH)),
+        "Tag slug; unlike the other filters, a host must carry every tag given",
+    )
     address = fields.String(
         load_default="required",
         validate=validate.OneOf(ADDRESS_CHOICES),

@@ -28,12 +28,14 @@ description:
   - Takes devices and virtual machines from Headroom's C(/api/v1/ansible/hosts/) endpoint,
     pages of up to 1000 hosts at a time.
   - Every host gets C(ansible_host) (its management address) and C(headroom_*) variables -
-    Headroom id, kind and URL, site, rack and position (C(headroom_rack),
-    C(headroom_rack_position)), admin unit path (C(headroom_admin_units),
-    C(headroom_admin_unit_path), C(headroom_province), C(headroom_district),
-    C(headroom_commune)), role, platform and its family, cluster, agency, information
-    system, security level, zones, networks, primary interfaces (C(headroom_interfaces),
-    the one holding the management address first) and specs.
+    Headroom id, kind and URL, site (C(headroom_site), C(headroom_site_name)), rack and
+    position (C(headroom_rack), C(headroom_rack_position)), admin unit path
+    (C(headroom_admin_units) names and C(headroom_admin_unit_codes), province first;
+    C(headroom_district) and C(headroom_commune) by level, as the path does not say which
+    level a name is), role, platform and its family (C(headroom_platform_family), from the
+    table below), cluster, agency, information system, security level, zones, networks,
+    tags, primary interfaces (C(headroom_interfaces), the one holding the management
+    address first) and specs.
   - C(ansible_network_os) is set from the platform, first match in this table (the
     platform lowercased); O(network_os) overrides it per family. Servers' families set
     none, they use ssh or winrm.
@@ -128,6 +130,16 @@ options:
     type: list
     elements: int
     default: []
+  tags:
+    description:
+      - Only hosts that carry every one of these tags (slugs, as in C(headroom_tags), e.g.
+        C([pci-dss, backup])); unlike the other filters, not any one of them. Headroom
+        filters (C(?tag=)), so only those hosts are fetched and cached, and the cache key
+        holds the tags.
+    type: list
+    elements: str
+    default: []
+    version_added: "1.2.0"
   statuses:
     description: Only hosts in these statuses; C([]) for every status.
     type: list
@@ -199,6 +211,7 @@ EXAMPLES = r"""
 plugin: headroom.cmdb.headroom
 group_by: [admin_unit, site, role, platform, cluster, security_level, network]
 roles: [server, vm]
+tags: [backup]                # only hosts tagged backup in Headroom (NetBox's tags)
 compose:
   ansible_user: "'vận-hành' if headroom_kind == 'workload' else 'root'"
 keyed_groups:
@@ -225,6 +238,7 @@ FILTERS = (
     ("agencies", "agency"),
     ("security_levels", "security_level"),
     ("statuses", "status"),
+    ("tags", "tag"),
 )
 
 
