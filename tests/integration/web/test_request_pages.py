@@ -105,7 +105,6 @@ def test_request_list_shows_each_caller_what_they_may_see(evaluated: Flask, call
     expected = {"own": {1, PORTAL_ID}, "other": {CAMERAS_ID}}.get(caller, {1, 2, 3, 4})
     assert shown == expected
     assert ('id="new-request"' in page) == (caller in FILERS)
-    assert ('id="agency"' in page) == (caller not in {"own", "other"})
 
 
 def test_request_list_filters_by_status_and_agency(evaluated: Flask) -> None:
@@ -116,7 +115,7 @@ def test_request_list_filters_by_status_and_agency(evaluated: Flask) -> None:
     assert "Host until 2027-04-01" in listed
 
     agency_id = _agency_id(evaluated, "STTTT")
-    by_agency = client.get(f"/requests/?agency={agency_id}").get_data(as_text=True)
+    by_agency = client.get(f"/requests/?agency_id={agency_id}").get_data(as_text=True)
     assert 'href="/requests/3"' in by_agency and 'href="/requests/4"' not in by_agency
 
     assert client.get("/requests/?status=lost").status_code == 400
@@ -125,8 +124,10 @@ def test_request_list_filters_by_status_and_agency(evaluated: Flask) -> None:
 def test_a_requester_cannot_widen_their_list_by_url(evaluated: Flask) -> None:
     other_agency = _agency_id(evaluated, "STTTT")
     client = client_as(evaluated, "own")
-    page = client.get(f"/requests/?agency={other_agency}").get_data(as_text=True)
-    assert 'href="/requests/3"' not in page and 'href="/requests/4"' in page
+    page = client.get(f"/requests/?agency_id={other_agency}").get_data(as_text=True)
+    # The filter narrows their own list (to nothing), as the API's does; it never widens it.
+    assert 'href="/requests/3"' not in page and "Nothing matches." in page
+    assert client.get("/api/v1/requests/?agency_id=%d" % other_agency).get_json()["count"] == 0
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -525,7 +526,7 @@ def test_the_list_and_the_request_page_cost_the_same_queries_for_more_rows(
     for request_id in (1, PORTAL_ID):
         evaluate(app, request_id)
     client = client_as(app, "planner")
-    one_agency = f"/requests/?status=evaluated&agency={_agency_id(app, 'VP UBND tỉnh')}"
+    one_agency = f"/requests/?status=evaluated&agency_id={_agency_id(app, 'VP UBND tỉnh')}"
     with count_queries() as few:
         client.get(one_agency)
     with count_queries() as all_rows:
