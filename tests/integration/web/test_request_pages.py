@@ -9,6 +9,7 @@ fits at go-live and runs short in April 2027 (HOST UNTIL); the land database
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,7 @@ def test_request_list_filters_by_status_and_agency(evaluated: Flask) -> None:
 
     listed = client.get("/requests/?status=evaluated").get_data(as_text=True)
     assert 'href="/requests/4"' in listed and 'href="/requests/1"' not in listed
-    assert "Host until 2027-04-01" in listed
+    assert "Host until 1 Apr 2027" in listed
 
     agency_id = _agency_id(evaluated, "STTTT")
     by_agency = client.get(f"/requests/?agency_id={agency_id}").get_data(as_text=True)
@@ -159,7 +160,7 @@ def test_request_page_and_its_actions_per_caller(evaluated: Flask, caller: str) 
         return
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'data-verdict="host_until"' in page and "HOST UNTIL 2027-04-01" in page
+    assert 'data-verdict="host_until"' in page and "HOST UNTIL 1 Apr 2027" in page
     assert 'id="resources"' in page and 'class="js-plotly-figure"' in page
     assert "/vendor/plotly.min.js" in page
     assert ('id="approve-form"' in page) == (caller in DECIDERS)
@@ -180,7 +181,7 @@ def test_appraisal_is_a_printable_page_without_navigation(evaluated: Flask, call
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "css/appraisal.css" in page and "<nav" not in page
-    assert "Capacity appraisal" in page and "HOST UNTIL 2027-04-01" in page
+    assert "Capacity appraisal" in page and "HOST UNTIL 1 Apr 2027" in page
     assert "Printed 15 Jan 2026" in page  # DEMO_TODAY, as the page's language writes it
     assert "Investment avoided" in page
     # One page: the binding resource drawn with its bands; the details are the annex.
@@ -231,7 +232,7 @@ def test_a_requester_files_a_request_and_sees_its_verdict(app: Flask) -> None:
     assert after["request_evaluation"] == before["request_evaluation"] + 1
     assert request_status(app, new_id) == "evaluated"
     page = client.get(f"/requests/{new_id}").get_data(as_text=True)
-    assert "HOST UNTIL 2027-04-01" in page
+    assert "HOST UNTIL 1 Apr 2027" in page
     assert "2 × web" in page and "1 × db" in page
 
 
@@ -490,15 +491,26 @@ def test_the_request_pages_speak_vietnamese(app: Flask) -> None:
     assert switched.headers["Location"] == f"/requests/{PORTAL_ID}"
 
     page = client.get(f"/requests/{PORTAL_ID}").get_data(as_text=True)
-    assert "ĐÁP ỨNG ĐẾN NGÀY 2027-04-01" in page
+    assert "ĐÁP ỨNG ĐẾN NGÀY 01/04/2027" in page
     # Labels imported from a template follow the language too (not the first one used).
     assert "Internet (DMZ)" in page and "Đã đánh giá" in page
     listed = client.get("/requests/").get_data(as_text=True)
-    assert ">Đã đánh giá<" in listed and "Đáp ứng đến ngày 2027-04-01" in listed
+    assert ">Đã đánh giá<" in listed and "Đáp ứng đến ngày 01/04/2027" in listed
     appraisal = client.get(f"/requests/{PORTAL_ID}/appraisal").get_data(as_text=True)
     assert "Phiếu thẩm định" in appraisal
+    for path in ("", "/appraisal", "/appraisal/annex"):  # every date shown day first
+        shown = shown_text(client.get(f"/requests/{PORTAL_ID}{path}").get_data(as_text=True))
+        assert re.search(r"\b\d{4}-\d{2}-\d{2}\b", shown) is None, path
+        assert "01/04/2027" in shown, path  # the verdict's date
     form = client.get("/requests/new").get_data(as_text=True)
     assert "Yêu cầu mới" in form
+
+
+def shown_text(html: str) -> str:
+    """What a reader sees of a page: its text and attributes' values left out (a chart's
+    data, a link's query, a date input's value are ISO by their formats' rules)."""
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    return re.sub(r"<[^>]*>", " ", html)
 
 
 def test_language_refuses_an_unknown_language_or_a_foreign_next(app: Flask) -> None:
