@@ -276,11 +276,7 @@ def map_device(
     # An empty rack position, location or asset tag is declared ("not racked"); empty specs
     # and platform are unknown.
     fields = {k: v for k, v in fields.items() if v is not None or k in _DECLARED_EMPTY}
-    type_id = device_type.get("id")
-    if heights is not None and type_id in heights:  # else the type was not read: keep it
-        height = map_height_u(heights[type_id])
-        if height is not False:
-            fields["height_u"] = height
+    fields.update(_height(device_type, heights))
     observed = dict(fields)
     observed.pop("height_u", None)
     observed.pop("rack_position_u", None)
@@ -318,6 +314,16 @@ def generated_name(device_type: dict[str, Any], ext: str) -> str:
 
 _DECLARED_EMPTY = frozenset({"rack_position_u", "rack_face", "location", "asset_tag"})
 MAX_HEIGHT_U = 60  # Device.height_u
+
+
+def _height(device_type: dict[str, Any], heights: Mapping[int, Any] | None) -> dict[str, Any]:
+    """``height_u`` of the device type's height; nothing (Headroom's value kept) when the
+    type was not read or its height is no height."""
+    type_id = device_type.get("id")
+    if heights is None or not isinstance(type_id, int) or type_id not in heights:
+        return {}
+    height = map_height_u(heights[type_id])
+    return {} if height is False else {"height_u": height}
 
 
 def map_height_u(u_height: Any) -> int | Literal[False] | None:

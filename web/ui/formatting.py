@@ -102,9 +102,10 @@ def format_day(value: date | datetime | str | None, locale: Locale | str | None 
         return "—"
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
             return value
+        value = parsed
     loc = _locale(locale)
     day = value.date() if isinstance(value, datetime) else value
     return format_date(day, DATE_PATTERNS.get(loc.language, "yyyy-MM-dd"), locale=loc)

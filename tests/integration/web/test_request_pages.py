@@ -128,7 +128,7 @@ def test_a_requester_cannot_widen_their_list_by_url(evaluated: Flask) -> None:
     page = client.get(f"/requests/?agency_id={other_agency}").get_data(as_text=True)
     # The filter narrows their own list (to nothing), as the API's does; it never widens it.
     assert 'href="/requests/3"' not in page and "Nothing matches." in page
-    assert client.get("/api/v1/requests/?agency_id=%d" % other_agency).get_json()["count"] == 0
+    assert client.get(f"/api/v1/requests/?agency_id={other_agency}").get_json()["count"] == 0
 
 
 @pytest.mark.parametrize("caller", CALLERS)
