@@ -328,7 +328,7 @@ REQUESTS = ListPage(
     resource=REQUEST_LIST,
     columns=(
         Column("id", "#", sort="id"),
-        NAME,
+        Column("name", _l("Project"), "link", sort="name"),
         Column("agency", _l("Agency"), "ref"),
         Column("go_live", _l("Go-live"), "day", sort="go_live"),
         Column("horizon_years", _l("Horizon"), "years", sort="horizon_years"),
