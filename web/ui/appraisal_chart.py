@@ -30,6 +30,7 @@ class ChartWords:
     ceiling: str
     unit: str
     month: Callable[[str], str] = lambda step: step[:7]  # an axis label of an ISO day
+    number: Callable[[float], str] = lambda value: f"{value:,.6g}"  # an axis label of a figure
 
 
 def _total(series: Mapping[str, Any], baseline_key: str) -> list[float] | None:
@@ -87,7 +88,8 @@ def binding_chart_svg(
         y = y_of(v)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      'stroke="#dee2e6" stroke-width="0.6"/>')  # fmt: skip
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" text-anchor="end">{v:,.6g}</text>')
+        label = escape(words.number(v))
+        parts.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" text-anchor="end">{label}</text>')
     for i, step in enumerate(steps):
         if step.endswith("-01-01") or i == 0:
             parts.append(f'<text x="{xs[i]:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
