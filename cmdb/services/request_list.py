@@ -31,16 +31,12 @@ def load_requests(
     agency_id: int | None = None,
     limit: int | None = None,
     offset: int = 0,
-    visible: sa.ColumnElement[bool] | None = None,
 ) -> tuple[int, list[ResourceRequest]]:
-    """One page of requests, oldest first, with their agency; and how many match in all.
-
-    ``visible`` is the reader's limit (``request_visibility.visible_requests``)."""
+    """One page of requests, oldest first, with their agency; and how many match in all
+    (the CLI's list; the API's and the UI's are the declared resource's)."""
     where = [ResourceRequest.status == status] if status is not None else []
     if agency_id is not None:
         where.append(ResourceRequest.agency_id == agency_id)
-    if visible is not None:
-        where.append(visible)
     total = session.scalar(sa.select(sa.func.count(ResourceRequest.id)).where(*where)) or 0
     stmt = (
         sa.select(ResourceRequest)

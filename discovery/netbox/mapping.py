@@ -8,8 +8,9 @@ cannot be mapped carries an ``error``; it is counted as failed, never guessed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from cmdb.choices import AdminLevel, DeviceRole, Network, RackFace, Status
 from discovery.core.known import KnownRecord
@@ -65,8 +66,9 @@ def map_all(
     location_sites = {o["id"]: s for o in data["locations"] if (s := nested_id(o, "site"))}
     for cluster in data["clusters"]:
         mapped.add(map_cluster(cluster, location_sites))
+    heights = {t["id"]: t.get("u_height") for t in data.get("device_types", [])}
     for device in data["devices"]:
-        mapped.add(map_device(device, locations))
+        mapped.add(map_device(device, locations, heights))
     addresses = _addresses_by_interface(data["ip_addresses"])
     for interface in data["interfaces"]:
         mapped.add(map_interface(interface, addresses.get(interface["id"], [])))
@@ -231,8 +233,13 @@ def map_rack(obj: dict[str, Any], locations: dict[int, str] | None = None) -> Nb
     )
 
 
-def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> NbRecord:
-    """A device: declared facts (site, location, rack, role, status, cluster), its platform
+def map_device(
+    obj: dict[str, Any],
+    locations: dict[int, str] | None = None,
+    heights: Mapping[int, Any] | None = None,
+) -> NbRecord:
+    """A device: declared facts (site, location, rack, role, status, cluster, its height
+    from its device type's ``u_height`` in ``heights``, by device-type id), its platform
     and its specs.
 
     NetBox has no CPU or RAM fields on devices (netbox#4140, #3378): the custom
@@ -269,7 +276,9 @@ def map_device(obj: dict[str, Any], locations: dict[int, str] | None = None) -> 
     # An empty rack position, location or asset tag is declared ("not racked"); empty specs
     # and platform are unknown.
     fields = {k: v for k, v in fields.items() if v is not None or k in _DECLARED_EMPTY}
+    fields.update(_height(device_type, heights))
     observed = dict(fields)
+    observed.pop("height_u", None)
     observed.pop("rack_position_u", None)
     observed.pop("rack_face", None)
     observed.pop("location", None)
@@ -304,6 +313,34 @@ def generated_name(device_type: dict[str, Any], ext: str) -> str:
 
 
 _DECLARED_EMPTY = frozenset({"rack_position_u", "rack_face", "location", "asset_tag"})
+MAX_HEIGHT_U = 60  # Device.height_u
+
+
+def _height(device_type: dict[str, Any], heights: Mapping[int, Any] | None) -> dict[str, Any]:
+    """``height_u`` of the device type's height; nothing (Headroom's value kept) when the
+    type was not read or its height is no height."""
+    type_id = device_type.get("id")
+    if heights is None or not isinstance(type_id, int) or type_id not in heights:
+        return {}
+    height = map_height_u(heights[type_id])
+    return {} if height is False else {"height_u": height}
+
+
+def map_height_u(u_height: Any) -> int | Literal[False] | None:
+    """A device type's ``u_height`` (a decimal in NetBox: 0, 0.5, 1, 2 …) as the whole
+    rack units the device is drawn over.
+
+    A fraction takes the units it reaches into (0.5 U draws as 1 U, 1.5 U as 2 U: a
+    unit is not shared in the elevation); 0 U (a PDU on the rack's side) takes none,
+    None; a value that is no height at all (negative, absurd, not a number) is
+    ``False``: left unmapped, whatever Headroom holds is kept."""
+    try:
+        value = float(u_height)
+    except (TypeError, ValueError):
+        return False
+    if not math.isfinite(value) or value < 0 or value > MAX_HEIGHT_U:
+        return False
+    return math.ceil(value) or None
 
 
 def _rack_face(face: Any) -> RackFace | None:

@@ -113,6 +113,7 @@ ENDPOINTS: tuple[str, ...] = (
     "locations",
     "racks",
     "clusters",
+    "device_types",
     "devices",
     "interfaces",
     "ip_addresses",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from flask import url_for
+from sqlalchemy.orm import Session
 
 from cmdb.models import RequestEvaluation, ResourceRequest
-from cmdb.services.request_list import EvaluationSummary
+from cmdb.services.request_list import EvaluationSummary, load_latest_evaluations
 
 
 def present_request(req: ResourceRequest, latest: EvaluationSummary | None) -> dict[str, Any]:
@@ -35,6 +37,12 @@ def present_request(req: ResourceRequest, latest: EvaluationSummary | None) -> d
         "approved_at": req.approved_at,
         "latest_evaluation": asdict(latest) if latest is not None else None,
     }
+
+
+def present_requests(session: Session, rows: Sequence[ResourceRequest]) -> list[dict[str, Any]]:
+    """A page of requests with their latest verdicts (one query for all of them)."""
+    latest = load_latest_evaluations(session, [r.id for r in rows])
+    return [present_request(r, latest.get(r.id)) for r in rows]
 
 
 def present_evaluation(evaluation: RequestEvaluation) -> dict[str, Any]:

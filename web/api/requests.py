@@ -8,7 +8,6 @@ live in the actions.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from capacity import request_actions as actions
@@ -16,13 +15,13 @@ from capacity.evaluation import EvaluationDocument
 from cmdb.schemas.request import RequestSchema
 from cmdb.services.listing import load_page
 from cmdb.services.request_list import load_latest_evaluations
-from cmdb.services.request_visibility import visible_requests
 from cmdb.services.requests import get_request as load_request
 from web.api.blueprint import ApiBlueprint
 from web.api.body import json_document
 from web.api.pagination import page
-from web.api.presenters import present_evaluation, present_request
+from web.api.presenters import present_evaluation, present_request, present_requests
 from web.api.resource_args import list_query
+from web.api.resource_views import readable_only
 from web.api.schemas.evaluation import EvaluationSchema, StoredEvaluationSchema
 from web.api.schemas.requests import (
     REQUEST_LIST,
@@ -32,7 +31,6 @@ from web.api.schemas.requests import (
     RequestResourceSchema,
 )
 from web.auth.caller import api_unit
-from web.auth.identity import current_user
 from web.auth.permissions import require_visible
 from web.db import get_session
 from web.today import configured_today
@@ -69,14 +67,10 @@ def list_requests(args: dict[str, Any]) -> dict[str, Any]:
     The filters, `q=` and `ordering=` of every inventory list (`status`, `agency_id`,
     `go_live__gte` …); an unknown parameter is a 400.
     """
+    query = readable_only(REQUEST_LIST, list_query(REQUEST_LIST, args))  # a requester's: theirs
     session = get_session()
-    query = list_query(REQUEST_LIST, args)
-    visible = visible_requests(current_user())  # a requester's: their agency's only
-    if visible is not None:
-        query = dataclasses.replace(query, extra=(*query.extra, visible))
     total, rows = load_page(session, REQUEST_LIST.model, query)
-    latest = load_latest_evaluations(session, [r.id for r in rows])
-    results = [present_request(r, latest.get(r.id)) for r in rows]
+    results = present_requests(session, rows)
     if args["brief"]:
         results = [{k: r[k] for k in REQUEST_LIST.brief} for r in results]
     return page(results, total, args["limit"], args["offset"])

@@ -9,7 +9,7 @@ marked. Names and the unit arrive translated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,8 @@ class ChartWords:
     band95: str
     ceiling: str
     unit: str
+    month: Callable[[str], str] = lambda step: step[:7]  # an axis label of an ISO day
+    number: Callable[[float], str] = lambda value: f"{value:,.6g}"  # an axis label of a figure
 
 
 def _total(series: Mapping[str, Any], baseline_key: str) -> list[float] | None:
@@ -86,11 +88,12 @@ def binding_chart_svg(
         y = y_of(v)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      'stroke="#dee2e6" stroke-width="0.6"/>')  # fmt: skip
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" text-anchor="end">{v:,.6g}</text>')
+        label = escape(words.number(v))
+        parts.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" text-anchor="end">{label}</text>')
     for i, step in enumerate(steps):
         if step.endswith("-01-01") or i == 0:
             parts.append(f'<text x="{xs[i]:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-                         f"{escape(step[:7])}</text>")  # fmt: skip
+                         f"{escape(words.month(step))}</text>")  # fmt: skip
     if bands["lo95"] and bands["hi95"]:
         parts.append(f'<polygon class="band95" fill="#a5d8ff" fill-opacity="0.45" '
                      f'points="{_band(xs, bands["lo95"], bands["hi95"], y_of)}"/>')  # fmt: skip

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from web.ui.appraisal_chart import ChartWords, binding_chart_svg
+from web.ui.formatting import format_month, format_number
 from web.ui.request_view import BillRow, BillView, Doc, EvaluationView
 
 BILL_LINES = 3
@@ -84,6 +85,8 @@ def _chart(view: EvaluationView) -> BindingChart | None:
         band95=_("95 % band"),
         ceiling=_("Ceiling"),
         unit=unit,
+        month=format_month,
+        number=format_number,
     )
     shortfall = row["first_shortfall_date"] if row else None
     svg = binding_chart_svg(series["steps"], series["resources"][key], words, shortfall)

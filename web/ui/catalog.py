@@ -15,6 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from web.api import resources as api
 from web.api.resource import Resource
+from web.api.schemas.requests import REQUEST_LIST
+from web.ui.list_export import DocumentExport
+from web.ui.request_list import REQUEST_EXPORT
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,9 @@ class Column:
     ``end`` (a link's end: its site, or "open end" when it has none),
     ``list``, ``time`` (a moment), ``day`` (a date, in the page's language: prices' and
     validity dates, never ISO), ``usage`` (a link's current peak, as a bar), ``ceiling``
-    (a link's planning ceiling, its own or the default) or ``text``. ``sort`` is the API
-    ordering key, when sortable.
+    (a link's planning ceiling, its own or the default), ``years`` (a count of years, its
+    plural in the page's language), ``verdict`` (a request's latest verdict) or ``text``.
+    ``sort`` is the API ordering key, when sortable.
     """
 
     path: str
@@ -50,6 +54,10 @@ class ListPage:
     routed: bool = True  # False: the page's path serves another view, which shows this list
     view_name: str = ""  # when ui.<key> already names another page
     default_ordering: str = ""  # when the query string names none (else the id's order)
+    export: DocumentExport | None = None  # when the API's documents are not the generated rows
+    # A page's own "new" button instead of the edit forms' "Add": (endpoint, action of
+    # ``web.ui.links.ACTIONS`` the user must be allowed, label).
+    new_button: tuple[str, str, Any] | None = None
 
     @property
     def endpoint(self) -> str:
@@ -316,6 +324,27 @@ CATALOGUE = ListPage(
     search_hint=_l("Name"),
 )
 
+REQUESTS = ListPage(
+    key="requests",
+    title=_l("Resource requests"),
+    resource=REQUEST_LIST,
+    columns=(
+        Column("id", "#", sort="id"),
+        Column("name", _l("Project"), "link", sort="name"),
+        Column("agency", _l("Agency"), "ref"),
+        Column("go_live", _l("Go-live"), "day", sort="go_live"),
+        Column("horizon_years", _l("Horizon"), "years", sort="horizon_years"),
+        Column("security_level", _l("Security level"), "number", sort="security_level"),
+        Column("zone", _l("Zone"), "choice", "zone"),
+        Column("status", _l("Status"), "choice", "request_status", sort="status"),
+        Column("verdict", _l("Verdict"), "verdict"),
+        Column("created_at", _l("Submitted"), "time", sort="created_at"),
+    ),
+    search_hint=_l("Project name"),
+    export=REQUEST_EXPORT,
+    new_button=("ui.new_request", "create_request", _l("New request")),
+)
+
 LIST_PAGES: tuple[ListPage, ...] = (
     DEVICES,
     INTERFACES,
@@ -332,4 +361,5 @@ LIST_PAGES: tuple[ListPage, ...] = (
     DISCOVERY_RUNS,
     CHANGES,
     CATALOGUE,
+    REQUESTS,
 )

@@ -21,6 +21,7 @@ from flask_babel import get_locale, get_timezone
 #: Date patterns per language: Vietnam writes day/month/year; English gets the month's name
 #: so that 05/01 cannot be misread as May.
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+MONTH_PATTERNS = {"vi": "MM/yyyy", "en": "MMM yyyy"}
 DATETIME_PATTERNS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy HH:mm"}
 #: The zone follows every time shown ("GMT+07:00"): a reader must never guess UTC or local.
 ZONE_PATTERN = " (ZZZZ)"
@@ -94,12 +95,27 @@ def _outsized(value: float | int) -> str | None:
     return f"{number:.3g}" if abs(number) >= LARGEST_SHOWN else None
 
 
-def format_day(value: date | datetime | None, locale: Locale | str | None = None) -> str:
+def format_day(value: date | datetime | str | None, locale: Locale | str | None = None) -> str:
+    """A day in the page's language. ``value`` may be an ISO day (``2027-04-01``), as a
+    stored evaluation document keeps its dates; any other text is shown as it is."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            return value
+        value = parsed
     loc = _locale(locale)
     day = value.date() if isinstance(value, datetime) else value
     return format_date(day, DATE_PATTERNS.get(loc.language, "yyyy-MM-dd"), locale=loc)
+
+
+def format_month(value: str, locale: Locale | str | None = None) -> str:
+    """The month of an ISO day in the page's language: ``04/2027``, ``Apr 2027``."""
+    loc = _locale(locale)
+    day = date.fromisoformat(value)
+    return format_date(day, MONTH_PATTERNS.get(loc.language, "yyyy-MM"), locale=loc)
 
 
 def format_moment(value: datetime | None, locale: Locale | str | None = None) -> str:

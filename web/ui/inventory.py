@@ -11,7 +11,7 @@ know is named on the page as ignored.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import marshmallow as ma
@@ -24,9 +24,11 @@ from capacity.utilisation import CurrentPeak
 from cmdb.schemas import flatten_errors
 from cmdb.services.listing import ListQuery, load_page
 from cmdb.services.paging import Page, clamp_page
+from cmdb.services.request_list import EvaluationSummary, load_latest_evaluations
 from cmdb.services.source_deletions import load_deleted
 from web.api.blueprint import QueryArgs
 from web.api.resource_args import list_query
+from web.api.resource_views import readable_only
 from web.db import get_session
 from web.input_limits import bounded_int
 from web.today import today_or_real
@@ -66,6 +68,14 @@ def parse_list_args(page: ListPage, given: MultiDict[str, str]) -> dict[str, Any
     return loaded
 
 
+@dataclass(frozen=True)
+class RowFacts:
+    """By row id: a link's current peak (``usage`` columns), a request's latest verdict."""
+
+    usage: dict[int, CurrentPeak] = field(default_factory=dict)
+    verdicts: dict[int, EvaluationSummary] = field(default_factory=dict)
+
+
 def render_list(page: ListPage) -> tuple[str, int] | Response:
     given, ignored = split_args(page, request.args)
     size = per_page(page.key, request.args.get("per_page"), current_app.config["CMDB_PAGE_SIZE"])
@@ -76,23 +86,20 @@ def render_list(page: ListPage) -> tuple[str, int] | Response:
         return _render(page, empty, {}, field_errors(error.normalized_messages()), ignored), 400
     if not args.get("ordering") and page.default_ordering:
         args["ordering"] = [page.default_ordering]
-    query = list_query(page.resource, {**args, "limit": size, "offset": 0})
+    # The rows the reader may read, as the API's list gives them (a requester: their agency's).
+    asked = list_query(page.resource, {**args, "limit": size, "offset": 0})
+    query = readable_only(page.resource, asked)
     export = request.args.get("export", "")
     if export in EXPORTS:
-        return export_response(page.resource, query, export)
+        return export_response(page.resource, query, export, page.export)
     number = max(1, request.args.get(PAGE_ARG, 1, type=bounded_int) or 1)
     session = get_session()
     total, rows = load_page(session, page.resource.model, _at_page(query, number, size))
     if rows == [] and total and number > 1:  # past the end: show the last page
         number = clamp_page(number, total, size)
         total, rows = load_page(session, page.resource.model, _at_page(query, number, size))
-    usage = (
-        load_link_peaks(session, [r.id for r in rows], at=today_or_real())
-        if _shows_usage(page)
-        else {}
-    )
     result = Page(items=rows, total=total, number=number, size=size)
-    return _render(page, result, args, {}, ignored, usage=usage), 200
+    return _render(page, result, args, {}, ignored, facts=_row_facts(page, rows)), 200
 
 
 def field_errors(messages: Any) -> dict[str, list[str]]:
@@ -117,8 +124,17 @@ def _at_page(query: ListQuery, number: int, size: int) -> ListQuery:
     return replace(query, offset=(number - 1) * size)
 
 
-def _shows_usage(page: ListPage) -> bool:
-    return any(c.kind == "usage" for c in page.columns)
+def _shows(page: ListPage, kind: str) -> bool:
+    return any(c.kind == kind for c in page.columns)
+
+
+def _row_facts(page: ListPage, rows: list[Any]) -> RowFacts:
+    """What the page's rows show beyond their own columns, one query for all of them."""
+    session, ids = get_session(), [r.id for r in rows]
+    return RowFacts(
+        usage=load_link_peaks(session, ids, at=today_or_real()) if _shows(page, "usage") else {},
+        verdicts=load_latest_evaluations(session, ids) if _shows(page, "verdict") else {},
+    )
 
 
 def _render(
@@ -127,7 +143,7 @@ def _render(
     args: dict[str, Any],
     errors: dict[str, Any],
     ignored: list[str],
-    usage: dict[int, CurrentPeak] | None = None,
+    facts: RowFacts | None = None,
 ) -> str:
     known = known_parameters(page)
     keep = _kept_args(known)
@@ -146,7 +162,8 @@ def _render(
         ordering=ordering[0] if ordering else "",
         errors=errors,
         ignored=ignored,
-        usage=usage or {},
+        usage=facts.usage if facts else {},
+        verdicts=facts.verdicts if facts else {},
         deleted=_deleted(page, result),
         form=form_fields(page.resource, names, get_session()),
         columns=[c for c in page.columns if c.path in shown],

@@ -9,7 +9,7 @@ from flask import Flask, url_for
 
 from capacity.inputs import link_ceiling_fraction
 from cmdb.actions.policy import Permission, may
-from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack
+from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack, ResourceRequest
 from web.auth.identity import current_user
 
 #: UI actions by the names templates use, and the permission each needs: the roles
@@ -47,6 +47,8 @@ def detail_url(record: Any) -> str | None:
         return url_for("ui.rack", rack_id=record.id)
     if isinstance(record, DiscoveryRun):
         return url_for("ui.discovery_run", run_id=record.id)
+    if isinstance(record, ResourceRequest):
+        return url_for("ui.request_detail", request_id=record.id)
     if isinstance(record, AdminUnit):
         return url_for("ui.admin_unit", code=record.code)
     endpoint = DETAIL_ENDPOINTS.get(type(record))

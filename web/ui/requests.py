@@ -1,4 +1,5 @@
-"""``/requests/``: project teams file requests and read the verdict; planners decide.
+"""A request's pages: project teams file requests and read the verdict; planners decide.
+(The list, ``/requests/``, is the one list machinery's: ``web.ui.catalog.REQUESTS``.)
 
 Every write goes through the request actions the API and the CLI call
 (``capacity.request_actions``): permission and visibility checked there, one
@@ -8,10 +9,9 @@ or a failed evaluation leaves nothing written.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -19,16 +19,13 @@ from capacity import actions, request_actions
 from cmdb.choices import RequestStatus, Zone
 from cmdb.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from cmdb.models import Agency, ResourceRequest, User
-from cmdb.services.paging import Page, clamp_page
 from cmdb.services.request_choices import load_agencies, load_target_units
 from cmdb.services.request_list import (
     load_latest_evaluation,
-    load_latest_evaluations,
     load_link_ends,
     load_rejection,
-    load_requests,
 )
-from cmdb.services.request_visibility import is_agency_bound, visible_requests
+from cmdb.services.request_visibility import is_agency_bound
 from cmdb.services.requests import get_request
 from web.auth.caller import ui_unit
 from web.auth.identity import current_user
@@ -41,43 +38,6 @@ from web.ui.refusals import explain_refusal
 from web.ui.request_access import may_decide, may_evaluate, may_file, may_see, require
 from web.ui.request_form import DC_NETWORKS, GENERAL, field_errors, parse_request_form
 from web.ui.request_view import build_evaluation_view
-
-
-@bp.get("/requests/")
-def requests() -> str:
-    user = current_user()
-    status = _status(request.args.get("status"))
-    agency_id = request.args.get("agency", type=bounded_int)
-    if is_agency_bound(user):
-        agency_id = user.agency_id  # a requester's list is their agency's, whatever the URL
-    session = get_session()
-    size = int(current_app.config["CMDB_PAGE_SIZE"])
-    visible = visible_requests(user)
-    load = functools.partial(load_requests, session, status=status, agency_id=agency_id)
-    total, _rows = load(visible=visible, limit=0)
-    number = clamp_page(request.args.get("page", 1, type=bounded_int), total, size)
-    _total, rows = load(visible=visible, limit=size, offset=(number - 1) * size)
-    filters = {"status": status.value if status else None, "agency": agency_id}
-    return render_template(
-        "requests/list.html",
-        page=Page(items=rows, total=total, number=number, size=size),
-        latest=load_latest_evaluations(session, [r.id for r in rows]),
-        statuses=list(RequestStatus),
-        agencies=load_agencies(session),
-        filters=filters,
-        filter_args={k: v for k, v in filters.items() if v is not None},
-        may_file=may_file(user),
-        bound_to_agency=is_agency_bound(user),
-    )
-
-
-def _status(value: str | None) -> RequestStatus | None:
-    if not value:
-        return None
-    try:
-        return RequestStatus(value)
-    except ValueError:
-        abort(400)
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])

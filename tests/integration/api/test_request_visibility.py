@@ -124,7 +124,7 @@ def test_the_change_log_keeps_other_agencies_requests_from_a_requester(
     demo_app: Flask, two_agencies: tuple[int, int]
 ) -> None:
     own, other = two_agencies
-    key, _ = requester_of(demo_app, own, "req-changes")
+    key, user_id = requester_of(demo_app, own, "req-changes")
     planner = api_client(demo_app, token_for(demo_app, Role.PLANNER, "planner-changes"))
     filed = {}
     for agency_id in (own, other):  # filed by a planner: the change log names each
@@ -144,3 +144,11 @@ def test_the_change_log_keeps_other_agencies_requests_from_a_requester(
     assert client.get(f"/api/v1/changes/{logged[filed[other]]}").status_code == 403
     assert client.get(f"/api/v1/changes/{logged[filed[own]]}").status_code == 200
     assert client.get("/api/v1/sites/?limit=1").status_code == 200  # the rest is all readable
+
+    ui = demo_app.test_client()  # the UI's change log, its count and its export: the same
+    with ui.session_transaction() as session:
+        session["user_id"] = user_id
+    exported = ui.get("/changes/?object_type=resource_request&export=json").get_json()
+    assert {c["object_id"] for c in exported} == seen
+    page = ui.get("/changes/?object_type=resource_request").text
+    assert re.search(rf'id="list-total"[^>]*>{len(exported)}</span>', page)

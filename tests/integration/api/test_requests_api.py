@@ -198,7 +198,7 @@ def test_list_filters_by_status_and_keeps_the_filter_in_its_links(client: FlaskC
     ("query", "field"),
     [
         ("colour=blue", "colour"),
-        ("q=land", "q"),
+        ("q=" + "x" * 201, "q"),
         ("status=bogus", "status"),
         ("limit=0", "limit"),
         ("limit=1001", "limit"),
@@ -211,6 +211,13 @@ def test_list_refuses_unknown_or_bad_parameters(
 ) -> None:
     body = assert_error(shared_client.get(f"/api/v1/requests/?{query}"), 400)
     assert field in body["errors"]
+
+
+def test_list_searches_project_names_without_diacritics(shared_client: FlaskClient) -> None:
+    """``q=`` as on every list: "dat dai" finds "đất đai" (issue 22)."""
+    body = shared_client.get("/api/v1/requests/?q=co+so+du+lieu+dat+dai").get_json()
+    assert [r["id"] for r in body["results"]] == [LAND_DATABASE_ID]
+    assert shared_client.get("/api/v1/requests/?q=nothing+like+it").get_json()["count"] == 0
 
 
 def test_evaluate_stored_keeps_the_answer(app: Flask, client: FlaskClient) -> None:

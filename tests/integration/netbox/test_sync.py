@@ -63,6 +63,7 @@ def test_synced_records_carry_netbox_facts_units_and_provenance(
         assert (esx.serial, esx.model, esx.manufacturer) == ("7XK2QJ1", "PowerEdge R750", "Dell")
         assert (esx.cores, esx.ram_gb, esx.management_address) == (64, 512.0, "10.49.0.11")
         assert esx.role == "server" and esx.rack_position_u == 12
+        assert esx.height_u == 2  # its device type's u_height: drawn over U12-U13
         assert esx.asset_tag == "QN-TTDL-0041"
         assert esx.tags == ["pci-dss"]  # NetBox's tag slugs
         assert esx.cluster is not None and esx.cluster.name == "CL-PROD-01"

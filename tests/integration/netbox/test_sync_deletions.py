@@ -146,6 +146,7 @@ _SYNCED_TYPES = [
     "dcim.location",
     "dcim.rack",
     "virtualization.cluster",
+    "dcim.devicetype",
     "dcim.device",
     "dcim.interface",
     "ipam.ipaddress",

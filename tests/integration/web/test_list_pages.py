@@ -9,6 +9,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -16,9 +17,25 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from cmdb.choices import CatalogueKind, DiscrepancyKind, Network, Source
+from cmdb.choices import (
+    CatalogueKind,
+    DiscrepancyKind,
+    Network,
+    RequestStatus,
+    Source,
+    Verdict,
+    Zone,
+)
 from cmdb.db import make_engine, make_session_factory, transaction
-from cmdb.models import CatalogueItem, Device, DiscoveryRun, Discrepancy, Rack
+from cmdb.models import (
+    CatalogueItem,
+    Device,
+    DiscoveryRun,
+    Discrepancy,
+    Rack,
+    RequestEvaluation,
+    ResourceRequest,
+)
 from tests import factories as f
 from tests.databases import migrated_sqlite_url
 from tests.integration.web.ui_world import TODAY, World, build_world
@@ -28,6 +45,8 @@ from web.ui.catalog import LIST_PAGES, ListPage
 from web.ui.inventory import API_ONLY
 
 PAGE_IDS = [p.key for p in LIST_PAGES]
+REQUESTS_PAGE = next(p for p in LIST_PAGES if p.key == "requests")
+HOST_UNTIL = date(2027, 4, 1)
 
 
 def list_url(page: ListPage, query: str = "") -> str:
@@ -57,8 +76,15 @@ def world_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask,
 def _one_more_of_each(session: Session, device: Device) -> None:
     """A second record of every kind the world has one of: each list is two pages."""
     cluster, pool = f.cluster(session), f.storage_pool(session)
-    f.agency(session)
+    other = f.agency(session)
+    evaluated = ResourceRequest(name="Camera giao thông", status=RequestStatus.EVALUATED,
+                                security_level=3, zone=Zone.INTERNET, go_live=TODAY,
+                                horizon_years=1, agency=other)  # fmt: skip
+    evaluated.evaluations.append(
+        RequestEvaluation(verdict=Verdict.HOST_UNTIL, until=HOST_UNTIL, result={})
+    )
     f.link(session, b_site=device.site)
+    session.add(evaluated)
     f.workload(session, cluster=cluster, storage_pool=pool)
     session.add_all([
         Discrepancy(kind=DiscrepancyKind.MISMATCH, object_type="device", object_id=device.id,
@@ -132,7 +158,10 @@ def test_csv_export_holds_every_matching_row_not_one_page(
     assert response.mimetype == "text/csv"
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     rows = api_rows(client, page)
-    assert table[0] == [k for k in page.resource.schema.dump_fields if k != "url"]
+    if page.export is not None:  # the list's own documents (a request with its verdict)
+        assert table[0] == list(page.export.csv_fields)
+    else:
+        assert table[0] == [k for k in page.resource.schema.dump_fields if k != "url"]
     assert [int(r[0]) for r in table[1:]] == [r["id"] for r in rows]
     assert len(rows) > 1  # the page size is 1: more than a page
 
@@ -146,7 +175,7 @@ def test_exports_hold_more_than_a_page_and_keep_the_filters(client: FlaskClient)
     assert [r[2] for r in one[1:]] == ["eth1"]
 
 
-@pytest.mark.parametrize("key", ["devices", "interfaces", "racks", "changes"])
+@pytest.mark.parametrize("key", ["devices", "interfaces", "racks", "changes", "requests"])
 def test_json_export_is_the_apis_rows(client: FlaskClient, key: str) -> None:
     page = next(p for p in LIST_PAGES if p.key == key)
     exported = json.loads(client.get(list_url(page, "export=json")).get_data(as_text=True))
@@ -221,3 +250,64 @@ def test_admin_units_keep_their_tree_and_have_a_list(client: FlaskClient) -> Non
     listed = client.get("/admin-units/?view=list&per_page=25").get_data(as_text=True)
     assert 'id="rows"' not in tree
     assert 'id="rows"' in listed and 'name="view" value="list"' in listed
+
+
+def client_as(app: Flask, user_id: int | None, language: str = "en") -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    if user_id is not None:
+        with client.session_transaction() as session:
+            session["user_id"] = user_id
+    return client
+
+
+def test_a_requester_lists_and_exports_only_their_agencys_requests(
+    world_app: tuple[Flask, World],
+) -> None:
+    """The page, its count and both exports hold what the API gives the same requester."""
+    app, world = world_app
+    requester = client_as(app, world.users["requester"])
+    viewer = client_as(app, world.users["viewer"])
+
+    own = {r["id"] for r in api_rows(requester, REQUESTS_PAGE)}
+    assert own == {world.request}
+    assert len(api_rows(viewer, REQUESTS_PAGE)) == 2  # a viewer reads every request
+
+    page = requester.get("/requests/?per_page=25").get_data(as_text=True)
+    assert set(map(int, re.findall(r'href="/requests/(\d+)"', page))) == own
+    assert re.search(r'id="list-total"[^>]*>1</span>', page)
+    exported = json.loads(requester.get("/requests/?export=json").get_data(as_text=True))
+    assert [r["id"] for r in exported] == [world.request]
+    table = list(csv.reader(io.StringIO(requester.get("/requests/?export=csv").text)))
+    assert [int(r[0]) for r in table[1:]] == [world.request]
+    # Asking for another agency's requests by URL widens nothing.
+    other = next(r["agency"]["id"] for r in api_rows(viewer, REQUESTS_PAGE) if r["agency"]
+                 and r["id"] != world.request)  # fmt: skip
+    widened = requester.get(f"/requests/?agency_id={other}").get_data(as_text=True)
+    assert re.search(r'id="list-total"[^>]*>0</span>', widened)
+
+
+def test_the_requests_list_keeps_verdict_horizon_and_the_new_button(
+    world_app: tuple[Flask, World],
+) -> None:
+    app, world = world_app
+    viewer = client_as(app, world.users["viewer"]).get("/requests/?per_page=25").text
+    requester = client_as(app, world.users["requester"]).get("/requests/").text
+    vietnamese = client_as(app, world.users["viewer"], "vi").get("/requests/?per_page=25").text
+
+    assert "Host until 1 Apr 2027" in viewer and "2027-04-01" not in viewer
+    assert "5 years" in viewer and "1 year<" in viewer  # the horizon, its plural right
+    assert "01/04/2027" in vietnamese and "2027-04-01" not in vietnamese
+    assert 'id="new-request"' in requester and 'id="new-request"' not in viewer
+    rows = viewer[viewer.index("<tbody") :]
+    assert ">Evaluated<" in rows and ">Submitted<" in rows  # statuses named, not their values
+
+
+def test_requests_filter_and_sort_as_the_api_does(world_app: tuple[Flask, World]) -> None:
+    app, world = world_app
+    viewer = client_as(app, world.users["viewer"])
+    for query in ("status=evaluated", "q=camera", "horizon_years__lte=2", "ordering=-go_live"):
+        html = viewer.get(f"/requests/?per_page=25&{query}").get_data(as_text=True)
+        shown = [int(i) for i in re.findall(r'href="/requests/(\d+)"', html)]
+        assert shown == [r["id"] for r in api_rows(viewer, REQUESTS_PAGE, query)], query
+    assert viewer.get("/requests/?status=lost").status_code == 400

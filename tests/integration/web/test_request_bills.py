@@ -64,7 +64,7 @@ def test_the_appraisal_reports_the_dcs_own_need_in_vietnamese(evaluated: Flask) 
     page = client.get(f"/requests/{PORTAL_ID}/appraisal").get_data(as_text=True)
     assert "Tài nguyên quyết định: Lưu trữ SAN-01 — trung tâm dữ liệu phải mở rộng." in page
     own = _section(page, 'id="dc-own-need"')
-    assert "2027-05-01" in own and "SAN-01: 1 × 24 × 8 TB NL-SAS shelf" in own
+    assert "01/05/2027" in own and "SAN-01: 1 × 24 × 8 TB NL-SAS shelf" in own  # day first
     assert "900.000.000" in own and "Trung tâm dữ liệu" in own
     assert 'id="bill-dc" data-total="0"' in page
     assert "1.200.000.000 VND" in _section(page, 'id="avoided"').split("</dd>")[0]

@@ -43,3 +43,21 @@ def test_the_load_is_drawn_with_its_bands_shifted_by_reserved_and_demand():
 def test_an_evaluation_stored_before_bands_draws_the_load_alone():
     svg = str(binding_chart_svg(["2026-01-01", "2026-02-01"], series(20, [5, 5]), WORDS))
     assert 'class="load"' in svg and 'class="band80"' not in svg
+
+
+def test_the_axis_names_months_in_the_readers_language():
+    """The first step and each January are labelled, by the page's month formatter."""
+    steps = ["2026-11-01", "2026-12-01", "2027-01-01"]
+    words = ChartWords("load", "80", "95", "ceiling", "TB", month=lambda d: f"{d[5:7]}/{d[:4]}")
+    svg = str(binding_chart_svg(steps, series(20, [5, 5, 5]), words))
+    assert ">11/2026</text>" in svg and ">01/2027</text>" in svg
+    assert "2026-11" not in svg and ">12/2026<" not in svg
+
+
+def test_the_axis_writes_its_figures_in_the_readers_language():
+    words = ChartWords(
+        "load", "80", "95", "ceiling", "GB", number=lambda v: f"{v:,.0f}".replace(",", ".")
+    )
+    svg = str(binding_chart_svg(["2026-01-01", "2026-02-01"], series(8000, [5, 5]), words))
+    assert ">2.500</text>" in svg and ">10.000</text>" in svg  # 8,000 × 1.05 → up to 10,000
+    assert "2,500" not in svg

@@ -6,7 +6,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from web.ui.formatting import format_day, format_moment, format_number, format_pct, months_between
+from web.ui.formatting import (
+    format_day,
+    format_moment,
+    format_month,
+    format_number,
+    format_pct,
+    months_between,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +45,15 @@ def test_dates_are_day_first_in_vietnamese_and_name_the_month_in_english() -> No
     at = datetime(2026, 1, 5, 13, 4, tzinfo=UTC)
     assert format_moment(at, locale="vi") == "13:04 05/01/2026 (GMT+00:00)"  # no request: UTC
     assert format_moment(at.replace(tzinfo=None), locale="en") == "5 Jan 2026 13:04 (GMT+00:00)"
+
+
+def test_a_stored_evaluations_iso_days_are_shown_in_the_readers_language() -> None:
+    """An evaluation document keeps its dates as ISO text: the verdict's "until" too."""
+    assert format_day("2027-04-01", locale="vi") == "01/04/2027"
+    assert format_day("2027-04-01", locale="en") == "1 Apr 2027"
+    assert format_day("not a day", locale="vi") == "not a day"  # shown as it is
+    assert format_month("2027-04-01", locale="vi") == "04/2027"
+    assert format_month("2027-04-01", locale="en") == "Apr 2027"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from cmdb.choices import RequestStatus, Zone
 from cmdb.models import ResourceRequest
+from cmdb.services.request_visibility import visible_requests
 from web.api.pagination import page_schema
 from web.api.resource import Resource
 from web.api.schemas.evaluation import VERDICTS
@@ -52,9 +53,9 @@ class RequestResourceSchema(Schema):
 RequestPageSchema = page_schema(RequestResourceSchema, "RequestPageSchema")
 
 
-# The list's filters and orderings, declared as for any inventory resource; its documents
-# are the richer ``RequestResourceSchema`` (with the latest verdict). No ``q=``: the
-# requests list never had one, and its clients are told so (400).
+# The list's filters, search and orderings, declared as for any inventory resource; its
+# documents are the richer ``RequestResourceSchema`` (with the latest verdict). A
+# requester reads their agency's requests only (``readable``), in the API and the UI.
 REQUEST_LIST = Resource(
     path="requests",
     model=ResourceRequest,
@@ -63,9 +64,11 @@ REQUEST_LIST = Resource(
         *("id", "name", "agency_id", "status", "security_level", "zone"),
         *("go_live", "horizon_years", "created_at"),
     ),
-    orderings=("id", "name", "go_live", "created_at", "security_level"),
+    search=("name",),
+    orderings=("id", "name", "status", "go_live", "horizon_years", "created_at", "security_level"),
     brief=("id", "url", "name", "status"),
     prefetch=("agency",),
+    readable=visible_requests,
 )
 
 
