@@ -9,15 +9,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.demo_databases import demo_sqlite_url
+from tests.demo_databases import DEMO_TODAY, demo_sqlite_url
 from web import create_app
 
 
 @pytest.fixture(scope="module")
 def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    url = demo_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db")
+    # On the demo's own day, with its forecasts computed once for every test run (the
+    # dashboard's; a forecast of the real today would be fitted here, seconds a page).
+    url = demo_sqlite_url(tmp_path_factory.mktemp("demo") / "demo.db", forecasts=True)
     app: Flask = create_app(
         {"TESTING": True, "CMDB_DATABASE_URL": url, "CMDB_ANONYMOUS_READ": True}
+        | {"CMDB_TODAY": DEMO_TODAY}
     )
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
