@@ -116,7 +116,10 @@ def reading_fetcher(
     the inventory knows that lack a 64-bit counter, or walked when the agent serves
     no 64-bit counter at all. Decoding responses is most of a poll's CPU: reading
     both widths for every port would double it. The serial is read only when
-    ``serial_wanted(target, sysUpTime)`` says the agent may have been swapped.
+    ``serial_wanted(target, sysUpTime)`` says the agent may have been swapped. Every
+    counter request also asks sysUpTime (``AgentSession.clock``): a counter's rate is
+    timed by the agent's clock in the answer that carried it, however long the requests
+    before it took.
     """
 
     async def fetch(session: AgentSession, deadline: float) -> TargetOutcome:
@@ -126,10 +129,11 @@ def reading_fetcher(
             uptime = varbinds.get(oids.SYS_UPTIME)
             if serial_wanted and isinstance(uptime, int) and serial_wanted(session.target, uptime):
                 varbinds.update(await _serial(session, varbinds))
+            session.clock = True  # each counter's rate is timed by the answer it came in
             varbinds.update(await _counters(session, known_if_indexes.get(session.target)))
             for columns in oids.POLL_TABLES.values():
                 varbinds.update(await session.walk(columns))
-        reading = parsers.parse_counters(varbinds, session.target)
+        reading = parsers.parse_counters(varbinds, session.target, session.stamps)
         if reading is None:
             raise SnmpError("the agent serves no sysUpTime")
         return TargetOutcome(
