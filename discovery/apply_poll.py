@@ -81,6 +81,8 @@ class PollWriter:
         state = self.states.get(device_id) or PollState(device_id=device_id)
         state.polled_at, state.uptime_ticks = self.at, reading.uptime_ticks
         state.counters, state.counter_ticks = dict(reading.counters), dict(reading.ticks)
+        if reading.serial_oid:  # the agent is the device on record: where it keeps its serial
+            state.serial_oid = reading.serial_oid
         self.session.add(state)
 
     def _health(self, reading: CounterReading, rates: Rates, if_ids: dict[int, int]) -> None:

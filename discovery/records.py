@@ -183,6 +183,7 @@ class CounterReading:
     storage_used_tb: float | None = None
     identity: AgentIdentity = field(default_factory=AgentIdentity)
     refused: tuple[str, ...] = ()  # figures not stored, and why (used above size, …)
+    serial_oid: str | None = None  # where the agent answered ``identity.serial``
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,6 @@ class PollState(Base):
         server_default="{}",
         doc="Per counter key, the agent's sysUpTime in the answer that carried it",
     )
+    serial_oid: Mapped[str | None] = mapped_column(
+        sa.String(255), doc="Where the agent answered the serial on record (asked each poll)"
+    )

@@ -387,6 +387,7 @@ def parse_counters(
         return None
     counters, widths, read_from = _counter_columns(varbinds)
     stamped = stamps or {}
+    identity = parse_identity(varbinds)
     _, load = parse_cpu_load(varbinds)
     storage = parse_storage(varbinds)
     ram = host_figures.compute_ram_used(varbinds, storage)
@@ -401,9 +402,20 @@ def parse_counters(
         cpu_load_pct=load,
         ram_used_gb=ram.value,
         storage_used_tb=disks.value,
-        identity=parse_identity(varbinds),
+        identity=identity,
         refused=tuple(r for r in (ram.refused, disks.refused) if r),
+        serial_oid=serial_oid(varbinds, identity.serial),
     )
+
+
+def serial_oid(varbinds: VarBinds, serial: str | None) -> str | None:
+    """The OID whose value is ``serial``: an ENTITY-MIB serial column's row, or one of the
+    vendor's chassis objects (None when the serial is not one value as read)."""
+    if not serial:
+        return None
+    entity = [f"{oids.ENT_SERIAL}.{index}" for index in column(varbinds, oids.ENT_SERIAL)]
+    vendor = vendors.chassis_oids(parse_system(varbinds).object_id)
+    return next((o for o in (*entity, *vendor) if parse_text(varbinds.get(o)) == serial), None)
 
 
 def parse_identity(varbinds: VarBinds) -> AgentIdentity:
