@@ -8,9 +8,11 @@ vendors' recordings of ``vendor_agents`` (snmpsim: a recording's sysUpTime is fr
 ``--per-recording`` devices each, discovered into a scratch SQLite inventory, then,
 in the same run, poll cycles with the identity check's serial walked whenever it is
 wanted (as before ``poll_state.serial_oid``), as the product runs it now (the OID where
-each agent answered its serial asked in the first GET), and with no serial check at all — requests and CPU seconds per poll, the devices
-whose serial was walked, and the poll's wall time. Each mode is polled ``--cycles``
-times, in turn, after the two polls that set up counters, series and serial OIDs.
+each agent answered its serial asked in the first GET), and with no serial check at
+all — requests and CPU seconds per poll, the devices whose serial was walked, and the
+poll's wall time (copies of one recording share a serial: they are one device on
+record). Each mode is polled ``--cycles`` times, in turn, after the two polls that set
+up counters, series and serial OIDs.
 
 Run: ``.venv/bin/python bench/bench_poll_identity.py [--per-recording 5] [--cycles 3]``.
 """
@@ -68,7 +70,7 @@ def measure(workdir: Path, pairs: list, limits: Limits, cycles: int) -> None:
     with transaction(sessions) as session:
         reconcile_outcomes(session, outcomes, PlanDefaults())
     profile_of = {(t.host, t.port): p for t, p in pairs}
-    walks = {"count": 0}
+    walks, polled = {"count": 0}, {"devices": 0}
     wants, plan_of = poll._wants_serial, poll.load_poll_plan
 
     def counting(plan, target, ticks, answered):  # noqa: ANN001, ANN202 — the product's
@@ -90,6 +92,7 @@ def measure(workdir: Path, pairs: list, limits: Limits, cycles: int) -> None:
             started, cpu = time.perf_counter(), time.process_time()
             report = poll.run_poll(session, targets, profiles, limits)
             spent = time.process_time() - cpu, time.perf_counter() - started
+        polled["devices"] = len(report.outcomes)
         return sum(o.requests for o in report.outcomes), *spent, walks["count"]
 
     one_poll(True, True), one_poll(True, True)  # counters' baseline, series, serial OIDs
@@ -97,8 +100,11 @@ def measure(workdir: Path, pairs: list, limits: Limits, cycles: int) -> None:
     for _ in range(cycles):  # in turn, so the machine's load falls on each alike
         for mode, (check, remember) in MODES.items():
             results[mode].append(one_poll(check, remember))
-    devices = len(pairs)
-    print(f"{devices} devices ({devices // 12} per recording), {cycles} polls each way (medians)")
+    devices = polled["devices"]  # one record per serial: a recording's copies are one device
+    print(
+        f"{len(pairs)} agents ({len(pairs) // 12} per recording), {devices} devices on record "
+        f"and polled, {cycles} polls each way (medians)"
+    )
     for mode, runs in results.items():
         requests, cpu, wall, walked = (statistics.median(r[i] for r in runs) for i in range(4))
         print(
