@@ -88,7 +88,7 @@ def net_snmp_device(target: Target, community: str, vendor_mix: bool = False) ->
     (for the vendor mix: the chassis objects in the get, and walks that do not stop at
     an OID out of order)."""
     address = f"udp:{target.host}:{target.port}"
-    common = ["-v2c", "-c", community, "-On", "-t", "2", "-r", "1"]
+    common = ["-v2c", "-c", community, "-On", "-t", "3", "-r", "1"]  # as ours: 3 s, 1 retry
     scalars = [*oids.DISCOVERY_SCALARS, *(vendors.chassis_oids(None) if vendor_mix else ())]
     walk_flags = [f"-Cr{MAX_REPETITIONS}", *(["-Cc"] if vendor_mix else [])]
     commands = [["snmpget", *common, address, *scalars]]
@@ -101,8 +101,9 @@ def net_snmp_device(target: Target, community: str, vendor_mix: bool = False) ->
     for cmd in commands:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
         lines += out.stdout.count("\n")
-        if cmd[-1] in ROW_COLUMNS:
-            ROWS_READ[(target.address, ROW_COLUMNS[cmd[-1]])] = out.stdout.count("\n")
+        if cmd[-1] in ROW_COLUMNS:  # rows, not lines: a Hex-STRING value wraps
+            rows = sum(line.startswith(f".{cmd[-1]}.") for line in out.stdout.splitlines())
+            ROWS_READ[(target.address, ROW_COLUMNS[cmd[-1]])] = rows
     return lines
 
 
