@@ -119,10 +119,9 @@ def reading_fetcher(
     both widths for every port would double it. The OID where the agent answered its
     serial before (``serial_oids``) is asked in the first GET; the serial is read in
     full only when ``serial_wanted(target, sysUpTime, what that OID answered)`` says the
-    agent may have been swapped. Every
-    counter request also asks sysUpTime (``AgentSession.clock``): a counter's rate is
-    timed by the agent's clock in the answer that carried it, however long the requests
-    before it took.
+    agent may have been swapped. Every counter request also asks sysUpTime
+    (``AgentSession.clock``): a counter's rate is timed by the agent's clock in the
+    answer that carried it, however long the requests before it took.
     """
 
     async def fetch(session: AgentSession, deadline: float) -> TargetOutcome:
