@@ -17,7 +17,10 @@ Juniper, Cisco, Palo Alto, Fortinet, Huawei, H3C, Aruba, NetApp, an HP Onboard
 Administrator, Windows, Linux; cut to what discovery reads, ``vendor_agents``),
 ``--per-recording`` devices each (default 25), net-snmp reading the same tables with
 ``-Cc`` (the Ruijie answers out of order: without it snmpbulkwalk stops early) and the
-vendors' chassis objects in its snmpget.
+vendors' chassis objects in its snmpget; then the interfaces and LLDP neighbours each
+side read, per recording (a table ours gave up on shows as fewer rows). ``--table-timeout``
+and ``--deadline`` set our bounds (net-snmp has none), e.g. high enough that ours gives
+nothing up either, for a like-for-like time.
 
 Run: ``.venv/bin/python bench/bench_snmp.py [--devices 200] [--concurrency 32]``,
 ``.venv/bin/python bench/bench_snmp.py --vendor-mix [--per-recording 25]``.
@@ -51,6 +54,7 @@ from discovery.poll import poll_targets, run_poll  # noqa: E402
 from discovery.records import Target, TargetOutcome  # noqa: E402
 from discovery.snmp import oids, vendors  # noqa: E402
 from discovery.snmp.collector import Limits  # noqa: E402
+from discovery.snmp.defaults import DEFAULT_TABLE_TIMEOUT_S  # noqa: E402
 from tests.integration.discovery import agents, vendor_agents  # noqa: E402
 
 RECORDINGS = {
@@ -64,6 +68,10 @@ RECORDINGS = {
     "icx6430": "network/switch/brocade-icx6430-24",
 }
 MAX_REPETITIONS = 25
+# The tables whose rows each side read are counted, by one column of each: interfaces,
+# LLDP neighbours (net-snmp's by the lines of its walk, ours by the observation's rows).
+ROW_COLUMNS = {oids.IF_DESCR: "interfaces", oids.LLDP_REM_SYS_NAME: "LLDP neighbours"}
+ROWS_READ: dict[tuple[str, str], int] = {}  # (address, table) → rows net-snmp printed
 
 
 def fleet(n: int, port: int, names: list[str] | None = None) -> list[tuple[Target, SnmpProfile]]:
@@ -80,7 +88,7 @@ def net_snmp_device(target: Target, community: str, vendor_mix: bool = False) ->
     (for the vendor mix: the chassis objects in the get, and walks that do not stop at
     an OID out of order)."""
     address = f"udp:{target.host}:{target.port}"
-    common = ["-v2c", "-c", community, "-On", "-t", "2", "-r", "1"]
+    common = ["-v2c", "-c", community, "-On", "-t", "3", "-r", "1"]  # as ours: 3 s, 1 retry
     scalars = [*oids.DISCOVERY_SCALARS, *(vendors.chassis_oids(None) if vendor_mix else ())]
     walk_flags = [f"-Cr{MAX_REPETITIONS}", *(["-Cc"] if vendor_mix else [])]
     commands = [["snmpget", *common, address, *scalars]]
@@ -91,8 +99,11 @@ def net_snmp_device(target: Target, community: str, vendor_mix: bool = False) ->
     ]
     lines = 0
     for cmd in commands:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
         lines += out.stdout.count("\n")
+        if cmd[-1] in ROW_COLUMNS:  # rows, not lines: a Hex-STRING value wraps
+            rows = sum(line.startswith(f".{cmd[-1]}.") for line in out.stdout.splitlines())
+            ROWS_READ[(target.address, ROW_COLUMNS[cmd[-1]])] = rows
     return lines
 
 
@@ -145,23 +156,34 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--vendor-mix", action="store_true", help="twelve vendors' recordings")
     parser.add_argument("--per-recording", type=int, default=25)
+    parser.add_argument(
+        "--table-timeout",
+        type=float,
+        default=DEFAULT_TABLE_TIMEOUT_S,
+        help="ours: seconds a table may take (the product's default)",
+    )
+    parser.add_argument("--deadline", type=float, default=120, help="ours: seconds a device")
     args = parser.parse_args()
     workdir = agents.shared_dir("bench")
+    limits = _limits(args.concurrency, args.deadline, args.table_timeout)
     try:
         if args.vendor_mix:
-            _run_vendor_mix(workdir, args.per_recording, args.concurrency)
+            _run_vendor_mix(workdir, args.per_recording, limits)
         else:
-            _run(workdir, args.devices, args.concurrency)
+            _run(workdir, args.devices, limits)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _run_vendor_mix(workdir: Path, per_recording: int, concurrency: int) -> None:
+def _run_vendor_mix(workdir: Path, per_recording: int, limits: Limits) -> None:
     names = list(vendor_agents.VENDOR_RECORDINGS)
     data = vendor_agents.build_vendor_data(workdir / "data")
     n, port = per_recording * len(names), agents.free_udp_port()
     sim = agents.start_snmpsim(data, [_host(i) for i in range(n)], names, port)
-    limits = _limits(concurrency)
+    print(
+        f"ours: table timeout {limits.table_timeout_s:g} s, device deadline "
+        f"{limits.deadline_s:g} s; net-snmp: none (each command may take 600 s)"
+    )
     try:
         pairs = fleet(n, port, names)
         collect(pairs[: len(names)], limits)  # warm-up: snmpsim opens each recording lazily
@@ -177,9 +199,37 @@ def _run_vendor_mix(workdir: Path, per_recording: int, concurrency: int) -> None
             notes = "; ".join(o.warnings)
             print(f"  not fully answered: {profile.community} at {o.target.address}: {o.error}")
             print(f"    warnings: {notes or 'none'}")
+    rows_read(pairs, outcomes)
 
 
-def _run(workdir: Path, n: int, concurrency: int) -> None:
+def rows_read(pairs: list[tuple[Target, SnmpProfile]], outcomes: list[TargetOutcome]) -> None:
+    """Per recording, the interfaces and LLDP neighbours each side read (fewest–most over
+    its devices): where ours gave a table up, its rows are missing here, not hidden."""
+    print("rows read per device, ours / net-snmp (fewest–most over the recording's devices):")
+    by_recording: dict[str, list[tuple[Target, TargetOutcome]]] = {}
+    for (target, profile), outcome in zip(pairs, outcomes, strict=True):
+        by_recording.setdefault(profile.community or "", []).append((target, outcome))
+    for name, devices in by_recording.items():
+        cells = []
+        for table in ROW_COLUMNS.values():
+            ours = [_our_rows(o, table) for _, o in devices]
+            theirs = [ROWS_READ.get((t.address, table), 0) for t, _ in devices]
+            cells.append(f"{table} {_span(ours)} / {_span(theirs)}")
+        print(f"  {name:9} " + ", ".join(cells))
+
+
+def _our_rows(outcome: TargetOutcome, table: str) -> int:
+    observation = outcome.observation
+    if observation is None:
+        return 0
+    return len(observation.interfaces if table == "interfaces" else observation.neighbours)
+
+
+def _span(values: list[int]) -> str:
+    return f"{min(values)}" if min(values) == max(values) else f"{min(values)}–{max(values)}"
+
+
+def _run(workdir: Path, n: int, limits: Limits) -> None:
     data = workdir / "data"
     for name, recording in RECORDINGS.items():
         agents.copy_recording(recording, data / f"{name}.snmprec")
@@ -190,7 +240,6 @@ def _run(workdir: Path, n: int, concurrency: int) -> None:
         f"snmpsim: {n} endpoints, {len(RECORDINGS)} recordings, up in "
         f"{time.perf_counter() - started:.1f} s"
     )
-    limits = _limits(concurrency)
     try:
         pairs = fleet(n, port)
         collect(pairs[: min(n, 8)], limits)  # warm-up: snmpsim opens each recording lazily
@@ -206,13 +255,16 @@ def _run(workdir: Path, n: int, concurrency: int) -> None:
         agents.stop(snmpd.proc)
 
 
-def _limits(concurrency: int) -> Limits:
+def _limits(
+    concurrency: int, deadline_s: float = 120, table_timeout_s: float = DEFAULT_TABLE_TIMEOUT_S
+) -> Limits:
     return Limits(
         concurrency=concurrency,
-        deadline_s=120,
+        deadline_s=deadline_s,
         timeout_s=3.0,
         retries=1,
         max_repetitions=MAX_REPETITIONS,
+        table_timeout_s=table_timeout_s,
     )
 
 

@@ -17,7 +17,10 @@ sysUpTime alone never tells: one that went back is a restart (counters start aga
 so that interval has no rate), one that jumped ahead is an agent whose clock cannot
 be trusted for that interval. Either way the box may have been swapped meanwhile, so
 the poll then reads the serial too (``wants_serial``): a walk of three ENTITY-MIB
-columns that a running agent is never asked for.
+columns that a running agent is never asked for. An agent whose clock never moves
+would be walked on every poll, so where it answered the serial on record is kept
+(``poll_state.serial_oid``) and that one OID is asked in each poll's first GET: while
+it answers the record's serial, nothing more is read.
 """
 
 from __future__ import annotations
@@ -88,9 +91,17 @@ def compute_uptime(
     return Uptime.UNKNOWN  # a clock that runs slow: no word either way
 
 
-def wants_serial(record: OnRecord, uptime: Uptime) -> bool:
-    """The serial is read when the record has one and the agent may have been swapped."""
-    return clean_serial(record.serial) is not None and uptime is not Uptime.RAN_ON
+def wants_serial(record: OnRecord, uptime: Uptime, answered: str | None = None) -> bool:
+    """The serial is read when the record has one and the agent may have been swapped —
+    unless the poll's first GET already answered it (``answered``: the value at the OID
+    where this agent gave the serial before) and it is the record's. Another value there
+    is no verdict (a stack may renumber its members): the serial is read in full."""
+    known = clean_serial(record.serial)
+    if known is None:
+        return False
+    if answered is not None:
+        return clean_serial(answered) != known
+    return uptime is not Uptime.RAN_ON
 
 
 def check_identity(record: OnRecord, agent: AgentIdentity, uptime: Uptime) -> IdentityCheck:

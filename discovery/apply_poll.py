@@ -61,7 +61,7 @@ class PollWriter:
         at = state.polled_at
         if at.tzinfo is None:  # SQLite hands back naive datetimes; every timestamp is UTC
             at = at.replace(tzinfo=UTC)
-        return PreviousReading(at, state.uptime_ticks, state.counters)
+        return PreviousReading(at, state.uptime_ticks, state.counters, state.counter_ticks or {})
 
     def store(
         self, device_id: int, reading: CounterReading, rates: Rates, if_ids: dict[int, int]
@@ -80,7 +80,9 @@ class PollWriter:
                 self._sample(ResourceKind.DEVICE, device_id, metric, value)
         state = self.states.get(device_id) or PollState(device_id=device_id)
         state.polled_at, state.uptime_ticks = self.at, reading.uptime_ticks
-        state.counters = dict(reading.counters)
+        state.counters, state.counter_ticks = dict(reading.counters), dict(reading.ticks)
+        if reading.serial_oid:  # the agent is the device on record: where it keeps its serial
+            state.serial_oid = reading.serial_oid
         self.session.add(state)
 
     def _health(self, reading: CounterReading, rates: Rates, if_ids: dict[int, int]) -> None:

@@ -68,6 +68,7 @@ class PollPlan:
     interfaces: dict[int, dict[int, tuple[int, int | None]]]
     records: dict[int, OnRecord]
     last_polled: dict[int, tuple[datetime, int]]
+    serial_oids: dict[int, str] = field(default_factory=dict)  # where each agent's serial is
 
 
 def poll_targets(session: Session, only: Sequence[Target] = ()) -> dict[Target, int]:
@@ -90,15 +91,16 @@ def poll_targets(session: Session, only: Sequence[Target] = ()) -> dict[Target, 
 def load_poll_plan(session: Session, targets: dict[Target, int]) -> PollPlan:
     ids = list(targets.values())
     states = session.execute(
-        sa.select(PollState.device_id, PollState.polled_at, PollState.uptime_ticks).where(
-            PollState.device_id.in_(ids)
-        )
-    )
+        sa.select(
+            PollState.device_id, PollState.polled_at, PollState.uptime_ticks, PollState.serial_oid
+        ).where(PollState.device_id.in_(ids))
+    ).all()
     return PollPlan(
         targets,
         interfaces_by_index(session, ids),
         load_on_record(session, ids),
-        {d: (_utc(at), ticks) for d, at, ticks in states},
+        {d: (_utc(at), ticks) for d, at, ticks, _ in states},
+        {d: oid for d, _, _, oid in states if oid},
     )
 
 
@@ -154,16 +156,19 @@ def fetch_readings(
 ) -> list[TargetOutcome]:
     """The network phase alone: no database, so a caller may hold no transaction meanwhile."""
     if_indexes = {t: list(plan.interfaces.get(d, {})) for t, d in plan.targets.items()}
-    fetch = reading_fetcher(if_indexes, lambda t, ticks: _wants_serial(plan, t, ticks))
+    serial_oids = {t: plan.serial_oids[d] for t, d in plan.targets.items() if d in plan.serial_oids}
+    fetch = reading_fetcher(
+        if_indexes, lambda t, ticks, said: _wants_serial(plan, t, ticks, said), serial_oids
+    )
     return run_fetch_all([(t, profile_for[t]) for t in plan.targets], fetch, limits, progress)
 
 
-def _wants_serial(plan: PollPlan, target: Target, ticks: int) -> bool:
+def _wants_serial(plan: PollPlan, target: Target, ticks: int, answered: str | None) -> bool:
     device_id = plan.targets[target]
     record = plan.records.get(device_id)
     if record is None:
         return False
-    return wants_serial(record, _uptime(plan, device_id, ticks, utcnow()))
+    return wants_serial(record, _uptime(plan, device_id, ticks, utcnow()), answered)
 
 
 def _uptime(plan: PollPlan, device_id: int, ticks: int, at: datetime) -> Uptime:

@@ -10,7 +10,8 @@ snmpd restarted: the kernel's counters ran on), and the interval is ours. A 32-b
 port's speed can wrap within the interval is ambiguous. A rate above the port's
 speed is a counter discontinuity, not traffic. In every doubtful case the
 interval is dropped — a missing point costs a forecast nothing, a false spike
-moves a p95.
+moves a p95. Each counter's interval is the agent's clock between the answers that
+carried it (``counter_interval_s``): what the agent counted, over the time it counted.
 
 Errors and discards (IF-MIB's Counter32 packet counters) get the same care in
 packets per second: one wrap of a 32-bit counter is taken when the rate it implies
@@ -41,6 +42,7 @@ class PreviousReading:
     at: datetime
     uptime_ticks: int
     counters: Mapping[str, int]
+    ticks: Mapping[str, int] = field(default_factory=dict)  # as ``CounterReading.ticks``
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,14 @@ def compute_rates(
         if key not in previous.counters:
             continue
         before, width = previous.counters[key], reading.widths.get(key, 64)
+        seconds = counter_interval_s(previous, reading, key, elapsed)
         prefix, _, suffix = key.rpartition(".")
         if suffix in PACKET_SUFFIXES:
             speed = speeds.get(f"{prefix}.in")  # the port's speed, whichever counter
-            rate = counter_rate_per_s(before, value, width, elapsed, speed)
+            rate = counter_rate_per_s(before, value, width, seconds, speed)
             found = packets
         else:
-            rate = counter_rate_mbps(before, value, width, elapsed, speeds.get(key))
+            rate = counter_rate_mbps(before, value, width, seconds, speeds.get(key))
             found = rates
         if rate is None:
             dropped.append(key)
@@ -104,6 +107,24 @@ def interval_s(previous: PreviousReading, reading: CounterReading, at: datetime)
     if wall > 0 and 0.5 * wall <= agent <= 1.5 * wall:
         return agent
     return wall
+
+
+def counter_interval_s(
+    previous: PreviousReading, reading: CounterReading, key: str, device_s: float
+) -> float:
+    """Seconds between the two reads of one counter: the agent's clock in the answers
+    that carried it, when both polls asked it there (``CounterReading.ticks``) and it
+    agrees with the device's interval within the same bounds; else the device's.
+
+    A poll reads sysUpTime first and a counter requests later; how much later varies
+    with the poller's load (and with what else the poll asks first), so the device's
+    interval alone can be off by a large part of a short one.
+    """
+    before, after = previous.ticks.get(key), reading.ticks.get(key)
+    if before is None or after is None:
+        return device_s
+    agent = (after - before) / 100
+    return agent if 0.5 * device_s <= agent <= 1.5 * device_s else device_s
 
 
 def counter_rate_mbps(

@@ -167,19 +167,23 @@ class CounterReading:
     each interface's status keyed ``if.<ifIndex>.admin|oper`` (IF-MIB's codes: 1 up).
 
     ``widths`` gives each counter's width in bits (32 or 64): a wrap is only
-    plausible within the width the agent serves.
+    plausible within the width the agent serves. ``ticks`` gives, per counter, the
+    agent's sysUpTime in the answer that carried it (``uptime_ticks`` is the poll's
+    first answer's): the time base of its rate.
     """
 
     target: Target
     uptime_ticks: int
     counters: dict[str, int] = field(default_factory=dict)
     widths: dict[str, int] = field(default_factory=dict)
+    ticks: dict[str, int] = field(default_factory=dict)  # the agent's sysUpTime at each read
     statuses: dict[str, int] = field(default_factory=dict)
     cpu_load_pct: float | None = None
     ram_used_gb: float | None = None
     storage_used_tb: float | None = None
     identity: AgentIdentity = field(default_factory=AgentIdentity)
     refused: tuple[str, ...] = ()  # figures not stored, and why (used above size, …)
+    serial_oid: str | None = None  # where the agent answered ``identity.serial``
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,12 @@ choke on large bulks (the table is asked again from where it stopped with fewer
 repetitions, then with GETNEXT). What the session had to work around is in its
 ``warnings``; a table cut short by the row bound is in ``truncated``.
 Values come back as plain Python (see ``parsers``).
+
+A poll needs to know when the agent read each counter, not when we asked for the first
+one: between the two, requests queue behind other agents' answers on a loaded poller.
+With ``clock`` on, every request also carries sysUpTime (a GETBULK as a non-repeater,
+a GET or GETNEXT as one more varbind), and ``stamps`` gives each OID read the agent's
+sysUpTime in the same answer — the time base of a counter's rate.
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ MAX_ROWS_PER_COLUMN = 20_000  # a bound, far above any real table we read
 FIRST_REPETITIONS = 5  # a table's first GETBULK: most tables of most agents are short
 LCD = CommandGeneratorLcdConfigurator()
 TOO_BIG = 1  # SNMP error status tooBig (RFC 3416)
+UPTIME = "1.3.6.1.2.1.1.3.0"
+UPTIME_BEFORE = "1.3.6.1.2.1.1.3"  # the OID a GETNEXT or a GETBULK non-repeater asks to get UPTIME
 GET = cmdgen.GetCommandGenerator()
 NEXT = cmdgen.NextCommandGeneratorSingleRun()
 BULK = cmdgen.BulkCommandGeneratorSingleRun()
@@ -194,12 +202,25 @@ class AgentSession:
         self.answers = 0  # responses received: a profile that got one is the right one
         self.warnings: list[str] = []
         self.truncated: list[str] = []  # tables cut short by the row bound: rows lost
+        self.clock = False  # ask sysUpTime in every request (a poll's counters)
+        self.stamps: dict[str, int] = {}  # OID → the agent's sysUpTime in its answer
 
     async def get(self, oids: Sequence[str]) -> dict[str, Any]:
         """Scalars by OID; ones the agent does not serve are left out."""
-        var_binds = [(rfc1902.ObjectName(o), univ.Null("")) for o in oids]
+        asked = [*oids, UPTIME] if self.clock and UPTIME not in oids else list(oids)
+        var_binds = [(rfc1902.ObjectName(o), univ.Null("")) for o in asked]
         table = await self._send(GET, var_binds)
+        if len(asked) > len(oids):
+            table = self._stamped(table[:-1], table[-1:])
         return {str(name): plain(v) for name, v in table if not isinstance(v, EMPTY)}
+
+    def _stamped(self, answer: list[Any], clock: list[Any]) -> list[Any]:
+        """``answer`` once its OIDs are stamped with the sysUpTime in ``clock`` (when the
+        agent gave one: nothing is stamped from an answer without it)."""
+        ticks = [v for name, v in clock if str(name) == UPTIME and not isinstance(v, EMPTY)]
+        if ticks:
+            self.stamps.update(dict.fromkeys((str(name) for name, _ in answer), int(ticks[0])))
+        return answer
 
     async def walk(self, columns: Sequence[str], table: str | None = None) -> dict[str, Any]:
         """Every row of the given columns, walked side by side with GETBULK (or GETNEXT).
@@ -225,13 +246,16 @@ class AgentSession:
     async def _next_rows(self, oids: Sequence[str], repetitions: int, table: str | None) -> list:
         """The rows after ``oids``: a GETBULK of at most ``max_repetitions``; when the agent
         does not answer it (timeout, tooBig), the same again with fewer, then GETNEXT."""
-        var_binds = [(rfc1902.ObjectName(o), univ.Null("")) for o in oids]
+        clock = [UPTIME_BEFORE] if self.clock else []
+        var_binds = [(rfc1902.ObjectName(o), univ.Null("")) for o in (*clock, *oids)]
         while True:
             asked = min(repetitions, self.max_repetitions)
             try:
                 if asked == 0:
-                    return await self._send(NEXT, var_binds)
-                return await self._send(BULK, var_binds, 0, asked)
+                    answer = await self._send(NEXT, var_binds)
+                else:
+                    answer = await self._send(BULK, var_binds, len(clock), asked)
+                return self._stamped(answer[len(clock) :], answer[: len(clock)])
             except (SnmpTimeoutError, TooBigError) as exc:
                 if asked == 0:
                     raise

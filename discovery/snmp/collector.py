@@ -107,7 +107,8 @@ def build_observation(
 
 def reading_fetcher(
     known_if_indexes: Mapping[Target, Collection[int]],
-    serial_wanted: Callable[[Target, int], bool] | None = None,
+    serial_wanted: Callable[[Target, int, str | None], bool] | None = None,
+    serial_oids: Mapping[Target, str] | None = None,
 ) -> Callable[[AgentSession, float], Awaitable[TargetOutcome]]:
     """A poll of one device: sysUpTime and what the agent says it is, octet counters,
     host gauges; failure stores nothing.
@@ -115,23 +116,38 @@ def reading_fetcher(
     64-bit counters are walked; 32-bit ones are asked (GET) only for the interfaces
     the inventory knows that lack a 64-bit counter, or walked when the agent serves
     no 64-bit counter at all. Decoding responses is most of a poll's CPU: reading
-    both widths for every port would double it. The serial is read only when
-    ``serial_wanted(target, sysUpTime)`` says the agent may have been swapped.
+    both widths for every port would double it. The OID where the agent answered its
+    serial before (``serial_oids``) is asked in the first GET; the serial is read in
+    full only when ``serial_wanted(target, sysUpTime, what that OID answered)`` says the
+    agent may have been swapped. Every counter request also asks sysUpTime
+    (``AgentSession.clock``): a counter's rate is timed by the agent's clock in the
+    answer that carried it, however long the requests before it took.
     """
 
     async def fetch(session: AgentSession, deadline: float) -> TargetOutcome:
         started = time.perf_counter()
-        varbinds = await _poll_scalars(session)
+        remembered = (serial_oids or {}).get(session.target)
+        varbinds = await _poll_scalars(session, remembered)
+        answered = parsers.parse_text(varbinds.get(remembered or ""))
         async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
             uptime = varbinds.get(oids.SYS_UPTIME)
-            if serial_wanted and isinstance(uptime, int) and serial_wanted(session.target, uptime):
+            walked = (
+                serial_wanted is not None
+                and isinstance(uptime, int)
+                and serial_wanted(session.target, uptime, answered)
+            )
+            if walked:
                 varbinds.update(await _serial(session, varbinds))
+            session.clock = True  # each counter's rate is timed by the answer it came in
             varbinds.update(await _counters(session, known_if_indexes.get(session.target)))
             for columns in oids.POLL_TABLES.values():
                 varbinds.update(await session.walk(columns))
-        reading = parsers.parse_counters(varbinds, session.target)
+        reading = parsers.parse_counters(varbinds, session.target, session.stamps)
         if reading is None:
             raise SnmpError("the agent serves no sysUpTime")
+        if not walked and remembered and answered:  # the record's serial, where it was
+            identity = replace(reading.identity, serial=answered)
+            reading = replace(reading, identity=identity, serial_oid=remembered)
         return TargetOutcome(
             target=session.target,
             status=RunStatus.SUCCEEDED,
@@ -144,11 +160,13 @@ def reading_fetcher(
     return fetch
 
 
-async def _poll_scalars(session: AgentSession) -> dict[str, Any]:
-    """The poll's scalars in one GET; an agent that refuses the GET for an object it
-    lacks (SNMPv1's noSuchName) is asked the required ones alone."""
+async def _poll_scalars(session: AgentSession, serial_oid: str | None) -> dict[str, Any]:
+    """The poll's scalars (and where the agent keeps its serial) in one GET; an agent
+    that refuses the GET for an object it lacks (SNMPv1's noSuchName) is asked the
+    required ones alone."""
+    extra = (serial_oid,) if serial_oid else ()
     try:
-        return await session.get((*oids.POLL_SCALARS, *oids.POLL_OPTIONAL_SCALARS))
+        return await session.get((*oids.POLL_SCALARS, *oids.POLL_OPTIONAL_SCALARS, *extra))
     except SnmpTimeoutError:
         raise
     except SnmpError:

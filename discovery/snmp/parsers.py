@@ -373,28 +373,21 @@ def parse_host(varbinds: VarBinds) -> HostResources | None:
     )
 
 
-def parse_counters(varbinds: VarBinds, target: Target) -> CounterReading | None:
+def parse_counters(
+    varbinds: VarBinds, target: Target, stamps: Mapping[str, int] | None = None
+) -> CounterReading | None:
     """One poll: octet counters per interface (64-bit where served) and host gauges.
 
     None when sysUpTime is missing: without it a reset cannot be told from traffic.
+    ``stamps`` (OID → the agent's sysUpTime in the answer that carried it) become each
+    counter's ``ticks``.
     """
     uptime = varbinds.get(oids.SYS_UPTIME)
     if not isinstance(uptime, int):
         return None
-    counters: dict[str, int] = {}
-    widths: dict[str, int] = {}
-    for direction, col32, col64 in (
-        ("in", oids.IF_IN_OCTETS, oids.IF_HC_IN_OCTETS),
-        ("out", oids.IF_OUT_OCTETS, oids.IF_HC_OUT_OCTETS),
-    ):
-        for width, col in ((32, col32), (64, col64)):  # 64-bit overrides 32-bit
-            for index, value in column(varbinds, col).items():
-                if isinstance(value, int):
-                    counters[f"if.{index}.{direction}"] = value
-                    widths[f"if.{index}.{direction}"] = width
-    packets = _packet_counters(varbinds)
-    counters |= packets
-    widths |= dict.fromkeys(packets, 32)
+    counters, widths, read_from = _counter_columns(varbinds)
+    stamped = stamps or {}
+    identity = parse_identity(varbinds)
     _, load = parse_cpu_load(varbinds)
     storage = parse_storage(varbinds)
     ram = host_figures.compute_ram_used(varbinds, storage)
@@ -404,13 +397,25 @@ def parse_counters(varbinds: VarBinds, target: Target) -> CounterReading | None:
         uptime_ticks=uptime,
         counters=counters,
         widths=widths,
+        ticks={k: stamped[o] for k, o in read_from.items() if o in stamped},
         statuses=_statuses(varbinds),
         cpu_load_pct=load,
         ram_used_gb=ram.value,
         storage_used_tb=disks.value,
-        identity=parse_identity(varbinds),
+        identity=identity,
         refused=tuple(r for r in (ram.refused, disks.refused) if r),
+        serial_oid=serial_oid(varbinds, identity.serial),
     )
+
+
+def serial_oid(varbinds: VarBinds, serial: str | None) -> str | None:
+    """The OID whose value is ``serial``: an ENTITY-MIB serial column's row, or one of the
+    vendor's chassis objects (None when the serial is not one value as read)."""
+    if not serial:
+        return None
+    entity = [f"{oids.ENT_SERIAL}.{index}" for index in column(varbinds, oids.ENT_SERIAL)]
+    vendor = vendors.chassis_oids(parse_system(varbinds).object_id)
+    return next((o for o in (*entity, *vendor) if parse_text(varbinds.get(o)) == serial), None)
 
 
 def parse_identity(varbinds: VarBinds) -> AgentIdentity:
@@ -426,14 +431,26 @@ def parse_identity(varbinds: VarBinds) -> AgentIdentity:
     )
 
 
-def _packet_counters(varbinds: VarBinds) -> dict[str, int]:
-    """ifInErrors, ifOutErrors, ifInDiscards, ifOutDiscards (Counter32) by counter key."""
-    return {
-        f"if.{index}.{suffix}": value
-        for suffix, col in oids.PACKET_COUNTERS.items()
-        for index, value in column(varbinds, col).items()
-        if isinstance(value, int)
-    }
+def _counter_columns(varbinds: VarBinds) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """Counters by key (``if.<ifIndex>.in``; 64-bit octets over 32-bit where both are
+    served; ifInErrors … ifOutDiscards, Counter32), their widths, and the OID each came from."""
+    counters: dict[str, int] = {}
+    widths: dict[str, int] = {}
+    read_from: dict[str, str] = {}
+    columns = [
+        (direction, width, col)
+        for direction, col32, col64 in (
+            ("in", oids.IF_IN_OCTETS, oids.IF_HC_IN_OCTETS),
+            ("out", oids.IF_OUT_OCTETS, oids.IF_HC_OUT_OCTETS),
+        )
+        for width, col in ((32, col32), (64, col64))  # 64-bit overrides 32-bit
+    ] + [(suffix, 32, col) for suffix, col in oids.PACKET_COUNTERS.items()]
+    for suffix, width, col in columns:
+        for index, value in column(varbinds, col).items():
+            if isinstance(value, int):
+                key = f"if.{index}.{suffix}"
+                counters[key], widths[key], read_from[key] = value, width, f"{col}.{index}"
+    return counters, widths, read_from
 
 
 def _statuses(varbinds: VarBinds) -> dict[str, int]:

@@ -153,6 +153,23 @@ def test_a_swapped_agent_at_the_address_stores_no_sample_and_opens_a_discrepancy
     assert _identity(session, device).status == DiscrepancyStatus.RESOLVED
 
 
+@pytest.mark.long(reason="discovers and polls a 400-port Arista recording three times (8-11 s)")
+def test_a_frozen_clock_s_serial_is_walked_once_then_asked_where_it_was(
+    session: Session, served: Agents
+) -> None:
+    """A recording's sysUpTime never moves, so every poll wants the serial: the first walks
+    ENTITY-MIB and keeps where the serial was; the next ask that OID in their first GET."""
+    _discover(session, served.target(), community_profile("orig"))
+    device = session.scalars(sa.select(Device)).one()
+    first = _poll(session, "orig")
+    assert session.get(PollState, device.id).serial_oid == SERIAL
+    second, third = _poll(session, "orig"), _poll(session, "orig")
+    assert second.verdict.status == third.verdict.status == RunStatus.SUCCEEDED
+    [walked], [asked], [again] = (r.outcomes for r in (first, second, third))
+    assert asked.requests == again.requests < walked.requests
+    assert second.samples > 0 and not second.impostors
+
+
 def test_discovery_of_a_swapped_agent_opens_a_discrepancy_on_the_device_it_replaced(
     session: Session, served: Agents
 ) -> None:

@@ -92,6 +92,15 @@ def test_the_serial_is_read_only_when_the_agent_may_have_been_swapped() -> None:
     assert not wants_serial(OnRecord(2, serial="To be filled by O.E.M."), Uptime.UNKNOWN)
 
 
+def test_a_serial_the_first_get_answered_is_read_again_only_when_it_is_not_the_record_s() -> None:
+    """A frozen clock (UNKNOWN) is not walked while the remembered OID answers the record's
+    serial; another value there is looked at in full, even while the clock ran on."""
+    assert not wants_serial(RECORD, Uptime.UNKNOWN, "jpe15151458 ")
+    assert wants_serial(RECORD, Uptime.UNKNOWN, "ANOTHER-BOX")
+    assert wants_serial(RECORD, Uptime.RAN_ON, "ANOTHER-BOX")
+    assert not wants_serial(OnRecord(2), Uptime.UNKNOWN, "ANOTHER-BOX")
+
+
 @pytest.mark.parametrize(
     ("value", "meaningful"),
     [("00:00:00:00:00:00", None), ("", None), (None, None), ("0", None), ("AA:bb", "aa:bb")],

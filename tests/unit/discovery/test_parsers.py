@@ -6,7 +6,7 @@ import pytest
 
 from discovery.core.normalize import normalize_hostname
 from discovery.records import Chassis, Target
-from discovery.snmp import parsers
+from discovery.snmp import oids, parsers
 from discovery.snmp.collector import build_observation
 from tests.unit.discovery.snmprec import load_varbinds
 
@@ -115,6 +115,18 @@ def test_counters_prefer_64_bits_and_keep_32_where_that_is_all() -> None:
     assert reading is not None and reading.uptime_ticks == 69089794
     assert reading.counters["if.2.in"] == 357853804 and reading.widths["if.2.in"] == 64
     assert reading.cpu_load_pct == 1.25
+
+
+def test_each_counter_is_stamped_with_the_answer_it_came_in_and_the_serial_placed() -> None:
+    varbinds = load_varbinds("hpe-procurve-516733-b21")
+    in_octets = next(o for o in varbinds if o.startswith(oids.IF_HC_IN_OCTETS + "."))
+    reading = parsers.parse_counters(varbinds, TARGET, {in_octets: 4242})
+    assert reading is not None
+    assert reading.ticks == {f"if.{in_octets.rsplit('.', 1)[1]}.in": 4242}
+    assert reading.identity.serial == "3C421900TX"
+    assert reading.serial_oid is not None and reading.serial_oid.startswith(oids.ENT_SERIAL)
+    assert parsers.parse_text(varbinds[reading.serial_oid]) == "3C421900TX"
+    assert parsers.serial_oid(varbinds, "NOT-THIS-ONE") is None
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from discovery.rates import (
     PreviousReading,
     Rates,
     compute_rates,
+    counter_interval_s,
     counter_rate_mbps,
     counter_rate_per_s,
     describe_dropped,
@@ -77,6 +79,32 @@ def test_a_frozen_agent_clock_falls_back_to_ours() -> None:
         prev, _reading(10_000, {"if.1.in": 375_000_000}), T0 + timedelta(seconds=300)
     )
     assert rates.mbps["if.1.in"] == pytest.approx(10.0)
+
+
+def test_each_counter_is_timed_by_the_answer_that_carried_it() -> None:
+    """sysUpTime was read 2 s before the counter in the first poll and 0.5 s before it in
+    the second (a loaded poller): the counter ran 3 s, not the poll's 4.5 s."""
+    prev = PreviousReading(T0, 10_000, {"if.3.in": 0}, {"if.3.in": 10_200})
+    reading = replace(_reading(10_450, {"if.3.in": 3_750_000}, width=32), ticks={"if.3.in": 10_500})
+    rates = compute_rates(prev, reading, T0 + timedelta(seconds=4.5), {"if.3.in": 5000})
+    assert rates.mbps["if.3.in"] == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "seconds"),
+    [
+        (None, 10_500, 4.5),  # the previous poll did not time it: the device's interval
+        (10_500, 10_500, 4.5),  # a frozen clock: the device's
+        (10_200, 10_200 + 1_000, 4.5),  # 10 s by it against 4.5 s: not believed
+        (10_200, 10_500, 3.0),
+    ],
+)
+def test_a_counter_s_own_interval_only_when_both_polls_timed_it_plausibly(
+    before, after, seconds
+) -> None:
+    prev = PreviousReading(T0, 10_000, {}, {} if before is None else {"if.1.in": before})
+    reading = replace(_reading(10_450, {}), ticks={"if.1.in": after})
+    assert counter_interval_s(prev, reading, "if.1.in", 4.5) == pytest.approx(seconds)
 
 
 def test_counters_that_appear_later_start_next_time() -> None:
