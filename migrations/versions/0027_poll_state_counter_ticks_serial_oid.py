@@ -12,8 +12,8 @@ poll's first GET from then on instead of walking ENTITY-MIB whenever the identit
 check wants the serial (``discovery.poll``). Empty after the upgrade: learnt at the
 next poll that reads the serial.
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 03:40:00
 """
 
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0026"
-down_revision: str | None = "0025"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
