@@ -31,6 +31,7 @@ ratio compares the clients under the same agent, not raw client speed.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -121,6 +122,15 @@ def bench_net_snmp(
     return time.perf_counter() - started, _children_cpu() - children, varbinds
 
 
+def agent_cpu_s(pid: int | None) -> float:
+    """CPU seconds the agent process has used (utime + stime from /proc): how busy the
+    one snmpsim process was while a client asked it, i.e. the floor under either client."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -188,7 +198,7 @@ def _run_vendor_mix(workdir: Path, per_recording: int, limits: Limits) -> None:
         pairs = fleet(n, port, names)
         collect(pairs[: len(names)], limits)  # warm-up: snmpsim opens each recording lazily
         label = f"vendor mix, {len(names)} recordings x {per_recording} devices"
-        outcomes = compare(label, pairs, limits, vendor_mix=True)
+        outcomes = compare(label, pairs, limits, vendor_mix=True, agent_pid=sim.proc.pid)
     finally:
         agents.stop(sim.proc)
     warned = sum(bool(o.warnings) for o in outcomes)
@@ -243,7 +253,7 @@ def _run(workdir: Path, n: int, limits: Limits) -> None:
     try:
         pairs = fleet(n, port)
         collect(pairs[: min(n, 8)], limits)  # warm-up: snmpsim opens each recording lazily
-        outcomes = compare(f"snmpsim fleet, {n} devices", pairs, limits)
+        outcomes = compare(f"snmpsim fleet, {n} devices", pairs, limits, agent_pid=sim.proc.pid)
         _store_and_poll(workdir, pairs, outcomes, limits)
     finally:
         agents.stop(sim.proc)
@@ -273,11 +283,17 @@ def compare(
     pairs: list[tuple[Target, SnmpProfile]],
     limits: Limits,
     vendor_mix: bool = False,
+    agent_pid: int | None = None,
 ) -> list:
-    """Our discovery's network phase, then net-snmp's tools over the same objects."""
+    """Our discovery's network phase, then net-snmp's tools over the same objects; with
+    ``agent_pid``, the agent's own CPU seconds during each (the floor: one snmpsim process
+    answers no faster than its CPU allows, whoever asks)."""
     n, concurrency = len(pairs), limits.concurrency
+    agent_before = agent_cpu_s(agent_pid)
     outcomes, ours_s, ours_cpu = bench_ours(pairs, limits)
+    agent_ours = agent_cpu_s(agent_pid) - agent_before
     theirs_s, theirs_cpu, theirs_varbinds = bench_net_snmp(pairs, concurrency, vendor_mix)
+    agent_theirs = agent_cpu_s(agent_pid) - agent_before - agent_ours
     failed = [o for o in outcomes if o.status != "succeeded"]
     requests = sum(o.requests for o in outcomes)
     print(f"discovery, {label}, concurrency {concurrency}, max-repetitions {MAX_REPETITIONS}:")
@@ -294,6 +310,13 @@ def compare(
         f"  ratio headroom / net-snmp: time {ours_s / theirs_s:.2f}, "
         f"CPU {ours_cpu / theirs_cpu:.2f}"
     )
+    if agent_pid is not None:
+        print(
+            f"  the agent (snmpsim) busy {agent_ours:.2f} CPU s during ours "
+            f"(headroom / that floor: {ours_s / max(agent_ours, 1e-9):.2f}), "
+            f"{agent_theirs:.2f} CPU s during net-snmp's "
+            f"(net-snmp / its floor: {theirs_s / max(agent_theirs, 1e-9):.2f})"
+        )
     return outcomes
 
 
