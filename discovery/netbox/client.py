@@ -79,7 +79,8 @@ _ENDPOINTS: dict[str, Endpoint] = {
     "locations": Endpoint("dcim", "locations"),
     "racks": Endpoint("dcim", "racks", incremental=True),
     "clusters": Endpoint("virtualization", "clusters"),
-    "device_types": Endpoint("dcim", "device_types", fields="id,u_height"),  # devices' heights
+    # devices' heights (tags: a type --push made has no measured one)
+    "device_types": Endpoint("dcim", "device_types", fields="id,u_height,tags"),
     "devices": Endpoint("dcim", "devices", incremental=True, fields=_DEVICE_FIELDS),
     "interfaces": Endpoint("dcim", "interfaces", incremental=True, fields=_INTERFACE_FIELDS),
     "ip_addresses": Endpoint(

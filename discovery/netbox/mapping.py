@@ -66,7 +66,11 @@ def map_all(
     location_sites = {o["id"]: s for o in data["locations"] if (s := nested_id(o, "site"))}
     for cluster in data["clusters"]:
         mapped.add(map_cluster(cluster, location_sites))
-    heights = {t["id"]: t.get("u_height") for t in data.get("device_types", [])}
+    # A type ``--push`` made for a model nobody documented has NetBox's default height, not
+    # a measured one: its devices keep the height Headroom holds.
+    heights = {
+        t["id"]: t.get("u_height") for t in data.get("device_types", []) if not _tagged_ours(t)
+    }
     for device in data["devices"]:
         mapped.add(map_device(device, locations, heights))
     addresses = _addresses_by_interface(data["ip_addresses"])
@@ -351,8 +355,12 @@ def _rack_face(face: Any) -> RackFace | None:
 
 def _proposed_by_headroom(obj: dict[str, Any]) -> bool:
     """Created by ``--push`` and not yet reviewed: tagged ``headroom``, still planned."""
-    tags = {t.get("slug") for t in obj.get("tags") or [] if isinstance(t, dict)}
-    return HEADROOM_TAG in tags and map_status(obj.get("status")) == Status.PLANNED
+    return _tagged_ours(obj) and map_status(obj.get("status")) == Status.PLANNED
+
+
+def _tagged_ours(obj: dict[str, Any]) -> bool:
+    """Tagged ``headroom``: made by ``--push``."""
+    return HEADROOM_TAG in {t.get("slug") for t in obj.get("tags") or [] if isinstance(t, dict)}
 
 
 def map_interface(obj: dict[str, Any], addresses: list[str]) -> NbRecord:

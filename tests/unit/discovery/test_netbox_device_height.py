@@ -50,3 +50,13 @@ def test_the_sync_maps_devices_with_the_heights_of_the_device_types_it_read() ->
     fetched.data["devices"] = [DEVICE]
     (device,) = map_all(fetched).records["devices"]
     assert device.fields["height_u"] == 4
+
+
+def test_a_type_push_made_gives_no_height() -> None:
+    """``--push`` makes a device type for a model nobody documented: NetBox's default
+    height is no measurement, so its devices keep the height Headroom holds."""
+    fetched = Fetched()
+    fetched.data["device_types"] = [{"id": 1, "u_height": 1.0, "tags": [{"slug": "headroom"}]}]
+    fetched.data["devices"] = [DEVICE]
+    (device,) = map_all(fetched).records["devices"]
+    assert "height_u" not in device.fields
