@@ -11,8 +11,9 @@ with ``--no-loadscope-reorder`` and this plugin orders instead.
 What a group costs is what it cost the last time it ran: the controller sums each
 group's set-up, call and tear-down seconds and keeps them in ``var/test-cache/``
 (beside the cached demo databases; never committed). A group not measured yet goes
-first (it may be long); with no record at all (a clean clone), the slow peers go first
-and then the groups with the most tests, as xdist would.
+first (it may be long); with no record at all (a clean clone), the groups with the most
+tests go first, as xdist's own order does (the slow peers first was tried: NetBox, the
+SNMP agents and the browser then start side by side, and that clean-clone run was slower).
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("CMDB_TEST_CACHE", ROOT / "var" / "test-cache"))
 RECORD = CACHE / "group-seconds.json"
-# Without a record: the peers' groups are the longest of the suite.
-FIRST_GROUPS = ("netbox", "snmp-agents", "browser")
+GROUP_PROPERTY = "xdist_group"  # each report names its group (user_properties)
 
 
 def group_of_nodeid(nodeid: str) -> str:
@@ -54,8 +54,7 @@ def order_key(groups: list[str], record: dict[str, float]) -> dict[str, tuple[fl
     if record:
         return {g: (-record.get(g, math.inf),) for g in groups}
     counts = Counter(groups)
-    rank = {g: i for i, g in enumerate(FIRST_GROUPS)}
-    return {g: (rank.get(g, len(rank)), -counts[g]) for g in groups}
+    return {g: (-counts[g],) for g in groups}
 
 
 class GroupClock:
@@ -66,7 +65,8 @@ class GroupClock:
         self.seconds: Counter[str] = Counter()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.seconds[group_of_nodeid(report.nodeid)] += report.duration
+        group = dict(report.user_properties).get(GROUP_PROPERTY)
+        self.seconds[str(group) if group else group_of_nodeid(report.nodeid)] += report.duration
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.seconds or exitstatus == pytest.ExitCode.INTERRUPTED:
@@ -89,6 +89,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Groups in the order they should go out; ``--no-loadscope-reorder`` keeps it."""
     keys = order_key([group_name(item) for item in items], read_record())
     items.sort(key=lambda item: keys[group_name(item)])  # stable: a group's own order kept
+    for item in items:  # the controller learns each report's group by name, not by id
+        item.user_properties.append((GROUP_PROPERTY, group_name(item)))
 
 
 def pytest_configure(config: pytest.Config) -> None:

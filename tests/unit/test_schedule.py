@@ -25,14 +25,17 @@ def test_recorded_groups_go_longest_first_and_unmeasured_ones_before_them() -> N
     assert sorted(keys, key=keys.__getitem__) == ["new", "long", "middle", "short"]
 
 
-def test_without_a_record_the_peers_go_first_then_the_most_tests() -> None:
-    groups = ["few", "many", "many", "many", "browser", "netbox", "some", "some"]
+def test_without_a_record_the_groups_with_most_tests_go_first() -> None:
+    groups = ["few", "many", "many", "many", "some", "some"]
     keys = order_key(groups, {})
-    assert sorted(set(groups), key=keys.__getitem__) == ["netbox", "browser", "many", "some", "few"]
+    assert sorted(set(groups), key=keys.__getitem__) == ["many", "some", "few"]
 
 
-def report(nodeid: str, seconds: float) -> pytest.TestReport:
-    return SimpleNamespace(nodeid=nodeid, duration=seconds)  # type: ignore[return-value]
+def report(nodeid: str, seconds: float, group: str | None = None) -> pytest.TestReport:
+    properties = [("xdist_group", group)] if group else []
+    return SimpleNamespace(  # type: ignore[return-value]
+        nodeid=nodeid, duration=seconds, user_properties=properties
+    )
 
 
 def test_the_clock_sums_each_group_and_keeps_groups_it_did_not_see(tmp_path: Path) -> None:
@@ -60,3 +63,13 @@ def test_an_unreadable_record_is_no_record(tmp_path: Path) -> None:
     assert read_record(path) == {}
     path.write_text("[1, 2]")
     assert read_record(path) == {}
+
+
+def test_a_group_named_by_the_report_wins_over_its_id(tmp_path: Path) -> None:
+    """Schemathesis's items are groups of their own, ids ending in ``]``: named by report."""
+    path = tmp_path / "group-seconds.json"
+    clock = GroupClock(path)
+    op = "tests/a/test_s.py::test_postgres[GET /x]"
+    clock.pytest_runtest_logreport(report(f"{op}@{op}", 2.0, group=op))
+    clock.pytest_sessionfinish(None, 0)  # type: ignore[arg-type]
+    assert read_record(path) == {op: 2.0}
