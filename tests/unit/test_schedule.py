@@ -25,10 +25,10 @@ def test_recorded_groups_go_longest_first_and_unmeasured_ones_before_them() -> N
     assert sorted(keys, key=keys.__getitem__) == ["new", "long", "middle", "short"]
 
 
-def test_without_a_record_the_groups_with_most_tests_go_first() -> None:
-    groups = ["few", "many", "many", "many", "some", "some"]
+def test_without_a_record_the_peers_go_first_then_the_most_tests() -> None:
+    groups = ["few", "many", "many", "many", "browser", "netbox", "some", "some"]
     keys = order_key(groups, {})
-    assert sorted(set(groups), key=keys.__getitem__) == ["many", "some", "few"]
+    assert sorted(set(groups), key=keys.__getitem__) == ["netbox", "browser", "many", "some", "few"]
 
 
 def report(nodeid: str, seconds: float, group: str | None = None) -> pytest.TestReport:
