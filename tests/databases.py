@@ -61,8 +61,13 @@ def migrated_sqlite_url(path: Path) -> str:
 
 def sqlite_at_revision(path: Path, revision: str) -> str:
     """An empty SQLite database at ``path`` migrated up to ``revision`` (a copy)."""
+    return sqlite_copy(cached_file(f"migrated-{revision}", _build_revision(revision)), path)
+
+
+def sqlite_copy(source: Path, path: Path) -> str:
+    """A private copy at ``path`` of the cached SQLite file ``source``; its URL."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached_file(f"migrated-{revision}", _build_revision(revision)), path)
+    shutil.copyfile(source, path)
     return f"sqlite:///{path}"
 
 

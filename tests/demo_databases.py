@@ -16,7 +16,6 @@ which load it for real.
 from __future__ import annotations
 
 import atexit
-import shutil
 import threading
 from datetime import date
 from pathlib import Path
@@ -34,6 +33,7 @@ from tests.databases import (
     drop_pg_database,
     migrated_sqlite_url,
     sources_key,
+    sqlite_copy,
 )
 
 DEMO_TODAY = date(2026, 1, 15)
@@ -47,9 +47,7 @@ _pg_templates: dict[bool, str] = {}
 def demo_sqlite_url(path: Path, *, forecasts: bool = False) -> str:
     """A private copy at ``path`` of the demo on ``DEMO_TODAY``; with ``forecasts``, every
     forecast of the capacity report is already in the forecast cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(demo_sqlite_file(forecasts=forecasts), path)
-    return f"sqlite:///{path}"
+    return sqlite_copy(demo_sqlite_file(forecasts=forecasts), path)
 
 
 def demo_pg_url(prefix: str = "headroom_demo", *, forecasts: bool = False) -> str:
