@@ -9,9 +9,9 @@ planners' price list becomes the expansion catalogue.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from threading import Lock
 from typing import Any
 
@@ -35,7 +35,7 @@ from capacity.snapshot import (
     link_key,
     storage_key,
 )
-from capacity.utilisation import CurrentPeak, compute_current_peak, compute_window
+from capacity.utilisation import CurrentPeak, compute_window
 from cmdb.choices import (
     CatalogueKind,
     DeviceRole,
@@ -571,16 +571,30 @@ def _load_daily(session: Session, needs: Iterable[_Need]) -> dict[str, list[tupl
 
 # -- current utilisation ------------------------------------------------------------
 
+
+def _interface_key(interface_id: str) -> str:
+    return f"interface:{interface_id}"
+
+
 #: The series behind each resource's current peak, its resource key and the rollup read.
-_CURRENT_SERIES: dict[tuple[str, str], tuple[Any, str]] = {
+#: Series of one object whose keys are the same function (a link's two directions) make
+#: one resource: a day's value is the larger of theirs.
+_CURRENT_SERIES: dict[tuple[ResourceKind, Metric], tuple[Callable[[str], str], str]] = {
     (ResourceKind.CLUSTER, Metric.VCPU_ALLOCATED): (cluster_vcpu_key, "max"),
     (ResourceKind.CLUSTER, Metric.RAM_ALLOCATED_GB): (cluster_ram_key, "max"),
     (ResourceKind.STORAGE_POOL, Metric.STORAGE_USED_TB): (storage_key, "max"),
     (ResourceKind.LINK, Metric.IN_MBPS): (link_key, "p95"),
     (ResourceKind.LINK, Metric.OUT_MBPS): (link_key, "p95"),
-    (ResourceKind.INTERFACE, Metric.IN_MBPS): (lambda i: f"interface:{i}", "p95"),
-    (ResourceKind.INTERFACE, Metric.OUT_MBPS): (lambda i: f"interface:{i}", "p95"),
+    (ResourceKind.INTERFACE, Metric.IN_MBPS): (_interface_key, "p95"),
+    (ResourceKind.INTERFACE, Metric.OUT_MBPS): (_interface_key, "p95"),
 }
+
+
+def _key_group(kind: ResourceKind, metric: Metric) -> Metric:
+    """The metric that names the group of ``(kind, metric)``: the first of its kind in
+    ``_CURRENT_SERIES`` with the same resource key (a link's OUT counts with its IN)."""
+    to_key = _CURRENT_SERIES[(kind, metric)][0]
+    return next(m for (k, m), (f, _) in _CURRENT_SERIES.items() if k == kind and f is to_key)
 
 
 def load_current_peaks(
@@ -588,27 +602,64 @@ def load_current_peaks(
     object_ids: Iterable[int] | None = None,
 ) -> dict[str, CurrentPeak]:  # fmt: skip
     """Resource key → its current peak (``capacity.utilisation``), from the daily rollups
-    of the last few weeks, in one query. ``kind`` and ``object_ids`` narrow the read;
-    resources without a complete week are absent."""
+    of the last few weeks. ``kind`` and ``object_ids`` narrow the read; resources
+    without a complete week are absent.
+
+    The database does the reading ``compute_current_peak`` defines: per resource and
+    week of the window, the peak of the daily values and the number of days seen; the
+    last week with all 7 days is the current peak. A few rows per resource instead of
+    one per series and day.
+    """
     first, before = compute_window(at)
-    stmt = (
-        sa.select(Series.object_type, Series.object_id, Series.metric, SampleDaily.day,
-                  SampleDaily.max, SampleDaily.p95)
+    starts = [first + timedelta(weeks=k) for k in range((before - first).days // 7)]
+    pairs = list(_CURRENT_SERIES)
+    is_pair = {
+        pair: sa.and_(Series.object_type == pair[0], Series.metric == pair[1]) for pair in pairs
+    }
+    rows = (
+        sa.select(
+            Series.object_type.label("kind"),
+            Series.object_id.label("object_id"),
+            sa.case(
+                *((is_pair[p], sa.literal(_key_group(*p), Series.metric.type))
+                  for p in pairs if _key_group(*p) != p[1]),
+                else_=Series.metric,
+            ).label("key_group"),
+            sa.case(
+                *((SampleDaily.day < s, k) for k, s in enumerate(starts[1:])),
+                else_=len(starts) - 1,
+            ).label("week"),
+            sa.case(
+                (sa.or_(*(is_pair[p] for p in pairs if _CURRENT_SERIES[p][1] == "p95")),
+                 SampleDaily.p95),
+                else_=SampleDaily.max,
+            ).label("value"),
+            SampleDaily.day.label("day"),
+        )
         .join(SampleDaily, SampleDaily.series_id == Series.id)
         .where(SampleDaily.day >= first, SampleDaily.day < before,
-               Series.metric.in_({m for _, m in _CURRENT_SERIES}))
+               sa.or_(*is_pair.values()))
     )  # fmt: skip
     if kind is not None:
-        stmt = stmt.where(Series.object_type == kind)
+        rows = rows.where(Series.object_type == kind)
     ids = None if object_ids is None else sorted(set(object_ids))
-    daily: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    complete: dict[str, tuple[int, float]] = {}
     for part in _chunks(ids):
-        narrowed = stmt if part is None else stmt.where(Series.object_id.in_(part))
-        for kind_, obj_id, metric, day, mx, p95 in session.execute(narrowed):
-            to_key, column = _CURRENT_SERIES[(kind_, metric)]
-            daily[to_key(str(obj_id))].append((day, mx if column == "max" else p95))
-    peaks = {key: compute_current_peak(values, at) for key, values in daily.items()}
-    return {key: peak for key, peak in peaks.items() if peak is not None}
+        narrowed = (rows if part is None else rows.where(Series.object_id.in_(part))).subquery()
+        # Grouped outside the subquery: PostgreSQL cannot tell that a CASE with bound
+        # parameters in the select list is the one in GROUP BY.
+        stmt = (
+            sa.select(narrowed.c.kind, narrowed.c.object_id, narrowed.c.key_group,
+                      narrowed.c.week, sa.func.max(narrowed.c.value))
+            .group_by(narrowed.c.kind, narrowed.c.object_id, narrowed.c.key_group,
+                      narrowed.c.week)
+            .having(sa.func.count(sa.distinct(narrowed.c.day)) == 7)
+        )  # fmt: skip
+        for kind_, obj_id, group, week, peak in session.execute(stmt):
+            key = _CURRENT_SERIES[(kind_, group)][0](str(obj_id))
+            if key not in complete or complete[key][0] < week:
+                complete[key] = (week, peak)
+    return {key: CurrentPeak(starts[week], float(peak)) for key, (week, peak) in complete.items()}
 
 
 def load_link_peaks(
