@@ -181,11 +181,17 @@ def like_pattern(text: str) -> str:
 def order_keys(model: type[Any], ordering: Sequence[str]) -> list[Any]:
     """The requested order, then the primary key, so that pages never overlap or skip rows."""
     keys = []
-    for name in ordering:
-        column = column_of(model, name.lstrip("-"))
-        keys.append(column.desc() if name.startswith("-") else column.asc())
-    asked = {name.lstrip("-") for name in ordering}
-    keys.extend(c.asc() for c in sa.inspect(model).primary_key if c.key not in asked)
+    for name, descending in order_columns(model, ordering):
+        column = column_of(model, name)
+        keys.append(column.desc() if descending else column.asc())
+    return keys
+
+
+def order_columns(model: type[Any], ordering: Sequence[str]) -> list[tuple[str, bool]]:
+    """The columns ``order_keys`` sorts by, each with whether it is descending."""
+    keys = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
+    asked = {name for name, _ in keys}
+    keys.extend((c.key, False) for c in sa.inspect(model).primary_key if c.key not in asked)
     return keys
 
 

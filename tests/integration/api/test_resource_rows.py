@@ -75,6 +75,53 @@ def test_list_rows_are_what_the_schema_dumps_of_the_records(
         assert fast == url_app.json.dumps(schema.dump(records, many=True))
 
 
+@pytest.mark.parametrize("offset", [0, 2, 100_000], ids=["first", "later", "past-the-end"])
+@pytest.mark.parametrize("resource", [r for r in RESOURCES if r.search], ids=lambda r: r.path)
+def test_a_searched_page_and_its_count_are_the_records(
+    resource: Resource, offset: int, world: Session, url_app: Flask
+) -> None:
+    """A search reads its page and its count in one statement (the matches, counted, and the
+    page of them): the same rows in the same order and the same count as the ORM's page and
+    its own count query, on a first page, a later one, and one past the end."""
+    query = ListQuery(
+        search="e",
+        search_columns=resource.search,
+        ordering=(f"-{resource.orderings[-1]}",),
+        loads=resource.loads,
+        limit=3,
+        offset=offset,
+    )
+    total, records = load_page(world, resource.model, query)
+    count, rows = load_rows(world, resource.rows.selection, query)
+    assert count == total
+    with url_app.test_request_context("/api/v1/"):
+        document = resource.rows.documents(request.url_root, detail_url_base)
+        fast = url_app.json.dumps([document(row) for row in rows])
+        assert fast == url_app.json.dumps(resource.schema.dump(records, many=True))
+
+
+def test_a_search_reads_its_page_and_count_in_one_statement(
+    read_app: Flask, read_db: Session
+) -> None:
+    """However many match, a searched page is one statement; past the end it counts apart."""
+    columns = ("name", "serial", "management_address", "model")
+    searched = sa.or_(*(getattr(Device, c).ilike("%e%") for c in columns))
+    matching = read_db.scalar(sa.select(sa.func.count()).select_from(Device).where(searched))
+    client = read_app.test_client()
+    for path in ("/api/v1/devices/?q=e&limit=2", "/api/v1/devices/?q=e&limit=1000"):
+        with statements(read_app) as seen:
+            body = client.get(path).get_json()
+        assert len(queries(seen)) == 1 and body["count"] == matching > 2
+    with statements(read_app) as seen:
+        body = client.get("/api/v1/devices/?q=e&offset=100000").get_json()
+    assert len(queries(seen)) == 2 and body["count"] == matching and body["results"] == []
+
+
+def queries(statements: list[str]) -> list[str]:
+    """The statements that read (SQLite's ``BEGIN`` left out)."""
+    return [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
 def test_a_short_page_needs_no_count_query(read_app: Flask, read_db: Session) -> None:
     """The total of a page that is not full is known without counting again."""
     everything = read_db.scalar(sa.select(sa.func.count()).select_from(Device))
