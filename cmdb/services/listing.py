@@ -129,17 +129,30 @@ def bound_where(model: type[Any], query: ListQuery) -> list[sa.ColumnElement[boo
         for index, c in enumerate(query.criteria)
     ]
     if query.search:
-        where.append(sa.or_(*(_search(model, name) for name in query.search_columns)))
+        caseless = matches_in_any_case(query.search)
+        where.append(sa.or_(*(_search(model, name, caseless) for name in query.search_columns)))
     return where
 
 
-def _search(model: type[Any], name: str) -> sa.ColumnElement[bool]:
+def _search(model: type[Any], name: str, caseless: bool) -> sa.ColumnElement[bool]:
     """``q=`` on one column: folded (case and marks) where the table is small enough to
-    fold every row, else in any case as typed (identifiers, served by trigram indexes)."""
+    fold every row, else in any case as typed (identifiers, served by trigram indexes) —
+    by ``LIKE`` when the text has no case to ignore (``caseless``): the same rows, and
+    PostgreSQL's ``ILIKE`` lowercases each value it tests (a quarter of ``q=004``'s time)."""
     column = column_of(model, name)
     if model.__tablename__ in AS_TYPED_TABLES:
-        return column.ilike(sa.bindparam("q", type_=sa.String), escape="\\")
+        pattern = sa.bindparam("q", type_=sa.String)
+        if caseless:
+            return column.like(pattern, escape="\\")
+        return column.ilike(pattern, escape="\\")
     return folded(column).like(sa.bindparam("qf", type_=sa.String), escape="\\")
+
+
+def matches_in_any_case(text: str) -> bool:
+    """Whether ``text`` has no letters to match in another case: ASCII digits, dots, dashes
+    and the like. No character lowercases to one of them, so a value holds such a text
+    exactly when its lowercase does (``ILIKE`` and ``LIKE`` find the same rows)."""
+    return text.isascii() and text.lower() == text.upper()
 
 
 def parameters(query: ListQuery) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from cmdb.services.listing import (
     ListQuery,
     bound_where,
     column_of,
+    matches_in_any_case,
     order_columns,
     order_keys,
     parameters,
@@ -162,5 +163,7 @@ def shape(query: ListQuery) -> Hashable | None:
     if query.extra:
         return None
     criteria = tuple((c.column, c.lookup) for c in query.criteria)
-    search = tuple(query.search_columns) if query.search else ()
+    search = (
+        (tuple(query.search_columns), matches_in_any_case(query.search)) if query.search else ()
+    )
     return criteria, search, tuple(query.ordering), query.limit is None
