@@ -109,6 +109,7 @@ def test_a_search_reads_its_page_and_count_in_one_statement(
     columns = ("name", "serial", "management_address", "model")
     searched = sa.or_(*(getattr(Device, c).ilike(f"%{q}%") for c in columns))
     matching = read_db.scalar(sa.select(sa.func.count()).select_from(Device).where(searched))
+    assert matching is not None
     client = read_app.test_client()
     for path in (f"/api/v1/devices/?q={q}&limit=2", f"/api/v1/devices/?q={q}&limit=1000"):
         with statements(read_app) as seen:
