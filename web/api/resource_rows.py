@@ -26,7 +26,7 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 from marshmallow import fields
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import MANYTOONE, aliased
 
 from cmdb.services.row_listing import Selection
 from web.api.resource_schema import RelatedField, SelfUrl, display_attribute
@@ -165,6 +165,9 @@ def row_plan(model: type[Any], schema: ma.Schema) -> RowPlan:
         attribute = shown.attribute or key
         if isinstance(shown, SelfUrl):
             parts.append((key, OwnUrl(column(model.id), shown.model)))
+        elif isinstance(shown, RelatedField) and (found := looked_up(model, attribute)):
+            foreign_key, display = found
+            parts.append((key, Ref(column(foreign_key), column(display), shown.model)))
         elif isinstance(shown, RelatedField):
             target = aliased(shown.model)
             joins.append((target, getattr(model, attribute)))
@@ -196,3 +199,28 @@ def stores_written(column: Any, shown: fields.Field) -> bool:
         and kind.enums == [member.value for member in shown.enum]
         and all(isinstance(value, str) for value in kind.enums)
     )
+
+
+def looked_up(model: type[Any], attribute: str) -> tuple[Any, Any] | None:
+    """A plain many-to-one relation (one foreign key to the target's ``id``) as that key
+    and a subquery of the target's display, or None for any other relation (joined).
+
+    The key is the related record's id (the constraint holds that it exists); the
+    display is looked up per row of the page. The page's statement then joins nothing:
+    PostgreSQL plans it anew for each page (its limit and offset are parameters), and a
+    device page's four outer joins were half of that planning (0.55 → 0.29 ms).
+    """
+    relation = getattr(model, attribute).property
+    pairs = relation.local_remote_pairs
+    if relation.secondary is not None or relation.direction is not MANYTOONE or len(pairs) != 1:
+        return None
+    local, remote = pairs[0]
+    target_model = relation.mapper.class_
+    if remote is not target_model.__table__.c.get("id") or not local.foreign_keys:
+        return None
+    join = relation.primaryjoin
+    if not (join.compare(remote == local) or join.compare(local == remote)):
+        return None
+    target = aliased(target_model)
+    display = getattr(target, display_attribute(target_model))
+    return local, sa.select(display).where(target.id == local).scalar_subquery()
