@@ -4,7 +4,8 @@ An API list used to load ORM objects (with their site, rack, cluster …) and
 dump them with marshmallow: per page of 50 devices, some 8 ms of CPU for
 objects that only live until the JSON is written. Here the schema itself says
 which columns to select — its own fields, each related record's id and display
-column (outer-joined) — and each row becomes a document by a plan made once per
+column (its foreign key and a lookup per row, ``looked_up``; outer-joined where the
+relation is not that plain) — and each row becomes a document by a plan made once per
 resource: the same keys, and the values the schema's fields would write (a
 field whose type may change a value is asked to, by its own ``_serialize``).
 ``tests/integration/api/test_resource_rows.py`` holds the documents equal to the
