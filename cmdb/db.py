@@ -8,11 +8,14 @@ services take a ``Session`` and never commit.
 from __future__ import annotations
 
 import enum
+import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -80,7 +83,8 @@ def _snake(name: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; on SQLite: foreign keys on, WAL, and writers that queue.
+    """Create an engine; JSON read by ``load_json``; on SQLite: foreign keys on, WAL, and
+    writers that queue.
 
     SQLite lets one writer in at a time. A transaction that reads first and writes
     later (the default, deferred ``BEGIN``) cannot wait for that lock: if another
@@ -90,11 +94,36 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     concurrent writers queue. Transactions that only read (``reading``) begin
     deferred; in WAL mode they run beside the writer and never wait for it.
     """
-    engine = sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, **{"json_deserializer": load_json, **kwargs})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+# A run of 19 digits: maybe an integer past 64 bits, which orjson reads as a float.
+_LONG_NUMBER = re.compile(r"\d{19}")
+_LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
+
+
+def load_json(text: str | bytes) -> Any:
+    """A JSON column's value, as ``json.loads`` reads it, read by orjson where that is the
+    same: some ten times faster (a page of 50 devices reads 50 tag lists).
+
+    orjson refuses what the standard library alone accepts (``NaN``, ``1e400``, a lone
+    surrogate, a byte-order mark), and reads an integer past 64 bits as a float: a
+    refusal, or a run of 19 digits anywhere, goes to ``json.loads``.
+    """
+    if isinstance(text, bytes):
+        exact = _LONG_NUMBER_BYTES.search(text) is None
+    else:
+        exact = _LONG_NUMBER.search(text) is None
+    if exact:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def reading(engine: Engine) -> Engine:

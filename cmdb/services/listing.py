@@ -129,17 +129,30 @@ def bound_where(model: type[Any], query: ListQuery) -> list[sa.ColumnElement[boo
         for index, c in enumerate(query.criteria)
     ]
     if query.search:
-        where.append(sa.or_(*(_search(model, name) for name in query.search_columns)))
+        caseless = matches_in_any_case(query.search)
+        where.append(sa.or_(*(_search(model, name, caseless) for name in query.search_columns)))
     return where
 
 
-def _search(model: type[Any], name: str) -> sa.ColumnElement[bool]:
+def _search(model: type[Any], name: str, caseless: bool) -> sa.ColumnElement[bool]:
     """``q=`` on one column: folded (case and marks) where the table is small enough to
-    fold every row, else in any case as typed (identifiers, served by trigram indexes)."""
+    fold every row, else in any case as typed (identifiers, served by trigram indexes) —
+    by ``LIKE`` when the text has no case to ignore (``caseless``): the same rows, and
+    PostgreSQL's ``ILIKE`` lowercases each value it tests (a quarter of ``q=004``'s time)."""
     column = column_of(model, name)
     if model.__tablename__ in AS_TYPED_TABLES:
-        return column.ilike(sa.bindparam("q", type_=sa.String), escape="\\")
+        pattern = sa.bindparam("q", type_=sa.String)
+        if caseless:
+            return column.like(pattern, escape="\\")
+        return column.ilike(pattern, escape="\\")
     return folded(column).like(sa.bindparam("qf", type_=sa.String), escape="\\")
+
+
+def matches_in_any_case(text: str) -> bool:
+    """Whether ``text`` has no letters to match in another case: ASCII digits, dots, dashes
+    and the like. No character lowercases to one of them, so a value holds such a text
+    exactly when its lowercase does (``ILIKE`` and ``LIKE`` find the same rows)."""
+    return text.isascii() and text.lower() == text.upper()
 
 
 def parameters(query: ListQuery) -> dict[str, Any]:
@@ -181,11 +194,17 @@ def like_pattern(text: str) -> str:
 def order_keys(model: type[Any], ordering: Sequence[str]) -> list[Any]:
     """The requested order, then the primary key, so that pages never overlap or skip rows."""
     keys = []
-    for name in ordering:
-        column = column_of(model, name.lstrip("-"))
-        keys.append(column.desc() if name.startswith("-") else column.asc())
-    asked = {name.lstrip("-") for name in ordering}
-    keys.extend(c.asc() for c in sa.inspect(model).primary_key if c.key not in asked)
+    for name, descending in order_columns(model, ordering):
+        column = column_of(model, name)
+        keys.append(column.desc() if descending else column.asc())
+    return keys
+
+
+def order_columns(model: type[Any], ordering: Sequence[str]) -> list[tuple[str, bool]]:
+    """The columns ``order_keys`` sorts by, each with whether it is descending."""
+    keys = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
+    asked = {name for name, _ in keys}
+    keys.extend((c.key, False) for c in sa.inspect(model).primary_key if c.key not in asked)
     return keys
 
 

@@ -51,6 +51,63 @@ class ApiParser(FlaskParser):
     def load_querystring(self, req: flask.Request, schema: ma.Schema) -> Any:
         return self._makeproxy(req.args, schema, cls=QueryArgs)
 
+    def parse(self, argmap: Any, req: flask.Request | None = None, **kwargs: Any) -> Any:
+        """The query string read by the fields its parameters name (and those with a
+        default): marshmallow visits every field of a schema, and a list declares 60-odd
+        parameters of which a request sends two or three."""
+        if kwargs.get("location") in QUERY_LOCATIONS and isinstance(argmap, ma.Schema):
+            request = req if req is not None else flask.request
+            argmap = _NARROWED.of(argmap, frozenset(request.args.keys()))
+        return super().parse(argmap, req, **kwargs)
+
+
+QUERY_LOCATIONS = frozenset({"query", "querystring"})
+NARROWED_KEPT = 256  # schemas × sets of parameters sent: the callers choose, so bounded
+
+
+class NarrowedSchemas:
+    """Per schema and set of parameters sent, the schema of those fields only (kept)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[int, frozenset[str]], tuple[ma.Schema, ma.Schema]] = {}
+
+    def of(self, schema: ma.Schema, sent: frozenset[str]) -> ma.Schema:
+        key = (id(schema), sent)
+        kept = self._kept.get(key)
+        if kept is None or kept[0] is not schema:
+            if len(self._kept) >= NARROWED_KEPT:
+                self._kept.clear()
+            kept = (schema, narrowed(schema, sent))
+            self._kept[key] = kept
+        return kept[1]
+
+
+_NARROWED = NarrowedSchemas()
+
+
+def narrowed(schema: ma.Schema, sent: frozenset[str]) -> ma.Schema:
+    """``schema`` with only the fields that read a parameter in ``sent``, have a default
+    or are required: it loads the same values and refuses the same way. ``schema`` itself
+    when a parameter is unknown (its error names it) or it was made with options."""
+    plain = not (schema.only or schema.exclude or schema.many or schema.partial)
+    fields = schema.load_fields
+    name_of = {field.data_key or name: name for name, field in fields.items()}
+    if not plain or not sent <= name_of.keys():
+        return schema
+    keep = {name_of[key] for key in sent} | {
+        name
+        for name, field in fields.items()
+        if field.required or field.load_default is not ma.missing
+    }
+    if keep == set(fields):
+        return schema
+    return type(schema)(
+        only=sorted(keep),
+        unknown=schema.unknown,
+        load_only=schema.load_only,
+        dump_only=schema.dump_only,
+    )
+
 
 class ApiBlueprint(flask_smorest.Blueprint):
     """A resource of the API: its views answer JSON and turn service errors into 400/404/409."""
