@@ -6,7 +6,8 @@ evaluations can read and render an answer without the engine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any, NotRequired, TypedDict
@@ -301,19 +302,87 @@ class Evaluation:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value) if isinstance(value, set | frozenset) else value
-        return [_jsonable(v) for v in items]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        if not np.isfinite(value):
-            return None
-        return round(value, 6)
+    """Dates as ISO text, records and mappings as dicts, sequences as lists (sets
+    sorted), numpy scalars as Python ones, floats rounded to 6 decimals (None when not
+    finite); anything else as it is.
+
+    It is called on every value of a document (thousands of series points), so the
+    kind of a value is decided once per type (:func:`_converter_for`), not by a chain
+    of ``isinstance`` tests per value.
+    """
+    convert = _CONVERTERS.get(type(value))
+    if convert is None:
+        convert = _converter_for(type(value))
+    return convert(value)
+
+
+def _as_is(value: Any) -> Any:
     return value
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+def _rounded(value: float) -> float | None:
+    return round(value, 6) if math.isfinite(value) else None
+
+
+def _numpy_scalar(value: np.generic) -> Any:
+    item = value.item()
+    return _rounded(item) if isinstance(item, float) else item
+
+
+def _mapping(value: Mapping[Any, Any]) -> dict[str, Any]:
+    return {str(k): _jsonable(v) for k, v in value.items()}
+
+
+def _sequence(value: Sequence[Any]) -> list[Any]:
+    # Floats inline: a charted series is hundreds of them.
+    return [round(v, 6) if type(v) is float and math.isfinite(v) else _jsonable(v) for v in value]
+
+
+def _unordered(value: set[Any] | frozenset[Any]) -> list[Any]:
+    return [_jsonable(v) for v in sorted(value)]
+
+
+def _record(names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    def convert(value: Any) -> dict[str, Any]:
+        return {name: _jsonable(getattr(value, name)) for name in names}
+
+    return convert
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {
+    str: _as_is,
+    int: _as_is,
+    bool: _as_is,
+    type(None): _as_is,
+    float: _rounded,
+    list: _sequence,
+    tuple: _sequence,
+    dict: _mapping,
+}
+
+
+def _converter_for(kind: type) -> Callable[[Any], Any]:
+    """How :func:`_jsonable` converts a value of type ``kind`` (decided once, then kept)."""
+    convert: Callable[[Any], Any]
+    if issubclass(kind, date):
+        convert = _iso
+    elif is_dataclass(kind):
+        convert = _record(tuple(f.name for f in fields(kind)))
+    elif issubclass(kind, Mapping):
+        convert = _mapping
+    elif issubclass(kind, set | frozenset):
+        convert = _unordered
+    elif issubclass(kind, list | tuple):
+        convert = _sequence
+    elif issubclass(kind, np.generic):
+        convert = _numpy_scalar
+    elif issubclass(kind, float):
+        convert = _rounded
+    else:
+        convert = _as_is
+    _CONVERTERS[kind] = convert
+    return convert

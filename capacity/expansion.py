@@ -23,6 +23,7 @@ from capacity.model import (
     StoragePoolSpec,
     VmSize,
     compute_cluster_capacity,
+    compute_hosts_capacity,
     compute_protection_efficiency,
     compute_usable_tb,
     fits_within,
@@ -211,6 +212,58 @@ def _cluster_fits(cluster: ClusterSpec, need: ComputeNeed) -> bool:
     )
 
 
+def _host(model: ServerModel) -> HostSpec:
+    return HostSpec(cores=model.cores, ram_gb=model.ram_gb, name=model.name)
+
+
+class _Grown:
+    """``need``'s cluster with extra hosts of ``models``: whether it fits, by count of each.
+
+    ``fits(counts)`` is ``_cluster_fits`` of the cluster with ``counts[i]`` hosts of
+    ``models[i]`` appended, computed from the hosts' cores and RAM
+    (:func:`compute_hosts_capacity`, the arithmetic of :func:`compute_cluster_capacity`)
+    and, per VM, whether a current host or a host of each model takes it (asked once):
+    the purchase searches probe hundreds of counts, and building a spec per probe was
+    most of their cost.
+    """
+
+    def __init__(self, need: ComputeNeed, models: Sequence[ServerModel]) -> None:
+        cluster = need.cluster
+        self._need = need
+        self._models = tuple(models)
+        self._cores = [h.cores for h in cluster.hosts]
+        self._rams = [h.ram_gb for h in cluster.hosts]
+        # Per VM: taken by a current host, and by a host of each model.
+        self._vms = [
+            (
+                vm_fits_host(cluster, vm),
+                tuple(vm_fits_host(replace(cluster, hosts=(_host(m),)), vm) for m in models),
+            )
+            for vm in need.vms
+        ]
+
+    def vms_fit(self, counts: Sequence[int]) -> bool:
+        """Whether every VM has a host that takes it, with ``counts`` extra hosts."""
+        return all(
+            current or any(n > 0 and fits for n, fits in zip(counts, by_model, strict=True))
+            for current, by_model in self._vms
+        )
+
+    def fits(self, counts: Sequence[int]) -> bool:
+        cluster = self._need.cluster
+        cores, rams = list(self._cores), list(self._rams)
+        for model, n in zip(self._models, counts, strict=True):
+            if n:
+                cores += [model.cores] * n
+                rams += [model.ram_gb] * n
+        cap = compute_hosts_capacity(cores, rams, cluster)
+        return (
+            fits_within(self._need.vcpu_load, cap.vcpu * cluster.ceiling_pct)
+            and fits_within(self._need.ram_load, cap.ram_gb * cluster.ceiling_pct)
+            and self.vms_fit(counts)
+        )
+
+
 def plan_servers(need: ComputeNeed, server: ServerModel) -> int | None:
     """Fewest standard servers to add so the cluster carries the load; None if none can.
 
@@ -222,9 +275,8 @@ def plan_servers(need: ComputeNeed, server: ServerModel) -> int | None:
     cluster = need.cluster
     if _cluster_fits(cluster, need):
         return 0
-    extra_host = HostSpec(cores=server.cores, ram_gb=server.ram_gb, name=server.name)
-    with_one = replace(cluster, hosts=(*cluster.hosts, extra_host))
-    if not all(vm_fits_host(with_one, vm) for vm in need.vms):
+    grown = _Grown(need, (server,))
+    if not grown.vms_fit((1,)):
         return None
     cap = compute_cluster_capacity(cluster)
     ceiling = cluster.ceiling_pct
@@ -236,8 +288,7 @@ def plan_servers(need: ComputeNeed, server: ServerModel) -> int | None:
         _ceil(ram_short / (server.ram_gb * cluster.ram_ratio * ceiling)),
     )
     while n <= _MAX_EXTRA_SERVERS:
-        grown = replace(cluster, hosts=(*cluster.hosts, *([extra_host] * n)))
-        if _cluster_fits(grown, need):
+        if grown.fits((n,)):
             return n
         n += 1
     return None
@@ -326,13 +377,14 @@ def _cheapest_mix(
     if len(models) < 2:
         return None
     best: Purchase | None = None
+    grown = _Grown(need, models)
 
     def limit() -> float:  # a head that costs the best mix found so far cannot beat it
         return best.cost_vnd if best is not None else budget
 
     for counts in _head_counts(models[:-1], most, limit):
         head_cost = sum(n * m.price_vnd for m, n in zip(models, counts, strict=False))
-        last = _fewest_that_fit(need, models, counts, most)
+        last = _fewest_that_fit(grown, counts, most)
         if last is not None and head_cost + last * models[-1].price_vnd < limit():
             chosen = zip(models, [*counts, last], strict=True)
             best = _mix([Purchase(m.name, n, m.price_vnd) for m, n in chosen])
@@ -356,21 +408,13 @@ def _head_counts(
             yield (n, *tail)
 
 
-def _fewest_that_fit(
-    need: ComputeNeed, models: Sequence[ServerModel], head: Sequence[int], most: int
-) -> int | None:
+def _fewest_that_fit(grown: _Grown, head: Sequence[int], most: int) -> int | None:
     """The fewest of the last model that, with ``head`` of the others, fits; by bisection:
     adding a host never lowers a cluster's capacity (the HA reserve is the largest host,
     and a new one adds at least what it may take), so fitting is monotone in the count."""
 
     def fits(last: int) -> bool:
-        counts = (*head, last)
-        hosts = [
-            HostSpec(cores=m.cores, ram_gb=m.ram_gb, name=m.name)
-            for m, n in zip(models, counts, strict=True)
-            for _ in range(n)
-        ]
-        return _cluster_fits(replace(need.cluster, hosts=(*need.cluster.hosts, *hosts)), need)
+        return grown.fits((*head, last))
 
     if not fits(most):
         return None

@@ -158,9 +158,20 @@ def compute_cluster_capacity(cluster: ClusterSpec) -> ClusterCapacity:
     hosts that carry the most cores and, separately, the most RAM, so a cluster
     of mixed hosts is never over-promised.
     """
-    reserve = min(cluster.ha_reserve_hosts, len(cluster.hosts))
-    cores = sorted((h.cores for h in cluster.hosts), reverse=True)
-    rams = sorted((h.ram_gb for h in cluster.hosts), reverse=True)
+    return compute_hosts_capacity(
+        [h.cores for h in cluster.hosts], [h.ram_gb for h in cluster.hosts], cluster
+    )
+
+
+def compute_hosts_capacity(
+    cores: list[int], rams: list[float], cluster: ClusterSpec
+) -> ClusterCapacity:
+    """:func:`compute_cluster_capacity` of ``cluster`` were its hosts' cores and RAM
+    these (in host order), without building a spec per host: a purchase search asks it
+    for hundreds of candidate host sets. Sorts ``cores`` and ``rams`` in place."""
+    reserve = min(cluster.ha_reserve_hosts, len(cores))
+    cores.sort(reverse=True)
+    rams.sort(reverse=True)
     usable_cores = sum(cores[reserve:])
     usable_ram = sum(rams[reserve:])
     return ClusterCapacity(

@@ -2,7 +2,8 @@
 
 * more demand never improves a verdict nor moves its date later;
 * more capacity never worsens it;
-* a reservation never increases headroom.
+* a reservation never increases headroom;
+* the purchase search's fit by count of extra hosts is the fit of the cluster built.
 
 A verdict is scored by how long the request fits: cannot_host < host_until(date) <
 host, and an earlier ``until`` is worse.
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from capacity.evaluate import VERDICT_CANNOT_HOST, VERDICT_HOST, evaluate_request
+from capacity.expansion import ComputeNeed, ServerModel, _cluster_fits, _Grown
 from capacity.forecast import Forecast
 from capacity.model import (
     ZONES,
@@ -25,6 +27,7 @@ from capacity.model import (
     HostSpec,
     LinkSpec,
     StoragePoolSpec,
+    VmSize,
     compute_cluster_capacity,
     compute_usable_tb,
 )
@@ -253,3 +256,40 @@ def test_more_demand_never_lowers_the_charge_and_no_demand_costs_nothing(
     unresolved = ev.expansion.unresolved or bigger.expansion.unresolved
     if bigger.placement == ev.placement and not unresolved:
         assert bigger.cost.expansion_vnd >= ev.cost.expansion_vnd - 1e-6
+
+
+servers = st.builds(
+    ServerModel,
+    st.sampled_from(["A", "B", "C"]),
+    st.sampled_from([16, 32, 64, 96]),
+    st.sampled_from([128, 383.7, 512, 768.25]),
+    st.integers(50, 900).map(lambda x: x * 1_000_000.0),
+)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=300)  # cheap examples: no evaluation
+@given(
+    st.lists(hosts(), max_size=5),
+    st.integers(0, 2),
+    st.floats(0, 300),
+    st.floats(0, 2000),
+    # Some VMs only the larger models take: the count of each model decides.
+    st.lists(
+        st.builds(VmSize, st.sampled_from([8, 100, 150]), st.sampled_from([32, 600])), max_size=2
+    ),
+    st.lists(servers, min_size=1, max_size=4),
+    st.data(),
+)
+def test_probing_extra_hosts_by_count_agrees_with_building_the_cluster(
+    current, ha, vcpu, ram, vms, models, data
+):
+    cluster = ClusterSpec("c", tuple(current), 2.0, 1.5, ha)
+    need = ComputeNeed(cluster, vcpu, ram, tuple(vms))
+    counts = data.draw(st.lists(st.integers(0, 12), min_size=len(models), max_size=len(models)))
+    extra = tuple(
+        HostSpec(cores=m.cores, ram_gb=m.ram_gb, name=m.name)
+        for m, n in zip(models, counts, strict=True)
+        for _ in range(n)
+    )
+    built = replace(cluster, hosts=(*cluster.hosts, *extra))
+    assert _Grown(need, models).fits(counts) == _cluster_fits(built, need)
