@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -101,26 +100,33 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-# A run of 19 digits: maybe an integer past 64 bits, which orjson reads as a float.
-_LONG_NUMBER = re.compile(r"\d{19}")
-_LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
+# Digits kept, "." kept, every other byte a space: an integer literal of 19 digits or
+# more (maybe past 64 bits, which orjson reads as a float) is then a space followed by
+# 19 zeros. A fraction's digits follow a ".", so 0.0012122726916707904 is not one.
+_DIGITS_AND_DOTS = bytes(
+    b if b == 0x2E else 0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256)
+)
+_LONG_INTEGER = b" " + b"0" * 19
 
 
 def load_json(text: str | bytes) -> Any:
     """A JSON column's value, as ``json.loads`` reads it, read by orjson where that is the
-    same: some ten times faster (a page of 50 devices reads 50 tag lists).
+    same: some ten times faster (a page of 50 devices reads 50 tag lists; a forecast is
+    30 kB of floats).
 
     orjson refuses what the standard library alone accepts (``NaN``, ``1e400``, a lone
     surrogate, a byte-order mark), and reads an integer past 64 bits as a float: a
-    refusal, or a run of 19 digits anywhere, goes to ``json.loads``.
+    refusal, or a run of 19 digits not after a decimal point (in a number or a string),
+    goes to ``json.loads``. The run is found by ``bytes.translate`` and a substring
+    search, both linear: a regular expression took 1.3 ms a forecast, more than parsing it.
     """
-    if isinstance(text, bytes):
-        exact = _LONG_NUMBER_BYTES.search(text) is None
-    else:
-        exact = _LONG_NUMBER.search(text) is None
-    if exact:
+    try:
+        data = text if isinstance(text, bytes) else text.encode()
+    except UnicodeEncodeError:  # a lone surrogate in the text itself
+        return json.loads(text)
+    if _LONG_INTEGER not in b" " + data.translate(_DIGITS_AND_DOTS):
         try:
-            return orjson.loads(text)
+            return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
     return json.loads(text)
