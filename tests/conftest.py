@@ -21,7 +21,13 @@ from cmdb.demo.loader import summarize
 from tests.databases import drop_pg_database, migrated_pg_url, migrated_sqlite_url
 from tests.demo_databases import demo_pg_url, demo_sqlite_url
 
-pytest_plugins = ["tests.tiers", "tests.compiled_once", "tests.schedule", "tests.cheap_hashes"]
+pytest_plugins = [
+    "tests.tiers",
+    "tests.compiled_once",
+    "tests.schedule",
+    "tests.cheap_hashes",
+    "tests.gc_tuning",
+]
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +107,26 @@ def demo(
 ) -> Iterator[tuple[Session, DemoSummary]]:
     """The demo on the backend of ``migrated_engine``, a copy per module
     (``tests.demo_databases``), in a transaction rolled back after the module."""
+    yield from _demo(migrated_engine, tmp_path_factory, forecasts=False)
+
+
+@pytest.fixture(scope="module")
+def demo_with_forecasts(
+    migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Session, DemoSummary]]:
+    """``demo`` with every baseline forecast cached, as ``cmdb demo`` leaves it: what
+    evaluates requests need not fit 271 forecasts first (4 s)."""
+    yield from _demo(migrated_engine, tmp_path_factory, forecasts=True)
+
+
+def _demo(
+    migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, *, forecasts: bool
+) -> Iterator[tuple[Session, DemoSummary]]:
     copy = tmp_path_factory.mktemp("demo") / "demo.db"
-    url = demo_sqlite_url(copy) if migrated_engine.dialect.name == "sqlite" else demo_pg_url()
+    if migrated_engine.dialect.name == "sqlite":
+        url = demo_sqlite_url(copy, forecasts=forecasts)
+    else:
+        url = demo_pg_url(forecasts=forecasts)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

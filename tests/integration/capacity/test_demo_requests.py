@@ -17,8 +17,8 @@ from tests.demo_databases import DEMO_TODAY
 
 
 @pytest.fixture(scope="module")
-def verdicts(demo: tuple[Session, DemoSummary]) -> dict[str, Evaluation]:
-    session, _ = demo
+def verdicts(demo_with_forecasts: tuple[Session, DemoSummary]) -> dict[str, Evaluation]:
+    session, _ = demo_with_forecasts
     requests = session.scalars(sa.select(ResourceRequest).order_by(ResourceRequest.id)).all()
     return {r.name: actions.evaluate_document(session, r.spec, today=DEMO_TODAY) for r in requests}
 
@@ -43,9 +43,9 @@ def test_the_land_database_trips_on_storage(verdicts: dict[str, Evaluation]) -> 
 
 
 def test_the_commune_video_conference_flags_the_slow_commune_links(
-    demo: tuple[Session, DemoSummary], verdicts: dict[str, Evaluation]
+    demo_with_forecasts: tuple[Session, DemoSummary], verdicts: dict[str, Evaluation]
 ) -> None:
-    session, _ = demo
+    session, _ = demo_with_forecasts
     vc = _one(verdicts, "họp trực tuyến")
     assert vc.verdict == "cannot_host"
     at_go_live = [r for r in vc.links if r.first_shortfall_date == vc.go_live]
