@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_request_browser import (  # noqa: F401 - fixtures
-    WAIT_MS,
     base_url,
     browser,
-    log_in,
+    filter_list,
     shot,
+    viewer_page,
 )
 from tests.integration.api.conftest import demo_db_file  # noqa: F401
 
@@ -36,19 +36,10 @@ def test_devices_filtered_sorted_and_exported_as_the_api_lists_them(
     base_url: str,  # noqa: F811
     browser: Browser,  # noqa: F811
 ) -> None:
-    context = browser.new_context(
-        locale="en-US", viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    log_in(page, base_url, "demo-viewer", "viewer-demo")
-    page.goto(f"{base_url}/devices/")
+    context, page = viewer_page(browser, base_url, "/devices/")
     everything = int(page.inner_text("#list-total").replace(",", ""))
 
-    page.select_option("#f-site_id", DC_SITE)
-    page.select_option("#f-role", "server")
-    page.click("#filter-form button[type=submit]")
-    page.wait_for_url(re.compile(r".*[?&]role=server"))
+    filter_list(page, {"#f-site_id": DC_SITE, "#f-role": "server"}, then="role=server")
     assert f"site_id={DC_SITE}" in page.url
     page.click('#rows th a:has-text("Name")')  # sorted by name already: now descending
     page.wait_for_url(re.compile(r".*[?&]ordering=-name"))
@@ -78,10 +69,7 @@ def test_the_navbar_search_finds_quang_nam_without_its_marks(
     base_url: str,  # noqa: F811
     browser: Browser,  # noqa: F811
 ) -> None:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    log_in(page, base_url, "demo-viewer", "viewer-demo")
+    context, page = viewer_page(browser, base_url, "/")
     box = page.locator("#nav-search input[name=q]")
     expect(box).to_be_visible()  # in the navbar at 1280 px, not folded away
     box.fill("quang nam")

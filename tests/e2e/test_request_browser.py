@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.integration.api.conftest import DEMO_TODAY, demo_db_file  # noqa: F401
 from web import create_app
@@ -115,6 +115,28 @@ def log_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")  # not the header's language switch
     page.wait_for_url(f"{base_url}/")
+
+
+def viewer_page(browser: Browser, base_url: str, path: str) -> tuple[BrowserContext, Page]:
+    """A page at ``path``, logged in as the demo's viewer, in English at 1280 px, downloads
+    kept."""
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    log_in(page, base_url, "demo-viewer", "viewer-demo")
+    page.goto(f"{base_url}{path}")
+    return context, page
+
+
+def filter_list(page: Page, choices: dict[str, str], *, then: str) -> None:
+    """Chooses each select of a list's filter form, submits it and waits for the URL to
+    hold ``then`` (a parameter as the form sends it)."""
+    for select, value in choices.items():
+        page.select_option(select, value)
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_url(re.compile(rf".*[?&]{re.escape(then)}"))
 
 
 def fill_request(page: Page) -> None:

@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_request_browser import (  # noqa: F401 - fixtures
-    WAIT_MS,
     base_url,
     browser,
-    log_in,
+    filter_list,
     shot,
+    viewer_page,
 )
 from tests.integration.api.conftest import demo_db_file  # noqa: F401
 
@@ -28,17 +28,9 @@ def test_requests_filter_sort_and_export_as_the_api_lists_them(
     base_url: str,  # noqa: F811
     browser: Browser,  # noqa: F811
 ) -> None:
-    context = browser.new_context(
-        locale="en-US", viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    log_in(page, base_url, "demo-viewer", "viewer-demo")
-    page.goto(f"{base_url}/requests/")
+    context, page = viewer_page(browser, base_url, "/requests/")
 
-    page.select_option("#f-zone", "tslcd")  # three of the demo's four requests
-    page.click("#filter-form button[type=submit]")
-    page.wait_for_url(re.compile(r".*[?&]zone=tslcd"))
+    filter_list(page, {"#f-zone": "tslcd"}, then="zone=tslcd")  # three of the four requests
     page.click('#rows th a:has-text("Go-live")')
     page.wait_for_url(re.compile(r".*[?&]ordering=go_live"))
     page.click('#rows th a:has-text("Go-live")')  # a second click reverses the order
