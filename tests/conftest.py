@@ -27,6 +27,8 @@ pytest_plugins = [
     "tests.schedule",
     "tests.cheap_hashes",
     "tests.gc_tuning",
+    "tests.shared_statements",
+    "tests.fast_exit",
 ]
 
 
