@@ -468,15 +468,13 @@ def _current_allocation(session: Session) -> dict[str, dict[int, tuple[float, fl
 
 
 # In-process memo of decoded forecasts: decoding JSON for hundreds of series costs
-# more than an evaluation. It is checked against the cache row's computed_at, so a
-# refit, a reset or a rolled-back transaction is never served from memory.
-_MEMO: dict[tuple[str, str], tuple[Any, Forecast]] = {}
+# more than an evaluation. It is keyed by the cache row's resource and computed_at (set
+# to the microsecond by every refit), so a refit, a reset or a rolled-back transaction
+# is never served from memory; and copies of one database (a restored backup, each
+# test's copy of the demo) share their entries, as they share the rows.
+_MEMO: dict[tuple[str, datetime], Forecast] = {}
 _MEMO_LOCK = Lock()
 _MEMO_MAX = 50_000
-
-
-def _memo_key(session: Session, resource: str) -> tuple[str, str]:
-    return (session.get_bind().engine.url.render_as_string(hide_password=True), resource)
 
 
 def _load_cached(session: Session, marks: Mapping[str, tuple[date, int]]) -> dict[str, Forecast]:
@@ -493,9 +491,9 @@ def _load_cached(session: Session, marks: Mapping[str, tuple[date, int]]) -> dic
     out: dict[str, Forecast] = {}
     with _MEMO_LOCK:
         for resource, computed_at in valid.items():
-            hit = _MEMO.get(_memo_key(session, resource))
-            if hit is not None and hit[0] == computed_at:
-                out[resource] = hit[1]
+            hit = _MEMO.get((resource, computed_at))
+            if hit is not None:
+                out[resource] = hit
     missing = [r for r in valid if r not in out]
     for i in range(0, len(missing), 500):
         rows = sa.select(ForecastCache.resource, ForecastCache.data).where(
@@ -503,15 +501,15 @@ def _load_cached(session: Session, marks: Mapping[str, tuple[date, int]]) -> dic
         )
         for resource, data in session.execute(rows):
             out[resource] = Forecast.from_dict(data)
-            _remember(session, resource, valid[resource], out[resource])
+            _remember(resource, valid[resource], out[resource])
     return out
 
 
-def _remember(session: Session, resource: str, computed_at: Any, fc: Forecast) -> None:
+def _remember(resource: str, computed_at: datetime, fc: Forecast) -> None:
     with _MEMO_LOCK:
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.clear()
-        _MEMO[_memo_key(session, resource)] = (_utc_naive(computed_at), fc)
+        _MEMO[(resource, _utc_naive(computed_at))] = fc
 
 
 def _utc_naive(at: datetime) -> datetime:
@@ -707,7 +705,7 @@ def _store_cache(
             raise
         return
     for row in stored:
-        _remember(session, row.resource, row.computed_at, fitted[row.resource])
+        _remember(row.resource, row.computed_at, fitted[row.resource])
 
 
 def _write_cache(
