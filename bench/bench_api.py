@@ -8,8 +8,8 @@ Usage::
     .venv/bin/python bench/bench_api.py --search     # only q=: a short and a longer fragment
 
 The production server (gunicorn) serves the app on 127.0.0.1; this process sends
-sequential requests (median and p95 latency, after a warm-up), then ``wrk`` —
-a second process on loopback — loads it (requests per second) for each of the
+sequential requests to the lists in turn (median and p95 latency, after a warm-up),
+then ``wrk`` — a second process on loopback — loads it (requests per second) for each of the
 three lists: plain, filtered by site, searched with ``q=`` — and the plain one again
 with a viewer's token, as pynetbox and Ansible call it. Each server setting
 (workers × threads) in ``--servers`` is measured; the best is the one to deploy.
@@ -135,18 +135,24 @@ def get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
 
 
 def latencies(
-    port: int, path: str, count: int, warmup: int, headers: dict[str, str]
-) -> list[float]:
-    """Seconds per request, sequential, each on a new connection (as a script would call)."""
-    for _ in range(warmup):
-        get(port, path, headers)
-    times = []
+    port: int, lists: dict[str, tuple[str, dict[str, str]]], count: int, warmup: int
+) -> dict[str, list[float]]:
+    """Seconds per request of each list, sequential, each on a new connection (as a script
+    would call). The lists take turns, request by request, so that the machine's noise
+    falls on all of them alike and their latencies compare within the run (measured one
+    list after the other, the longer ``q=`` was slower than the shorter in one run of
+    three while its app CPU was lower in all three)."""
+    for path, headers in lists.values():
+        for _ in range(warmup):
+            get(port, path, headers)
+    times: dict[str, list[float]] = {label: [] for label in lists}
     for _ in range(count):
-        started = time.perf_counter()
-        status = get(port, path, headers)
-        times.append(time.perf_counter() - started)
-        if status != 200:
-            raise SystemExit(f"{path} answered {status}")
+        for label, (path, headers) in lists.items():
+            started = time.perf_counter()
+            status = get(port, path, headers)
+            times[label].append(time.perf_counter() - started)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}")
     return times
 
 
@@ -208,12 +214,13 @@ def measure(
 ) -> list[Result]:
     port = free_port()
     results = []
-    lists = {label: (path, {}) for label, path in paths.items()}
+    lists: dict[str, tuple[str, dict[str, str]]] = {p: (path, {}) for p, path in paths.items()}
     if "plain" in lists:
         lists["plain, token"] = (lists["plain"][0], {"Authorization": f"Token {token}"})
     with gunicorn(url, server, port):
+        sequential = latencies(port, lists, args.requests, args.warmup)
         for label, (path, headers) in lists.items():
-            times = latencies(port, path, args.requests, args.warmup, headers)
+            times = sequential[label]
             rps, p99 = wrk(port, path, args.duration, args.connections, headers)
             median, p95 = statistics.median(times) * 1000, percentile(times, 0.95) * 1000
             results.append(Result(server, label, median, p95, rps, p99))
