@@ -29,10 +29,12 @@ class Column:
     linked to its page), ``choice`` (a stored value named by ``_labels.html``'s
     ``labels`` dict), ``number``, ``pct`` (a percentage number), ``mono``,
     ``end`` (a link's end: its site, or "open end" when it has none),
-    ``list``, ``time`` (a moment), ``day`` (a date, in the page's language: prices' and
-    validity dates, never ISO), ``usage`` (a link's current peak, as a bar), ``ceiling``
-    (a link's planning ceiling, its own or the default), ``years`` (a count of years, its
-    plural in the page's language), ``verdict`` (a request's latest verdict) or ``text``.
+    ``record`` (the record a row names by ``object_type`` and ``object_id``, linked to
+    its page while it exists), ``list``, ``time`` (a moment), ``day`` (a date, in the
+    page's language: prices' and validity dates, never ISO), ``usage`` (a link's current
+    peak, as a bar), ``ceiling`` (a link's planning ceiling, its own or the default),
+    ``years`` (a count of years, its plural in the page's language), ``verdict`` (a
+    request's latest verdict) or ``text``.
     ``sort`` is the API ordering key, when sortable.
     """
 
@@ -263,7 +265,7 @@ DISCREPANCIES = ListPage(
     columns=(
         Column("kind", _l("Kind"), "choice", "discrepancy_kind", sort="kind"),
         Column("object_type", _l("Kind of record"), sort="object_type"),
-        Column("object_id", _l("Record id"), "number"),
+        Column("object_id", _l("Record id"), "record"),
         Column("field", _l("Field"), "mono"),
         Column("status", _l("Status")),
         Column("opened_at", _l("Opened"), "time", sort="opened_at"),
@@ -300,7 +302,7 @@ CHANGES = ListPage(
         Column("action", _l("Action"), "choice", "change_action"),
         Column("object_type", _l("Kind of record")),
         Column("object_id", _l("Record id"), "number"),
-        Column("object_repr", _l("Record")),
+        Column("object_repr", _l("Record"), "record"),
         Column("correlation_id", _l("Correlation id"), "mono"),
     ),
     search_hint=_l("Record, who"),

@@ -34,6 +34,7 @@ from web.input_limits import bounded_int
 from web.today import today_or_real
 from web.ui import bp
 from web.ui.catalog import LIST_PAGES, ListPage
+from web.ui.links import record_links
 from web.ui.list_export import EXPORTS, export_response
 from web.ui.list_form import Names, form_fields
 from web.ui.list_prefs import PER_PAGE_CHOICES, choose_columns, per_page, shown_columns
@@ -70,10 +71,12 @@ def parse_list_args(page: ListPage, given: MultiDict[str, str]) -> dict[str, Any
 
 @dataclass(frozen=True)
 class RowFacts:
-    """By row id: a link's current peak (``usage`` columns), a request's latest verdict."""
+    """By row id: a link's current peak (``usage`` columns), a request's latest verdict;
+    by kind and id, the page of a record a row names (``record`` columns)."""
 
     usage: dict[int, CurrentPeak] = field(default_factory=dict)
     verdicts: dict[int, EvaluationSummary] = field(default_factory=dict)
+    records: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def render_list(page: ListPage) -> tuple[str, int] | Response:
@@ -134,6 +137,11 @@ def _row_facts(page: ListPage, rows: list[Any]) -> RowFacts:
     return RowFacts(
         usage=load_link_peaks(session, ids, at=today_or_real()) if _shows(page, "usage") else {},
         verdicts=load_latest_evaluations(session, ids) if _shows(page, "verdict") else {},
+        records=(
+            record_links(session, ((r.object_type, r.object_id) for r in rows))
+            if _shows(page, "record")
+            else {}
+        ),
     )
 
 
@@ -164,6 +172,7 @@ def _render(
         ignored=ignored,
         usage=facts.usage if facts else {},
         verdicts=facts.verdicts if facts else {},
+        records=facts.records if facts else {},
         deleted=_deleted(page, result),
         form=form_fields(page.resource, names, get_session()),
         columns=[c for c in page.columns if c.path in shown],

@@ -3,12 +3,17 @@ current user may do (pages hide what the role may not; the server refuses anyway
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, url_for
+from sqlalchemy.orm import Session
 
 from capacity.inputs import link_ceiling_fraction
 from cmdb.actions.policy import Permission, may
+from cmdb.db import Base
 from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack, ResourceRequest
 from web.auth.identity import current_user
 
@@ -53,6 +58,26 @@ def detail_url(record: Any) -> str | None:
         return url_for("ui.admin_unit", code=record.code)
     endpoint = DETAIL_ENDPOINTS.get(type(record))
     return url_for(endpoint, object_id=record.id) if endpoint else None
+
+
+def record_links(session: Session, named: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The page of each record a row names by kind (its table) and id — a change-log entry,
+    a discrepancy — when the record still exists and has a page: one query per kind."""
+    wanted: defaultdict[str, set[int]] = defaultdict(set)
+    for table, object_id in named:
+        if table and isinstance(object_id, int):
+            wanted[table].add(object_id)
+    models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
+    out: dict[tuple[str, int], str] = {}
+    for table, ids in wanted.items():
+        model = models.get(table)
+        if model is None:
+            continue
+        for record in session.scalars(sa.select(model).where(model.id.in_(ids))):
+            href = detail_url(record)
+            if href:
+                out[(table, record.id)] = href
+    return out
 
 
 def read_path(record: Any, path: str) -> Any:

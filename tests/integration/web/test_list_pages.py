@@ -40,9 +40,11 @@ from tests import factories as f
 from tests.databases import migrated_sqlite_url
 from tests.integration.web.ui_world import TODAY, World, build_world
 from web import create_app
+from web.db import get_session
 from web.ui import list_export
 from web.ui.catalog import LIST_PAGES, ListPage
 from web.ui.inventory import API_ONLY
+from web.ui.links import record_links
 
 PAGE_IDS = [p.key for p in LIST_PAGES]
 REQUESTS_PAGE = next(p for p in LIST_PAGES if p.key == "requests")
@@ -311,3 +313,22 @@ def test_requests_filter_and_sort_as_the_api_does(world_app: tuple[Flask, World]
         shown = [int(i) for i in re.findall(r'href="/requests/(\d+)"', html)]
         assert shown == [r["id"] for r in api_rows(viewer, REQUESTS_PAGE, query)], query
     assert viewer.get("/requests/?status=lost").status_code == 400
+
+
+def test_a_discrepancy_links_the_record_it_names(
+    client: FlaskClient, world_app: tuple[Flask, World]
+) -> None:
+    _, world = world_app
+    html = client.get("/discrepancies/?per_page=25").get_data(as_text=True)
+    rows = html[html.index('id="rows"') :]
+    assert f'<a href="/devices/{world.device}">{world.device}</a>' in rows
+
+
+def test_records_gone_or_without_a_page_are_named_without_a_link(
+    world_app: tuple[Flask, World],
+) -> None:
+    app, world = world_app
+    named = [("device", world.device), ("device", 2_000_000), ("no_such_table", 1)]
+    with app.test_request_context():
+        links = record_links(get_session(), named)
+    assert links == {("device", world.device): f"/devices/{world.device}"}
