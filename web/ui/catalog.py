@@ -217,7 +217,7 @@ INTERFACES = ListPage(
     resource=api.INTERFACES,
     columns=(
         Column("device", _l("Device"), "ref"),
-        Column("name", _l("Name"), sort="name"),
+        Column("name", _l("Name"), "link", sort="name"),
         Column("description", _l("Description")),
         Column("if_index", _l("ifIndex"), "number"),
         Column("speed_mbps", _l("Speed"), "number", sort="speed_mbps", unit="Mbps"),
