@@ -24,8 +24,7 @@ from sqlalchemy import util
 from sqlalchemy.engine import Engine
 
 _SIZE = 20_000  # the suite's distinct statements, with room: the default is 500
-_dialects: dict[tuple[object, ...], Any] = {}
-_caches: dict[tuple[object, ...], Any] = {}
+_shared: dict[tuple[object, ...], tuple[Any, Any]] = {}  # a dialect and its statement cache
 _original_init = Engine.__init__
 
 
@@ -51,14 +50,11 @@ def _sharing_init(self: Engine, *args: Any, **kwargs: Any) -> None:
     if self._compiled_cache is None:  # the caller asked for no cache: left alone
         return
     key = _compiles_alike(self)
-    shared = _dialects.get(key)
-    if shared is None or shared.server_version_info is None:  # none initialised yet
-        _dialects[key] = self.dialect  # initialised at this engine's first connection
-        _caches[key] = util.LRUCache(_SIZE)
-    else:
-        self.dialect = shared
-        self.pool._dialect = shared
-    self._compiled_cache = _caches[key]
+    dialect, cache = _shared.get(key, (None, None))
+    if dialect is None or dialect.server_version_info is None:  # none initialised yet
+        dialect, cache = _shared[key] = (self.dialect, util.LRUCache(_SIZE))
+    self.dialect = self.pool._dialect = dialect  # the first: initialised at its connection
+    self._compiled_cache = cache
 
 
 def pytest_configure(config: Any) -> None:

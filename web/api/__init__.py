@@ -56,11 +56,8 @@ class HeadroomApi(Api):
         with self._documenting:  # a second reader waits for the whole document
             if self._components_pending and self._spec is not None:
                 # The calls below read spec again: that read must document nothing yet.
-                self._components_pending, waiting, self._undocumented = (
-                    False,
-                    self._undocumented,
-                    [],
-                )
+                self._components_pending = False
+                waiting, self._undocumented = self._undocumented, []
                 super()._register_responses()
                 super()._register_etag_headers()
                 super()._register_pagination_header()

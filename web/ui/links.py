@@ -15,6 +15,7 @@ from capacity.inputs import link_ceiling_fraction
 from cmdb.actions.policy import Permission, may
 from cmdb.db import Base
 from cmdb.models import AdminUnit, Device, DiscoveryRun, Rack, ResourceRequest
+from cmdb.services.integrity import model_of_table
 from web.auth.identity import current_user
 
 #: UI actions by the names templates use, and the permission each needs: the roles
@@ -67,10 +68,10 @@ def record_links(session: Session, named: Iterable[tuple[str, int]]) -> dict[tup
     for table, object_id in named:
         if table and isinstance(object_id, int):
             wanted[table].add(object_id)
-    models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
     out: dict[tuple[str, int], str] = {}
     for table, ids in wanted.items():
-        model = models.get(table)
+        mapped = Base.metadata.tables.get(table)
+        model = model_of_table(mapped) if mapped is not None else None
         if model is None:
             continue
         for record in session.scalars(sa.select(model).where(model.id.in_(ids))):
